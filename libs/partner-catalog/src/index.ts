@@ -1,0 +1,2 @@
+// Partner catalog and cross-references loaded from reviewed configuration.
+export {};

@@ -1,0 +1,2 @@
+// typeorm data sources, migrations, transactional outbox and inbox.
+export {};
