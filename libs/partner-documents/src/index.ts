@@ -1,2 +1,77 @@
 // Partner document formats (JSON, CSV, X12): parse, split, locate errors, build acknowledgements.
-export {};
+// Pure functions over bytes: no I/O, no clock, no environment.
+export { CSV_OPTIONAL_COLUMNS, CSV_REQUIRED_COLUMNS, parseCsvSalesOrders } from './csv-sales-order.parser';
+export { CONTENT_TYPES, detectFormat, DocumentFormat } from './document-format';
+export {
+  type AnyDocumentProblem,
+  type DocumentProblem,
+  DocumentProblemCode,
+  formatLocation,
+  jsonPointer,
+  problem,
+  type ProblemLocation,
+} from './document-problem';
+export { type DocumentSlice, parseSalesOrders, type SplitDocument, splitDocument } from './document-split';
+export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
+export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
+export { parseJsonSalesOrders } from './json-sales-order.parser';
+export {
+  JSON_SALES_ORDER_BATCH_SCHEMA,
+  JSON_SALES_ORDER_SCHEMA,
+  type JsonSalesOrder,
+  type JsonSalesOrderLine,
+} from './json-sales-order.schema';
+export {
+  type AcknowledgementOptions,
+  acknowledgeOrder,
+  type AckReason,
+  type LineAcknowledgement,
+  LineAckStatus,
+  type OrderAcknowledgement,
+  OrderAckStatus,
+} from './order-acknowledgement';
+export { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
+export {
+  CustomerCodeRole,
+  ItemIdQualifier,
+  type ParsedSalesOrders,
+  type PartnerItemId,
+  type PartnerSalesOrder,
+  type PartnerSalesOrderLine,
+  type SalesOrderEntry,
+  type X12EnvelopeRef,
+} from './partner-sales-order';
+export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
+export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
+export {
+  buildX12FunctionalAck,
+  type FunctionalAck,
+  FunctionalAckCode,
+  type FunctionalAckGroup,
+  type FunctionalAckInput,
+  functionalAckInput,
+  type FunctionalAckSet,
+} from './x12-997.builder';
+export {
+  DEFAULT_X12_DELIMITERS,
+  replyEnvelope,
+  type X12Controls,
+  type X12OutboundDelimiters,
+  type X12OutboundEnvelope,
+} from './x12-envelope';
+export {
+  readX12Interchange,
+  type X12Delimiters,
+  type X12GroupRead,
+  type X12InterchangeHeader,
+  type X12InterchangeRead,
+  type X12ReadOutcome,
+  type X12SegmentRef,
+  type X12SetRead,
+} from './x12-interchange.reader';
+export {
+  parseX12SalesOrders,
+  readX12SalesOrders,
+  X12_ITEM_QUALIFIERS,
+  type X12ReadResult,
+} from './x12-sales-order.parser';

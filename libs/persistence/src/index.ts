@@ -1,2 +1,36 @@
-// typeorm data sources, migrations, transactional outbox and inbox.
-export {};
+// typeorm data sources (one schema per service, migrations at start-up), transactions, the
+// transactional outbox with its relay, and the inbox for idempotent consumers.
+import { CreateInboxMessage1767225600001 } from './inbox/inbox.migration';
+import { CreateOutboxMessage1767225600000 } from './outbox/outbox.migration';
+
+export {
+  buildDataSourceOptions,
+  createDataSource,
+  migrateDataSource,
+  MIGRATIONS_TABLE,
+  type PostgresDataSourceOptions,
+  schemaOf,
+  type ServiceDataSourceConfig,
+} from './data-source.factory';
+export { INBOX_TABLE } from './inbox/inbox.migration';
+export { Inbox, type InboxKey } from './inbox/inbox.store';
+export { decodeJsonValue, encodeJsonValue, type JsonValue } from './json-value.codec';
+export type { PersistenceLogger } from './logger';
+export { purgePublishedOutbox } from './outbox/outbox.cleanup';
+export { MESSAGE_ID_HEADER, OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox/outbox.constants';
+export { type OutboxMetrics, prometheusOutboxMetrics } from './outbox/outbox.metrics';
+export { OutboxRelay, type OutboxRelayOptions, type OutboxRelayState } from './outbox/outbox.relay';
+export type {
+  OutboxEnqueued,
+  OutboxEnqueueRequest,
+  OutboxMessage,
+  OutboxPublisher,
+} from './outbox/outbox.types';
+export { OutboxWriter } from './outbox/outbox.writer';
+export { PersistenceErrorCode, PersistenceException } from './persistence.exception';
+export { assertSchemaName } from './schema-name';
+export { type IsolationLevel, type TransactionOptions, withTransaction } from './transaction';
+export { CreateInboxMessage1767225600001, CreateOutboxMessage1767225600000 };
+
+/** The library's migrations (outbox, inbox), for a service's `migrations` list. */
+export const persistenceMigrations = [CreateOutboxMessage1767225600000, CreateInboxMessage1767225600001];

@@ -1,0 +1,146 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import {
+  AvroSerde,
+  type ConsumedRecord,
+  ConsumerRunner,
+  createKafka,
+  type KafkaConnection,
+  PostgresParkedRecordStore,
+  type TopicSchemas,
+  TypedProducer,
+} from '@tradewind/messaging';
+import type { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+import { KAFKA_HANDLER, type KafkaHandlerMetadata } from './kafka-handler.decorator';
+
+export interface MessagingModuleOptions {
+  serviceName: string;
+  kafka: KafkaConnection;
+  registryUrl: string;
+  schemas: TopicSchemas;
+  /** PostgreSQL for the consumer's parked-record bookkeeping (the service's own database and schema). */
+  database: { url: string; schema: string };
+  /** Start consumers on bootstrap (false in tests that only produce). */
+  consume?: boolean;
+}
+
+export const MESSAGING_OPTIONS = Symbol('tradewind:messaging-options');
+export const KAFKA = Symbol('tradewind:kafka');
+
+/** Owns the Kafka client, the producer and one ConsumerRunner per @KafkaHandler. */
+@Injectable()
+export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MessagingLifecycle.name);
+  private readonly runners: ConsumerRunner<unknown>[] = [];
+  private pool: Pool | undefined;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    private readonly serde: AvroSerde,
+    private readonly producer: TypedProducer<object>,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.producer.connect();
+    if (this.options.consume === false) return;
+    const handlers = this.discoverHandlers();
+    if (handlers.length === 0) return;
+    this.pool = new Pool({
+      connectionString: this.options.database.url,
+      max: 4,
+      application_name: this.options.serviceName,
+    });
+    const parked = new PostgresParkedRecordStore(this.pool, this.options.database.schema);
+    for (const { metadata, invoke } of handlers) {
+      const runner = new ConsumerRunner<unknown>({
+        kafka: this.kafka,
+        serde: this.serde,
+        schemas: this.options.schemas,
+        producer: this.producer,
+        parked,
+        groupId: metadata.groupId ?? this.options.serviceName,
+        topic: metadata.topic,
+        handler: invoke,
+        retry: metadata.retry,
+        keyConcurrency: metadata.keyConcurrency,
+      });
+      await runner.start();
+      this.runners.push(runner);
+      this.logger.log(`consuming ${metadata.topic} as ${metadata.groupId ?? this.options.serviceName}`);
+    }
+  }
+
+  /** SIGTERM (with app.enableShutdownHooks()): finish in-flight records, commit, leave, flush. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.producer.disconnect();
+    await this.pool?.end();
+  }
+
+  private discoverHandlers(): {
+    metadata: KafkaHandlerMetadata;
+    invoke: (r: ConsumedRecord<unknown>) => Promise<void>;
+  }[] {
+    const found: { metadata: KafkaHandlerMetadata; invoke: (r: ConsumedRecord<unknown>) => Promise<void> }[] =
+      [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const method = instance[name];
+        if (typeof method !== 'function') continue;
+        const metadata = Reflect.getMetadata(KAFKA_HANDLER, method) as KafkaHandlerMetadata | undefined;
+        if (metadata) {
+          found.push({
+            metadata,
+            invoke: (record) =>
+              (method as (r: ConsumedRecord<unknown>) => Promise<void>).call(instance, record),
+          });
+        }
+      }
+    }
+    return found;
+  }
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        {
+          provide: KAFKA,
+          useFactory: () =>
+            createKafka({ ...options.kafka, clientId: options.kafka.clientId || options.serviceName }),
+        },
+        { provide: AvroSerde, useFactory: () => new AvroSerde({ registryUrl: options.registryUrl }) },
+        {
+          provide: TypedProducer,
+          inject: [KAFKA, AvroSerde],
+          useFactory: (kafka: Kafka, serde: AvroSerde) =>
+            new TypedProducer({ kafka, serde, schemas: options.schemas, sourceSystem: options.serviceName }),
+        },
+        MessagingLifecycle,
+      ],
+      exports: [KAFKA, AvroSerde, TypedProducer],
+    };
+  }
+}

@@ -1,0 +1,314 @@
+// stock.warehouse, stock.location, stock.quant, stock.picking and stock.move, with the picking flow:
+// confirm → reserve (assigned) → button_validate (done, quants moved, delivered/received quantities).
+import type { Env } from '../orm/env';
+import { pad } from '../orm/env';
+import type { ModelDef } from '../orm/model.types';
+import { userError } from '../orm/python-error';
+import { always, boolean, char, datetime, float, many2one, one2many, selection } from './field.builders';
+
+const MOVE_STATES = [
+  ['draft', 'New'],
+  ['waiting', 'Waiting Another Move'],
+  ['confirmed', 'Waiting Availability'],
+  ['partially_available', 'Partially Available'],
+  ['assigned', 'Available'],
+  ['done', 'Done'],
+  ['cancel', 'Cancelled'],
+] as const;
+
+export const stockWarehouse: ModelDef = {
+  name: 'stock.warehouse',
+  description: 'Warehouse',
+  order: 'sequence, id',
+  fields: {
+    name: char('Warehouse', { required: true }),
+    code: char('Short Name', { required: true }),
+    sequence: { type: 'integer', string: 'Sequence', default: always(10) },
+    active: boolean('Active', { default: always(true) }),
+    view_location_id: many2one('stock.location', 'View Location'),
+    lot_stock_id: many2one('stock.location', 'Location Stock'),
+  },
+};
+
+export const stockLocation: ModelDef = {
+  name: 'stock.location',
+  description: 'Inventory Locations',
+  order: 'complete_name, id',
+  fields: {
+    name: char('Location Name', { required: true }),
+    complete_name: {
+      type: 'char',
+      string: 'Full Location Name',
+      compute: (row, env) => {
+        const parent = typeof row.location_id === 'number' ? env.store.get('stock.location', row.location_id) : undefined;
+        return parent ? `${String(env.valueOf('stock.location', parent, 'complete_name'))}/${String(row.name)}` : row.name;
+      },
+    },
+    location_id: many2one('stock.location', 'Parent Location', { ondelete: 'cascade' }),
+    usage: selection(
+      'Location Type',
+      [
+        ['supplier', 'Vendor'],
+        ['view', 'Virtual'],
+        ['internal', 'Internal'],
+        ['customer', 'Customer'],
+        ['inventory', 'Inventory Loss'],
+        ['production', 'Production'],
+        ['transit', 'Transit'],
+      ],
+      { default: always('internal'), required: true },
+    ),
+    barcode: char('Barcode'),
+    active: boolean('Active', { default: always(true) }),
+  },
+  displayName: (row, env) => String(env.valueOf('stock.location', row, 'complete_name')),
+};
+
+export const stockQuant: ModelDef = {
+  name: 'stock.quant',
+  description: 'Quants',
+  fields: {
+    product_id: many2one('product.product', 'Product', { required: true, ondelete: 'restrict' }),
+    location_id: many2one('stock.location', 'Location', { required: true, ondelete: 'restrict' }),
+    quantity: float('Quantity', { default: always(0) }),
+    reserved_quantity: float('Reserved Quantity', { default: always(0) }),
+    available_quantity: {
+      type: 'float',
+      string: 'Available Quantity',
+      compute: (row) => Number(row.quantity ?? 0) - Number(row.reserved_quantity ?? 0),
+    },
+    in_date: datetime('Incoming Date'),
+  },
+  displayName: (row, env) =>
+    `${env.displayName('stock.location', row.location_id as number)} - ${env.displayName('product.product', row.product_id as number)}`,
+};
+
+export const stockPicking: ModelDef = {
+  name: 'stock.picking',
+  description: 'Transfer',
+  order: 'priority desc, scheduled_date asc, id desc',
+  fields: {
+    name: char('Reference', { default: always('/') }),
+    origin: char('Source Document'),
+    priority: selection('Priority', [
+      ['0', 'Normal'],
+      ['1', 'Urgent'],
+    ], { default: always('0') }),
+    partner_id: many2one('res.partner', 'Contact'),
+    // Odoo has picking_type_id (stock.picking.type); the simulator keeps its code only.
+    picking_type_code: selection(
+      'Type of Operation',
+      [
+        ['incoming', 'Receipt'],
+        ['outgoing', 'Delivery'],
+        ['internal', 'Internal Transfer'],
+      ],
+      { required: true, default: always('internal') },
+    ),
+    location_id: many2one('stock.location', 'Source Location', { required: true }),
+    location_dest_id: many2one('stock.location', 'Destination Location', { required: true }),
+    state: selection(
+      'Status',
+      [
+        ['draft', 'Draft'],
+        ['waiting', 'Waiting Another Operation'],
+        ['confirmed', 'Waiting'],
+        ['assigned', 'Ready'],
+        ['done', 'Done'],
+        ['cancel', 'Cancelled'],
+      ],
+      { default: always('draft') },
+    ),
+    scheduled_date: datetime('Scheduled Date', { default: ({ env }) => env.now() }),
+    date_done: datetime('Date of Transfer'),
+    move_ids: one2many('stock.move', 'picking_id', 'Stock Moves'),
+    sale_id: many2one('sale.order', 'Sales Order'),
+    purchase_id: many2one('purchase.order', 'Purchase Order'),
+    carrier_tracking_ref: char('Tracking Reference'),
+  },
+  afterCreate: (env, ids) => {
+    const sudo = env.sudo();
+    for (const id of ids) {
+      const row = env.store.get('stock.picking', id)!;
+      if (row.name !== '/' && row.name) continue;
+      const code = { incoming: 'IN', outgoing: 'OUT', internal: 'INT' }[String(row.picking_type_code) as 'incoming'];
+      const warehouse = sudo.search('stock.warehouse', [], { limit: 1 })[0];
+      const prefix = warehouse ? String(env.store.get('stock.warehouse', warehouse)!.code) : 'WH';
+      const name = `${prefix}/${code}/${pad(env.store.nextNumber(`picking.${code}`), 5)}`;
+      env.store.put('stock.picking', { ...row, name });
+    }
+  },
+  actions: {
+    action_confirm: (env, ids) => {
+      env.write('stock.picking', ids.filter((id) => env.row('stock.picking', id).state === 'draft'), { state: 'confirmed' });
+      for (const id of ids) {
+        for (const move of env.store.referencing('stock.move', 'picking_id', id)) {
+          if (env.store.get('stock.move', move)!.state === 'draft') env.write('stock.move', [move], { state: 'confirmed' });
+        }
+      }
+      reserve(env, ids);
+      return true;
+    },
+    action_assign: (env, ids) => {
+      reserve(env, ids);
+      return true;
+    },
+    button_validate: (env, ids) => {
+      env.checkAccess('stock.picking', 'write');
+      for (const id of ids) {
+        const picking = env.row('stock.picking', id);
+        const moves = env.store.referencing('stock.move', 'picking_id', id);
+        if (moves.length === 0) throw userError('Please add some items to move.');
+        if (picking.state === 'done' || picking.state === 'cancel') continue;
+        for (const moveId of moves) doneMove(env, moveId);
+        env.write('stock.picking', [id], { state: 'done', date_done: env.now() });
+      }
+      return true;
+    },
+    action_cancel: (env, ids) => {
+      for (const id of ids) cancelPicking(env, id);
+      return true;
+    },
+  },
+};
+
+export const stockMove: ModelDef = {
+  name: 'stock.move',
+  description: 'Stock Move',
+  order: 'sequence, id',
+  fields: {
+    name: char('Description', {
+      default: ({ env, vals }) =>
+        typeof vals.product_id === 'number' ? env.displayName('product.product', vals.product_id) : '/',
+    }),
+    sequence: { type: 'integer', string: 'Sequence', default: always(10) },
+    product_id: many2one('product.product', 'Product', { required: true }),
+    product_uom_qty: float('Demand', { default: always(0) }),
+    quantity: float('Quantity', { default: always(0) }),
+    location_id: many2one('stock.location', 'Source Location', {
+      required: true,
+      default: ({ env, vals }) =>
+        typeof vals.picking_id === 'number' ? env.store.get('stock.picking', vals.picking_id)?.location_id : null,
+    }),
+    location_dest_id: many2one('stock.location', 'Destination Location', {
+      required: true,
+      default: ({ env, vals }) =>
+        typeof vals.picking_id === 'number' ? env.store.get('stock.picking', vals.picking_id)?.location_dest_id : null,
+    }),
+    picking_id: many2one('stock.picking', 'Transfer', { ondelete: 'cascade' }),
+    state: selection('Status', MOVE_STATES, { default: always('draft') }),
+    origin: char('Source Document'),
+    date: datetime('Date Scheduled', { default: ({ env }) => env.now() }),
+    sale_line_id: many2one('sale.order.line', 'Sale Line'),
+    purchase_line_id: many2one('purchase.order.line', 'Purchase Order Line'),
+  },
+};
+
+/** Finds or creates the quant of a product in a location and adds to its quantity / reservation. */
+export function adjustQuant(env: Env, productId: number, locationId: number, quantity: number, reserved = 0): void {
+  const sudo = env.sudo();
+  const quantId = env.store
+    .referencing('stock.quant', 'product_id', productId)
+    .find((id) => env.store.get('stock.quant', id)!.location_id === locationId);
+  if (quantId === undefined) {
+    sudo.create('stock.quant', [{ product_id: productId, location_id: locationId, quantity, reserved_quantity: reserved, in_date: env.now() }]);
+    return;
+  }
+  const quant = env.store.get('stock.quant', quantId)!;
+  sudo.write('stock.quant', [quantId], {
+    quantity: Number(quant.quantity ?? 0) + quantity,
+    reserved_quantity: Math.max(0, Number(quant.reserved_quantity ?? 0) + reserved),
+  });
+}
+
+function isInternal(env: Env, locationId: unknown): boolean {
+  return typeof locationId === 'number' && env.store.get('stock.location', locationId)?.usage === 'internal';
+}
+
+function freeAt(env: Env, productId: number, locationId: number): number {
+  return env.store
+    .referencing('stock.quant', 'product_id', productId)
+    .map((id) => env.store.get('stock.quant', id)!)
+    .filter((quant) => quant.location_id === locationId)
+    .reduce((sum, quant) => sum + Number(quant.quantity ?? 0) - Number(quant.reserved_quantity ?? 0), 0);
+}
+
+/** Reserves stock for the pickings' open moves (Odoo's action_assign) and sets their states. */
+export function reserve(env: Env, pickingIds: number[]): void {
+  for (const pickingId of pickingIds) {
+    const picking = env.row('stock.picking', pickingId);
+    if (picking.state === 'done' || picking.state === 'cancel') continue;
+    let allAssigned = true;
+    for (const moveId of env.store.referencing('stock.move', 'picking_id', pickingId)) {
+      const move = env.store.get('stock.move', moveId)!;
+      if (move.state === 'done' || move.state === 'cancel' || move.state === 'assigned') continue;
+      const demand = Number(move.product_uom_qty ?? 0);
+      if (!isInternal(env, move.location_id)) {
+        env.write('stock.move', [moveId], { state: 'assigned', quantity: demand });
+        continue;
+      }
+      const already = Number(move.quantity ?? 0);
+      const take = Math.min(demand - already, Math.max(0, freeAt(env, move.product_id as number, move.location_id as number)));
+      if (take > 0) adjustQuant(env, move.product_id as number, move.location_id as number, 0, take);
+      const reserved = already + take;
+      const state = reserved >= demand ? 'assigned' : reserved > 0 ? 'partially_available' : 'confirmed';
+      if (state !== 'assigned') allAssigned = false;
+      env.write('stock.move', [moveId], { state, quantity: reserved });
+    }
+    env.write('stock.picking', [pickingId], { state: allAssigned ? 'assigned' : 'confirmed' });
+  }
+}
+
+function doneMove(env: Env, moveId: number): void {
+  const move = env.store.get('stock.move', moveId)!;
+  if (move.state === 'done' || move.state === 'cancel') return;
+  const reserved = move.state === 'assigned' || move.state === 'partially_available' ? Number(move.quantity ?? 0) : 0;
+  const quantity = Number(move.quantity ?? 0) || Number(move.product_uom_qty ?? 0);
+  const product = move.product_id as number;
+  if (isInternal(env, move.location_id)) {
+    adjustQuant(env, product, move.location_id as number, -quantity, isInternal(env, move.location_id) ? -reserved : 0);
+  }
+  if (isInternal(env, move.location_dest_id)) adjustQuant(env, product, move.location_dest_id as number, quantity);
+  env.write('stock.move', [moveId], { state: 'done', quantity });
+  const sudo = env.sudo();
+  if (typeof move.sale_line_id === 'number') {
+    const line = env.store.get('sale.order.line', move.sale_line_id);
+    if (line) sudo.write('sale.order.line', [line.id], { qty_delivered: Number(line.qty_delivered ?? 0) + quantity });
+  }
+  if (typeof move.purchase_line_id === 'number') {
+    const line = env.store.get('purchase.order.line', move.purchase_line_id);
+    if (line) sudo.write('purchase.order.line', [line.id], { qty_received: Number(line.qty_received ?? 0) + quantity });
+  }
+}
+
+export function cancelPicking(env: Env, pickingId: number): void {
+  const picking = env.row('stock.picking', pickingId);
+  if (picking.state === 'done' || picking.state === 'cancel') return;
+  for (const moveId of env.store.referencing('stock.move', 'picking_id', pickingId)) {
+    const move = env.store.get('stock.move', moveId)!;
+    if (move.state === 'done' || move.state === 'cancel') continue;
+    if ((move.state === 'assigned' || move.state === 'partially_available') && isInternal(env, move.location_id)) {
+      adjustQuant(env, move.product_id as number, move.location_id as number, 0, -Number(move.quantity ?? 0));
+    }
+    env.write('stock.move', [moveId], { state: 'cancel', quantity: 0 });
+  }
+  env.write('stock.picking', [pickingId], { state: 'cancel' });
+}
+
+/** A location by external id, else the first of a usage (customers, vendors...). */
+export function locationFor(env: Env, xmlid: string, usage: string): number {
+  const target = env.store.resolveExternalId(xmlid);
+  if (target && env.store.get('stock.location', target.resId)) return target.resId;
+  const found = env.sudo().search('stock.location', [['usage', '=', usage]], { limit: 1 })[0];
+  if (found !== undefined) return found;
+  return env.sudo().create('stock.location', [{ name: usage, usage }])[0];
+}
+
+/** The main warehouse's stock location. */
+export function warehouseStock(env: Env, warehouseId?: unknown): number {
+  const sudo = env.sudo();
+  const id = typeof warehouseId === 'number' ? warehouseId : sudo.search('stock.warehouse', [], { limit: 1 })[0];
+  const stock = id !== undefined ? env.store.get('stock.warehouse', id)?.lot_stock_id : undefined;
+  if (typeof stock === 'number') return stock;
+  return locationFor(env, 'stock.stock_location_stock', 'internal');
+}

@@ -1,0 +1,119 @@
+// Problems found in partner documents are data: parsers collect every one they can find and return them,
+// so a partner gets the complete list in one acknowledgement instead of fixing one error per round trip.
+
+/** Format-level problem codes (syntax, structure, envelope). Business codes live in @tradewind/partner-catalog. */
+export enum DocumentProblemCode {
+  EncodingInvalidUtf8 = 'ENCODING_INVALID_UTF8',
+  EmptyDocument = 'EMPTY_DOCUMENT',
+  UnsupportedFormat = 'UNSUPPORTED_FORMAT',
+  NoOrders = 'NO_ORDERS',
+  JsonSyntax = 'JSON_SYNTAX',
+  SchemaViolation = 'SCHEMA_VIOLATION',
+  CsvSyntax = 'CSV_SYNTAX',
+  CsvMissingColumn = 'CSV_MISSING_COLUMN',
+  CsvDuplicateColumn = 'CSV_DUPLICATE_COLUMN',
+  CsvFieldCount = 'CSV_FIELD_COUNT',
+  CsvInconsistentOrder = 'CSV_INCONSISTENT_ORDER',
+  MissingValue = 'MISSING_VALUE',
+  InvalidNumber = 'INVALID_NUMBER',
+  InvalidDate = 'INVALID_DATE',
+  OutOfRange = 'OUT_OF_RANGE',
+  X12Syntax = 'X12_SYNTAX',
+  X12MultipleInterchanges = 'X12_MULTIPLE_INTERCHANGES',
+  X12TrailingData = 'X12_TRAILING_DATA',
+  X12MissingTrailer = 'X12_MISSING_TRAILER',
+  X12ControlNumberMismatch = 'X12_CONTROL_NUMBER_MISMATCH',
+  X12ControlCountMismatch = 'X12_CONTROL_COUNT_MISMATCH',
+  X12DuplicateControlNumber = 'X12_DUPLICATE_CONTROL_NUMBER',
+  X12UnsupportedGroup = 'X12_UNSUPPORTED_GROUP',
+  X12UnsupportedTransaction = 'X12_UNSUPPORTED_TRANSACTION',
+  X12UnexpectedSegment = 'X12_UNEXPECTED_SEGMENT',
+  X12MissingSegment = 'X12_MISSING_SEGMENT',
+  X12MissingElement = 'X12_MISSING_ELEMENT',
+  X12InvalidCode = 'X12_INVALID_CODE',
+  X12LineCountMismatch = 'X12_LINE_COUNT_MISMATCH',
+}
+
+/** Where a problem is, in the terms of the document's own format. */
+export type ProblemLocation =
+  | { readonly kind: 'document' }
+  | { readonly kind: 'bytes'; readonly byteOffset: number }
+  | { readonly kind: 'json'; readonly pointer: string }
+  | { readonly kind: 'csv'; readonly line: number; readonly column?: number; readonly header?: string }
+  | {
+      readonly kind: 'x12';
+      /** 1-based position of the segment in the interchange (ISA = 1). */
+      readonly segment: number;
+      readonly tag: string;
+      /** 1-based element position within the segment. */
+      readonly element?: number;
+      readonly byteOffset?: number;
+      /** Control number (ST02) of the transaction set holding the segment. */
+      readonly setControlNumber?: string;
+      /** 1-based position of the segment within its transaction set (ST = 1), as AK3 reports it. */
+      readonly setPosition?: number;
+      /** The element's value as received, for AK404. */
+      readonly value?: string;
+    }
+  | { readonly kind: 'order'; readonly lineNumber?: string; readonly field?: string };
+
+export interface DocumentProblem<C extends string = DocumentProblemCode> {
+  readonly code: C;
+  readonly message: string;
+  /** Human-readable and precise: `/lines/2/quantity`, `line 3, column 7 (quantity)`, `segment 9 (PO1), element 02, byte offset 250`. */
+  readonly location: string;
+  readonly at: ProblemLocation;
+  /** The partner's line number the problem concerns, when it concerns one line. */
+  readonly lineNumber?: string;
+}
+
+/** Any problem, format or business, as acknowledgement builders consume it. */
+export type AnyDocumentProblem = DocumentProblem<string>;
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+export function formatLocation(at: ProblemLocation): string {
+  switch (at.kind) {
+    case 'document':
+      return 'document';
+    case 'bytes':
+      return `byte offset ${at.byteOffset}`;
+    case 'json':
+      return at.pointer === '' ? '(root)' : at.pointer;
+    case 'csv': {
+      if (at.column === undefined) return `line ${at.line}`;
+      return `line ${at.line}, column ${at.column}${at.header === undefined ? '' : ` (${at.header})`}`;
+    }
+    case 'x12': {
+      const parts = [`segment ${at.segment} (${at.tag})`];
+      if (at.element !== undefined) parts.push(`element ${pad2(at.element)}`);
+      if (at.byteOffset !== undefined) parts.push(`byte offset ${at.byteOffset}`);
+      return parts.join(', ');
+    }
+    case 'order': {
+      const parts: string[] = [];
+      if (at.lineNumber !== undefined) parts.push(`line ${at.lineNumber}`);
+      if (at.field !== undefined) parts.push(at.field);
+      return parts.length === 0 ? 'order' : parts.join(', ');
+    }
+  }
+}
+
+export function problem<C extends string>(
+  code: C,
+  message: string,
+  at: ProblemLocation,
+  lineNumber?: string,
+): DocumentProblem<C> {
+  const base = { code, message, location: formatLocation(at), at };
+  return Object.freeze(lineNumber === undefined ? base : { ...base, lineNumber });
+}
+
+/** Escapes one JSON pointer reference token (RFC 6901). */
+export function pointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function jsonPointer(...tokens: (string | number)[]): string {
+  return tokens.map((t) => `/${pointerToken(t)}`).join('');
+}

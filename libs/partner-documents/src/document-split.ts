@@ -1,0 +1,89 @@
+import { readCsvSalesOrders } from './csv-sales-order.parser';
+import { CONTENT_TYPES, DocumentFormat } from './document-format';
+import type { DocumentProblem } from './document-problem';
+import { readJsonSalesOrders } from './json-sales-order.parser';
+import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
+import type { ParsedSalesOrders } from './partner-sales-order';
+import { readX12SalesOrders } from './x12-sales-order.parser';
+
+/** One order's part of an upload, ready to travel as one `ingress.documents` record. */
+export interface DocumentSlice {
+  /** 0-based position in the upload (`batchIndex`). */
+  readonly index: number;
+  /** The partner's PO number when readable (`businessRef`). */
+  readonly businessRef: string | undefined;
+  /**
+   * The order alone, in the upload's format, parseable by the same parser: normalized JSON of the one
+   * order; the CSV header plus that order's rows; the X12 set re-enveloped with the original ISA/GS.
+   */
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  /** X12 only: `ISA13/GS06` (`interchangeRef`). */
+  readonly interchangeRef: string | undefined;
+  /** This order's own problems; the slice is publishable when empty and the upload has no document problems. */
+  readonly problems: readonly DocumentProblem[];
+}
+
+export interface SplitDocument {
+  readonly format: DocumentFormat;
+  /** True when every order is valid and the upload as a whole is sound. */
+  readonly ok: boolean;
+  readonly slices: readonly DocumentSlice[];
+  /** Problems of the upload as a whole (encoding, CSV header, X12 envelope). */
+  readonly documentProblems: readonly DocumentProblem[];
+  /** The full parse, for callers that want the orders too. */
+  readonly parsed: ParsedSalesOrders;
+}
+
+/** Validates an upload and splits it into per-order slices; never throws for bad partner input. */
+export function splitDocument(format: DocumentFormat, bytes: Uint8Array): SplitDocument {
+  const { parsed, slices, refs } = read(format, bytes);
+  return Object.freeze({
+    format,
+    ok: parsed.ok,
+    documentProblems: parsed.documentProblems,
+    parsed,
+    slices: Object.freeze(
+      parsed.entries.map((entry, i) =>
+        Object.freeze({
+          index: entry.index,
+          businessRef: entry.businessRef,
+          bytes: slices[i] ?? new Uint8Array(),
+          contentType: CONTENT_TYPES[format],
+          interchangeRef: refs[i],
+          problems: entry.problems,
+        }),
+      ),
+    ),
+  });
+}
+
+/** Parses an upload of sales orders in the given format. */
+export function parseSalesOrders(format: DocumentFormat, bytes: Uint8Array): ParsedSalesOrders {
+  return read(format, bytes).parsed;
+}
+
+function read(
+  format: DocumentFormat,
+  bytes: Uint8Array,
+): { parsed: ParsedSalesOrders; slices: readonly Uint8Array[]; refs: readonly (string | undefined)[] } {
+  switch (format) {
+    case DocumentFormat.Json: {
+      const result = readJsonSalesOrders(bytes);
+      return { ...result, refs: [] };
+    }
+    case DocumentFormat.Csv: {
+      const result = readCsvSalesOrders(bytes);
+      return { ...result, refs: [] };
+    }
+    case DocumentFormat.X12: {
+      const result = readX12SalesOrders(bytes);
+      return { ...result, refs: result.interchangeRefs };
+    }
+  }
+  // Reachable only from untyped callers.
+  throw new PartnerDocumentsException(
+    PartnerDocumentsErrorCode.UnsupportedFormat,
+    `Unsupported document format: ${String(format)}`,
+  );
+}

@@ -1,0 +1,248 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+import { DocumentFormat } from './document-format';
+import {
+  type DocumentProblem,
+  DocumentProblemCode,
+  jsonPointer,
+  problem,
+  type ProblemLocation,
+} from './document-problem';
+import { isValidGtin } from './field-values';
+import {
+  JSON_SALES_ORDER_BATCH_SCHEMA,
+  JSON_SALES_ORDER_SCHEMA,
+  type JsonSalesOrder,
+} from './json-sales-order.schema';
+import {
+  CustomerCodeRole,
+  ItemIdQualifier,
+  type ParsedSalesOrders,
+  parsedSalesOrders,
+  type PartnerItemId,
+  type PartnerSalesOrder,
+  type SalesOrderEntry,
+} from './partner-sales-order';
+import { decodeUtf8, utf8ByteLength } from './text-decoding';
+
+/** The parse result plus, per entry, the order's own bytes (normalized JSON of that one order). */
+export interface JsonReadResult {
+  readonly parsed: ParsedSalesOrders;
+  readonly slices: readonly Uint8Array[];
+}
+
+let validators: { order: ValidateFunction; batch: ValidateFunction } | undefined;
+
+function compiled(): { order: ValidateFunction; batch: ValidateFunction } {
+  if (validators === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false });
+    addFormats(ajv, ['date']);
+    ajv.addFormat('gtin', isValidGtin);
+    ajv.addSchema(JSON_SALES_ORDER_SCHEMA);
+    validators = {
+      order: ajv.getSchema(JSON_SALES_ORDER_SCHEMA.$id) as ValidateFunction,
+      batch: ajv.compile(JSON_SALES_ORDER_BATCH_SCHEMA),
+    };
+  }
+  return validators;
+}
+
+/** Parses a B2B portal upload: one order object, or `{ "orders": [...] }`. */
+export function parseJsonSalesOrders(bytes: Uint8Array): ParsedSalesOrders {
+  return readJsonSalesOrders(bytes).parsed;
+}
+
+export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok)
+    return { parsed: parsedSalesOrders(DocumentFormat.Json, decoded.problems, []), slices: [] };
+  const { text, byteOffset } = decoded;
+  if (text.trim() === '') {
+    const empty = problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' });
+    return { parsed: parsedSalesOrders(DocumentFormat.Json, [empty], []), slices: [] };
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return {
+      parsed: parsedSalesOrders(DocumentFormat.Json, [syntaxProblem(error, text, byteOffset)], []),
+      slices: [],
+    };
+  }
+
+  const isBatch = data !== null && typeof data === 'object' && !Array.isArray(data) && 'orders' in data;
+  const validate = isBatch ? compiled().batch : compiled().order;
+  const problems = validate(data) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, data));
+
+  const rawOrders: unknown[] = isBatch
+    ? Array.isArray((data as { orders: unknown }).orders)
+      ? ((data as { orders: unknown[] }).orders ?? [])
+      : []
+    : [data];
+  const base = (i: number): string => (isBatch ? jsonPointer('orders', i) : '');
+
+  const documentProblems = problems.filter((p) => ownerOf(p, rawOrders.length, base) === undefined);
+  const entries: SalesOrderEntry[] = [];
+  const slices: Uint8Array[] = [];
+  rawOrders.forEach((raw, index) => {
+    const own = problems.filter((p) => ownerOf(p, rawOrders.length, base) === index);
+    const poNumber = readPoNumber(raw);
+    const order = own.length === 0 ? toPartnerSalesOrder(raw as JsonSalesOrder, base(index)) : undefined;
+    entries.push({ index, businessRef: poNumber, order, problems: own });
+    slices.push(Buffer.from(JSON.stringify(raw), 'utf8'));
+  });
+  if (rawOrders.length === 0 && documentProblems.length === 0) {
+    documentProblems.push(
+      problem(DocumentProblemCode.NoOrders, 'The document holds no orders.', { kind: 'document' }),
+    );
+  }
+  return { parsed: parsedSalesOrders(DocumentFormat.Json, documentProblems, entries), slices };
+}
+
+function readPoNumber(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const value = (raw as { poNumber?: unknown }).poNumber;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+/** Index of the order a problem belongs to, or undefined for a document-level problem. */
+function ownerOf(p: DocumentProblem, count: number, base: (i: number) => string): number | undefined {
+  if (p.at.kind !== 'json') return undefined;
+  const pointer = p.at.pointer;
+  for (let i = 0; i < count; i++) {
+    const prefix = base(i);
+    if (prefix === '' || pointer === prefix || pointer.startsWith(`${prefix}/`)) return i;
+  }
+  return undefined;
+}
+
+function schemaProblem(error: ErrorObject, data: unknown): DocumentProblem[] {
+  // The anyOf alternatives only say "must have required property"; the anyOf error says it better.
+  if (error.schemaPath.includes('/anyOf/')) return [];
+  let pointer = error.instancePath;
+  let message = error.message ?? 'is invalid';
+  switch (error.keyword) {
+    case 'required':
+      pointer += jsonPointer((error.params as { missingProperty: string }).missingProperty);
+      message = 'is required';
+      break;
+    case 'additionalProperties':
+      pointer += jsonPointer((error.params as { additionalProperty: string }).additionalProperty);
+      message = 'is not a known field';
+      break;
+    case 'anyOf':
+      message = 'must identify the item with "sku" or "gtin"';
+      break;
+    case 'format': {
+      const format = (error.params as { format: string }).format;
+      message =
+        format === 'gtin'
+          ? 'must be a GTIN-8/12/13/14 with a valid check digit'
+          : `must be a valid ${format}`;
+      break;
+    }
+    default:
+      break;
+  }
+  const at: ProblemLocation = { kind: 'json', pointer };
+  const code =
+    error.keyword === 'format' && pointer.endsWith('/orderDate')
+      ? DocumentProblemCode.InvalidDate
+      : DocumentProblemCode.SchemaViolation;
+  return [
+    problem(
+      code,
+      `${pointer === '' ? 'The document' : pointer} ${message}.`,
+      at,
+      lineNumberAt(data, pointer),
+    ),
+  ];
+}
+
+/** The partner's line number of the line a pointer falls in, when that line has a usable lineNumber. */
+function lineNumberAt(data: unknown, pointer: string): string | undefined {
+  const match = /^(.*\/lines\/\d+)(\/|$)/.exec(pointer);
+  if (match === null) return undefined;
+  const line = resolvePointer(data, match[1]);
+  const value =
+    line !== null && typeof line === 'object' ? (line as { lineNumber?: unknown }).lineNumber : undefined;
+  return typeof value === 'number' || (typeof value === 'string' && value !== '') ? String(value) : undefined;
+}
+
+function resolvePointer(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const raw of pointer.split('/').slice(1)) {
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[token];
+  }
+  return current;
+}
+
+function syntaxProblem(error: unknown, text: string, byteOffset: number): DocumentProblem {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  const charIndex = position === null ? text.length : Number(position[1]);
+  const offset = byteOffset + utf8ByteLength(text.slice(0, charIndex));
+  return problem(DocumentProblemCode.JsonSyntax, `The document is not valid JSON: ${message}`, {
+    kind: 'bytes',
+    byteOffset: offset,
+  });
+}
+
+function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrder {
+  const at = (...tokens: (string | number)[]): ProblemLocation => ({
+    kind: 'json',
+    pointer: base + jsonPointer(...tokens),
+  });
+  return {
+    format: DocumentFormat.Json,
+    poNumber: raw.poNumber,
+    orderDate: raw.orderDate,
+    customerCode: raw.buyerCode,
+    customerCodeRole: CustomerCodeRole.Buyer,
+    ...(raw.shipToCode === undefined ? {} : { shipToCode: raw.shipToCode }),
+    currency: raw.currency,
+    locations: {
+      order: { kind: 'json', pointer: base },
+      customer: at('buyerCode'),
+      currency: at('currency'),
+    },
+    lines: raw.lines.map((line, i) => {
+      const itemIds: PartnerItemId[] = [];
+      if (line.sku !== undefined) {
+        itemIds.push({
+          qualifier: ItemIdQualifier.PartnerSku,
+          value: line.sku,
+          sourceQualifier: 'sku',
+          at: at('lines', i, 'sku'),
+        });
+      }
+      if (line.gtin !== undefined) {
+        itemIds.push({
+          qualifier: ItemIdQualifier.Gtin,
+          value: line.gtin,
+          sourceQualifier: 'gtin',
+          at: at('lines', i, 'gtin'),
+        });
+      }
+      return {
+        lineNumber: String(line.lineNumber),
+        itemIds,
+        quantity: line.quantity,
+        uom: line.uom,
+        unitPrice: line.unitPrice,
+        ...(line.description === undefined ? {} : { description: line.description }),
+        locations: {
+          line: at('lines', i),
+          quantity: at('lines', i, 'quantity'),
+          uom: at('lines', i, 'uom'),
+          unitPrice: at('lines', i, 'unitPrice'),
+        },
+      };
+    }),
+  };
+}

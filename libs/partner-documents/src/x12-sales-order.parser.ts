@@ -1,0 +1,434 @@
+// X12 850 purchase orders → PartnerSalesOrder, one per ST/SE transaction set. The envelope is read by
+// node-x12 (x12-interchange.reader.ts); this file reads the 850 segments we use: BEG, CUR, N1, PO1, PID, CTT.
+import { DocumentFormat } from './document-format';
+import { type DocumentProblem, DocumentProblemCode, problem, type ProblemLocation } from './document-problem';
+import { parseDecimal, x12DateToIso } from './field-values';
+import {
+  CustomerCodeRole,
+  ItemIdQualifier,
+  type ParsedSalesOrders,
+  parsedSalesOrders,
+  type PartnerItemId,
+  type PartnerSalesOrder,
+  type PartnerSalesOrderLine,
+  type SalesOrderEntry,
+  type X12EnvelopeRef,
+} from './partner-sales-order';
+import { decodeUtf8 } from './text-decoding';
+import {
+  readX12Interchange,
+  type X12GroupRead,
+  type X12InterchangeRead,
+  type X12SegmentRef,
+  type X12SetRead,
+} from './x12-interchange.reader';
+
+/** X12 product/service id qualifiers (PO106, PO108, ...) and what they mean to us. */
+export const X12_ITEM_QUALIFIERS: Readonly<Record<string, ItemIdQualifier>> = Object.freeze({
+  VP: ItemIdQualifier.VendorSku,
+  BP: ItemIdQualifier.PartnerSku,
+  IN: ItemIdQualifier.PartnerSku,
+  SK: ItemIdQualifier.PartnerSku,
+  UP: ItemIdQualifier.Gtin,
+  EN: ItemIdQualifier.Gtin,
+  UK: ItemIdQualifier.Gtin,
+});
+
+export interface X12ReadResult {
+  readonly parsed: ParsedSalesOrders;
+  /** Per entry: that transaction set re-enveloped as a one-set interchange with the original ISA and GS. */
+  readonly slices: readonly Uint8Array[];
+  /** Per entry: `ISA13/GS06` of the interchange and group that carried it. */
+  readonly interchangeRefs: readonly string[];
+  /** The envelope as read, for the 997; undefined when the interchange could not be read at all. */
+  readonly interchange: X12InterchangeRead | undefined;
+}
+
+export function parseX12SalesOrders(bytes: Uint8Array): ParsedSalesOrders {
+  return readX12SalesOrders(bytes).parsed;
+}
+
+export function readX12SalesOrders(bytes: Uint8Array): X12ReadResult {
+  const decoded = decodeUtf8(bytes);
+  const fail = (problems: readonly DocumentProblem[]): X12ReadResult => ({
+    parsed: parsedSalesOrders(DocumentFormat.X12, problems, []),
+    slices: [],
+    interchangeRefs: [],
+    interchange: undefined,
+  });
+  if (!decoded.ok) return fail(decoded.problems);
+  if (decoded.text.trim() === '') {
+    return fail([problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' })]);
+  }
+  const outcome = readX12Interchange(decoded.text, decoded.byteOffset);
+  if (!outcome.ok) return fail(outcome.problems);
+  const interchange = outcome.interchange;
+
+  const documentProblems: DocumentProblem[] = [...interchange.problems];
+  const entries: SalesOrderEntry[] = [];
+  const slices: Uint8Array[] = [];
+  const interchangeRefs: string[] = [];
+  for (const group of interchange.groups) {
+    documentProblems.push(...group.problems);
+    if (group.functionalId !== 'PO') {
+      documentProblems.push(
+        problem(
+          DocumentProblemCode.X12UnsupportedGroup,
+          `Functional group ${group.controlNumber} is "${group.functionalId}"; purchase orders travel in "PO" groups.`,
+          locate(group.header, 1),
+        ),
+      );
+    }
+    for (const set of group.sets) {
+      const envelope = envelopeRef(interchange, group, set);
+      const { order, problems } = readPurchaseOrder(set, envelope);
+      const businessRef = set.body.find((s) => s.tag === 'BEG')?.elements[2] || undefined;
+      entries.push({
+        index: entries.length,
+        businessRef,
+        order: problems.length === 0 && set.problems.length === 0 ? order : undefined,
+        problems: [...set.problems, ...problems],
+        x12: envelope,
+      });
+      slices.push(Buffer.from(reenvelope(interchange, group, set), 'utf8'));
+      interchangeRefs.push(`${interchange.isa.controlNumber}/${group.controlNumber}`);
+    }
+  }
+  if (entries.length === 0 && documentProblems.length === 0) {
+    documentProblems.push(
+      problem(DocumentProblemCode.NoOrders, 'The interchange holds no transaction sets.', {
+        kind: 'document',
+      }),
+    );
+  }
+  return {
+    parsed: parsedSalesOrders(DocumentFormat.X12, documentProblems, entries),
+    slices,
+    interchangeRefs,
+    interchange,
+  };
+}
+
+function envelopeRef(interchange: X12InterchangeRead, group: X12GroupRead, set: X12SetRead): X12EnvelopeRef {
+  return {
+    senderQualifier: interchange.isa.senderQualifier,
+    senderId: interchange.isa.senderId,
+    receiverQualifier: interchange.isa.receiverQualifier,
+    receiverId: interchange.isa.receiverId,
+    interchangeControlNumber: interchange.isa.controlNumber,
+    functionalId: group.functionalId,
+    applicationSenderCode: group.applicationSenderCode,
+    applicationReceiverCode: group.applicationReceiverCode,
+    groupControlNumber: group.controlNumber,
+    version: group.version,
+    transactionSetId: set.transactionSetId,
+    setControlNumber: set.controlNumber,
+    usageIndicator: interchange.isa.usageIndicator,
+  };
+}
+
+function reenvelope(interchange: X12InterchangeRead, group: X12GroupRead, set: X12SetRead): string {
+  const { text, delimiters } = interchange;
+  const eol = delimiters.endOfLine;
+  const isaEnd = group.header.start;
+  const isa = text.slice(0, isaEnd).trim();
+  const gs = text.slice(group.header.start, group.header.end);
+  const last = set.trailer ?? set.body.at(-1) ?? set.header;
+  const setText = text.slice(set.header.start, last.end);
+  const e = delimiters.element;
+  const t = delimiters.segment;
+  return [
+    isa,
+    gs,
+    setText,
+    `GE${e}1${e}${group.controlNumber}${t}`,
+    `IEA${e}1${e}${interchange.isa.controlNumber}${t}`,
+  ]
+    .map((s) => s + eol)
+    .join('');
+}
+
+function locate(ref: X12SegmentRef, element?: number, setControlNumber?: string): ProblemLocation {
+  const value = element === undefined ? undefined : ref.elements[element - 1];
+  return {
+    kind: 'x12',
+    segment: ref.ordinal,
+    tag: ref.tag,
+    ...(element === undefined ? {} : { element }),
+    // An element past the last one sent is missing at the segment terminator.
+    byteOffset:
+      element === undefined ? ref.byteOffset : (ref.elementByteOffsets[element - 1] ?? ref.endByteOffset - 1),
+    ...(setControlNumber === undefined ? {} : { setControlNumber }),
+    ...(ref.setPosition === undefined ? {} : { setPosition: ref.setPosition }),
+    ...(value === undefined || value === '' ? {} : { value }),
+  };
+}
+
+function readPurchaseOrder(
+  set: X12SetRead,
+  envelope: X12EnvelopeRef,
+): { order: PartnerSalesOrder | undefined; problems: DocumentProblem[] } {
+  const problems: DocumentProblem[] = [];
+  const st = set.controlNumber;
+  const at = (ref: X12SegmentRef, element?: number): ProblemLocation => locate(ref, element, st);
+  const missingSegment = (tag: string, what: string, after: X12SegmentRef): void => {
+    problems.push(
+      problem(DocumentProblemCode.X12MissingSegment, `Transaction set ${st} has no ${what}.`, {
+        kind: 'x12',
+        segment: after.ordinal + 1,
+        tag,
+        setControlNumber: st,
+        byteOffset: after.endByteOffset,
+        setPosition: (after.setPosition ?? 1) + 1,
+      }),
+    );
+  };
+  const value = (ref: X12SegmentRef, element: number): string => (ref.elements[element - 1] ?? '').trim();
+  const required = (
+    ref: X12SegmentRef,
+    element: number,
+    name: string,
+    lineNumber?: string,
+  ): string | undefined => {
+    const v = value(ref, element);
+    if (v !== '') return v;
+    const id = `${ref.tag}${String(element).padStart(2, '0')}`;
+    problems.push(
+      problem(
+        DocumentProblemCode.X12MissingElement,
+        `${id} (${name}) is required.`,
+        at(ref, element),
+        lineNumber,
+      ),
+    );
+    return undefined;
+  };
+
+  if (set.transactionSetId !== '850') {
+    problems.push(
+      problem(
+        DocumentProblemCode.X12UnsupportedTransaction,
+        `Transaction set ${st} is a ${set.transactionSetId || '(blank)'}; this channel accepts 850 purchase orders.`,
+        at(set.header, 1),
+      ),
+    );
+    return { order: undefined, problems };
+  }
+
+  const beg = set.body.find((s) => s.tag === 'BEG');
+  let poNumber: string | undefined;
+  let orderDate: string | undefined;
+  if (beg === undefined) {
+    missingSegment('BEG', 'BEG segment', set.header);
+  } else {
+    poNumber = required(beg, 3, 'purchase order number');
+    const date = required(beg, 5, 'purchase order date');
+    if (date !== undefined) {
+      orderDate = x12DateToIso(date);
+      if (orderDate === undefined) {
+        problems.push(
+          problem(DocumentProblemCode.InvalidDate, `BEG05 "${date}" is not a date (CCYYMMDD).`, at(beg, 5)),
+        );
+      }
+    }
+  }
+
+  const cur = set.body.find((s) => s.tag === 'CUR');
+  let currency: string | undefined;
+  if (cur !== undefined) {
+    currency = required(cur, 2, 'currency code');
+    if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
+      problems.push(
+        problem(
+          DocumentProblemCode.X12InvalidCode,
+          `CUR02 "${currency}" is not an ISO 4217 currency code.`,
+          at(cur, 2),
+        ),
+      );
+      currency = undefined;
+    }
+  }
+
+  const parties = set.body.filter((s) => s.tag === 'N1' && value(s, 4) !== '');
+  const buyer = parties.find((s) => value(s, 1) === 'BY');
+  const shipTo = parties.find((s) => value(s, 1) === 'ST');
+  const customer = buyer ?? shipTo;
+  if (customer === undefined)
+    missingSegment('N1', 'N1*BY or N1*ST segment with an identification code (N103/N104)', beg ?? set.header);
+
+  const lines: PartnerSalesOrderLine[] = [];
+  const po1s = set.body.filter((s) => s.tag === 'PO1');
+  if (po1s.length === 0) missingSegment('PO1', 'PO1 line item', set.body.at(-1) ?? set.header);
+  for (const [index, po1] of po1s.entries()) {
+    const line = readLine(po1, index, set, problems, at, required);
+    if (line !== undefined) lines.push(line);
+  }
+
+  const ctt = set.body.find((s) => s.tag === 'CTT');
+  if (ctt !== undefined) {
+    const declared = required(ctt, 1, 'number of line items');
+    if (declared !== undefined && Number(declared) !== po1s.length) {
+      problems.push(
+        problem(
+          DocumentProblemCode.X12LineCountMismatch,
+          `CTT01 says ${declared} line items; the set has ${po1s.length} PO1 segments.`,
+          at(ctt, 1),
+        ),
+      );
+    }
+    const hash = value(ctt, 2);
+    const sum = po1s.reduce((acc, s) => acc + (parseDecimal(value(s, 2)) ?? 0), 0);
+    if (hash !== '' && parseDecimal(hash) !== Number(sum.toFixed(6))) {
+      problems.push(
+        problem(
+          DocumentProblemCode.X12LineCountMismatch,
+          `CTT02 hash total ${hash} differs from the sum of PO102 quantities (${sum}).`,
+          at(ctt, 2),
+        ),
+      );
+    }
+  }
+
+  if (problems.length > 0 || poNumber === undefined || orderDate === undefined || customer === undefined) {
+    return { order: undefined, problems };
+  }
+  const customerCode = value(customer, 4);
+  const shipToCode = shipTo === undefined ? undefined : value(shipTo, 4);
+  return {
+    problems,
+    order: {
+      format: DocumentFormat.X12,
+      poNumber,
+      orderDate,
+      customerCode,
+      customerCodeRole: customer === buyer ? CustomerCodeRole.Buyer : CustomerCodeRole.ShipTo,
+      ...(shipToCode === undefined ? {} : { shipToCode }),
+      currency,
+      lines,
+      locations: {
+        order: at(set.header),
+        customer: at(customer, 4),
+        ...(cur === undefined ? {} : { currency: at(cur, 2) }),
+      },
+      x12: envelope,
+    },
+  };
+}
+
+function readLine(
+  po1: X12SegmentRef,
+  index: number,
+  set: X12SetRead,
+  problems: DocumentProblem[],
+  at: (ref: X12SegmentRef, element?: number) => ProblemLocation,
+  required: (ref: X12SegmentRef, element: number, name: string, lineNumber?: string) => string | undefined,
+): PartnerSalesOrderLine | undefined {
+  const before = problems.length;
+  const el = (n: number): string => (po1.elements[n - 1] ?? '').trim();
+  // PO101 is optional in X12; without it the line is known by its position.
+  const lineNumber = el(1) === '' ? String(index + 1) : el(1);
+  const quantityText = required(po1, 2, 'quantity ordered', lineNumber);
+  const uom = required(po1, 3, 'unit of measure', lineNumber);
+  let quantity: number | undefined;
+  if (quantityText !== undefined) {
+    quantity = parseDecimal(quantityText);
+    if (quantity === undefined) {
+      problems.push(
+        problem(
+          DocumentProblemCode.InvalidNumber,
+          `PO102 "${quantityText}" is not a number.`,
+          at(po1, 2),
+          lineNumber,
+        ),
+      );
+    } else if (quantity <= 0) {
+      problems.push(
+        problem(
+          DocumentProblemCode.OutOfRange,
+          `PO102 ${quantityText} must be greater than 0.`,
+          at(po1, 2),
+          lineNumber,
+        ),
+      );
+      quantity = undefined;
+    }
+  }
+  let unitPrice: number | undefined;
+  if (el(4) !== '') {
+    unitPrice = parseDecimal(el(4));
+    if (unitPrice === undefined) {
+      problems.push(
+        problem(
+          DocumentProblemCode.InvalidNumber,
+          `PO104 "${el(4)}" is not a number.`,
+          at(po1, 4),
+          lineNumber,
+        ),
+      );
+    } else if (unitPrice < 0) {
+      problems.push(
+        problem(
+          DocumentProblemCode.OutOfRange,
+          `PO104 ${el(4)} must not be negative.`,
+          at(po1, 4),
+          lineNumber,
+        ),
+      );
+    }
+  }
+  const itemIds: PartnerItemId[] = [];
+  for (let q = 6; q <= po1.elements.length; q += 2) {
+    const qualifier = el(q);
+    const id = el(q + 1);
+    if (qualifier === '' && id === '') continue;
+    if (qualifier === '' || id === '') {
+      const missing = qualifier === '' ? q : q + 1;
+      problems.push(
+        problem(
+          DocumentProblemCode.X12MissingElement,
+          `PO1${String(q).padStart(2, '0')}/PO1${String(q + 1).padStart(2, '0')} must be a qualifier and an id together.`,
+          at(po1, missing),
+          lineNumber,
+        ),
+      );
+      continue;
+    }
+    itemIds.push({
+      qualifier: X12_ITEM_QUALIFIERS[qualifier] ?? ItemIdQualifier.Other,
+      value: id,
+      sourceQualifier: qualifier,
+      at: at(po1, q + 1),
+    });
+  }
+  if (itemIds.length === 0 && problems.length === before) {
+    problems.push(
+      problem(
+        DocumentProblemCode.X12MissingElement,
+        'PO106/PO107 (product id qualifier and id) are required.',
+        at(po1, 6),
+        lineNumber,
+      ),
+    );
+  }
+  if (problems.length > before || quantity === undefined || uom === undefined) return undefined;
+
+  // A PID*F right after the PO1 (before the next PO1) describes it.
+  const position = set.body.indexOf(po1);
+  const next = set.body.slice(position + 1).findIndex((s) => s.tag === 'PO1' || s.tag === 'CTT');
+  const loop = set.body.slice(position + 1, next === -1 ? undefined : position + 1 + next);
+  const description = loop.find((s) => s.tag === 'PID' && s.elements[0] === 'F')?.elements[4]?.trim();
+  return {
+    lineNumber,
+    itemIds,
+    quantity,
+    uom,
+    unitPrice,
+    ...(description === undefined || description === '' ? {} : { description }),
+    locations: {
+      line: at(po1),
+      quantity: at(po1, 2),
+      uom: at(po1, 3),
+      ...(el(4) === '' ? {} : { unitPrice: at(po1, 4) }),
+    },
+  };
+}

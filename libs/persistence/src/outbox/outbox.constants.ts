@@ -1,0 +1,8 @@
+export const OUTBOX_TABLE = 'outbox_message';
+/**
+ * One LISTEN channel for every service schema in the database; the payload names the schema. A
+ * channel per schema would not fit NAMEDATALEN for long schema names.
+ */
+export const OUTBOX_NOTIFY_CHANNEL = 'tradewind_outbox';
+/** Header that carries the outbox message id, for consumers' inbox dedupe. */
+export const MESSAGE_ID_HEADER = 'message-id';
