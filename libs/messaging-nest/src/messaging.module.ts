@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
   Module,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -39,7 +40,7 @@ export const KAFKA = Symbol('tradewind:kafka');
 
 /** Owns the Kafka client, the producer and one ConsumerRunner per @KafkaHandler. */
 @Injectable()
-export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(MessagingLifecycle.name);
   private readonly runners: ConsumerRunner<unknown>[] = [];
   private pool: Pool | undefined;
@@ -83,9 +84,13 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** SIGTERM (with app.enableShutdownHooks()): finish in-flight records, commit, leave, flush. */
-  async onApplicationShutdown(): Promise<void> {
+  /** SIGTERM (with app.enableShutdownHooks()): finish in-flight records, commit, leave the groups. */
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  /** After every module stopped producing: flush the producer. */
+  async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
     await this.pool?.end();
   }

@@ -80,14 +80,27 @@ export function statusError(answer: HttpAnswer, target: CallTarget, url: string)
   const code = classifyOdooFault({ httpStatus: answer.status });
   return new OdooError({
     code,
-    message: `${describe(target, url)}: HTTP ${answer.status}${answer.text ? ` ${answer.text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}` : ''}`,
+    message: `${describe(target, url)}: HTTP ${answer.status}${
+      answer.text
+        ? ` ${answer.text
+            .replace(/<[^>]*>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+            .slice(0, 200)}`
+        : ''
+    }`,
     httpStatus: answer.status,
     retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
     ...target,
   });
 }
 
-export function protocolError(target: CallTarget, url: string, detail: string, answer?: HttpAnswer): OdooError {
+export function protocolError(
+  target: CallTarget,
+  url: string,
+  detail: string,
+  answer?: HttpAnswer,
+): OdooError {
   return new OdooError({
     code: OdooErrorCode.PROTOCOL,
     message: `${describe(target, url)}: unexpected answer from Odoo (${detail})`,

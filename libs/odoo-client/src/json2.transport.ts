@@ -1,10 +1,17 @@
 // Odoo 19+ External JSON-2 API: POST /json/2/<model>/<method>, bearer API key, named arguments, one
 // transaction per call; errors as {name, message, arguments, context, debug} with an HTTP status.
-import { describe, exchange, type HttpSettings, parseJson, protocolError, statusError } from './http.transport';
+import {
+  describe,
+  exchange,
+  type HttpSettings,
+  parseJson,
+  protocolError,
+  statusError,
+} from './http.transport';
 import { OdooError } from './odoo.exception';
+import type { OdooCall, OdooTransport } from './odoo.transport';
 import type { OdooApiFlavor } from './odoo.types';
 import { classifyOdooFault, parseRetryAfter } from './odoo-error.mapper';
-import type { OdooCall, OdooTransport } from './odoo.transport';
 
 export interface Json2TransportOptions {
   url: string;
@@ -51,20 +58,19 @@ export class Json2Transport implements OdooTransport {
       return parsed.value;
     }
     const error = parsed.ok ? (parsed.value as Json2ErrorBody | null) : null;
-    if (!error || typeof error !== 'object' || typeof error.name !== 'string') throw statusError(answer, target, url);
+    if (!error || typeof error !== 'object' || typeof error.name !== 'string')
+      throw statusError(answer, target, url);
     const odooMessage = typeof error.message === 'string' ? error.message : '';
-    return Promise.reject(
-      new OdooError({
-        code: classifyOdooFault({ httpStatus: answer.status, name: error.name, message: odooMessage }),
-        message: `${describe(target, url)}: ${error.name}: ${odooMessage}`,
-        httpStatus: answer.status,
-        odooName: error.name,
-        odooMessage,
-        odooArguments: Array.isArray(error.arguments) ? (error.arguments as unknown[]) : undefined,
-        odooDebug: typeof error.debug === 'string' ? error.debug : undefined,
-        retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
-        ...target,
-      }),
-    );
+    throw new OdooError({
+      code: classifyOdooFault({ httpStatus: answer.status, name: error.name, message: odooMessage }),
+      message: `${describe(target, url)}: ${error.name}: ${odooMessage}`,
+      httpStatus: answer.status,
+      odooName: error.name,
+      odooMessage,
+      odooArguments: Array.isArray(error.arguments) ? (error.arguments as unknown[]) : undefined,
+      odooDebug: typeof error.debug === 'string' ? error.debug : undefined,
+      retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
+      ...target,
+    });
   }
 }

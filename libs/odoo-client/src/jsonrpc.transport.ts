@@ -1,11 +1,18 @@
 // Legacy JSON-RPC (Odoo 16-18; deprecated in 19, removed in 22): POST /jsonrpc, `common.authenticate` for
 // the uid, then `object.execute_kw(db, uid, key, model, method, args, kwargs)`. Odoo answers errors with
 // HTTP 200 and `error: {code, message, data: {name, debug, message, arguments, context}}`.
-import { describe, exchange, type HttpSettings, parseJson, protocolError, statusError } from './http.transport';
+import {
+  describe,
+  exchange,
+  type HttpSettings,
+  parseJson,
+  protocolError,
+  statusError,
+} from './http.transport';
 import { OdooError, OdooErrorCode } from './odoo.exception';
+import type { OdooCall, OdooTransport } from './odoo.transport';
 import type { OdooApiFlavor } from './odoo.types';
 import { classifyOdooFault } from './odoo-error.mapper';
-import type { OdooCall, OdooTransport } from './odoo.transport';
 
 export interface JsonRpcTransportOptions {
   url: string;
@@ -22,7 +29,11 @@ export interface JsonRpcTransportOptions {
 interface JsonRpcAnswer {
   jsonrpc?: unknown;
   result?: unknown;
-  error?: { code?: unknown; message?: unknown; data?: { name?: unknown; message?: unknown; arguments?: unknown; debug?: unknown } };
+  error?: {
+    code?: unknown;
+    message?: unknown;
+    data?: { name?: unknown; message?: unknown; arguments?: unknown; debug?: unknown };
+  };
 }
 
 export class JsonRpcTransport implements OdooTransport {
@@ -39,7 +50,8 @@ export class JsonRpcTransport implements OdooTransport {
     const positionalNames = call.positional ?? [];
     const positional = positionalNames.filter((name) => name in call.params).map((name) => call.params[name]);
     const kwargs: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(call.params)) if (!positionalNames.includes(name)) kwargs[name] = value;
+    for (const [name, value] of Object.entries(call.params))
+      if (!positionalNames.includes(name)) kwargs[name] = value;
     if (call.context !== undefined) kwargs.context = call.context;
     const args = call.ids !== undefined ? [call.ids, ...positional] : positional;
     try {
@@ -52,7 +64,11 @@ export class JsonRpcTransport implements OdooTransport {
       );
     } catch (error) {
       // a rotated key or a changed user: authenticate again on the next call
-      if (error instanceof OdooError && error.code === OdooErrorCode.AUTHENTICATION && this.options.uid === undefined) {
+      if (
+        error instanceof OdooError &&
+        error.code === OdooErrorCode.AUTHENTICATION &&
+        this.options.uid === undefined
+      ) {
         this.uidPromise = undefined;
       }
       throw error;
@@ -75,9 +91,15 @@ export class JsonRpcTransport implements OdooTransport {
   private async authenticate(): Promise<number> {
     const { db, login, apiKey, timeoutMs } = this.options;
     if (!login) {
-      throw new OdooError({ code: OdooErrorCode.AUTHENTICATION, message: 'JSON-RPC needs the login (or uid) of the API key user' });
+      throw new OdooError({
+        code: OdooErrorCode.AUTHENTICATION,
+        message: 'JSON-RPC needs the login (or uid) of the API key user',
+      });
     }
-    const uid = await this.rpc('common', 'authenticate', [db, login, apiKey, {}], timeoutMs, { model: 'common', method: 'authenticate' });
+    const uid = await this.rpc('common', 'authenticate', [db, login, apiKey, {}], timeoutMs, {
+      model: 'common',
+      method: 'authenticate',
+    });
     if (typeof uid !== 'number' || uid <= 0) {
       throw new OdooError({
         code: OdooErrorCode.AUTHENTICATION,
@@ -115,7 +137,12 @@ export class JsonRpcTransport implements OdooTransport {
     if (body.error !== undefined) {
       const data = body.error?.data ?? {};
       const name = typeof data.name === 'string' ? data.name : undefined;
-      const odooMessage = typeof data.message === 'string' ? data.message : String(body.error?.message ?? '');
+      const odooMessage =
+        typeof data.message === 'string'
+          ? data.message
+          : typeof body.error?.message === 'string'
+            ? body.error.message
+            : '';
       const jsonRpcCode = typeof body.error?.code === 'number' ? body.error.code : undefined;
       throw new OdooError({
         code: classifyOdooFault({ httpStatus: 200, name, message: odooMessage, jsonRpcCode }),

@@ -32,7 +32,8 @@ const BY_NAME: Record<string, OdooErrorCode> = {
 };
 
 /** PostgreSQL concurrency failures that Odoo's retrying() gave up on (psycopg2 and psycopg 3). */
-const CONCURRENCY_NAME = /^psycopg2?\.(errors|extensions)\.(SerializationFailure|DeadlockDetected|LockNotAvailable|TransactionRollbackError)$/;
+const CONCURRENCY_NAME =
+  /^psycopg2?\.(errors|extensions)\.(SerializationFailure|DeadlockDetected|LockNotAvailable|TransactionRollbackError)$/;
 
 export interface FaultDescription {
   httpStatus?: number;
@@ -83,7 +84,10 @@ export function classifyOdooFault(fault: FaultDescription): OdooErrorCode {
 }
 
 /** `Retry-After` as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | null | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  header: string | null | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (header === null || header === undefined || header.trim() === '') return undefined;
   const value = header.trim();
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);

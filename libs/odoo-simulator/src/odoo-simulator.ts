@@ -8,6 +8,7 @@ import { type CallHooks, json, type SimRequest, type SimResponse, textResponse }
 import { handleJson2 } from './http/json2.controller';
 import { handleJsonRpc, type ServerVersion } from './http/jsonrpc.controller';
 import { LoadGovernor, type SimulatorKnobs, type SimulatorStats } from './http/load.governor';
+import { asText } from './orm/model.types';
 import { loadSeedFile, type SeedData } from './seed';
 import { SimulatedDatabase, type SimulatedUser } from './simulated-database';
 import { SimulatorStore } from './simulator.store';
@@ -81,11 +82,27 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
   const dbName = options.db ?? 'tradewind';
   const version: ServerVersion = { major: options.serverVersion ?? 19 };
   const users: SimulatedUser[] = [
-    { uid: 2, login: 'admin', name: 'Administrator', apiKey: options.apiKey ?? DEFAULT_API_KEY, readOnly: false },
-    { uid: 6, login: 'reader', name: 'Integration Reader', apiKey: options.readOnlyApiKey ?? DEFAULT_READONLY_API_KEY, readOnly: true },
+    {
+      uid: 2,
+      login: 'admin',
+      name: 'Administrator',
+      apiKey: options.apiKey ?? DEFAULT_API_KEY,
+      readOnly: false,
+    },
+    {
+      uid: 6,
+      login: 'reader',
+      name: 'Integration Reader',
+      apiKey: options.readOnlyApiKey ?? DEFAULT_READONLY_API_KEY,
+      readOnly: true,
+    },
   ];
   const seed =
-    options.seed === false ? undefined : typeof options.seed === 'object' ? options.seed : loadSeedFile(options.seed);
+    options.seed === false
+      ? undefined
+      : typeof options.seed === 'object'
+        ? options.seed
+        : loadSeedFile(options.seed);
   const db = new SimulatedDatabase(dbName, users, seed);
   const governor = new LoadGovernor(options.knobs);
   const store = new SimulatorStore(db);
@@ -100,16 +117,23 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         status: admission.status,
         contentType: 'text/html',
         body: PROXY_PAGES[admission.status],
-        headers: { 'Retry-After': String(admission.retryAfterSeconds) },
+        headers: { 'Retry-After': asText(admission.retryAfterSeconds) },
       };
     }
     try {
       if (admission.delayMs > 0) await sleep(admission.delayMs);
-      const hooks: CallHooks = { count: (key) => governor.countMethod(key), injected: governor.injectedError() };
+      const hooks: CallHooks = {
+        count: (key) => governor.countMethod(key),
+        injected: governor.injectedError(),
+      };
       if (request.path === '/web/version') {
-        if (version.major < 19 || request.method !== 'GET') return textResponse(404, NOT_FOUND_PAGE, 'text/html; charset=utf-8');
+        if (version.major < 19 || request.method !== 'GET')
+          return textResponse(404, NOT_FOUND_PAGE, 'text/html; charset=utf-8');
         hooks.count('web.version');
-        return json(200, { version_info: [version.major, 0, 0, 'final', 0, ''], version: `${version.major}.0` });
+        return json(200, {
+          version_info: [version.major, 0, 0, 'final', 0, ''],
+          version: `${version.major}.0`,
+        });
       }
       if (request.path === '/jsonrpc') {
         if (request.method !== 'POST') return textResponse(405, 'Method Not Allowed');
@@ -129,7 +153,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
       if (request.method === 'GET') return json(200, governor.knobs());
       if (request.method === 'POST') {
         try {
-          return json(200, governor.setKnobs(parseBody() as Partial<SimulatorKnobs>));
+          return json(200, governor.setKnobs(parseBody()));
         } catch (error) {
           return json(400, { error: (error as Error).message });
         }
@@ -156,7 +180,10 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
       const prefix = request.query.get('external_id');
       if (prefix === null) return json(200, { model, count: store.count(model), records: store.read(model) });
       const entries = store.externalIds(prefix).filter((entry) => entry.model === model);
-      const rows = store.read(model, entries.map((entry) => entry.resId));
+      const rows = store.read(
+        model,
+        entries.map((entry) => entry.resId),
+      );
       return json(200, {
         model,
         count: entries.length,
@@ -181,7 +208,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         else if (isOdooRoute(request.path)) send(res, await serveOdoo(request));
         else send(res, textResponse(404, NOT_FOUND_PAGE, 'text/html; charset=utf-8'));
       } catch (error) {
-        send(res, textResponse(500, `simulator failure: ${(error as Error).stack ?? String(error)}`));
+        send(res, textResponse(500, `simulator failure: ${(error as Error).stack ?? asText(error)}`));
       }
     })();
   });

@@ -11,9 +11,21 @@ import { registerExternalId } from './orm/load';
 export interface SeedData {
   company?: { name: string; currency?: string };
   warehouses?: { externalId: string; code: string; name: string; stockLocationExternalId: string }[];
-  products?: { externalId: string; sku: string; gtin?: string; name: string; listPrice: number; onHand?: number }[];
+  products?: {
+    externalId: string;
+    sku: string;
+    gtin?: string;
+    name: string;
+    listPrice: number;
+    onHand?: number;
+  }[];
   customers?: { externalId: string; canonicalId?: string; name: string; email?: string }[];
-  pricelists?: { externalId: string; name: string; currency?: string; items?: { sku: string; fixedPrice: number }[] }[];
+  pricelists?: {
+    externalId: string;
+    name: string;
+    currency?: string;
+    items?: { sku: string; fixedPrice: number }[];
+  }[];
 }
 
 /** The repository's seed file, resolved from this library's location. */
@@ -31,10 +43,24 @@ function createWithXmlid(env: Env, model: string, xmlid: string, vals: Record<st
 
 /** Odoo's standard locations (stock module data) that deliveries and receipts use. */
 function seedStandardLocations(env: Env): void {
-  const physical = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations', { name: 'Physical Locations', usage: 'view' });
-  const partners = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations_partner', { name: 'Partners', usage: 'view' });
-  createWithXmlid(env, 'stock.location', 'stock.stock_location_customers', { name: 'Customers', usage: 'customer', location_id: partners });
-  createWithXmlid(env, 'stock.location', 'stock.stock_location_suppliers', { name: 'Vendors', usage: 'supplier', location_id: partners });
+  const physical = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations', {
+    name: 'Physical Locations',
+    usage: 'view',
+  });
+  const partners = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations_partner', {
+    name: 'Partners',
+    usage: 'view',
+  });
+  createWithXmlid(env, 'stock.location', 'stock.stock_location_customers', {
+    name: 'Customers',
+    usage: 'customer',
+    location_id: partners,
+  });
+  createWithXmlid(env, 'stock.location', 'stock.stock_location_suppliers', {
+    name: 'Vendors',
+    usage: 'supplier',
+    location_id: partners,
+  });
   void physical;
 }
 
@@ -57,9 +83,9 @@ export function applySeed(env: Env, seed: SeedData): void {
       lot_stock_id: stock,
     });
   }
-  const stockLocation = env.search('stock.warehouse', [], { limit: 1 }).map(
-    (id) => env.store.get('stock.warehouse', id)!.lot_stock_id as number,
-  )[0];
+  const stockLocation = env
+    .search('stock.warehouse', [], { limit: 1 })
+    .map((id) => env.store.get('stock.warehouse', id)!.lot_stock_id as number)[0];
   const productBySku = new Map<string, number>();
   for (const product of seed.products ?? []) {
     const id = createWithXmlid(env, 'product.product', product.externalId, {
@@ -72,7 +98,9 @@ export function applySeed(env: Env, seed: SeedData): void {
     });
     productBySku.set(product.sku, id);
     if (product.onHand && stockLocation !== undefined) {
-      env.create('stock.quant', [{ product_id: id, location_id: stockLocation, quantity: product.onHand, in_date: env.now() }]);
+      env.create('stock.quant', [
+        { product_id: id, location_id: stockLocation, quantity: product.onHand, in_date: env.now() },
+      ]);
     }
   }
   for (const customer of seed.customers ?? []) {
@@ -88,9 +116,16 @@ export function applySeed(env: Env, seed: SeedData): void {
     const id = createWithXmlid(env, 'product.pricelist', pricelist.externalId, { name: pricelist.name });
     for (const item of pricelist.items ?? []) {
       const productId = productBySku.get(item.sku);
-      if (productId === undefined) throw new Error(`seed: price list ${pricelist.externalId} names unknown SKU ${item.sku}`);
+      if (productId === undefined)
+        throw new Error(`seed: price list ${pricelist.externalId} names unknown SKU ${item.sku}`);
       env.create('product.pricelist.item', [
-        { pricelist_id: id, applied_on: '0_product_variant', product_id: productId, compute_price: 'fixed', fixed_price: item.fixedPrice },
+        {
+          pricelist_id: id,
+          applied_on: '0_product_variant',
+          product_id: productId,
+          compute_price: 'fixed',
+          fixed_price: item.fixedPrice,
+        },
       ]);
     }
   }

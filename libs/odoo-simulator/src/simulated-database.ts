@@ -2,7 +2,7 @@
 // `transaction()`, which gives every RPC call Odoo's commit-or-rollback behaviour.
 import { createModelRegistry } from './models';
 import { Env, type EnvUser } from './orm/env';
-import type { ModelRegistry, Row } from './orm/model.types';
+import { asText, type ModelRegistry, type Row } from './orm/model.types';
 import { PythonError } from './orm/python-error';
 import { RecordStore } from './orm/record.store';
 import { applySeed, type SeedData } from './seed';
@@ -28,9 +28,23 @@ export class SimulatedDatabase {
   reset(): void {
     this.store.clear();
     const now = new Date().toISOString().slice(0, 19).replace('T', ' ');
-    this.store.put('res.users', { id: 1, name: 'OdooBot', login: '__system__', active: false, create_date: now, write_date: now });
+    this.store.put('res.users', {
+      id: 1,
+      name: 'OdooBot',
+      login: '__system__',
+      active: false,
+      create_date: now,
+      write_date: now,
+    });
     for (const user of this.users) {
-      this.store.put('res.users', { id: user.uid, name: user.name, login: user.login, active: true, create_date: now, write_date: now });
+      this.store.put('res.users', {
+        id: user.uid,
+        name: user.name,
+        login: user.login,
+        active: true,
+        create_date: now,
+        write_date: now,
+      });
     }
     const root = this.env(this.users[0]).sudo();
     if (this.seed) applySeed(root, this.seed);
@@ -61,7 +75,7 @@ export class SimulatedDatabase {
       this.store.commit();
       if (error instanceof PythonError) throw error;
       // a simulator bug: surfaces like any unexpected server exception would
-      const message = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : asText(error);
       throw new PythonError('builtins.RuntimeError', message, [message], 500);
     }
   }

@@ -34,7 +34,8 @@ export class SimulatorStore {
   externalIds(prefix = ''): ExternalIdEntry[] {
     const entries: ExternalIdEntry[] = [];
     for (const [externalId, target] of this.db.store.externalIds()) {
-      if (externalId.startsWith(prefix)) entries.push({ externalId, model: target.model, resId: target.resId });
+      if (externalId.startsWith(prefix))
+        entries.push({ externalId, model: target.model, resId: target.resId });
     }
     return entries.sort((a, b) => a.externalId.localeCompare(b.externalId));
   }
@@ -43,7 +44,9 @@ export class SimulatorStore {
     return this.externalIds(prefix).length;
   }
 
-  findByExternalId(externalId: string): { model: string; id: number; record: Record<string, unknown> } | undefined {
+  findByExternalId(
+    externalId: string,
+  ): { model: string; id: number; record: Record<string, unknown> } | undefined {
     const target = this.db.store.resolveExternalId(externalId);
     if (!target || !this.db.store.get(target.model, target.resId)) return undefined;
     return { model: target.model, id: target.resId, record: this.read(target.model, [target.resId])[0] };

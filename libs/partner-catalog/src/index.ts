@@ -1,2 +1,47 @@
-// Partner catalog and cross-references loaded from reviewed configuration.
-export {};
+// Partner catalog and cross-references loaded from reviewed configuration (config/partners), and the
+// pure mapping of partner sales orders to canonical ones.
+export {
+  CATALOG_FILE,
+  type CatalogLoadOptions,
+  loadPartnerCatalog,
+  validateCatalogDir,
+  XREF_DIR,
+} from './catalog.loader';
+export { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
+export {
+  type ApiVersionInfo,
+  CANONICAL_UOM,
+  type CatalogFile,
+  type CredentialRef,
+  CredentialStatus,
+  type CustomerXref,
+  type DocumentPermission,
+  type ItemXref,
+  type MappingSetFile,
+  type PartnerChannel,
+  type PartnerConfig,
+  type PartnerContact,
+  PartnerKind,
+  type PartnerSla,
+  PartnerStatus,
+  type PartnerX12Identity,
+  type UomConversion,
+} from './catalog.types';
+export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
+export {
+  type CanonicalSalesOrder,
+  type CanonicalSalesOrderLine,
+  checkPrices,
+  mapSalesOrder,
+  type OrderMappingResult,
+  type OrderProblem,
+  OrderProblemCode,
+} from './order-mapping';
+export {
+  type ConvertedQuantity,
+  PartnerCatalog,
+  type ResolvedCustomer,
+  type ResolvedItem,
+} from './partner-catalog';
+export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
+export { isSecretReference, secretSuspicion } from './secret-detection';

@@ -11,7 +11,10 @@ export interface EventuallyOptions {
  * Polls `probe` until it stops throwing (assertions included) and returns its value.
  * Use instead of sleeps: the test waits exactly as long as the system needs, up to the timeout.
  */
-export async function expectEventually<T>(probe: () => T | Promise<T>, options: EventuallyOptions = {}): Promise<T> {
+export async function expectEventually<T>(
+  probe: () => T | Promise<T>,
+  options: EventuallyOptions = {},
+): Promise<T> {
   const { timeoutMs = 30_000, intervalMs = 100, description = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -12,7 +12,8 @@ export function testStack(): TestStack {
   const env = process.env;
   return {
     kafkaBrokers: (env.TW_TEST_KAFKA_BROKERS ?? `127.0.0.1:${env.KAFKA_PORT ?? '9092'}`).split(','),
-    registryUrl: env.TW_TEST_REGISTRY_URL ?? `http://127.0.0.1:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
+    registryUrl:
+      env.TW_TEST_REGISTRY_URL ?? `http://127.0.0.1:${env.REGISTRY_PORT ?? '8081'}/apis/ccompat/v7`,
     databaseUrl: env.TW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tradewind_test',
   };
 }

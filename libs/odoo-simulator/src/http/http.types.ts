@@ -32,7 +32,11 @@ export const json = (status: number, value: unknown, headers?: Record<string, st
   headers,
 });
 
-export const textResponse = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): SimResponse => ({
+export const textResponse = (
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): SimResponse => ({
   status,
   contentType,
   body,

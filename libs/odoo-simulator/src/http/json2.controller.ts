@@ -2,7 +2,7 @@
 // serve it: bearer API key, named arguments, 200 with the JSON result (recordsets as ids), errors as
 // {name, message, arguments, context, debug} with the exception's HTTP status.
 import { bindNamed, lookupMethod, normalizeIds } from '../orm/method.specs';
-import { fakeTraceback, httpError, PythonError, pyRepr } from '../orm/python-error';
+import { fakeTraceback, httpError, pyRepr, PythonError } from '../orm/python-error';
 import type { SimulatedDatabase } from '../simulated-database';
 import { type CallHooks, json, type SimRequest, type SimResponse } from './http.types';
 
@@ -52,7 +52,12 @@ function dispatch(db: SimulatedDatabase, request: SimRequest, hooks: CallHooks):
   const authorization = request.headers.authorization;
   const token = typeof authorization === 'string' ? /^bearer\s+(.+)$/i.exec(authorization)?.[1] : undefined;
   if (!token) {
-    throw httpError('Unauthorized', 401, 'User not authenticated, use an API Key with a Bearer Authorization header.', WWW_AUTHENTICATE);
+    throw httpError(
+      'Unauthorized',
+      401,
+      'User not authenticated, use an API Key with a Bearer Authorization header.',
+      WWW_AUTHENTICATE,
+    );
   }
   const user = db.userByKey(token.trim());
   if (!user) throw httpError('Unauthorized', 401, 'Invalid apikey', WWW_AUTHENTICATE);
@@ -66,7 +71,8 @@ function dispatch(db: SimulatedDatabase, request: SimRequest, hooks: CallHooks):
     } catch (error) {
       throw httpError('BadRequest', 400, `could not parse the body as json: ${(error as Error).message}`);
     }
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) params = parsed as Record<string, unknown>;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      params = parsed as Record<string, unknown>;
   }
   const { ids: rawIds, context, ...kwargs } = params;
 
@@ -82,7 +88,8 @@ function dispatch(db: SimulatedDatabase, request: SimRequest, hooks: CallHooks):
       403,
     );
   }
-  if (lookup.kind === 'missing') throw httpError('NotFound', 404, `The method '${model}.${method}' does not exist`);
+  if (lookup.kind === 'missing')
+    throw httpError('NotFound', 404, `The method '${model}.${method}' does not exist`);
   let ids: number[];
   try {
     ids = normalizeIds(rawIds);

@@ -2,6 +2,7 @@
 // authenticate), `object` (execute_kw, execute) and `db`; every error is an HTTP 200 with
 // `error: {code, message: "Odoo Server Error", data: {name, debug, message, arguments, context}}`.
 import { bindPositional, lookupMethod } from '../orm/method.specs';
+import { asText } from '../orm/model.types';
 import { accessDenied, attributeError, fakeTraceback, PythonError, userError } from '../orm/python-error';
 import type { SimulatedDatabase } from '../simulated-database';
 import { type CallHooks, json, type SimRequest, type SimResponse, textResponse } from './http.types';
@@ -39,7 +40,12 @@ export function jsonRpcError(id: unknown, error: PythonError, version: ServerVer
   });
 }
 
-export function handleJsonRpc(db: SimulatedDatabase, request: SimRequest, hooks: CallHooks, version: ServerVersion): SimResponse {
+export function handleJsonRpc(
+  db: SimulatedDatabase,
+  request: SimRequest,
+  hooks: CallHooks,
+  version: ServerVersion,
+): SimResponse {
   let payload: { id?: unknown; params?: { service?: unknown; method?: unknown; args?: unknown } };
   try {
     payload = JSON.parse(request.body.toString('utf8')) as typeof payload;
@@ -51,7 +57,10 @@ export function handleJsonRpc(db: SimulatedDatabase, request: SimRequest, hooks:
   try {
     const result = dispatchRpc(db, payload.params ?? {}, hooks, version);
     // JsonRPCDispatcher._response leaves `result` out when it is None
-    return json(200, result === null || result === undefined ? { jsonrpc: '2.0', id } : { jsonrpc: '2.0', id, result });
+    return json(
+      200,
+      result === null || result === undefined ? { jsonrpc: '2.0', id } : { jsonrpc: '2.0', id, result },
+    );
   } catch (error) {
     if (error instanceof PythonError) return jsonRpcError(id, error, version);
     throw error;
@@ -64,8 +73,8 @@ function dispatchRpc(
   hooks: CallHooks,
   version: ServerVersion,
 ): unknown {
-  const service = String(params.service);
-  const method = String(params.method);
+  const service = asText(params.service);
+  const method = asText(params.method);
   const args = Array.isArray(params.args) ? (params.args as unknown[]) : [];
   switch (service) {
     case 'common':
@@ -73,7 +82,7 @@ function dispatchRpc(
       if (method === 'version') return versionInfo(version);
       if (method === 'login' || method === 'authenticate') {
         const [dbName, login, password] = args;
-        if (dbName !== db.name) throw missingDatabase(String(dbName));
+        if (dbName !== db.name) throw missingDatabase(asText(dbName));
         // exp_authenticate turns AccessDenied into False; API keys are valid passwords for RPC
         const user = db.users.find((u) => u.login === login && u.apiKey === password);
         return user ? user.uid : false;
@@ -101,23 +110,25 @@ function executeKw(db: SimulatedDatabase, method: string, args: unknown[], hooks
     throw new PythonError('builtins.NameError', `Method not available ${method}`);
   }
   const [dbName, uid, password, model, modelMethod, ...rest] = args;
-  if (dbName !== db.name) throw missingDatabase(String(dbName));
+  if (dbName !== db.name) throw missingDatabase(asText(dbName));
   // security.check(db, uid, passwd)
   const user = db.userByUid(typeof uid === 'string' ? Number(uid) : uid);
   if (!user || user.apiKey !== password) throw accessDenied();
-  const name = String(modelMethod);
+  const name = asText(modelMethod);
   if (name.startsWith('_')) {
     // odoo/models.py check_method_name
     const message = `Private methods (such as ${name}) cannot be called remotely.`;
     throw new PythonError('odoo.exceptions.AccessError', message, [message], 403);
   }
-  const modelName = String(model);
+  const modelName = asText(model);
   if (!db.registry.get(modelName)) throw userError(`Object ${modelName} doesn't exist`);
   const positional = method === 'execute_kw' ? ((rest[0] as unknown[] | undefined) ?? []) : rest;
-  const { context, ...kwargs } = method === 'execute_kw' ? ((rest[1] as Record<string, unknown> | undefined) ?? {}) : {};
+  const { context, ...kwargs } =
+    method === 'execute_kw' ? ((rest[1] as Record<string, unknown> | undefined) ?? {}) : {};
   const env = db.env(user, (context as Record<string, unknown>) ?? {});
   const lookup = lookupMethod(env, modelName, name);
-  if (lookup.kind !== 'method') throw attributeError(`The method '${name}' does not exist on the model '${modelName}'`);
+  if (lookup.kind !== 'method')
+    throw attributeError(`The method '${name}' does not exist on the model '${modelName}'`);
   if (!Array.isArray(positional)) throw new PythonError('builtins.TypeError', 'args must be a list');
   const bound = bindPositional(lookup.spec, name, positional, kwargs);
   hooks.count(`${modelName}.${name}`);

@@ -103,16 +103,29 @@ export class LoadGovernor {
     if (knobs.outageUntil !== null && now < knobs.outageUntil) {
       this.counters.rejected += 1;
       this.counters.rejectedOutage += 1;
-      return { admitted: false, status: 503, retryAfterSeconds: Math.max(1, Math.ceil((knobs.outageUntil - now) / 1000)), reason: 'outage' };
+      return {
+        admitted: false,
+        status: 503,
+        retryAfterSeconds: Math.max(1, Math.ceil((knobs.outageUntil - now) / 1000)),
+        reason: 'outage',
+      };
     }
     if (knobs.maxConcurrency > 0 && this.counters.inFlight >= knobs.maxConcurrency) {
       this.counters.rejected += 1;
       this.counters.rejectedOverload += 1;
-      return { admitted: false, status: knobs.overloadStatus, retryAfterSeconds: knobs.retryAfterSeconds, reason: 'overload' };
+      return {
+        admitted: false,
+        status: knobs.overloadStatus,
+        retryAfterSeconds: knobs.retryAfterSeconds,
+        reason: 'overload',
+      };
     }
     this.counters.inFlight += 1;
     this.counters.calls += 1;
-    this.counters.maxConcurrencyObserved = Math.max(this.counters.maxConcurrencyObserved, this.counters.inFlight);
+    this.counters.maxConcurrencyObserved = Math.max(
+      this.counters.maxConcurrencyObserved,
+      this.counters.inFlight,
+    );
     const delayMs =
       knobs.latencyMs +
       (knobs.latencyJitterMs > 0 ? this.random() * knobs.latencyJitterMs : 0) +
@@ -140,17 +153,31 @@ export class LoadGovernor {
     const serialization = errorKind === 'serialization' || (errorKind === 'mixed' && this.random() < 0.5);
     return serialization
       ? serializationFailure()
-      : new PythonError('builtins.RuntimeError', 'Simulated internal server error', ['Simulated internal server error'], 500);
+      : new PythonError(
+          'builtins.RuntimeError',
+          'Simulated internal server error',
+          ['Simulated internal server error'],
+          500,
+        );
   }
 }
 
 function validateKnobs(knobs: SimulatorKnobs): SimulatorKnobs {
-  const nonNegative = ['latencyMs', 'latencyJitterMs', 'maxConcurrency', 'retryAfterSeconds', 'slowdownPerRequestMs'] as const;
+  const nonNegative = [
+    'latencyMs',
+    'latencyJitterMs',
+    'maxConcurrency',
+    'retryAfterSeconds',
+    'slowdownPerRequestMs',
+  ] as const;
   for (const key of nonNegative) {
-    if (typeof knobs[key] !== 'number' || !(knobs[key] >= 0)) throw new RangeError(`knob ${key} must be a number >= 0`);
+    if (typeof knobs[key] !== 'number' || !(knobs[key] >= 0))
+      throw new RangeError(`knob ${key} must be a number >= 0`);
   }
-  if (!(knobs.errorRate >= 0 && knobs.errorRate <= 1)) throw new RangeError('knob errorRate must be within [0, 1]');
-  if (knobs.overloadStatus !== 429 && knobs.overloadStatus !== 503) throw new RangeError('knob overloadStatus must be 429 or 503');
+  if (!(knobs.errorRate >= 0 && knobs.errorRate <= 1))
+    throw new RangeError('knob errorRate must be within [0, 1]');
+  if (knobs.overloadStatus !== 429 && knobs.overloadStatus !== 503)
+    throw new RangeError('knob overloadStatus must be 429 or 503');
   if (!['internal', 'serialization', 'mixed'].includes(knobs.errorKind)) {
     throw new RangeError('knob errorKind must be internal, serialization or mixed');
   }

@@ -2,7 +2,7 @@
 // account.payment (action_post applies the amount to its invoices). Messages from addons/account.
 import type { Env } from '../orm/env';
 import { pad } from '../orm/env';
-import type { ModelDef, Row } from '../orm/model.types';
+import { asText, type ModelDef, type Row } from '../orm/model.types';
 import { userError } from '../orm/python-error';
 import { always, char, date, float, many2many, many2one, one2many, selection, text } from './field.builders';
 
@@ -15,7 +15,9 @@ const MOVE_PREFIX: Record<string, string> = {
 };
 
 const lineSubtotal = (line: Row): number =>
-  Math.round(Number(line.quantity ?? 0) * Number(line.price_unit ?? 0) * (1 - Number(line.discount ?? 0) / 100) * 100) / 100;
+  Math.round(
+    Number(line.quantity ?? 0) * Number(line.price_unit ?? 0) * (1 - Number(line.discount ?? 0) / 100) * 100,
+  ) / 100;
 
 function moveTotal(env: Env, moveId: number): number {
   return env.store
@@ -82,7 +84,11 @@ export const accountMove: ModelDef = {
     narration: text('Terms and Conditions'),
     line_ids: one2many(MOVE_LINES.relation, MOVE_LINES.inverse, 'Journal Items'),
     invoice_line_ids: one2many(MOVE_LINES.relation, MOVE_LINES.inverse, 'Invoice lines'),
-    amount_untaxed: { type: 'monetary', string: 'Untaxed Amount', compute: (row, env) => moveTotal(env, row.id) },
+    amount_untaxed: {
+      type: 'monetary',
+      string: 'Untaxed Amount',
+      compute: (row, env) => moveTotal(env, row.id),
+    },
     amount_tax: { type: 'monetary', string: 'Tax', compute: () => 0 },
     amount_total: { type: 'monetary', string: 'Total', compute: (row, env) => moveTotal(env, row.id) },
     amount_residual: { type: 'monetary', string: 'Amount Due', compute: residual },
@@ -104,7 +110,7 @@ export const accountMove: ModelDef = {
       },
     },
   },
-  displayName: (row) => (row.name && row.name !== '/' ? String(row.name) : 'Draft'),
+  displayName: (row) => (row.name && row.name !== '/' ? asText(row.name) : 'Draft'),
   beforeUnlink: (env, ids) => {
     if (ids.some((id) => env.row('account.move', id).state === 'posted')) {
       throw userError('You cannot delete an entry which has been posted once.');
@@ -115,15 +121,15 @@ export const accountMove: ModelDef = {
       for (const id of ids) {
         const move = env.row('account.move', id);
         if (move.state === 'posted') {
-          throw userError(`The entry ${String(move.name)} (id ${id}) is already posted.`);
+          throw userError(`The entry ${asText(move.name)} (id ${id}) is already posted.`);
         }
         if (env.store.referencing('account.move.line', 'move_id', id).length === 0) {
           throw userError('You need to add a line before posting.');
         }
-        const type = String(move.move_type);
+        const type = asText(move.move_type);
         const isInvoice = type !== 'entry';
-        const invoiceDate = isInvoice ? String(move.invoice_date || env.today()) : null;
-        const year = (invoiceDate ?? String(move.date)).slice(0, 4);
+        const invoiceDate = isInvoice ? asText(move.invoice_date || env.today()) : null;
+        const year = (invoiceDate ?? asText(move.date)).slice(0, 4);
         const name =
           move.name && move.name !== '/'
             ? move.name
@@ -131,7 +137,9 @@ export const accountMove: ModelDef = {
         env.write('account.move', [id], {
           state: 'posted',
           name,
-          ...(isInvoice ? { invoice_date: invoiceDate, invoice_date_due: move.invoice_date_due || invoiceDate } : {}),
+          ...(isInvoice
+            ? { invoice_date: invoiceDate, invoice_date_due: move.invoice_date_due || invoiceDate }
+            : {}),
         });
       }
       // Odoo's action_post returns False
@@ -154,8 +162,16 @@ export const accountMoveLine: ModelDef = {
   order: 'date desc, move_name desc, id',
   fields: {
     move_id: many2one('account.move', 'Journal Entry', { required: true, ondelete: 'cascade' }),
-    move_name: { type: 'char', string: 'Number', compute: (row, env) => env.store.get('account.move', row.move_id as number)?.name ?? false },
-    date: { type: 'date', string: 'Date', compute: (row, env) => env.store.get('account.move', row.move_id as number)?.date ?? false },
+    move_name: {
+      type: 'char',
+      string: 'Number',
+      compute: (row, env) => env.store.get('account.move', row.move_id as number)?.name ?? false,
+    },
+    date: {
+      type: 'date',
+      string: 'Date',
+      compute: (row, env) => env.store.get('account.move', row.move_id as number)?.date ?? false,
+    },
     product_id: many2one('product.product', 'Product'),
     name: char('Label', {
       default: ({ env, vals }) =>
@@ -164,7 +180,9 @@ export const accountMoveLine: ModelDef = {
     quantity: float('Quantity', { default: always(1) }),
     price_unit: float('Unit Price', {
       default: ({ env, vals }) =>
-        typeof vals.product_id === 'number' ? Number(env.store.get('product.product', vals.product_id)?.list_price ?? 0) : 0,
+        typeof vals.product_id === 'number'
+          ? Number(env.store.get('product.product', vals.product_id)?.list_price ?? 0)
+          : 0,
     }),
     discount: float('Discount (%)', { default: always(0) }),
     price_subtotal: { type: 'monetary', string: 'Subtotal', compute: lineSubtotal },
@@ -225,15 +243,15 @@ export const accountPayment: ModelDef = {
     ),
     invoice_ids: many2many('account.move', 'Invoices'),
   },
-  displayName: (row) => (row.name && row.name !== '/' ? String(row.name) : 'Draft Payment'),
+  displayName: (row) => (row.name && row.name !== '/' ? asText(row.name) : 'Draft Payment'),
   actions: {
     action_post: (env, ids) => {
       for (const id of ids) {
         const payment = env.row('account.payment', id);
         if (payment.state === 'posted') {
-          throw userError(`The entry ${String(payment.name)} (id ${id}) is already posted.`);
+          throw userError(`The entry ${asText(payment.name)} (id ${id}) is already posted.`);
         }
-        const year = String(payment.date).slice(0, 4);
+        const year = asText(payment.date).slice(0, 4);
         const name =
           payment.name && payment.name !== '/'
             ? payment.name

@@ -1,5 +1,5 @@
 // res.users, res.partner and ir.model.data.
-import type { ModelDef } from '../orm/model.types';
+import { asText, type ModelDef } from '../orm/model.types';
 import { always, boolean, char, integer, many2one, one2many } from './field.builders';
 
 export const resUsers: ModelDef = {
@@ -23,8 +23,9 @@ export const resPartner: ModelDef = {
       type: 'char',
       string: 'Complete Name',
       compute: (row, env) => {
-        const parent = typeof row.parent_id === 'number' ? env.store.get('res.partner', row.parent_id) : undefined;
-        return parent ? `${String(parent.name)}, ${String(row.name ?? '')}` : (row.name ?? false);
+        const parent =
+          typeof row.parent_id === 'number' ? env.store.get('res.partner', row.parent_id) : undefined;
+        return parent ? `${asText(parent.name)}, ${asText(row.name ?? '')}` : (row.name ?? false);
       },
     },
     ref: char('Reference'),
@@ -42,7 +43,7 @@ export const resPartner: ModelDef = {
     child_ids: one2many('res.partner', 'parent_id', 'Contact'),
     property_product_pricelist: many2one('product.pricelist', 'Pricelist'),
   },
-  displayName: (row, env) => String(env.valueOf('res.partner', row, 'complete_name') || ''),
+  displayName: (row, env) => asText(env.valueOf('res.partner', row, 'complete_name') || ''),
 };
 
 export const irModelData: ModelDef = {
@@ -58,8 +59,8 @@ export const irModelData: ModelDef = {
     complete_name: {
       type: 'char',
       string: 'Complete ID',
-      compute: (row) => `${String(row.module)}.${String(row.name)}`,
+      compute: (row) => `${asText(row.module)}.${asText(row.name)}`,
     },
   },
-  displayName: (row) => `${String(row.module)}.${String(row.name)}`,
+  displayName: (row) => `${asText(row.module)}.${asText(row.name)}`,
 };

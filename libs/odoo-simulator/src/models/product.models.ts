@@ -1,6 +1,6 @@
 // product.product (default_code = SKU, barcode = GTIN), product.pricelist and its fixed-price items.
 import type { Env } from '../orm/env';
-import type { ModelDef } from '../orm/model.types';
+import { asText, type ModelDef } from '../orm/model.types';
 import { always, boolean, char, date, float, many2one, one2many, selection } from './field.builders';
 
 export const productProduct: ModelDef = {
@@ -37,7 +37,8 @@ export const productProduct: ModelDef = {
       compute: (row, env) => onHand(env, row.id, true),
     },
   },
-  displayName: (row) => (row.default_code ? `[${String(row.default_code)}] ${String(row.name)}` : String(row.name)),
+  displayName: (row) =>
+    row.default_code ? `[${asText(row.default_code)}] ${asText(row.name)}` : asText(row.name),
 };
 
 /** Quantity in internal locations (what Odoo's qty_available sums), optionally net of reservations. */
@@ -97,7 +98,9 @@ export const productPricelistItem: ModelDef = {
     date_end: date('End Date'),
   },
   displayName: (row, env) =>
-    typeof row.product_id === 'number' ? `Variant: ${env.displayName('product.product', row.product_id)}` : 'All Products',
+    typeof row.product_id === 'number'
+      ? `Variant: ${env.displayName('product.product', row.product_id)}`
+      : 'All Products',
 };
 
 /** Unit price of a product on a pricelist: a matching fixed/percentage rule, else the list price. */
@@ -113,10 +116,10 @@ export function pricelistPrice(env: Env, pricelistId: unknown, productId: unknow
       (rule) =>
         (rule.product_id === productId || rule.applied_on === '3_global') &&
         Number(rule.min_quantity ?? 0) <= quantity &&
-        (!rule.date_start || String(rule.date_start) <= today) &&
-        (!rule.date_end || String(rule.date_end) >= today),
+        (!rule.date_start || asText(rule.date_start) <= today) &&
+        (!rule.date_end || asText(rule.date_end) >= today),
     )
-    .sort((a, b) => String(a.applied_on).localeCompare(String(b.applied_on)));
+    .sort((a, b) => asText(a.applied_on).localeCompare(asText(b.applied_on)));
   const rule = rules[0];
   if (!rule) return listPrice;
   if (rule.compute_price === 'percentage') return listPrice * (1 - Number(rule.percent_price ?? 0) / 100);

@@ -2,9 +2,19 @@
 // button_cancel, button_draft (addons/purchase/models/purchase_order.py).
 import type { Env } from '../orm/env';
 import { pad } from '../orm/env';
-import type { ModelDef, Row } from '../orm/model.types';
+import { asText, type ModelDef, type Row } from '../orm/model.types';
 import { userError } from '../orm/python-error';
-import { always, char, datetime, float, integer, many2one, one2many, selection, text } from './field.builders';
+import {
+  always,
+  char,
+  datetime,
+  float,
+  integer,
+  many2one,
+  one2many,
+  selection,
+  text,
+} from './field.builders';
 import { cancelPicking, locationFor, reserve, warehouseStock } from './stock.models';
 
 function linesOf(env: Env, orderId: number): Row[] {
@@ -22,10 +32,14 @@ export const purchaseOrder: ModelDef = {
   order: 'priority desc, id desc',
   fields: {
     name: char('Order Reference', { required: true, default: always('New') }),
-    priority: selection('Priority', [
-      ['0', 'Normal'],
-      ['1', 'Urgent'],
-    ], { default: always('0') }),
+    priority: selection(
+      'Priority',
+      [
+        ['0', 'Normal'],
+        ['1', 'Urgent'],
+      ],
+      { default: always('0') },
+    ),
     partner_id: many2one('res.partner', 'Vendor', { required: true }),
     partner_ref: char('Vendor Reference'),
     origin: char('Source'),
@@ -65,7 +79,11 @@ export const purchaseOrder: ModelDef = {
   afterCreate: (env, ids) => {
     for (const id of ids) {
       const row = env.store.get('purchase.order', id)!;
-      if (row.name === 'New') env.store.put('purchase.order', { ...row, name: `P${pad(env.store.nextNumber('purchase.order'), 5)}` });
+      if (row.name === 'New')
+        env.store.put('purchase.order', {
+          ...row,
+          name: `P${pad(env.store.nextNumber('purchase.order'), 5)}`,
+        });
     }
   },
   beforeUnlink: (env, ids) => {
@@ -76,7 +94,9 @@ export const purchaseOrder: ModelDef = {
   actions: {
     button_confirm: (env, ids) => {
       // Odoo skips orders that are not RFQs instead of raising
-      const rfqs = ids.filter((id) => ['draft', 'sent'].includes(String(env.row('purchase.order', id).state)));
+      const rfqs = ids.filter((id) =>
+        ['draft', 'sent'].includes(asText(env.row('purchase.order', id).state)),
+      );
       env.write('purchase.order', rfqs, { state: 'purchase', date_approve: env.now() });
       for (const id of rfqs) createReceipt(env, id);
       return true;
@@ -86,7 +106,9 @@ export const purchaseOrder: ModelDef = {
         const order = env.row('purchase.order', id);
         const pickings = env.store.referencing('stock.picking', 'purchase_id', id);
         if (pickings.some((p) => env.store.get('stock.picking', p)!.state === 'done')) {
-          throw userError(`Unable to cancel purchase order ${String(order.name)} as some receptions have already been done.`);
+          throw userError(
+            `Unable to cancel purchase order ${asText(order.name)} as some receptions have already been done.`,
+          );
         }
         for (const picking of pickings) cancelPicking(env, picking);
       }
@@ -102,7 +124,9 @@ export const purchaseOrder: ModelDef = {
 
 function createReceipt(env: Env, orderId: number): void {
   const order = env.store.get('purchase.order', orderId)!;
-  const lines = linesOf(env, orderId).filter((line) => typeof line.product_id === 'number' && Number(line.product_qty ?? 0) > 0);
+  const lines = linesOf(env, orderId).filter(
+    (line) => typeof line.product_id === 'number' && Number(line.product_qty ?? 0) > 0,
+  );
   if (lines.length === 0) return;
   const sudo = env.sudo();
   const [pickingId] = sudo.create('stock.picking', [
@@ -118,7 +142,13 @@ function createReceipt(env: Env, orderId: number): void {
       move_ids: lines.map((line) => [
         0,
         0,
-        { product_id: line.product_id, product_uom_qty: line.product_qty, purchase_line_id: line.id, origin: order.name, state: 'confirmed' },
+        {
+          product_id: line.product_id,
+          product_uom_qty: line.product_qty,
+          purchase_line_id: line.id,
+          origin: order.name,
+          state: 'confirmed',
+        },
       ]),
     },
   ]);
@@ -141,7 +171,9 @@ export const purchaseOrderLine: ModelDef = {
     product_qty: float('Quantity', { default: always(1) }),
     price_unit: float('Unit Price', {
       default: ({ env, vals }) =>
-        typeof vals.product_id === 'number' ? Number(env.store.get('product.product', vals.product_id)?.standard_price ?? 0) : 0,
+        typeof vals.product_id === 'number'
+          ? Number(env.store.get('product.product', vals.product_id)?.standard_price ?? 0)
+          : 0,
     }),
     date_planned: datetime('Expected Arrival'),
     qty_received: float('Received Qty', { default: always(0) }),

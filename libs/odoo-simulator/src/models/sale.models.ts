@@ -2,18 +2,32 @@
 // back to draft; Odoo's messages from addons/sale/models/sale_order.py.
 import type { Env } from '../orm/env';
 import { pad } from '../orm/env';
-import type { ModelDef, Row } from '../orm/model.types';
+import { asText, type ModelDef, type Row } from '../orm/model.types';
 import { userError } from '../orm/python-error';
-import { always, char, datetime, float, integer, many2one, monetary, one2many, selection, text } from './field.builders';
+import {
+  always,
+  char,
+  datetime,
+  float,
+  integer,
+  many2one,
+  monetary,
+  one2many,
+  selection,
+  text,
+} from './field.builders';
 import { pricelistPrice } from './product.models';
 import { cancelPicking, locationFor, reserve, warehouseStock } from './stock.models';
 
 function linesOf(env: Env, orderId: number): Row[] {
-  return env.store.referencing('sale.order.line', 'order_id', orderId).map((id) => env.store.get('sale.order.line', id)!);
+  return env.store
+    .referencing('sale.order.line', 'order_id', orderId)
+    .map((id) => env.store.get('sale.order.line', id)!);
 }
 
 function subtotal(line: Row): number {
-  const value = Number(line.product_uom_qty ?? 0) * Number(line.price_unit ?? 0) * (1 - Number(line.discount ?? 0) / 100);
+  const value =
+    Number(line.product_uom_qty ?? 0) * Number(line.price_unit ?? 0) * (1 - Number(line.discount ?? 0) / 100);
   return Math.round(value * 100) / 100;
 }
 
@@ -70,19 +84,22 @@ export const saleOrder: ModelDef = {
   afterCreate: (env, ids) => {
     for (const id of ids) {
       const row = env.store.get('sale.order', id)!;
-      if (row.name === 'New') env.store.put('sale.order', { ...row, name: `S${pad(env.store.nextNumber('sale.order'), 5)}` });
+      if (row.name === 'New')
+        env.store.put('sale.order', { ...row, name: `S${pad(env.store.nextNumber('sale.order'), 5)}` });
     }
   },
   beforeUnlink: (env, ids) => {
-    if (ids.some((id) => !['draft', 'cancel'].includes(String(env.row('sale.order', id).state)))) {
-      throw userError('You can not delete a sent quotation or a confirmed sales order. You must first cancel it.');
+    if (ids.some((id) => !['draft', 'cancel'].includes(asText(env.row('sale.order', id).state)))) {
+      throw userError(
+        'You can not delete a sent quotation or a confirmed sales order. You must first cancel it.',
+      );
     }
   },
   actions: {
     action_confirm: (env, ids) => {
       for (const id of ids) {
         const order = env.row('sale.order', id);
-        if (!['draft', 'sent'].includes(String(order.state))) {
+        if (!['draft', 'sent'].includes(asText(order.state))) {
           throw userError('Some orders are not in a state requiring confirmation.');
         }
         if (linesOf(env, id).some((line) => typeof line.product_id !== 'number')) {
@@ -103,13 +120,14 @@ export const saleOrder: ModelDef = {
     action_cancel: (env, ids) => {
       for (const id of ids) {
         env.row('sale.order', id);
-        for (const picking of env.store.referencing('stock.picking', 'sale_id', id)) cancelPicking(env, picking);
+        for (const picking of env.store.referencing('stock.picking', 'sale_id', id))
+          cancelPicking(env, picking);
       }
       env.write('sale.order', ids, { state: 'cancel' });
       return true;
     },
     action_draft: (env, ids) => {
-      const orders = ids.filter((id) => ['cancel', 'sent'].includes(String(env.row('sale.order', id).state)));
+      const orders = ids.filter((id) => ['cancel', 'sent'].includes(asText(env.row('sale.order', id).state)));
       env.write('sale.order', orders, { state: 'draft' });
       return true;
     },
@@ -165,7 +183,8 @@ export const saleOrderLine: ModelDef = {
     product_uom_qty: float('Quantity', { default: always(1) }),
     price_unit: float('Unit Price', {
       default: ({ env, vals }) => {
-        const order = typeof vals.order_id === 'number' ? env.store.get('sale.order', vals.order_id) : undefined;
+        const order =
+          typeof vals.order_id === 'number' ? env.store.get('sale.order', vals.order_id) : undefined;
         return pricelistPrice(env, order?.pricelist_id, vals.product_id, Number(vals.product_uom_qty ?? 1));
       },
     }),

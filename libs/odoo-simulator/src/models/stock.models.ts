@@ -2,7 +2,7 @@
 // confirm → reserve (assigned) → button_validate (done, quants moved, delivered/received quantities).
 import type { Env } from '../orm/env';
 import { pad } from '../orm/env';
-import type { ModelDef } from '../orm/model.types';
+import { asText, type ModelDef } from '../orm/model.types';
 import { userError } from '../orm/python-error';
 import { always, boolean, char, datetime, float, many2one, one2many, selection } from './field.builders';
 
@@ -40,8 +40,11 @@ export const stockLocation: ModelDef = {
       type: 'char',
       string: 'Full Location Name',
       compute: (row, env) => {
-        const parent = typeof row.location_id === 'number' ? env.store.get('stock.location', row.location_id) : undefined;
-        return parent ? `${String(env.valueOf('stock.location', parent, 'complete_name'))}/${String(row.name)}` : row.name;
+        const parent =
+          typeof row.location_id === 'number' ? env.store.get('stock.location', row.location_id) : undefined;
+        return parent
+          ? `${asText(env.valueOf('stock.location', parent, 'complete_name'))}/${asText(row.name)}`
+          : row.name;
       },
     },
     location_id: many2one('stock.location', 'Parent Location', { ondelete: 'cascade' }),
@@ -61,7 +64,7 @@ export const stockLocation: ModelDef = {
     barcode: char('Barcode'),
     active: boolean('Active', { default: always(true) }),
   },
-  displayName: (row, env) => String(env.valueOf('stock.location', row, 'complete_name')),
+  displayName: (row, env) => asText(env.valueOf('stock.location', row, 'complete_name')),
 };
 
 export const stockQuant: ModelDef = {
@@ -90,10 +93,14 @@ export const stockPicking: ModelDef = {
   fields: {
     name: char('Reference', { default: always('/') }),
     origin: char('Source Document'),
-    priority: selection('Priority', [
-      ['0', 'Normal'],
-      ['1', 'Urgent'],
-    ], { default: always('0') }),
+    priority: selection(
+      'Priority',
+      [
+        ['0', 'Normal'],
+        ['1', 'Urgent'],
+      ],
+      { default: always('0') },
+    ),
     partner_id: many2one('res.partner', 'Contact'),
     // Odoo has picking_type_id (stock.picking.type); the simulator keeps its code only.
     picking_type_code: selection(
@@ -131,19 +138,26 @@ export const stockPicking: ModelDef = {
     for (const id of ids) {
       const row = env.store.get('stock.picking', id)!;
       if (row.name !== '/' && row.name) continue;
-      const code = { incoming: 'IN', outgoing: 'OUT', internal: 'INT' }[String(row.picking_type_code) as 'incoming'];
+      const code = { incoming: 'IN', outgoing: 'OUT', internal: 'INT' }[
+        asText(row.picking_type_code) as 'incoming'
+      ];
       const warehouse = sudo.search('stock.warehouse', [], { limit: 1 })[0];
-      const prefix = warehouse ? String(env.store.get('stock.warehouse', warehouse)!.code) : 'WH';
+      const prefix = warehouse ? asText(env.store.get('stock.warehouse', warehouse)!.code) : 'WH';
       const name = `${prefix}/${code}/${pad(env.store.nextNumber(`picking.${code}`), 5)}`;
       env.store.put('stock.picking', { ...row, name });
     }
   },
   actions: {
     action_confirm: (env, ids) => {
-      env.write('stock.picking', ids.filter((id) => env.row('stock.picking', id).state === 'draft'), { state: 'confirmed' });
+      env.write(
+        'stock.picking',
+        ids.filter((id) => env.row('stock.picking', id).state === 'draft'),
+        { state: 'confirmed' },
+      );
       for (const id of ids) {
         for (const move of env.store.referencing('stock.move', 'picking_id', id)) {
-          if (env.store.get('stock.move', move)!.state === 'draft') env.write('stock.move', [move], { state: 'confirmed' });
+          if (env.store.get('stock.move', move)!.state === 'draft')
+            env.write('stock.move', [move], { state: 'confirmed' });
         }
       }
       reserve(env, ids);
@@ -188,12 +202,16 @@ export const stockMove: ModelDef = {
     location_id: many2one('stock.location', 'Source Location', {
       required: true,
       default: ({ env, vals }) =>
-        typeof vals.picking_id === 'number' ? env.store.get('stock.picking', vals.picking_id)?.location_id : null,
+        typeof vals.picking_id === 'number'
+          ? env.store.get('stock.picking', vals.picking_id)?.location_id
+          : null,
     }),
     location_dest_id: many2one('stock.location', 'Destination Location', {
       required: true,
       default: ({ env, vals }) =>
-        typeof vals.picking_id === 'number' ? env.store.get('stock.picking', vals.picking_id)?.location_dest_id : null,
+        typeof vals.picking_id === 'number'
+          ? env.store.get('stock.picking', vals.picking_id)?.location_dest_id
+          : null,
     }),
     picking_id: many2one('stock.picking', 'Transfer', { ondelete: 'cascade' }),
     state: selection('Status', MOVE_STATES, { default: always('draft') }),
@@ -205,13 +223,27 @@ export const stockMove: ModelDef = {
 };
 
 /** Finds or creates the quant of a product in a location and adds to its quantity / reservation. */
-export function adjustQuant(env: Env, productId: number, locationId: number, quantity: number, reserved = 0): void {
+export function adjustQuant(
+  env: Env,
+  productId: number,
+  locationId: number,
+  quantity: number,
+  reserved = 0,
+): void {
   const sudo = env.sudo();
   const quantId = env.store
     .referencing('stock.quant', 'product_id', productId)
     .find((id) => env.store.get('stock.quant', id)!.location_id === locationId);
   if (quantId === undefined) {
-    sudo.create('stock.quant', [{ product_id: productId, location_id: locationId, quantity, reserved_quantity: reserved, in_date: env.now() }]);
+    sudo.create('stock.quant', [
+      {
+        product_id: productId,
+        location_id: locationId,
+        quantity,
+        reserved_quantity: reserved,
+        in_date: env.now(),
+      },
+    ]);
     return;
   }
   const quant = env.store.get('stock.quant', quantId)!;
@@ -248,7 +280,10 @@ export function reserve(env: Env, pickingIds: number[]): void {
         continue;
       }
       const already = Number(move.quantity ?? 0);
-      const take = Math.min(demand - already, Math.max(0, freeAt(env, move.product_id as number, move.location_id as number)));
+      const take = Math.min(
+        demand - already,
+        Math.max(0, freeAt(env, move.product_id as number, move.location_id as number)),
+      );
       if (take > 0) adjustQuant(env, move.product_id as number, move.location_id as number, 0, take);
       const reserved = already + take;
       const state = reserved >= demand ? 'assigned' : reserved > 0 ? 'partially_available' : 'confirmed';
@@ -262,22 +297,34 @@ export function reserve(env: Env, pickingIds: number[]): void {
 function doneMove(env: Env, moveId: number): void {
   const move = env.store.get('stock.move', moveId)!;
   if (move.state === 'done' || move.state === 'cancel') return;
-  const reserved = move.state === 'assigned' || move.state === 'partially_available' ? Number(move.quantity ?? 0) : 0;
+  const reserved =
+    move.state === 'assigned' || move.state === 'partially_available' ? Number(move.quantity ?? 0) : 0;
   const quantity = Number(move.quantity ?? 0) || Number(move.product_uom_qty ?? 0);
   const product = move.product_id as number;
   if (isInternal(env, move.location_id)) {
-    adjustQuant(env, product, move.location_id as number, -quantity, isInternal(env, move.location_id) ? -reserved : 0);
+    adjustQuant(
+      env,
+      product,
+      move.location_id as number,
+      -quantity,
+      isInternal(env, move.location_id) ? -reserved : 0,
+    );
   }
-  if (isInternal(env, move.location_dest_id)) adjustQuant(env, product, move.location_dest_id as number, quantity);
+  if (isInternal(env, move.location_dest_id))
+    adjustQuant(env, product, move.location_dest_id as number, quantity);
   env.write('stock.move', [moveId], { state: 'done', quantity });
   const sudo = env.sudo();
   if (typeof move.sale_line_id === 'number') {
     const line = env.store.get('sale.order.line', move.sale_line_id);
-    if (line) sudo.write('sale.order.line', [line.id], { qty_delivered: Number(line.qty_delivered ?? 0) + quantity });
+    if (line)
+      sudo.write('sale.order.line', [line.id], { qty_delivered: Number(line.qty_delivered ?? 0) + quantity });
   }
   if (typeof move.purchase_line_id === 'number') {
     const line = env.store.get('purchase.order.line', move.purchase_line_id);
-    if (line) sudo.write('purchase.order.line', [line.id], { qty_received: Number(line.qty_received ?? 0) + quantity });
+    if (line)
+      sudo.write('purchase.order.line', [line.id], {
+        qty_received: Number(line.qty_received ?? 0) + quantity,
+      });
   }
 }
 
@@ -287,7 +334,10 @@ export function cancelPicking(env: Env, pickingId: number): void {
   for (const moveId of env.store.referencing('stock.move', 'picking_id', pickingId)) {
     const move = env.store.get('stock.move', moveId)!;
     if (move.state === 'done' || move.state === 'cancel') continue;
-    if ((move.state === 'assigned' || move.state === 'partially_available') && isInternal(env, move.location_id)) {
+    if (
+      (move.state === 'assigned' || move.state === 'partially_available') &&
+      isInternal(env, move.location_id)
+    ) {
       adjustQuant(env, move.product_id as number, move.location_id as number, 0, -Number(move.quantity ?? 0));
     }
     env.write('stock.move', [moveId], { state: 'cancel', quantity: 0 });
@@ -307,7 +357,8 @@ export function locationFor(env: Env, xmlid: string, usage: string): number {
 /** The main warehouse's stock location. */
 export function warehouseStock(env: Env, warehouseId?: unknown): number {
   const sudo = env.sudo();
-  const id = typeof warehouseId === 'number' ? warehouseId : sudo.search('stock.warehouse', [], { limit: 1 })[0];
+  const id =
+    typeof warehouseId === 'number' ? warehouseId : sudo.search('stock.warehouse', [], { limit: 1 })[0];
   const stock = id !== undefined ? env.store.get('stock.warehouse', id)?.lot_stock_id : undefined;
   if (typeof stock === 'number') return stock;
   return locationFor(env, 'stock.stock_location_stock', 'internal');

@@ -1,7 +1,7 @@
 // Odoo search domains: leaves `[field, operator, value]` (dotted paths follow relations), prefix
 // operators `&`, `|`, `!` in Polish notation and implicit AND between top-level terms.
 import type { Env } from './env';
-import type { Row } from './model.types';
+import { asText, type Row } from './model.types';
 import { pyRepr, pyTuple, valueError } from './python-error';
 
 type Predicate = (row: Row) => boolean;
@@ -59,7 +59,9 @@ export function compileDomain(env: Env, model: string, domain: unknown): Predica
 export function domainMentions(domain: unknown, field: string): boolean {
   return (
     Array.isArray(domain) &&
-    domain.some((term) => Array.isArray(term) && typeof term[0] === 'string' && term[0].split('.')[0] === field)
+    domain.some(
+      (term) => Array.isArray(term) && typeof term[0] === 'string' && term[0].split('.')[0] === field,
+    )
   );
 }
 
@@ -70,7 +72,11 @@ function compileLeaf(env: Env, model: string, term: unknown): Predicate {
   const [path, rawOperator, value] = term as [unknown, unknown, unknown];
   // TRUE_LEAF (1, '=', 1) and FALSE_LEAF (0, '=', 1)
   if ((path === 1 || path === 0) && rawOperator === '=' && value === 1) return () => path === 1;
-  if (typeof path !== 'string' || typeof rawOperator !== 'string' || !OPERATORS.has(rawOperator.toLowerCase())) {
+  if (
+    typeof path !== 'string' ||
+    typeof rawOperator !== 'string' ||
+    !OPERATORS.has(rawOperator.toLowerCase())
+  ) {
     throw valueError(`Invalid leaf ${pyTuple(term as unknown[])}`);
   }
   const operator = rawOperator.toLowerCase() === '<>' ? '!=' : rawOperator.toLowerCase();
@@ -107,7 +113,7 @@ function compilePath(
     const parentField = env.parentField(comodel);
     const matches = (id: number): boolean => {
       if (operator === 'child_of') {
-        for (let current: number | null = id; current !== null; ) {
+        for (let current: number | null = id; current !== null;) {
           if (targets.has(current)) return true;
           const parent: unknown = parentField ? env.store.get(comodel, current)?.[parentField] : null;
           current = typeof parent === 'number' ? parent : null;
@@ -115,7 +121,7 @@ function compilePath(
         return false;
       }
       return [...targets].some((target) => {
-        for (let current: number | null = target; current !== null; ) {
+        for (let current: number | null = target; current !== null;) {
           if (current === id) return true;
           const parent: unknown = parentField ? env.store.get(comodel, current)?.[parentField] : null;
           current = typeof parent === 'number' ? parent : null;
@@ -129,10 +135,14 @@ function compilePath(
 
   if (field.type === 'many2one' || field.type === 'one2many' || field.type === 'many2many') {
     const comodel = field.relation!;
-    const byName = typeof value === 'string' || (Array.isArray(value) && value.some((v) => typeof v === 'string'));
+    const byName =
+      typeof value === 'string' || (Array.isArray(value) && value.some((v) => typeof v === 'string'));
     if (byName || operator.includes('like')) {
       // relational fields compared to strings search the related records' display_name
-      const nameMatch = scalarPredicate(operator.startsWith('not') || operator === '!=' ? positive(operator) : operator, value);
+      const nameMatch = scalarPredicate(
+        operator.startsWith('not') || operator === '!=' ? positive(operator) : operator,
+        value,
+      );
       const negative = operator.startsWith('not') || operator === '!=';
       return (row) => {
         const ids = relatedIds(env.valueOf(model, row, fname));
@@ -201,8 +211,8 @@ function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {
 
 function compare(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const left = String(a);
-  const right = String(b);
+  const left = asText(a);
+  const right = asText(b);
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
@@ -238,10 +248,10 @@ function scalarPredicate(operator: string, value: unknown): (current: unknown) =
       if (isFalsy(value) || value === '') {
         return negative ? () => false : () => true;
       }
-      const regex = likeRegex(exact ? String(value as string) : `%${String(value as string)}%`, insensitive);
+      const regex = likeRegex(exact ? asText(value) : `%${asText(value)}%`, insensitive);
       return (current) => {
         if (isFalsy(current)) return negative;
-        const matched = regex.test(String(current as string));
+        const matched = regex.test(asText(current));
         return negative ? !matched : matched;
       };
     }

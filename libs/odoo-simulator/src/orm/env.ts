@@ -1,16 +1,8 @@
 // Generic ORM behaviour for every registered model: search, read, create, write, unlink, x2many
 // commands, defaults, required fields, access rights. Models declare fields; nothing here is per model.
 import { compileDomain, domainMentions } from './domain';
-import type { FieldDef, ModelDef, ModelRegistry, Row } from './model.types';
-import {
-  accessError,
-  missingError,
-  PythonError,
-  pyRepr,
-  typeError,
-  validationError,
-  valueError,
-} from './python-error';
+import { asText, type FieldDef, type ModelDef, type ModelRegistry, type Row } from './model.types';
+import { accessError, missingError, pyRepr, PythonError, typeError, valueError } from './python-error';
 import type { RecordStore } from './record.store';
 
 export interface EnvUser {
@@ -65,7 +57,7 @@ const ACCESS_VERB: Record<AccessOperation, string> = {
 };
 
 export function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
+  return asText(value).padStart(width, '0');
 }
 
 export function formatDatetime(date: Date): string {
@@ -141,7 +133,7 @@ export class Env {
     if (!field) return undefined;
     if (field.compute) return field.compute(row, this);
     if (field.type === 'one2many') return this.store.referencing(field.relation!, field.inverse!, row.id);
-    if (field.type === 'many2many') return (row[fname] as number[] | undefined) ?? [];
+    if (field.type === 'many2many') return row[fname] ?? [];
     return row[fname] ?? null;
   }
 
@@ -157,7 +149,11 @@ export class Env {
 
   // ---------------------------------------------------------------- search / read
 
-  search(model: string, domain: unknown, options: { offset?: unknown; limit?: unknown; order?: unknown } = {}): number[] {
+  search(
+    model: string,
+    domain: unknown,
+    options: { offset?: unknown; limit?: unknown; order?: unknown } = {},
+  ): number[] {
     this.checkAccess(model, 'read');
     const def = this.model(model);
     let effective = domain ?? [];
@@ -168,7 +164,10 @@ export class Env {
     const rows = this.store.rows(model).filter(predicate);
     this.sort(model, rows, (typeof options.order === 'string' && options.order) || def.order || 'id');
     const offset = Number(options.offset ?? 0) || 0;
-    const limit = options.limit === null || options.limit === undefined || options.limit === false ? undefined : Number(options.limit);
+    const limit =
+      options.limit === null || options.limit === undefined || options.limit === false
+        ? undefined
+        : Number(options.limit);
     return rows.slice(offset, limit === undefined ? undefined : offset + limit).map((row) => row.id);
   }
 
@@ -231,7 +230,13 @@ export class Env {
       this.checkFieldNames(def, given);
       const id = this.store.nextId(model);
       const now = this.now();
-      const row: Row = { id, create_date: now, write_date: now, create_uid: this.user.uid, write_uid: this.user.uid };
+      const row: Row = {
+        id,
+        create_date: now,
+        write_date: now,
+        create_uid: this.user.uid,
+        write_uid: this.user.uid,
+      };
       const x2many: [string, unknown][] = [];
       for (const [fname, value] of Object.entries(given)) {
         const field = def.fields[fname];
@@ -272,7 +277,8 @@ export class Env {
         const field = def.fields[fname];
         if (field.compute || fname === 'id' || fname === 'display_name') continue;
         if (field.type === 'one2many') x2many.push([fname, value]);
-        else if (field.type === 'many2many') row[fname] = this.applyM2m(def, fname, (row[fname] as number[]) ?? [], value);
+        else if (field.type === 'many2many')
+          row[fname] = this.applyM2m(def, fname, (row[fname] as number[]) ?? [], value);
         else row[fname] = this.convertScalar(def, fname, value);
       }
       this.checkRow(def, row);
@@ -362,8 +368,13 @@ export class Env {
           throw valueError(`Wrong value for ${def.name}.${fname}: ${pyRepr(value)}`);
         }
         return value;
-      default:
-        return typeof value === 'string' ? value : String(value as number);
+      case 'char':
+      case 'text':
+      case 'date':
+      case 'datetime':
+      case 'one2many':
+      case 'many2many':
+        return asText(value);
     }
   }
 
@@ -424,7 +435,8 @@ export class Env {
       ? [[6, 0, value]]
       : (value as unknown[]);
     for (const command of commands) {
-      if (!Array.isArray(command)) throw valueError(`Wrong value for ${def.name}.${fname}: ${pyRepr(command)}`);
+      if (!Array.isArray(command))
+        throw valueError(`Wrong value for ${def.name}.${fname}: ${pyRepr(command)}`);
       const [code, id, arg] = command as [number, number, unknown];
       switch (code) {
         case 0:
@@ -471,13 +483,15 @@ export class Env {
         const [name, direction = 'asc'] = part.split(/\s+/);
         const fname = name.replace(/"/g, '');
         if (!def.fields[fname]) throw valueError(`Invalid field ${pyRepr(fname)} on model ${pyRepr(model)}`);
-        if (!/^(asc|desc)$/i.test(direction)) throw valueError(`Invalid order ${pyRepr(order)} for model ${pyRepr(model)}`);
+        if (!/^(asc|desc)$/i.test(direction))
+          throw valueError(`Invalid order ${pyRepr(order)} for model ${pyRepr(model)}`);
         return { fname, desc: direction.toLowerCase() === 'desc' };
       });
     const keyOf = (row: Row, fname: string): unknown => {
       const field = def.fields[fname];
       const value = this.valueOf(model, row, fname);
-      if (field.type === 'many2one') return typeof value === 'number' ? this.displayName(field.relation!, value) : null;
+      if (field.type === 'many2one')
+        return typeof value === 'number' ? this.displayName(field.relation!, value) : null;
       return value;
     };
     rows.sort((a, b) => {
@@ -494,7 +508,7 @@ export class Env {
         const cmp =
           typeof left === 'number' && typeof right === 'number'
             ? left - right
-            : String(left as string).localeCompare(String(right as string));
+            : asText(left).localeCompare(asText(right));
         if (cmp !== 0) return desc ? -cmp : cmp;
       }
       return a.id - b.id;

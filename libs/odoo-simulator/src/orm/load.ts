@@ -2,8 +2,8 @@
 // the following rows), cells converted per field type (ir.fields.converter), records created or updated
 // by external id, every failure reported as a message, and nothing kept when any message is an error.
 import { Env, IntegrityViolation } from './env';
-import type { FieldDef, ModelDef } from './model.types';
-import { PythonError, pyRepr, typeError, valueError } from './python-error';
+import { asText, type FieldDef, type ModelDef } from './model.types';
+import { pyRepr, PythonError, typeError, valueError } from './python-error';
 
 export interface LoadMessage {
   type: 'error' | 'warning';
@@ -35,7 +35,12 @@ function fixPath(path: string): string[] {
 
 const isEmpty = (cell: Cell): boolean => cell === undefined || cell === null || cell === '' || cell === false;
 
-function extract(env: Env, model: string, paths: string[][], data: Cell[][]): { record: Extracted; from: number; to: number }[] {
+function extract(
+  env: Env,
+  model: string,
+  paths: string[][],
+  data: Cell[][],
+): { record: Extracted; from: number; to: number }[] {
   const def = env.model(model);
   for (const [fname] of paths) {
     if (fname === '' || fname === 'id' || fname === '.id') continue;
@@ -61,7 +66,9 @@ function extract(env: Env, model: string, paths: string[][], data: Cell[][]): { 
     for (const relfield of new Set(paths.map((p) => p[0]).filter(isRelational))) {
       const indices = paths.flatMap((p, i) => (p[0] === relfield ? [i] : []));
       const subpaths = indices.map((i) => (paths[i].length > 1 ? paths[i].slice(1) : ['']));
-      const subData = span.map((r) => indices.map((i) => r[i])).filter((cells) => cells.some((c) => !isEmpty(c)));
+      const subData = span
+        .map((r) => indices.map((i) => r[i]))
+        .filter((cells) => cells.some((c) => !isEmpty(c)));
       const comodel = def.fields[relfield].relation!;
       record[relfield] =
         def.fields[relfield].type === 'one2many'
@@ -82,7 +89,14 @@ interface ConvertError {
 }
 
 function possibleValues(comodel: string): unknown {
-  return { name: 'Possible Values', type: 'ir.actions.act_window', target: 'new', view_mode: 'list,form', res_model: comodel, context: { create: false } };
+  return {
+    name: 'Possible Values',
+    type: 'ir.actions.act_window',
+    target: 'new',
+    view_mode: 'list,form',
+    res_model: comodel,
+    context: { create: false },
+  };
 }
 
 /** Resolves a many2one reference cell by external id, database id or name (`db_id_for`). */
@@ -91,25 +105,38 @@ function referenceId(env: Env, field: FieldDef, sub: Record<string, unknown>): n
   const keys = Object.keys(sub).filter((k) => !isEmpty(sub[k]));
   if (keys.length === 0) return false;
   if (keys.length > 1) {
-    throw new PythonError('builtins.ValueError', 'Ambiguous specification for field %(field)s, only provide one of name, external id or database id');
+    throw new PythonError(
+      'builtins.ValueError',
+      'Ambiguous specification for field %(field)s, only provide one of name, external id or database id',
+    );
   }
   const [key] = keys;
-  const value = String(sub[key] as string);
+  const value = asText(sub[key]);
   const notFound = (kind: string): PythonError =>
-    new PythonError('builtins.ValueError', `No matching record found for ${kind} '${value}' in field '%(field)s'`, [
+    new PythonError(
+      'builtins.ValueError',
       `No matching record found for ${kind} '${value}' in field '%(field)s'`,
-      { moreinfo: possibleValues(comodel) },
-    ]);
+      [
+        `No matching record found for ${kind} '${value}' in field '%(field)s'`,
+        { moreinfo: possibleValues(comodel) },
+      ],
+    );
   if (key === 'id') {
-    const complete = value.includes('.') ? value : `${String(env.context._import_current_module ?? '__import__')}.${value}`;
+    const complete = value.includes('.')
+      ? value
+      : `${asText(env.context._import_current_module ?? '__import__')}.${value}`;
     const target = env.store.resolveExternalId(complete);
-    if (!target || target.model !== comodel || !env.store.get(comodel, target.resId)) throw notFound('external id');
+    if (!target || target.model !== comodel || !env.store.get(comodel, target.resId))
+      throw notFound('external id');
     return target.resId;
   }
   if (key === '.id') {
     const id = Number(value);
     if (!Number.isInteger(id)) {
-      throw new PythonError('builtins.ValueError', `Invalid database id '${value}' for the field '%(field)s'`);
+      throw new PythonError(
+        'builtins.ValueError',
+        `Invalid database id '${value}' for the field '%(field)s'`,
+      );
     }
     if (!env.store.get(comodel, id)) throw notFound('database id');
     return id;
@@ -119,7 +146,13 @@ function referenceId(env: Env, field: FieldDef, sub: Record<string, unknown>): n
   return matches[0];
 }
 
-function convertCell(env: Env, def: ModelDef, fname: string, cell: unknown, warn: (e: ConvertError) => void): unknown {
+function convertCell(
+  env: Env,
+  def: ModelDef,
+  fname: string,
+  cell: unknown,
+  warn: (e: ConvertError) => void,
+): unknown {
   const field = def.fields[fname];
   if (field.type === 'many2one') {
     const subs = (cell as Record<string, unknown>[]) ?? [];
@@ -130,7 +163,7 @@ function convertCell(env: Env, def: ModelDef, fname: string, cell: unknown, warn
     for (const sub of (cell as Record<string, unknown>[]) ?? []) {
       for (const [key, value] of Object.entries(sub)) {
         if (isEmpty(value)) continue;
-        for (const part of String(value as string).split(',')) {
+        for (const part of asText(value).split(',')) {
           const id = referenceId(env, field, { [key]: part.trim() });
           if (id !== false) ids.push(id);
         }
@@ -144,7 +177,10 @@ function convertCell(env: Env, def: ModelDef, fname: string, cell: unknown, warn
     for (const sub of (cell as Extracted[]) ?? []) {
       const vals = convertRecord(env, comodelDef, sub, (e) => {
         if (e.type === 'warning') return warn(e);
-        throw new PythonError('builtins.ValueError', e.message.replace('%(field)s', `%(field)s/${comodelDef.fields[e.field]?.string ?? e.field}`));
+        throw new PythonError(
+          'builtins.ValueError',
+          e.message.replace('%(field)s', `%(field)s/${comodelDef.fields[e.field]?.string ?? e.field}`),
+        );
       });
       const xid = typeof sub.id === 'string' && sub.id !== '' ? sub.id : undefined;
       const dbid = sub['.id'];
@@ -166,49 +202,74 @@ function convertCell(env: Env, def: ModelDef, fname: string, cell: unknown, warn
   const text = typeof cell === 'string' ? cell.trim() : cell;
   switch (field.type) {
     case 'integer':
-      if (typeof text === 'number' ? !Number.isInteger(text) : !/^[-+]?\d+$/.test(String(text as string))) {
-        throw new PythonError('builtins.ValueError', `'${String(cell as string)}' does not seem to be an integer for field '%(field)s'`);
+      if (typeof text === 'number' ? !Number.isInteger(text) : !/^[-+]?\d+$/.test(asText(text))) {
+        throw new PythonError(
+          'builtins.ValueError',
+          `'${asText(cell)}' does not seem to be an integer for field '%(field)s'`,
+        );
       }
       return Number(text);
     case 'float':
     case 'monetary': {
       const number = Number(text);
       if (Number.isNaN(number)) {
-        throw new PythonError('builtins.ValueError', `'${String(cell as string)}' does not seem to be a number for field '%(field)s'`);
+        throw new PythonError(
+          'builtins.ValueError',
+          `'${asText(cell)}' does not seem to be a number for field '%(field)s'`,
+        );
       }
       return number;
     }
     case 'boolean': {
-      const lowered = String(text as string).toLowerCase();
+      const lowered = asText(text).toLowerCase();
       if (['1', 'true', 'yes'].includes(lowered) || text === true) return true;
       if (['0', 'false', 'no'].includes(lowered)) return false;
-      warn({ field: fname, type: 'warning', message: `Unknown value '${String(cell as string)}' for boolean field '%(field)s', assuming 'yes'` });
+      warn({
+        field: fname,
+        type: 'warning',
+        message: `Unknown value '${asText(cell)}' for boolean field '%(field)s', assuming 'yes'`,
+      });
       return true;
     }
     case 'selection': {
-      const lowered = String(text as string).toLowerCase();
+      const lowered = asText(text).toLowerCase();
       const match = field.selection!.find(([key, label]) => key === text || label.toLowerCase() === lowered);
       if (!match) {
-        throw new PythonError('builtins.ValueError', `Value '${String(cell as string)}' not found in selection field '%(field)s'`);
+        throw new PythonError(
+          'builtins.ValueError',
+          `Value '${asText(cell)}' not found in selection field '%(field)s'`,
+        );
       }
       return match[0];
     }
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(String(text as string))) {
-        throw new PythonError('builtins.ValueError', `'${String(cell as string)}' does not seem to be a valid date for field '%(field)s'`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(asText(text))) {
+        throw new PythonError(
+          'builtins.ValueError',
+          `'${asText(cell)}' does not seem to be a valid date for field '%(field)s'`,
+        );
       }
       return text;
     case 'datetime':
-      if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(String(text as string))) {
-        throw new PythonError('builtins.ValueError', `'${String(cell as string)}' does not seem to be a valid datetime for field '%(field)s'`);
+      if (!/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/.test(asText(text))) {
+        throw new PythonError(
+          'builtins.ValueError',
+          `'${asText(cell)}' does not seem to be a valid datetime for field '%(field)s'`,
+        );
       }
       return text;
-    default:
-      return String(cell as string);
+    case 'char':
+    case 'text':
+      return asText(cell);
   }
 }
 
-function convertRecord(env: Env, def: ModelDef, record: Extracted, log: (e: ConvertError) => void): Record<string, unknown> {
+function convertRecord(
+  env: Env,
+  def: ModelDef,
+  record: Extracted,
+  log: (e: ConvertError) => void,
+): Record<string, unknown> {
   const vals: Record<string, unknown> = {};
   for (const [fname, cell] of Object.entries(record)) {
     if (fname === 'id' || fname === '.id' || fname === '') continue;
@@ -224,7 +285,13 @@ function convertRecord(env: Env, def: ModelDef, record: Extracted, log: (e: Conv
 }
 
 /** Creates or updates one record; line external ids found in one2many commands are registered too. */
-function loadRecord(env: Env, model: string, xid: string | undefined, dbid: number | undefined, vals: Record<string, unknown>): number {
+function loadRecord(
+  env: Env,
+  model: string,
+  xid: string | undefined,
+  dbid: number | undefined,
+  vals: Record<string, unknown>,
+): number {
   const lineXids: [string, string, Record<string, unknown>][] = [];
   const def = env.model(model);
   for (const [fname, value] of Object.entries(vals)) {
@@ -256,9 +323,16 @@ function loadRecord(env: Env, model: string, xid: string | undefined, dbid: numb
   }
   for (const [comodel, lineXid] of lineXids) {
     // the line just created is the newest row of the comodel pointing at this record
-    const inverse = Object.values(def.fields).find((f) => f.relation === comodel && f.type === 'one2many')!.inverse!;
+    const inverse = Object.values(def.fields).find(
+      (f) => f.relation === comodel && f.type === 'one2many',
+    )!.inverse!;
     const lines = env.store.referencing(comodel, inverse, id);
-    registerExternalId(env, lineXid.includes('.') ? lineXid : `__import__.${lineXid}`, comodel, lines[lines.length - 1]);
+    registerExternalId(
+      env,
+      lineXid.includes('.') ? lineXid : `__import__.${lineXid}`,
+      comodel,
+      lines[lines.length - 1],
+    );
   }
   return id;
 }
@@ -284,7 +358,7 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
   const savepoint = env.store.savepoint();
   const messages: LoadMessage[] = [];
   const ids: number[] = [];
-  const records = extract(env, model, (fields as string[]).map(fixPath), data as Cell[][]);
+  const records = extract(env, model, fields.map(fixPath), data as Cell[][]);
   let errors = 0;
 
   for (const [index, { record, from, to }] of records.entries()) {
@@ -306,7 +380,13 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
     if (!isEmpty(rawDbid)) {
       dbid = Number(rawDbid);
       if (!Number.isInteger(dbid) || !env.store.get(model, dbid)) {
-        messages.push({ ...info, type: 'error', record: index, field: '.id', message: `Unknown database identifier '${String(rawDbid as string)}'` });
+        messages.push({
+          ...info,
+          type: 'error',
+          record: index,
+          field: '.id',
+          message: `Unknown database identifier '${asText(rawDbid)}'`,
+        });
         dbid = undefined;
       }
     }
@@ -317,7 +397,13 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
       env.store.rollbackTo(recordSavepoint);
       errors += 1;
       if (error instanceof IntegrityViolation) {
-        messages.push({ ...info, record: index, type: 'error', message: error.loadMessage, field: error.fieldName });
+        messages.push({
+          ...info,
+          record: index,
+          type: 'error',
+          message: error.loadMessage,
+          field: error.fieldName,
+        });
       } else if (error instanceof PythonError && error.pythonName.startsWith('odoo.exceptions.')) {
         messages.push({ ...info, record: index, type: 'error', message: error.message });
       } else if (error instanceof PythonError) {
@@ -334,7 +420,8 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
       if (errors >= 10 && errors >= (index + 1) / 10) {
         messages.push({
           type: 'warning',
-          message: 'Found more than 10 errors and more than one error per 10 records, interrupted to avoid showing too many errors.',
+          message:
+            'Found more than 10 errors and more than one error per 10 records, interrupted to avoid showing too many errors.',
         });
         break;
       }

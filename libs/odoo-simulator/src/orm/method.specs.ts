@@ -23,7 +23,8 @@ const GENERIC_METHODS: Record<string, MethodSpec> = {
   search_read: {
     api: 'model',
     params: [opt('domain'), opt('fields'), opt('offset'), opt('limit'), opt('order'), opt('load')],
-    run: (env, model, _ids, a) => env.read(model, env.search(model, a.domain, a), a.fields, a.load ?? '_classic_read'),
+    run: (env, model, _ids, a) =>
+      env.read(model, env.search(model, a.domain, a), a.fields, a.load ?? '_classic_read'),
   },
   search: {
     api: 'model',
@@ -38,7 +39,8 @@ const GENERIC_METHODS: Record<string, MethodSpec> = {
   read: {
     api: 'records',
     params: [opt('fields'), opt('load')],
-    run: (env, model, ids, a) => env.read(model, ids, a.fields, a.load === undefined ? '_classic_read' : a.load),
+    run: (env, model, ids, a) =>
+      env.read(model, ids, a.fields, a.load === undefined ? '_classic_read' : a.load),
   },
   create: {
     api: 'model',
@@ -72,8 +74,13 @@ const GENERIC_METHODS: Record<string, MethodSpec> = {
     params: [opt('name'), opt('domain'), opt('operator'), opt('limit')],
     run: (env, model, _ids, a) => {
       const name = typeof a.name === 'string' ? a.name : '';
-      const domain = [...((a.domain as unknown[]) ?? []), ...(name ? [['display_name', a.operator ?? 'ilike', name]] : [])];
-      return env.search(model, domain, { limit: a.limit ?? 100 }).map((id) => [id, env.displayName(model, id)]);
+      const domain = [
+        ...((a.domain as unknown[]) ?? []),
+        ...(name ? [['display_name', a.operator ?? 'ilike', name]] : []),
+      ];
+      return env
+        .search(model, domain, { limit: a.limit ?? 100 })
+        .map((id) => [id, env.displayName(model, id)]);
     },
   },
   fields_get: {
@@ -81,7 +88,10 @@ const GENERIC_METHODS: Record<string, MethodSpec> = {
     params: [opt('allfields'), opt('attributes')],
     run: (env, model, _ids, a) => {
       const def = env.model(model);
-      const wanted = Array.isArray(a.allfields) && a.allfields.length > 0 ? (a.allfields as string[]) : Object.keys(def.fields);
+      const wanted =
+        Array.isArray(a.allfields) && a.allfields.length > 0
+          ? (a.allfields as string[])
+          : Object.keys(def.fields);
       const result: Record<string, Record<string, unknown>> = {};
       for (const name of wanted) {
         const field = def.fields[name];
@@ -96,7 +106,9 @@ const GENERIC_METHODS: Record<string, MethodSpec> = {
           ...(field.selection ? { selection: field.selection } : {}),
         };
         result[name] = Array.isArray(a.attributes)
-          ? Object.fromEntries(Object.entries(description).filter(([key]) => (a.attributes as string[]).includes(key)))
+          ? Object.fromEntries(
+              Object.entries(description).filter(([key]) => (a.attributes as string[]).includes(key)),
+            )
           : description;
       }
       return result;
@@ -112,7 +124,8 @@ export function lookupMethod(env: Env, model: string, method: string): MethodLoo
   const generic = GENERIC_METHODS[method];
   if (generic) return { kind: 'method', spec: generic };
   const action = env.model(model).actions?.[method];
-  if (action) return { kind: 'method', spec: { api: 'records', params: [], run: (e, _m, ids) => action(e, ids) } };
+  if (action)
+    return { kind: 'method', spec: { api: 'records', params: [], run: (e, _m, ids) => action(e, ids) } };
   return { kind: 'missing' };
 }
 
@@ -121,13 +134,17 @@ export function privateMethodError(label: string): never {
 }
 
 /** JSON-2: named arguments only, checked like `inspect.signature(func).bind(records, **kwargs)`. */
-export function bindNamed(spec: MethodSpec, kwargs: Record<string, unknown>): Record<string, unknown> | string {
+export function bindNamed(
+  spec: MethodSpec,
+  kwargs: Record<string, unknown>,
+): Record<string, unknown> | string {
   const names = new Set(spec.params.map((p) => p.name));
   for (const key of Object.keys(kwargs)) {
     if (!names.has(key)) return `got an unexpected keyword argument ${pyRepr(key)}`;
   }
   for (const param of spec.params) {
-    if (param.required && !(param.name in kwargs)) return `missing a required argument: ${pyRepr(param.name)}`;
+    if (param.required && !(param.name in kwargs))
+      return `missing a required argument: ${pyRepr(param.name)}`;
   }
   return kwargs;
 }
@@ -147,7 +164,9 @@ export function bindPositional(
     rest = args.slice(1);
   }
   if (rest.length > spec.params.length) {
-    throw typeError(`${method}() takes ${spec.params.length + 1} positional arguments but ${rest.length + 1} were given`);
+    throw typeError(
+      `${method}() takes ${spec.params.length + 1} positional arguments but ${rest.length + 1} were given`,
+    );
   }
   const params: Record<string, unknown> = {};
   rest.forEach((value, index) => (params[spec.params[index].name] = value));

@@ -90,3 +90,12 @@ export class ModelRegistry {
     return [...this.models.keys()];
   }
 }
+
+/** A stored scalar as text: strings as they are, numbers and booleans printed, anything else empty/JSON. */
+export function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  if (value === null || value === undefined) return '';
+  return JSON.stringify(value);
+}

@@ -1,3 +1,4 @@
+import { asText } from './model.types';
 // Python exceptions as Odoo raises them: the fully qualified name, the args tuple and the HTTP status
 // the JSON-2 dispatcher gives them (odoo/exceptions.py `http_status`, odoo/http.py Json2Dispatcher).
 
@@ -46,7 +47,8 @@ export const httpError = (
   code: number,
   description: string,
   headers: Record<string, string> = {},
-): PythonError => new PythonError(`werkzeug.exceptions.${name}`, description, [description, code], code, headers);
+): PythonError =>
+  new PythonError(`werkzeug.exceptions.${name}`, description, [description, code], code, headers);
 
 /** Python's `repr()` of a str, enough for the identifiers and values that appear in Odoo's messages. */
 export function pyRepr(value: unknown): string {
@@ -56,7 +58,7 @@ export function pyRepr(value: unknown): string {
   if (value === false) return 'False';
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as number);
+  return asText(value);
 }
 
 /** `repr()` of a tuple, as Odoo prints domain leaves. */

@@ -1,6 +1,6 @@
 // In-memory tables with an undo journal (one Odoo call = one transaction; load uses savepoints), a
 // reverse index for many2one fields (one2many reads and `=` searches) and the external-id index.
-import type { ModelRegistry, Row } from './model.types';
+import { asText, type ModelRegistry, type Row } from './model.types';
 
 interface UndoEntry {
   model: string;
@@ -128,10 +128,10 @@ export class RecordStore {
       }
     }
     if (model === 'ir.model.data') {
-      if (before) this.xmlids.delete(`${String(before.module)}.${String(before.name)}`);
+      if (before) this.xmlids.delete(`${asText(before.module)}.${asText(before.name)}`);
       if (after) {
-        this.xmlids.set(`${String(after.module)}.${String(after.name)}`, {
-          model: String(after.model),
+        this.xmlids.set(`${asText(after.module)}.${asText(after.name)}`, {
+          model: asText(after.model),
           resId: Number(after.res_id),
           dataId: id,
         });
@@ -143,7 +143,7 @@ export class RecordStore {
 
   private indexFor(key: string): Map<number, Set<number>> {
     let index = this.m2oIndex.get(key);
-    if (!index) this.m2oIndex.set(key, (index = new Map()));
+    if (!index) this.m2oIndex.set(key, (index = new Map<number, Set<number>>()));
     return index;
   }
 }

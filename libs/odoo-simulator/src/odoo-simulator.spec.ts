@@ -1,0 +1,192 @@
+// The simulator's Odoo semantics beyond the client contract: seed, domains, state machines, load with
+// lines, one transaction per call, and the admin routes.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+
+import { createOdooClient, type OdooClient, OdooError, OdooErrorCode } from '@tradewind/odoo-client';
+
+import { type OdooSimulator, startOdooSimulator } from './index';
+
+let sim: OdooSimulator;
+let odoo: OdooClient;
+
+async function failure(promise: Promise<unknown>): Promise<OdooError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OdooError);
+    return error;
+  }
+  assert.fail('expected a failure');
+}
+
+const xmlidOf = (name: string): number => sim.store.findByExternalId(name)!.id;
+
+before(async () => {
+  sim = await startOdooSimulator();
+  odoo = createOdooClient({ url: sim.url, db: sim.db, apiKey: sim.apiKeys.write, apiFlavor: 'json2' });
+});
+after(() => sim.stop());
+beforeEach(() => sim.reset());
+
+describe('seed', () => {
+  it('loads warehouse, products, quants, customers and the B2B price list under their external ids', async () => {
+    assert.equal(sim.store.countByExternalId('tradewind.product_sku_'), 8);
+    assert.equal(sim.store.countByExternalId('tradewind.customer_'), 5);
+    const [bolt] = await odoo.searchRead('product.product', [['barcode', '=', '00012345600012']], {
+      fields: ['default_code', 'list_price', 'qty_available', 'display_name'],
+    });
+    assert.deepEqual(
+      { sku: bolt.default_code, price: bolt.list_price, onHand: bolt.qty_available, name: bolt.display_name },
+      { sku: 'SKU-1001', price: 0.45, onHand: 50000, name: '[SKU-1001] Stainless Bolt M8' },
+    );
+    const items = await odoo.searchRead('product.pricelist.item', [['pricelist_id', '=', xmlidOf('tradewind.pricelist_b2b')]], {
+      fields: ['product_id', 'fixed_price'],
+      order: 'fixed_price',
+    });
+    assert.deepEqual(
+      items.map((i) => i.fixed_price),
+      [0.4, 82, 310],
+    );
+    const [warehouse] = await odoo.searchRead('stock.warehouse', [], { fields: ['code', 'lot_stock_id'] });
+    assert.deepEqual(warehouse.lot_stock_id, [xmlidOf('tradewind.loc_main_stock'), 'MAIN/Stock']);
+  });
+});
+
+describe('domains', () => {
+  it('!= and not in keep empty values, > drops them, =like anchors, dotted paths follow relations', async () => {
+    const ids = await odoo.create('res.partner', [
+      { name: 'D1', ref: 'D-1', email: 'a@x' },
+      { name: 'D2', ref: 'D-2' },
+    ]);
+    const mine = ['ref', '=like', 'D-%'] as const;
+    assert.deepEqual(await odoo.search('res.partner', [mine, ['email', '!=', 'a@x']]), [ids[1]]);
+    assert.deepEqual(await odoo.search('res.partner', [mine, ['email', 'not in', ['a@x']]]), [ids[1]]);
+    assert.deepEqual(await odoo.search('res.partner', [mine, ['email', '=', false]]), [ids[1]]);
+    assert.equal(await odoo.searchCount('product.product', [['list_price', '>', 50]]), 2);
+    const quants = await odoo.search('stock.quant', [
+      ['product_id.default_code', '=', 'SKU-4001'],
+      ['location_id', 'child_of', xmlidOf('tradewind.loc_main_stock')],
+    ]);
+    assert.equal(quants.length, 1);
+    const error = await failure(odoo.search('res.partner', [['nope', '=', 1]]));
+    assert.equal(error.odooMessage, "Invalid field res.partner.nope in leaf ('nope', '=', 1)");
+  });
+});
+
+describe('state machines', () => {
+  it('confirming a sale reserves a delivery; button_validate moves the stock and sets delivered quantities', async () => {
+    const product = xmlidOf('tradewind.product_sku_2001');
+    const [order] = await odoo.create('sale.order', [
+      {
+        partner_id: xmlidOf('tradewind.customer_acme'),
+        pricelist_id: xmlidOf('tradewind.pricelist_b2b'),
+        order_line: [[0, 0, { product_id: product, product_uom_qty: 10 }]],
+      },
+    ]);
+    const [line] = await odoo.searchRead('sale.order.line', [['order_id', '=', order]], { fields: ['price_unit'] });
+    assert.equal(line.price_unit, 82, 'B2B fixed price');
+    await odoo.callAction('sale.order', 'action_confirm', [order]);
+    const [picking] = await odoo.searchRead('stock.picking', [['sale_id', '=', order]], { fields: ['state', 'picking_type_code'] });
+    assert.deepEqual([picking.state, picking.picking_type_code], ['assigned', 'outgoing']);
+    const [reserved] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
+    assert.deepEqual([reserved.qty_available, reserved.free_qty], [400, 390]);
+    assert.equal(await odoo.callAction('stock.picking', 'button_validate', [picking.id]), true);
+    const [after] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
+    assert.deepEqual([after.qty_available, after.free_qty], [390, 390]);
+    const [delivered] = await odoo.read('sale.order.line', [line.id], ['qty_delivered']);
+    assert.equal(delivered.qty_delivered, 10);
+    const refused = await failure(odoo.unlink('sale.order', [order]));
+    assert.equal(refused.code, OdooErrorCode.VALIDATION);
+  });
+
+  it('a purchase receipt adds stock; a posted payment pays the invoice', async () => {
+    const product = xmlidOf('tradewind.product_sku_4001');
+    const [po] = await odoo.create('purchase.order', [
+      { partner_id: xmlidOf('tradewind.customer_bolt'), order_line: [[0, 0, { product_id: product, product_qty: 5, price_unit: 200 }]] },
+    ]);
+    await odoo.callAction('purchase.order', 'button_confirm', [po]);
+    const [receipt] = await odoo.search('stock.picking', [['purchase_id', '=', po]]);
+    await odoo.callAction('stock.picking', 'button_validate', [receipt]);
+    assert.equal((await odoo.read('product.product', [product], ['qty_available']))[0].qty_available, 30);
+
+    const [invoice] = await odoo.create('account.move', [
+      { move_type: 'out_invoice', partner_id: xmlidOf('tradewind.customer_acme'), invoice_line_ids: [[0, 0, { product_id: product, quantity: 1, price_unit: 310 }]] },
+    ]);
+    assert.equal(await odoo.callAction('account.move', 'action_post', [invoice]), false);
+    const [payment] = await odoo.create('account.payment', [{ amount: 310, partner_id: xmlidOf('tradewind.customer_acme'), invoice_ids: [[6, 0, [invoice]]] }]);
+    await odoo.callAction('account.payment', 'action_post', [payment]);
+    const [paid] = await odoo.read('account.move', [invoice], ['name', 'state', 'payment_state', 'amount_residual']);
+    assert.match(String(paid.name), /^INV\/\d{4}\/00001$/);
+    assert.deepEqual([paid.state, paid.payment_state, paid.amount_residual], ['posted', 'paid', 0]);
+  });
+});
+
+describe('transactions and load', () => {
+  it('a failing call writes nothing (one transaction per call)', async () => {
+    const before = sim.store.count('sale.order.line');
+    const error = await failure(
+      odoo.create('sale.order', [
+        {
+          partner_id: xmlidOf('tradewind.customer_acme'),
+          order_line: [
+            [0, 0, { product_id: xmlidOf('tradewind.product_sku_1001') }],
+            [0, 0, { product_id: 999_999 }],
+          ],
+        },
+      ]),
+    );
+    assert.equal(error.code, OdooErrorCode.VALIDATION);
+    assert.equal(sim.store.count('sale.order.line'), before);
+    assert.equal(await odoo.searchCount('sale.order', []), 0);
+  });
+
+  it('load upserts an order and its lines by external id without duplicating lines', async () => {
+    const fields = ['id', 'partner_id/id', 'client_order_ref', 'order_line/id', 'order_line/product_id/id', 'order_line/product_uom_qty'];
+    const rows = (qty: string): string[][] => [
+      ['tw.so_9', 'tradewind.customer_globex', 'PO-9', 'tw.so_9_l1', 'tradewind.product_sku_1001', qty],
+      ['', '', '', 'tw.so_9_l2', 'tradewind.product_sku_3001', '4'],
+    ];
+    const first = await odoo.load('sale.order', fields, rows('100'));
+    assert.deepEqual(first.messages, []);
+    const second = await odoo.load('sale.order', fields, rows('120'));
+    assert.deepEqual(second.ids, first.ids);
+    const lines = await odoo.searchRead('sale.order.line', [['order_id', '=', (first.ids as number[])[0]]], { fields: ['product_uom_qty'], order: 'id' });
+    assert.deepEqual(
+      lines.map((l) => l.product_uom_qty),
+      [120, 4],
+    );
+    assert.equal(sim.store.countByExternalId('tw.so_9'), 3);
+  });
+
+  it('load reports conversion errors per cell with the human field name', async () => {
+    const result = await odoo.load('product.product', ['id', 'name', 'list_price'], [['tw.p1', 'P1', 'abc']]);
+    assert.equal(result.ids, false);
+    assert.deepEqual(
+      result.messages.map((m) => [m.field, m.message, m.rows]),
+      [['list_price', "'abc' does not seem to be a number for field 'Sales Price'", { from: 0, to: 0 }]],
+    );
+  });
+});
+
+describe('admin routes and counters', () => {
+  it('sets knobs, counts calls per method and lists records by external id over HTTP', async () => {
+    const knobs = (await (await fetch(`${sim.url}/_sim/knobs`, { method: 'POST', body: JSON.stringify({ latencyMs: 5 }) })).json()) as { latencyMs: number };
+    assert.equal(knobs.latencyMs, 5);
+    sim.resetStats();
+    await odoo.searchCount('res.partner', []);
+    await odoo.searchCount('res.partner', []);
+    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { calls: number; callsByMethod: Record<string, number> };
+    assert.equal(stats.calls, 2);
+    assert.equal(stats.callsByMethod['res.partner.search_count'], 2);
+    const listing = (await (await fetch(`${sim.url}/_sim/records/res.partner?external_id=tradewind.customer_`)).json()) as {
+      count: number;
+      records: { external_id: string; ref: string }[];
+    };
+    assert.equal(listing.count, 5);
+    assert.ok(listing.records.some((r) => r.external_id === 'tradewind.customer_acme' && r.ref === 'CUST-ACME'));
+    const bad = await fetch(`${sim.url}/_sim/knobs`, { method: 'POST', body: JSON.stringify({ errorRate: 2 }) });
+    assert.equal(bad.status, 400);
+    sim.setKnobs({ latencyMs: 0 });
+  });
+});

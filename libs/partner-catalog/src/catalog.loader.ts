@@ -1,0 +1,441 @@
+// Reads config/partners (catalog.yaml + xref/*.yaml), validates it and builds the PartnerCatalog.
+// Every problem is collected (schema, cross-references, masterdata, inline secrets) so that one CI run
+// shows a reviewer everything wrong with a change.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DocumentFormat, isValidGtin, ItemIdQualifier, normalizeGtin } from '@tradewind/partner-documents';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { LineCounter, parseDocument } from 'yaml';
+
+import { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
+import { type CatalogFile, CredentialStatus, type MappingSetFile, type PartnerConfig } from './catalog.types';
+import { type CatalogProblem, CatalogProblemCode } from './catalog-problem';
+import { PartnerCatalog } from './partner-catalog';
+import { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
+import { secretSuspicion } from './secret-detection';
+
+export interface CatalogLoadOptions {
+  /** config/masterdata/seed.yaml: when given, every xref SKU and customer must exist there. */
+  readonly masterdataSeedPath?: string;
+  /** When given, active credentials past their notAfter are problems (start-up passes the clock). */
+  readonly now?: Date;
+}
+
+export const CATALOG_FILE = 'catalog.yaml';
+export const XREF_DIR = 'xref';
+
+/** Validates a catalog directory; an empty list means it loads. */
+export function validateCatalogDir(dir: string, options: CatalogLoadOptions = {}): CatalogProblem[] {
+  return readCatalogDir(dir, options).problems;
+}
+
+/** Loads and validates the catalog; throws PartnerCatalogException listing every problem. */
+export function loadPartnerCatalog(dir: string, options: CatalogLoadOptions = {}): PartnerCatalog {
+  const { problems, catalog } = readCatalogDir(dir, options);
+  if (catalog === undefined || problems.length > 0) {
+    throw new PartnerCatalogException(
+      PartnerCatalogErrorCode.InvalidCatalog,
+      `The partner catalog in ${dir} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):`,
+      problems,
+    );
+  }
+  return catalog;
+}
+
+interface YamlFile {
+  readonly file: string;
+  readonly data: unknown;
+  readonly lineAt: (pointer: string) => number | undefined;
+}
+
+function readCatalogDir(
+  dir: string,
+  options: CatalogLoadOptions,
+): { problems: CatalogProblem[]; catalog?: PartnerCatalog } {
+  const problems: CatalogProblem[] = [];
+  const report = (code: CatalogProblemCode, message: string, file: YamlFile | string, path = ''): void => {
+    const name = typeof file === 'string' ? file : file.file;
+    const line = typeof file === 'string' ? undefined : file.lineAt(path);
+    problems.push(
+      Object.freeze({ code, message, file: name, path, ...(line === undefined ? {} : { line }) }),
+    );
+  };
+
+  const catalogFile = readYaml(join(dir, CATALOG_FILE), report);
+  const xrefDir = join(dir, XREF_DIR);
+  let xrefNames: string[] = [];
+  try {
+    xrefNames = readdirSync(xrefDir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
+  } catch {
+    // No xref directory: every partner's mapping set will be reported missing.
+  }
+  const xrefFiles = xrefNames.flatMap((n) => {
+    const file = readYaml(join(xrefDir, n), report);
+    return file === undefined ? [] : [{ name: n.replace(/\.ya?ml$/, ''), file }];
+  });
+
+  for (const f of [catalogFile, ...xrefFiles.map((x) => x.file)]) {
+    if (f !== undefined) scanSecrets(f, report);
+  }
+
+  const { catalog: catalogValidator, xref: xrefValidator } = validators();
+  let catalog: CatalogFile | undefined;
+  if (catalogFile !== undefined) {
+    if (schemaCheck(catalogFile, catalogValidator, report)) catalog = catalogFile.data as CatalogFile;
+  }
+  const mappingSets = new Map<string, MappingSetFile>();
+  for (const { name, file } of xrefFiles) {
+    if (!schemaCheck(file, xrefValidator, report)) continue;
+    const set = file.data as MappingSetFile;
+    if (set.mappingSet !== name) {
+      report(
+        CatalogProblemCode.MappingSetNameMismatch,
+        `The file declares mapping set "${set.mappingSet}" but is named ${name}.yaml; they must match.`,
+        file,
+        '/mappingSet',
+      );
+      continue;
+    }
+    checkXref(set, file, report);
+    mappingSets.set(name, set);
+  }
+
+  if (catalog !== undefined && catalogFile !== undefined)
+    checkCatalog(catalog, catalogFile, xrefNames, options, report);
+  if (options.masterdataSeedPath !== undefined) {
+    checkMasterdata(options.masterdataSeedPath, xrefFiles, mappingSets, report);
+  }
+
+  if (catalog === undefined || problems.length > 0) return { problems };
+  return { problems, catalog: new PartnerCatalog(catalog, mappingSets) };
+}
+
+let compiledValidators: { catalog: ValidateFunction; xref: ValidateFunction } | undefined;
+
+function validators(): { catalog: ValidateFunction; xref: ValidateFunction } {
+  if (compiledValidators === undefined) {
+    const ajv = new Ajv({ allErrors: true, strict: true });
+    addFormats(ajv, ['date', 'email', 'uri']);
+    compiledValidators = { catalog: ajv.compile(CATALOG_SCHEMA), xref: ajv.compile(XREF_SCHEMA) };
+  }
+  return compiledValidators;
+}
+
+type Report = (code: CatalogProblemCode, message: string, file: YamlFile | string, path?: string) => void;
+
+function readYaml(file: string, report: Report): YamlFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    report(CatalogProblemCode.FileMissing, `Cannot read the file: ${(error as Error).message}`, file);
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const line = lineCounter.linePos(error.pos[0]).line;
+      report(CatalogProblemCode.YamlSyntax, error.message, { file, data: undefined, lineAt: () => line });
+    }
+    return undefined;
+  }
+  const lineAt = (pointer: string): number | undefined => {
+    // The deepest node on the path that exists: a missing property is reported at its parent.
+    const tokens =
+      pointer === ''
+        ? []
+        : pointer
+            .split('/')
+            .slice(1)
+            .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    for (let n = tokens.length; n >= 0; n--) {
+      const keys = tokens.slice(0, n).map((t) => (/^\d+$/.test(t) ? Number(t) : t));
+      const node: unknown = n === 0 ? doc.contents : doc.getIn(keys, true);
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      if (range !== undefined) return lineCounter.linePos(range[0]).line;
+    }
+    return undefined;
+  };
+  return { file, data: doc.toJS() as unknown, lineAt };
+}
+
+function schemaCheck(file: YamlFile, validate: ValidateFunction, report: Report): boolean {
+  if (validate(file.data)) return true;
+  for (const error of validate.errors ?? []) {
+    const { path, message } = describeSchemaError(error);
+    report(CatalogProblemCode.SchemaViolation, message, file, path);
+  }
+  return false;
+}
+
+function describeSchemaError(error: ErrorObject): { path: string; message: string } {
+  const escape = (t: string): string => t.replace(/~/g, '~0').replace(/\//g, '~1');
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return { path: `${error.instancePath}/${escape(missing)}`, message: `"${missing}" is required.` };
+    }
+    case 'additionalProperties': {
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
+      return { path: `${error.instancePath}/${escape(extra)}`, message: `"${extra}" is not a known field.` };
+    }
+    default:
+      return { path: error.instancePath, message: `${error.message ?? 'is invalid'}.` };
+  }
+}
+
+/** Walks every string in a file (keys' values) looking for secrets pasted inline. */
+function scanSecrets(file: YamlFile, report: Report): void {
+  const walk = (value: unknown, path: string, key: string | undefined): void => {
+    if (typeof value === 'string') {
+      const why = secretSuspicion(value, key);
+      if (why !== undefined) {
+        report(
+          CatalogProblemCode.InlineSecret,
+          `This value ${why}; keep secrets out of git and reference them.`,
+          file,
+          path,
+        );
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${path}/${i}`, key));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value))
+        walk(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, k);
+    }
+  };
+  walk(file.data, '', undefined);
+}
+
+function checkCatalog(
+  catalog: CatalogFile,
+  file: YamlFile,
+  xrefNames: readonly string[],
+  options: CatalogLoadOptions,
+  report: Report,
+): void {
+  const sets = new Set(xrefNames.map((n) => n.replace(/\.ya?ml$/, '')));
+  const partnerIds = new Map<string, number>();
+  const keyIds = new Map<string, string>();
+  const x12Ids = new Map<string, string>();
+  const company = catalog.company.x12;
+  if (company !== undefined) x12Ids.set(`${company.qualifier}/${company.id}`, '(company)');
+
+  catalog.partners.forEach((partner: PartnerConfig, i) => {
+    const at = `/partners/${i}`;
+    const first = partnerIds.get(partner.id);
+    if (first !== undefined) {
+      report(
+        CatalogProblemCode.DuplicatePartnerId,
+        `Partner id "${partner.id}" is also used by /partners/${first}.`,
+        file,
+        `${at}/id`,
+      );
+    } else {
+      partnerIds.set(partner.id, i);
+    }
+
+    partner.credentials.forEach((credential, c) => {
+      const owner = keyIds.get(credential.keyId);
+      if (owner !== undefined) {
+        report(
+          CatalogProblemCode.DuplicateKeyId,
+          `keyId "${credential.keyId}" is also used by partner ${owner}; key ids identify the principal and must be unique.`,
+          file,
+          `${at}/credentials/${c}/keyId`,
+        );
+      } else {
+        keyIds.set(credential.keyId, partner.id);
+      }
+      if (options.now !== undefined && credential.status === CredentialStatus.Active) {
+        const end = Date.parse(`${credential.notAfter}T23:59:59.999Z`);
+        if (end < options.now.getTime()) {
+          report(
+            CatalogProblemCode.CredentialExpired,
+            `Active key ${credential.keyId} expired on ${credential.notAfter}; retire or remove it.`,
+            file,
+            `${at}/credentials/${c}/notAfter`,
+          );
+        }
+      }
+    });
+    const active = partner.credentials.filter((c) => c.status === CredentialStatus.Active).length;
+    if (active > 2) {
+      report(
+        CatalogProblemCode.TooManyActiveKeys,
+        `Partner ${partner.id} has ${active} active keys; at most two (current and next) are allowed during rotation.`,
+        file,
+        `${at}/credentials`,
+      );
+    }
+
+    const inboundSalesOrders = partner.documents.some(
+      (d) => d.type === 'sales-order' && d.direction === 'inbound',
+    );
+    if (partner.mappingSet === undefined) {
+      if (inboundSalesOrders) {
+        report(
+          CatalogProblemCode.MappingSetRequired,
+          `Partner ${partner.id} sends sales orders and needs a mappingSet for its codes.`,
+          file,
+          at,
+        );
+      }
+    } else if (!sets.has(partner.mappingSet)) {
+      report(
+        CatalogProblemCode.MappingSetMissing,
+        `Mapping set "${partner.mappingSet}" has no file ${XREF_DIR}/${partner.mappingSet}.yaml.`,
+        file,
+        `${at}/mappingSet`,
+      );
+    }
+
+    partner.scopes.forEach((scope, s) => {
+      const [resource, action, object] = scope.split(':');
+      if (resource !== 'documents') return;
+      const direction = action === 'submit' ? 'inbound' : 'outbound';
+      if (!partner.documents.some((d) => d.type === object && d.direction === direction)) {
+        report(
+          CatalogProblemCode.ScopeWithoutDocument,
+          `Scope ${scope} needs a documents entry { type: ${object}, direction: ${direction} }.`,
+          file,
+          `${at}/scopes/${s}`,
+        );
+      }
+    });
+
+    const usesX12 = partner.documents.some((d) => d.formats.includes(DocumentFormat.X12));
+    if (usesX12 && partner.x12 === undefined) {
+      report(
+        CatalogProblemCode.X12IdentityRequired,
+        `Partner ${partner.id} exchanges X12 and needs an x12 identity (ISA qualifier and id).`,
+        file,
+        at,
+      );
+    }
+    if (usesX12 && company === undefined) {
+      report(
+        CatalogProblemCode.X12IdentityRequired,
+        'Partners exchange X12, so company.x12 (our ISA qualifier and id) is required.',
+        file,
+        '/company',
+      );
+    }
+    if (partner.x12 !== undefined) {
+      const key = `${partner.x12.qualifier}/${partner.x12.id}`;
+      const owner = x12Ids.get(key);
+      if (owner !== undefined) {
+        report(
+          CatalogProblemCode.DuplicateX12Identity,
+          `X12 identity ${key} is also used by ${owner}; inbound interchanges are routed by it.`,
+          file,
+          `${at}/x12`,
+        );
+      } else {
+        x12Ids.set(key, partner.id);
+      }
+    }
+  });
+}
+
+function checkXref(set: MappingSetFile, file: YamlFile, report: Report): void {
+  const seen = new Map<string, string>();
+  const once = (kind: string, key: string, path: string): void => {
+    const first = seen.get(`${kind}:${key}`);
+    if (first !== undefined) {
+      report(CatalogProblemCode.DuplicateXref, `${kind} ${key} is already mapped at ${first}.`, file, path);
+    } else {
+      seen.set(`${kind}:${key}`, path);
+    }
+  };
+  set.customers.forEach((c, i) => once('Customer code', c.partnerCode, `/customers/${i}/partnerCode`));
+  set.items.forEach((item, i) => {
+    const path = `/items/${i}`;
+    const gtin = item.qualifier === ItemIdQualifier.Gtin;
+    if (gtin && !isValidGtin(item.partnerItemId)) {
+      report(
+        CatalogProblemCode.InvalidGtin,
+        `"${item.partnerItemId}" is not a GTIN with a valid check digit.`,
+        file,
+        `${path}/partnerItemId`,
+      );
+    }
+    once(
+      `Item (${item.qualifier})`,
+      gtin ? normalizeGtin(item.partnerItemId) : item.partnerItemId,
+      `${path}/partnerItemId`,
+    );
+    (item.uoms ?? []).forEach((u, j) =>
+      once(`Unit of ${item.partnerItemId}`, u.code, `${path}/uoms/${j}/code`),
+    );
+  });
+  set.uoms.forEach((u, i) => once('Unit', u.code, `/uoms/${i}/code`));
+}
+
+interface MasterdataSeed {
+  readonly products?: readonly { readonly sku: string; readonly gtin?: string }[];
+  readonly customers?: readonly { readonly canonicalId: string; readonly externalId: string }[];
+}
+
+function checkMasterdata(
+  seedPath: string,
+  xrefFiles: readonly { name: string; file: YamlFile }[],
+  sets: ReadonlyMap<string, MappingSetFile>,
+  report: Report,
+): void {
+  const seedFile = readYaml(seedPath, report);
+  if (seedFile === undefined) return;
+  const seed = (seedFile.data ?? {}) as MasterdataSeed;
+  const products = new Map((seed.products ?? []).map((p) => [p.sku, p]));
+  const customers = new Map((seed.customers ?? []).map((c) => [c.canonicalId, c]));
+  for (const { name, file } of xrefFiles) {
+    const set = sets.get(name);
+    if (set === undefined) continue;
+    set.customers.forEach((c, i) => {
+      const known = customers.get(c.customerId);
+      if (known === undefined) {
+        report(
+          CatalogProblemCode.UnknownMasterdataCustomer,
+          `Customer ${c.customerId} is not in ${seedPath}.`,
+          file,
+          `/customers/${i}/customerId`,
+        );
+      } else if (known.externalId !== c.odooExternalId) {
+        report(
+          CatalogProblemCode.MasterdataMismatch,
+          `Customer ${c.customerId} is ${known.externalId} in Odoo, not ${c.odooExternalId}.`,
+          file,
+          `/customers/${i}/odooExternalId`,
+        );
+      }
+    });
+    set.items.forEach((item, i) => {
+      const product = products.get(item.sku);
+      if (product === undefined) {
+        report(
+          CatalogProblemCode.UnknownMasterdataSku,
+          `SKU ${item.sku} is not in ${seedPath}.`,
+          file,
+          `/items/${i}/sku`,
+        );
+      } else if (
+        item.qualifier === ItemIdQualifier.Gtin &&
+        product.gtin !== undefined &&
+        isValidGtin(item.partnerItemId) &&
+        normalizeGtin(item.partnerItemId) !== normalizeGtin(product.gtin)
+      ) {
+        report(
+          CatalogProblemCode.MasterdataMismatch,
+          `GTIN ${item.partnerItemId} is not ${item.sku}'s GTIN (${product.gtin}).`,
+          file,
+          `/items/${i}/partnerItemId`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,228 @@
+// JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
+
+const id = '^[a-z][a-z0-9-]{1,62}$';
+const isoDate = { type: 'string', format: 'date' } as const;
+const x12Identity = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['qualifier', 'id'],
+  properties: {
+    qualifier: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
+    id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,14}$' },
+    applicationId: { type: 'string', minLength: 2, maxLength: 15 },
+    version: { type: 'string', pattern: '^\\d{6}$' },
+    usage: { enum: ['P', 'T'] },
+  },
+} as const;
+const uom = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'factor'],
+  properties: {
+    code: { type: 'string', pattern: '^[A-Za-z0-9]{1,10}$' },
+    factor: { type: 'number', exclusiveMinimum: 0 },
+    doc: { type: 'string' },
+  },
+} as const;
+
+export const CATALOG_SCHEMA = {
+  $id: 'https://schemas.tradewind.example/config/partner-catalog.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'company', 'partners'],
+  properties: {
+    version: { const: 1 },
+    company: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { x12: x12Identity },
+    },
+    partners: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: [
+          'id',
+          'name',
+          'kind',
+          'status',
+          'contacts',
+          'sla',
+          'channels',
+          'documents',
+          'scopes',
+          'rateLimit',
+          'maxBodyBytes',
+          'priceTolerancePct',
+          'defaultCurrency',
+          'credentials',
+          'api',
+        ],
+        properties: {
+          id: { type: 'string', pattern: id },
+          name: { type: 'string', minLength: 1 },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal'] },
+          status: { enum: ['active', 'suspended'] },
+          contacts: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['role', 'name', 'email'],
+              properties: {
+                role: { enum: ['business', 'technical', 'escalation'] },
+                name: { type: 'string', minLength: 1 },
+                email: { type: 'string', format: 'email' },
+                phone: { type: 'string', pattern: '^\\+?[0-9 ()-]{5,20}$' },
+              },
+            },
+          },
+          sla: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['acknowledgeWithinMinutes'],
+            properties: {
+              acknowledgeWithinMinutes: { type: 'integer', minimum: 1 },
+              functionalAckWithinMinutes: { type: 'integer', minimum: 1 },
+              supportHours: { type: 'string' },
+            },
+          },
+          channels: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['type', 'direction'],
+              properties: {
+                type: { enum: ['https', 'sftp', 'as2', 'webhook'] },
+                direction: { enum: ['inbound', 'outbound'] },
+                url: { type: 'string', format: 'uri', pattern: '^https://' },
+                path: { type: 'string', pattern: '^/' },
+              },
+            },
+          },
+          documents: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['type', 'direction', 'formats'],
+              properties: {
+                type: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+                direction: { enum: ['inbound', 'outbound'] },
+                formats: {
+                  type: 'array',
+                  minItems: 1,
+                  uniqueItems: true,
+                  items: { enum: ['json', 'csv', 'x12'] },
+                },
+              },
+            },
+          },
+          scopes: {
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^[a-z]+:[a-z]+:[a-z0-9-]+$' },
+          },
+          rateLimit: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['requestsPerSecond', 'burst'],
+            properties: {
+              requestsPerSecond: { type: 'number', exclusiveMinimum: 0 },
+              burst: { type: 'integer', minimum: 1 },
+            },
+          },
+          maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 104857600 },
+          priceTolerancePct: { type: 'number', minimum: 0, maximum: 100 },
+          mappingSet: { type: 'string', pattern: id },
+          defaultCurrency: { type: 'string', pattern: '^[A-Z]{3}$' },
+          acknowledgements: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              functional: { enum: ['x12-997'] },
+              order: { enum: ['x12-855', 'json'] },
+            },
+          },
+          x12: x12Identity,
+          credentials: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['keyId', 'secretRef', 'status', 'notAfter'],
+              properties: {
+                keyId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{2,63}$' },
+                secretRef: { type: 'string', pattern: '^(env:[A-Z][A-Z0-9_]{2,127}|file:/[^\\s]+)$' },
+                status: { enum: ['active', 'retired'] },
+                notAfter: isoDate,
+              },
+            },
+          },
+          api: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['version'],
+            properties: {
+              version: { type: 'string', pattern: '^v\\d+$' },
+              deprecation: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['announcedAt', 'sunsetAt'],
+                properties: {
+                  announcedAt: isoDate,
+                  sunsetAt: isoDate,
+                  successor: { type: 'string', pattern: '^v\\d+$' },
+                  notice: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const XREF_SCHEMA = {
+  $id: 'https://schemas.tradewind.example/config/partner-xref.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['mappingSet', 'customers', 'items', 'uoms'],
+  properties: {
+    mappingSet: { type: 'string', pattern: id },
+    customers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['partnerCode', 'customerId', 'odooExternalId'],
+        properties: {
+          partnerCode: { type: 'string', minLength: 1, maxLength: 80 },
+          customerId: { type: 'string', pattern: '^[A-Z][A-Z0-9-]+$' },
+          odooExternalId: { type: 'string', pattern: '^[a-z_][a-z0-9_]*\\.[a-z0-9_]+$' },
+        },
+      },
+    },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['partnerItemId', 'qualifier', 'sku'],
+        properties: {
+          partnerItemId: { type: 'string', minLength: 1, maxLength: 80 },
+          qualifier: { enum: ['partner-sku', 'vendor-sku', 'gtin'] },
+          sku: { type: 'string', minLength: 1, maxLength: 64 },
+          uomFactor: { type: 'number', exclusiveMinimum: 0 },
+          uoms: { type: 'array', items: uom },
+        },
+      },
+    },
+    uoms: { type: 'array', minItems: 1, items: uom },
+  },
+} as const;

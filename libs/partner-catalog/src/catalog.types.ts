@@ -1,0 +1,145 @@
+// The partner catalog as configured in config/partners (catalog.yaml + xref/<set>.yaml).
+import type { DocumentFormat, ItemIdQualifier } from '@tradewind/partner-documents';
+
+export enum PartnerStatus {
+  Active = 'active',
+  Suspended = 'suspended',
+}
+
+export enum PartnerKind {
+  Portal = 'portal',
+  Marketplace = 'marketplace',
+  Edi = 'edi',
+  Internal = 'internal',
+}
+
+export enum CredentialStatus {
+  Active = 'active',
+  Retired = 'retired',
+}
+
+export interface PartnerContact {
+  readonly role: 'business' | 'technical' | 'escalation';
+  readonly name: string;
+  readonly email: string;
+  readonly phone?: string;
+}
+
+export interface PartnerSla {
+  /** Business acknowledgement (855 / JSON ack) within this many minutes of receipt. */
+  readonly acknowledgeWithinMinutes: number;
+  /** X12 997 within this many minutes. */
+  readonly functionalAckWithinMinutes?: number;
+  readonly supportHours?: string;
+}
+
+export interface PartnerChannel {
+  readonly type: 'https' | 'sftp' | 'as2' | 'webhook';
+  readonly direction: 'inbound' | 'outbound';
+  readonly url?: string;
+  readonly path?: string;
+}
+
+export interface DocumentPermission {
+  /** Business document type, kebab-case: sales-order, order-ack, functional-ack, ... */
+  readonly type: string;
+  readonly direction: 'inbound' | 'outbound';
+  readonly formats: readonly DocumentFormat[];
+}
+
+export interface CredentialRef {
+  /** Public id of the key; the gateway's principal. Unique across partners. */
+  readonly keyId: string;
+  /** Where the secret lives: `env:NAME` or `file:/path`. Never the secret itself. */
+  readonly secretRef: string;
+  readonly status: CredentialStatus;
+  /** Last day (UTC, inclusive) the key may be used. */
+  readonly notAfter: string;
+}
+
+export interface ApiVersionInfo {
+  readonly version: string;
+  readonly deprecation?: {
+    readonly announcedAt: string;
+    readonly sunsetAt: string;
+    readonly successor?: string;
+    readonly notice?: string;
+  };
+}
+
+export interface PartnerX12Identity {
+  /** ISA05/ISA07 interchange id qualifier. */
+  readonly qualifier: string;
+  /** ISA06/ISA08 interchange id (unpadded). */
+  readonly id: string;
+  /** GS02/GS03 application code; defaults to id. */
+  readonly applicationId?: string;
+  readonly version?: string;
+  readonly usage?: 'P' | 'T';
+}
+
+export interface PartnerConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: PartnerKind;
+  readonly status: PartnerStatus;
+  readonly contacts: readonly PartnerContact[];
+  readonly sla: PartnerSla;
+  readonly channels: readonly PartnerChannel[];
+  readonly documents: readonly DocumentPermission[];
+  /** `<resource>:<action>:<object>`, e.g. documents:submit:sales-order, transactions:read:own. */
+  readonly scopes: readonly string[];
+  readonly rateLimit: { readonly requestsPerSecond: number; readonly burst: number };
+  readonly maxBodyBytes: number;
+  /** Allowed deviation of the partner's unit price from ours, in percent. */
+  readonly priceTolerancePct: number;
+  readonly mappingSet?: string;
+  readonly defaultCurrency: string;
+  readonly acknowledgements?: { readonly functional?: 'x12-997'; readonly order?: 'x12-855' | 'json' };
+  readonly x12?: PartnerX12Identity;
+  readonly credentials: readonly CredentialRef[];
+  readonly api: ApiVersionInfo;
+}
+
+export interface CatalogFile {
+  readonly version: 1;
+  readonly company: { readonly x12?: PartnerX12Identity };
+  readonly partners: readonly PartnerConfig[];
+}
+
+export interface CustomerXref {
+  readonly partnerCode: string;
+  /** Canonical customer id (masterdata canonicalId). */
+  readonly customerId: string;
+  /** Odoo `ir.model.data` name of the customer (module.name). */
+  readonly odooExternalId: string;
+}
+
+export interface UomConversion {
+  /** The partner's unit code as sent (X12 355 codes: EA, CA, BX, ...). */
+  readonly code: string;
+  /** Canonical Units per one partner unit. */
+  readonly factor: number;
+  readonly doc?: string;
+}
+
+export interface ItemXref {
+  readonly partnerItemId: string;
+  readonly qualifier: ItemIdQualifier.PartnerSku | ItemIdQualifier.VendorSku | ItemIdQualifier.Gtin;
+  /** Canonical SKU (masterdata sku). */
+  readonly sku: string;
+  /** Canonical Units in one partner "each" of this item (a pack listing); default 1. */
+  readonly uomFactor?: number;
+  /** Unit conversions of this item that differ from the mapping set's (a case of drills is not 12). */
+  readonly uoms?: readonly UomConversion[];
+}
+
+export interface MappingSetFile {
+  readonly mappingSet: string;
+  readonly customers: readonly CustomerXref[];
+  readonly items: readonly ItemXref[];
+  readonly uoms: readonly UomConversion[];
+}
+
+/** The canonical unit of measure every quantity is converted to (masterdata uom `Units`). */
+export const CANONICAL_UOM = 'Units';

@@ -1,0 +1,223 @@
+// The validated, frozen partner catalog with the lookups the gateway and the domain services need.
+// Built only by loadPartnerCatalog (after validation); read-only for its whole life.
+import { type DocumentFormat, ItemIdQualifier, normalizeGtin } from '@tradewind/partner-documents';
+
+import {
+  CANONICAL_UOM,
+  type CatalogFile,
+  type CredentialRef,
+  CredentialStatus,
+  type CustomerXref,
+  type ItemXref,
+  type MappingSetFile,
+  type PartnerConfig,
+  PartnerStatus,
+  type PartnerX12Identity,
+} from './catalog.types';
+
+export interface ResolvedCustomer {
+  /** Canonical customer id (masterdata canonicalId). */
+  readonly customerId: string;
+  readonly odooExternalId: string;
+}
+
+export interface ResolvedItem {
+  readonly sku: string;
+  /** Canonical Units in one partner "each" of this item (pack listings); 1 for most items. */
+  readonly uomFactor: number;
+  /** The cross-reference entry that matched. */
+  readonly qualifier: ItemXref['qualifier'];
+  readonly partnerItemId: string;
+}
+
+export interface ConvertedQuantity {
+  readonly quantity: number;
+  readonly uom: typeof CANONICAL_UOM;
+  /** Canonical Units per partner unit, item pack factor included. */
+  readonly factor: number;
+}
+
+interface IndexedMappingSet {
+  readonly customers: ReadonlyMap<string, CustomerXref>;
+  readonly items: ReadonlyMap<string, ItemXref>;
+  readonly uoms: ReadonlyMap<string, number>;
+}
+
+const LOOKUP_ORDER = [ItemIdQualifier.PartnerSku, ItemIdQualifier.VendorSku, ItemIdQualifier.Gtin] as const;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+function itemKey(qualifier: ItemIdQualifier, id: string): string {
+  return `${qualifier}:${qualifier === ItemIdQualifier.Gtin ? normalizeGtin(id) : id}`;
+}
+
+export class PartnerCatalog {
+  readonly company: CatalogFile['company'];
+  private readonly byId: ReadonlyMap<string, PartnerConfig>;
+  private readonly byKeyId: ReadonlyMap<string, { partner: PartnerConfig; credential: CredentialRef }>;
+  private readonly byX12: ReadonlyMap<string, PartnerConfig>;
+  private readonly sets: ReadonlyMap<string, IndexedMappingSet>;
+  private readonly itemUoms: ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+  /** Use loadPartnerCatalog: it validates what this constructor trusts. */
+  constructor(file: CatalogFile, mappingSets: ReadonlyMap<string, MappingSetFile>) {
+    const catalog = deepFreeze(structuredClone(file));
+    this.company = catalog.company;
+    this.byId = new Map(catalog.partners.map((p) => [p.id, p]));
+    this.byKeyId = new Map(
+      catalog.partners.flatMap((p) =>
+        p.credentials.map((c) => [c.keyId, { partner: p, credential: c }] as const),
+      ),
+    );
+    this.byX12 = new Map(
+      catalog.partners.flatMap((p) =>
+        p.x12 === undefined ? [] : [[`${p.x12.qualifier}/${p.x12.id}`, p] as const],
+      ),
+    );
+    const itemUoms = new Map<string, ReadonlyMap<string, number>>();
+    this.sets = new Map(
+      [...mappingSets].map(([name, set]) => {
+        const frozen = deepFreeze(structuredClone(set));
+        for (const item of frozen.items) {
+          if (item.uoms !== undefined) {
+            itemUoms.set(
+              `${name}/${itemKey(item.qualifier, item.partnerItemId)}`,
+              new Map(item.uoms.map((u) => [u.code, u.factor])),
+            );
+          }
+        }
+        return [
+          name,
+          {
+            customers: new Map(frozen.customers.map((c) => [c.partnerCode, c])),
+            items: new Map(frozen.items.map((i) => [itemKey(i.qualifier, i.partnerItemId), i])),
+            uoms: new Map(frozen.uoms.map((u) => [u.code, u.factor])),
+          },
+        ];
+      }),
+    );
+    this.itemUoms = itemUoms;
+    Object.freeze(this);
+  }
+
+  partners(): readonly PartnerConfig[] {
+    return [...this.byId.values()];
+  }
+
+  partner(id: string): PartnerConfig | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The partner and credential a key id belongs to (the gateway's principal lookup). */
+  credential(
+    keyId: string,
+  ): { readonly partner: PartnerConfig; readonly credential: CredentialRef } | undefined {
+    return this.byKeyId.get(keyId);
+  }
+
+  /** Credentials usable at `at`: active and not past their notAfter day (UTC). */
+  activeCredentials(partnerId: string, at: Date): readonly CredentialRef[] {
+    const partner = this.byId.get(partnerId);
+    if (partner === undefined) return [];
+    return partner.credentials.filter(
+      (c) =>
+        c.status === CredentialStatus.Active && Date.parse(`${c.notAfter}T23:59:59.999Z`) >= at.getTime(),
+    );
+  }
+
+  /** The partner whose interchanges carry this ISA sender qualifier and id. */
+  partnerByX12Sender(qualifier: string, id: string): PartnerConfig | undefined {
+    return this.byX12.get(`${qualifier}/${id.trim()}`);
+  }
+
+  /** Our own X12 identity (ISA05/06) for what we send. */
+  companyX12(): PartnerX12Identity | undefined {
+    return this.company.x12;
+  }
+
+  /** Whether an active partner holds a scope. Suspended partners hold none. */
+  hasScope(partner: PartnerConfig | string, scope: string): boolean {
+    const p = typeof partner === 'string' ? this.byId.get(partner) : partner;
+    return p !== undefined && p.status === PartnerStatus.Active && p.scopes.includes(scope);
+  }
+
+  /** Whether the partner may send (inbound) or receive (outbound) a document type in a format. */
+  allowsDocument(
+    partnerId: string,
+    type: string,
+    direction: 'inbound' | 'outbound',
+    format: DocumentFormat,
+  ): boolean {
+    const p = this.byId.get(partnerId);
+    return (
+      p?.documents.some((d) => d.type === type && d.direction === direction && d.formats.includes(format)) ??
+      false
+    );
+  }
+
+  hasMappingSet(mappingSet: string): boolean {
+    return this.sets.has(mappingSet);
+  }
+
+  resolveCustomer(mappingSet: string, partnerCode: string): ResolvedCustomer | undefined {
+    const found = this.sets.get(mappingSet)?.customers.get(partnerCode);
+    return found === undefined
+      ? undefined
+      : { customerId: found.customerId, odooExternalId: found.odooExternalId };
+  }
+
+  /**
+   * The canonical SKU for a partner item id. With a qualifier only that kind of id is looked up;
+   * without one the partner's SKU, then our SKU, then the GTIN. `other` ids never resolve.
+   */
+  resolveItem(
+    mappingSet: string,
+    partnerItemId: string,
+    qualifier?: ItemIdQualifier,
+  ): ResolvedItem | undefined {
+    const set = this.sets.get(mappingSet);
+    if (set === undefined) return undefined;
+    const order = qualifier === undefined ? LOOKUP_ORDER : LOOKUP_ORDER.filter((q) => q === qualifier);
+    for (const q of order) {
+      const found = set.items.get(itemKey(q, partnerItemId));
+      if (found !== undefined) {
+        return {
+          sku: found.sku,
+          uomFactor: found.uomFactor ?? 1,
+          qualifier: found.qualifier,
+          partnerItemId: found.partnerItemId,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A partner quantity in canonical Units: the item's own conversion for the unit when it has one,
+   * else the mapping set's, times the item's pack factor. Undefined when the unit is unknown.
+   */
+  convertQuantity(
+    mappingSet: string,
+    quantity: number,
+    uom: string,
+    item?: ResolvedItem,
+  ): ConvertedQuantity | undefined {
+    const set = this.sets.get(mappingSet);
+    if (set === undefined) return undefined;
+    const own =
+      item === undefined
+        ? undefined
+        : this.itemUoms.get(`${mappingSet}/${itemKey(item.qualifier, item.partnerItemId)}`);
+    const unitFactor = own?.get(uom) ?? set.uoms.get(uom);
+    if (unitFactor === undefined) return undefined;
+    const factor = unitFactor * (item?.uomFactor ?? 1);
+    // Round away binary noise (0.1 * 3) without hiding genuinely fractional results.
+    return { quantity: Number((quantity * factor).toFixed(9)), uom: CANONICAL_UOM, factor };
+  }
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { Injectable, type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { loadConfig } from '@tradewind/config';
+import { type AuditEvent, TOPICS } from '@tradewind/contracts';
+import { type ConsumedRecord, HEADER } from '@tradewind/messaging';
+import { KafkaHandler } from '@tradewind/messaging-nest';
+import { OutboxWriter, withTransaction } from '@tradewind/persistence';
+import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
+import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+
+import { platformConfig } from './platform-config';
+import { ServiceKitModule } from './service-kit.module';
+
+const received: ConsumedRecord<AuditEvent>[] = [];
+const groupId = uniqueName('service-kit');
+
+@Injectable()
+class AuditListener {
+  @KafkaHandler(TOPICS.opsAudit, { groupId })
+  onAudit(record: ConsumedRecord<AuditEvent>): Promise<void> {
+    received.push(record);
+    return Promise.resolve();
+  }
+}
+
+describe('ServiceKitModule wires a service to the real Kafka, registry and PostgreSQL', () => {
+  const stack = testStack();
+  const schema = uniqueName('kit');
+  let app: INestApplication;
+
+  before(async () => {
+    const config = loadConfig(platformConfig({ name: 'kit-itest', port: 0, schema }), {
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: stack.registryUrl,
+      DATABASE_URL: stack.databaseUrl,
+      LOG_LEVEL: 'warn',
+    });
+    @Module({
+      imports: [ServiceKitModule.forRoot({ config: config.values, outbox: true })],
+      providers: [AuditListener],
+    })
+    class TestModule {}
+    app = await NestFactory.create(TestModule, { logger: false });
+    await app.listen(0, '127.0.0.1');
+  });
+
+  after(async () => {
+    await app.close();
+    const pool = new Pool({ connectionString: stack.databaseUrl });
+    await pool.query(`drop schema if exists "${schema}" cascade`);
+    await pool.end();
+  });
+
+  it('publishes an outbox row committed with a business change, and the handler sees it once', async () => {
+    const dataSource = app.get(DataSource);
+    const outbox = app.get(OutboxWriter);
+    const auditId = randomUUID();
+    const event: AuditEvent = {
+      auditId,
+      occurredAt: Date.now(),
+      partnerId: 'kit-test',
+      principal: null,
+      action: 'document.submit',
+      documentType: 'sales-order',
+      trackingId: null,
+      sizeBytes: 10,
+      sha256: null,
+      outcome: 'accepted',
+      httpStatus: 202,
+      policy: null,
+      reason: null,
+      remoteAddress: null,
+    };
+    const { messageId } = await withTransaction(dataSource, (manager) =>
+      outbox.enqueue(manager, { topic: TOPICS.opsAudit, key: 'kit-test', value: event }),
+    );
+    const record = await expectEventually(
+      () => {
+        const match = received.find((r) => r.value.auditId === auditId);
+        assert.ok(match);
+        return match;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.equal(record.headers[HEADER.messageId], messageId);
+    assert.equal(record.headers[HEADER.sourceSystem], 'kit-itest');
+    assert.equal(received.filter((r) => r.value.auditId === auditId).length, 1);
+  });
+
+  it('is ready only when Kafka, the registry and PostgreSQL answer', async () => {
+    const response = await fetch(`${await app.getUrl()}/health/ready`);
+    assert.equal(response.status, 200);
+    const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+    assert.match(metrics, /tradewind_messages_consumed_total\{.*outcome="success"/);
+    assert.match(metrics, /outbox_published_total/);
+  });
+});

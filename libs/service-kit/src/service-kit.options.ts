@@ -1,0 +1,18 @@
+import type { ReadinessCheck } from '@tradewind/observability';
+import type { ServiceDataSourceConfig } from '@tradewind/persistence';
+
+import type { PlatformValues } from './platform-config';
+
+export const SERVICE_KIT_OPTIONS = Symbol('tradewind:service-kit-options');
+
+export interface ServiceKitOptions {
+  config: PlatformValues;
+  /** The service's typeorm entities and migrations; the outbox and inbox migrations are added. */
+  entities?: ServiceDataSourceConfig['entities'];
+  migrations?: ServiceDataSourceConfig['migrations'];
+  /** Run the outbox relay (services that enqueue events in their transactions). */
+  outbox?: boolean;
+  /** Start @KafkaHandler consumers (default true). */
+  consume?: boolean;
+  readinessChecks?: ReadinessCheck[];
+}
