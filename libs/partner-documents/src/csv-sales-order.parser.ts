@@ -122,7 +122,9 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
       );
       continue;
     }
-    groups.set(value, [...(groups.get(value) ?? []), row]);
+    const group = groups.get(value);
+    if (group === undefined) groups.set(value, [row]);
+    else group.push(row);
   }
 
   const entries: SalesOrderEntry[] = [];

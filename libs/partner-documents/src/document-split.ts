@@ -4,6 +4,7 @@ import type { DocumentProblem } from './document-problem';
 import { readJsonSalesOrders } from './json-sales-order.parser';
 import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
 import type { ParsedSalesOrders } from './partner-sales-order';
+import type { X12InterchangeRead } from './x12-interchange.reader';
 import { readX12SalesOrders } from './x12-sales-order.parser';
 
 /** One order's part of an upload, ready to travel as one `ingress.documents` record. */
@@ -33,16 +34,19 @@ export interface SplitDocument {
   readonly documentProblems: readonly DocumentProblem[];
   /** The full parse, for callers that want the orders too. */
   readonly parsed: ParsedSalesOrders;
+  /** X12 only: the envelope as read, for functionalAckInput (the 997) without parsing twice. */
+  readonly interchange: X12InterchangeRead | undefined;
 }
 
 /** Validates an upload and splits it into per-order slices; never throws for bad partner input. */
 export function splitDocument(format: DocumentFormat, bytes: Uint8Array): SplitDocument {
-  const { parsed, slices, refs } = read(format, bytes);
+  const { parsed, slices, refs, interchange } = read(format, bytes);
   return Object.freeze({
     format,
     ok: parsed.ok,
     documentProblems: parsed.documentProblems,
     parsed,
+    interchange,
     slices: Object.freeze(
       parsed.entries.map((entry, i) =>
         Object.freeze({
@@ -66,15 +70,20 @@ export function parseSalesOrders(format: DocumentFormat, bytes: Uint8Array): Par
 function read(
   format: DocumentFormat,
   bytes: Uint8Array,
-): { parsed: ParsedSalesOrders; slices: readonly Uint8Array[]; refs: readonly (string | undefined)[] } {
+): {
+  parsed: ParsedSalesOrders;
+  slices: readonly Uint8Array[];
+  refs: readonly (string | undefined)[];
+  interchange: X12InterchangeRead | undefined;
+} {
   switch (format) {
     case DocumentFormat.Json: {
       const result = readJsonSalesOrders(bytes);
-      return { ...result, refs: [] };
+      return { ...result, refs: [], interchange: undefined };
     }
     case DocumentFormat.Csv: {
       const result = readCsvSalesOrders(bytes);
-      return { ...result, refs: [] };
+      return { ...result, refs: [], interchange: undefined };
     }
     case DocumentFormat.X12: {
       const result = readX12SalesOrders(bytes);

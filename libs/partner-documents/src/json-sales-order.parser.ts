@@ -77,18 +77,22 @@ export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
   const validate = isBatch ? compiled().batch : compiled().order;
   const problems = validate(data) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, data));
 
-  const rawOrders: unknown[] = isBatch
-    ? Array.isArray((data as { orders: unknown }).orders)
-      ? ((data as { orders: unknown[] }).orders ?? [])
-      : []
-    : [data];
+  const batchOrders = isBatch ? (data as { orders: unknown }).orders : undefined;
+  const rawOrders: unknown[] = !isBatch ? [data] : Array.isArray(batchOrders) ? batchOrders : [];
   const base = (i: number): string => (isBatch ? jsonPointer('orders', i) : '');
 
-  const documentProblems = problems.filter((p) => ownerOf(p, rawOrders.length, base) === undefined);
+  // Each problem belongs to the order its pointer falls in, or to the document.
+  const documentProblems: DocumentProblem[] = [];
+  const byOrder = rawOrders.map((): DocumentProblem[] => []);
+  for (const p of problems) {
+    const owner = ownerOf(p, isBatch);
+    if (owner === undefined || owner >= rawOrders.length) documentProblems.push(p);
+    else byOrder[owner].push(p);
+  }
   const entries: SalesOrderEntry[] = [];
   const slices: Uint8Array[] = [];
   rawOrders.forEach((raw, index) => {
-    const own = problems.filter((p) => ownerOf(p, rawOrders.length, base) === index);
+    const own = byOrder[index];
     const poNumber = readPoNumber(raw);
     const order = own.length === 0 ? toPartnerSalesOrder(raw as JsonSalesOrder, base(index)) : undefined;
     entries.push({ index, businessRef: poNumber, order, problems: own });
@@ -109,14 +113,11 @@ function readPoNumber(raw: unknown): string | undefined {
 }
 
 /** Index of the order a problem belongs to, or undefined for a document-level problem. */
-function ownerOf(p: DocumentProblem, count: number, base: (i: number) => string): number | undefined {
+function ownerOf(p: DocumentProblem, isBatch: boolean): number | undefined {
   if (p.at.kind !== 'json') return undefined;
-  const pointer = p.at.pointer;
-  for (let i = 0; i < count; i++) {
-    const prefix = base(i);
-    if (prefix === '' || pointer === prefix || pointer.startsWith(`${prefix}/`)) return i;
-  }
-  return undefined;
+  if (!isBatch) return 0;
+  const match = /^\/orders\/(\d+)(\/|$)/.exec(p.at.pointer);
+  return match === null ? undefined : Number(match[1]);
 }
 
 function schemaProblem(error: ErrorObject, data: unknown): DocumentProblem[] {

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 
 import { type X12Interchange, X12Parser } from 'node-x12';
 
+import { DocumentFormat } from './document-format';
+import { splitDocument } from './document-split';
 import { PartnerDocumentsException } from './partner-documents.exception';
 import { BOLTS, bytes, interchange850, orderFixture } from './test/x12-fixtures';
 import { buildX12FunctionalAck, FunctionalAckCode, functionalAckInput } from './x12-997.builder';
@@ -113,6 +115,22 @@ void describe('buildX12FunctionalAck', () => {
     assert.throws(
       () => buildX12FunctionalAck(functionalAckInput(good), { ...envelope, interchangeControlNumber: 0 }),
       PartnerDocumentsException,
+    );
+  });
+
+  void it('builds the same 997 from splitDocument as from readX12SalesOrders', () => {
+    const text = interchange850([
+      orderFixture('PO-1'),
+      orderFixture('PO-2', [['1', '0', 'EA', '1', 'VP', 'SKU-1001']]),
+    ]);
+    const read = readX12SalesOrders(bytes(text));
+    const split = splitDocument(DocumentFormat.X12, bytes(text));
+    const inbound = read.parsed.entries[0].x12;
+    assert.ok(inbound !== undefined);
+    const envelope = replyEnvelope(inbound, controls);
+    assert.equal(
+      buildX12FunctionalAck(functionalAckInput(split), envelope).edi,
+      buildX12FunctionalAck(functionalAckInput(read), envelope).edi,
     );
   });
 

@@ -51,8 +51,11 @@ export interface FunctionalAck {
   }[];
 }
 
-/** The 997 input for an interchange as read by readX12SalesOrders (set problems include 850 content problems). */
-export function functionalAckInput(read: X12ReadResult): FunctionalAckInput {
+/**
+ * The 997 input for an interchange as read by readX12SalesOrders or splitDocument (set problems include
+ * the 850 content problems).
+ */
+export function functionalAckInput(read: Pick<X12ReadResult, 'parsed' | 'interchange'>): FunctionalAckInput {
   const interchange = read.interchange;
   if (interchange === undefined) return { groups: [], interchangeProblems: read.parsed.documentProblems };
   let entry = 0;

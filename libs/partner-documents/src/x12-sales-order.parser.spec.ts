@@ -195,6 +195,7 @@ void describe('parseX12SalesOrders', () => {
     );
     assert.deepEqual(codes('GS*PO*X~ST*850*1~'), [DocumentProblemCode.X12Syntax]);
     assert.deepEqual(codes('ISA*00*short~'), [DocumentProblemCode.X12Syntax]);
+    assert.deepEqual(codes(one.replace('*>~\nGS', '*>A\nGS')), [DocumentProblemCode.X12Syntax]);
   });
 
   void it('reads interchanges written on one line and with CRLF, with right byte offsets', () => {

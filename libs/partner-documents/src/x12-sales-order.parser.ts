@@ -259,8 +259,19 @@ function readPurchaseOrder(
   const lines: PartnerSalesOrderLine[] = [];
   const po1s = set.body.filter((s) => s.tag === 'PO1');
   if (po1s.length === 0) missingSegment('PO1', 'PO1 line item', set.body.at(-1) ?? set.header);
+  // A PID*F inside a PO1 loop (before the next PO1 or CTT) describes that line.
+  const descriptions = new Map<X12SegmentRef, string>();
+  let currentPo1: X12SegmentRef | undefined;
+  for (const segment of set.body) {
+    if (segment.tag === 'PO1') currentPo1 = segment;
+    else if (segment.tag === 'CTT') currentPo1 = undefined;
+    else if (segment.tag === 'PID' && segment.elements[0] === 'F' && currentPo1 !== undefined) {
+      const text = (segment.elements[4] ?? '').trim();
+      if (text !== '' && !descriptions.has(currentPo1)) descriptions.set(currentPo1, text);
+    }
+  }
   for (const [index, po1] of po1s.entries()) {
-    const line = readLine(po1, index, set, problems, at, required);
+    const line = readLine(po1, index, descriptions.get(po1), problems, at, required);
     if (line !== undefined) lines.push(line);
   }
 
@@ -318,7 +329,7 @@ function readPurchaseOrder(
 function readLine(
   po1: X12SegmentRef,
   index: number,
-  set: X12SetRead,
+  description: string | undefined,
   problems: DocumentProblem[],
   at: (ref: X12SegmentRef, element?: number) => ProblemLocation,
   required: (ref: X12SegmentRef, element: number, name: string, lineNumber?: string) => string | undefined,
@@ -412,18 +423,13 @@ function readLine(
   }
   if (problems.length > before || quantity === undefined || uom === undefined) return undefined;
 
-  // A PID*F right after the PO1 (before the next PO1) describes it.
-  const position = set.body.indexOf(po1);
-  const next = set.body.slice(position + 1).findIndex((s) => s.tag === 'PO1' || s.tag === 'CTT');
-  const loop = set.body.slice(position + 1, next === -1 ? undefined : position + 1 + next);
-  const description = loop.find((s) => s.tag === 'PID' && s.elements[0] === 'F')?.elements[4]?.trim();
   return {
     lineNumber,
     itemIds,
     quantity,
     uom,
     unitPrice,
-    ...(description === undefined || description === '' ? {} : { description }),
+    ...(description === undefined ? {} : { description }),
     locations: {
       line: at(po1),
       quantity: at(po1, 2),

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `./tradewind demo`: the whole platform on its embedded defaults — the local stack, the Odoo simulator
+# (unless ODOO_URL points at a real Odoo), every service — and demo traffic from three partners.
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+
+ROOT="${TW_ROOT:?run through ./tradewind demo}"
+cd "$ROOT"
+LOG_DIR="$ROOT/.stack/demo"
+mkdir -p "$LOG_DIR"
+source "$ROOT/deploy/local/demo.env"
+
+pids=()
+stack_was_up=true
+bash deploy/local/stack.sh status >/dev/null 2>&1 || stack_was_up=false
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "demo: stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [ "$stack_was_up" = false ]; then bash deploy/local/stack.sh down; fi
+  echo "demo: stopped"
+}
+trap stop_all INT TERM EXIT
+
+start() { # name, log file, command...
+  local name="$1"; shift
+  "$@" >"$LOG_DIR/$name.log" 2>&1 &
+  pids+=("$!")
+  echo "demo: started $name (pid $!, log .stack/demo/$name.log)"
+}
+
+wait_ready() { # name, url
+  local deadline=$((SECONDS + ${TW_DEMO_WAIT_SECONDS:-120}))
+  until curl -fsS "$2" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "demo: $1 not ready at $2; last log lines:" >&2
+      tail -20 "$LOG_DIR/$1.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "demo: $1 ready"
+}
+
+bash deploy/local/stack.sh up
+node -r @swc-node/register tools/schemas/register.ts
+
+if [ -z "${ODOO_URL:-}" ]; then
+  export ODOO_URL="http://127.0.0.1:${ODOO_SIM_PORT:-8069}"
+  start odoo-simulator node -r @swc-node/register libs/odoo-simulator/src/main.ts
+  wait_ready odoo-simulator "$ODOO_URL/web/version"
+fi
+
+svc() { node -r @swc-node/register "services/$1/src/main.ts"; }
+start odoo-writer svc odoo-writer
+start order-intake svc order-intake
+start ingress-gateway svc ingress-gateway
+wait_ready odoo-writer "http://127.0.0.1:${ODOO_WRITER_PORT:-3030}/health/ready"
+wait_ready order-intake "http://127.0.0.1:${ORDER_INTAKE_PORT:-3020}/health/ready"
+wait_ready ingress-gateway "http://127.0.0.1:${GATEWAY_PORT:-3010}/health/ready"
+
+cat <<EOF
+
+Tradewind is up.
+  partner API       http://127.0.0.1:${GATEWAY_PORT:-3010}/v1   (OpenAPI: /docs)
+  Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
+  metrics           http://127.0.0.1:${GATEWAY_PORT:-3010}/metrics, :${ORDER_INTAKE_PORT:-3020}/metrics, :${ODOO_WRITER_PORT:-3030}/metrics
+  logs              .stack/demo/*.log
+  post your own     see README.md, "Send your own order"
+
+EOF
+
+GATEWAY_URL="http://127.0.0.1:${GATEWAY_PORT:-3010}" node -r @swc-node/register tools/demo/traffic.ts &
+pids+=("$!")
+wait "${pids[-1]}" || true
