@@ -111,7 +111,7 @@ export function readX12Interchange(text: string, byteOffset = 0): X12ReadOutcome
   }
   const delimiters = detectDelimiters(body);
   const { element: e, segment: t, subElement: c } = delimiters;
-  if (/[A-Za-z0-9\s]/.test(e + t) || e === t || c === e || c === t) {
+  if (/[A-Za-z0-9 ]/.test(e + t) || e === t || c === e || c === t) {
     return fail(
       `The ISA delimiters are unusable (element "${e}", component "${c}", segment "${t}"): they must be distinct non-alphanumeric characters.`,
     );

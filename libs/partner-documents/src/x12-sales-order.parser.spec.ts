@@ -198,6 +198,16 @@ void describe('parseX12SalesOrders', () => {
     assert.deepEqual(codes(one.replace('*>~\nGS', '*>A\nGS')), [DocumentProblemCode.X12Syntax]);
   });
 
+  void it('reads interchanges whose segment terminator is a newline', () => {
+    const text = interchange850([orderFixture('PO-1'), orderFixture('PO-2')]).replace(/~\n/g, '\n');
+    const result = parseX12SalesOrders(bytes(text));
+    assert.equal(result.ok, true, JSON.stringify(result.problems));
+    assert.deepEqual(
+      result.orders.map((o) => o.poNumber),
+      ['PO-1', 'PO-2'],
+    );
+  });
+
   void it('reads interchanges written on one line and with CRLF, with right byte offsets', () => {
     for (const eol of ['', '\r\n']) {
       const text = interchange850([orderFixture('PO-1', [['1', 'x', 'EA', '1', 'VP', 'SKU-1001']])], { eol });

@@ -363,6 +363,168 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           ],
           default: null,
         },
+        {
+          name: 'setStockLevel',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'SetStockLevel',
+              doc: 'Sets the on-hand quantity of a product in a stock location to an absolute value (idempotent by nature).',
+              fields: [
+                {
+                  name: 'productRef',
+                  type: 'string',
+                  doc: 'Odoo product: id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'locationRef',
+                  type: 'string',
+                  doc: 'Internal stock location: id as a decimal string, or an external id (e.g. tradewind.loc_main_stock).',
+                },
+                {
+                  name: 'quantity',
+                  type: 'double',
+                  doc: "The counted quantity on hand, in the product's unit of measure.",
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
+        {
+          name: 'upsertPurchaseOrder',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'UpsertPurchaseOrder',
+              fields: [
+                {
+                  name: 'partnerRef',
+                  type: 'string',
+                  doc: 'Vendor: Odoo id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'vendorReference',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "The vendor's own reference (Odoo partner_ref).",
+                },
+                {
+                  name: 'origin',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Source document, e.g. the sales order that caused the purchase.',
+                },
+                { name: 'dateOrder', type: ['null', 'string'], default: null, doc: 'ISO date-time.' },
+                {
+                  name: 'datePlanned',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Expected arrival, ISO date-time.',
+                },
+                {
+                  name: 'lines',
+                  type: {
+                    type: 'array',
+                    items: {
+                      type: 'record',
+                      name: 'PurchaseOrderLine',
+                      fields: [
+                        {
+                          name: 'productRef',
+                          type: 'string',
+                          doc: 'Odoo product: id as a decimal string, or an external id.',
+                        },
+                        { name: 'quantity', type: 'double' },
+                        { name: 'priceUnit', type: 'double' },
+                        { name: 'description', type: ['null', 'string'], default: null },
+                      ],
+                    },
+                  },
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
+        {
+          name: 'validatePicking',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'ValidatePicking',
+              doc: 'Validates (marks done) a transfer: the one named by pickingRef, or every open transfer of the order orderExternalId names. Exactly one of the two is set.',
+              fields: [
+                {
+                  name: 'pickingRef',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Transfer: Odoo id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'orderExternalId',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'External id of the sale or purchase order whose open transfers are validated.',
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
+        {
+          name: 'postInvoice',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'PostInvoice',
+              fields: [
+                {
+                  name: 'invoiceRef',
+                  type: 'string',
+                  doc: 'Draft invoice (account.move): Odoo id as a decimal string, or an external id.',
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
+        {
+          name: 'registerPayment',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'RegisterPayment',
+              doc: "Records a customer payment against a posted invoice; the command's externalId names the payment.",
+              fields: [
+                {
+                  name: 'invoiceRef',
+                  type: 'string',
+                  doc: 'Posted invoice (account.move): Odoo id as a decimal string, or an external id.',
+                },
+                { name: 'amount', type: 'double', doc: "In the invoice's currency; positive." },
+                {
+                  name: 'paymentDate',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'ISO date; today when null.',
+                },
+                {
+                  name: 'memo',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Payment reference, e.g. the bank statement line.',
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },

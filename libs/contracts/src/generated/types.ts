@@ -151,6 +151,16 @@ export interface OdooCommand {
   upsertSaleOrder: UpsertSaleOrder | null;
   /** @defaultValue `null` */
   confirmSaleOrder: ConfirmSaleOrder | null;
+  /** @defaultValue `null` */
+  setStockLevel: SetStockLevel | null;
+  /** @defaultValue `null` */
+  upsertPurchaseOrder: UpsertPurchaseOrder | null;
+  /** @defaultValue `null` */
+  validatePicking: ValidatePicking | null;
+  /** @defaultValue `null` */
+  postInvoice: PostInvoice | null;
+  /** @defaultValue `null` */
+  registerPayment: RegisterPayment | null;
 }
 
 /** Avro record `io.tradewind.odoo.UpsertSaleOrder`. */
@@ -187,6 +197,111 @@ export interface SaleOrderLine {
 /** Avro record `io.tradewind.odoo.ConfirmSaleOrder`. */
 export interface ConfirmSaleOrder {
   orderExternalId: string;
+}
+
+/**
+ * Sets the on-hand quantity of a product in a stock location to an absolute value (idempotent by nature).
+ *
+ * Avro record `io.tradewind.odoo.SetStockLevel`.
+ */
+export interface SetStockLevel {
+  /** Odoo product: id as a decimal string, or an external id. */
+  productRef: string;
+  /** Internal stock location: id as a decimal string, or an external id (e.g. tradewind.loc_main_stock). */
+  locationRef: string;
+  /** The counted quantity on hand, in the product's unit of measure. */
+  quantity: number;
+}
+
+/** Avro record `io.tradewind.odoo.UpsertPurchaseOrder`. */
+export interface UpsertPurchaseOrder {
+  /** Vendor: Odoo id as a decimal string, or an external id. */
+  partnerRef: string;
+  /**
+   * The vendor's own reference (Odoo partner_ref).
+   *
+   * @defaultValue `null`
+   */
+  vendorReference: string | null;
+  /**
+   * Source document, e.g. the sales order that caused the purchase.
+   *
+   * @defaultValue `null`
+   */
+  origin: string | null;
+  /**
+   * ISO date-time.
+   *
+   * @defaultValue `null`
+   */
+  dateOrder: string | null;
+  /**
+   * Expected arrival, ISO date-time.
+   *
+   * @defaultValue `null`
+   */
+  datePlanned: string | null;
+  lines: PurchaseOrderLine[];
+}
+
+/** Avro record `io.tradewind.odoo.PurchaseOrderLine`. */
+export interface PurchaseOrderLine {
+  /** Odoo product: id as a decimal string, or an external id. */
+  productRef: string;
+  quantity: number;
+  priceUnit: number;
+  /** @defaultValue `null` */
+  description: string | null;
+}
+
+/**
+ * Validates (marks done) a transfer: the one named by pickingRef, or every open transfer of the order orderExternalId names. Exactly one of the two is set.
+ *
+ * Avro record `io.tradewind.odoo.ValidatePicking`.
+ */
+export interface ValidatePicking {
+  /**
+   * Transfer: Odoo id as a decimal string, or an external id.
+   *
+   * @defaultValue `null`
+   */
+  pickingRef: string | null;
+  /**
+   * External id of the sale or purchase order whose open transfers are validated.
+   *
+   * @defaultValue `null`
+   */
+  orderExternalId: string | null;
+}
+
+/** Avro record `io.tradewind.odoo.PostInvoice`. */
+export interface PostInvoice {
+  /** Draft invoice (account.move): Odoo id as a decimal string, or an external id. */
+  invoiceRef: string;
+}
+
+/**
+ * Records a customer payment against a posted invoice; the command's externalId names the payment.
+ *
+ * Avro record `io.tradewind.odoo.RegisterPayment`.
+ */
+export interface RegisterPayment {
+  /** Posted invoice (account.move): Odoo id as a decimal string, or an external id. */
+  invoiceRef: string;
+  /** In the invoice's currency; positive. */
+  amount: number;
+  /**
+   * ISO date; today when null.
+   *
+   * @defaultValue `null`
+   */
+  paymentDate: string | null;
+  /**
+   * Payment reference, e.g. the bank statement line.
+   *
+   * @defaultValue `null`
+   */
+  memo: string | null;
 }
 
 /**

@@ -292,49 +292,49 @@ function loadRecord(
   dbid: number | undefined,
   vals: Record<string, unknown>,
 ): number {
-  const lineXids: [string, string, Record<string, unknown>][] = [];
   const def = env.model(model);
+  // per one2many field, the external id (or undefined) of each create command, in command order
+  const created: { comodel: string; inverse: string; xids: (string | undefined)[] }[] = [];
   for (const [fname, value] of Object.entries(vals)) {
-    if (def.fields[fname].type !== 'one2many' || !Array.isArray(value)) continue;
+    const field = def.fields[fname];
+    if (field.type !== 'one2many' || !Array.isArray(value)) continue;
+    const xids: (string | undefined)[] = [];
     for (const command of value as unknown[][]) {
-      const lineVals = command[2] as Record<string, unknown> | undefined;
-      if (command[0] === 0 && lineVals && typeof lineVals.id === 'string') {
-        lineXids.push([def.fields[fname].relation!, lineVals.id, lineVals]);
-        delete lineVals.id;
-      }
+      if (command[0] !== 0) continue;
+      const lineVals = command[2] as Record<string, unknown>;
+      xids.push(typeof lineVals.id === 'string' ? lineVals.id : undefined);
+      delete lineVals.id;
     }
+    if (xids.some((x) => x !== undefined))
+      created.push({ comodel: field.relation!, inverse: field.inverse!, xids });
   }
+  const target = xid !== undefined ? env.store.resolveExternalId(completeName(xid)) : undefined;
+  const existing =
+    target && target.model === model && env.store.get(model, target.resId) ? target.resId : dbid;
+  const before = created.map((c) =>
+    existing === undefined ? [] : env.store.referencing(c.comodel, c.inverse, existing),
+  );
   let id: number;
-  if (xid !== undefined) {
-    const complete = xid.includes('.') ? xid : `__import__.${xid}`;
-    const target = env.store.resolveExternalId(complete);
-    if (target && target.model === model && env.store.get(model, target.resId)) {
-      env.write(model, [target.resId], vals);
-      id = target.resId;
-    } else {
-      id = env.create(model, [vals])[0];
-      registerExternalId(env, complete, model, id);
-    }
-  } else if (dbid !== undefined) {
-    env.write(model, [dbid], vals);
-    id = dbid;
+  if (existing !== undefined) {
+    env.write(model, [existing], vals);
+    id = existing;
   } else {
     id = env.create(model, [vals])[0];
+    if (xid !== undefined) registerExternalId(env, completeName(xid), model, id);
   }
-  for (const [comodel, lineXid] of lineXids) {
-    // the line just created is the newest row of the comodel pointing at this record
-    const inverse = Object.values(def.fields).find(
-      (f) => f.relation === comodel && f.type === 'one2many',
-    )!.inverse!;
-    const lines = env.store.referencing(comodel, inverse, id);
-    registerExternalId(
-      env,
-      lineXid.includes('.') ? lineXid : `__import__.${lineXid}`,
-      comodel,
-      lines[lines.length - 1],
-    );
-  }
+  created.forEach(({ comodel, inverse, xids }, index) => {
+    // create commands make new lines in command order: pair them with the new ids, ascending
+    const fresh = env.store.referencing(comodel, inverse, id).filter((line) => !before[index].includes(line));
+    xids.forEach((lineXid, k) => {
+      if (lineXid !== undefined && fresh[k] !== undefined)
+        registerExternalId(env, completeName(lineXid), comodel, fresh[k]);
+    });
+  });
   return id;
+}
+
+function completeName(xid: string): string {
+  return xid.includes('.') ? xid : `__import__.${xid}`;
 }
 
 export function registerExternalId(env: Env, complete: string, model: string, resId: number): void {

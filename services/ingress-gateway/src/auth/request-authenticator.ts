@@ -1,0 +1,147 @@
+// Authenticates one partner request, cheapest checks first, so a refusal costs as little as possible and
+// nothing is buffered for a caller that is not who it says:
+//   headers → API key (by hash) → key active → partner active → timestamp window → nonce shape
+//   → rate limit → body (size-limited) → signature → nonce unused.
+// The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces.
+import type { IncomingHttpHeaders } from 'node:http';
+
+import { type CredentialRef, type PartnerConfig, PartnerStatus } from '@tradewind/partner-catalog';
+
+import type { Exchange } from '../exchange/exchange';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import type { RateLimiter } from '../limits/rate-limiter';
+import type { CredentialStore } from './credential.store';
+import type { NonceStore } from './nonce.store';
+import { AUTH_HEADERS, NONCE_PATTERN, parseTimestamp, sha256Hex, signatureMatches } from './request-signature';
+
+export interface AuthenticationRequest {
+  readonly method: string;
+  /** The request target as sent: path and query string. */
+  readonly pathWithQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  /** Reads the body, refusing it (413) beyond `limit` bytes. */
+  readonly readBody: (limit: number, policy: string) => Promise<Buffer>;
+}
+
+export interface AuthenticatedCall {
+  readonly partner: PartnerConfig;
+  readonly credential: CredentialRef;
+  readonly body: Buffer;
+  readonly bodySha256: string;
+  readonly timestampMs: number;
+}
+
+export interface AuthenticatorOptions {
+  readonly credentials: CredentialStore;
+  readonly nonces: NonceStore;
+  readonly rateLimiter: RateLimiter;
+  readonly clockSkewMs: number;
+  readonly nonceTtlMs: number;
+  /** Upper bound on bodies; the partner's maxBodyBytes applies when smaller. */
+  readonly maxBodyBytes: number;
+  readonly now?: () => number;
+}
+
+export class RequestAuthenticator {
+  private readonly now: () => number;
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    if (options.nonceTtlMs < 2 * options.clockSkewMs) {
+      throw new RangeError(
+        `the nonce TTL (${options.nonceTtlMs} ms) must be at least twice the clock skew window (${options.clockSkewMs} ms)`,
+      );
+    }
+    this.now = options.now ?? Date.now;
+  }
+
+  async authenticate(request: AuthenticationRequest, exchange: Exchange): Promise<AuthenticatedCall> {
+    const header = (name: string): string | undefined => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const apiKey = header(AUTH_HEADERS.apiKey);
+    const timestamp = header(AUTH_HEADERS.timestamp);
+    const nonce = header(AUTH_HEADERS.nonce);
+    const signature = header(AUTH_HEADERS.signature);
+    const missing = Object.entries({ 'X-Api-Key': apiKey, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signature })
+      .filter(([, v]) => v === undefined || v === '')
+      .map(([k]) => k);
+    if (apiKey === undefined || timestamp === undefined || nonce === undefined || signature === undefined || missing.length > 0) {
+      throw new GatewayException(GatewayErrorCode.MissingCredentials, `Missing ${missing.join(', ')}; every request is signed.`, {
+        policy: 'auth:headers',
+      });
+    }
+
+    const match = this.options.credentials.findByApiKey(apiKey);
+    if (match === undefined) {
+      throw new GatewayException(GatewayErrorCode.UnknownApiKey, 'The API key is not known.', { policy: 'auth:api-key' });
+    }
+    const { partner, credential } = match;
+    exchange.partnerId = partner.id;
+    exchange.principal = credential.keyId;
+    const now = this.now();
+    if (!this.options.credentials.isUsable(match, new Date(now))) {
+      throw new GatewayException(
+        GatewayErrorCode.CredentialInactive,
+        `Key ${credential.keyId} is ${credential.status === 'active' ? `past its last valid day (${credential.notAfter})` : credential.status}; use your current key.`,
+        { policy: `credentials:${credential.keyId}` },
+      );
+    }
+    if (partner.status !== PartnerStatus.Active) {
+      throw new GatewayException(GatewayErrorCode.PartnerSuspended, `Partner ${partner.id} is ${partner.status}.`, {
+        policy: `partners:${partner.id}:status`,
+      });
+    }
+
+    const timestampMs = parseTimestamp(timestamp);
+    if (timestampMs === undefined) {
+      throw new GatewayException(
+        GatewayErrorCode.InvalidTimestamp,
+        'X-Timestamp must be an RFC 3339 date-time with an offset (2026-01-15T10:30:00Z) or epoch milliseconds.',
+        { policy: 'auth:timestamp' },
+      );
+    }
+    const skew = timestampMs - now;
+    if (Math.abs(skew) > this.options.clockSkewMs) {
+      throw new GatewayException(
+        GatewayErrorCode.StaleTimestamp,
+        `X-Timestamp is ${Math.round(Math.abs(skew) / 1000)} s ${skew < 0 ? 'in the past' : 'in the future'}; at most ${this.options.clockSkewMs / 1000} s either way is accepted. Gateway time: ${new Date(now).toISOString()}.`,
+        { policy: 'auth:timestamp-window', extensions: { serverTime: new Date(now).toISOString() } },
+      );
+    }
+    if (!NONCE_PATTERN.test(nonce)) {
+      throw new GatewayException(GatewayErrorCode.InvalidNonce, 'X-Nonce must be 16 to 128 characters from A-Z a-z 0-9 . _ ~ -.', {
+        policy: 'auth:nonce',
+      });
+    }
+
+    const decision = await this.options.rateLimiter.take(partner.id, partner.rateLimit);
+    if (!decision.allowed) {
+      throw new GatewayException(
+        GatewayErrorCode.RateLimited,
+        `Partner ${partner.id} may send ${partner.rateLimit.requestsPerSecond} requests per second (bursts of ${partner.rateLimit.burst}).`,
+        { policy: `partners:${partner.id}:rateLimit`, retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) },
+      );
+    }
+
+    const limit = Math.min(partner.maxBodyBytes, this.options.maxBodyBytes);
+    const body = await request.readBody(limit, `partners:${partner.id}:maxBodyBytes`);
+    const bodySha256 = sha256Hex(body);
+    exchange.sizeBytes = body.length;
+    exchange.sha256 = body.length > 0 ? bodySha256 : undefined;
+    const input = { method: request.method, pathWithQuery: request.pathWithQuery, timestamp, nonce, bodySha256 };
+    if (!signatureMatches(apiKey, input, signature)) {
+      throw new GatewayException(
+        GatewayErrorCode.InvalidSignature,
+        'X-Signature is not HMAC-SHA256(API key, METHOD\\npath-with-query\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body))) in hex.',
+        { policy: 'auth:signature' },
+      );
+    }
+    if (!(await this.options.nonces.remember(partner.id, nonce, this.options.nonceTtlMs))) {
+      throw new GatewayException(GatewayErrorCode.ReplayedNonce, 'X-Nonce was already used; sign every request with a new nonce.', {
+        policy: 'auth:nonce',
+      });
+    }
+    return { partner, credential, body, bodySha256, timestampMs };
+  }
+}

@@ -1,0 +1,27 @@
+import type { OdooCommand, PostInvoice } from '@tradewind/contracts';
+
+import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
+import { CommandType } from './command-type';
+import type { OdooRef } from './odoo-ref';
+
+/** Posts a draft invoice (account.move action_post); a posted invoice counts as done. */
+export class PostInvoiceCommand extends BaseWriterCommand<CommandType.PostInvoice, PostInvoice> {
+  readonly type = CommandType.PostInvoice;
+
+  private constructor(
+    envelope: CommandEnvelope,
+    body: PostInvoice,
+    readonly invoice: OdooRef,
+  ) {
+    super(envelope, body);
+  }
+
+  static create(value: OdooCommand): PostInvoiceCommand {
+    const problems = new CommandProblems();
+    const { envelope, body } = this.envelopeAndBody<'postInvoice'>(value, CommandType.PostInvoice, problems);
+    if (!body) return this.reject(problems, value);
+    const invoice = problems.ref('postInvoice.invoiceRef', body.invoiceRef);
+    this.throwIfAny(problems, value);
+    return new PostInvoiceCommand(envelope, body, invoice);
+  }
+}

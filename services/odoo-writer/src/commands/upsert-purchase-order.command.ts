@@ -1,0 +1,46 @@
+import type { OdooCommand, UpsertPurchaseOrder } from '@tradewind/contracts';
+
+import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
+import { CommandType } from './command-type';
+import type { OdooRef } from './odoo-ref';
+import type { OrderLineSpec } from './upsert-sale-order.command';
+
+/** Creates or updates a purchase order (RFQ) and its lines by external id. */
+export class UpsertPurchaseOrderCommand extends BaseWriterCommand<CommandType.UpsertPurchaseOrder, UpsertPurchaseOrder> {
+  readonly type = CommandType.UpsertPurchaseOrder;
+
+  private constructor(
+    envelope: CommandEnvelope,
+    body: UpsertPurchaseOrder,
+    readonly partner: OdooRef,
+    readonly lines: readonly OrderLineSpec[],
+  ) {
+    super(envelope, body);
+  }
+
+  static create(value: OdooCommand): UpsertPurchaseOrderCommand {
+    const problems = new CommandProblems();
+    const { envelope, body } = this.envelopeAndBody<'upsertPurchaseOrder'>(value, CommandType.UpsertPurchaseOrder, problems);
+    if (!body) return this.reject(problems, value);
+    const partner = problems.ref('upsertPurchaseOrder.partnerRef', body.partnerRef);
+    problems.text('upsertPurchaseOrder.vendorReference', body.vendorReference, { max: 255 });
+    problems.text('upsertPurchaseOrder.origin', body.origin, { max: 255 });
+    problems.isoDate('upsertPurchaseOrder.dateOrder', body.dateOrder);
+    problems.isoDate('upsertPurchaseOrder.datePlanned', body.datePlanned);
+    problems.check(body.lines.length <= 1000, 'upsertPurchaseOrder.lines: more than 1000 lines');
+    const lines = body.lines.map((line, index) => {
+      const path = `upsertPurchaseOrder.lines[${index}]`;
+      problems.quantity(`${path}.quantity`, line.quantity);
+      problems.quantity(`${path}.priceUnit`, line.priceUnit);
+      problems.text(`${path}.description`, line.description, { max: 2000 });
+      return {
+        product: problems.ref(`${path}.productRef`, line.productRef),
+        quantity: line.quantity,
+        priceUnit: line.priceUnit,
+        description: line.description,
+      };
+    });
+    this.throwIfAny(problems, value);
+    return new UpsertPurchaseOrderCommand(envelope, body, partner, lines);
+  }
+}

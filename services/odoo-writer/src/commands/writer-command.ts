@@ -1,0 +1,48 @@
+import type { OdooCommand } from '@tradewind/contracts';
+
+import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+import { CommandType, parseCommandType } from './command-type';
+import { ConfirmSaleOrderCommand } from './confirm-sale-order.command';
+import { PostInvoiceCommand } from './post-invoice.command';
+import { RegisterPaymentCommand } from './register-payment.command';
+import { SetStockLevelCommand } from './set-stock-level.command';
+import { UpsertPurchaseOrderCommand } from './upsert-purchase-order.command';
+import { UpsertSaleOrderCommand } from './upsert-sale-order.command';
+import { ValidatePickingCommand } from './validate-picking.command';
+
+/** Every validated command; `type` discriminates, and switches over it are exhaustive. */
+export type WriterCommand =
+  | UpsertSaleOrderCommand
+  | ConfirmSaleOrderCommand
+  | SetStockLevelCommand
+  | UpsertPurchaseOrderCommand
+  | ValidatePickingCommand
+  | PostInvoiceCommand
+  | RegisterPaymentCommand;
+
+/** The consumer edge: an odoo.commands value becomes a validated command, or an InvalidCommand error. */
+export function createWriterCommand(value: OdooCommand): WriterCommand {
+  const type = parseCommandType(value.type);
+  if (type === undefined) {
+    throw new OdooWriterException(
+      OdooWriterErrorCode.InvalidCommand,
+      `invalid command ${value.commandId} for ${value.externalId}: unknown type ${JSON.stringify(value.type)} (expected one of ${Object.values(CommandType).join(', ')})`,
+    );
+  }
+  switch (type) {
+    case CommandType.UpsertSaleOrder:
+      return UpsertSaleOrderCommand.create(value);
+    case CommandType.ConfirmSaleOrder:
+      return ConfirmSaleOrderCommand.create(value);
+    case CommandType.SetStockLevel:
+      return SetStockLevelCommand.create(value);
+    case CommandType.UpsertPurchaseOrder:
+      return UpsertPurchaseOrderCommand.create(value);
+    case CommandType.ValidatePicking:
+      return ValidatePickingCommand.create(value);
+    case CommandType.PostInvoice:
+      return PostInvoiceCommand.create(value);
+    case CommandType.RegisterPayment:
+      return RegisterPaymentCommand.create(value);
+  }
+}

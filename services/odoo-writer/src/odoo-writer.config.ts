@@ -1,0 +1,174 @@
+// The odoo-writer's configuration: the platform's variables plus Odoo's endpoint and credentials (this
+// is the only service holding write credentials), and the knobs that protect Odoo.
+import {
+  type ConfigValues,
+  defineConfig,
+  duration,
+  httpUrl,
+  intInRange,
+  num,
+  oneOf,
+  str,
+  variable,
+} from '@tradewind/config';
+import { TOPICS } from '@tradewind/contracts';
+import { platformConfig } from '@tradewind/service-kit';
+
+export const ODOO_API_FLAVORS = ['json2', 'jsonrpc', 'auto'] as const;
+
+/** Where the fault injector stops the process (tests prove a replay from each point writes once). */
+export const CRASH_POINTS = ['before-call', 'during-call', 'after-call', 'after-commit'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+export const odooWriterConfig = defineConfig({
+  ...platformConfig({ name: 'odoo-writer', port: 3030, schema: 'odoo_writer' }),
+  odoo: {
+    url: variable(
+      'ODOO_URL',
+      httpUrl({
+        desc: 'Odoo base URL (no path)',
+        example: 'https://erp.example.com',
+        devDefault: 'http://127.0.0.1:8069',
+      }),
+    ),
+    db: variable('ODOO_DB', str({ desc: 'Odoo database name', devDefault: 'tradewind' })),
+    apiKey: variable(
+      'ODOO_API_KEY',
+      // The devDefault is the Odoo simulator's published admin key, so a local run needs no environment.
+      str({
+        desc: 'API key of the Odoo integration user (write rights)',
+        devDefault: 'tw-sim-admin-0123456789abcdef0123456789abcdef',
+      }),
+      { sensitive: true },
+    ),
+    login: variable(
+      'ODOO_LOGIN',
+      str({ desc: "Login of the API key's user (JSON-RPC only, for common.authenticate)", default: 'admin' }),
+    ),
+    apiFlavor: variable(
+      'ODOO_API_FLAVOR',
+      oneOf(ODOO_API_FLAVORS)({
+        desc: 'Odoo API: json2 (Odoo 19+), jsonrpc (16-18), auto (ask the server its version)',
+        default: 'auto',
+      }),
+    ),
+    timeoutMs: variable(
+      'ODOO_TIMEOUT',
+      duration({ desc: 'Time allowed for one Odoo call (the whole exchange)', default: 30_000 }),
+    ),
+  },
+  limits: {
+    maxConcurrency: variable(
+      'ODOO_MAX_CONCURRENCY',
+      intInRange(1, 256)({ desc: 'Upper bound of Odoo calls in flight (the adaptive limit never exceeds it)', default: 8 }),
+    ),
+    minConcurrency: variable(
+      'ODOO_MIN_CONCURRENCY',
+      intInRange(1, 256)({ desc: 'Lower bound of the adaptive concurrency limit', default: 1 }),
+    ),
+    initialConcurrency: variable(
+      'ODOO_INITIAL_CONCURRENCY',
+      intInRange(1, 256)({ desc: 'Concurrency limit at start-up, raised additively while Odoo stays healthy', default: 2 }),
+    ),
+    latencyTolerance: variable(
+      'ODOO_LATENCY_TOLERANCE',
+      num({
+        desc: 'Recent call latency above this multiple of the baseline counts as overload (multiplicative decrease)',
+        default: 2.5,
+      }),
+    ),
+  },
+  batching: {
+    maxRecords: variable(
+      'ODOO_BATCH_MAX_RECORDS',
+      intInRange(1, 1000)({ desc: 'Most commands sent to Odoo in one call (one load, one action call)', default: 50 }),
+    ),
+    lingerMs: variable(
+      'ODOO_BATCH_LINGER',
+      duration({ desc: 'How long a command waits for others to share its Odoo call', default: 10 }),
+    ),
+  },
+  retry: {
+    attempts: variable(
+      'ODOO_RETRY_ATTEMPTS',
+      intInRange(1, 20)({
+        desc: 'Attempts of a technical failure inside the writer before the record goes to the retry topic',
+        default: 4,
+      }),
+    ),
+    baseDelayMs: variable(
+      'ODOO_RETRY_BASE_DELAY',
+      duration({ desc: 'First backoff after a technical failure (doubles each attempt, with jitter)', default: 250 }),
+    ),
+    maxDelayMs: variable('ODOO_RETRY_MAX_DELAY', duration({ desc: 'Longest backoff between attempts', default: 5_000 })),
+  },
+  breaker: {
+    failureRatio: variable(
+      'ODOO_BREAKER_FAILURE_RATIO',
+      num({ desc: 'Share of failed Odoo calls in the window that opens the circuit (0-1)', default: 0.5 }),
+    ),
+    minCalls: variable(
+      'ODOO_BREAKER_MIN_CALLS',
+      intInRange(1, 10_000)({ desc: 'Calls the window must hold before the failure ratio counts', default: 10 }),
+    ),
+    consecutiveFailures: variable(
+      'ODOO_BREAKER_CONSECUTIVE_FAILURES',
+      intInRange(1, 10_000)({ desc: 'Failed calls in a row that open the circuit whatever the ratio', default: 5 }),
+    ),
+    windowMs: variable(
+      'ODOO_BREAKER_WINDOW',
+      duration({ desc: 'Rolling window over which the failure ratio is computed', default: 10_000 }),
+    ),
+    openMs: variable(
+      'ODOO_BREAKER_OPEN_FOR',
+      duration({ desc: 'How long the circuit stays open before one probe call (half-open)', default: 5_000 }),
+    ),
+    maxOpenMs: variable(
+      'ODOO_BREAKER_MAX_OPEN_FOR',
+      duration({ desc: 'Longest open period (it doubles after each failed probe)', default: 30_000 }),
+    ),
+  },
+  consumer: {
+    topic: variable(
+      'ODOO_COMMANDS_TOPIC',
+      str({ desc: 'Topic of the commands (tests point the writer at a topic of their own)', default: TOPICS.odooCommands }),
+    ),
+    keyConcurrency: variable(
+      'ODOO_WRITER_KEY_CONCURRENCY',
+      intInRange(1, 10_000)({
+        desc: "Records (distinct keys) of one partition's batch handled at once; they meet in the batcher",
+        default: 100,
+      }),
+    ),
+    partitionsConcurrently: variable(
+      'ODOO_WRITER_PARTITIONS_CONCURRENTLY',
+      intInRange(1, 256)({ desc: 'Partitions consumed at once', default: 6 }),
+    ),
+    retryTopicAttempts: variable(
+      'ODOO_WRITER_MAX_ATTEMPTS',
+      intInRange(1, 50)({
+        desc: 'Deliveries of a record to the writer (main and retry topic) before it is dead-lettered',
+        default: 4,
+      }),
+    ),
+  },
+  faults: {
+    crashAt: variable(
+      'ODOO_WRITER_CRASH_AT',
+      oneOf(CRASH_POINTS)({
+        desc: `Testing only: exit(137) at this point of a write (${CRASH_POINTS.join(', ')}); unset in production`,
+        default: undefined,
+      }),
+    ),
+    crashAfter: variable(
+      'ODOO_WRITER_CRASH_AFTER',
+      intInRange(1, 1_000_000)({ desc: 'Testing only: crash at the n-th time the crash point is reached', default: 1 }),
+    ),
+    crashDelayMs: variable(
+      'ODOO_WRITER_CRASH_DELAY',
+      duration({ desc: 'Testing only: during-call waits this long after sending the request, then exits', default: 50 }),
+    ),
+  },
+});
+
+export type OdooWriterConfig = ConfigValues<typeof odooWriterConfig>;
