@@ -2,7 +2,12 @@
 const { Kafka, logLevel } = require('kafkajs');
 
 async function main() {
-  const kafka = new Kafka({ brokers: [process.argv[2]], clientId: 'stack-probe', logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    brokers: [process.argv[2]],
+    clientId: 'stack-probe',
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -153,6 +153,7 @@ void describe('contracts code generation', () => {
       odooExternalId: null,
       odooOrderId: null,
       updatedAt: 1_700_000_000_000,
+      duplicateDocumentIds: [],
     };
     // avsc decodes records as class instances: compare their JSON.
     assert.deepEqual(JSON.parse(JSON.stringify(type.fromBuffer(type.toBuffer(value)))), value);

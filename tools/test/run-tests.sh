@@ -28,7 +28,7 @@ if [ $# -gt 0 ]; then
 else
   mapfile -t files < <(git ls-files --cached --others --exclude-standard \
     'libs/**/*.spec.ts' 'libs/**/*.itest.ts' 'services/**/*.spec.ts' 'services/**/*.itest.ts' \
-    'services/**/*.e2e.ts' 'tools/**/*.spec.ts' 'tools/**/*.itest.ts' | sort -u)
+    'services/**/*.e2e.ts' 'tools/**/*.spec.ts' 'tools/**/*.itest.ts' 'tools/**/*.e2e.ts' | sort -u)
 fi
 
 log="$(mktemp)"

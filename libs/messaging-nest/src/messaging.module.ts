@@ -40,7 +40,9 @@ export const KAFKA = Symbol('tradewind:kafka');
 
 /** Owns the Kafka client, the producer and one ConsumerRunner per @KafkaHandler. */
 @Injectable()
-export class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class MessagingLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(MessagingLifecycle.name);
   private readonly runners: ConsumerRunner<unknown>[] = [];
   private pool: Pool | undefined;

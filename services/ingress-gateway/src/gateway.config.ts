@@ -1,6 +1,15 @@
 // The gateway's configuration: the platform's shared variables plus its own (catalog, authentication
 // windows, limits, Redis). Parsed once at start-up by @tradewind/config.
-import { bool, type ConfigValues, defineConfig, duration, intInRange, str, url, variable } from '@tradewind/config';
+import {
+  bool,
+  type ConfigValues,
+  defineConfig,
+  duration,
+  intInRange,
+  str,
+  url,
+  variable,
+} from '@tradewind/config';
 import { platformConfig } from '@tradewind/service-kit';
 
 export const gatewayConfig = defineConfig({
@@ -26,7 +35,10 @@ export const gatewayConfig = defineConfig({
     ),
     clockSkewMs: variable(
       'GATEWAY_CLOCK_SKEW',
-      duration({ desc: 'Accepted difference between X-Timestamp and the gateway clock, either way', default: 300_000 }),
+      duration({
+        desc: 'Accepted difference between X-Timestamp and the gateway clock, either way',
+        default: 300_000,
+      }),
     ),
     nonceTtlMs: variable(
       'GATEWAY_NONCE_TTL',

@@ -1,9 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { CrashPoint } from './odoo-writer.config';
 
 export interface FaultInjectorOptions {
   crashAt: CrashPoint | undefined;
   /** Crash the n-th time the point is reached. */
   crashAfter: number;
+  /** Count only passages for commands of this type. */
+  crashType?: string;
   /** during-call: time between sending the request and exiting. */
   crashDelayMs: number;
 }
@@ -18,19 +22,21 @@ export const CRASH_EXIT_CODE = 137;
  */
 export class FaultInjector {
   private reached = 0;
+  private readonly scope = new AsyncLocalStorage<{ type: string }>();
 
   constructor(
     private readonly options: FaultInjectorOptions,
     private readonly exit: (code: number) => never = (code) => process.exit(code),
   ) {}
 
-  get armed(): boolean {
-    return this.options.crashAt !== undefined;
+  /** Runs `fn` with the command type the Odoo calls inside it are for. */
+  forType<T>(type: string, fn: () => Promise<T>): Promise<T> {
+    return this.options.crashAt === undefined ? fn() : this.scope.run({ type }, fn);
   }
 
   /** Crashes here when this is the configured point and its n-th passage. */
-  reach(point: CrashPoint, context: Record<string, unknown> = {}): void {
-    if (!this.due(point)) return;
+  reach(point: CrashPoint, context: { type?: string; [key: string]: unknown } = {}): void {
+    if (!this.due(point, context.type)) return;
     this.crash(point, context);
   }
 
@@ -40,15 +46,19 @@ export class FaultInjector {
     setTimeout(() => this.crash('during-call', context), this.options.crashDelayMs);
   }
 
-  private due(point: CrashPoint): boolean {
+  private due(point: CrashPoint, type?: string): boolean {
     if (this.options.crashAt !== point) return false;
+    const { crashType } = this.options;
+    if (crashType !== undefined && (type ?? this.scope.getStore()?.type) !== crashType) return false;
     this.reached += 1;
     return this.reached === this.options.crashAfter;
   }
 
   private crash(point: CrashPoint, context: Record<string, unknown>): never {
     // Synchronous write: nothing asynchronous runs after this point, as with a real crash.
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: 'fault injection: crashing', crashPoint: point, ...context })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', msg: 'fault injection: crashing', crashPoint: point, ...context })}\n`,
+    );
     return this.exit(CRASH_EXIT_CODE);
   }
 }

@@ -60,7 +60,10 @@ export const odooWriterConfig = defineConfig({
   limits: {
     maxConcurrency: variable(
       'ODOO_MAX_CONCURRENCY',
-      intInRange(1, 256)({ desc: 'Upper bound of Odoo calls in flight (the adaptive limit never exceeds it)', default: 8 }),
+      intInRange(
+        1,
+        256,
+      )({ desc: 'Upper bound of Odoo calls in flight (the adaptive limit never exceeds it)', default: 8 }),
     ),
     minConcurrency: variable(
       'ODOO_MIN_CONCURRENCY',
@@ -68,7 +71,10 @@ export const odooWriterConfig = defineConfig({
     ),
     initialConcurrency: variable(
       'ODOO_INITIAL_CONCURRENCY',
-      intInRange(1, 256)({ desc: 'Concurrency limit at start-up, raised additively while Odoo stays healthy', default: 2 }),
+      intInRange(
+        1,
+        256,
+      )({ desc: 'Concurrency limit at start-up, raised additively while Odoo stays healthy', default: 2 }),
     ),
     latencyTolerance: variable(
       'ODOO_LATENCY_TOLERANCE',
@@ -81,7 +87,10 @@ export const odooWriterConfig = defineConfig({
   batching: {
     maxRecords: variable(
       'ODOO_BATCH_MAX_RECORDS',
-      intInRange(1, 1000)({ desc: 'Most commands sent to Odoo in one call (one load, one action call)', default: 50 }),
+      intInRange(
+        1,
+        1000,
+      )({ desc: 'Most commands sent to Odoo in one call (one load, one action call)', default: 50 }),
     ),
     lingerMs: variable(
       'ODOO_BATCH_LINGER',
@@ -91,16 +100,25 @@ export const odooWriterConfig = defineConfig({
   retry: {
     attempts: variable(
       'ODOO_RETRY_ATTEMPTS',
-      intInRange(1, 20)({
+      intInRange(
+        1,
+        20,
+      )({
         desc: 'Attempts of a technical failure inside the writer before the record goes to the retry topic',
         default: 4,
       }),
     ),
     baseDelayMs: variable(
       'ODOO_RETRY_BASE_DELAY',
-      duration({ desc: 'First backoff after a technical failure (doubles each attempt, with jitter)', default: 250 }),
+      duration({
+        desc: 'First backoff after a technical failure (doubles each attempt, with jitter)',
+        default: 250,
+      }),
     ),
-    maxDelayMs: variable('ODOO_RETRY_MAX_DELAY', duration({ desc: 'Longest backoff between attempts', default: 5_000 })),
+    maxDelayMs: variable(
+      'ODOO_RETRY_MAX_DELAY',
+      duration({ desc: 'Longest backoff between attempts', default: 5_000 }),
+    ),
   },
   breaker: {
     failureRatio: variable(
@@ -109,11 +127,17 @@ export const odooWriterConfig = defineConfig({
     ),
     minCalls: variable(
       'ODOO_BREAKER_MIN_CALLS',
-      intInRange(1, 10_000)({ desc: 'Calls the window must hold before the failure ratio counts', default: 10 }),
+      intInRange(
+        1,
+        10_000,
+      )({ desc: 'Calls the window must hold before the failure ratio counts', default: 10 }),
     ),
     consecutiveFailures: variable(
       'ODOO_BREAKER_CONSECUTIVE_FAILURES',
-      intInRange(1, 10_000)({ desc: 'Failed calls in a row that open the circuit whatever the ratio', default: 5 }),
+      intInRange(
+        1,
+        10_000,
+      )({ desc: 'Failed calls in a row that open the circuit whatever the ratio', default: 5 }),
     ),
     windowMs: variable(
       'ODOO_BREAKER_WINDOW',
@@ -131,11 +155,17 @@ export const odooWriterConfig = defineConfig({
   consumer: {
     topic: variable(
       'ODOO_COMMANDS_TOPIC',
-      str({ desc: 'Topic of the commands (tests point the writer at a topic of their own)', default: TOPICS.odooCommands }),
+      str({
+        desc: 'Topic of the commands (tests point the writer at a topic of their own)',
+        default: TOPICS.odooCommands,
+      }),
     ),
     keyConcurrency: variable(
       'ODOO_WRITER_KEY_CONCURRENCY',
-      intInRange(1, 10_000)({
+      intInRange(
+        1,
+        10_000,
+      )({
         desc: "Records (distinct keys) of one partition's batch handled at once; they meet in the batcher",
         default: 100,
       }),
@@ -144,9 +174,19 @@ export const odooWriterConfig = defineConfig({
       'ODOO_WRITER_PARTITIONS_CONCURRENTLY',
       intInRange(1, 256)({ desc: 'Partitions consumed at once', default: 6 }),
     ),
+    sessionTimeoutMs: variable(
+      'ODOO_WRITER_SESSION_TIMEOUT',
+      duration({
+        desc: 'Kafka consumer session timeout: how long a crashed instance holds its partitions',
+        default: 30_000,
+      }),
+    ),
     retryTopicAttempts: variable(
       'ODOO_WRITER_MAX_ATTEMPTS',
-      intInRange(1, 50)({
+      intInRange(
+        1,
+        50,
+      )({
         desc: 'Deliveries of a record to the writer (main and retry topic) before it is dead-lettered',
         default: 4,
       }),
@@ -162,11 +202,24 @@ export const odooWriterConfig = defineConfig({
     ),
     crashAfter: variable(
       'ODOO_WRITER_CRASH_AFTER',
-      intInRange(1, 1_000_000)({ desc: 'Testing only: crash at the n-th time the crash point is reached', default: 1 }),
+      intInRange(
+        1,
+        1_000_000,
+      )({ desc: 'Testing only: crash at the n-th time the crash point is reached', default: 1 }),
+    ),
+    crashType: variable(
+      'ODOO_WRITER_CRASH_TYPE',
+      str({
+        desc: 'Testing only: count only passages for commands of this type (e.g. confirm-sale-order)',
+        default: undefined,
+      }),
     ),
     crashDelayMs: variable(
       'ODOO_WRITER_CRASH_DELAY',
-      duration({ desc: 'Testing only: during-call waits this long after sending the request, then exits', default: 50 }),
+      duration({
+        desc: 'Testing only: during-call waits this long after sending the request, then exits',
+        default: 50,
+      }),
     ),
   },
 });

@@ -269,6 +269,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         { name: 'odooExternalId', type: ['null', 'string'], default: null },
         { name: 'odooOrderId', type: ['null', 'long'], default: null },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'duplicateDocumentIds',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'The documentIds that were resubmissions of this order (same partner and PO number, new tracking id): duplicates of the first document, which caused no new Odoo command and no acknowledgement of their own.',
+        },
       ],
     },
   },

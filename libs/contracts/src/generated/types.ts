@@ -100,6 +100,12 @@ export interface SalesOrderState {
   odooOrderId: number | null;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   updatedAt: number;
+  /**
+   * The documentIds that were resubmissions of this order (same partner and PO number, new tracking id): duplicates of the first document, which caused no new Odoo command and no acknowledgement of their own.
+   *
+   * @defaultValue `[]`
+   */
+  duplicateDocumentIds: string[];
 }
 
 /** Avro record `io.tradewind.orders.SalesOrderLineState`. */

@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { type ConfigSpec, type Environment, loadConfig, str, variable } from '@tradewind/config';
+import { sha256Hex } from '@tradewind/partner-auth';
 import type { CredentialRef, PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
-
-import { sha256Hex } from './request-signature';
 
 export interface CredentialMatch {
   readonly partner: PartnerConfig;
@@ -50,7 +49,9 @@ export class CredentialStore {
 
   /** Resolves every credential reference of the catalog; the ones that cannot be resolved are listed, not fatal. */
   static fromCatalog(catalog: PartnerCatalog, sources: CredentialSources): CredentialStore {
-    const credentials = catalog.partners().flatMap((partner) => partner.credentials.map((credential) => ({ partner, credential })));
+    const credentials = catalog
+      .partners()
+      .flatMap((partner) => partner.credentials.map((credential) => ({ partner, credential })));
     const envValues = readEnvReferences(
       credentials.map((c) => c.credential.secretRef),
       sources.env,
@@ -104,7 +105,9 @@ export class CredentialStore {
 
   /** Active and not past its notAfter day (UTC, inclusive) at `now`. */
   isUsable(match: CredentialMatch, now: Date): boolean {
-    return this.catalog.activeCredentials(match.partner.id, now).some((c) => c.keyId === match.credential.keyId);
+    return this.catalog
+      .activeCredentials(match.partner.id, now)
+      .some((c) => c.keyId === match.credential.keyId);
   }
 
   /** Unresolved credentials that would be usable now: those an operator must fix. */

@@ -5,14 +5,20 @@
 // The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces.
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { type CredentialRef, type PartnerConfig, PartnerStatus } from '@tradewind/partner-catalog';
+import { sha256Hex, SIGNATURE_HEADERS } from '@tradewind/partner-auth';
+import {
+  type CredentialRef,
+  CredentialStatus,
+  type PartnerConfig,
+  PartnerStatus,
+} from '@tradewind/partner-catalog';
 
 import type { Exchange } from '../exchange/exchange';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { CredentialStore } from './credential.store';
 import type { NonceStore } from './nonce.store';
-import { AUTH_HEADERS, NONCE_PATTERN, parseTimestamp, sha256Hex, signatureMatches } from './request-signature';
+import { NONCE_PATTERN, parseTimestamp, verifySignature } from './request-signature';
 
 export interface AuthenticationRequest {
   readonly method: string;
@@ -59,22 +65,39 @@ export class RequestAuthenticator {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const apiKey = header(AUTH_HEADERS.apiKey);
-    const timestamp = header(AUTH_HEADERS.timestamp);
-    const nonce = header(AUTH_HEADERS.nonce);
-    const signature = header(AUTH_HEADERS.signature);
-    const missing = Object.entries({ 'X-Api-Key': apiKey, 'X-Timestamp': timestamp, 'X-Nonce': nonce, 'X-Signature': signature })
+    const apiKey = header(SIGNATURE_HEADERS.apiKey);
+    const timestamp = header(SIGNATURE_HEADERS.timestamp);
+    const nonce = header(SIGNATURE_HEADERS.nonce);
+    const signature = header(SIGNATURE_HEADERS.signature);
+    const missing = Object.entries({
+      'X-Api-Key': apiKey,
+      'X-Timestamp': timestamp,
+      'X-Nonce': nonce,
+      'X-Signature': signature,
+    })
       .filter(([, v]) => v === undefined || v === '')
       .map(([k]) => k);
-    if (apiKey === undefined || timestamp === undefined || nonce === undefined || signature === undefined || missing.length > 0) {
-      throw new GatewayException(GatewayErrorCode.MissingCredentials, `Missing ${missing.join(', ')}; every request is signed.`, {
-        policy: 'auth:headers',
-      });
+    if (
+      apiKey === undefined ||
+      timestamp === undefined ||
+      nonce === undefined ||
+      signature === undefined ||
+      missing.length > 0
+    ) {
+      throw new GatewayException(
+        GatewayErrorCode.MissingCredentials,
+        `Missing ${missing.join(', ')}; every request is signed.`,
+        {
+          policy: 'auth:headers',
+        },
+      );
     }
 
     const match = this.options.credentials.findByApiKey(apiKey);
     if (match === undefined) {
-      throw new GatewayException(GatewayErrorCode.UnknownApiKey, 'The API key is not known.', { policy: 'auth:api-key' });
+      throw new GatewayException(GatewayErrorCode.UnknownApiKey, 'The API key is not known.', {
+        policy: 'auth:api-key',
+      });
     }
     const { partner, credential } = match;
     exchange.partnerId = partner.id;
@@ -83,14 +106,18 @@ export class RequestAuthenticator {
     if (!this.options.credentials.isUsable(match, new Date(now))) {
       throw new GatewayException(
         GatewayErrorCode.CredentialInactive,
-        `Key ${credential.keyId} is ${credential.status === 'active' ? `past its last valid day (${credential.notAfter})` : credential.status}; use your current key.`,
+        `Key ${credential.keyId} is ${credential.status === CredentialStatus.Active ? `past its last valid day (${credential.notAfter})` : credential.status}; use your current key.`,
         { policy: `credentials:${credential.keyId}` },
       );
     }
     if (partner.status !== PartnerStatus.Active) {
-      throw new GatewayException(GatewayErrorCode.PartnerSuspended, `Partner ${partner.id} is ${partner.status}.`, {
-        policy: `partners:${partner.id}:status`,
-      });
+      throw new GatewayException(
+        GatewayErrorCode.PartnerSuspended,
+        `Partner ${partner.id} is ${partner.status}.`,
+        {
+          policy: `partners:${partner.id}:status`,
+        },
+      );
     }
 
     const timestampMs = parseTimestamp(timestamp);
@@ -110,9 +137,13 @@ export class RequestAuthenticator {
       );
     }
     if (!NONCE_PATTERN.test(nonce)) {
-      throw new GatewayException(GatewayErrorCode.InvalidNonce, 'X-Nonce must be 16 to 128 characters from A-Z a-z 0-9 . _ ~ -.', {
-        policy: 'auth:nonce',
-      });
+      throw new GatewayException(
+        GatewayErrorCode.InvalidNonce,
+        'X-Nonce must be 16 to 128 characters from A-Z a-z 0-9 . _ ~ -.',
+        {
+          policy: 'auth:nonce',
+        },
+      );
     }
 
     const decision = await this.options.rateLimiter.take(partner.id, partner.rateLimit);
@@ -120,7 +151,10 @@ export class RequestAuthenticator {
       throw new GatewayException(
         GatewayErrorCode.RateLimited,
         `Partner ${partner.id} may send ${partner.rateLimit.requestsPerSecond} requests per second (bursts of ${partner.rateLimit.burst}).`,
-        { policy: `partners:${partner.id}:rateLimit`, retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)) },
+        {
+          policy: `partners:${partner.id}:rateLimit`,
+          retryAfterSeconds: Math.max(1, Math.ceil(decision.retryAfterMs / 1000)),
+        },
       );
     }
 
@@ -129,8 +163,8 @@ export class RequestAuthenticator {
     const bodySha256 = sha256Hex(body);
     exchange.sizeBytes = body.length;
     exchange.sha256 = body.length > 0 ? bodySha256 : undefined;
-    const input = { method: request.method, pathWithQuery: request.pathWithQuery, timestamp, nonce, bodySha256 };
-    if (!signatureMatches(apiKey, input, signature)) {
+    const signed = { method: request.method, path: request.pathWithQuery, timestamp, nonce, body };
+    if (!verifySignature(apiKey, signed, signature)) {
       throw new GatewayException(
         GatewayErrorCode.InvalidSignature,
         'X-Signature is not HMAC-SHA256(API key, METHOD\\npath-with-query\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body))) in hex.',
@@ -138,9 +172,13 @@ export class RequestAuthenticator {
       );
     }
     if (!(await this.options.nonces.remember(partner.id, nonce, this.options.nonceTtlMs))) {
-      throw new GatewayException(GatewayErrorCode.ReplayedNonce, 'X-Nonce was already used; sign every request with a new nonce.', {
-        policy: 'auth:nonce',
-      });
+      throw new GatewayException(
+        GatewayErrorCode.ReplayedNonce,
+        'X-Nonce was already used; sign every request with a new nonce.',
+        {
+          policy: 'auth:nonce',
+        },
+      );
     }
     return { partner, credential, body, bodySha256, timestampMs };
   }

@@ -37,7 +37,10 @@ export function toProblemError(
     ...(located as Partial<ProblemError>),
     ...(order === undefined
       ? {}
-      : { orderIndex: order.index, ...(order.businessRef === undefined ? {} : { businessRef: order.businessRef }) }),
+      : {
+          orderIndex: order.index,
+          ...(order.businessRef === undefined ? {} : { businessRef: order.businessRef }),
+        }),
   };
 }
 

@@ -6,7 +6,7 @@ import { GatewayErrorCode, GatewayException } from '../gateway.exception';
  * Reads the raw body, refusing it with 413 as soon as it is known to exceed `limit`: from Content-Length
  * before reading anything, else while reading (chunked uploads), so an oversized body is never buffered.
  */
-export function readBodyWithin(req: IncomingMessage, limit: number, policy: string): Promise<Buffer> {
+export async function readBodyWithin(req: IncomingMessage, limit: number, policy: string): Promise<Buffer> {
   const tooLarge = (size: string): GatewayException =>
     new GatewayException(
       GatewayErrorCode.PayloadTooLarge,
@@ -27,7 +27,7 @@ export function readBodyWithin(req: IncomingMessage, limit: number, policy: stri
       `Content-Encoding ${encoding} is not accepted; send the document uncompressed.`,
     );
   }
-  return new Promise<Buffer>((resolve, reject) => {
+  return await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
@@ -53,7 +53,11 @@ export function readBodyWithin(req: IncomingMessage, limit: number, policy: stri
     };
     const onError = (error: Error): void => {
       cleanup();
-      reject(new GatewayException(GatewayErrorCode.InvalidRequest, 'The body could not be read.', { cause: error }));
+      reject(
+        new GatewayException(GatewayErrorCode.InvalidRequest, 'The body could not be read.', {
+          cause: error,
+        }),
+      );
     };
     const onAborted = (): void => onError(new Error('request aborted'));
     req.on('data', onData);

@@ -39,7 +39,10 @@ export class InMemoryRateLimiter implements RateLimiter {
   takeNow(key: string, policy: BucketPolicy): RateDecision {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? { tokens: policy.burst, at: now };
-    bucket.tokens = Math.min(policy.burst, bucket.tokens + ((now - bucket.at) * policy.requestsPerSecond) / 1000);
+    bucket.tokens = Math.min(
+      policy.burst,
+      bucket.tokens + ((now - bucket.at) * policy.requestsPerSecond) / 1000,
+    );
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 1) {
@@ -88,6 +91,7 @@ return {allowed, wait, math.floor(tokens)}
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly fallback = new InMemoryRateLimiter();
+  private lastWarningAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -106,7 +110,11 @@ export class RedisRateLimiter implements RateLimiter {
       )) as [number, number, number];
       return { allowed: allowed === 1, retryAfterMs: wait, remaining };
     } catch (error) {
-      this.log.warn({ err: error, key }, 'rate limit store unavailable; using the local bucket');
+      // Once per 30 s, not once per request: an outage must not flood the logs.
+      if (Date.now() - this.lastWarningAt > 30_000) {
+        this.lastWarningAt = Date.now();
+        this.log.warn({ err: error, key }, 'rate limit store unavailable; using local buckets');
+      }
       return this.fallback.takeNow(key, policy);
     }
   }

@@ -45,9 +45,19 @@ export function problemType(code: GatewayErrorCode): ProblemType {
     case GatewayErrorCode.ScopeNotGranted:
       return t(403, 'scope-not-granted', 'The partner does not hold the scope this request needs', 'denied');
     case GatewayErrorCode.FormatNotPermitted:
-      return t(403, 'format-not-permitted', 'The partner may not send this document type in this format', 'denied');
+      return t(
+        403,
+        'format-not-permitted',
+        'The partner may not send this document type in this format',
+        'denied',
+      );
     case GatewayErrorCode.X12SenderMismatch:
-      return t(403, 'x12-sender-mismatch', "The interchange's ISA sender is not the calling partner", 'denied');
+      return t(
+        403,
+        'x12-sender-mismatch',
+        "The interchange's ISA sender is not the calling partner",
+        'denied',
+      );
     case GatewayErrorCode.RouteNotFound:
       return t(404, 'route-not-found', 'No such resource', 'rejected');
     case GatewayErrorCode.UnknownDocumentType:
@@ -63,9 +73,19 @@ export function problemType(code: GatewayErrorCode): ProblemType {
     case GatewayErrorCode.InvalidEncoding:
       return t(400, 'invalid-encoding', 'The body is not valid UTF-8', 'rejected');
     case GatewayErrorCode.IdempotencyKeyReused:
-      return t(409, 'idempotency-key-reused', 'The Idempotency-Key was used with a different request', 'rejected');
+      return t(
+        409,
+        'idempotency-key-reused',
+        'The Idempotency-Key was used with a different request',
+        'rejected',
+      );
     case GatewayErrorCode.IdempotencyInProgress:
-      return t(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still in progress', 'rejected');
+      return t(
+        409,
+        'idempotency-in-progress',
+        'A request with this Idempotency-Key is still in progress',
+        'rejected',
+      );
     case GatewayErrorCode.PayloadTooLarge:
       return t(413, 'payload-too-large', 'The body is larger than allowed', 'rejected');
     case GatewayErrorCode.UnsupportedMediaType:

@@ -22,19 +22,26 @@ export class CommandProblems {
     if (!condition) this.list.push(problem);
   }
 
-  text(path: string, value: string | null | undefined, options: { required?: boolean; max?: number } = {}): void {
+  text(
+    path: string,
+    value: string | null | undefined,
+    options: { required?: boolean; max?: number } = {},
+  ): void {
     if (value === null || value === undefined) {
       if (options.required) this.list.push(`${path}: required`);
       return;
     }
     if (options.required && value.trim() === '') this.list.push(`${path}: must not be empty`);
-    if (value.length > (options.max ?? 10_000)) this.list.push(`${path}: longer than ${options.max ?? 10_000} characters`);
+    if (value.length > (options.max ?? 10_000))
+      this.list.push(`${path}: longer than ${options.max ?? 10_000} characters`);
   }
 
   ref(path: string, value: string): OdooRef {
     const ref = parseRef(value);
     if (!ref) {
-      this.list.push(`${path}: ${JSON.stringify(value)} is neither an Odoo id nor an external id (module.name)`);
+      this.list.push(
+        `${path}: ${JSON.stringify(value)} is neither an Odoo id nor an external id (module.name)`,
+      );
       return { kind: 'id', id: 0, text: value };
     }
     return ref;
@@ -49,9 +56,13 @@ export class CommandProblems {
 
   isoDate(path: string, value: string | null, options: { dateOnly?: boolean } = {}): void {
     if (value === null) return;
-    const pattern = options.dateOnly ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+    const pattern = options.dateOnly
+      ? /^\d{4}-\d{2}-\d{2}$/
+      : /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
     if (!pattern.test(value) || Number.isNaN(Date.parse(value))) {
-      this.list.push(`${path}: ${JSON.stringify(value)} is not an ISO ${options.dateOnly ? 'date' : 'date-time'}`);
+      this.list.push(
+        `${path}: ${JSON.stringify(value)} is not an ISO ${options.dateOnly ? 'date' : 'date-time'}`,
+      );
     }
   }
 }
@@ -98,12 +109,16 @@ export abstract class BaseWriterCommand<T extends CommandType, B extends object>
       isExternalId(value.externalId),
       `externalId: ${JSON.stringify(value.externalId)} is not an external id (module.name)`,
     );
-    problems.check(value.type === type, `type: ${JSON.stringify(value.type)} is not ${type}`);
+    problems.check(value.type === (type as string), `type: ${JSON.stringify(value.type)} is not ${type}`);
     const field = bodyFieldOf(type);
     const body = value[field] as NonNullable<OdooCommand[F]> | null;
     problems.check(body !== null && body !== undefined, `${field}: required for type ${type}`);
     for (const other of BODY_FIELDS) {
-      if (other !== field) problems.check(value[other] === null || value[other] === undefined, `${other}: must be null for type ${type}`);
+      if (other !== field)
+        problems.check(
+          value[other] === null || value[other] === undefined,
+          `${other}: must be null for type ${type}`,
+        );
     }
     const envelope = {
       commandId: value.commandId,
@@ -125,7 +140,13 @@ export abstract class BaseWriterCommand<T extends CommandType, B extends object>
     throw new OdooWriterException(
       OdooWriterErrorCode.InvalidCommand,
       `invalid ${value.type} command ${value.commandId} for ${value.externalId}: ${problems.list.join('; ')}`,
-      { details: problems.list.map((problem) => ({ code: OdooWriterErrorCode.InvalidCommand, message: problem, location: problem.split(':')[0] })) },
+      {
+        details: problems.list.map((problem) => ({
+          code: OdooWriterErrorCode.InvalidCommand,
+          message: problem,
+          location: problem.split(':')[0],
+        })),
+      },
     );
   }
 }

@@ -18,7 +18,10 @@ export function parseCommandType(text: string): CommandType | undefined {
 }
 
 /** The typed body fields of OdooCommand; exactly the one `type` names is set. */
-export type CommandBodyField = Exclude<keyof OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
+export type CommandBodyField = Exclude<
+  keyof OdooCommand,
+  'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'
+>;
 
 export function bodyFieldOf(type: CommandType): CommandBodyField {
   switch (type) {

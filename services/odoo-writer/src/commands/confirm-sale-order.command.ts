@@ -5,7 +5,10 @@ import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 /** Confirms a quotation (action_confirm); an order already confirmed counts as done. */
-export class ConfirmSaleOrderCommand extends BaseWriterCommand<CommandType.ConfirmSaleOrder, ConfirmSaleOrder> {
+export class ConfirmSaleOrderCommand extends BaseWriterCommand<
+  CommandType.ConfirmSaleOrder,
+  ConfirmSaleOrder
+> {
   readonly type = CommandType.ConfirmSaleOrder;
 
   private constructor(
@@ -18,7 +21,11 @@ export class ConfirmSaleOrderCommand extends BaseWriterCommand<CommandType.Confi
 
   static create(value: OdooCommand): ConfirmSaleOrderCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'confirmSaleOrder'>(value, CommandType.ConfirmSaleOrder, problems);
+    const { envelope, body } = this.envelopeAndBody<'confirmSaleOrder'>(
+      value,
+      CommandType.ConfirmSaleOrder,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     const order = problems.ref('confirmSaleOrder.orderExternalId', body.orderExternalId);
     this.throwIfAny(problems, value);

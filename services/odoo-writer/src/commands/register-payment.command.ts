@@ -18,7 +18,11 @@ export class RegisterPaymentCommand extends BaseWriterCommand<CommandType.Regist
 
   static create(value: OdooCommand): RegisterPaymentCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'registerPayment'>(value, CommandType.RegisterPayment, problems);
+    const { envelope, body } = this.envelopeAndBody<'registerPayment'>(
+      value,
+      CommandType.RegisterPayment,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     const invoice = problems.ref('registerPayment.invoiceRef', body.invoiceRef);
     problems.quantity('registerPayment.amount', body.amount, { positive: true });

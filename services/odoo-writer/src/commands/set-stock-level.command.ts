@@ -19,7 +19,11 @@ export class SetStockLevelCommand extends BaseWriterCommand<CommandType.SetStock
 
   static create(value: OdooCommand): SetStockLevelCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'setStockLevel'>(value, CommandType.SetStockLevel, problems);
+    const { envelope, body } = this.envelopeAndBody<'setStockLevel'>(
+      value,
+      CommandType.SetStockLevel,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     const product = problems.ref('setStockLevel.productRef', body.productRef);
     const location = problems.ref('setStockLevel.locationRef', body.locationRef);

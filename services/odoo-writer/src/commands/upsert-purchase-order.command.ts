@@ -6,7 +6,10 @@ import type { OdooRef } from './odoo-ref';
 import type { OrderLineSpec } from './upsert-sale-order.command';
 
 /** Creates or updates a purchase order (RFQ) and its lines by external id. */
-export class UpsertPurchaseOrderCommand extends BaseWriterCommand<CommandType.UpsertPurchaseOrder, UpsertPurchaseOrder> {
+export class UpsertPurchaseOrderCommand extends BaseWriterCommand<
+  CommandType.UpsertPurchaseOrder,
+  UpsertPurchaseOrder
+> {
   readonly type = CommandType.UpsertPurchaseOrder;
 
   private constructor(
@@ -20,7 +23,11 @@ export class UpsertPurchaseOrderCommand extends BaseWriterCommand<CommandType.Up
 
   static create(value: OdooCommand): UpsertPurchaseOrderCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'upsertPurchaseOrder'>(value, CommandType.UpsertPurchaseOrder, problems);
+    const { envelope, body } = this.envelopeAndBody<'upsertPurchaseOrder'>(
+      value,
+      CommandType.UpsertPurchaseOrder,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     const partner = problems.ref('upsertPurchaseOrder.partnerRef', body.partnerRef);
     problems.text('upsertPurchaseOrder.vendorReference', body.vendorReference, { max: 255 });
@@ -40,6 +47,12 @@ export class UpsertPurchaseOrderCommand extends BaseWriterCommand<CommandType.Up
         description: line.description,
       };
     });
+    // One load column per field: Odoo's import refuses a sub-record with both `product_id/id` and
+    // `product_id/.id` ("Ambiguous specification"), even when one of them is empty.
+    problems.check(
+      new Set(lines.map((line) => line.product.kind)).size <= 1,
+      'upsertPurchaseOrder.lines: productRef must be an Odoo id on every line or an external id on every line',
+    );
     this.throwIfAny(problems, value);
     return new UpsertPurchaseOrderCommand(envelope, body, partner, lines);
   }

@@ -1,6 +1,6 @@
 import type { OdooCommand, UpsertSaleOrder } from '@tradewind/contracts';
 
-import { BaseWriterCommand, CommandProblems, type CommandEnvelope } from './base.command';
+import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
 import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
@@ -28,11 +28,21 @@ export class UpsertSaleOrderCommand extends BaseWriterCommand<CommandType.Upsert
 
   static create(value: OdooCommand): UpsertSaleOrderCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'upsertSaleOrder'>(value, CommandType.UpsertSaleOrder, problems);
+    const { envelope, body } = this.envelopeAndBody<'upsertSaleOrder'>(
+      value,
+      CommandType.UpsertSaleOrder,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     const partner = problems.ref('upsertSaleOrder.partnerRef', body.partnerRef);
-    const pricelist = body.pricelistRef === null ? undefined : problems.ref('upsertSaleOrder.pricelistRef', body.pricelistRef);
-    const warehouse = body.warehouseRef === null ? undefined : problems.ref('upsertSaleOrder.warehouseRef', body.warehouseRef);
+    const pricelist =
+      body.pricelistRef === null
+        ? undefined
+        : problems.ref('upsertSaleOrder.pricelistRef', body.pricelistRef);
+    const warehouse =
+      body.warehouseRef === null
+        ? undefined
+        : problems.ref('upsertSaleOrder.warehouseRef', body.warehouseRef);
     problems.text('upsertSaleOrder.clientOrderRef', body.clientOrderRef, { required: true, max: 255 });
     problems.isoDate('upsertSaleOrder.dateOrder', body.dateOrder);
     problems.check(body.lines.length <= 1000, 'upsertSaleOrder.lines: more than 1000 lines');
@@ -48,8 +58,13 @@ export class UpsertSaleOrderCommand extends BaseWriterCommand<CommandType.Upsert
         description: line.description,
       };
     });
+    // One load column per field: Odoo's import refuses a sub-record with both `product_id/id` and
+    // `product_id/.id` ("Ambiguous specification"), even when one of them is empty.
+    problems.check(
+      new Set(lines.map((line) => line.product.kind)).size <= 1,
+      'upsertSaleOrder.lines: productRef must be an Odoo id on every line or an external id on every line',
+    );
     this.throwIfAny(problems, value);
     return new UpsertSaleOrderCommand(envelope, body, partner, pricelist, warehouse, lines);
   }
-
 }

@@ -18,7 +18,11 @@ export class ValidatePickingCommand extends BaseWriterCommand<CommandType.Valida
 
   static create(value: OdooCommand): ValidatePickingCommand {
     const problems = new CommandProblems();
-    const { envelope, body } = this.envelopeAndBody<'validatePicking'>(value, CommandType.ValidatePicking, problems);
+    const { envelope, body } = this.envelopeAndBody<'validatePicking'>(
+      value,
+      CommandType.ValidatePicking,
+      problems,
+    );
     if (!body) return this.reject(problems, value);
     problems.check(
       (body.pickingRef === null) !== (body.orderExternalId === null),

@@ -1,6 +1,7 @@
 // Every Odoo call of the writer goes through here: the circuit breaker (wait while open), the adaptive
 // concurrency limit, fault injection for write calls, metrics, and the handling of refusals (429/503:
 // the call never ran, so it is retried after Retry-After without using up an attempt).
+import type { Logger } from '@tradewind/observability';
 import {
   type Domain,
   type LoadResult,
@@ -9,7 +10,6 @@ import {
   OdooErrorCode,
   type OdooRecord,
 } from '@tradewind/odoo-client';
-import type { Logger } from '@tradewind/observability';
 
 import type { FaultInjector } from '../fault-injector';
 import type { OdooWriterMetrics } from '../odoo-writer.metrics';
@@ -73,8 +73,14 @@ export class OdooGateway {
     private readonly options: OdooGatewayOptions,
   ) {}
 
-  searchRead<T extends OdooRecord = OdooRecord>(model: string, domain: Domain, fields: readonly string[]): Promise<T[]> {
-    return this.call(model, 'search_read', false, (client) => client.searchRead<T>(model, domain, { fields }));
+  searchRead<T extends OdooRecord = OdooRecord>(
+    model: string,
+    domain: Domain,
+    fields: readonly string[],
+  ): Promise<T[]> {
+    return this.call(model, 'search_read', false, (client) =>
+      client.searchRead<T>(model, domain, { fields }),
+    );
   }
 
   load(model: string, fields: readonly string[], rows: readonly (readonly string[])[]): Promise<LoadResult> {
@@ -86,8 +92,13 @@ export class OdooGateway {
     return this.call(model, method, true, (client) => client.callAction(model, method, ids));
   }
 
-  private async call<T>(model: string, method: string, write: boolean, fn: (client: OdooClient) => Promise<T>): Promise<T> {
-    for (let refusals = 0; ; ) {
+  private async call<T>(
+    model: string,
+    method: string,
+    write: boolean,
+    fn: (client: OdooClient) => Promise<T>,
+  ): Promise<T> {
+    for (let refusals = 0; ;) {
       const ticket = await this.breaker.admit();
       const permit = await this.limiter.acquire();
       this.metrics.callsInFlight.set(this.limiter.inFlight);
@@ -111,19 +122,32 @@ export class OdooGateway {
           throw error;
         }
         const kind = failureKindOf(error.code);
-        this.observe(model, method, error.code.toLowerCase(), kind === FailureKind.Business ? latencyMs : undefined);
+        this.observe(
+          model,
+          method,
+          error.code.toLowerCase(),
+          kind === FailureKind.Business ? latencyMs : undefined,
+        );
         switch (kind) {
           case FailureKind.Business:
             permit.release({ kind: 'success', latencyMs });
             ticket.success();
             throw error;
           case FailureKind.Refused: {
-            permit.release({ kind: 'overload', retryAfterMs: error.retryAfterMs, reason: `${error.code} from Odoo` });
+            permit.release({
+              kind: 'overload',
+              retryAfterMs: error.retryAfterMs,
+              reason: `${error.code} from Odoo`,
+            });
             ticket.failure(error.retryAfterMs);
             refusals += 1;
             const delay =
-              error.retryAfterMs ?? backoffDelay(refusals, this.options.refusalBaseDelayMs, this.options.refusalMaxDelayMs);
-            this.log.debug({ model, method, code: error.code, retryInMs: delay }, 'Odoo refused the call; retrying');
+              error.retryAfterMs ??
+              backoffDelay(refusals, this.options.refusalBaseDelayMs, this.options.refusalMaxDelayMs);
+            this.log.debug(
+              { model, method, code: error.code, retryInMs: delay },
+              'Odoo refused the call; retrying',
+            );
             await pause(delay);
             continue;
           }

@@ -18,7 +18,12 @@ export function odooReadiness(url: string, options: { timeoutMs?: number } = {})
           method: 'POST',
           signal,
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service: 'common', method: 'version', args: [] }, id: 0 }),
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            method: 'call',
+            params: { service: 'common', method: 'version', args: [] },
+            id: 0,
+          }),
         });
         const body = (await rpc.json().catch(() => null)) as { result?: unknown } | null;
         if (rpc.ok && body?.result) return;

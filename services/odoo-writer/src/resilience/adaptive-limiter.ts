@@ -132,8 +132,14 @@ export class AdaptiveConcurrencyLimiter {
           this.baselineMs === undefined || latency < this.baselineMs
             ? latency
             : this.baselineMs + (latency - this.baselineMs) * 0.01;
-        if (this.samples >= MIN_SAMPLES && this.ewmaMs > Math.max(this.baselineMs, 1) * this.options.latencyTolerance) {
-          this.decrease(this.options.latencyDecreaseFactor ?? 0.8, `latency ${Math.round(this.ewmaMs)} ms vs baseline ${Math.round(this.baselineMs)} ms`);
+        if (
+          this.samples >= MIN_SAMPLES &&
+          this.ewmaMs > Math.max(this.baselineMs, 1) * this.options.latencyTolerance
+        ) {
+          this.decrease(
+            this.options.latencyDecreaseFactor ?? 0.8,
+            `latency ${Math.round(this.ewmaMs)} ms vs baseline ${Math.round(this.baselineMs)} ms`,
+          );
         } else if (saturated && this.limitValue < this.options.max) {
           const before = this.limit;
           this.limitValue = Math.min(this.options.max, this.limitValue + 1 / this.limitValue);

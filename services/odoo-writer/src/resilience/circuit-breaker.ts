@@ -19,7 +19,12 @@ export interface CircuitBreakerOptions {
   openMs: number;
   maxOpenMs: number;
   now?: () => number;
-  onStateChange?: (change: { from: BreakerState; to: BreakerState; reason: string; openForMs?: number }) => void;
+  onStateChange?: (change: {
+    from: BreakerState;
+    to: BreakerState;
+    reason: string;
+    openForMs?: number;
+  }) => void;
 }
 
 /** Admission to one call; report its verdict exactly once. */
@@ -55,7 +60,8 @@ export class CircuitBreaker {
   private readonly now: () => number;
 
   constructor(private readonly options: CircuitBreakerOptions) {
-    if (!(options.failureRatio > 0 && options.failureRatio <= 1)) throw new RangeError('failureRatio must be in (0, 1]');
+    if (!(options.failureRatio > 0 && options.failureRatio <= 1))
+      throw new RangeError('failureRatio must be in (0, 1]');
     this.now = options.now ?? Date.now;
     this.openForMs = options.openMs;
   }
@@ -131,7 +137,10 @@ export class CircuitBreaker {
     this.consecutive += 1;
     this.bucket().failed += 1;
     const { ok, failed } = this.totals();
-    if (this.consecutive >= this.options.consecutiveFailures) {
+    if (retryAfterMs !== undefined && retryAfterMs >= this.options.openMs) {
+      // Odoo (or its proxy) announced an outage at least as long as an open period: believe it.
+      this.trip(`Odoo asked to retry after ${Math.round(retryAfterMs / 1000)} s`, retryAfterMs);
+    } else if (this.consecutive >= this.options.consecutiveFailures) {
       this.trip(`${this.consecutive} failures in a row`, retryAfterMs);
     } else if (ok + failed >= this.options.minCalls && failed / (ok + failed) >= this.options.failureRatio) {
       this.trip(`${failed} of ${ok + failed} calls failed in ${this.options.windowMs} ms`, retryAfterMs);
@@ -192,6 +201,9 @@ export class CircuitBreaker {
   }
 
   private totals(): { ok: number; failed: number } {
-    return this.buckets.reduce((sum, b) => ({ ok: sum.ok + b.ok, failed: sum.failed + b.failed }), { ok: 0, failed: 0 });
+    return this.buckets.reduce((sum, b) => ({ ok: sum.ok + b.ok, failed: sum.failed + b.failed }), {
+      ok: 0,
+      failed: 0,
+    });
   }
 }

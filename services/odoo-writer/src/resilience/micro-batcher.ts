@@ -87,7 +87,8 @@ export class MicroBatcher<I, O> {
       );
       batch.forEach((pending, index) => {
         const outcome = settled[index];
-        if (!outcome) pending.reject(new Error(`batch ${key} settled ${settled.length} of ${batch.length} items`));
+        if (!outcome)
+          pending.reject(new Error(`batch ${key} settled ${settled.length} of ${batch.length} items`));
         else if (outcome.ok) pending.resolve(outcome.value);
         else pending.reject(outcome.error);
       });

@@ -1,0 +1,116 @@
+import { Controller, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { currentCorrelation } from '@tradewind/observability';
+import type { Request, Response } from 'express';
+
+import { PartnerAuthService } from '../auth/partner-auth.service';
+import { exchangeOf } from '../exchange/exchange';
+import { ApiProblem, ApiSignedRequest } from '../openapi/openapi';
+import { requestInstance } from '../problem/problem-details';
+import { DocumentIntakeService } from './document-intake.service';
+import { MEDIA_TYPES, SUPPORTED_DOCUMENT_TYPES } from './submission-policy';
+
+@ApiTags('documents')
+@Controller('v1/documents')
+export class DocumentsController {
+  constructor(
+    @Inject(PartnerAuthService) private readonly auth: PartnerAuthService,
+    @Inject(DocumentIntakeService) private readonly intake: DocumentIntakeService,
+  ) {}
+
+  @Post(':documentType')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Submit a business document',
+    description:
+      'Validates the document and splits it into one transaction per order (several orders of a CSV file or ' +
+      'several 850 sets of an X12 interchange share a batch id). Every order is handed to the platform before ' +
+      'the 202. Nothing of an upload with any problem is accepted: the 4xx lists every problem with its exact ' +
+      'location. X12 uploads are answered with a 997 functional acknowledgement (GET the batch to read it).',
+  })
+  @ApiParam({ name: 'documentType', enum: SUPPORTED_DOCUMENT_TYPES })
+  @ApiConsumes(...Object.keys(MEDIA_TYPES))
+  @ApiBody({ description: 'The document bytes, UTF-8', schema: { type: 'string', format: 'binary' } })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Same key and same request: the first response again, nothing published twice; different request: 409',
+  })
+  @ApiSignedRequest()
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted; Location names the transaction (one order) or the batch (several)',
+    schema: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['accepted'] },
+        batchId: { type: 'string', format: 'uuid' },
+        trackingIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+        documents: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              trackingId: { type: 'string' },
+              batchIndex: { type: 'integer' },
+              businessRef: { type: 'string', nullable: true },
+            },
+          },
+        },
+        links: {
+          type: 'object',
+          properties: {
+            batch: { type: 'string' },
+            transactions: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+    },
+  })
+  @ApiProblem(400, 'Malformed request, Idempotency-Key or non-UTF-8 bytes (with the byte offset)')
+  @ApiProblem(404, 'Unknown document type')
+  @ApiProblem(409, 'Idempotency-Key reused with a different request, or still in progress')
+  @ApiProblem(413, 'Body larger than the partner may send')
+  @ApiProblem(415, 'Content type not accepted')
+  @ApiProblem(422, 'The document has problems (every one listed with its location)')
+  @ApiProblem(503, 'The platform cannot take documents right now (Retry-After)')
+  async submit(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Param('documentType') documentType: string,
+    @Headers('content-type') contentType: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<unknown> {
+    const exchange = exchangeOf(req);
+    exchange.route = 'POST /v1/documents/:documentType';
+    exchange.action = 'document.submit';
+    exchange.documentType = documentType;
+    const call = await this.auth.authenticate(req, res);
+    const context = currentCorrelation();
+    const requestId = context?.correlationId ?? String(res.getHeader('x-correlation-id'));
+    const response = await this.intake.submit({
+      call,
+      documentType,
+      contentType,
+      idempotencyKey,
+      method: req.method,
+      path: req.path,
+      requestId,
+      traceparent: context?.traceparent,
+      instance: requestInstance(requestId),
+      exchange,
+    });
+    res.status(response.status);
+    for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+    return response.body;
+  }
+}

@@ -1,0 +1,247 @@
+// The transaction index: what the gateway accepted (batches and one transaction per order), what became
+// of each order (orders.state, by version) and what was sent back (partners.outbound, by relatesTo).
+import type { OutboundDocument, SalesOrderState } from '@tradewind/contracts';
+import type { DataSource } from 'typeorm';
+
+import type { ProblemError } from '../gateway.exception';
+
+export type BatchOutcome = 'accepted' | 'rejected' | 'publish-failed';
+
+export interface NewBatch {
+  readonly batchId: string;
+  readonly partnerId: string;
+  readonly principal: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly contentType: string;
+  readonly receivedAt: Date;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly outcome: BatchOutcome;
+  readonly problems?: readonly ProblemError[];
+  readonly idempotencyKey?: string;
+}
+
+export interface NewTransaction {
+  readonly trackingId: string;
+  readonly batchIndex: number;
+  readonly businessRef: string | undefined;
+  readonly interchangeRef: string | undefined;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+}
+
+export interface TransactionRow {
+  readonly trackingId: string;
+  readonly batchId: string;
+  readonly batchIndex: number;
+  readonly partnerId: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly businessRef: string | null;
+  readonly interchangeRef: string | null;
+  readonly receivedAt: Date;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly status: string;
+  readonly statusVersion: number | null;
+  readonly statusUpdatedAt: Date | null;
+  readonly orderId: string | null;
+  readonly rejectionReasons: readonly { code: string; message: string; location: string | null }[];
+}
+
+export interface BatchRow {
+  readonly batchId: string;
+  readonly partnerId: string;
+  readonly principal: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly contentType: string;
+  readonly receivedAt: Date;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  readonly outcome: BatchOutcome;
+  readonly documentCount: number;
+  readonly problems: readonly ProblemError[] | null;
+}
+
+export interface StateHistoryRow {
+  readonly orderId: string;
+  readonly version: number;
+  readonly status: string;
+  readonly updatedAt: Date;
+  readonly rejectionReasons: readonly { code: string; message: string; location: string | null }[];
+}
+
+export interface AcknowledgementRow {
+  readonly outboundId: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly contentType: string;
+  readonly relatesTo: readonly string[];
+  readonly payload: Buffer;
+  readonly createdAt: Date;
+}
+
+const TRANSACTION_COLUMNS = `tracking_id AS "trackingId", batch_id AS "batchId", batch_index AS "batchIndex",
+  partner_id AS "partnerId", document_type AS "documentType", format, business_ref AS "businessRef",
+  interchange_ref AS "interchangeRef", received_at AS "receivedAt", sha256, size_bytes AS "sizeBytes", status,
+  status_version::float8 AS "statusVersion", status_updated_at AS "statusUpdatedAt", order_id AS "orderId",
+  rejection_reasons AS "rejectionReasons"`;
+
+export class TransactionIndex {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly schema: string,
+  ) {}
+
+  private t(table: string): string {
+    return `"${this.schema}".${table}`;
+  }
+
+  /** Records an upload and its transactions in one statement (status `received`). */
+  async recordBatch(batch: NewBatch, transactions: readonly NewTransaction[]): Promise<void> {
+    const params = [
+      batch.batchId,
+      batch.partnerId,
+      batch.principal,
+      batch.documentType,
+      batch.format,
+      batch.contentType,
+      batch.receivedAt,
+      batch.sha256,
+      batch.sizeBytes,
+      batch.outcome,
+      transactions.length,
+      batch.problems === undefined ? null : JSON.stringify(batch.problems),
+      batch.idempotencyKey ?? null,
+    ];
+    const insertBatch = `INSERT INTO ${this.t('ingress_batch')} (batch_id, partner_id, principal, document_type, format,
+        content_type, received_at, sha256, size_bytes, outcome, document_count, problems, idempotency_key)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+    if (transactions.length === 0) {
+      await this.dataSource.query(insertBatch, params);
+      return;
+    }
+    await this.dataSource.query(
+      `WITH batch AS (${insertBatch} RETURNING batch_id)
+       INSERT INTO ${this.t('ingress_transaction')} (tracking_id, batch_id, batch_index, partner_id, document_type, format,
+         business_ref, interchange_ref, received_at, sha256, size_bytes, status)
+       SELECT d.tracking_id, batch.batch_id, d.batch_index, $2, $4, $5, d.business_ref, d.interchange_ref, $7, d.sha256,
+              d.size_bytes, 'received'
+         FROM batch, unnest($14::text[], $15::int[], $16::text[], $17::text[], $18::text[], $19::int[])
+           AS d(tracking_id, batch_index, business_ref, interchange_ref, sha256, size_bytes)`,
+      [
+        ...params,
+        transactions.map((x) => x.trackingId),
+        transactions.map((x) => x.batchIndex),
+        transactions.map((x) => x.businessRef ?? null),
+        transactions.map((x) => x.interchangeRef ?? null),
+        transactions.map((x) => x.sha256),
+        transactions.map((x) => x.sizeBytes),
+      ],
+    );
+  }
+
+  /** After Kafka refused the upload's records: the partner was told 503 and will resubmit. */
+  async markPublishFailed(batchId: string): Promise<void> {
+    await this.dataSource.query(
+      `WITH b AS (UPDATE ${this.t('ingress_batch')} SET outcome = 'publish-failed' WHERE batch_id = $1)
+       UPDATE ${this.t('ingress_transaction')} SET status = 'publish-failed' WHERE batch_id = $1 AND status_version IS NULL`,
+      [batchId],
+    );
+  }
+
+  /**
+   * Applies an order state to the transactions that carried the order (upsert by version, so a
+   * redelivered or older state changes nothing) and keeps it in the order's history.
+   */
+  async applyOrderState(state: SalesOrderState): Promise<void> {
+    const reasons = JSON.stringify(state.rejectionReasons);
+    const updatedAt = new Date(state.updatedAt);
+    await this.dataSource.query(
+      `WITH history AS (
+         INSERT INTO ${this.t('order_state_history')} (order_id, version, partner_id, status, document_ids, rejection_reasons, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, version) DO NOTHING)
+       UPDATE ${this.t('ingress_transaction')}
+          SET status = $4, status_version = $2, status_updated_at = $7, order_id = $1, rejection_reasons = $6
+        WHERE tracking_id = ANY($5::text[]) AND partner_id = $3 AND (status_version IS NULL OR status_version < $2)`,
+      [state.orderId, state.version, state.partnerId, state.status, state.documentIds, reasons, updatedAt],
+    );
+  }
+
+  /** Keeps an acknowledgement sent to a partner; the same outboundId twice changes nothing. */
+  async recordAcknowledgement(document: OutboundDocument): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.t('partner_acknowledgement')} (outbound_id, partner_id, document_type, format, content_type,
+         relates_to, payload, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (outbound_id) DO NOTHING`,
+      [
+        document.outboundId,
+        document.partnerId,
+        document.documentType,
+        document.format,
+        document.contentType,
+        document.relatesTo,
+        document.payload,
+        new Date(document.createdAt),
+      ],
+    );
+  }
+
+  async transaction(trackingId: string): Promise<TransactionRow | undefined> {
+    const rows = await this.dataSource.query<TransactionRow[]>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM ${this.t('ingress_transaction')} WHERE tracking_id = $1`,
+      [trackingId],
+    );
+    return rows[0];
+  }
+
+  async batch(batchId: string): Promise<BatchRow | undefined> {
+    const rows = await this.dataSource.query<BatchRow[]>(
+      `SELECT batch_id AS "batchId", partner_id AS "partnerId", principal, document_type AS "documentType", format,
+              content_type AS "contentType", received_at AS "receivedAt", sha256, size_bytes AS "sizeBytes", outcome,
+              document_count AS "documentCount", problems
+         FROM ${this.t('ingress_batch')} WHERE batch_id = $1`,
+      [batchId],
+    );
+    return rows[0];
+  }
+
+  async transactionsOfBatch(batchId: string): Promise<TransactionRow[]> {
+    return this.dataSource.query<TransactionRow[]>(
+      `SELECT ${TRANSACTION_COLUMNS} FROM ${this.t('ingress_transaction')} WHERE batch_id = $1 ORDER BY batch_index`,
+      [batchId],
+    );
+  }
+
+  /** Every state version seen of the orders a document carried, oldest first. */
+  async history(trackingId: string): Promise<StateHistoryRow[]> {
+    return this.dataSource.query<StateHistoryRow[]>(
+      `SELECT order_id AS "orderId", version::float8 AS version, status, updated_at AS "updatedAt",
+              rejection_reasons AS "rejectionReasons"
+         FROM ${this.t('order_state_history')} WHERE document_ids @> ARRAY[$1]::text[]
+        ORDER BY updated_at, version`,
+      [trackingId],
+    );
+  }
+
+  /** Acknowledgements sent to the partner about any of these ids (tracking ids, batch id). */
+  async acknowledgements(partnerId: string, ids: readonly string[]): Promise<AcknowledgementRow[]> {
+    return this.dataSource.query<AcknowledgementRow[]>(
+      `SELECT outbound_id AS "outboundId", document_type AS "documentType", format, content_type AS "contentType",
+              relates_to AS "relatesTo", payload, created_at AS "createdAt"
+         FROM ${this.t('partner_acknowledgement')}
+        WHERE partner_id = $1 AND relates_to && $2::text[]
+        ORDER BY created_at, outbound_id`,
+      [partnerId, ids],
+    );
+  }
+
+  async nextControlNumber(): Promise<number> {
+    const [row] = await this.dataSource.query<{ n: string }[]>(
+      `SELECT nextval('"${this.schema}".x12_control_number') AS n`,
+    );
+    return Number(row.n);
+  }
+}

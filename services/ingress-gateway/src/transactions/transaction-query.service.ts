@@ -1,0 +1,205 @@
+// What a partner sees of its transactions: lifecycle, rejection reasons, acknowledgements sent back.
+// Another partner's id is answered exactly like an unknown one (404), so ids cannot be probed; the audit
+// record says which it was.
+import { Inject, Injectable } from '@nestjs/common';
+import type { PartnerConfig } from '@tradewind/partner-catalog';
+
+import { batchLink, transactionLink } from '../api-version';
+import type { Exchange } from '../exchange/exchange';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import {
+  type AcknowledgementRow,
+  type StateHistoryRow,
+  TransactionIndex,
+  type TransactionRow,
+} from './transaction-index.repository';
+
+export interface LifecycleStep {
+  readonly status: string;
+  readonly at: string;
+  readonly version?: number;
+  readonly orderId?: string;
+}
+
+export interface AcknowledgementView {
+  readonly outboundId: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly contentType: string;
+  readonly relatesTo: readonly string[];
+  readonly createdAt: string;
+  /** The document as text (X12, JSON, CSV). */
+  readonly content?: string;
+  /** The document in base64 when it is not text. */
+  readonly contentBase64?: string;
+}
+
+export interface TransactionView {
+  readonly trackingId: string;
+  readonly batchId: string;
+  readonly batchIndex: number;
+  readonly partnerId: string;
+  readonly documentType: string;
+  readonly format: string;
+  readonly businessRef: string | null;
+  readonly interchangeRef: string | null;
+  readonly receivedAt: string;
+  readonly sha256: string;
+  readonly sizeBytes: number;
+  /** received | validated | accepted | rejected | written | confirmed | acknowledged | failed | publish-failed */
+  readonly status: string;
+  readonly orderId: string | null;
+  readonly lifecycle: readonly LifecycleStep[];
+  readonly rejectionReasons: readonly { code: string; message: string; location: string | null }[];
+  readonly acknowledgements: readonly AcknowledgementView[];
+  readonly links: { readonly self: string; readonly batch: string };
+}
+
+const TEXT_FORMATS = new Set(['x12', 'json', 'csv', 'edifact']);
+
+function acknowledgementView(row: AcknowledgementRow): AcknowledgementView {
+  const base = {
+    outboundId: row.outboundId,
+    documentType: row.documentType,
+    format: row.format,
+    contentType: row.contentType,
+    relatesTo: row.relatesTo,
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
+  return TEXT_FORMATS.has(row.format)
+    ? { ...base, content: row.payload.toString('utf8') }
+    : { ...base, contentBase64: row.payload.toString('base64') };
+}
+
+function lifecycleOf(row: TransactionRow, history: readonly StateHistoryRow[]): LifecycleStep[] {
+  const steps: LifecycleStep[] = [{ status: 'received', at: new Date(row.receivedAt).toISOString() }];
+  for (const h of history) {
+    steps.push({
+      status: h.status,
+      at: new Date(h.updatedAt).toISOString(),
+      version: h.version,
+      orderId: h.orderId,
+    });
+  }
+  return steps;
+}
+
+@Injectable()
+export class TransactionQueryService {
+  constructor(@Inject(TransactionIndex) private readonly index: TransactionIndex) {}
+
+  async transaction(
+    partner: PartnerConfig,
+    trackingId: string,
+    exchange: Exchange,
+  ): Promise<TransactionView> {
+    exchange.trackingId = trackingId;
+    const row = await this.index.transaction(trackingId);
+    this.checkOwner(
+      row?.partnerId,
+      partner,
+      GatewayErrorCode.TransactionNotFound,
+      `transaction ${trackingId}`,
+      exchange,
+    );
+    const found = row as TransactionRow;
+    exchange.documentType = found.documentType;
+    const [history, acks] = await Promise.all([
+      this.index.history(trackingId),
+      this.index.acknowledgements(partner.id, [trackingId, found.batchId]),
+    ]);
+    return this.view(found, history, acks);
+  }
+
+  async batch(partner: PartnerConfig, batchId: string, exchange: Exchange): Promise<unknown> {
+    exchange.trackingId = batchId;
+    const batch = await this.index.batch(batchId);
+    this.checkOwner(batch?.partnerId, partner, GatewayErrorCode.BatchNotFound, `batch ${batchId}`, exchange);
+    const found = batch!;
+    exchange.documentType = found.documentType;
+    const transactions = await this.index.transactionsOfBatch(batchId);
+    const ids = [batchId, ...transactions.map((t) => t.trackingId)];
+    const [histories, acks] = await Promise.all([
+      Promise.all(transactions.map((t) => this.index.history(t.trackingId))),
+      this.index.acknowledgements(partner.id, ids),
+    ]);
+    return {
+      batchId,
+      partnerId: found.partnerId,
+      documentType: found.documentType,
+      format: found.format,
+      contentType: found.contentType,
+      receivedAt: new Date(found.receivedAt).toISOString(),
+      sha256: found.sha256,
+      sizeBytes: found.sizeBytes,
+      outcome: found.outcome,
+      documentCount: found.documentCount,
+      ...(found.problems === null ? {} : { problems: found.problems }),
+      transactions: transactions.map((t, i) => {
+        const view = this.view(t, histories[i] ?? [], []);
+        return {
+          trackingId: view.trackingId,
+          batchIndex: view.batchIndex,
+          businessRef: view.businessRef,
+          status: view.status,
+          rejectionReasons: view.rejectionReasons,
+          links: { self: view.links.self },
+        };
+      }),
+      acknowledgements: acks.map(acknowledgementView),
+      links: { self: batchLink(batchId) },
+    };
+  }
+
+  private view(
+    row: TransactionRow,
+    history: readonly StateHistoryRow[],
+    acks: readonly AcknowledgementRow[],
+  ): TransactionView {
+    const latest = history.reduce<StateHistoryRow | undefined>(
+      (best, h) => (best === undefined || h.version > best.version ? h : best),
+      undefined,
+    );
+    // The index row follows orders.state by version; the history covers a state that arrived first.
+    const useHistory =
+      latest !== undefined && (row.statusVersion === null || latest.version > row.statusVersion);
+    return {
+      trackingId: row.trackingId,
+      batchId: row.batchId,
+      batchIndex: row.batchIndex,
+      partnerId: row.partnerId,
+      documentType: row.documentType,
+      format: row.format,
+      businessRef: row.businessRef,
+      interchangeRef: row.interchangeRef,
+      receivedAt: new Date(row.receivedAt).toISOString(),
+      sha256: row.sha256,
+      sizeBytes: row.sizeBytes,
+      status: useHistory ? latest.status : row.status,
+      orderId: useHistory ? latest.orderId : row.orderId,
+      lifecycle: lifecycleOf(row, history),
+      rejectionReasons: useHistory ? latest.rejectionReasons : row.rejectionReasons,
+      acknowledgements: acks.map(acknowledgementView),
+      links: { self: transactionLink(row.trackingId), batch: batchLink(row.batchId) },
+    };
+  }
+
+  private checkOwner(
+    owner: string | undefined,
+    partner: PartnerConfig,
+    code: GatewayErrorCode.TransactionNotFound | GatewayErrorCode.BatchNotFound,
+    what: string,
+    exchange: Exchange,
+  ): void {
+    if (owner === partner.id) return;
+    exchange.outcome = 'denied';
+    exchange.policy = 'scope:transactions:read:own';
+    exchange.reason =
+      owner === undefined
+        ? `${what} does not exist`
+        : `${what} belongs to partner ${owner}, not ${partner.id}`;
+    throw new GatewayException(code, `There is no ${what} for partner ${partner.id}.`, {
+      policy: 'scope:transactions:read:own',
+    });
+  }
+}

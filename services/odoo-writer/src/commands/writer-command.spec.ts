@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { OdooCommand } from '@tradewind/contracts';
+
+import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+import { confirmSaleOrder, emptyBodies, setStockLevel, upsertSaleOrder } from '../test/command-fixtures';
+import { CommandType } from './command-type';
+import { createWriterCommand } from './writer-command';
+
+const invalid = (value: OdooCommand, pattern: RegExp) =>
+  assert.throws(
+    () => createWriterCommand(value),
+    (error) =>
+      error instanceof OdooWriterException &&
+      error.code === OdooWriterErrorCode.InvalidCommand &&
+      error.business &&
+      pattern.test(error.message),
+  );
+
+describe('createWriterCommand (commands validate themselves on creation)', () => {
+  it('creates a typed command with parsed references', () => {
+    const command = createWriterCommand(upsertSaleOrder('tradewind.so_1', { lines: 2, customer: '7' }));
+    assert.equal(command.type, CommandType.UpsertSaleOrder);
+    if (command.type !== CommandType.UpsertSaleOrder) return;
+    assert.deepEqual(command.partner, { kind: 'id', id: 7, text: '7' });
+    assert.deepEqual(command.lines[0].product, {
+      kind: 'xid',
+      xid: 'tradewind.product_sku_1001',
+      text: 'tradewind.product_sku_1001',
+    });
+  });
+
+  it('creates every command type', () => {
+    const values: OdooCommand[] = [
+      upsertSaleOrder('tradewind.so_1'),
+      confirmSaleOrder('tradewind.so_1'),
+      setStockLevel('tradewind.stock_1', 'tradewind.product_sku_1001', 5),
+      {
+        ...confirmSaleOrder('tradewind.po_1'),
+        type: 'upsert-purchase-order',
+        confirmSaleOrder: null,
+        upsertPurchaseOrder: {
+          partnerRef: 'tradewind.customer_acme',
+          vendorReference: null,
+          origin: null,
+          dateOrder: null,
+          datePlanned: '2026-02-01',
+          lines: [{ productRef: '12', quantity: 3, priceUnit: 1.5, description: null }],
+        },
+      },
+      {
+        ...confirmSaleOrder('tradewind.so_1'),
+        type: 'validate-picking',
+        confirmSaleOrder: null,
+        validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_1' },
+      },
+      {
+        ...confirmSaleOrder('tradewind.inv_1'),
+        type: 'post-invoice',
+        confirmSaleOrder: null,
+        postInvoice: { invoiceRef: '42' },
+      },
+      {
+        ...confirmSaleOrder('tradewind.pay_1'),
+        type: 'register-payment',
+        confirmSaleOrder: null,
+        registerPayment: { invoiceRef: '42', amount: 10, paymentDate: '2026-02-01', memo: null },
+      },
+    ];
+    assert.deepEqual(
+      values.map((value) => createWriterCommand(value).type),
+      Object.values(CommandType),
+    );
+  });
+
+  it('refuses an unknown type', () => {
+    invalid({ ...confirmSaleOrder('tradewind.so_1'), type: 'delete-everything' }, /unknown type "delete-everything"/);
+  });
+
+  it('refuses a command whose body is missing or another body is set', () => {
+    invalid({ ...confirmSaleOrder('tradewind.so_1'), confirmSaleOrder: null }, /confirmSaleOrder: required/);
+    invalid(
+      { ...confirmSaleOrder('tradewind.so_1'), postInvoice: { invoiceRef: '1' } },
+      /postInvoice: must be null for type confirm-sale-order/,
+    );
+  });
+
+  it('lists every problem at once', () => {
+    const value = upsertSaleOrder('not an external id');
+    value.upsertSaleOrder!.partnerRef = 'acme';
+    value.upsertSaleOrder!.lines[0].quantity = -1;
+    value.upsertSaleOrder!.dateOrder = 'yesterday';
+    invalid(value, /externalId: .*partnerRef: "acme" is neither.*quantity: -1 must be 0 or more.*dateOrder: "yesterday"/);
+  });
+
+  it('refuses lines that reference products both by id and by external id (one load column per field)', () => {
+    const value = upsertSaleOrder('tradewind.so_1', { lines: 2, productRef: (line) => (line === 0 ? '5' : 'tradewind.p') });
+    invalid(value, /productRef must be an Odoo id on every line or an external id on every line/);
+  });
+
+  it('refuses a payment without a positive amount and a picking with two targets', () => {
+    invalid(
+      {
+        ...confirmSaleOrder('tradewind.pay_1'),
+        type: 'register-payment',
+        confirmSaleOrder: null,
+        registerPayment: { invoiceRef: '42', amount: 0, paymentDate: null, memo: null },
+      },
+      /amount: 0 must be greater than 0/,
+    );
+    invalid(
+      {
+        ...confirmSaleOrder('tradewind.so_1'),
+        type: 'validate-picking',
+        confirmSaleOrder: null,
+        validatePicking: { pickingRef: '3', orderExternalId: 'tradewind.so_1' },
+      },
+      /exactly one of pickingRef and orderExternalId/,
+    );
+  });
+
+  it('hashes what Odoo should hold: not the command id, not the issue time, not the key order', () => {
+    const a = upsertSaleOrder('tradewind.so_1');
+    const b = { ...a, commandId: 'other', issuedAt: a.issuedAt + 5_000, issuedBy: 'replay' };
+    const reordered = JSON.parse(JSON.stringify(a)) as OdooCommand;
+    reordered.upsertSaleOrder = Object.fromEntries(
+      Object.entries(a.upsertSaleOrder!).reverse(),
+    ) as OdooCommand['upsertSaleOrder'];
+    const hash = createWriterCommand(a).payloadHash();
+    assert.match(hash, /^[0-9a-f]{64}$/);
+    assert.equal(createWriterCommand(b).payloadHash(), hash);
+    assert.equal(createWriterCommand(reordered).payloadHash(), hash);
+    assert.notEqual(createWriterCommand(upsertSaleOrder('tradewind.so_1', { variant: 1 })).payloadHash(), hash);
+    assert.notEqual(createWriterCommand(upsertSaleOrder('tradewind.so_2')).payloadHash(), hash);
+  });
+
+  it('keeps the fixtures honest: empty bodies are all null', () => {
+    assert.ok(Object.values(emptyBodies()).every((body) => body === null));
+  });
+});

@@ -1,0 +1,147 @@
+// The write path from a validated command to Odoo: one micro-batcher per (command type, batch key), each
+// batch run by the command type's operation through the gateway, technical failures retried here with
+// backoff a few times before they reach the consumer runner (retry topic, then dead-letter).
+import type { Logger } from '@tradewind/observability';
+
+import { CommandType } from './commands/command-type';
+import type { WriterCommand } from './commands/writer-command';
+import type { FaultInjector } from './fault-injector';
+import type { OdooGateway } from './odoo/odoo-gateway';
+import { OdooWriterErrorCode, OdooWriterException } from './odoo-writer.exception';
+import type { OdooWriterMetrics } from './odoo-writer.metrics';
+import { ConfirmSaleOrderOperation } from './operations/confirm-sale-order.operation';
+import { PostInvoiceOperation } from './operations/post-invoice.operation';
+import { RegisterPaymentOperation } from './operations/register-payment.operation';
+import { SetStockLevelOperation } from './operations/set-stock-level.operation';
+import { UpsertPurchaseOrderOperation } from './operations/upsert-purchase-order.operation';
+import { UpsertSaleOrderOperation } from './operations/upsert-sale-order.operation';
+import { ValidatePickingOperation } from './operations/validate-picking.operation';
+import type { WriteOperation, WriteOutcome } from './operations/write-operation';
+import type { AdaptiveConcurrencyLimiter } from './resilience/adaptive-limiter';
+import { backoffDelay, pause } from './resilience/backoff';
+import { BreakerState, type CircuitBreaker } from './resilience/circuit-breaker';
+import { MicroBatcher, type Settled } from './resilience/micro-batcher';
+
+export interface OdooWriterServiceOptions {
+  maxBatchRecords: number;
+  lingerMs: number;
+  retryAttempts: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+const OPERATIONS = {
+  [CommandType.UpsertSaleOrder]: new UpsertSaleOrderOperation(),
+  [CommandType.ConfirmSaleOrder]: new ConfirmSaleOrderOperation(),
+  [CommandType.SetStockLevel]: new SetStockLevelOperation(),
+  [CommandType.UpsertPurchaseOrder]: new UpsertPurchaseOrderOperation(),
+  [CommandType.ValidatePicking]: new ValidatePickingOperation(),
+  [CommandType.PostInvoice]: new PostInvoiceOperation(),
+  [CommandType.RegisterPayment]: new RegisterPaymentOperation(),
+} satisfies { [T in CommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
+
+export class OdooWriterService {
+  private readonly batcher: MicroBatcher<WriterCommand, WriteOutcome>;
+
+  constructor(
+    private readonly odoo: OdooGateway,
+    private readonly limiter: AdaptiveConcurrencyLimiter,
+    private readonly breaker: CircuitBreaker,
+    private readonly metrics: OdooWriterMetrics,
+    private readonly faults: FaultInjector,
+    private readonly log: Logger,
+    private readonly options: OdooWriterServiceOptions,
+  ) {
+    this.batcher = new MicroBatcher({
+      maxItems: options.maxBatchRecords,
+      lingerMs: options.lingerMs,
+      capacity: () => this.limiter.whenAvailable(),
+      run: (key, commands) => this.runBatch(key, commands),
+    });
+  }
+
+  /** Resolves when Odoo holds the command's effect; rejects with a business or a technical error. */
+  execute(command: WriterCommand): Promise<WriteOutcome> {
+    return this.batcher.submit(`${command.type}|${batchKeyOf(command)}`, command);
+  }
+
+  private async runBatch(key: string, commands: WriterCommand[]): Promise<Settled<WriteOutcome>[]> {
+    const type = commands[0].type;
+    this.metrics.batchSize.observe({ type }, commands.length);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.faults.forType(type, () => runOperation(commands, this.odoo));
+      } catch (error) {
+        if (error instanceof OdooWriterException && error.business)
+          return commands.map(() => ({ ok: false, error }));
+        // Failures while the circuit opens or is open are the outage's, not the batch's: they do not
+        // use up attempts, the next call simply waits for the circuit.
+        const counted = this.breaker.state === BreakerState.Closed;
+        if (!counted) attempt -= 1;
+        if (counted && attempt >= this.options.retryAttempts) {
+          this.log.warn(
+            { batch: key, commands: commands.length, attempts: attempt, err: error },
+            'Odoo batch failed; giving up',
+          );
+          const failure = new OdooWriterException(
+            OdooWriterErrorCode.OdooFailed,
+            `${type}: Odoo failed ${attempt} times: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+          return commands.map(() => ({ ok: false, error: failure }));
+        }
+        const delay = backoffDelay(
+          Math.max(1, attempt),
+          this.options.retryBaseDelayMs,
+          this.options.retryMaxDelayMs,
+        );
+        this.log.info(
+          { batch: key, commands: commands.length, attempt, retryInMs: delay, err: error },
+          'Odoo batch failed; retrying',
+        );
+        await pause(delay);
+      }
+    }
+  }
+}
+
+/** The exhaustive dispatch from a command type to its operation (batches hold one type only). */
+function batchKeyOf(command: WriterCommand): string {
+  switch (command.type) {
+    case CommandType.UpsertSaleOrder:
+      return OPERATIONS[command.type].batchKey(command);
+    case CommandType.ConfirmSaleOrder:
+      return OPERATIONS[command.type].batchKey();
+    case CommandType.SetStockLevel:
+      return OPERATIONS[command.type].batchKey();
+    case CommandType.UpsertPurchaseOrder:
+      return OPERATIONS[command.type].batchKey(command);
+    case CommandType.ValidatePicking:
+      return OPERATIONS[command.type].batchKey();
+    case CommandType.PostInvoice:
+      return OPERATIONS[command.type].batchKey();
+    case CommandType.RegisterPayment:
+      return OPERATIONS[command.type].batchKey();
+  }
+}
+
+function runOperation(commands: WriterCommand[], odoo: OdooGateway): Promise<Settled<WriteOutcome>[]> {
+  const first = commands[0];
+  const same = <T extends WriterCommand>(type: T['type']) => commands.filter((c): c is T => c.type === type);
+  switch (first.type) {
+    case CommandType.UpsertSaleOrder:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.ConfirmSaleOrder:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.SetStockLevel:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.UpsertPurchaseOrder:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.ValidatePicking:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.PostInvoice:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.RegisterPayment:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+  }
+}

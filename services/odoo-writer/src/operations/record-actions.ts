@@ -1,0 +1,109 @@
+// A record method (action_confirm, button_validate, action_post) on many records in one call. Odoo runs
+// it for all or none: when it refuses, the ids are bisected until the refused record is alone, and that
+// record's state is read again: if it reached the target state anyway (a confirmation that committed
+// before a timeout, another user), the command counts as done.
+import { OdooErrorCode } from '@tradewind/odoo-client';
+
+import { isOdooBusinessError, type OdooGateway } from '../odoo/odoo-gateway';
+import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+
+export type ActionSettlement =
+  { ok: true; outcome: 'written' | 'already-done' } | { ok: false; error: OdooWriterException };
+
+export interface RecordAction {
+  model: string;
+  method: string;
+  /** States in which the record needs nothing more. */
+  doneStates: readonly string[];
+}
+
+export async function runRecordAction(
+  odoo: Pick<OdooGateway, 'action' | 'searchRead'>,
+  action: RecordAction,
+  ids: readonly number[],
+): Promise<Map<number, ActionSettlement>> {
+  const settled = new Map<number, ActionSettlement>();
+  const attempt = async (batch: readonly number[]): Promise<void> => {
+    if (batch.length === 0) return;
+    try {
+      await odoo.action(action.model, action.method, batch);
+      for (const id of batch) settled.set(id, { ok: true, outcome: 'written' });
+    } catch (error) {
+      if (!isOdooBusinessError(error)) throw error;
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await attempt(batch.slice(0, half));
+        await attempt(batch.slice(half));
+        return;
+      }
+      const [id] = batch;
+      const [row] = await odoo.searchRead(action.model, [['id', '=', id]], ['state']);
+      if (row && action.doneStates.includes(stateOf(row))) {
+        settled.set(id, { ok: true, outcome: 'already-done' });
+        return;
+      }
+      settled.set(id, {
+        ok: false,
+        error: new OdooWriterException(
+          error.code === OdooErrorCode.MISSING_RECORD
+            ? OdooWriterErrorCode.MissingRecord
+            : OdooWriterErrorCode.OdooRejected,
+          error.odooMessage ?? error.message,
+          { odooName: error.odooName, cause: error },
+        ),
+      });
+    }
+  };
+  await attempt([...new Set(ids)]);
+  return settled;
+}
+
+/** `model` records' states by id (absent: the record does not exist). */
+export async function readStates(
+  odoo: Pick<OdooGateway, 'searchRead'>,
+  model: string,
+  ids: readonly number[],
+  fields: readonly string[] = ['state'],
+): Promise<Map<number, Record<string, unknown>>> {
+  if (ids.length === 0) return new Map();
+  const rows = await odoo.searchRead(model, [['id', 'in', [...new Set(ids)]]], fields);
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export function missing(what: string, ref: string): OdooWriterException {
+  return new OdooWriterException(OdooWriterErrorCode.MissingRecord, `${what} ${ref} does not exist in Odoo`);
+}
+
+export function invalidState(what: string, ref: string, state: unknown, wanted: string): OdooWriterException {
+  return new OdooWriterException(
+    OdooWriterErrorCode.InvalidState,
+    `${what} ${ref} is ${String(state)}: it cannot be ${wanted}`,
+  );
+}
+
+/** Per command: settled already (missing, done, wrong state), or waiting for the action on `act`. */
+export type PlannedAction<O> = { settled: O } | { act: number };
+
+/** Turns the action verdicts into one settlement per planned command. */
+export function settlePlan<O>(
+  plan: readonly PlannedAction<O>[],
+  verdicts: ReadonlyMap<number, ActionSettlement>,
+  toSettled: (id: number, verdict: ActionSettlement) => O,
+): O[] {
+  return plan.map((entry) => {
+    if ('settled' in entry) return entry.settled;
+    const verdict = verdicts.get(entry.act);
+    if (!verdict)
+      throw new OdooWriterException(
+        OdooWriterErrorCode.UnexpectedAnswer,
+        `no verdict for record ${entry.act}`,
+      );
+    return toSettled(entry.act, verdict);
+  });
+}
+
+/** A record's `state` selection value ('' when absent). */
+export function stateOf(row: Record<string, unknown> | undefined): string {
+  const state = row?.state;
+  return typeof state === 'string' ? state : '';
+}

@@ -1,0 +1,94 @@
+// odoo.commands values for tests and the benchmark.
+import { createHash } from 'node:crypto';
+
+import type { OdooCommand } from '@tradewind/contracts';
+
+const EMPTY_BODIES = {
+  upsertSaleOrder: null,
+  confirmSaleOrder: null,
+  setStockLevel: null,
+  upsertPurchaseOrder: null,
+  validatePicking: null,
+  postInvoice: null,
+  registerPayment: null,
+} satisfies Partial<OdooCommand>;
+
+/** Seeded master data (config/masterdata/seed.yaml). */
+export const SEED = {
+  customers: ['tradewind.customer_acme', 'tradewind.customer_bolt', 'tradewind.customer_globex'],
+  products: [
+    'tradewind.product_sku_1001',
+    'tradewind.product_sku_1002',
+    'tradewind.product_sku_1003',
+    'tradewind.product_sku_2001',
+    'tradewind.product_sku_3001',
+  ],
+  stockLocation: 'tradewind.loc_main_stock',
+};
+
+export const commandId = (...parts: (string | number)[]): string =>
+  createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 32);
+
+/** A sale order upsert with `lines` lines; `variant` changes the payload (a new version of the order). */
+export function upsertSaleOrder(
+  externalId: string,
+  options: {
+    lines?: number;
+    variant?: number;
+    productRef?: (line: number) => string;
+    customer?: string;
+  } = {},
+): OdooCommand {
+  const lines = options.lines ?? 2;
+  const variant = options.variant ?? 0;
+  return {
+    commandId: commandId(externalId, 'upsert', variant),
+    externalId,
+    type: 'upsert-sale-order',
+    issuedBy: 'test',
+    issuedAt: Date.now(),
+    ...EMPTY_BODIES,
+    upsertSaleOrder: {
+      partnerRef: options.customer ?? SEED.customers[externalId.length % SEED.customers.length],
+      clientOrderRef: `PO-${externalId.split('.')[1]}`,
+      dateOrder: '2026-01-15T09:30:00Z',
+      pricelistRef: null,
+      warehouseRef: null,
+      note: null,
+      lines: Array.from({ length: lines }, (_, i) => ({
+        productRef: options.productRef?.(i) ?? SEED.products[i % SEED.products.length],
+        quantity: 1 + i + variant,
+        priceUnit: 10 + i,
+        description: null,
+      })),
+    },
+  };
+}
+
+export function confirmSaleOrder(externalId: string): OdooCommand {
+  return {
+    commandId: commandId(externalId, 'confirm'),
+    externalId,
+    type: 'confirm-sale-order',
+    issuedBy: 'test',
+    issuedAt: Date.now(),
+    ...EMPTY_BODIES,
+    confirmSaleOrder: { orderExternalId: externalId },
+  };
+}
+
+export function setStockLevel(externalId: string, productRef: string, quantity: number): OdooCommand {
+  return {
+    commandId: commandId(externalId, 'stock', quantity),
+    externalId,
+    type: 'set-stock-level',
+    issuedBy: 'test',
+    issuedAt: Date.now(),
+    ...EMPTY_BODIES,
+    setStockLevel: { productRef, locationRef: SEED.stockLocation, quantity },
+  };
+}
+
+export function emptyBodies(): typeof EMPTY_BODIES {
+  return { ...EMPTY_BODIES };
+}

@@ -1,0 +1,112 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { createOdooClient } from '@tradewind/odoo-client';
+import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
+import { Inbox, OutboxWriter } from '@tradewind/persistence';
+import { ServiceKitModule } from '@tradewind/service-kit';
+import { DataSource } from 'typeorm';
+
+import { IngressDocumentsConsumer } from './intake/ingress-documents.consumer';
+import { SalesOrderIntake } from './intake/sales-order-intake.service';
+import { type OrderIntakeMetrics, orderIntakeMetrics } from './metrics/order-intake.metrics';
+import type { OrderIntakeConfig } from './order-intake.config';
+import { ORDER_INTAKE_CONFIG, ORDER_INTAKE_METRICS, PARTNER_CATALOG, PRICE_BOOK } from './order-intake.tokens';
+import { EXTERNAL_ID_MODULE } from './orders/order-identity';
+import { OrderTransitions } from './orders/order-transitions';
+import { OrdersRepository } from './orders/orders.repository';
+import { CreateOrders1767500000000 } from './orders/orders.migration';
+import { OdooPriceBook } from './pricing/odoo-price-book';
+import type { PriceBook } from './pricing/price-book';
+import { OdooResultsConsumer, resultsGroupOf } from './results/odoo-results.consumer';
+import { OdooResultsService } from './results/odoo-results.service';
+
+export interface AppModuleOverrides {
+  /** Instead of the Odoo-backed price book (tests). */
+  priceBook?: PriceBook;
+  /** Instead of loading PARTNER_CATALOG_DIR. */
+  catalog?: PartnerCatalog;
+}
+
+/**
+ * order-intake: ingress.documents in; orders.state, odoo.commands and partner acknowledgements out
+ * through the outbox; odoo.results in to close each order's loop.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: OrderIntakeConfig, overrides: AppModuleOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceKitModule.forRoot({ config, migrations: [CreateOrders1767500000000], outbox: true }),
+      ],
+      providers: [
+        { provide: ORDER_INTAKE_CONFIG, useValue: config },
+        // No `now`: credentials are the gateway's concern, an expired key must not stop order intake.
+        { provide: PARTNER_CATALOG, useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir) },
+        { provide: ORDER_INTAKE_METRICS, useFactory: orderIntakeMetrics },
+        {
+          provide: PRICE_BOOK,
+          inject: [ORDER_INTAKE_METRICS],
+          useFactory: (metrics: OrderIntakeMetrics) => overrides.priceBook ?? odooPriceBook(config, metrics),
+        },
+        { provide: OrdersRepository, useValue: new OrdersRepository() },
+        {
+          provide: OrderTransitions,
+          inject: [OutboxWriter, OrdersRepository, PARTNER_CATALOG],
+          useFactory: (outbox: OutboxWriter, orders: OrdersRepository, catalog: PartnerCatalog) =>
+            new OrderTransitions(outbox, orders, catalog, {
+              issuedBy: config.service.name,
+              pricelistRef: config.odoo.pricelistExternalId,
+              warehouseRef: config.odoo.warehouseExternalId ?? null,
+            }),
+        },
+        {
+          provide: SalesOrderIntake,
+          inject: [DataSource, Inbox, OrdersRepository, OrderTransitions, PARTNER_CATALOG, PRICE_BOOK, ORDER_INTAKE_METRICS],
+          useFactory: (
+            dataSource: DataSource,
+            inbox: Inbox,
+            orders: OrdersRepository,
+            transitions: OrderTransitions,
+            catalog: PartnerCatalog,
+            prices: PriceBook,
+            metrics: OrderIntakeMetrics,
+          ) => new SalesOrderIntake(dataSource, inbox, orders, transitions, catalog, prices, metrics, config.service.name),
+        },
+        {
+          provide: OdooResultsService,
+          inject: [DataSource, Inbox, OrdersRepository, OrderTransitions, ORDER_INTAKE_METRICS],
+          useFactory: (
+            dataSource: DataSource,
+            inbox: Inbox,
+            orders: OrdersRepository,
+            transitions: OrderTransitions,
+            metrics: OrderIntakeMetrics,
+          ) =>
+            new OdooResultsService(dataSource, inbox, orders, transitions, metrics, resultsGroupOf(config.service.name)),
+        },
+        IngressDocumentsConsumer,
+        OdooResultsConsumer,
+      ],
+    };
+  }
+}
+
+function odooPriceBook(config: OrderIntakeConfig, metrics: OrderIntakeMetrics): OdooPriceBook {
+  const client = createOdooClient({
+    url: config.odoo.url,
+    db: config.odoo.db,
+    apiKey: config.odoo.readApiKey,
+    login: config.odoo.readLogin,
+    apiFlavor: config.odoo.apiFlavor,
+    timeoutMs: config.odoo.timeoutMs,
+    maxConcurrentRequests: 4,
+    userAgent: `tradewind-${config.service.name}`,
+  });
+  return new OdooPriceBook(client, {
+    pricelistExternalId: config.odoo.pricelistExternalId,
+    ttlMs: config.prices.ttlMs,
+    maxStaleMs: config.prices.maxStaleMs,
+    preferredModule: EXTERNAL_ID_MODULE,
+    onLookup: (result, count) => metrics.priceLookups.inc({ result }, count),
+  });
+}

@@ -1,0 +1,27 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type IngressDocument, TOPICS } from '@tradewind/contracts';
+import type { ConsumedRecord } from '@tradewind/messaging';
+import { KafkaHandler } from '@tradewind/messaging-nest';
+
+import { OrderIntakeException, toBusinessRuleError } from '../order-intake.exception';
+import { SalesOrderIntake } from './sales-order-intake.service';
+
+/**
+ * ingress.documents → order decisions. The consumer group is the service name. A rejected order is a
+ * normal outcome (the partner is told); only a record that cannot be an order goes to ops.exceptions
+ * (BusinessRuleError); everything else thrown is technical and retried, then dead-lettered.
+ */
+@Injectable()
+export class IngressDocumentsConsumer {
+  constructor(@Inject(SalesOrderIntake) private readonly intake: SalesOrderIntake) {}
+
+  @KafkaHandler(TOPICS.ingressDocuments)
+  async onDocument(record: ConsumedRecord<IngressDocument>): Promise<void> {
+    try {
+      await this.intake.handle(record.value, record.headers);
+    } catch (error) {
+      if (error instanceof OrderIntakeException && error.business) throw toBusinessRuleError(error);
+      throw error;
+    }
+  }
+}

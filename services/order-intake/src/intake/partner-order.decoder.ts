@@ -1,0 +1,51 @@
+// The consumer edge: an ingress.documents record to exactly one partner sales order, or an
+// OrderIntakeException with a business code (ops.exceptions) when the record cannot be an order. The
+// gateway publishes only sound single-order documents, so these are a foreign producer's or a bug's.
+import type { IngressDocument } from '@tradewind/contracts';
+import { DocumentFormat, parseSalesOrders, type PartnerSalesOrder } from '@tradewind/partner-documents';
+
+import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
+
+export const SALES_ORDER_DOCUMENT_TYPE = 'sales-order';
+
+const FORMATS: ReadonlySet<string> = new Set(Object.values(DocumentFormat));
+
+function isDocumentFormat(format: string): format is DocumentFormat {
+  return FORMATS.has(format);
+}
+
+export interface DecodedOrder {
+  readonly format: DocumentFormat;
+  readonly order: PartnerSalesOrder;
+}
+
+export function decodePartnerOrder(document: IngressDocument): DecodedOrder {
+  const where = `document ${document.documentId} of ${document.partnerId}`;
+  if (document.documentType !== SALES_ORDER_DOCUMENT_TYPE) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.UnsupportedDocumentType,
+      `${where} is a ${document.documentType}; order-intake handles ${SALES_ORDER_DOCUMENT_TYPE} only`,
+    );
+  }
+  if (!isDocumentFormat(document.format)) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.UnsupportedFormat,
+      `${where} is in format ${document.format}; readable are ${[...FORMATS].join(', ')}`,
+    );
+  }
+  if (document.payload === null) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.PayloadMissing,
+      `${where} carries no inline payload${document.claimCheckUri ? ` (claim check ${document.claimCheckUri} is not supported yet)` : ''}`,
+    );
+  }
+  const parsed = parseSalesOrders(document.format, document.payload);
+  if (!parsed.ok || parsed.orders.length !== 1) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.UnreadableDocument,
+      `${where} does not hold exactly one sound order (${parsed.orders.length} orders, ${parsed.problems.length} problems)`,
+      parsed.problems.slice(0, 50).map((p) => ({ code: p.code, message: p.message, location: p.location })),
+    );
+  }
+  return { format: document.format, order: parsed.orders[0] };
+}

@@ -1,0 +1,186 @@
+// One ingress document to one order decision. The duplicate guard is the business key (partner, PO
+// number): the `orders` primary key. Three kinds of repeats are told apart:
+//   - the same record again (redelivery, replay): the inbox on its message-id makes it a no-op;
+//   - the same document under another message id (a re-publish): its tracking id is already on the
+//     order, so nothing changes;
+//   - a resubmission (new tracking id, same PO number, e.g. a new Idempotency-Key): the tracking id is
+//     added to the order's documentIds and duplicateDocumentIds and a new version is published, so the
+//     gateway's transaction index links it to the original order. No Odoo command and no acknowledgement
+//     of its own: the order's one acknowledgement lists every tracking id known when it is sent.
+import type { IngressDocument } from '@tradewind/contracts';
+import { HEADER, type RecordHeaders } from '@tradewind/messaging';
+import { createLogger } from '@tradewind/observability';
+import type { PartnerCatalog } from '@tradewind/partner-catalog';
+import type { Inbox } from '@tradewind/persistence';
+import { withTransaction } from '@tradewind/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import type { OrderIntakeMetrics } from '../metrics/order-intake.metrics';
+import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
+import { orderIdOf, saleOrderExternalId } from '../orders/order-identity';
+import { intakeTransitions, OrderStatus } from '../orders/order-lifecycle';
+import type { OrderRecord } from '../orders/order-record';
+import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
+import type { OrdersRepository } from '../orders/orders.repository';
+import type { PriceBook, ProductPrice } from '../pricing/price-book';
+import { decodePartnerOrder } from './partner-order.decoder';
+import { judgeOrder, mapPartnerOrder, type OrderVerdict } from './sales-order.evaluator';
+
+export type IntakeOutcome = 'accepted' | 'rejected' | 'duplicate' | 'redelivered';
+
+interface IntakeResult {
+  outcome: IntakeOutcome;
+  /** The reasons of a rejection (for metrics). */
+  problems: OrderRecord['problems'];
+  report?: TransitionReport;
+}
+
+/** What a document that arrives for a known order is. */
+export function classifyRepeat(order: Pick<OrderRecord, 'documentIds'>, documentId: string): 'redelivered' | 'duplicate' {
+  return order.documentIds.includes(documentId) ? 'redelivered' : 'duplicate';
+}
+
+export class SalesOrderIntake {
+  private readonly log = createLogger(SalesOrderIntake.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+    private readonly orders: OrdersRepository,
+    private readonly transitions: OrderTransitions,
+    private readonly catalog: PartnerCatalog,
+    private readonly priceBook: PriceBook,
+    private readonly metrics: OrderIntakeMetrics,
+    private readonly consumerGroup: string,
+  ) {}
+
+  /**
+   * Decides on one document. Business-rule failures of the order (unknown SKU, customer, price) are a
+   * normal `rejected` outcome; a record that cannot be an order throws an OrderIntakeException with a
+   * business code; anything else thrown is technical (retried).
+   */
+  async handle(document: IngressDocument, headers: RecordHeaders): Promise<IntakeOutcome> {
+    const { format, order: partnerOrder } = decodePartnerOrder(document);
+    const partner = this.catalog.partner(document.partnerId);
+    if (partner === undefined) {
+      throw new OrderIntakeException(
+        OrderIntakeErrorCode.UnknownPartner,
+        `document ${document.documentId} comes from partner ${document.partnerId}, which is not in the partner catalog`,
+      );
+    }
+    const poNumber = partnerOrder.poNumber;
+    if (document.businessRef !== null && document.businessRef !== poNumber) {
+      this.log.warn({ documentId: document.documentId, businessRef: document.businessRef, poNumber }, 'businessRef differs from the PO number');
+    }
+    const messageId = headers[HEADER.messageId] ?? `document:${document.documentId}`;
+
+    // A known order needs no prices (it can only be repeated), so Odoo is read for new orders only, and
+    // before the transaction: no row lock is held while Odoo answers.
+    const known = await this.orders.find(this.dataSource, partner.id, poNumber);
+    let verdict: OrderVerdict | undefined;
+    if (known === undefined) {
+      const mapped = mapPartnerOrder(partnerOrder, partner, this.catalog);
+      const prices =
+        mapped.skus.length === 0 ? new Map<string, ProductPrice | undefined>() : await this.priceBook.prices(mapped.skus);
+      verdict = judgeOrder(mapped, prices);
+    }
+
+    const result = await withTransaction(this.dataSource, async (manager): Promise<IntakeResult> => {
+      let decided: IntakeResult = { outcome: 'redelivered', problems: [] };
+      await this.inbox.runOnce(manager, { consumerGroup: this.consumerGroup, messageId }, async () => {
+        decided = await this.decide(manager, document, format, partnerOrder, verdict);
+      });
+      return decided;
+    });
+
+    if (result.outcome !== 'redelivered') this.metrics.orders.inc({ partner: partner.id, outcome: result.outcome });
+    for (const p of result.problems) this.metrics.rejectionReasons.inc({ partner: partner.id, code: p.code });
+    const acknowledged = result.report?.acknowledged;
+    if (acknowledged !== undefined) {
+      this.metrics.receiptToAck.observe(
+        { partner: partner.id, outcome: acknowledged.outcome },
+        acknowledged.secondsSinceReceipt,
+      );
+    }
+    return result.outcome;
+  }
+
+  /** In the transaction, after the inbox let the record through. */
+  private async decide(
+    manager: EntityManager,
+    document: IngressDocument,
+    format: OrderRecord['format'],
+    partnerOrder: OrderRecord['partnerOrder'],
+    verdict: OrderVerdict | undefined,
+  ): Promise<IntakeResult> {
+    const partnerId = document.partnerId;
+    if (verdict !== undefined) {
+      const order = this.newOrder(document, format, partnerOrder, verdict);
+      if (await this.orders.insert(manager, order)) {
+        await this.transitions.publish(manager, order);
+        order.problems = [...verdict.problems];
+        const statuses = intakeTransitions(verdict.accepted, this.transitions.acknowledges(partnerId));
+        const report = await this.transitions.advance(manager, order, statuses.slice(1));
+        return { outcome: verdict.accepted ? 'accepted' : 'rejected', problems: order.problems, report };
+      }
+    }
+    // Known, or inserted concurrently since the look before the transaction: a repeat of an existing order.
+    const existing = await this.orders.lockByKey(manager, partnerId, partnerOrder.poNumber);
+    if (existing === undefined) throw new Error(`order ${orderIdOf(partnerId, partnerOrder.poNumber)} vanished`);
+    const outcome = classifyRepeat(existing, document.documentId);
+    if (outcome === 'duplicate') {
+      await this.transitions.recordDuplicate(manager, existing, document.documentId);
+      this.log.info(
+        {
+          orderId: existing.orderId,
+          documentId: document.documentId,
+          original: existing.documentIds[0],
+          status: existing.status,
+        },
+        'resubmitted order recognised as a duplicate of the original',
+      );
+    }
+    return { outcome, problems: [] };
+  }
+
+  private newOrder(
+    document: IngressDocument,
+    format: OrderRecord['format'],
+    partnerOrder: OrderRecord['partnerOrder'],
+    verdict: OrderVerdict,
+  ): OrderRecord {
+    const partner = this.catalog.partner(document.partnerId)!;
+    const canonical = verdict.canonical ?? null;
+    const customer =
+      canonical?.customer ??
+      (partner.mappingSet === undefined ? undefined : this.catalog.resolveCustomer(partner.mappingSet, partnerOrder.customerCode));
+    return {
+      orderId: orderIdOf(partner.id, partnerOrder.poNumber),
+      partnerId: partner.id,
+      poNumber: partnerOrder.poNumber,
+      externalId: saleOrderExternalId(partner.id, partnerOrder.poNumber),
+      status: OrderStatus.Received,
+      version: 1,
+      documentIds: [document.documentId],
+      duplicateDocumentIds: [],
+      format,
+      interchangeRef: document.interchangeRef,
+      partnerOrder,
+      canonicalOrder: canonical,
+      pricedLines: verdict.accepted ? [...verdict.priced] : null,
+      lines: [...verdict.lines],
+      // The reasons become visible with `rejected`, not on `received`.
+      problems: [],
+      customerRef: customer?.customerId ?? null,
+      currency: canonical?.currency ?? partnerOrder.currency ?? partner.defaultCurrency,
+      upsertCommandId: null,
+      confirmCommandId: null,
+      odooOrderId: null,
+      ackOutboundId: null,
+      ackControlNumber: null,
+      receivedAt: new Date(document.receivedAt),
+      acknowledgedAt: null,
+      updatedAt: new Date(),
+    };
+  }
+}

@@ -1,0 +1,80 @@
+// order-intake's configuration: the platform's variables, the partner catalog, and a read-only view of
+// Odoo (products, price list) for price checks. The write key stays with the odoo-writer.
+import { type ConfigValues, defineConfig, duration, httpUrl, oneOf, str, variable } from '@tradewind/config';
+import { platformConfig } from '@tradewind/service-kit';
+
+export const ODOO_API_FLAVORS = ['json2', 'jsonrpc', 'auto'] as const;
+
+export const orderIntakeConfig = defineConfig({
+  ...platformConfig({ name: 'order-intake', port: 3020, schema: 'order_intake' }),
+  catalog: {
+    dir: variable(
+      'PARTNER_CATALOG_DIR',
+      str({ desc: 'Directory of the partner catalog (catalog.yaml, xref/)', default: 'config/partners' }),
+    ),
+  },
+  odoo: {
+    url: variable(
+      'ODOO_URL',
+      httpUrl({
+        desc: 'Odoo base URL (no path), read for products and prices',
+        example: 'https://erp.example.com',
+        devDefault: 'http://127.0.0.1:8069',
+      }),
+    ),
+    db: variable('ODOO_DB', str({ desc: 'Odoo database name', devDefault: 'tradewind' })),
+    readApiKey: variable(
+      'ODOO_READ_API_KEY',
+      // The devDefault is the Odoo simulator's published read-only key, so a local run needs no environment.
+      str({
+        desc: 'API key of the read-only Odoo integration user (never the write key: only the odoo-writer writes)',
+        devDefault: 'tw-sim-reader-0123456789abcdef0123456789abcde',
+      }),
+      { sensitive: true },
+    ),
+    readLogin: variable(
+      'ODOO_READ_LOGIN',
+      str({
+        desc: "Login of the read-only key's user (JSON-RPC only, for common.authenticate)",
+        default: 'tradewind-reader',
+      }),
+    ),
+    apiFlavor: variable(
+      'ODOO_API_FLAVOR',
+      oneOf(ODOO_API_FLAVORS)({
+        desc: 'Odoo API: json2 (Odoo 19+), jsonrpc (16-18), auto (ask the server its version)',
+        default: 'auto',
+      }),
+    ),
+    timeoutMs: variable(
+      'ODOO_TIMEOUT',
+      duration({ desc: 'Time allowed for one Odoo read (the whole exchange)', default: 15_000 }),
+    ),
+    pricelistExternalId: variable(
+      'ODOO_PRICELIST_EXTERNAL_ID',
+      str({
+        desc: "External id of the company's B2B price list: partner prices are checked against it and orders are priced with it",
+        default: 'tradewind.pricelist_b2b',
+      }),
+    ),
+    warehouseExternalId: variable(
+      'ODOO_WAREHOUSE_EXTERNAL_ID',
+      str({ desc: 'External id of the warehouse sale orders ship from; unset: Odoo picks its default', default: undefined }),
+    ),
+  },
+  prices: {
+    ttlMs: variable(
+      'PRICE_CACHE_TTL',
+      duration({ desc: 'How long a product price read from Odoo is used before it is read again', default: 300_000 }),
+    ),
+    maxStaleMs: variable(
+      'PRICE_CACHE_MAX_STALE',
+      duration({
+        desc: 'While Odoo cannot be read, prices up to this old are still used (0: never use an expired price)',
+        default: 3_600_000,
+      }),
+    ),
+  },
+});
+
+export type OrderIntakeConfig = ConfigValues<typeof orderIntakeConfig>;

@@ -1,0 +1,156 @@
+// Closes the loop with Odoo: odoo.results of the commands order-intake issued move their orders on
+// (written, confirmed, rejected by Odoo, failed), and a confirmation or a rejection is acknowledged to
+// the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
+// drops results that would move an order backwards.
+import type { OdooResult } from '@tradewind/contracts';
+import { HEADER, type RecordHeaders } from '@tradewind/messaging';
+import { createLogger } from '@tradewind/observability';
+import { problem } from '@tradewind/partner-documents';
+import { type Inbox, withTransaction } from '@tradewind/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+
+import { IntakeReasonCode } from '../intake/sales-order.evaluator';
+import type { OrderIntakeMetrics, OrderOutcome } from '../metrics/order-intake.metrics';
+import { SaleOrderCommandType } from '../odoo/sale-order.commands';
+import { SALE_ORDER_XID_PREFIX } from '../orders/order-identity';
+import { OrderEvent, transitionsOn } from '../orders/order-lifecycle';
+import type { OrderRecord } from '../orders/order-record';
+import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
+import type { OrdersRepository } from '../orders/orders.repository';
+
+export type ResultOutcome = 'applied' | 'stale' | 'not-ours' | 'redelivered';
+
+/** The lifecycle event a result stands for; undefined for results of commands this service never issues. */
+export function eventOf(result: Pick<OdooResult, 'type' | 'outcome'>): OrderEvent | undefined {
+  const type = Object.values(SaleOrderCommandType).find((t) => t === result.type);
+  if (type === undefined) return undefined;
+  switch (result.outcome) {
+    case 'written':
+    case 'unchanged':
+    case 'already-done':
+      switch (type) {
+        case SaleOrderCommandType.Upsert:
+          return OrderEvent.Written;
+        case SaleOrderCommandType.Confirm:
+          return OrderEvent.Confirmed;
+      }
+      return undefined;
+    case 'business-error':
+      return OrderEvent.Refused;
+    case 'technical-error':
+      return OrderEvent.Failed;
+    default:
+      return undefined;
+  }
+}
+
+const OUTCOME_OF_EVENT: Record<OrderEvent, OrderOutcome | undefined> = {
+  [OrderEvent.Written]: undefined,
+  [OrderEvent.Confirmed]: 'confirmed',
+  [OrderEvent.Refused]: 'odoo-rejected',
+  [OrderEvent.Failed]: 'failed',
+};
+
+interface Applied {
+  outcome: ResultOutcome;
+  partnerId?: string;
+  event?: OrderEvent;
+  report?: TransitionReport;
+}
+
+export class OdooResultsService {
+  private readonly log = createLogger(OdooResultsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inbox: Inbox,
+    private readonly orders: OrdersRepository,
+    private readonly transitions: OrderTransitions,
+    private readonly metrics: OrderIntakeMetrics,
+    private readonly consumerGroup: string,
+  ) {}
+
+  async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultOutcome> {
+    // Other services' commands share the topic; ours are the sale orders under our prefix.
+    if (!result.externalId.startsWith(SALE_ORDER_XID_PREFIX)) return 'not-ours';
+    const event = eventOf(result);
+    if (event === undefined) return 'not-ours';
+    const messageId =
+      headers[HEADER.messageId] ?? `result:${result.commandId}:${result.outcome}:${result.completedAt}`;
+    const applied = await withTransaction(this.dataSource, async (manager): Promise<Applied> => {
+      let done: Applied = { outcome: 'redelivered' };
+      await this.inbox.runOnce(manager, { consumerGroup: this.consumerGroup, messageId }, async () => {
+        done = await this.apply(manager, result, event);
+      });
+      return done;
+    });
+    if (applied.outcome === 'applied' && applied.partnerId !== undefined && applied.event !== undefined) {
+      const outcome = OUTCOME_OF_EVENT[applied.event];
+      if (outcome !== undefined) this.metrics.orders.inc({ partner: applied.partnerId, outcome });
+      if (applied.event === OrderEvent.Refused) {
+        this.metrics.rejectionReasons.inc({ partner: applied.partnerId, code: IntakeReasonCode.OdooRejected });
+      }
+      const acknowledged = applied.report?.acknowledged;
+      if (acknowledged !== undefined) {
+        this.metrics.receiptToAck.observe(
+          { partner: applied.partnerId, outcome: acknowledged.outcome },
+          acknowledged.secondsSinceReceipt,
+        );
+      }
+    }
+    return applied.outcome;
+  }
+
+  private async apply(manager: EntityManager, result: OdooResult, event: OrderEvent): Promise<Applied> {
+    const order = await this.orders.lockByExternalId(manager, result.externalId);
+    if (order === undefined) {
+      this.log.debug({ externalId: result.externalId, commandId: result.commandId }, 'result for an order unknown here');
+      return { outcome: 'not-ours' };
+    }
+    if (result.commandId !== order.upsertCommandId && result.commandId !== order.confirmCommandId) {
+      this.log.warn(
+        { orderId: order.orderId, commandId: result.commandId, type: result.type },
+        'result of a command this order did not issue; ignored',
+      );
+      return { outcome: 'stale' };
+    }
+    const statuses = transitionsOn(order.status, event, this.transitions.acknowledges(order.partnerId));
+    if (statuses.length === 0) {
+      this.log.debug({ orderId: order.orderId, status: order.status, event }, 'stale or repeated result; ignored');
+      return { outcome: 'stale' };
+    }
+    if (result.odooModel === 'sale.order' && result.odooId !== null) order.odooOrderId ??= result.odooId;
+    order.problems = problemsAfter(order, event, result);
+    const report = await this.transitions.advance(manager, order, statuses);
+    return { outcome: 'applied', partnerId: order.partnerId, event, report };
+  }
+}
+
+/** Odoo's refusal becomes a reason; a technical give-up is shown until a later result clears it. */
+function problemsAfter(order: OrderRecord, event: OrderEvent, result: OdooResult): OrderRecord['problems'] {
+  const kept = order.problems.filter((p) => p.code !== (IntakeReasonCode.OdooWriteFailed as string));
+  const step = result.type === (SaleOrderCommandType.Confirm as string) ? 'confirm' : 'create';
+  switch (event) {
+    case OrderEvent.Written:
+    case OrderEvent.Confirmed:
+      return kept;
+    case OrderEvent.Refused:
+      return [
+        ...kept,
+        problem(
+          IntakeReasonCode.OdooRejected,
+          `Odoo refused to ${step} the order: ${result.errorMessage ?? result.errorClass ?? 'no reason given'}`,
+          { kind: 'order' },
+        ),
+      ];
+    case OrderEvent.Failed:
+      return [
+        ...kept,
+        problem(
+          IntakeReasonCode.OdooWriteFailed,
+          `The order could not be written to Odoo yet (${result.errorClass ?? 'technical error'}); it waits for a re-drive.`,
+          { kind: 'order' },
+        ),
+      ];
+  }
+}

@@ -1,0 +1,179 @@
+// Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service,
+// each a child process with its own PostgreSQL schema and consumer group, on free ports.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
+import { Pool } from 'pg';
+
+const root = join(__dirname, '../..');
+
+export const E2E_PARTNER_KEYS: Record<string, string> = {
+  'acme-portal': 'e2e-acme-portal-key',
+  'market-hub': 'e2e-market-hub-key',
+  'globex-edi': 'e2e-globex-edi-key',
+};
+const ODOO_WRITE_KEY = 'e2e-odoo-write-key';
+const ODOO_READ_KEY = 'e2e-odoo-read-key';
+
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface RunningPlatform {
+  gatewayUrl: string;
+  odooUrl: string;
+  odooDb: string;
+  odooReadKey: string;
+  run: string;
+  logs(name: string): string;
+  stop(): Promise<void>;
+}
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  output: string[];
+}
+
+/** Starts the simulator and the three services and waits until each is ready. */
+export async function startPlatform(options: { odooLatencyMs?: number } = {}): Promise<RunningPlatform> {
+  const stack = testStack();
+  const run = uniqueName('e2e');
+  const children: Child[] = [];
+  const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-e2e-secrets-'));
+  mkdirSync(join(secretsRoot, 'run/secrets/partners'), { recursive: true });
+  writeFileSync(join(secretsRoot, 'run/secrets/partners/market-hub-2026-01'), sha256(E2E_PARTNER_KEYS['market-hub']));
+  writeFileSync(join(secretsRoot, 'run/secrets/partners/globex-edi-2026-03'), sha256(E2E_PARTNER_KEYS['globex-edi']));
+
+  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const odooUrl = `http://127.0.0.1:${odooPort}`;
+  const common = {
+    ...process.env,
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: stack.registryUrl,
+    DATABASE_URL: stack.databaseUrl,
+    LOG_LEVEL: 'warn',
+    ODOO_URL: odooUrl,
+    ODOO_DB: 'tradewind',
+  };
+  const start = (name: string, script: string, env: Record<string, string>): void => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
+      cwd: root,
+      env: { ...common, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const keep = (chunk: Buffer): void => {
+      output.push(chunk.toString());
+      if (output.length > 400) output.splice(0, output.length - 400);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    children.push({ name, process: child, output });
+  };
+  const ready = (name: string, url: string): Promise<void> =>
+    expectEventually(
+      async () => {
+        const child = children.find((c) => c.name === name);
+        if (child?.process.exitCode !== null && child?.process.exitCode !== undefined) {
+          throw new Error(`${name} exited with ${child.process.exitCode}:\n${child.output.join('').slice(-3000)}`);
+        }
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
+      },
+      { timeoutMs: 120_000, intervalMs: 500, description: `${name} ready` },
+    );
+
+  start('odoo-simulator', 'libs/odoo-simulator/src/main.ts', {
+    ODOO_SIM_PORT: String(odooPort),
+    ODOO_SIM_API_KEY: ODOO_WRITE_KEY,
+    ODOO_SIM_READONLY_API_KEY: ODOO_READ_KEY,
+    ODOO_SIM_LATENCY_MS: String(options.odooLatencyMs ?? 20),
+    ODOO_SIM_MAX_CONCURRENCY: '16',
+  });
+  await ready('odoo-simulator', `${odooUrl}/web/version`);
+
+  const service = (name: string, port: number, env: Record<string, string>): void =>
+    start(name, `services/${name}/src/main.ts`, {
+      SERVICE_NAME: `${name}-${run}`,
+      KAFKA_CLIENT_ID: `${name}-${run}`,
+      DATABASE_SCHEMA: `${name.replaceAll('-', '_')}_${run}`,
+      HTTP_PORT: String(port),
+      ...env,
+    });
+  service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
+  service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
+  service('ingress-gateway', gatewayPort, {
+    GATEWAY_SECRETS_ROOT: secretsRoot,
+    TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256(E2E_PARTNER_KEYS['acme-portal']),
+  });
+  await Promise.all([
+    ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
+    ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
+    ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+  ]);
+
+  return {
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    odooUrl,
+    odooDb: 'tradewind',
+    odooReadKey: ODOO_READ_KEY,
+    run,
+    logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
+    async stop() {
+      await Promise.all(
+        children.map(
+          (child) =>
+            new Promise<void>((resolve) => {
+              if (child.process.exitCode !== null) return resolve();
+              const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
+              child.process.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              child.process.kill('SIGTERM');
+            }),
+        ),
+      );
+      const pool = new Pool({ connectionString: stack.databaseUrl });
+      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway']) {
+        await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
+      }
+      await pool.end();
+    },
+  };
+}
+
+/** Reads Odoo through JSON-2 with the read-only key, as an operator would check. */
+export async function odooSearchRead<T>(
+  platform: RunningPlatform,
+  model: string,
+  domain: unknown[],
+  fields: string[],
+): Promise<T[]> {
+  const response = await fetch(`${platform.odooUrl}/json/2/${model}/search_read`, {
+    method: 'POST',
+    headers: {
+      authorization: `bearer ${platform.odooReadKey}`,
+      'x-odoo-database': platform.odooDb,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ domain, fields }),
+  });
+  if (!response.ok) throw new Error(`Odoo search_read ${model}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T[];
+}
