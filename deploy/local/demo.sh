@@ -18,9 +18,12 @@ stop_all() {
   trap - INT TERM EXIT
   echo
   echo "demo: stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  # Newest first: traffic, then the services (they finish in-flight work), Odoo last.
+  local i pid
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    pid="${pids[$i]}"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -KILL "$pid" 2>/dev/null || true
   done
   if [ "$stack_was_up" = false ]; then bash deploy/local/stack.sh down; fi

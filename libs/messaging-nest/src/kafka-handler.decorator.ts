@@ -4,7 +4,7 @@ import type { RetryPolicy } from '@tradewind/messaging';
 export const KAFKA_HANDLER = Symbol('tradewind:kafka-handler');
 
 export interface KafkaHandlerOptions {
-  /** Consumer group; defaults to the service name from MessagingModule.forRoot. */
+  /** Consumer group; defaults to `<service name>.<topic>` (each handler needs a group of its own). */
   groupId?: string;
   retry?: Partial<RetryPolicy>;
   keyConcurrency?: number;
@@ -21,4 +21,9 @@ export interface KafkaHandlerMetadata extends KafkaHandlerOptions {
  */
 export function KafkaHandler(topic: string, options: KafkaHandlerOptions = {}): MethodDecorator {
   return SetMetadata<typeof KAFKA_HANDLER, KafkaHandlerMetadata>(KAFKA_HANDLER, { topic, ...options });
+}
+
+/** The consumer group of a handler that names none: `<service name>.<topic>`, unique per handler. */
+export function defaultConsumerGroup(serviceName: string, topic: string): string {
+  return `${serviceName}.${topic}`;
 }

@@ -1,10 +1,10 @@
 import {
+  type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
   Injectable,
   Logger,
   Module,
-  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -22,7 +22,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
-import { KAFKA_HANDLER, type KafkaHandlerMetadata } from './kafka-handler.decorator';
+import { defaultConsumerGroup, KAFKA_HANDLER, type KafkaHandlerMetadata } from './kafka-handler.decorator';
 
 export interface MessagingModuleOptions {
   serviceName: string;
@@ -67,6 +67,18 @@ export class MessagingLifecycle
       application_name: this.options.serviceName,
     });
     const parked = new PostgresParkedRecordStore(this.pool, this.options.database.schema);
+    // One consumer group per handler: kafkajs assigns a group's partitions across all its members'
+    // topics, so two handlers sharing a group on different topics would each miss partitions.
+    const groups = new Map<string, string>();
+    for (const { metadata } of handlers) {
+      const group = this.groupOf(metadata);
+      const other = groups.get(group);
+      if (other)
+        throw new Error(
+          `@KafkaHandler(${metadata.topic}) and @KafkaHandler(${other}) share consumer group ${group}`,
+        );
+      groups.set(group, metadata.topic);
+    }
     for (const { metadata, invoke } of handlers) {
       const runner = new ConsumerRunner<unknown>({
         kafka: this.kafka,
@@ -74,7 +86,7 @@ export class MessagingLifecycle
         schemas: this.options.schemas,
         producer: this.producer,
         parked,
-        groupId: metadata.groupId ?? this.options.serviceName,
+        groupId: this.groupOf(metadata),
         topic: metadata.topic,
         handler: invoke,
         retry: metadata.retry,
@@ -82,7 +94,7 @@ export class MessagingLifecycle
       });
       await runner.start();
       this.runners.push(runner);
-      this.logger.log(`consuming ${metadata.topic} as ${metadata.groupId ?? this.options.serviceName}`);
+      this.logger.log(`consuming ${metadata.topic} as ${this.groupOf(metadata)}`);
     }
   }
 
@@ -95,6 +107,10 @@ export class MessagingLifecycle
   async onApplicationShutdown(): Promise<void> {
     await this.producer.disconnect();
     await this.pool?.end();
+  }
+
+  private groupOf(metadata: KafkaHandlerMetadata): string {
+    return metadata.groupId ?? defaultConsumerGroup(this.options.serviceName, metadata.topic);
   }
 
   private discoverHandlers(): {

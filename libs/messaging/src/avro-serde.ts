@@ -21,9 +21,12 @@ export interface AvroSerdeOptions {
 export class AvroSerde {
   readonly registry: SchemaRegistry;
   private readonly writerIds = new Map<string, Promise<number>>();
+  // Schemas come from the compiled-in catalog: the same object every call, so identity is a cheap key.
+  private readonly typesBySchema = new WeakMap<object, avro.Type>();
+  private readonly idsBySchema = new WeakMap<object, Map<string, Promise<number>>>();
   private readonly writerTypes = new Map<number, Promise<avro.Type>>();
   private readonly readerTypes = new Map<string, avro.Type>();
-  private readonly resolvers = new Map<string, avro.Resolver | null>();
+  private readonly resolvers = new WeakMap<avro.Type, Map<number, avro.Resolver | null>>();
 
   constructor(options: AvroSerdeOptions) {
     this.registry = new SchemaRegistry({
@@ -35,12 +38,15 @@ export class AvroSerde {
 
   /** Avro type of a schema (cached by its canonical JSON). */
   typeOf(schema: object): avro.Type {
+    const known = this.typesBySchema.get(schema);
+    if (known) return known;
     const key = JSON.stringify(schema);
     let type = this.readerTypes.get(key);
     if (!type) {
       type = avro.Type.forSchema(schema as avro.Schema);
       this.readerTypes.set(key, type);
     }
+    this.typesBySchema.set(schema, type);
     return type;
   }
 
@@ -76,7 +82,7 @@ export class AvroSerde {
     try {
       if (!readerSchema) return { value: writer.fromBuffer(payload) as T, schemaId };
       const reader = this.typeOf(readerSchema);
-      const resolver = this.resolver(schemaId, writer, reader, readerSchema);
+      const resolver = this.resolver(schemaId, writer, reader);
       const value: unknown = resolver ? reader.fromBuffer(payload, resolver) : reader.fromBuffer(payload);
       return { value: value as T, schemaId };
     } catch (error) {
@@ -91,6 +97,13 @@ export class AvroSerde {
   }
 
   private schemaId(subject: string, schema: object): Promise<number> {
+    let bySubject = this.idsBySchema.get(schema);
+    if (!bySubject) {
+      bySubject = new Map();
+      this.idsBySchema.set(schema, bySubject);
+    }
+    const cached = bySubject.get(subject);
+    if (cached) return cached;
     const key = `${subject}\u0000${JSON.stringify(schema)}`;
     let id = this.writerIds.get(key);
     if (!id) {
@@ -106,7 +119,11 @@ export class AvroSerde {
         });
       this.writerIds.set(key, id);
     }
-    return id;
+    const resolved = id;
+    bySubject.set(subject, resolved);
+    // A failed lookup must not stay cached under the schema object either.
+    resolved.catch(() => bySubject.delete(subject));
+    return resolved;
   }
 
   private writerType(id: number): Promise<avro.Type> {
@@ -134,16 +151,17 @@ export class AvroSerde {
     return type;
   }
 
-  private resolver(
-    id: number,
-    writer: avro.Type,
-    reader: avro.Type,
-    readerSchema: object,
-  ): avro.Resolver | null {
-    const key = `${id}\u0000${JSON.stringify(readerSchema)}`;
-    if (!this.resolvers.has(key)) {
-      this.resolvers.set(key, reader.equals(writer) ? null : reader.createResolver(writer));
+  private resolver(id: number, writer: avro.Type, reader: avro.Type): avro.Resolver | null {
+    let byWriter = this.resolvers.get(reader);
+    if (!byWriter) {
+      byWriter = new Map();
+      this.resolvers.set(reader, byWriter);
     }
-    return this.resolvers.get(key) ?? null;
+    let resolver = byWriter.get(id);
+    if (resolver === undefined) {
+      resolver = reader.equals(writer) ? null : reader.createResolver(writer);
+      byWriter.set(id, resolver);
+    }
+    return resolver;
   }
 }

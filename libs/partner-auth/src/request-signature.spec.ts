@@ -34,6 +34,7 @@ describe('request signatures', () => {
     assert.ok(!signatureMatches('key', { ...request, path: '/v1/documents/other' }, signature));
     assert.ok(!signatureMatches('key', { ...request, nonce: 'n2' }, signature));
     assert.ok(!signatureMatches('key', request, 'zz'));
+    assert.ok(!signatureMatches('key', request, `${signature}zz`), 'trailing junk after a valid signature');
   });
 
   it('builds the headers a client sends', () => {

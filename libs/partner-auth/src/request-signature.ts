@@ -45,6 +45,8 @@ export function signRequest(apiKey: string, request: SignableRequest): string {
 
 /** Constant-time comparison of a presented signature with the expected one. */
 export function signatureMatches(apiKey: string, request: SignableRequest, presented: string): boolean {
+  // Buffer.from(hex) stops at the first non-hex character: insist on exactly 64 hex digits first.
+  if (!/^[0-9a-fA-F]{64}$/.test(presented)) return false;
   const expected = Buffer.from(signRequest(apiKey, request), 'hex');
   const actual = Buffer.from(presented, 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);

@@ -54,7 +54,7 @@ const order = (overrides: Partial<PartnerSalesOrder> = {}): PartnerSalesOrder =>
 void describe('mapSalesOrder', () => {
   for (const [partnerId, name, format, priceOf] of [
     ['acme-portal', 'acme-portal.sales-order.json', DocumentFormat.Json, b2bPrice],
-    ['market-hub', 'market-hub.sales-orders.csv', DocumentFormat.Csv, listPrice],
+    ['market-hub', 'market-hub.sales-orders.csv', DocumentFormat.Csv, b2bPrice],
     ['globex-edi', 'globex-edi.850.x12', DocumentFormat.X12, b2bPrice],
   ] as const) {
     void it(`maps every example order of ${partnerId} and its prices are within tolerance`, () => {

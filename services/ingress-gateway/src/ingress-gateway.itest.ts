@@ -68,6 +68,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   const stack = testStack();
   const schema = uniqueName('gw_itest');
   const serviceName = uniqueName('ingress-gateway-itest');
+  const readerGroup = uniqueName('gateway-itest-reader');
   let app: NestExpressApplication;
   let base: string;
   let kafka: Kafka;
@@ -76,7 +77,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   const ingress: Seen<IngressDocument>[] = [];
   const outbound: Seen<OutboundDocument>[] = [];
   const audits: Seen<AuditEvent>[] = [];
-  const firstTrackingId: { acme?: string } = {};
+  const firstTrackingId: { acme?: string; po?: string } = {};
 
   async function send(
     keyId: KeyId,
@@ -151,7 +152,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
     );
     await admin.disconnect();
-    consumer = kafka.consumer({ groupId: uniqueName('gateway-itest-reader') });
+    consumer = kafka.consumer({ groupId: readerGroup });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
@@ -193,6 +194,10 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     await admin.connect();
     const derived = (await admin.listTopics()).filter((t) => t.includes(serviceName));
     if (derived.length > 0) await admin.deleteTopics({ topics: derived });
+    const groups = (await admin.listGroups()).groups
+      .map((g) => g.groupId)
+      .filter((g) => g.startsWith(serviceName) || g === readerGroup);
+    await admin.deleteGroups(groups).catch(() => undefined);
     await admin.disconnect();
     const pool = new Pool({ connectionString: stack.databaseUrl });
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -211,6 +216,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     assert.equal(reply.body.status, 'accepted');
     assert.equal(reply.headers.get('location'), `/v1/transactions/${trackingIds[0]}`);
     firstTrackingId.acme = trackingIds[0];
+    firstTrackingId.po = po;
 
     const record = await expectEventually(() => {
       const found = ingress.find((r) => r.value.documentId === trackingIds[0]);
@@ -368,13 +374,16 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
 
   void it('shows the lifecycle from orders.state and the rejection reasons', async () => {
     const trackingId = firstTrackingId.acme!;
+    const orderId = `acme-portal/${firstTrackingId.po!}`;
     const producer = app.get<TypedProducer<TopicValueMap>>(TypedProducer);
+    // Versions far above what an order-intake running on the same broker would reach for this order.
+    const base = 1_000_000;
     const state = (version: number, status: string): SalesOrderState => ({
-      orderId: `acme-portal/${trackingId}`,
+      orderId,
       partnerId: 'acme-portal',
-      poNumber: trackingId,
+      poNumber: firstTrackingId.po!,
       status,
-      version,
+      version: base + version,
       documentIds: [trackingId],
       customerRef: null,
       odooPartnerId: null,
@@ -390,8 +399,8 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       duplicateDocumentIds: [],
     });
     await producer.send(TOPICS.ordersState, [
-      { key: `acme-portal/${trackingId}`, value: state(1, 'validated') },
-      { key: `acme-portal/${trackingId}`, value: state(2, 'rejected') },
+      { key: orderId, value: state(1, 'validated') },
+      { key: orderId, value: state(2, 'rejected') },
     ]);
     const view = await expectEventually(
       async () => {
@@ -402,17 +411,22 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       },
       { timeoutMs: 60_000, intervalMs: 1_000 },
     );
+    const lifecycle = view.lifecycle as { status: string; version?: number; orderId?: string }[];
+    assert.equal(lifecycle[0].status, 'received');
     assert.deepEqual(
-      (view.lifecycle as { status: string }[]).map((s) => s.status),
-      ['received', 'validated', 'rejected'],
+      lifecycle.filter((s) => (s.version ?? 0) > base).map((s) => [s.status, s.version, s.orderId]),
+      [
+        ['validated', base + 1, orderId],
+        ['rejected', base + 2, orderId],
+      ],
     );
+    assert.equal(view.orderId, orderId);
+    assert.equal(view.duplicate, false);
     assert.deepEqual(view.rejectionReasons, [
       { code: 'UNKNOWN_SKU', message: 'AC-BOLT-M8 is not mapped', location: '/lines/0/sku' },
     ]);
     // An older state delivered late changes nothing.
-    await producer.send(TOPICS.ordersState, [
-      { key: `acme-portal/${trackingId}`, value: state(1, 'validated') },
-    ]);
+    await producer.send(TOPICS.ordersState, [{ key: orderId, value: state(1, 'validated') }]);
     const read = await send('acme-portal-2026-06', 'GET', `/v1/transactions/${trackingId}`);
     assert.equal(read.body.status, 'rejected');
   });

@@ -9,11 +9,17 @@ import { IngressDocumentsConsumer } from './intake/ingress-documents.consumer';
 import { SalesOrderIntake } from './intake/sales-order-intake.service';
 import { type OrderIntakeMetrics, orderIntakeMetrics } from './metrics/order-intake.metrics';
 import type { OrderIntakeConfig } from './order-intake.config';
-import { ORDER_INTAKE_CONFIG, ORDER_INTAKE_METRICS, PARTNER_CATALOG, PRICE_BOOK } from './order-intake.tokens';
+import {
+  ORDER_INTAKE_CONFIG,
+  ORDER_INTAKE_METRICS,
+  PARTNER_CATALOG,
+  PRICE_BOOK,
+} from './order-intake.tokens';
+import { InboxHousekeeping } from './orders/inbox-housekeeping.service';
 import { EXTERNAL_ID_MODULE } from './orders/order-identity';
 import { OrderTransitions } from './orders/order-transitions';
-import { OrdersRepository } from './orders/orders.repository';
 import { CreateOrders1767500000000 } from './orders/orders.migration';
+import { OrdersRepository } from './orders/orders.repository';
 import { OdooPriceBook } from './pricing/odoo-price-book';
 import type { PriceBook } from './pricing/price-book';
 import { OdooResultsConsumer, resultsGroupOf } from './results/odoo-results.consumer';
@@ -35,13 +41,14 @@ export class AppModule {
   static forRoot(config: OrderIntakeConfig, overrides: AppModuleOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        ServiceKitModule.forRoot({ config, migrations: [CreateOrders1767500000000], outbox: true }),
-      ],
+      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateOrders1767500000000], outbox: true })],
       providers: [
         { provide: ORDER_INTAKE_CONFIG, useValue: config },
         // No `now`: credentials are the gateway's concern, an expired key must not stop order intake.
-        { provide: PARTNER_CATALOG, useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir) },
+        {
+          provide: PARTNER_CATALOG,
+          useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir),
+        },
         { provide: ORDER_INTAKE_METRICS, useFactory: orderIntakeMetrics },
         {
           provide: PRICE_BOOK,
@@ -61,7 +68,15 @@ export class AppModule {
         },
         {
           provide: SalesOrderIntake,
-          inject: [DataSource, Inbox, OrdersRepository, OrderTransitions, PARTNER_CATALOG, PRICE_BOOK, ORDER_INTAKE_METRICS],
+          inject: [
+            DataSource,
+            Inbox,
+            OrdersRepository,
+            OrderTransitions,
+            PARTNER_CATALOG,
+            PRICE_BOOK,
+            ORDER_INTAKE_METRICS,
+          ],
           useFactory: (
             dataSource: DataSource,
             inbox: Inbox,
@@ -70,7 +85,17 @@ export class AppModule {
             catalog: PartnerCatalog,
             prices: PriceBook,
             metrics: OrderIntakeMetrics,
-          ) => new SalesOrderIntake(dataSource, inbox, orders, transitions, catalog, prices, metrics, config.service.name),
+          ) =>
+            new SalesOrderIntake(
+              dataSource,
+              inbox,
+              orders,
+              transitions,
+              catalog,
+              prices,
+              metrics,
+              config.service.name,
+            ),
         },
         {
           provide: OdooResultsService,
@@ -82,10 +107,18 @@ export class AppModule {
             transitions: OrderTransitions,
             metrics: OrderIntakeMetrics,
           ) =>
-            new OdooResultsService(dataSource, inbox, orders, transitions, metrics, resultsGroupOf(config.service.name)),
+            new OdooResultsService(
+              dataSource,
+              inbox,
+              orders,
+              transitions,
+              metrics,
+              resultsGroupOf(config.service.name),
+            ),
         },
         IngressDocumentsConsumer,
         OdooResultsConsumer,
+        InboxHousekeeping,
       ],
     };
   }

@@ -59,13 +59,19 @@ export const orderIntakeConfig = defineConfig({
     ),
     warehouseExternalId: variable(
       'ODOO_WAREHOUSE_EXTERNAL_ID',
-      str({ desc: 'External id of the warehouse sale orders ship from; unset: Odoo picks its default', default: undefined }),
+      str({
+        desc: 'External id of the warehouse sale orders ship from; unset: Odoo picks its default',
+        default: undefined,
+      }),
     ),
   },
   prices: {
     ttlMs: variable(
       'PRICE_CACHE_TTL',
-      duration({ desc: 'How long a product price read from Odoo is used before it is read again', default: 300_000 }),
+      duration({
+        desc: 'How long a product price read from Odoo is used before it is read again',
+        default: 300_000,
+      }),
     ),
     maxStaleMs: variable(
       'PRICE_CACHE_MAX_STALE',

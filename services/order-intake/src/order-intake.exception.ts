@@ -1,6 +1,6 @@
 // order-intake's one exception class. Codes marked business never get better by retrying: the consumer
 // turns them into a BusinessRuleError (ops.exceptions at once); the others are technical and retried.
-import { BusinessRuleError, type BusinessRuleDetail } from '@tradewind/messaging';
+import { type BusinessRuleDetail, BusinessRuleError } from '@tradewind/messaging';
 
 export enum OrderIntakeErrorCode {
   /** An ingress document of a type order-intake does not handle. */

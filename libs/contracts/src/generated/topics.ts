@@ -678,8 +678,8 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['order-intake'],
-    consumers: [],
+    producers: ['ingress-gateway', 'order-intake'],
+    consumers: ['ingress-gateway'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,

@@ -7,6 +7,8 @@
 // request, next to the transaction-index write the request does anyway.
 import type { DataSource } from 'typeorm';
 
+import { MicroBatcher } from '../database/micro-batcher';
+
 export const NONCE_TABLE = 'gateway_nonce';
 
 export interface NonceStore {
@@ -16,23 +18,44 @@ export interface NonceStore {
   purgeExpired(): Promise<number>;
 }
 
+interface NonceUse {
+  readonly partnerId: string;
+  readonly nonce: string;
+  readonly ttlMs: number;
+}
+
 export class PostgresNonceStore implements NonceStore {
+  // Concurrent requests share one INSERT (group commit): one round trip for many nonces under load.
+  private readonly batcher = new MicroBatcher<NonceUse, boolean>({ run: (uses) => this.rememberAll(uses) });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
   ) {}
 
-  async remember(partnerId: string, nonce: string, ttlMs: number): Promise<boolean> {
-    // One statement: a new nonce inserts; an expired one is taken over; a live one returns no row.
-    const rows = await this.dataSource.query<unknown[]>(
+  remember(partnerId: string, nonce: string, ttlMs: number): Promise<boolean> {
+    return this.batcher.submit({ partnerId, nonce, ttlMs });
+  }
+
+  private async rememberAll(uses: readonly NonceUse[]): Promise<boolean[]> {
+    // The same nonce twice in one batch: the first is the use, the others replays (and one statement
+    // may not touch a row twice).
+    const key = (u: { partnerId: string; nonce: string }): string => `${u.partnerId}\u0000${u.nonce}`;
+    const firsts = new Map<string, NonceUse>();
+    for (const use of uses) if (!firsts.has(key(use))) firsts.set(key(use), use);
+    const distinct = [...firsts.values()];
+    // A new nonce inserts; an expired one is taken over; a live one returns no row.
+    const rows = await this.dataSource.query<{ partner_id: string; nonce: string }[]>(
       `INSERT INTO "${this.schema}".${NONCE_TABLE} AS n (partner_id, nonce, expires_at)
-       VALUES ($1, $2, now() + make_interval(secs => $3::double precision / 1000))
+       SELECT u.partner_id, u.nonce, now() + make_interval(secs => u.ttl_ms / 1000)
+         FROM unnest($1::text[], $2::text[], $3::double precision[]) AS u(partner_id, nonce, ttl_ms)
        ON CONFLICT (partner_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
          WHERE n.expires_at < now()
-       RETURNING 1`,
-      [partnerId, nonce, ttlMs],
+       RETURNING n.partner_id, n.nonce`,
+      [distinct.map((u) => u.partnerId), distinct.map((u) => u.nonce), distinct.map((u) => u.ttlMs)],
     );
-    return rows.length === 1;
+    const fresh = new Set(rows.map((r) => key({ partnerId: r.partner_id, nonce: r.nonce })));
+    return uses.map((use) => firsts.get(key(use)) === use && fresh.has(key(use)));
   }
 
   async purgeExpired(): Promise<number> {

@@ -93,6 +93,7 @@ export class CreateGatewayTables1767400000000 implements MigrationInterface {
         partner_id        text        NOT NULL,
         status            text        NOT NULL,
         document_ids      text[]      NOT NULL,
+        duplicate_ids     text[]      NOT NULL DEFAULT '{}',
         rejection_reasons jsonb       NOT NULL,
         updated_at        timestamptz NOT NULL,
         PRIMARY KEY (order_id, version)

@@ -1,5 +1,5 @@
 // Shared by the gateway's specs and itest: the repository catalog and test API keys for its partners.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -28,8 +28,12 @@ export const TEST_KEYS = {
  * What the gateway is given for the test keys: the hashes, never the keys — `env:` references in an
  * environment map, `file:` references under a temporary secrets root.
  */
+const secretDirs: string[] = [];
+process.once('exit', () => secretDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export function testCredentialSources(): { env: Record<string, string>; secretsRoot: string } {
   const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-gateway-secrets-'));
+  secretDirs.push(secretsRoot);
   const hash = (keyId: keyof typeof TEST_KEYS): string => sha256Hex(TEST_KEYS[keyId]);
   const env = {
     TW_PARTNER_ACME_PORTAL_KEY_2025_07: hash('acme-portal-2025-07'),

@@ -49,6 +49,8 @@ export interface TransactionView {
   /** received | validated | accepted | rejected | written | confirmed | acknowledged | failed | publish-failed */
   readonly status: string;
   readonly orderId: string | null;
+  /** A resubmission of an order already received: it caused no new Odoo order nor acknowledgement. */
+  readonly duplicate: boolean;
   readonly lifecycle: readonly LifecycleStep[];
   readonly rejectionReasons: readonly { code: string; message: string; location: string | null }[];
   readonly acknowledgements: readonly AcknowledgementView[];
@@ -142,6 +144,7 @@ export class TransactionQueryService {
           batchIndex: view.batchIndex,
           businessRef: view.businessRef,
           status: view.status,
+          duplicate: view.duplicate,
           rejectionReasons: view.rejectionReasons,
           links: { self: view.links.self },
         };
@@ -177,6 +180,7 @@ export class TransactionQueryService {
       sizeBytes: row.sizeBytes,
       status: useHistory ? latest.status : row.status,
       orderId: useHistory ? latest.orderId : row.orderId,
+      duplicate: latest?.duplicateIds.includes(row.trackingId) ?? false,
       lifecycle: lifecycleOf(row, history),
       rejectionReasons: useHistory ? latest.rejectionReasons : row.rejectionReasons,
       acknowledgements: acks.map(acknowledgementView),

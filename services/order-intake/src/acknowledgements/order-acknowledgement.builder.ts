@@ -37,7 +37,11 @@ export function acknowledgementKindFor(partner: PartnerConfig): AcknowledgementK
 }
 
 /** One acknowledgement per order and outcome: the same one is never sent under two ids. */
-export function acknowledgementId(kind: AcknowledgementKind, orderId: string, outcome: AcknowledgedOutcome): string {
+export function acknowledgementId(
+  kind: AcknowledgementKind,
+  orderId: string,
+  outcome: AcknowledgedOutcome,
+): string {
   return `${kind}:${orderId}:${outcome}`;
 }
 

@@ -7,7 +7,7 @@ import { OrderIntakeException, toBusinessRuleError } from '../order-intake.excep
 import { SalesOrderIntake } from './sales-order-intake.service';
 
 /**
- * ingress.documents → order decisions. The consumer group is the service name. A rejected order is a
+ * ingress.documents → order decisions (consumer group `<service>.ingress.documents`). A rejected order is a
  * normal outcome (the partner is told); only a record that cannot be an order goes to ops.exceptions
  * (BusinessRuleError); everything else thrown is technical and retried, then dead-lettered.
  */

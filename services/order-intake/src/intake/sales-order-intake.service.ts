@@ -22,11 +22,14 @@ import { intakeTransitions, OrderStatus } from '../orders/order-lifecycle';
 import type { OrderRecord } from '../orders/order-record';
 import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
-import type { PriceBook, ProductPrice } from '../pricing/price-book';
+import type { PriceBook } from '../pricing/price-book';
 import { decodePartnerOrder } from './partner-order.decoder';
 import { judgeOrder, mapPartnerOrder, type OrderVerdict } from './sales-order.evaluator';
 
 export type IntakeOutcome = 'accepted' | 'rejected' | 'duplicate' | 'redelivered';
+
+/** The verdict and the price list it was priced on. */
+type Priced = OrderVerdict & { pricelistRef: string | null };
 
 interface IntakeResult {
   outcome: IntakeOutcome;
@@ -36,7 +39,10 @@ interface IntakeResult {
 }
 
 /** What a document that arrives for a known order is. */
-export function classifyRepeat(order: Pick<OrderRecord, 'documentIds'>, documentId: string): 'redelivered' | 'duplicate' {
+export function classifyRepeat(
+  order: Pick<OrderRecord, 'documentIds'>,
+  documentId: string,
+): 'redelivered' | 'duplicate' {
   return order.documentIds.includes(documentId) ? 'redelivered' : 'duplicate';
 }
 
@@ -70,19 +76,28 @@ export class SalesOrderIntake {
     }
     const poNumber = partnerOrder.poNumber;
     if (document.businessRef !== null && document.businessRef !== poNumber) {
-      this.log.warn({ documentId: document.documentId, businessRef: document.businessRef, poNumber }, 'businessRef differs from the PO number');
+      this.log.warn(
+        { documentId: document.documentId, businessRef: document.businessRef, poNumber },
+        'businessRef differs from the PO number',
+      );
     }
     const messageId = headers[HEADER.messageId] ?? `document:${document.documentId}`;
 
     // A known order needs no prices (it can only be repeated), so Odoo is read for new orders only, and
     // before the transaction: no row lock is held while Odoo answers.
     const known = await this.orders.find(this.dataSource, partner.id, poNumber);
-    let verdict: OrderVerdict | undefined;
+    let verdict: Priced | undefined;
     if (known === undefined) {
       const mapped = mapPartnerOrder(partnerOrder, partner, this.catalog);
-      const prices =
-        mapped.skus.length === 0 ? new Map<string, ProductPrice | undefined>() : await this.priceBook.prices(mapped.skus);
-      verdict = judgeOrder(mapped, prices);
+      // Nothing mapped, nothing to price: the order is rejected without asking Odoo.
+      const quote =
+        mapped.skus.length === 0
+          ? undefined
+          : await this.priceBook.quote(mapped.customerExternalId, mapped.skus);
+      verdict = {
+        ...judgeOrder(mapped, quote?.prices ?? new Map()),
+        pricelistRef: quote?.pricelist.ref ?? null,
+      };
     }
 
     const result = await withTransaction(this.dataSource, async (manager): Promise<IntakeResult> => {
@@ -93,7 +108,8 @@ export class SalesOrderIntake {
       return decided;
     });
 
-    if (result.outcome !== 'redelivered') this.metrics.orders.inc({ partner: partner.id, outcome: result.outcome });
+    if (result.outcome !== 'redelivered')
+      this.metrics.orders.inc({ partner: partner.id, outcome: result.outcome });
     for (const p of result.problems) this.metrics.rejectionReasons.inc({ partner: partner.id, code: p.code });
     const acknowledged = result.report?.acknowledged;
     if (acknowledged !== undefined) {
@@ -111,7 +127,7 @@ export class SalesOrderIntake {
     document: IngressDocument,
     format: OrderRecord['format'],
     partnerOrder: OrderRecord['partnerOrder'],
-    verdict: OrderVerdict | undefined,
+    verdict: Priced | undefined,
   ): Promise<IntakeResult> {
     const partnerId = document.partnerId;
     if (verdict !== undefined) {
@@ -126,7 +142,8 @@ export class SalesOrderIntake {
     }
     // Known, or inserted concurrently since the look before the transaction: a repeat of an existing order.
     const existing = await this.orders.lockByKey(manager, partnerId, partnerOrder.poNumber);
-    if (existing === undefined) throw new Error(`order ${orderIdOf(partnerId, partnerOrder.poNumber)} vanished`);
+    if (existing === undefined)
+      throw new Error(`order ${orderIdOf(partnerId, partnerOrder.poNumber)} vanished`);
     const outcome = classifyRepeat(existing, document.documentId);
     if (outcome === 'duplicate') {
       await this.transitions.recordDuplicate(manager, existing, document.documentId);
@@ -147,13 +164,15 @@ export class SalesOrderIntake {
     document: IngressDocument,
     format: OrderRecord['format'],
     partnerOrder: OrderRecord['partnerOrder'],
-    verdict: OrderVerdict,
+    verdict: Priced,
   ): OrderRecord {
     const partner = this.catalog.partner(document.partnerId)!;
     const canonical = verdict.canonical ?? null;
     const customer =
       canonical?.customer ??
-      (partner.mappingSet === undefined ? undefined : this.catalog.resolveCustomer(partner.mappingSet, partnerOrder.customerCode));
+      (partner.mappingSet === undefined
+        ? undefined
+        : this.catalog.resolveCustomer(partner.mappingSet, partnerOrder.customerCode));
     return {
       orderId: orderIdOf(partner.id, partnerOrder.poNumber),
       partnerId: partner.id,
@@ -168,6 +187,7 @@ export class SalesOrderIntake {
       partnerOrder,
       canonicalOrder: canonical,
       pricedLines: verdict.accepted ? [...verdict.priced] : null,
+      pricelistRef: verdict.pricelistRef,
       lines: [...verdict.lines],
       // The reasons become visible with `rejected`, not on `received`.
       problems: [],

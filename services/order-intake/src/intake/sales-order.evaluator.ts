@@ -50,6 +50,8 @@ export interface MappedOrder {
   readonly resolved: readonly ResolvedLine[];
   /** Canonical SKUs whose prices the verdict needs. */
   readonly skus: readonly string[];
+  /** The customer's Odoo external id when the customer code resolved (its price list applies). */
+  readonly customerExternalId: string | undefined;
 }
 
 /** A line of an accepted order, ready for the upsert command. */
@@ -91,7 +93,20 @@ export function mapPartnerOrder(
   const skus = mapping.ok
     ? mapping.order.lines.map((l) => l.sku)
     : resolved.flatMap((r) => (r.sku === undefined ? [] : [r.sku]));
-  return { partnerId: partner.id, partner, order, mapping, resolved, skus: [...new Set(skus)] };
+  const customer = mapping.ok
+    ? mapping.order.customer
+    : partner.mappingSet === undefined
+      ? undefined
+      : catalog.resolveCustomer(partner.mappingSet, order.customerCode);
+  return {
+    partnerId: partner.id,
+    partner,
+    order,
+    mapping,
+    resolved,
+    skus: [...new Set(skus)],
+    customerExternalId: customer?.odooExternalId,
+  };
 }
 
 /**
@@ -99,7 +114,10 @@ export function mapPartnerOrder(
  * Odoo does not sell, and prices out of the partner's tolerance, also on the lines of an order whose
  * other lines or customer already failed, so the partner fixes everything in one round trip.
  */
-export function judgeOrder(mapped: MappedOrder, prices: ReadonlyMap<string, ProductPrice | undefined>): OrderVerdict {
+export function judgeOrder(
+  mapped: MappedOrder,
+  prices: ReadonlyMap<string, ProductPrice | undefined>,
+): OrderVerdict {
   const { mapping, partner, order } = mapped;
   const problems: AnyDocumentProblem[] = [...mapping.problems];
   const canonicalLines = mapping.ok ? mapping.order.lines : partialCanonicalLines(mapped);
@@ -146,7 +164,13 @@ export function judgeOrder(mapped: MappedOrder, prices: ReadonlyMap<string, Prod
       description: line.description ?? null,
     };
   });
-  return { accepted: true, canonical: mapping.order, priced, lines: stateLines(mapping.order.lines), problems: [] };
+  return {
+    accepted: true,
+    canonical: mapping.order,
+    priced,
+    lines: stateLines(mapping.order.lines),
+    problems: [],
+  };
 }
 
 /** orders.state lines of a mapped order: canonical SKU, quantity in Units, price per Unit. */
@@ -170,10 +194,10 @@ function rejectedStateLines(mapped: MappedOrder): SalesOrderLineState[] {
       lineNo: lineNoOf(line.lineNumber, r.index),
       partnerSku: r.partnerSku,
       sku: r.sku ?? null,
-      quantity: converted ? round9(line.quantity * r.factor!) : line.quantity,
+      quantity: converted ? round9(line.quantity * r.factor) : line.quantity,
       uom: converted ? CANONICAL_UOM : line.uom,
       unitPrice:
-        line.unitPrice === undefined ? null : round6(converted ? line.unitPrice / r.factor! : line.unitPrice),
+        line.unitPrice === undefined ? null : round6(converted ? line.unitPrice / r.factor : line.unitPrice),
     };
   });
 }

@@ -23,6 +23,8 @@ export interface OrderRecord {
   partnerOrder: PartnerSalesOrder;
   canonicalOrder: CanonicalSalesOrder | null;
   pricedLines: PricedLine[] | null;
+  /** The price list the order was checked against and is priced with in Odoo. */
+  pricelistRef: string | null;
   lines: SalesOrderLineState[];
   /** Rejection reasons with their line numbers (the acknowledgement rejects lines by them). */
   problems: AnyDocumentProblem[];
@@ -53,7 +55,11 @@ export function toOrderState(row: OrderRecord): SalesOrderState {
     odooPartnerId: null,
     currency: row.currency,
     lines: row.lines.map((line) => ({ ...line })),
-    rejectionReasons: row.problems.map((p) => ({ code: p.code, message: p.message, location: p.location ?? null })),
+    rejectionReasons: row.problems.map((p) => ({
+      code: p.code,
+      message: p.message,
+      location: p.location ?? null,
+    })),
     odooExternalId: row.upsertCommandId === null ? null : row.externalId,
     odooOrderId: row.odooOrderId,
     updatedAt: row.updatedAt.getTime(),

@@ -25,6 +25,7 @@ import type { OrdersRepository } from './orders.repository';
 export interface OrderTransitionSettings {
   /** Service name: `issuedBy` of commands. */
   readonly issuedBy: string;
+  /** Used when an order carries no price list of its own. */
   readonly pricelistRef: string | null;
   readonly warehouseRef: string | null;
 }
@@ -66,7 +67,11 @@ export class OrderTransitions {
   }
 
   /** Takes the (locked) order through `statuses` in order and writes the row. */
-  async advance(manager: EntityManager, order: OrderRecord, statuses: readonly OrderStatus[]): Promise<TransitionReport> {
+  async advance(
+    manager: EntityManager,
+    order: OrderRecord,
+    statuses: readonly OrderStatus[],
+  ): Promise<TransitionReport> {
     const report: TransitionReport = { commandsIssued: 0 };
     const partner = this.catalog.partner(order.partnerId);
     let previous = order.status;
@@ -85,7 +90,10 @@ export class OrderTransitions {
         const ack = await this.acknowledgementMessage(manager, order, partner, outcome, at);
         if (ack !== undefined) {
           messages.push(ack);
-          report.acknowledged = { outcome, secondsSinceReceipt: (at.getTime() - order.receivedAt.getTime()) / 1000 };
+          report.acknowledged = {
+            outcome,
+            secondsSinceReceipt: (at.getTime() - order.receivedAt.getTime()) / 1000,
+          };
         }
         messages.push(this.stateMessage(order));
       } else {
@@ -119,7 +127,7 @@ export class OrderTransitions {
       order: order.canonicalOrder,
       lines: order.pricedLines,
       partnerName: partner?.name ?? order.partnerId,
-      pricelistRef: this.settings.pricelistRef,
+      pricelistRef: order.pricelistRef ?? this.settings.pricelistRef,
       warehouseRef: this.settings.warehouseRef,
       issuedBy: this.settings.issuedBy,
       issuedAt: order.updatedAt.getTime(),
@@ -159,7 +167,9 @@ export class OrderTransitions {
       outcome,
       problems: order.problems.filter((p) => p.code !== (IntakeReasonCode.OdooWriteFailed as string)),
       documentIds: order.documentIds,
-      ...(outcome === 'accepted' && order.odooOrderId !== null ? { sellerOrderRef: String(order.odooOrderId) } : {}),
+      ...(outcome === 'accepted' && order.odooOrderId !== null
+        ? { sellerOrderRef: String(order.odooOrderId) }
+        : {}),
       preparedAt: at,
       ...(controlNumber === undefined ? {} : { controlNumber }),
     });

@@ -25,6 +25,7 @@ export class CreateOrders1767500000000 implements MigrationInterface {
         partner_order          jsonb       NOT NULL,
         canonical_order        jsonb,
         priced_lines           jsonb,
+        pricelist_ref          text,
         lines                  jsonb       NOT NULL,
         problems               jsonb       NOT NULL DEFAULT '[]',
         customer_ref           text,

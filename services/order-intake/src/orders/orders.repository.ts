@@ -7,7 +7,7 @@ import { isOrderStatus } from './order-lifecycle';
 import type { OrderRecord } from './order-record';
 
 const COLUMNS = `order_id, partner_id, po_number, external_id, status, version, document_ids, duplicate_document_ids,
-  format, interchange_ref, partner_order, canonical_order, priced_lines, lines, problems, customer_ref, currency,
+  format, interchange_ref, partner_order, canonical_order, priced_lines, pricelist_ref, lines, problems, customer_ref, currency,
   upsert_command_id, confirm_command_id, odoo_order_id, ack_outbound_id, ack_control_number, received_at,
   acknowledged_at, updated_at`;
 
@@ -25,6 +25,7 @@ interface Row {
   partner_order: OrderRecord['partnerOrder'];
   canonical_order: OrderRecord['canonicalOrder'];
   priced_lines: OrderRecord['pricedLines'];
+  pricelist_ref: string | null;
   lines: OrderRecord['lines'];
   problems: OrderRecord['problems'];
   customer_ref: string | null;
@@ -40,7 +41,8 @@ interface Row {
 }
 
 function toRecord(row: Row): OrderRecord {
-  if (!isOrderStatus(row.status)) throw new Error(`order ${row.order_id} has an unknown status ${row.status}`);
+  if (!isOrderStatus(row.status))
+    throw new Error(`order ${row.order_id} has an unknown status ${row.status}`);
   return {
     orderId: row.order_id,
     partnerId: row.partner_id,
@@ -55,6 +57,7 @@ function toRecord(row: Row): OrderRecord {
     partnerOrder: row.partner_order,
     canonicalOrder: row.canonical_order,
     pricedLines: row.priced_lines,
+    pricelistRef: row.pricelist_ref,
     lines: row.lines,
     problems: row.problems,
     customerRef: row.customer_ref,
@@ -83,7 +86,9 @@ export class OrdersRepository {
   }
 
   async findByOrderId(dataSource: DataSource, orderId: string): Promise<OrderRecord | undefined> {
-    const rows = await dataSource.query<Row[]>(`SELECT ${COLUMNS} FROM orders WHERE order_id = $1`, [orderId]);
+    const rows = await dataSource.query<Row[]>(`SELECT ${COLUMNS} FROM orders WHERE order_id = $1`, [
+      orderId,
+    ]);
     return rows.length === 0 ? undefined : toRecord(rows[0]);
   }
 
@@ -94,8 +99,8 @@ export class OrdersRepository {
   async insert(manager: EntityManager, order: OrderRecord): Promise<boolean> {
     const inserted = await manager.query<unknown[]>(
       `INSERT INTO orders (${COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14::jsonb, $15::jsonb,
-               $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13::jsonb, $14, $15::jsonb,
+               $16::jsonb, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
        ON CONFLICT DO NOTHING RETURNING 1`,
       [
         order.orderId,
@@ -111,6 +116,7 @@ export class OrdersRepository {
         json(order.partnerOrder),
         json(order.canonicalOrder),
         json(order.pricedLines),
+        order.pricelistRef,
         json(order.lines),
         json(order.problems),
         order.customerRef,
@@ -128,7 +134,11 @@ export class OrdersRepository {
     return inserted.length > 0;
   }
 
-  async lockByKey(manager: EntityManager, partnerId: string, poNumber: string): Promise<OrderRecord | undefined> {
+  async lockByKey(
+    manager: EntityManager,
+    partnerId: string,
+    poNumber: string,
+  ): Promise<OrderRecord | undefined> {
     const rows = await manager.query<Row[]>(
       `SELECT ${COLUMNS} FROM orders WHERE partner_id = $1 AND po_number = $2 FOR UPDATE`,
       [partnerId, poNumber],
@@ -137,9 +147,10 @@ export class OrdersRepository {
   }
 
   async lockByExternalId(manager: EntityManager, externalId: string): Promise<OrderRecord | undefined> {
-    const rows = await manager.query<Row[]>(`SELECT ${COLUMNS} FROM orders WHERE external_id = $1 FOR UPDATE`, [
-      externalId,
-    ]);
+    const rows = await manager.query<Row[]>(
+      `SELECT ${COLUMNS} FROM orders WHERE external_id = $1 FOR UPDATE`,
+      [externalId],
+    );
     return rows.length === 0 ? undefined : toRecord(rows[0]);
   }
 

@@ -22,19 +22,13 @@ export type ResultOutcome = 'applied' | 'stale' | 'not-ours' | 'redelivered';
 
 /** The lifecycle event a result stands for; undefined for results of commands this service never issues. */
 export function eventOf(result: Pick<OdooResult, 'type' | 'outcome'>): OrderEvent | undefined {
-  const type = Object.values(SaleOrderCommandType).find((t) => t === result.type);
+  const type = Object.values(SaleOrderCommandType).find((t) => (t as string) === result.type);
   if (type === undefined) return undefined;
   switch (result.outcome) {
     case 'written':
     case 'unchanged':
     case 'already-done':
-      switch (type) {
-        case SaleOrderCommandType.Upsert:
-          return OrderEvent.Written;
-        case SaleOrderCommandType.Confirm:
-          return OrderEvent.Confirmed;
-      }
-      return undefined;
+      return type === SaleOrderCommandType.Upsert ? OrderEvent.Written : OrderEvent.Confirmed;
     case 'business-error':
       return OrderEvent.Refused;
     case 'technical-error':
@@ -88,7 +82,10 @@ export class OdooResultsService {
       const outcome = OUTCOME_OF_EVENT[applied.event];
       if (outcome !== undefined) this.metrics.orders.inc({ partner: applied.partnerId, outcome });
       if (applied.event === OrderEvent.Refused) {
-        this.metrics.rejectionReasons.inc({ partner: applied.partnerId, code: IntakeReasonCode.OdooRejected });
+        this.metrics.rejectionReasons.inc({
+          partner: applied.partnerId,
+          code: IntakeReasonCode.OdooRejected,
+        });
       }
       const acknowledged = applied.report?.acknowledged;
       if (acknowledged !== undefined) {
@@ -104,7 +101,10 @@ export class OdooResultsService {
   private async apply(manager: EntityManager, result: OdooResult, event: OrderEvent): Promise<Applied> {
     const order = await this.orders.lockByExternalId(manager, result.externalId);
     if (order === undefined) {
-      this.log.debug({ externalId: result.externalId, commandId: result.commandId }, 'result for an order unknown here');
+      this.log.debug(
+        { externalId: result.externalId, commandId: result.commandId },
+        'result for an order unknown here',
+      );
       return { outcome: 'not-ours' };
     }
     if (result.commandId !== order.upsertCommandId && result.commandId !== order.confirmCommandId) {
@@ -116,7 +116,10 @@ export class OdooResultsService {
     }
     const statuses = transitionsOn(order.status, event, this.transitions.acknowledges(order.partnerId));
     if (statuses.length === 0) {
-      this.log.debug({ orderId: order.orderId, status: order.status, event }, 'stale or repeated result; ignored');
+      this.log.debug(
+        { orderId: order.orderId, status: order.status, event },
+        'stale or repeated result; ignored',
+      );
       return { outcome: 'stale' };
     }
     if (result.odooModel === 'sale.order' && result.odooId !== null) order.odooOrderId ??= result.odooId;

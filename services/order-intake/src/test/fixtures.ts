@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
 import { DocumentFormat, parseSalesOrders, type PartnerSalesOrder } from '@tradewind/partner-documents';
 
-import type { PriceBook, ProductPrice } from '../pricing/price-book';
+import type { PriceBook, PriceQuote, ProductPrice } from '../pricing/price-book';
 
 export const REPO_ROOT = join(__dirname, '../../../..');
 export const CATALOG_DIR = join(REPO_ROOT, 'config/partners');
@@ -48,9 +48,12 @@ export function seedPrices(skus: readonly string[]): Map<string, ProductPrice | 
 /** A PriceBook over SEED_PRICES that counts its calls. */
 export class FixedPriceBook implements PriceBook {
   calls = 0;
-  prices(skus: readonly string[]): Promise<ReadonlyMap<string, ProductPrice | undefined>> {
+  quote(_customer: string | undefined, skus: readonly string[]): Promise<PriceQuote> {
     this.calls++;
-    return Promise.resolve(seedPrices(skus));
+    return Promise.resolve({
+      pricelist: { id: 1, ref: 'tradewind.pricelist_b2b', customerSpecific: false },
+      prices: seedPrices(skus),
+    });
   }
 }
 
@@ -65,16 +68,33 @@ export interface JsonLine {
 }
 
 /** acme-portal's example order (config/partners/examples) with a PO number of choice. */
-export function acmeOrderJson(poNumber: string, change: { buyerCode?: string; lines?: JsonLine[] } = {}): string {
+export function acmeOrderJson(
+  poNumber: string,
+  change: { buyerCode?: string; lines?: JsonLine[] } = {},
+): string {
   return JSON.stringify({
     poNumber,
     orderDate: '2026-11-20',
     buyerCode: change.buyerCode ?? 'ACME-001',
     currency: 'USD',
     lines: change.lines ?? [
-      { lineNumber: 1, sku: 'AC-BOLT-M8', quantity: 1000, uom: 'EA', unitPrice: 0.4, description: 'Stainless Bolt M8' },
+      {
+        lineNumber: 1,
+        sku: 'AC-BOLT-M8',
+        quantity: 1000,
+        uom: 'EA',
+        unitPrice: 0.4,
+        description: 'Stainless Bolt M8',
+      },
       { lineNumber: 2, gtin: '00012345600111', quantity: 2, uom: 'EA', unitPrice: 82 },
-      { lineNumber: 3, sku: 'AC-WASHER-M8', quantity: 5, uom: 'CA', unitPrice: 0.6, description: 'Washer M8, case of 12' },
+      {
+        lineNumber: 3,
+        sku: 'AC-WASHER-M8',
+        quantity: 5,
+        uom: 'CA',
+        unitPrice: 0.6,
+        description: 'Washer M8, case of 12',
+      },
     ],
   });
 }
@@ -86,7 +106,8 @@ export function marketHubCsv(
   return [
     'order_number,order_date,buyer_code,currency,line_number,item_sku_or_gtin,quantity,uom,unit_price,description',
     `${poNumber},2026-11-20,${change.buyerCode ?? 'MH-NORTH'},USD,1,${change.itemOfLine1 ?? 'MH-100301'},20,EA,${change.priceOfLine1 ?? '3.20'},Safety Gloves L`,
-    `${poNumber},2026-11-20,${change.buyerCode ?? 'MH-NORTH'},USD,2,MH-100101,2,CA,5.40,"Stainless Bolt M8, case of 12"`,
+    // 4.80 a case of 12 is the B2B price list's 0.40 a bolt (the repository's example file has the list price).
+    `${poNumber},2026-11-20,${change.buyerCode ?? 'MH-NORTH'},USD,2,MH-100101,2,CA,4.80,"Stainless Bolt M8, case of 12"`,
     '',
   ].join('\n');
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { createDataSource } from '@tradewind/persistence';
+import { testStack, uniqueName } from '@tradewind/testing';
+import type { DataSource } from 'typeorm';
+
+import { CreateGatewayTables1767400000000 } from '../database/gateway.migration';
+import { PostgresNonceStore } from './nonce.store';
+
+void describe('PostgresNonceStore against PostgreSQL', () => {
+  const schema = uniqueName('gw_nonce');
+  let dataSource: DataSource;
+  let store: PostgresNonceStore;
+
+  before(async () => {
+    dataSource = await createDataSource({
+      url: testStack().databaseUrl,
+      schema,
+      applicationName: 'gateway-nonce-itest',
+      poolSize: 4,
+      logging: false,
+      migrations: [CreateGatewayTables1767400000000],
+    });
+    store = new PostgresNonceStore(dataSource, schema);
+  });
+  after(async () => {
+    await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  void it('accepts a nonce once per partner, even when the replay travels in the same statement', async () => {
+    const nonce = uniqueName('nonce');
+    const results = await Promise.all([
+      store.remember('acme-portal', nonce, 60_000),
+      store.remember('acme-portal', nonce, 60_000),
+      store.remember('market-hub', nonce, 60_000),
+    ]);
+    assert.deepEqual(results, [true, false, true]);
+    assert.equal(await store.remember('acme-portal', nonce, 60_000), false);
+  });
+
+  void it('lets an expired nonce be used again, and purges expired ones', async () => {
+    const nonce = uniqueName('nonce');
+    assert.equal(await store.remember('acme-portal', nonce, 1), true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(await store.remember('acme-portal', nonce, 60_000), true, 'expired: taken over');
+    assert.equal(await store.remember('acme-portal', nonce, 60_000), false);
+    await store.remember('globex-edi', uniqueName('nonce'), 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok((await store.purgeExpired()) >= 1);
+  });
+});
