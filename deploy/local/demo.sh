@@ -60,7 +60,7 @@ if [ -z "${ODOO_URL:-}" ]; then
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
 
-svc() { node -r @swc-node/register "services/$1/src/main.ts"; }
+svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
 start odoo-writer svc odoo-writer
 start order-intake svc order-intake
 start ingress-gateway svc ingress-gateway

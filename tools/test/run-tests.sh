@@ -23,27 +23,44 @@ if [ "$(psql "$admin_url" -Atqc "select 1 from pg_database where datname = 'trad
   psql "$admin_url" -qc 'create database tradewind_test'
 fi
 
+# Two phases: unit and medium tests in parallel, then end-to-end tests one at a time (each starts a
+# whole platform of real processes, and they must not share the broker's topics with each other).
 if [ $# -gt 0 ]; then
-  files=("$@")
+  fast=(); e2e=()
+  for f in "$@"; do case "$f" in *.e2e.ts) e2e+=("$f") ;; *) fast+=("$f") ;; esac; done
 else
-  mapfile -t files < <(git ls-files --cached --others --exclude-standard \
+  mapfile -t fast < <(git ls-files --cached --others --exclude-standard \
     'libs/**/*.spec.ts' 'libs/**/*.itest.ts' 'services/**/*.spec.ts' 'services/**/*.itest.ts' \
-    'services/**/*.e2e.ts' 'tools/**/*.spec.ts' 'tools/**/*.itest.ts' 'tools/**/*.e2e.ts' | sort -u)
+    'tools/**/*.spec.ts' 'tools/**/*.itest.ts' | sort -u)
+  mapfile -t e2e < <(git ls-files --cached --others --exclude-standard 'services/**/*.e2e.ts' 'tools/**/*.e2e.ts' | sort -u)
 fi
 
-log="$(mktemp)"
-set +e
-NODE_OPTIONS="--enable-source-maps ${NODE_OPTIONS:-}" node -r @swc-node/register --test \
-  --test-concurrency="${TW_TEST_CONCURRENCY:-2}" --test-timeout="${TW_TEST_TIMEOUT_MS:-600000}" \
-  --test-reporter=spec "${files[@]}" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-set -e
+total_passed=0
+total_failed=0
+status=0
+run_phase() { # concurrency, files...
+  local concurrency="$1"; shift
+  [ $# -gt 0 ] || return 0
+  local log rc passed failed cancelled
+  log="$(mktemp)"
+  set +e
+  NODE_OPTIONS="--enable-source-maps ${NODE_OPTIONS:-}" node -r @swc-node/register --test \
+    --test-concurrency="$concurrency" --test-timeout="${TW_TEST_TIMEOUT_MS:-600000}" \
+    --test-reporter=spec "$@" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  passed="$(awk '/^ℹ pass / {print $3}' "$log" | tail -1)"
+  failed="$(awk '/^ℹ fail / {print $3}' "$log" | tail -1)"
+  cancelled="$(awk '/^ℹ cancelled / {print $3}' "$log" | tail -1)"
+  rm -f "$log"
+  failed=$(( ${failed:-0} + ${cancelled:-0} ))
+  [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+  total_passed=$(( total_passed + ${passed:-0} ))
+  total_failed=$(( total_failed + failed ))
+  [ "$rc" -eq 0 ] || status=1
+}
 
-passed="$(awk '/^ℹ pass / {print $3}' "$log" | tail -1)"
-failed="$(awk '/^ℹ fail / {print $3}' "$log" | tail -1)"
-cancelled="$(awk '/^ℹ cancelled / {print $3}' "$log" | tail -1)"
-rm -f "$log"
-failed=$(( ${failed:-0} + ${cancelled:-0} ))
-[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "tests: ${passed:-0} passed, ${failed} failed"
+run_phase "${TW_TEST_CONCURRENCY:-2}" "${fast[@]}"
+run_phase 1 "${e2e[@]}"
+echo "tests: ${total_passed} passed, ${total_failed} failed"
 [ "$status" -eq 0 ]

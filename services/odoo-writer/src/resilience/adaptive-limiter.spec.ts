@@ -54,12 +54,13 @@ describe('AdaptiveConcurrencyLimiter (AIMD)', () => {
     advance(200);
     permits[4].release({ kind: 'overload', reason: 'timeout' });
     assert.equal(sut.limit, 2);
+    // Free the slots still held, or the next acquire waits for ever (3 in flight over a limit of 2).
+    for (const permit of permits.slice(5)) permit.release({ kind: 'neutral' });
     for (let i = 0; i < 5; i++) {
       advance(200);
       (await sut.acquire()).release({ kind: 'overload', reason: '429' });
     }
     assert.equal(sut.limit, 1);
-    for (const permit of permits.slice(5)) permit.release({ kind: 'neutral' });
   });
 
   it('pauses new calls for Retry-After', async () => {
