@@ -3,8 +3,8 @@
 // simulator — with resubmitted duplicates, malformed documents, unknown SKUs and customers and prices
 // out of tolerance.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   acmeJsonOrder,
@@ -83,7 +83,12 @@ describe('sales orders from three partners, end to end', () => {
       documents.push(marketHubCsv(Array.from({ length: ORDERS_PER_DOCUMENT }, () => po('M'))));
     }
     for (let i = 0; i < PLAN.globex / ORDERS_PER_DOCUMENT; i++) {
-      documents.push(globexX12(Array.from({ length: ORDERS_PER_DOCUMENT }, () => po('G')), 700_000 + i));
+      documents.push(
+        globexX12(
+          Array.from({ length: ORDERS_PER_DOCUMENT }, () => po('G')),
+          700_000 + i,
+        ),
+      );
     }
 
     // Three partners in parallel, each sending its documents in order, as their systems would.
@@ -92,7 +97,11 @@ describe('sales orders from three partners, end to end', () => {
       [...byPartner.values()].map(async (docs) => {
         for (const document of docs) {
           const result = await submit(document, `first-${document.poNumbers[0]}`);
-          assert.equal(result.status, 202, `${document.partnerId} ${document.poNumbers[0]}: ${JSON.stringify(result.body)}`);
+          assert.equal(
+            result.status,
+            202,
+            `${document.partnerId} ${document.poNumbers[0]}: ${JSON.stringify(result.body)}`,
+          );
           const trackingIds = (result.body as { trackingIds: string[] }).trackingIds;
           assert.equal(trackingIds.length, document.poNumbers.length);
           document.poNumbers.forEach((poNumber, index) =>
@@ -114,14 +123,26 @@ describe('sales orders from three partners, end to end', () => {
     const x12 = globexX12([{ poNumber: 'G-BAD-INPUT-PROBE' }], 799_999);
     const csv = marketHubCsv([{ poNumber: 'M-BAD-INPUT-PROBE' }]);
     const cases: [string, () => Promise<SubmitResult>][] = [
-      ['truncated X12', () => client.submit({ ...x12, body: x12.body.slice(0, Math.floor(x12.body.length * 0.6)) })],
-      ['CSV with a missing column', () => client.submit({ ...csv, body: csv.body.replace('quantity,', '').replace(/,20,/g, ',') })],
+      [
+        'truncated X12',
+        () => client.submit({ ...x12, body: x12.body.slice(0, Math.floor(x12.body.length * 0.6)) }),
+      ],
+      [
+        'CSV with a missing column',
+        () => client.submit({ ...csv, body: csv.body.replace('quantity,', '').replace(/,20,/g, ',') }),
+      ],
       [
         'non-UTF-8 bytes',
         () =>
-          client.request('acme-portal', 'POST', '/v1/documents/sales-order', Buffer.concat([Buffer.from('{"poNumber":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]), {
-            'content-type': 'application/json',
-          }),
+          client.request(
+            'acme-portal',
+            'POST',
+            '/v1/documents/sales-order',
+            Buffer.concat([Buffer.from('{"poNumber":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]),
+            {
+              'content-type': 'application/json',
+            },
+          ),
       ],
       ['wrong content type', () => client.submit({ ...good, contentType: 'application/xml' })],
       ['oversized body', () => client.submit({ ...good, body: good.body.padEnd(11 * 1024 * 1024, ' ') })],
@@ -138,7 +159,12 @@ describe('sales orders from three partners, end to end', () => {
               'x-signature': '0'.repeat(64),
             },
             body: good.body,
-          }).then(async (r) => ({ status: r.status, body: await r.text(), headers: r.headers, latencyMs: 0 })),
+          }).then(async (r) => ({
+            status: r.status,
+            body: await r.text(),
+            headers: r.headers,
+            latencyMs: 0,
+          })),
       ],
     ];
     for (const [what, send] of cases) {
@@ -154,7 +180,9 @@ describe('sales orders from three partners, end to end', () => {
       const result = await submit(document, `again-${document.poNumbers[0]}`);
       assert.equal(result.status, 202);
       const trackingIds = (result.body as { trackingIds: string[] }).trackingIds;
-      document.poNumbers.forEach((poNumber, index) => expected.get(poNumber)!.trackingIds.push(trackingIds[index]));
+      document.poNumbers.forEach((poNumber, index) =>
+        expected.get(poNumber)!.trackingIds.push(trackingIds[index]),
+      );
     }
   });
 
@@ -195,7 +223,9 @@ describe('sales orders from three partners, end to end', () => {
           assert.equal(body.status, 'acknowledged', `${entry.po}: ${body.status}`);
           if (entry.variant !== 'ok') {
             assert.ok(
-              body.rejectionReasons?.some((r) => r.code === EXPECTED_REASON[entry.variant as Exclude<OrderVariant, 'ok'>]),
+              body.rejectionReasons?.some(
+                (r) => r.code === EXPECTED_REASON[entry.variant as Exclude<OrderVariant, 'ok'>],
+              ),
               `${entry.po} (${entry.variant}): ${JSON.stringify(body.rejectionReasons)}`,
             );
           }

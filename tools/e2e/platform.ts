@@ -56,10 +56,21 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
   const children: Child[] = [];
   const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-e2e-secrets-'));
   mkdirSync(join(secretsRoot, 'run/secrets/partners'), { recursive: true });
-  writeFileSync(join(secretsRoot, 'run/secrets/partners/market-hub-2026-01'), sha256(E2E_PARTNER_KEYS['market-hub']));
-  writeFileSync(join(secretsRoot, 'run/secrets/partners/globex-edi-2026-03'), sha256(E2E_PARTNER_KEYS['globex-edi']));
+  writeFileSync(
+    join(secretsRoot, 'run/secrets/partners/market-hub-2026-01'),
+    sha256(E2E_PARTNER_KEYS['market-hub']),
+  );
+  writeFileSync(
+    join(secretsRoot, 'run/secrets/partners/globex-edi-2026-03'),
+    sha256(E2E_PARTNER_KEYS['globex-edi']),
+  );
 
-  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const odooUrl = `http://127.0.0.1:${odooPort}`;
   const common = {
     ...process.env,
@@ -90,7 +101,9 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       async () => {
         const child = children.find((c) => c.name === name);
         if (child?.process.exitCode !== null && child?.process.exitCode !== undefined) {
-          throw new Error(`${name} exited with ${child.process.exitCode}:\n${child.output.join('').slice(-3000)}`);
+          throw new Error(
+            `${name} exited with ${child.process.exitCode}:\n${child.output.join('').slice(-3000)}`,
+          );
         }
         const response = await fetch(url);
         if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);

@@ -15,8 +15,28 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+let negativeTimeoutWarningSilenced = false;
+
+/**
+ * kafkajs 2.2 schedules timers with a negative delay, which Node 24 reports as a TimeoutNegativeWarning
+ * (tulios/kafkajs#1751; Node clamps the delay to 1 ms, so nothing breaks). Drop that one warning, keep
+ * the rest. Idempotent.
+ */
+export function silenceKafkajsTimeoutWarning(): void {
+  if (negativeTimeoutWarningSilenced) return;
+  negativeTimeoutWarningSilenced = true;
+  const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = (...args: unknown[]) => {
+    const [, type] = args;
+    const name = typeof type === 'string' ? type : (type as { type?: unknown } | undefined)?.type;
+    if (name === 'TimeoutNegativeWarning') return;
+    emitWarning(...args);
+  };
+}
+
 /** A kafkajs client whose own logs go to the structured logger (warnings and errors only). */
 export function createKafka(connection: KafkaConnection): Kafka {
+  silenceKafkajsTimeoutWarning();
   const log = createLogger('kafkajs');
   const config: KafkaConfig = {
     brokers: connection.brokers,

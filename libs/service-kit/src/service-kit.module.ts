@@ -58,11 +58,11 @@ export class ServiceKitModule {
             ssl: config.kafka.ssl,
             sasl:
               config.kafka.sasl.mechanism && config.kafka.sasl.username && config.kafka.sasl.password
-                ? ({
+                ? {
                     mechanism: config.kafka.sasl.mechanism,
                     username: config.kafka.sasl.username,
                     password: config.kafka.sasl.password,
-                  } as never)
+                  }
                 : undefined,
           },
           registryUrl: config.registry.url,

@@ -75,7 +75,10 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
   });
 
   it('refuses an unknown type', () => {
-    invalid({ ...confirmSaleOrder('tradewind.so_1'), type: 'delete-everything' }, /unknown type "delete-everything"/);
+    invalid(
+      { ...confirmSaleOrder('tradewind.so_1'), type: 'delete-everything' },
+      /unknown type "delete-everything"/,
+    );
   });
 
   it('refuses a command whose body is missing or another body is set', () => {
@@ -91,11 +94,17 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
     value.upsertSaleOrder!.partnerRef = 'acme';
     value.upsertSaleOrder!.lines[0].quantity = -1;
     value.upsertSaleOrder!.dateOrder = 'yesterday';
-    invalid(value, /externalId: .*partnerRef: "acme" is neither.*dateOrder: "yesterday".*quantity: -1 must be 0 or more/);
+    invalid(
+      value,
+      /externalId: .*partnerRef: "acme" is neither.*dateOrder: "yesterday".*quantity: -1 must be 0 or more/,
+    );
   });
 
   it('refuses lines that reference products both by id and by external id (one load column per field)', () => {
-    const value = upsertSaleOrder('tradewind.so_1', { lines: 2, productRef: (line) => (line === 0 ? '5' : 'tradewind.p') });
+    const value = upsertSaleOrder('tradewind.so_1', {
+      lines: 2,
+      productRef: (line) => (line === 0 ? '5' : 'tradewind.p'),
+    });
     invalid(value, /productRef must be an Odoo id on every line or an external id on every line/);
   });
 
@@ -131,7 +140,10 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
     assert.match(hash, /^[0-9a-f]{64}$/);
     assert.equal(createWriterCommand(b).payloadHash(), hash);
     assert.equal(createWriterCommand(reordered).payloadHash(), hash);
-    assert.notEqual(createWriterCommand(upsertSaleOrder('tradewind.so_1', { variant: 1 })).payloadHash(), hash);
+    assert.notEqual(
+      createWriterCommand(upsertSaleOrder('tradewind.so_1', { variant: 1 })).payloadHash(),
+      hash,
+    );
     assert.notEqual(createWriterCommand(upsertSaleOrder('tradewind.so_2')).payloadHash(), hash);
   });
 

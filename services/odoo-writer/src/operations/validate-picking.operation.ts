@@ -2,7 +2,7 @@ import type { OdooRef } from '../commands/odoo-ref';
 import type { ValidatePickingCommand } from '../commands/validate-picking.command';
 import type { OdooGateway } from '../odoo/odoo-gateway';
 import { many2oneId } from '../odoo/odoo-values';
-import { type ResolvedRef,resolveRefs } from '../odoo/ref-resolver';
+import { type ResolvedRef, resolveRefs } from '../odoo/ref-resolver';
 import type { Settled } from '../resilience/micro-batcher';
 import { invalidState, missing, runRecordAction, stateOf } from './record-actions';
 import { PURCHASE_ORDER } from './upsert-purchase-order.operation';

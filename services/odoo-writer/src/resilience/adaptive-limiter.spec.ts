@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { AdaptiveConcurrencyLimiter, type LimiterPermit } from './adaptive-limiter';
 
 function limiter(options: Partial<ConstructorParameters<typeof AdaptiveConcurrencyLimiter>[0]> = {}) {
   let now = 1_000;
-  const sut = new AdaptiveConcurrencyLimiter({ min: 1, max: 8, initial: 2, latencyTolerance: 2, now: () => now, ...options });
+  const sut = new AdaptiveConcurrencyLimiter({
+    min: 1,
+    max: 8,
+    initial: 2,
+    latencyTolerance: 2,
+    now: () => now,
+    ...options,
+  });
   return { sut, advance: (ms: number) => (now += ms) };
 }
 
@@ -65,7 +72,13 @@ describe('AdaptiveConcurrencyLimiter (AIMD)', () => {
 
   it('pauses new calls for Retry-After', async () => {
     let now = 0;
-    const sut = new AdaptiveConcurrencyLimiter({ min: 1, max: 4, initial: 4, latencyTolerance: 2, now: () => now });
+    const sut = new AdaptiveConcurrencyLimiter({
+      min: 1,
+      max: 4,
+      initial: 4,
+      latencyTolerance: 2,
+      now: () => now,
+    });
     (await sut.acquire()).release({ kind: 'overload', retryAfterMs: 40, reason: '429' });
     let granted = false;
     const next = sut.acquire().then((permit) => ((granted = true), permit));

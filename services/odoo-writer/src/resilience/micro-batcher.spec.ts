@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { MicroBatcher, type Settled } from './micro-batcher';
 
@@ -52,7 +52,10 @@ describe('MicroBatcher', () => {
     assert.equal(batcher.queued, 20);
     open();
     await results;
-    assert.deepEqual(batches.map((b) => b.length - 1), [20]);
+    assert.deepEqual(
+      batches.map((b) => b.length - 1),
+      [20],
+    );
   });
 
   it('settles each item with its own outcome; a throwing run fails every item', async () => {
@@ -62,7 +65,11 @@ describe('MicroBatcher', () => {
       run: (_key, items) =>
         items.includes(99)
           ? Promise.reject(new Error('Odoo down'))
-          : Promise.resolve(items.map((n) => (n % 2 ? { ok: false, error: new Error(`odd ${n}`) } : { ok: true, value: n }))),
+          : Promise.resolve(
+              items.map((n) =>
+                n % 2 ? { ok: false, error: new Error(`odd ${n}`) } : { ok: true, value: n },
+              ),
+            ),
     });
     const settled = await Promise.allSettled([batcher.submit('k', 1), batcher.submit('k', 2)]);
     assert.equal(settled[0].status, 'rejected');
