@@ -111,34 +111,57 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       { timeoutMs: 120_000, intervalMs: 500, description: `${name} ready` },
     );
 
-  start('odoo-simulator', 'libs/odoo-simulator/src/main.ts', {
-    ODOO_SIM_PORT: String(odooPort),
-    ODOO_SIM_API_KEY: ODOO_WRITE_KEY,
-    ODOO_SIM_READONLY_API_KEY: ODOO_READ_KEY,
-    ODOO_SIM_LATENCY_MS: String(options.odooLatencyMs ?? 20),
-    ODOO_SIM_MAX_CONCURRENCY: '16',
-  });
-  await ready('odoo-simulator', `${odooUrl}/web/version`);
+  const stopChildren = async (): Promise<void> => {
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.process.exitCode !== null) return resolve();
+            const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
+            child.process.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
 
-  const service = (name: string, port: number, env: Record<string, string>): void =>
-    start(name, `services/${name}/src/main.ts`, {
-      SERVICE_NAME: `${name}-${run}`,
-      KAFKA_CLIENT_ID: `${name}-${run}`,
-      DATABASE_SCHEMA: `${name.replaceAll('-', '_')}_${run}`,
-      HTTP_PORT: String(port),
-      ...env,
+  try {
+    start('odoo-simulator', 'libs/odoo-simulator/src/main.ts', {
+      ODOO_SIM_PORT: String(odooPort),
+      ODOO_SIM_API_KEY: ODOO_WRITE_KEY,
+      ODOO_SIM_READONLY_API_KEY: ODOO_READ_KEY,
+      ODOO_SIM_LATENCY_MS: String(options.odooLatencyMs ?? 20),
+      ODOO_SIM_MAX_CONCURRENCY: '16',
     });
-  service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
-  service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
-  service('ingress-gateway', gatewayPort, {
-    GATEWAY_SECRETS_ROOT: secretsRoot,
-    TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256(E2E_PARTNER_KEYS['acme-portal']),
-  });
-  await Promise.all([
-    ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
-    ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
-    ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
-  ]);
+    await ready('odoo-simulator', `${odooUrl}/web/version`);
+
+    const service = (name: string, port: number, env: Record<string, string>): void =>
+      start(name, `services/${name}/src/main.ts`, {
+        SERVICE_NAME: `${name}-${run}`,
+        KAFKA_CLIENT_ID: `${name}-${run}`,
+        DATABASE_SCHEMA: `${name.replaceAll('-', '_')}_${run}`,
+        HTTP_PORT: String(port),
+        ...env,
+      });
+    service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
+    service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
+    service('ingress-gateway', gatewayPort, {
+      GATEWAY_SECRETS_ROOT: secretsRoot,
+      TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256(E2E_PARTNER_KEYS['acme-portal']),
+    });
+    await Promise.all([
+      ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
+      ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
+      ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+    ]);
+  } catch (error) {
+    // Children keep the test process alive: stop them before reporting why start-up failed.
+    await stopChildren();
+    throw error;
+  }
 
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
@@ -148,20 +171,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     run,
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async stop() {
-      await Promise.all(
-        children.map(
-          (child) =>
-            new Promise<void>((resolve) => {
-              if (child.process.exitCode !== null) return resolve();
-              const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
-              child.process.once('exit', () => {
-                clearTimeout(timer);
-                resolve();
-              });
-              child.process.kill('SIGTERM');
-            }),
-        ),
-      );
+      await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });
       for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway']) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);

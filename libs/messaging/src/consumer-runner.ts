@@ -152,20 +152,47 @@ export class ConsumerRunner<V> {
     try {
       const metadata = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
       const partitions = metadata.topics[0]?.partitions.length ?? 1;
+      const derived = [this.retryTopic, this.deadLetterTopic];
       const existing = new Set(await admin.listTopics());
-      const missing = [this.retryTopic, this.deadLetterTopic].filter((topic) => !existing.has(topic));
+      const missing = derived.filter((topic) => !existing.has(topic));
       if (missing.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: partitions,
-            configEntries: [{ name: 'retention.ms', value: String(14 * 24 * 3600 * 1000) }],
-          })),
-        });
+        // No waitForLeaders: kafkajs then asks for metadata before the broker knows the new topic and
+        // fails with UNKNOWN_TOPIC_OR_PARTITION. Another instance may create them at the same time.
+        await admin
+          .createTopics({
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions: partitions,
+              configEntries: [{ name: 'retention.ms', value: String(14 * 24 * 3600 * 1000) }],
+            })),
+          })
+          .catch((error: unknown) => {
+            if (!/already exists/i.test(errorMessage(error))) throw error;
+          });
       }
+      await this.waitForLeaders(admin, derived);
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  private async waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics });
+        if (found.length === topics.length && found.every((t) => t.partitions.every((p) => p.leader >= 0)))
+          return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) {
+        throw new MessagingException(
+          MessagingErrorCode.TopicNotReady,
+          `no leaders for ${topics.join(', ')} after 30 s`,
+        );
+      }
+      await sleep(200);
     }
   }
 

@@ -6,6 +6,7 @@ export enum MessagingErrorCode {
   RegistryUnavailable = 'REGISTRY_UNAVAILABLE',
   ProducerClosed = 'PRODUCER_CLOSED',
   UnknownTopic = 'UNKNOWN_TOPIC',
+  TopicNotReady = 'TOPIC_NOT_READY',
 }
 
 export class MessagingException extends Error {
