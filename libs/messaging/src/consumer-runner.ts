@@ -156,10 +156,11 @@ export class ConsumerRunner<V> {
       const existing = new Set(await admin.listTopics());
       const missing = derived.filter((topic) => !existing.has(topic));
       if (missing.length > 0) {
-        // No waitForLeaders: kafkajs then asks for metadata before the broker knows the new topic and
-        // fails with UNKNOWN_TOPIC_OR_PARTITION. Another instance may create them at the same time.
+        // kafkajs' waitForLeaders asks for metadata before the broker knows the new topic and fails
+        // with UNKNOWN_TOPIC_OR_PARTITION: wait ourselves. Another instance may create them meanwhile.
         await admin
           .createTopics({
+            waitForLeaders: false,
             topics: missing.map((topic) => ({
               topic,
               numPartitions: partitions,
