@@ -145,7 +145,8 @@ describe('sales orders from three partners, end to end', () => {
           ),
       ],
       ['wrong content type', () => client.submit({ ...good, contentType: 'application/xml' })],
-      ['oversized body', () => client.submit({ ...good, body: good.body.padEnd(11 * 1024 * 1024, ' ') })],
+      // Just over acme's 1 MB limit: the 413 comes from Content-Length, before the body is read.
+      ['oversized body', () => client.submit({ ...good, body: good.body.padEnd(1_100_000, ' ') })],
       [
         'wrong signature',
         () =>
