@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { OpsException } from '@tradewind/contracts';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 
@@ -35,22 +36,8 @@ export interface ConsumedRecord<V> {
 
 export type RecordHandler<V> = (record: ConsumedRecord<V>) => Promise<void>;
 
-/** The value shape of ops.exceptions (io.tradewind.ops.OpsException). */
-export interface OpsExceptionValue {
-  exceptionId: string;
-  kind: string;
-  code: string;
-  message: string;
-  service: string;
-  sourceTopic: string;
-  sourcePartition: number;
-  sourceOffset: string;
-  sourceKey: string | null;
-  partnerId: string | null;
-  correlationId: string | null;
-  details: { code: string; message: string; location: string | null }[];
-  occurredAt: number;
-}
+/** The value of ops.exceptions, where business-rule failures and dead letters are reported. */
+export type OpsExceptionValue = OpsException;
 
 export const OPS_EXCEPTIONS_TOPIC = 'ops.exceptions';
 
