@@ -1,3 +1,4 @@
+import { dbIdColumn } from '../commands/odoo-ref';
 import type { RegisterPaymentCommand } from '../commands/register-payment.command';
 import { loadIsolating } from '../odoo/load-isolation';
 import type { OdooGateway } from '../odoo/odoo-gateway';
@@ -11,13 +12,13 @@ import { alreadyDone, refused, type WriteOperation, type WriteOutcome, written }
 export const ACCOUNT_PAYMENT = 'account.payment';
 const FIELDS = [
   'id',
-  'partner_id/.id',
+  dbIdColumn('partner_id'),
   'amount',
   'payment_type',
   'partner_type',
   'date',
   'memo',
-  'invoice_ids/.id',
+  dbIdColumn('invoice_ids'),
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { dbIdColumn } from '../commands/odoo-ref';
 import type { SetStockLevelCommand } from '../commands/set-stock-level.command';
 import { loadIsolating, type LoadSettlement } from '../odoo/load-isolation';
 import type { OdooGateway } from '../odoo/odoo-gateway';
@@ -116,7 +117,7 @@ export class SetStockLevelOperation implements WriteOperation<SetStockLevelComma
       const settled = await loadIsolating(
         odoo,
         STOCK_QUANT,
-        ['id', 'product_id/.id', 'location_id/.id', 'quantity'],
+        ['id', dbIdColumn('product_id'), dbIdColumn('location_id'), 'quantity'],
         creates.map((t) => ({
           rows: [
             [

@@ -17,7 +17,6 @@ async function run(latencyMs: number, batched: boolean): Promise<{ perSecond: nu
   await harness.setUp(6);
   try {
     await harness.startWriter(odoo.url, odoo.apiKeys.write, {
-      LOG_LEVEL: 'warn',
       ODOO_MAX_CONCURRENCY: String(CONCURRENCY),
       ODOO_INITIAL_CONCURRENCY: String(CONCURRENCY),
       ...(batched ? {} : { ODOO_BATCH_MAX_RECORDS: '1' }),
