@@ -21,18 +21,9 @@ export function parseRef(text: string): OdooRef | undefined {
   return isExternalId(trimmed) ? { kind: 'xid', xid: trimmed, text: trimmed } : undefined;
 }
 
-/**
- * The `load` column and cell for a relational field given by reference. Database ids use the `field.id`
- * spelling, which Odoo's fix_import_export_id_paths turns into `field/.id`; the odoo-simulator
- * mis-parses the `field/.id` spelling itself (see the report), the dotted one works in both.
- */
+/** The `load` column and cell for a relational field given by reference. */
 export function refColumn(path: string, ref: OdooRef): [column: string, cell: string] {
-  return ref.kind === 'id' ? [dbIdColumn(path), String(ref.id)] : [`${path}/id`, ref.xid];
-}
-
-/** `partner_id.id`: a many2one given by database id. */
-export function dbIdColumn(path: string): string {
-  return `${path}.id`;
+  return ref.kind === 'id' ? [`${path}/.id`, String(ref.id)] : [`${path}/id`, ref.xid];
 }
 
 /** `module.name` split in two. */

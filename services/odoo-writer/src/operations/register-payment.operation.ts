@@ -1,4 +1,3 @@
-import { dbIdColumn } from '../commands/odoo-ref';
 import type { RegisterPaymentCommand } from '../commands/register-payment.command';
 import { loadIsolating } from '../odoo/load-isolation';
 import type { OdooGateway } from '../odoo/odoo-gateway';
@@ -12,13 +11,13 @@ import { alreadyDone, refused, type WriteOperation, type WriteOutcome, written }
 export const ACCOUNT_PAYMENT = 'account.payment';
 const FIELDS = [
   'id',
-  dbIdColumn('partner_id'),
+  'partner_id/.id',
   'amount',
   'payment_type',
   'partner_type',
   'date',
   'memo',
-  dbIdColumn('invoice_ids'),
+  'invoice_ids/.id',
 ];
 
 /**

@@ -1,4 +1,3 @@
-import { dbIdColumn } from '../commands/odoo-ref';
 import type { SetStockLevelCommand } from '../commands/set-stock-level.command';
 import { loadIsolating, type LoadSettlement } from '../odoo/load-isolation';
 import type { OdooGateway } from '../odoo/odoo-gateway';
@@ -117,7 +116,7 @@ export class SetStockLevelOperation implements WriteOperation<SetStockLevelComma
       const settled = await loadIsolating(
         odoo,
         STOCK_QUANT,
-        ['id', dbIdColumn('product_id'), dbIdColumn('location_id'), 'quantity'],
+        ['id', 'product_id/.id', 'location_id/.id', 'quantity'],
         creates.map((t) => ({
           rows: [
             [
