@@ -29,7 +29,7 @@ export type {
 export { OutboxWriter } from './outbox/outbox.writer';
 export { PersistenceErrorCode, PersistenceException } from './persistence.exception';
 export { assertSchemaName } from './schema-name';
-export { type IsolationLevel, type TransactionOptions, withTransaction } from './transaction';
+export { type IsolationLevel, sqlState, type TransactionOptions, withTransaction } from './transaction';
 export { CreateInboxMessage1767225600001, CreateOutboxMessage1767225600000 };
 
 /** The library's migrations (outbox, inbox), for a service's `migrations` list. */

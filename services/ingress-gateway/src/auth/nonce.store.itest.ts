@@ -50,4 +50,13 @@ void describe('PostgresNonceStore against PostgreSQL', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.ok((await store.purgeExpired()) >= 1);
   });
+
+  void it('remembers the nonces sharing a statement with one PostgreSQL refuses, and refuses only that one', async () => {
+    const nonces = [uniqueName('nonce'), `${uniqueName('nonce')}\u0000`, uniqueName('nonce')];
+    const results = await Promise.allSettled(nonces.map((n) => store.remember('acme-portal', n, 60_000)));
+    assert.deepEqual(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')),
+      [true, 'rejected', true],
+    );
+  });
 });

@@ -7,7 +7,7 @@
 // request, next to the transaction-index write the request does anyway.
 import type { DataSource } from 'typeorm';
 
-import { MicroBatcher } from '../database/micro-batcher';
+import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
 
 export const NONCE_TABLE = 'gateway_nonce';
 
@@ -26,7 +26,10 @@ interface NonceUse {
 
 export class PostgresNonceStore implements NonceStore {
   // Concurrent requests share one INSERT (group commit): one round trip for many nonces under load.
-  private readonly batcher = new MicroBatcher<NonceUse, boolean>({ run: (uses) => this.rememberAll(uses) });
+  private readonly batcher = new MicroBatcher<NonceUse, boolean>({
+    run: (uses) => this.rememberAll(uses),
+    mayBeCausedByAnItem: isRowDataError,
+  });
 
   constructor(
     private readonly dataSource: DataSource,

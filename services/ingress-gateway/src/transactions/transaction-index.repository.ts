@@ -3,7 +3,7 @@
 import type { OutboundDocument, SalesOrderState } from '@tradewind/contracts';
 import type { DataSource } from 'typeorm';
 
-import { MicroBatcher } from '../database/micro-batcher';
+import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
 import type { ProblemError } from '../gateway.exception';
 
 export type BatchOutcome = 'accepted' | 'rejected' | 'publish-failed';
@@ -115,6 +115,8 @@ export class TransactionIndex {
     void
   >({
     run: (items) => this.recordAll(items),
+    // One upload's bad row (a value PostgreSQL refuses) must not fail the uploads it shares a statement with.
+    mayBeCausedByAnItem: isRowDataError,
   });
 
   private async recordAll(
