@@ -192,7 +192,10 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
               lines: lines.filter((l): l is PartnerSalesOrderLine => l !== undefined),
               locations: {
                 order: { kind: 'csv', line: first.line },
+                poNumber: cellAt(first, 'order_number').at,
+                orderDate: orderDate.at,
                 customer: buyer.at,
+                ...(shipTo.value === '' ? {} : { shipTo: shipTo.at }),
                 currency: currency.at,
               },
             },
@@ -309,7 +312,7 @@ function readLine(
       at: item.at,
     });
   }
-  const description = cellAt(row, 'description').value;
+  const { value: description, at: descriptionAt } = cellAt(row, 'description');
   return {
     lineNumber,
     itemIds,
@@ -319,6 +322,8 @@ function readLine(
     ...(description === '' ? {} : { description }),
     locations: {
       line: { kind: 'csv', line: row.line },
+      lineNumber: lineNo.at,
+      ...(description === '' ? {} : { description: descriptionAt }),
       quantity: cellAt(row, 'quantity').at,
       uom: uom.at,
       unitPrice: cellAt(row, 'unit_price').at,

@@ -32,6 +32,15 @@ export enum DocumentProblemCode {
   X12MissingElement = 'X12_MISSING_ELEMENT',
   X12InvalidCode = 'X12_INVALID_CODE',
   X12LineCountMismatch = 'X12_LINE_COUNT_MISMATCH',
+  /** A control character, bidi override, lone surrogate... where the field's text rule forbids it. */
+  InvalidCharacters = 'INVALID_CHARACTERS',
+  ValueTooLong = 'VALUE_TOO_LONG',
+  JsonDuplicateKey = 'JSON_DUPLICATE_KEY',
+  JsonTooDeep = 'JSON_TOO_DEEP',
+  /** The same PO number twice in one upload. */
+  DuplicateOrder = 'DUPLICATE_ORDER',
+  /** The same line number twice in one order. */
+  DuplicateLine = 'DUPLICATE_LINE',
 }
 
 /** Where a problem is, in the terms of the document's own format. */
@@ -85,7 +94,7 @@ export function formatLocation(at: ProblemLocation): string {
       return `line ${at.line}, column ${at.column}${at.header === undefined ? '' : ` (${at.header})`}`;
     }
     case 'x12': {
-      const parts = [`segment ${at.segment} (${at.tag})`];
+      const parts = [`segment ${at.segment}${at.tag === '' ? '' : ` (${at.tag})`}`];
       if (at.element !== undefined) parts.push(`element ${pad2(at.element)}`);
       if (at.byteOffset !== undefined) parts.push(`byte offset ${at.byteOffset}`);
       return parts.join(', ');
@@ -99,14 +108,57 @@ export function formatLocation(at: ProblemLocation): string {
   }
 }
 
+/**
+ * Problems quote what the partner sent, and they are stored (PostgreSQL text and jsonb refuse NUL and lone
+ * surrogates) and shown to people (an ESC or a bidi override would rewrite a terminal or a page). So every
+ * text a problem carries is made printable here, once: invisible and control code points become `\uXXXX`.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    UNPRINTABLE,
+    (c) => `\\u${c.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+}
+
+// Controls, format characters (bidi, zero-width), surrogates, private use, unassigned; line/paragraph separators.
+const UNPRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/gu;
+
+function printableLocation(at: ProblemLocation): ProblemLocation {
+  switch (at.kind) {
+    case 'document':
+    case 'bytes':
+      return at;
+    case 'json':
+      return { ...at, pointer: printable(at.pointer) };
+    case 'csv':
+      return at.header === undefined ? at : { ...at, header: printable(at.header) };
+    case 'x12':
+      return {
+        ...at,
+        tag: printable(at.tag),
+        ...(at.value === undefined ? {} : { value: printable(at.value) }),
+        ...(at.setControlNumber === undefined ? {} : { setControlNumber: printable(at.setControlNumber) }),
+      };
+    case 'order':
+      return {
+        ...at,
+        ...(at.lineNumber === undefined ? {} : { lineNumber: printable(at.lineNumber) }),
+        ...(at.field === undefined ? {} : { field: printable(at.field) }),
+      };
+  }
+}
+
 export function problem<C extends string>(
   code: C,
   message: string,
   at: ProblemLocation,
   lineNumber?: string,
 ): DocumentProblem<C> {
-  const base = { code, message, location: formatLocation(at), at };
-  return Object.freeze(lineNumber === undefined ? base : { ...base, lineNumber });
+  const safeAt = printableLocation(at);
+  // A message is one line: line breaks and tabs in it (a quoted value's, a library's) read as spaces.
+  const oneLine = printable(message.replace(/[\r\n\t]+/g, ' '));
+  const base = { code, message: oneLine, location: formatLocation(safeAt), at: safeAt };
+  return Object.freeze(lineNumber === undefined ? base : { ...base, lineNumber: printable(lineNumber) });
 }
 
 /** Escapes one JSON pointer reference token (RFC 6901). */

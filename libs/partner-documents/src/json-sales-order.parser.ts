@@ -15,6 +15,7 @@ import {
   JSON_SALES_ORDER_SCHEMA,
   type JsonSalesOrder,
 } from './json-sales-order.schema';
+import { scanJsonStructure } from './json-structure';
 import {
   CustomerCodeRole,
   ItemIdQualifier,
@@ -63,6 +64,11 @@ export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
     return { parsed: parsedSalesOrders(DocumentFormat.Json, [empty], []), slices: [] };
   }
 
+  // Depth before parsing: JSON.parse and the validator recurse, and a deep enough document overflows the stack.
+  const structure = scanJsonStructure(text, byteOffset);
+  const tooDeep = structure.filter((p) => p.code === DocumentProblemCode.JsonTooDeep);
+  if (tooDeep.length > 0) return { parsed: parsedSalesOrders(DocumentFormat.Json, tooDeep, []), slices: [] };
+
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -75,7 +81,10 @@ export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
 
   const isBatch = data !== null && typeof data === 'object' && !Array.isArray(data) && 'orders' in data;
   const validate = isBatch ? compiled().batch : compiled().order;
-  const problems = validate(data) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, data));
+  const problems = [
+    ...structure,
+    ...(validate(data) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, data))),
+  ];
 
   const batchOrders = isBatch ? (data as { orders: unknown }).orders : undefined;
   const rawOrders: unknown[] = !isBatch ? [data] : Array.isArray(batchOrders) ? batchOrders : [];
@@ -209,7 +218,10 @@ function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrd
     currency: raw.currency,
     locations: {
       order: { kind: 'json', pointer: base },
+      poNumber: at('poNumber'),
+      orderDate: at('orderDate'),
       customer: at('buyerCode'),
+      ...(raw.shipToCode === undefined ? {} : { shipTo: at('shipToCode') }),
       currency: at('currency'),
     },
     lines: raw.lines.map((line, i) => {
@@ -239,6 +251,8 @@ function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrd
         ...(line.description === undefined ? {} : { description: line.description }),
         locations: {
           line: at('lines', i),
+          lineNumber: at('lines', i, 'lineNumber'),
+          ...(line.description === undefined ? {} : { description: at('lines', i, 'description') }),
           quantity: at('lines', i, 'quantity'),
           uom: at('lines', i, 'uom'),
           unitPrice: at('lines', i, 'unitPrice'),

@@ -1,5 +1,7 @@
 // JSON Schema (draft 2020-12 subset understood by ajv 8) of the B2B portal's sales order, API v1.
 // Strict on purpose (additionalProperties: false): a misspelt field is reported, not silently dropped.
+// Lengths and ranges come from the canonical field rules (canonical-fields.ts), which every format meets.
+import { COUNT_LIMITS, NUMBER_LIMITS, TEXT_FIELDS } from './canonical-fields';
 
 const line = {
   type: 'object',
@@ -8,12 +10,12 @@ const line = {
   anyOf: [{ required: ['sku'] }, { required: ['gtin'] }],
   properties: {
     lineNumber: { type: 'integer', minimum: 1, maximum: 999999 },
-    sku: { type: 'string', minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$' },
+    sku: { type: 'string', minLength: 1, maxLength: TEXT_FIELDS.itemId.maxLength, pattern: '^\\S(.*\\S)?$' },
     gtin: { type: 'string', format: 'gtin' },
-    quantity: { type: 'number', exclusiveMinimum: 0, maximum: 1000000000 },
+    quantity: { type: 'number', ...NUMBER_LIMITS.quantity },
     uom: { type: 'string', pattern: '^[A-Za-z0-9]{1,10}$' },
-    unitPrice: { type: 'number', minimum: 0, maximum: 1000000000 },
-    description: { type: 'string', maxLength: 500 },
+    unitPrice: { type: 'number', ...NUMBER_LIMITS.unitPrice },
+    description: { type: 'string', maxLength: TEXT_FIELDS.description.maxLength },
   },
 } as const;
 
@@ -24,12 +26,17 @@ export const JSON_SALES_ORDER_SCHEMA = {
   additionalProperties: false,
   required: ['poNumber', 'orderDate', 'buyerCode', 'currency', 'lines'],
   properties: {
-    poNumber: { type: 'string', minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$' },
+    poNumber: {
+      type: 'string',
+      minLength: 1,
+      maxLength: TEXT_FIELDS.poNumber.maxLength,
+      pattern: '^\\S(.*\\S)?$',
+    },
     orderDate: { type: 'string', format: 'date' },
-    buyerCode: { type: 'string', minLength: 1, maxLength: 64 },
-    shipToCode: { type: 'string', minLength: 1, maxLength: 64 },
+    buyerCode: { type: 'string', minLength: 1, maxLength: TEXT_FIELDS.customerCode.maxLength },
+    shipToCode: { type: 'string', minLength: 1, maxLength: TEXT_FIELDS.shipToCode.maxLength },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    lines: { type: 'array', minItems: 1, maxItems: 10000, items: line },
+    lines: { type: 'array', minItems: 1, maxItems: COUNT_LIMITS.linesPerOrder, items: line },
   },
 } as const;
 
@@ -40,7 +47,12 @@ export const JSON_SALES_ORDER_BATCH_SCHEMA = {
   additionalProperties: false,
   required: ['orders'],
   properties: {
-    orders: { type: 'array', minItems: 1, maxItems: 1000, items: { $ref: 'sales-order.v1.json' } },
+    orders: {
+      type: 'array',
+      minItems: 1,
+      maxItems: COUNT_LIMITS.ordersPerDocument,
+      items: { $ref: 'sales-order.v1.json' },
+    },
   },
 } as const;
 

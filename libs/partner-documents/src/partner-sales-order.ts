@@ -1,5 +1,6 @@
+import { checkEntries, COUNT_LIMITS } from './canonical-fields';
 import type { DocumentFormat } from './document-format';
-import type { DocumentProblem, ProblemLocation } from './document-problem';
+import { type DocumentProblem, DocumentProblemCode, problem, type ProblemLocation } from './document-problem';
 
 /** What kind of item identifier the partner sent. */
 export enum ItemIdQualifier {
@@ -40,6 +41,8 @@ export interface PartnerSalesOrderLine {
   /** Where each field sits in the source document, so business problems can point there. */
   readonly locations: {
     readonly line: ProblemLocation;
+    readonly lineNumber?: ProblemLocation;
+    readonly description?: ProblemLocation;
     readonly quantity?: ProblemLocation;
     readonly uom?: ProblemLocation;
     readonly unitPrice?: ProblemLocation;
@@ -86,7 +89,10 @@ export interface PartnerSalesOrder {
   readonly lines: readonly PartnerSalesOrderLine[];
   readonly locations: {
     readonly order: ProblemLocation;
+    readonly poNumber?: ProblemLocation;
+    readonly orderDate?: ProblemLocation;
     readonly customer?: ProblemLocation;
+    readonly shipTo?: ProblemLocation;
     readonly currency?: ProblemLocation;
   };
   readonly x12?: X12EnvelopeRef;
@@ -116,11 +122,24 @@ export interface ParsedSalesOrders {
   readonly problems: readonly DocumentProblem[];
 }
 
+/** The result of a parser, once every order read has met the canonical field rules (canonical-fields.ts). */
 export function parsedSalesOrders(
   format: DocumentFormat,
-  documentProblems: readonly DocumentProblem[],
-  entries: readonly SalesOrderEntry[],
+  readProblems: readonly DocumentProblem[],
+  read: readonly SalesOrderEntry[],
 ): ParsedSalesOrders {
+  const entries = checkEntries(read);
+  const documentProblems =
+    entries.length <= COUNT_LIMITS.ordersPerDocument
+      ? readProblems
+      : [
+          ...readProblems,
+          problem(
+            DocumentProblemCode.OutOfRange,
+            `The document holds ${entries.length} orders; at most ${COUNT_LIMITS.ordersPerDocument} are accepted in one upload.`,
+            { kind: 'document' },
+          ),
+        ];
   const problems = [...documentProblems, ...entries.flatMap((e) => e.problems)];
   const orders = entries.flatMap((e) => (e.order === undefined ? [] : [e.order]));
   return deepFreeze({

@@ -161,6 +161,12 @@ function noteCodes(code: DocumentProblemCode): { segment: string; element?: stri
       return { segment: '8', element: '6' };
     case DocumentProblemCode.InvalidDate:
       return { segment: '8', element: '8' };
+    case DocumentProblemCode.InvalidCharacters:
+      return { segment: '8', element: '6' };
+    case DocumentProblemCode.ValueTooLong:
+      return { segment: '8', element: '5' };
+    case DocumentProblemCode.DuplicateOrder:
+    case DocumentProblemCode.DuplicateLine:
     case DocumentProblemCode.X12InvalidCode:
     case DocumentProblemCode.OutOfRange:
     case DocumentProblemCode.X12LineCountMismatch:
@@ -187,6 +193,8 @@ function noteCodes(code: DocumentProblemCode): { segment: string; element?: stri
     case DocumentProblemCode.X12DuplicateControlNumber:
     case DocumentProblemCode.X12UnsupportedGroup:
     case DocumentProblemCode.X12UnsupportedTransaction:
+    case DocumentProblemCode.JsonDuplicateKey:
+    case DocumentProblemCode.JsonTooDeep:
       return undefined;
   }
 }
@@ -216,6 +224,10 @@ function setErrorCode(p: AnyDocumentProblem): string | undefined {
     case DocumentProblemCode.MissingValue:
     case DocumentProblemCode.X12Syntax:
     case DocumentProblemCode.SchemaViolation:
+    case DocumentProblemCode.InvalidCharacters:
+    case DocumentProblemCode.ValueTooLong:
+    case DocumentProblemCode.DuplicateOrder:
+    case DocumentProblemCode.DuplicateLine:
       return '5';
     case DocumentProblemCode.EncodingInvalidUtf8:
     case DocumentProblemCode.EmptyDocument:
@@ -230,6 +242,8 @@ function setErrorCode(p: AnyDocumentProblem): string | undefined {
     case DocumentProblemCode.X12MultipleInterchanges:
     case DocumentProblemCode.X12TrailingData:
     case DocumentProblemCode.X12UnsupportedGroup:
+    case DocumentProblemCode.JsonDuplicateKey:
+    case DocumentProblemCode.JsonTooDeep:
       return undefined;
   }
 }
@@ -272,6 +286,12 @@ function groupErrorCode(p: AnyDocumentProblem): string[] {
     case DocumentProblemCode.X12MissingElement:
     case DocumentProblemCode.X12InvalidCode:
     case DocumentProblemCode.X12LineCountMismatch:
+    case DocumentProblemCode.InvalidCharacters:
+    case DocumentProblemCode.ValueTooLong:
+    case DocumentProblemCode.JsonDuplicateKey:
+    case DocumentProblemCode.JsonTooDeep:
+    case DocumentProblemCode.DuplicateOrder:
+    case DocumentProblemCode.DuplicateLine:
       return [];
   }
 }

@@ -89,6 +89,7 @@ export type X12ReadOutcome =
   | { readonly ok: false; readonly problems: readonly DocumentProblem[] };
 
 const ISA_LENGTH = 106;
+const MAX_REPORTED_EMPTY_SEGMENTS = 20;
 
 /** Reads the envelope of one interchange. `byteOffset` is where `text` starts in the bytes received (BOM). */
 export function readX12Interchange(text: string, byteOffset = 0): X12ReadOutcome {
@@ -117,6 +118,26 @@ export function readX12Interchange(text: string, byteOffset = 0): X12ReadOutcome
     );
   }
   const positions = new Positions(text, lead, byteOffset, delimiters);
+  // node-x12 cannot place an empty segment (`~~`, `~\n~`) and crashes on it; X12 has none, so refuse it here.
+  const empty = positions.emptySegments();
+  if (empty.length > 0) {
+    return {
+      ok: false,
+      problems: empty
+        .slice(0, MAX_REPORTED_EMPTY_SEGMENTS)
+        .map((at) =>
+          problem(
+            DocumentProblemCode.X12Syntax,
+            `Segment ${at.segment} is empty: two segment terminators "${t}" follow each other${
+              empty.length > MAX_REPORTED_EMPTY_SEGMENTS && at.segment === empty[0].segment
+                ? ` (${empty.length} empty segments in all, the first ${MAX_REPORTED_EMPTY_SEGMENTS} listed)`
+                : ''
+            }.`,
+            at,
+          ),
+        ),
+    };
+  }
 
   const parser = new X12Parser(false);
   let parsed: ReturnType<X12Parser['parse']> | undefined;
@@ -135,7 +156,17 @@ export function readX12Interchange(text: string, byteOffset = 0): X12ReadOutcome
     const reason = last?.message ?? (crash instanceof Error ? crash.message : 'no functional group found');
     return fail(`The interchange could not be read: ${reason}`, at);
   }
-  return { ok: true, interchange: buildRead(parsed, diagnostics, positions, delimiters, text, body) };
+  try {
+    return { ok: true, interchange: buildRead(parsed, diagnostics, positions, delimiters, text, body) };
+  } catch (error) {
+    // node-x12 leaves some malformed structures without ranges; the partner gets a syntax problem, not a 500.
+    const last = diagnostics.at(-1);
+    const reason = last?.message ?? (error instanceof Error ? error.message : String(error));
+    return fail(
+      `The interchange could not be read: ${reason}`,
+      last === undefined ? undefined : positions.diagnosticLocation(last),
+    );
+  }
 }
 
 function detectDelimiters(body: string): X12Delimiters {
@@ -466,6 +497,17 @@ class Positions {
           : Math.min(start + (Number(element[1]) === 1 ? 1 : 0), this.text.length),
       ),
     };
+  }
+
+  /** Where each empty segment is: a terminator with nothing but whitespace since the previous one. */
+  emptySegments(): Extract<ProblemLocation, { kind: 'x12' }>[] {
+    const found: Extract<ProblemLocation, { kind: 'x12' }>[] = [];
+    for (let k = 1; k < this.terminators.length; k++) {
+      const from = this.terminators[k - 1] + 1;
+      if (this.text.slice(from, this.terminators[k]).trim() !== '') continue;
+      found.push({ kind: 'x12', segment: k + 1, tag: '', byteOffset: this.byteOffset(this.terminators[k]) });
+    }
+    return found;
   }
 
   /** Non-blank text after the last segment terminator: a segment cut before its end. */

@@ -260,14 +260,15 @@ function readPurchaseOrder(
   const po1s = set.body.filter((s) => s.tag === 'PO1');
   if (po1s.length === 0) missingSegment('PO1', 'PO1 line item', set.body.at(-1) ?? set.header);
   // A PID*F inside a PO1 loop (before the next PO1 or CTT) describes that line.
-  const descriptions = new Map<X12SegmentRef, string>();
+  const descriptions = new Map<X12SegmentRef, { text: string; at: ProblemLocation }>();
   let currentPo1: X12SegmentRef | undefined;
   for (const segment of set.body) {
     if (segment.tag === 'PO1') currentPo1 = segment;
     else if (segment.tag === 'CTT') currentPo1 = undefined;
     else if (segment.tag === 'PID' && segment.elements[0] === 'F' && currentPo1 !== undefined) {
       const text = (segment.elements[4] ?? '').trim();
-      if (text !== '' && !descriptions.has(currentPo1)) descriptions.set(currentPo1, text);
+      if (text !== '' && !descriptions.has(currentPo1))
+        descriptions.set(currentPo1, { text, at: at(segment, 5) });
     }
   }
   for (const [index, po1] of po1s.entries()) {
@@ -318,7 +319,9 @@ function readPurchaseOrder(
       lines,
       locations: {
         order: at(set.header),
+        ...(beg === undefined ? {} : { poNumber: at(beg, 3), orderDate: at(beg, 5) }),
         customer: at(customer, 4),
+        ...(shipTo === undefined ? {} : { shipTo: at(shipTo, 4) }),
         ...(cur === undefined ? {} : { currency: at(cur, 2) }),
       },
       x12: envelope,
@@ -329,7 +332,7 @@ function readPurchaseOrder(
 function readLine(
   po1: X12SegmentRef,
   index: number,
-  description: string | undefined,
+  description: { text: string; at: ProblemLocation } | undefined,
   problems: DocumentProblem[],
   at: (ref: X12SegmentRef, element?: number) => ProblemLocation,
   required: (ref: X12SegmentRef, element: number, name: string, lineNumber?: string) => string | undefined,
@@ -429,9 +432,11 @@ function readLine(
     quantity,
     uom,
     unitPrice,
-    ...(description === undefined ? {} : { description }),
+    ...(description === undefined ? {} : { description: description.text }),
     locations: {
       line: at(po1),
+      ...(el(1) === '' ? {} : { lineNumber: at(po1, 1) }),
+      ...(description === undefined ? {} : { description: description.at }),
       quantity: at(po1, 2),
       uom: at(po1, 3),
       ...(el(4) === '' ? {} : { unitPrice: at(po1, 4) }),
