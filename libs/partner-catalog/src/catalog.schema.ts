@@ -12,6 +12,20 @@ const x12Identity = {
     applicationId: { type: 'string', minLength: 2, maxLength: 15 },
     version: { type: 'string', pattern: '^\\d{6}$' },
     usage: { enum: ['P', 'T'] },
+    versions: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^\\d{6}$' },
+    },
+    duplicateInterchange: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        windowDays: { type: 'integer', minimum: 1, maximum: 3650 },
+        answer: { enum: ['ta1', 'x12-997'] },
+      },
+    },
   },
 } as const;
 const uom = {
@@ -147,6 +161,7 @@ export const CATALOG_SCHEMA = {
               order: { enum: ['x12-855', 'json'] },
             },
           },
+          documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
           credentials: {
             type: 'array',

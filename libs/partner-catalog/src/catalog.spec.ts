@@ -162,6 +162,30 @@ void describe('validateCatalogDir rules', () => {
     );
   });
 
+  void it('documentPolicy and the X12 envelope rules: defaults, and values the schema refuses', () => {
+    const catalog = loadPartnerCatalog(copy.dir, { masterdataSeedPath: SEED_PATH });
+    const globex = catalog.partner('globex-edi')!;
+    assert.equal(catalog.documentPolicy(globex), 'per-order');
+    assert.deepEqual(catalog.x12Versions(globex), ['004010']);
+    assert.deepEqual(catalog.duplicateInterchangeRule(globex), { windowMs: 30 * 86_400_000, answer: 'ta1' });
+
+    copy.edit(
+      'catalog.yaml',
+      '    mappingSet: globex\n',
+      '    mappingSet: globex\n    documentPolicy: all-or-nothing\n',
+    );
+    copy.edit('catalog.yaml', "versions: ['004010']", "versions: ['5010']");
+    copy.edit('catalog.yaml', 'answer: ta1', 'answer: ta2');
+    assert.deepEqual(
+      validate().map((p) => [p.code, p.path]),
+      [
+        [CatalogProblemCode.SchemaViolation, '/partners/2/documentPolicy'],
+        [CatalogProblemCode.SchemaViolation, '/partners/2/x12/versions/0'],
+        [CatalogProblemCode.SchemaViolation, '/partners/2/x12/duplicateInterchange/answer'],
+      ],
+    );
+  });
+
   void it('X12_IDENTITY_REQUIRED and DUPLICATE_X12_IDENTITY', () => {
     copy.edit(
       'catalog.yaml',

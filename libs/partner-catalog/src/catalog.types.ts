@@ -1,5 +1,5 @@
 // The partner catalog as configured in config/partners (catalog.yaml + xref/<set>.yaml).
-import type { DocumentFormat, ItemIdQualifier } from '@tradewind/partner-documents';
+import type { DocumentFormat, DocumentPolicy, ItemIdQualifier } from '@tradewind/partner-documents';
 
 export enum PartnerStatus {
   Active = 'active',
@@ -74,8 +74,16 @@ export interface PartnerX12Identity {
   readonly id: string;
   /** GS02/GS03 application code; defaults to id. */
   readonly applicationId?: string;
+  /** GS08 version we write to the partner. */
   readonly version?: string;
   readonly usage?: 'P' | 'T';
+  /** GS08 versions the partner may send; default [version]. */
+  readonly versions?: readonly string[];
+  /** A repeated ISA13 within the window is a duplicate interchange, answered by a TA1 or a 997. */
+  readonly duplicateInterchange?: {
+    readonly windowDays?: number;
+    readonly answer?: 'ta1' | 'x12-997';
+  };
 }
 
 export interface PartnerConfig {
@@ -96,6 +104,8 @@ export interface PartnerConfig {
   readonly mappingSet?: string;
   readonly defaultCurrency: string;
   readonly acknowledgements?: { readonly functional?: 'x12-997'; readonly order?: 'x12-855' | 'json' };
+  /** How much of an upload with a bad order is accepted; default per-order. */
+  readonly documentPolicy?: DocumentPolicy;
   readonly x12?: PartnerX12Identity;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;

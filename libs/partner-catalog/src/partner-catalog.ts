@@ -1,6 +1,11 @@
 // The validated, frozen partner catalog with the lookups the gateway and the domain services need.
 // Built only by loadPartnerCatalog (after validation); read-only for its whole life.
-import { type DocumentFormat, ItemIdQualifier, normalizeGtin } from '@tradewind/partner-documents';
+import {
+  type DocumentFormat,
+  DocumentPolicy,
+  ItemIdQualifier,
+  normalizeGtin,
+} from '@tradewind/partner-documents';
 
 import {
   CANONICAL_UOM,
@@ -42,6 +47,10 @@ interface IndexedMappingSet {
   readonly items: ReadonlyMap<string, ItemXref>;
   readonly uoms: ReadonlyMap<string, number>;
 }
+
+const DEFAULT_X12_VERSION = '004010';
+/** ISA13 has nine digits: a month of a busy partner's interchanges is far from wrapping. */
+const DEFAULT_DUPLICATE_WINDOW_DAYS = 30;
 
 const LOOKUP_ORDER = [ItemIdQualifier.PartnerSku, ItemIdQualifier.VendorSku, ItemIdQualifier.Gtin] as const;
 
@@ -139,6 +148,25 @@ export class PartnerCatalog {
   /** Our own X12 identity (ISA05/06) for what we send. */
   companyX12(): PartnerX12Identity | undefined {
     return this.company.x12;
+  }
+
+  /** How much of an upload with a bad order the partner wants accepted (default per-order). */
+  documentPolicy(partner: PartnerConfig): DocumentPolicy {
+    return partner.documentPolicy ?? DocumentPolicy.PerOrder;
+  }
+
+  /** GS08 versions the partner may send: `x12.versions`, else its `x12.version`, else 004010. */
+  x12Versions(partner: PartnerConfig): readonly string[] {
+    return partner.x12?.versions ?? [partner.x12?.version ?? DEFAULT_X12_VERSION];
+  }
+
+  /** How long an ISA13 is remembered, and how a repeat of it is answered. */
+  duplicateInterchangeRule(partner: PartnerConfig): { windowMs: number; answer: 'ta1' | 'x12-997' } {
+    const rule = partner.x12?.duplicateInterchange;
+    return {
+      windowMs: (rule?.windowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS) * 86_400_000,
+      answer: rule?.answer ?? 'ta1',
+    };
   }
 
   /** Whether an active partner holds a scope. Suspended partners hold none. */

@@ -41,6 +41,18 @@ export enum DocumentProblemCode {
   DuplicateOrder = 'DUPLICATE_ORDER',
   /** The same line number twice in one order. */
   DuplicateLine = 'DUPLICATE_LINE',
+  // Envelope governance: readable interchanges we must not process.
+  X12UnknownReceiver = 'X12_UNKNOWN_RECEIVER',
+  X12UnsupportedVersion = 'X12_UNSUPPORTED_VERSION',
+  X12UsageNotAccepted = 'X12_USAGE_NOT_ACCEPTED',
+  X12DuplicateInterchange = 'X12_DUPLICATE_INTERCHANGE',
+}
+
+const DOCUMENT_PROBLEM_CODES: ReadonlySet<string> = new Set(Object.values(DocumentProblemCode));
+
+/** True for the format-level codes (a business code from the catalog is not one). */
+export function isDocumentProblemCode(code: string): code is DocumentProblemCode {
+  return DOCUMENT_PROBLEM_CODES.has(code);
 }
 
 /** Where a problem is, in the terms of the document's own format. */

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 
 import { detectFormat, DocumentFormat } from './document-format';
 import { DocumentProblemCode } from './document-problem';
-import { parseSalesOrders, splitDocument } from './document-split';
+import { DocumentPolicy, parseSalesOrders, selectSlices, splitDocument } from './document-split';
 import { bytes, interchange850, orderFixture } from './test/x12-fixtures';
 
 const examples = join(__dirname, '../../../config/partners/examples');
@@ -90,6 +90,78 @@ void describe('splitDocument', () => {
     assert.deepEqual(split.slices, []);
     assert.equal(split.documentProblems[0].code, DocumentProblemCode.EncodingInvalidUtf8);
     assert.equal(split.documentProblems[0].location, 'byte offset 2');
+  });
+});
+
+void describe('selectSlices', () => {
+  // The issue's case: the second 850's SE01 does not count its segments.
+  const wrongSeCount = (): Uint8Array =>
+    bytes(
+      interchange850([orderFixture('PO-1'), orderFixture('PO-2'), orderFixture('PO-3')]).replace(
+        'SE*8*0002~',
+        'SE*9*0002~',
+      ),
+    );
+
+  void it('accepts the sound X12 sets per order and refuses only the one with a wrong SE01', () => {
+    const split = splitDocument(DocumentFormat.X12, wrongSeCount());
+    const selection = selectSlices(split, DocumentPolicy.PerOrder);
+    assert.deepEqual(
+      selection.accepted.map((s) => s.businessRef),
+      ['PO-1', 'PO-3'],
+    );
+    assert.deepEqual(
+      selection.refused.map((s) => [s.businessRef, s.problems.map((p) => [p.code, p.location])]),
+      [
+        [
+          'PO-2',
+          [[DocumentProblemCode.X12ControlCountMismatch, 'segment 18 (SE), element 01, byte offset 524']],
+        ],
+      ],
+    );
+    assert.equal(selection.refusedWhole, false);
+  });
+
+  void it('refuses every order of the same upload for a whole-document partner', () => {
+    const split = splitDocument(DocumentFormat.X12, wrongSeCount());
+    const selection = selectSlices(split, DocumentPolicy.WholeDocument);
+    assert.deepEqual(selection.accepted, []);
+    assert.equal(selection.refused.length, 3);
+    assert.equal(selection.refusedWhole, true);
+  });
+
+  void it('accepts a sound upload whole under either policy', () => {
+    for (const policy of Object.values(DocumentPolicy)) {
+      const selection = selectSlices(
+        splitDocument(DocumentFormat.Csv, read('market-hub.sales-orders.csv')),
+        policy,
+      );
+      assert.equal(selection.accepted.length, 2, policy);
+      assert.deepEqual(selection.refused, [], policy);
+    }
+  });
+
+  void it('refuses a CSV order with a bad quantity and keeps its neighbour', () => {
+    const csv = read('market-hub.sales-orders.csv')
+      .toString('utf8')
+      .replace(',1,EA,24.50,', ',one,EA,24.50,');
+    const selection = selectSlices(splitDocument(DocumentFormat.Csv, bytes(csv)), DocumentPolicy.PerOrder);
+    assert.deepEqual(
+      selection.accepted.map((s) => s.businessRef),
+      ['MH-20240115-001'],
+    );
+    assert.deepEqual(
+      selection.refused.map((s) => [s.businessRef, s.problems.map((p) => [p.code, p.location])]),
+      [['MH-20240115-002', [[DocumentProblemCode.InvalidNumber, 'line 4, column 7 (quantity)']]]],
+    );
+  });
+
+  void it('refuses the whole upload for a problem of the document itself, whatever the policy', () => {
+    const csv = read('market-hub.sales-orders.csv').toString('utf8').replace('quantity,', 'qty,');
+    const split = splitDocument(DocumentFormat.Csv, bytes(csv));
+    const selection = selectSlices(split, DocumentPolicy.PerOrder);
+    assert.deepEqual(selection.accepted, []);
+    assert.equal(selection.refusedWhole, true);
   });
 });
 

@@ -62,6 +62,50 @@ export function splitDocument(format: DocumentFormat, bytes: Uint8Array): SplitD
   });
 }
 
+/** How much of an upload with problems is accepted (the partner's `documentPolicy` in the catalog). */
+export enum DocumentPolicy {
+  /** The sound orders are accepted; each bad one is refused with its own problems. */
+  PerOrder = 'per-order',
+  /** All or nothing: one bad order refuses the whole upload (a partner's contractual choice). */
+  WholeDocument = 'whole-document',
+}
+
+/** An upload's slices sorted into what may be published and what is refused. */
+export interface SliceSelection {
+  readonly accepted: readonly DocumentSlice[];
+  /** Refused slices, in document order; a sound slice is here only when the upload is refused whole. */
+  readonly refused: readonly DocumentSlice[];
+  /** True when nothing is accepted because of the upload as a whole (its own problems, or the policy). */
+  readonly refusedWhole: boolean;
+}
+
+/**
+ * Which orders of a split upload are accepted under a policy. A problem of the upload itself (encoding,
+ * CSV header, X12 envelope) always refuses it whole: no order of it can be trusted.
+ */
+export function selectSlices(split: SplitDocument, policy: DocumentPolicy): SliceSelection {
+  const bad = split.slices.filter((s) => s.problems.length > 0);
+  const whole =
+    split.documentProblems.length > 0 ||
+    split.slices.length === 0 ||
+    (bad.length > 0 && policyRefusesWhole(policy));
+  if (whole) return { accepted: [], refused: split.slices, refusedWhole: true };
+  return {
+    accepted: split.slices.filter((s) => s.problems.length === 0),
+    refused: bad,
+    refusedWhole: bad.length === split.slices.length,
+  };
+}
+
+function policyRefusesWhole(policy: DocumentPolicy): boolean {
+  switch (policy) {
+    case DocumentPolicy.PerOrder:
+      return false;
+    case DocumentPolicy.WholeDocument:
+      return true;
+  }
+}
+
 /** Parses an upload of sales orders in the given format. */
 export function parseSalesOrders(format: DocumentFormat, bytes: Uint8Array): ParsedSalesOrders {
   return read(format, bytes).parsed;

@@ -7,11 +7,20 @@ export {
   type DocumentProblem,
   DocumentProblemCode,
   formatLocation,
+  isDocumentProblemCode,
   jsonPointer,
   problem,
   type ProblemLocation,
 } from './document-problem';
-export { type DocumentSlice, parseSalesOrders, type SplitDocument, splitDocument } from './document-split';
+export {
+  DocumentPolicy,
+  type DocumentSlice,
+  parseSalesOrders,
+  selectSlices,
+  type SliceSelection,
+  type SplitDocument,
+  splitDocument,
+} from './document-split';
 export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
@@ -60,6 +69,14 @@ export {
   type X12OutboundEnvelope,
 } from './x12-envelope';
 export {
+  checkX12Envelope,
+  duplicateInterchangeProblem,
+  hasEnvelopeFindings,
+  NO_FINDINGS,
+  type X12EnvelopeFindings,
+  type X12EnvelopeRules,
+} from './x12-envelope-rules';
+export {
   readX12Interchange,
   type X12Delimiters,
   type X12GroupRead,
@@ -75,3 +92,9 @@ export {
   X12_ITEM_QUALIFIERS,
   type X12ReadResult,
 } from './x12-sales-order.parser';
+export {
+  buildX12InterchangeAck,
+  type InterchangeAck,
+  InterchangeAckCode,
+  interchangeNoteCode,
+} from './x12-ta1.builder';

@@ -2,9 +2,10 @@
 // AK2/AK5 pair per transaction set, and AK3/AK4 for the segment and element errors we can place.
 // node-x12 has a 997 generator in its validation engine, but it needs liquidjs and writes only the first
 // error code per set with no AK3/AK4, so the segments are composed here and serialized by its generator.
-import { type AnyDocumentProblem, DocumentProblemCode } from './document-problem';
+import { type AnyDocumentProblem, DocumentProblemCode, isDocumentProblemCode } from './document-problem';
 import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
 import { writeInterchange, type X12OutboundEnvelope, type X12SegmentSpec } from './x12-envelope';
+import { NO_FINDINGS, type X12EnvelopeFindings } from './x12-envelope-rules';
 import type { X12ReadResult } from './x12-sales-order.parser';
 
 export interface FunctionalAckSet {
@@ -53,18 +54,22 @@ export interface FunctionalAck {
 
 /**
  * The 997 input for an interchange as read by readX12SalesOrders or splitDocument (set problems include
- * the 850 content problems).
+ * the 850 content problems), with what checkX12Envelope found against the partner's rules.
  */
-export function functionalAckInput(read: Pick<X12ReadResult, 'parsed' | 'interchange'>): FunctionalAckInput {
+export function functionalAckInput(
+  read: Pick<X12ReadResult, 'parsed' | 'interchange'>,
+  envelope: X12EnvelopeFindings = NO_FINDINGS,
+): FunctionalAckInput {
   const interchange = read.interchange;
   if (interchange === undefined) return { groups: [], interchangeProblems: read.parsed.documentProblems };
   let entry = 0;
-  const groups = interchange.groups.map((group) => ({
+  const groups = interchange.groups.map((group, groupIndex) => ({
     functionalId: group.functionalId,
     controlNumber: group.controlNumber,
     ...(group.declaredSetCount === undefined ? {} : { declaredSetCount: group.declaredSetCount }),
     problems: [
       ...group.problems,
+      ...(envelope.groups.get(groupIndex) ?? []),
       ...read.parsed.documentProblems.filter(
         (p) =>
           p.code === DocumentProblemCode.X12UnsupportedGroup &&
@@ -78,7 +83,7 @@ export function functionalAckInput(read: Pick<X12ReadResult, 'parsed' | 'interch
       problems: read.parsed.entries[entry++]?.problems ?? set.problems,
     })),
   }));
-  return { groups, interchangeProblems: interchange.problems };
+  return { groups, interchangeProblems: [...interchange.problems, ...envelope.interchange] };
 }
 
 /** Builds the 997 interchange answering every group of the input. */
@@ -128,10 +133,6 @@ export function buildX12FunctionalAck(
 
 function unique(values: readonly (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined))];
-}
-
-function isDocumentProblemCode(code: string): code is DocumentProblemCode {
-  return (Object.values(DocumentProblemCode) as string[]).includes(code);
 }
 
 /** AK3 (and AK4 when the element is known) for a problem located in a segment of the set. */
@@ -195,6 +196,10 @@ function noteCodes(code: DocumentProblemCode): { segment: string; element?: stri
     case DocumentProblemCode.X12UnsupportedTransaction:
     case DocumentProblemCode.JsonDuplicateKey:
     case DocumentProblemCode.JsonTooDeep:
+    case DocumentProblemCode.X12UnknownReceiver:
+    case DocumentProblemCode.X12UnsupportedVersion:
+    case DocumentProblemCode.X12UsageNotAccepted:
+    case DocumentProblemCode.X12DuplicateInterchange:
       return undefined;
   }
 }
@@ -244,6 +249,10 @@ function setErrorCode(p: AnyDocumentProblem): string | undefined {
     case DocumentProblemCode.X12UnsupportedGroup:
     case DocumentProblemCode.JsonDuplicateKey:
     case DocumentProblemCode.JsonTooDeep:
+    case DocumentProblemCode.X12UnknownReceiver:
+    case DocumentProblemCode.X12UnsupportedVersion:
+    case DocumentProblemCode.X12UsageNotAccepted:
+    case DocumentProblemCode.X12DuplicateInterchange:
       return undefined;
   }
 }
@@ -255,6 +264,8 @@ function groupErrorCode(p: AnyDocumentProblem): string[] {
   switch (p.code) {
     case DocumentProblemCode.X12UnsupportedGroup:
       return ['1'];
+    case DocumentProblemCode.X12UnsupportedVersion:
+      return ['2'];
     case DocumentProblemCode.X12MissingTrailer:
       return tag === 'GE' ? ['3'] : [];
     case DocumentProblemCode.X12ControlNumberMismatch:
@@ -292,6 +303,9 @@ function groupErrorCode(p: AnyDocumentProblem): string[] {
     case DocumentProblemCode.JsonTooDeep:
     case DocumentProblemCode.DuplicateOrder:
     case DocumentProblemCode.DuplicateLine:
+    case DocumentProblemCode.X12UnknownReceiver:
+    case DocumentProblemCode.X12UsageNotAccepted:
+    case DocumentProblemCode.X12DuplicateInterchange:
       return [];
   }
 }

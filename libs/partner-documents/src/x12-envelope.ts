@@ -80,50 +80,16 @@ export function writeInterchange(
   sets: readonly X12SetSpec[],
 ): string {
   const d = envelope.delimiters ?? DEFAULT_X12_DELIMITERS;
-  checkControl('interchangeControlNumber', envelope.interchangeControlNumber);
   checkControl('groupControlNumber', envelope.groupControlNumber);
   checkControl('setControlNumber', envelope.setControlNumber + Math.max(sets.length - 1, 0));
-  for (const [name, id] of [
-    ['senderId', envelope.senderId],
-    ['receiverId', envelope.receiverId],
-  ] as const) {
-    if (id === '' || id.length > 15) {
-      throw new PartnerDocumentsException(
-        PartnerDocumentsErrorCode.InvalidArgument,
-        `${name} must be 1-15 characters: "${id}"`,
-      );
-    }
-  }
-  const at = envelope.preparedAt.toISOString();
-  const date8 = `${at.slice(0, 4)}${at.slice(5, 7)}${at.slice(8, 10)}`;
-  const time4 = `${at.slice(11, 13)}${at.slice(14, 16)}`;
-  const jsen = new JSEDINotation(
-    [
-      '00',
-      ' '.repeat(10),
-      '00',
-      ' '.repeat(10),
-      envelope.senderQualifier.padEnd(2),
-      envelope.senderId.padEnd(15),
-      envelope.receiverQualifier.padEnd(2),
-      envelope.receiverId.padEnd(15),
-      date8.slice(2),
-      time4,
-      'U',
-      '00401',
-      String(envelope.interchangeControlNumber).padStart(9, '0'),
-      '0',
-      envelope.usageIndicator ?? 'P',
-      d.subElement,
-    ],
-    {
-      elementDelimiter: d.element,
-      segmentTerminator: d.segment,
-      subElementDelimiter: d.subElement,
-      endOfLine: d.endOfLine,
-      format: d.endOfLine !== '',
-    },
-  );
+  const { elements: isa, date8, time4 } = isaElements(envelope);
+  const jsen = new JSEDINotation(isa, {
+    elementDelimiter: d.element,
+    segmentTerminator: d.segment,
+    subElementDelimiter: d.subElement,
+    endOfLine: d.endOfLine,
+    format: d.endOfLine !== '',
+  });
   const group = jsen.addFunctionalGroup([
     functionalId,
     envelope.applicationSenderCode ?? envelope.senderId,
@@ -154,6 +120,49 @@ export function writeInterchange(
   }
 }
 
+/** ISA01..ISA16 of an outbound interchange, checked, and the date and time it carries. */
+export function isaElements(envelope: X12OutboundEnvelope): {
+  elements: string[];
+  date8: string;
+  time4: string;
+} {
+  const d = envelope.delimiters ?? DEFAULT_X12_DELIMITERS;
+  checkControl('interchangeControlNumber', envelope.interchangeControlNumber);
+  for (const [name, id] of [
+    ['senderId', envelope.senderId],
+    ['receiverId', envelope.receiverId],
+  ] as const) {
+    if (id === '' || id.length > 15) {
+      throw new PartnerDocumentsException(
+        PartnerDocumentsErrorCode.InvalidArgument,
+        `${name} must be 1-15 characters: "${id}"`,
+      );
+    }
+  }
+  const at = envelope.preparedAt.toISOString();
+  const date8 = `${at.slice(0, 4)}${at.slice(5, 7)}${at.slice(8, 10)}`;
+  const time4 = `${at.slice(11, 13)}${at.slice(14, 16)}`;
+  const elements = [
+    '00',
+    ' '.repeat(10),
+    '00',
+    ' '.repeat(10),
+    envelope.senderQualifier.padEnd(2),
+    envelope.senderId.padEnd(15),
+    envelope.receiverQualifier.padEnd(2),
+    envelope.receiverId.padEnd(15),
+    date8.slice(2),
+    time4,
+    'U',
+    '00401',
+    String(envelope.interchangeControlNumber).padStart(9, '0'),
+    '0',
+    envelope.usageIndicator ?? 'P',
+    d.subElement,
+  ];
+  return { elements, date8, time4 };
+}
+
 function checkControl(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 999_999_999) {
     throw new PartnerDocumentsException(
@@ -164,7 +173,7 @@ function checkControl(name: string, value: number): void {
 }
 
 /** Free text must not contain the delimiters or control characters; X12 has no escaping. */
-function clean(value: string, d: X12OutboundDelimiters): string {
+export function clean(value: string, d: X12OutboundDelimiters): string {
   let out = '';
   for (const ch of value) {
     const code = ch.codePointAt(0) ?? 0;
