@@ -1,6 +1,12 @@
 // The validated, frozen partner catalog with the lookups the gateway and the domain services need.
 // Built only by loadPartnerCatalog (after validation); read-only for its whole life.
-import { type DocumentFormat, ItemIdQualifier, normalizeGtin } from '@tradewind/partner-documents';
+import {
+  type DocumentFormat,
+  ItemIdQualifier,
+  normalizeGtin,
+  type SalesOrderLayout,
+  STANDARD_LAYOUT,
+} from '@tradewind/partner-documents';
 
 import {
   CANONICAL_UOM,
@@ -13,7 +19,9 @@ import {
   type PartnerConfig,
   PartnerStatus,
   type PartnerX12Identity,
+  type ShipToXref,
 } from './catalog.types';
+import { salesOrderLayout } from './layout-config';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -30,6 +38,12 @@ export interface ResolvedItem {
   readonly partnerItemId: string;
 }
 
+export interface ResolvedShipTo {
+  readonly customerId: string;
+  /** Odoo external id of the customer's delivery address. */
+  readonly odooExternalId: string;
+}
+
 export interface ConvertedQuantity {
   readonly quantity: number;
   readonly uom: typeof CANONICAL_UOM;
@@ -38,7 +52,10 @@ export interface ConvertedQuantity {
 }
 
 interface IndexedMappingSet {
+  readonly layout: SalesOrderLayout;
   readonly customers: ReadonlyMap<string, CustomerXref>;
+  /** Undefined when the set maps no ship-to codes (they are then kept as sent). */
+  readonly shipTos: ReadonlyMap<string, ShipToXref> | undefined;
   readonly items: ReadonlyMap<string, ItemXref>;
   readonly uoms: ReadonlyMap<string, number>;
 }
@@ -95,7 +112,12 @@ export class PartnerCatalog {
         return [
           name,
           {
+            layout: deepFreeze(salesOrderLayout(frozen)),
             customers: new Map(frozen.customers.map((c) => [c.partnerCode, c])),
+            shipTos:
+              frozen.shipTos === undefined
+                ? undefined
+                : new Map(frozen.shipTos.map((t) => [t.partnerCode, t])),
             items: new Map(frozen.items.map((i) => [itemKey(i.qualifier, i.partnerItemId), i])),
             uoms: new Map(frozen.uoms.map((u) => [u.code, u.factor])),
           },
@@ -163,6 +185,24 @@ export class PartnerCatalog {
 
   hasMappingSet(mappingSet: string): boolean {
     return this.sets.has(mappingSet);
+  }
+
+  /** How the partner lays out its documents: its mapping set's layout, else Tradewind's standard. */
+  layoutOf(partnerId: string): SalesOrderLayout {
+    const set = this.byId.get(partnerId)?.mappingSet;
+    return (set === undefined ? undefined : this.sets.get(set)?.layout) ?? STANDARD_LAYOUT;
+  }
+
+  /** Whether the set maps ship-to codes to delivery addresses (then an unlisted code is a problem). */
+  mapsShipTos(mappingSet: string): boolean {
+    return this.sets.get(mappingSet)?.shipTos !== undefined;
+  }
+
+  resolveShipTo(mappingSet: string, partnerCode: string): ResolvedShipTo | undefined {
+    const found = this.sets.get(mappingSet)?.shipTos?.get(partnerCode);
+    return found === undefined
+      ? undefined
+      : { customerId: found.customerId, odooExternalId: found.odooExternalId };
   }
 
   resolveCustomer(mappingSet: string, partnerCode: string): ResolvedCustomer | undefined {

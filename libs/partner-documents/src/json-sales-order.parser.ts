@@ -210,6 +210,7 @@ function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrd
     locations: {
       order: { kind: 'json', pointer: base },
       customer: at('buyerCode'),
+      ...(raw.shipToCode === undefined ? {} : { shipTo: at('shipToCode') }),
       currency: at('currency'),
     },
     lines: raw.lines.map((line, i) => {

@@ -24,7 +24,10 @@ export interface PartnerItemId {
 /** Which party the customer code identifies. */
 export enum CustomerCodeRole {
   Buyer = 'buyer',
+  BillTo = 'bill-to',
   ShipTo = 'ship-to',
+  /** No party named the customer: the sender is (the layout's senderCustomerCode). */
+  Sender = 'sender',
 }
 
 export interface PartnerSalesOrderLine {
@@ -77,7 +80,7 @@ export interface PartnerSalesOrder {
   readonly poNumber: string;
   /** ISO date, YYYY-MM-DD. */
   readonly orderDate: string;
-  /** The buyer code as the partner sends it (or the ship-to code when no buyer code is sent). */
+  /** The customer code as the partner sends it, from the party its layout prefers (see customerCodeRole). */
   readonly customerCode: string;
   readonly customerCodeRole: CustomerCodeRole;
   readonly shipToCode?: string;
@@ -87,6 +90,7 @@ export interface PartnerSalesOrder {
   readonly locations: {
     readonly order: ProblemLocation;
     readonly customer?: ProblemLocation;
+    readonly shipTo?: ProblemLocation;
     readonly currency?: ProblemLocation;
   };
   readonly x12?: X12EnvelopeRef;
