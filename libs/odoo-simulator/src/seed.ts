@@ -1,5 +1,6 @@
 // Master data from config/masterdata/seed.yaml: warehouse and stock location, products (SKU, GTIN, list
-// price) with on-hand quants, customers and the B2B fixed-price list, each under its external id.
+// price) with on-hand quants, customers with their delivery addresses and the B2B fixed-price list, each
+// under its external id.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -19,7 +20,14 @@ export interface SeedData {
     listPrice: number;
     onHand?: number;
   }[];
-  customers?: { externalId: string; canonicalId?: string; name: string; email?: string }[];
+  customers?: {
+    externalId: string;
+    canonicalId?: string;
+    name: string;
+    email?: string;
+    /** Child contacts of type delivery (the ship-to stores of a retailer). */
+    deliveryAddresses?: { externalId: string; name: string; street?: string; city?: string; zip?: string }[];
+  }[];
   pricelists?: {
     externalId: string;
     name: string;
@@ -104,13 +112,23 @@ export function applySeed(env: Env, seed: SeedData): void {
     }
   }
   for (const customer of seed.customers ?? []) {
-    createWithXmlid(env, 'res.partner', customer.externalId, {
+    const customerId = createWithXmlid(env, 'res.partner', customer.externalId, {
       name: customer.name,
       email: customer.email ?? false,
       ref: customer.canonicalId ?? false,
       is_company: true,
       customer_rank: 1,
     });
+    for (const address of customer.deliveryAddresses ?? []) {
+      createWithXmlid(env, 'res.partner', address.externalId, {
+        name: address.name,
+        type: 'delivery',
+        parent_id: customerId,
+        street: address.street ?? false,
+        city: address.city ?? false,
+        zip: address.zip ?? false,
+      });
+    }
   }
   for (const pricelist of seed.pricelists ?? []) {
     const id = createWithXmlid(env, 'product.pricelist', pricelist.externalId, { name: pricelist.name });

@@ -20,6 +20,8 @@ export enum CatalogProblemCode {
   UnknownMasterdataSku = 'UNKNOWN_MASTERDATA_SKU',
   UnknownMasterdataCustomer = 'UNKNOWN_MASTERDATA_CUSTOMER',
   MasterdataMismatch = 'MASTERDATA_MISMATCH',
+  InvalidLayout = 'INVALID_LAYOUT',
+  UnknownMasterdataAddress = 'UNKNOWN_MASTERDATA_ADDRESS',
 }
 
 export interface CatalogProblem {

@@ -12,6 +12,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
 import { type CatalogFile, CredentialStatus, type MappingSetFile, type PartnerConfig } from './catalog.types';
 import { type CatalogProblem, CatalogProblemCode } from './catalog-problem';
+import { checkLayout } from './layout-config';
 import { PartnerCatalog } from './partner-catalog';
 import { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 import { secretSuspicion } from './secret-detection';
@@ -354,6 +355,10 @@ function checkXref(set: MappingSetFile, file: YamlFile, report: Report): void {
     }
   };
   set.customers.forEach((c, i) => once('Customer code', c.partnerCode, `/customers/${i}/partnerCode`));
+  (set.shipTos ?? []).forEach((s, i) => once('Ship-to code', s.partnerCode, `/shipTos/${i}/partnerCode`));
+  for (const { message, path } of checkLayout(set)) {
+    report(CatalogProblemCode.InvalidLayout, message, file, path);
+  }
   set.items.forEach((item, i) => {
     const path = `/items/${i}`;
     const gtin = item.qualifier === ItemIdQualifier.Gtin;
@@ -379,7 +384,11 @@ function checkXref(set: MappingSetFile, file: YamlFile, report: Report): void {
 
 interface MasterdataSeed {
   readonly products?: readonly { readonly sku: string; readonly gtin?: string }[];
-  readonly customers?: readonly { readonly canonicalId: string; readonly externalId: string }[];
+  readonly customers?: readonly {
+    readonly canonicalId: string;
+    readonly externalId: string;
+    readonly deliveryAddresses?: readonly { readonly externalId: string }[];
+  }[];
 }
 
 function checkMasterdata(
@@ -411,6 +420,18 @@ function checkMasterdata(
           `Customer ${c.customerId} is ${known.externalId} in Odoo, not ${c.odooExternalId}.`,
           file,
           `/customers/${i}/odooExternalId`,
+        );
+      }
+    });
+    (set.shipTos ?? []).forEach((shipTo, i) => {
+      const owner = customers.get(shipTo.customerId);
+      if (owner === undefined) return; // reported with the customers
+      if (!(owner.deliveryAddresses ?? []).some((a) => a.externalId === shipTo.odooExternalId)) {
+        report(
+          CatalogProblemCode.UnknownMasterdataAddress,
+          `${shipTo.odooExternalId} is not a delivery address of ${shipTo.customerId} in ${seedPath}.`,
+          file,
+          `/shipTos/${i}/odooExternalId`,
         );
       }
     });

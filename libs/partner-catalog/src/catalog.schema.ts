@@ -203,6 +203,70 @@ export const CATALOG_SCHEMA = {
   },
 } as const;
 
+const csvColumn = {
+  column: { type: 'string', minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$' },
+  required: { type: 'boolean' },
+  default: { type: 'string', minLength: 1, maxLength: 64 },
+} as const;
+const csvField = { type: 'object', additionalProperties: false, properties: csvColumn } as const;
+const n1Qualifiers = {
+  type: 'array',
+  uniqueItems: true,
+  items: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
+} as const;
+const layout = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    csv: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['columns'],
+      properties: {
+        columns: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            poNumber: csvField,
+            orderDate: csvField,
+            customerCode: csvField,
+            shipToCode: csvField,
+            currency: csvField,
+            lineNumber: csvField,
+            item: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                ...csvColumn,
+                idType: { enum: ['sku-or-gtin', 'partner-sku', 'vendor-sku', 'gtin'] },
+              },
+            },
+            itemQualifier: csvField,
+            quantity: csvField,
+            uom: csvField,
+            unitPrice: csvField,
+            description: csvField,
+          },
+        },
+      },
+    },
+    x12: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        customer: n1Qualifiers,
+        shipTo: { ...n1Qualifiers, minItems: 1 },
+        senderCustomerCode: { type: 'string', minLength: 1, maxLength: 80 },
+        itemQualifiers: {
+          type: 'object',
+          propertyNames: { type: 'string', pattern: '^[A-Z0-9]{2}$' },
+          additionalProperties: { enum: ['partner-sku', 'vendor-sku', 'gtin', 'other'] },
+        },
+      },
+    },
+  },
+} as const;
+
 export const XREF_SCHEMA = {
   $id: 'https://schemas.tradewind.example/config/partner-xref.json',
   type: 'object',
@@ -210,6 +274,20 @@ export const XREF_SCHEMA = {
   required: ['mappingSet', 'customers', 'items', 'uoms'],
   properties: {
     mappingSet: { type: 'string', pattern: id },
+    layout,
+    shipTos: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['partnerCode', 'customerId', 'odooExternalId'],
+        properties: {
+          partnerCode: { type: 'string', minLength: 1, maxLength: 80 },
+          customerId: { type: 'string', pattern: '^[A-Z][A-Z0-9-]+$' },
+          odooExternalId: { type: 'string', pattern: '^[a-z_][a-z0-9_]*\\.[a-z0-9_]+$' },
+        },
+      },
+    },
     customers: {
       type: 'array',
       items: {

@@ -24,7 +24,7 @@ void describe('config/partners (the real catalog)', () => {
     const catalog = loadPartnerCatalog(PARTNERS_DIR, { masterdataSeedPath: SEED_PATH });
     assert.deepEqual(
       catalog.partners().map((p) => p.id),
-      ['acme-portal', 'market-hub', 'globex-edi', 'odoo'],
+      ['acme-portal', 'market-hub', 'globex-edi', 'odoo', 'bazaarly'],
     );
     assert.ok(Object.isFrozen(catalog));
     assert.ok(Object.isFrozen(catalog.partner('acme-portal')?.credentials[0]));

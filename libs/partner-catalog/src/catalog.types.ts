@@ -1,5 +1,11 @@
 // The partner catalog as configured in config/partners (catalog.yaml + xref/<set>.yaml).
-import type { DocumentFormat, DocumentPolicy, ItemIdQualifier } from '@tradewind/partner-documents';
+import type {
+  CsvField,
+  CsvItemIdType,
+  DocumentFormat,
+  DocumentPolicy,
+  ItemIdQualifier,
+} from '@tradewind/partner-documents';
 
 export enum PartnerStatus {
   Active = 'active',
@@ -144,9 +150,45 @@ export interface ItemXref {
   readonly uoms?: readonly UomConversion[];
 }
 
+/** A ship-to code the partner sends → one of the customer's delivery addresses in Odoo. */
+export interface ShipToXref {
+  readonly partnerCode: string;
+  /** The customer (canonical id) whose delivery address it is. */
+  readonly customerId: string;
+  /** Odoo `ir.model.data` name of the delivery address (a child res.partner of type delivery). */
+  readonly odooExternalId: string;
+}
+
+/** One CSV field as configured: `required` defaults to true for a column without a default. */
+export interface CsvColumnConfig {
+  readonly column?: string;
+  readonly required?: boolean;
+  readonly default?: string;
+  readonly idType?: CsvItemIdType;
+}
+
+/** How the partner lays out its orders (see @tradewind/partner-documents sales-order-layout.ts). */
+export interface LayoutConfig {
+  /** The whole CSV layout: canonical field → the partner's column. Without it, Tradewind's template. */
+  readonly csv?: { readonly columns: Readonly<Partial<Record<CsvField, CsvColumnConfig>>> };
+  readonly x12?: {
+    /** N1 qualifiers naming the customer, in order of preference; default [BY, ST]. */
+    readonly customer?: readonly string[];
+    /** N1 qualifiers naming the ship-to, in order of preference; default [ST]. */
+    readonly shipTo?: readonly string[];
+    /** The customer code when no customer N1 is sent (the sender is the customer). */
+    readonly senderCustomerCode?: string;
+    /** PO1 id qualifiers added to (or overriding) the standard ones. */
+    readonly itemQualifiers?: Readonly<Record<string, ItemIdQualifier>>;
+  };
+}
+
 export interface MappingSetFile {
   readonly mappingSet: string;
+  readonly layout?: LayoutConfig;
   readonly customers: readonly CustomerXref[];
+  /** When given, every ship-to code an order sends must be listed here. */
+  readonly shipTos?: readonly ShipToXref[];
   readonly items: readonly ItemXref[];
   readonly uoms: readonly UomConversion[];
 }

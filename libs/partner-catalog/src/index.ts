@@ -14,9 +14,11 @@ export {
   type CatalogFile,
   type CredentialRef,
   CredentialStatus,
+  type CsvColumnConfig,
   type CustomerXref,
   type DocumentPermission,
   type ItemXref,
+  type LayoutConfig,
   type MappingSetFile,
   type PartnerChannel,
   type PartnerConfig,
@@ -25,6 +27,7 @@ export {
   type PartnerSla,
   PartnerStatus,
   type PartnerX12Identity,
+  type ShipToXref,
   type UomConversion,
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
@@ -42,6 +45,7 @@ export {
   PartnerCatalog,
   type ResolvedCustomer,
   type ResolvedItem,
+  type ResolvedShipTo,
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';

@@ -21,6 +21,8 @@ export enum OrderProblemCode {
   PartnerSuspended = 'PARTNER_SUSPENDED',
   UnknownMappingSet = 'UNKNOWN_MAPPING_SET',
   UnknownCustomer = 'UNKNOWN_CUSTOMER',
+  UnknownShipTo = 'UNKNOWN_SHIP_TO',
+  ShipToOfOtherCustomer = 'SHIP_TO_OF_OTHER_CUSTOMER',
   UnknownSku = 'UNKNOWN_SKU',
   UnknownUom = 'UNKNOWN_UOM',
   InvalidQuantity = 'INVALID_QUANTITY',
@@ -66,6 +68,8 @@ export interface CanonicalSalesOrder {
     readonly role: CustomerCodeRole;
   };
   readonly shipToCode?: string;
+  /** The customer's delivery address the ship-to code maps to, when the mapping set maps ship-tos. */
+  readonly shipTo?: { readonly partnerCode: string; readonly odooExternalId: string };
   readonly lines: readonly CanonicalSalesOrderLine[];
 }
 
@@ -115,6 +119,8 @@ export function mapSalesOrder(
     );
   }
 
+  const shipTo = mapShipTo(order, partnerId, mappingSet, catalog, customer?.customerId, problems);
+
   const seen = new Map<string, string>();
   const lines: CanonicalSalesOrderLine[] = [];
   order.lines.forEach((line, index) => {
@@ -134,9 +140,46 @@ export function mapSalesOrder(
       currency: order.currency ?? partner.defaultCurrency,
       customer: { ...customer, partnerCode: order.customerCode, role: order.customerCodeRole },
       ...(order.shipToCode === undefined ? {} : { shipToCode: order.shipToCode }),
+      ...(shipTo === undefined ? {} : { shipTo }),
       lines,
     },
   };
+}
+
+/** The delivery address of a ship-to code, when the set maps them; every code it does not know is a problem. */
+function mapShipTo(
+  order: PartnerSalesOrder,
+  partnerId: string,
+  mappingSet: string,
+  catalog: PartnerCatalog,
+  customerId: string | undefined,
+  problems: OrderProblem[],
+): CanonicalSalesOrder['shipTo'] {
+  const code = order.shipToCode;
+  if (code === undefined || !catalog.mapsShipTos(mappingSet)) return undefined;
+  const at = order.locations.shipTo ?? { kind: 'order', field: 'shipTo' };
+  const address = catalog.resolveShipTo(mappingSet, code);
+  if (address === undefined) {
+    problems.push(
+      problem(
+        OrderProblemCode.UnknownShipTo,
+        `Ship-to code ${code} is not a delivery address known for ${partnerId}.`,
+        at,
+      ),
+    );
+    return undefined;
+  }
+  if (customerId !== undefined && address.customerId !== customerId) {
+    problems.push(
+      problem(
+        OrderProblemCode.ShipToOfOtherCustomer,
+        `Ship-to code ${code} is a delivery address of ${address.customerId}, not of the order's customer ${customerId}.`,
+        at,
+      ),
+    );
+    return undefined;
+  }
+  return { partnerCode: code, odooExternalId: address.odooExternalId };
 }
 
 function mapLine(

@@ -5,6 +5,8 @@ import {
   DocumentPolicy,
   ItemIdQualifier,
   normalizeGtin,
+  type SalesOrderLayout,
+  STANDARD_LAYOUT,
 } from '@tradewind/partner-documents';
 
 import {
@@ -18,7 +20,9 @@ import {
   type PartnerConfig,
   PartnerStatus,
   type PartnerX12Identity,
+  type ShipToXref,
 } from './catalog.types';
+import { salesOrderLayout } from './layout-config';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -35,6 +39,12 @@ export interface ResolvedItem {
   readonly partnerItemId: string;
 }
 
+export interface ResolvedShipTo {
+  readonly customerId: string;
+  /** Odoo external id of the customer's delivery address. */
+  readonly odooExternalId: string;
+}
+
 export interface ConvertedQuantity {
   readonly quantity: number;
   readonly uom: typeof CANONICAL_UOM;
@@ -43,7 +53,10 @@ export interface ConvertedQuantity {
 }
 
 interface IndexedMappingSet {
+  readonly layout: SalesOrderLayout;
   readonly customers: ReadonlyMap<string, CustomerXref>;
+  /** Undefined when the set maps no ship-to codes (they are then kept as sent). */
+  readonly shipTos: ReadonlyMap<string, ShipToXref> | undefined;
   readonly items: ReadonlyMap<string, ItemXref>;
   readonly uoms: ReadonlyMap<string, number>;
 }
@@ -104,7 +117,12 @@ export class PartnerCatalog {
         return [
           name,
           {
+            layout: deepFreeze(salesOrderLayout(frozen)),
             customers: new Map(frozen.customers.map((c) => [c.partnerCode, c])),
+            shipTos:
+              frozen.shipTos === undefined
+                ? undefined
+                : new Map(frozen.shipTos.map((t) => [t.partnerCode, t])),
             items: new Map(frozen.items.map((i) => [itemKey(i.qualifier, i.partnerItemId), i])),
             uoms: new Map(frozen.uoms.map((u) => [u.code, u.factor])),
           },
@@ -191,6 +209,24 @@ export class PartnerCatalog {
 
   hasMappingSet(mappingSet: string): boolean {
     return this.sets.has(mappingSet);
+  }
+
+  /** How the partner lays out its documents: its mapping set's layout, else Tradewind's standard. */
+  layoutOf(partnerId: string): SalesOrderLayout {
+    const set = this.byId.get(partnerId)?.mappingSet;
+    return (set === undefined ? undefined : this.sets.get(set)?.layout) ?? STANDARD_LAYOUT;
+  }
+
+  /** Whether the set maps ship-to codes to delivery addresses (then an unlisted code is a problem). */
+  mapsShipTos(mappingSet: string): boolean {
+    return this.sets.get(mappingSet)?.shipTos !== undefined;
+  }
+
+  resolveShipTo(mappingSet: string, partnerCode: string): ResolvedShipTo | undefined {
+    const found = this.sets.get(mappingSet)?.shipTos?.get(partnerCode);
+    return found === undefined
+      ? undefined
+      : { customerId: found.customerId, odooExternalId: found.odooExternalId };
   }
 
   resolveCustomer(mappingSet: string, partnerCode: string): ResolvedCustomer | undefined {

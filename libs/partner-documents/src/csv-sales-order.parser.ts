@@ -12,28 +12,18 @@ import {
   type PartnerSalesOrderLine,
   type SalesOrderEntry,
 } from './partner-sales-order';
+import {
+  CSV_MANDATORY_FIELDS,
+  CSV_ORDER_FIELDS,
+  CsvField,
+  CsvItemIdType,
+  type CsvLayout,
+  STANDARD_CSV_LAYOUT,
+} from './sales-order-layout';
 import { decodeUtf8 } from './text-decoding';
 
-/** Columns every marketplace file must have (header row, any order, case-insensitive). */
-export const CSV_REQUIRED_COLUMNS = [
-  'order_number',
-  'order_date',
-  'buyer_code',
-  'currency',
-  'line_number',
-  'item_sku_or_gtin',
-  'quantity',
-  'uom',
-  'unit_price',
-] as const;
-
-/** Optional columns: `item_qualifier` (sku | gtin) overrides the GTIN guess; others are copied through. */
-export const CSV_OPTIONAL_COLUMNS = ['item_qualifier', 'description', 'ship_to_code'] as const;
-
-type Column = (typeof CSV_REQUIRED_COLUMNS)[number] | (typeof CSV_OPTIONAL_COLUMNS)[number];
-
-/** Columns whose value must be the same on every row of one order. */
-const ORDER_COLUMNS = ['order_date', 'buyer_code', 'currency', 'ship_to_code'] as const;
+type Cell = { readonly value: string; readonly at: ProblemLocation };
+type CellAt = (row: Row, field: CsvField) => Cell;
 
 export interface CsvReadResult {
   readonly parsed: ParsedSalesOrders;
@@ -47,11 +37,18 @@ interface Row {
   readonly cells: readonly string[];
 }
 
-export function parseCsvSalesOrders(bytes: Uint8Array): ParsedSalesOrders {
-  return readCsvSalesOrders(bytes).parsed;
+export function parseCsvSalesOrders(
+  bytes: Uint8Array,
+  layout: CsvLayout = STANDARD_CSV_LAYOUT,
+): ParsedSalesOrders {
+  return readCsvSalesOrders(bytes, layout).parsed;
 }
 
-export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
+/** Reads a CSV file whose columns the partner's layout names (see sales-order-layout.ts). */
+export function readCsvSalesOrders(
+  bytes: Uint8Array,
+  layout: CsvLayout = STANDARD_CSV_LAYOUT,
+): CsvReadResult {
   const fail = (problems: DocumentProblem[]): CsvReadResult => ({
     parsed: parsedSalesOrders(DocumentFormat.Csv, problems, []),
     slices: [],
@@ -88,10 +85,13 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
       columns.set(key, i);
     }
   });
-  const missing = CSV_REQUIRED_COLUMNS.filter((c) => !columns.has(c));
-  for (const column of missing) {
+  const fields = Object.entries(layout.columns) as [CsvField, NonNullable<CsvLayout['columns'][CsvField]>][];
+  const missing = fields.filter(
+    ([, spec]) => spec.required && spec.column !== undefined && !columns.has(spec.column.toLowerCase()),
+  );
+  for (const [, spec] of missing) {
     documentProblems.push(
-      problem(DocumentProblemCode.CsvMissingColumn, `The header has no "${column}" column.`, {
+      problem(DocumentProblemCode.CsvMissingColumn, `The header has no "${spec.column}" column.`, {
         kind: 'csv',
         line: header.line,
       }),
@@ -99,26 +99,35 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
   }
   if (missing.length > 0) return fail(documentProblems);
 
-  const cellAt = (row: Row, column: Column): { value: string; at: ProblemLocation } => {
-    const index = columns.get(column);
+  const indexOf = new Map(
+    fields.flatMap(([field, spec]) => {
+      const index = spec.column === undefined ? undefined : columns.get(spec.column.toLowerCase());
+      return index === undefined ? [] : [[field, index] as const];
+    }),
+  );
+  // A field without a column in this file is located at the row, under its configured name.
+  const cellAt: CellAt = (row, field) => {
+    const index = indexOf.get(field);
+    const spec = layout.columns[field];
+    const sent = index === undefined ? '' : (row.cells[index] ?? '');
     return {
-      value: index === undefined ? '' : (row.cells[index] ?? ''),
-      at: {
-        kind: 'csv',
-        line: row.line,
-        column: (index ?? 0) + 1,
-        header: header.cells[index ?? 0] ?? column,
-      },
+      value: sent === '' ? (spec?.default ?? '') : sent,
+      at:
+        index === undefined
+          ? { kind: 'csv', line: row.line, header: spec?.column ?? field }
+          : { kind: 'csv', line: row.line, column: index + 1, header: header.cells[index] ?? field },
     };
   };
+  const mustHave = (field: CsvField): boolean =>
+    layout.columns[field]?.required === true || CSV_MANDATORY_FIELDS.includes(field);
 
   // Group rows by order number, keeping the order in which order numbers first appear.
   const groups = new Map<string, Row[]>();
   for (const row of records) {
-    const { value, at } = cellAt(row, 'order_number');
+    const { value, at } = cellAt(row, CsvField.PoNumber);
     if (value === '') {
       documentProblems.push(
-        problem(DocumentProblemCode.MissingValue, 'order_number is empty; the row belongs to no order.', at),
+        problem(DocumentProblemCode.MissingValue, `${nameOf(at)} is empty; the row belongs to no order.`, at),
       );
       continue;
     }
@@ -132,33 +141,33 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
   for (const [poNumber, rows] of groups) {
     const problems: DocumentProblem[] = [];
     const first = rows[0];
-    for (const column of ORDER_COLUMNS) {
-      const expected = cellAt(first, column).value;
+    for (const field of CSV_ORDER_FIELDS) {
+      const expected = cellAt(first, field).value;
       for (const row of rows.slice(1)) {
-        const cell = cellAt(row, column);
+        const cell = cellAt(row, field);
         if (cell.value !== expected) {
           problems.push(
             problem(
               DocumentProblemCode.CsvInconsistentOrder,
-              `${column} "${cell.value}" differs from "${expected}" on line ${first.line} of the same order ${poNumber}.`,
+              `${nameOf(cell.at)} "${cell.value}" differs from "${expected}" on line ${first.line} of the same order ${poNumber}.`,
               cell.at,
             ),
           );
         }
       }
     }
-    const orderDate = cellAt(first, 'order_date');
-    const buyer = cellAt(first, 'buyer_code');
-    const currency = cellAt(first, 'currency');
-    const shipTo = cellAt(first, 'ship_to_code');
-    requireValue(orderDate, problems);
-    requireValue(buyer, problems);
-    requireValue(currency, problems);
+    const orderDate = cellAt(first, CsvField.OrderDate);
+    const buyer = cellAt(first, CsvField.CustomerCode);
+    const currency = cellAt(first, CsvField.Currency);
+    const shipTo = cellAt(first, CsvField.ShipToCode);
+    if (mustHave(CsvField.OrderDate)) requireValue(orderDate, problems);
+    if (mustHave(CsvField.CustomerCode)) requireValue(buyer, problems);
+    if (mustHave(CsvField.Currency)) requireValue(currency, problems);
     if (orderDate.value !== '' && !isIsoDate(orderDate.value)) {
       problems.push(
         problem(
           DocumentProblemCode.InvalidDate,
-          `order_date "${orderDate.value}" is not a date (YYYY-MM-DD).`,
+          `${nameOf(orderDate.at)} "${orderDate.value}" is not a date (YYYY-MM-DD).`,
           orderDate.at,
         ),
       );
@@ -167,12 +176,12 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
       problems.push(
         problem(
           DocumentProblemCode.SchemaViolation,
-          `currency "${currency.value}" is not an ISO 4217 code.`,
+          `${nameOf(currency.at)} "${currency.value}" is not an ISO 4217 code.`,
           currency.at,
         ),
       );
     }
-    const lines = rows.map((row) => readLine(row, cellAt, problems));
+    const lines = rows.map((row, position) => readLine(row, position, layout, cellAt, mustHave, problems));
 
     entries.push({
       index: entries.length,
@@ -188,11 +197,11 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
               customerCode: buyer.value,
               customerCodeRole: CustomerCodeRole.Buyer,
               ...(shipTo.value === '' ? {} : { shipToCode: shipTo.value }),
-              currency: currency.value,
+              currency: currency.value === '' ? undefined : currency.value,
               lines: lines.filter((l): l is PartnerSalesOrderLine => l !== undefined),
               locations: {
                 order: { kind: 'csv', line: first.line },
-                poNumber: cellAt(first, 'order_number').at,
+                poNumber: cellAt(first, CsvField.PoNumber).at,
                 orderDate: orderDate.at,
                 customer: buyer.at,
                 ...(shipTo.value === '' ? {} : { shipTo: shipTo.at }),
@@ -213,50 +222,59 @@ export function readCsvSalesOrders(bytes: Uint8Array): CsvReadResult {
   return { parsed: parsedSalesOrders(DocumentFormat.Csv, documentProblems, entries), slices };
 }
 
-function requireValue(
-  cell: { value: string; at: ProblemLocation },
-  problems: DocumentProblem[],
-  lineNumber?: string,
-): boolean {
+function nameOf(at: ProblemLocation): string {
+  return at.kind === 'csv' ? (at.header ?? 'value') : 'value';
+}
+
+function requireValue(cell: Cell, problems: DocumentProblem[], lineNumber?: string): boolean {
   if (cell.value !== '') return true;
-  const name = cell.at.kind === 'csv' ? (cell.at.header ?? 'value') : 'value';
-  problems.push(problem(DocumentProblemCode.MissingValue, `${name} is empty.`, cell.at, lineNumber));
+  problems.push(
+    problem(DocumentProblemCode.MissingValue, `${nameOf(cell.at)} is empty.`, cell.at, lineNumber),
+  );
   return false;
 }
 
 function readLine(
   row: Row,
-  cellAt: (row: Row, column: Column) => { value: string; at: ProblemLocation },
+  position: number,
+  layout: CsvLayout,
+  cellAt: CellAt,
+  mustHave: (field: CsvField) => boolean,
   problems: DocumentProblem[],
 ): PartnerSalesOrderLine | undefined {
   const before = problems.length;
-  const lineNo = cellAt(row, 'line_number');
-  const lineNumber = lineNo.value === '' ? undefined : lineNo.value;
-  if (requireValue(lineNo, problems) && !/^[1-9]\d{0,5}$/.test(lineNo.value)) {
+  const lineNo = cellAt(row, CsvField.LineNumber);
+  // Without a line number column a row is known by its position in the order.
+  const lineNumber =
+    lineNo.value !== '' ? lineNo.value : mustHave(CsvField.LineNumber) ? undefined : String(position + 1);
+  if (lineNo.value === '') {
+    if (mustHave(CsvField.LineNumber)) requireValue(lineNo, problems);
+  } else if (!/^[1-9]\d{0,5}$/.test(lineNo.value)) {
     problems.push(
       problem(
         DocumentProblemCode.InvalidNumber,
-        `line_number "${lineNo.value}" is not a positive whole number.`,
+        `${nameOf(lineNo.at)} "${lineNo.value}" is not a positive whole number.`,
         lineNo.at,
         lineNumber,
       ),
     );
   }
-  const item = cellAt(row, 'item_sku_or_gtin');
+  const item = cellAt(row, CsvField.Item);
   requireValue(item, problems, lineNumber);
-  const qualifierCell = cellAt(row, 'item_qualifier');
+  const qualifierCell = cellAt(row, CsvField.ItemQualifier);
   const qualifier = qualifierCell.value.toLowerCase();
   if (qualifier !== '' && qualifier !== 'sku' && qualifier !== 'gtin') {
     problems.push(
       problem(
         DocumentProblemCode.SchemaViolation,
-        `item_qualifier "${qualifierCell.value}" must be "sku" or "gtin".`,
+        `${nameOf(qualifierCell.at)} "${qualifierCell.value}" must be "sku" or "gtin".`,
         qualifierCell.at,
         lineNumber,
       ),
     );
   }
-  if (qualifier === 'gtin' && item.value !== '' && !isValidGtin(item.value)) {
+  const idType = itemIdType(layout.columns[CsvField.Item]?.idType ?? CsvItemIdType.SkuOrGtin, qualifier);
+  if (idType === CsvItemIdType.Gtin && item.value !== '' && !isValidGtin(item.value)) {
     problems.push(
       problem(
         DocumentProblemCode.SchemaViolation,
@@ -266,53 +284,39 @@ function readLine(
       ),
     );
   }
+  const quantityCell = cellAt(row, CsvField.Quantity);
   const quantity = readNumber(
-    cellAt(row, 'quantity'),
+    quantityCell,
+    true,
     problems,
     lineNumber,
     (n) => n > 0,
     'must be greater than 0',
   );
-  const uom = cellAt(row, 'uom');
+  const uom = cellAt(row, CsvField.Uom);
   if (requireValue(uom, problems, lineNumber) && !/^[A-Za-z0-9]{1,10}$/.test(uom.value)) {
     problems.push(
       problem(
         DocumentProblemCode.SchemaViolation,
-        `uom "${uom.value}" is not a unit code.`,
+        `${nameOf(uom.at)} "${uom.value}" is not a unit code.`,
         uom.at,
         lineNumber,
       ),
     );
   }
+  const priceCell = cellAt(row, CsvField.UnitPrice);
   const price = readNumber(
-    cellAt(row, 'unit_price'),
+    priceCell,
+    mustHave(CsvField.UnitPrice),
     problems,
     lineNumber,
     (n) => n >= 0,
     'must not be negative',
   );
-  if (problems.length > before || quantity === undefined || price === undefined || lineNumber === undefined)
-    return undefined;
+  if (problems.length > before || quantity === undefined || lineNumber === undefined) return undefined;
 
-  const itemIds: PartnerItemId[] = [];
-  const asGtin = qualifier === 'gtin' || (qualifier === '' && isValidGtin(item.value));
-  if (asGtin)
-    itemIds.push({
-      qualifier: ItemIdQualifier.Gtin,
-      value: item.value,
-      sourceQualifier: 'gtin',
-      at: item.at,
-    });
-  // A digits-only partner SKU can pass the GTIN check by chance: unless told, also try it as a SKU.
-  if (qualifier !== 'gtin') {
-    itemIds.push({
-      qualifier: ItemIdQualifier.PartnerSku,
-      value: item.value,
-      sourceQualifier: 'sku',
-      at: item.at,
-    });
-  }
-  const { value: description, at: descriptionAt } = cellAt(row, 'description');
+  const itemIds = itemIdsOf(item, idType);
+  const { value: description, at: descriptionAt } = cellAt(row, CsvField.Description);
   return {
     lineNumber,
     itemIds,
@@ -324,22 +328,54 @@ function readLine(
       line: { kind: 'csv', line: row.line },
       lineNumber: lineNo.at,
       ...(description === '' ? {} : { description: descriptionAt }),
-      quantity: cellAt(row, 'quantity').at,
+      quantity: quantityCell.at,
       uom: uom.at,
-      unitPrice: cellAt(row, 'unit_price').at,
+      ...(priceCell.value === '' ? {} : { unitPrice: priceCell.at }),
     },
   };
 }
 
+/** An item_qualifier cell, when the layout has one, overrides a sku-or-gtin column's guess. */
+function itemIdType(configured: CsvItemIdType, qualifier: string): CsvItemIdType {
+  if (configured !== CsvItemIdType.SkuOrGtin) return configured;
+  if (qualifier === 'gtin') return CsvItemIdType.Gtin;
+  if (qualifier === 'sku') return CsvItemIdType.PartnerSku;
+  return CsvItemIdType.SkuOrGtin;
+}
+
+function itemIdsOf(item: Cell, idType: CsvItemIdType): PartnerItemId[] {
+  const id = (qualifier: ItemIdQualifier, sourceQualifier: string): PartnerItemId => ({
+    qualifier,
+    value: item.value,
+    sourceQualifier,
+    at: item.at,
+  });
+  switch (idType) {
+    case CsvItemIdType.Gtin:
+      return [id(ItemIdQualifier.Gtin, 'gtin')];
+    case CsvItemIdType.PartnerSku:
+      return [id(ItemIdQualifier.PartnerSku, 'sku')];
+    case CsvItemIdType.VendorSku:
+      return [id(ItemIdQualifier.VendorSku, 'vendor-sku')];
+    case CsvItemIdType.SkuOrGtin:
+      // A digits-only partner SKU can pass the GTIN check by chance: also try it as a SKU.
+      return isValidGtin(item.value)
+        ? [id(ItemIdQualifier.Gtin, 'gtin'), id(ItemIdQualifier.PartnerSku, 'sku')]
+        : [id(ItemIdQualifier.PartnerSku, 'sku')];
+  }
+}
+
 function readNumber(
-  cell: { value: string; at: ProblemLocation },
+  cell: Cell,
+  required: boolean,
   problems: DocumentProblem[],
   lineNumber: string | undefined,
   inRange: (n: number) => boolean,
   rangeMessage: string,
 ): number | undefined {
+  if (cell.value === '' && !required) return undefined;
   if (!requireValue(cell, problems, lineNumber)) return undefined;
-  const name = cell.at.kind === 'csv' ? cell.at.header : 'value';
+  const name = nameOf(cell.at);
   const value = parseDecimal(cell.value);
   if (value === undefined) {
     problems.push(

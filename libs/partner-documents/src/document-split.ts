@@ -4,6 +4,7 @@ import type { DocumentProblem } from './document-problem';
 import { readJsonSalesOrders } from './json-sales-order.parser';
 import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
 import type { ParsedSalesOrders } from './partner-sales-order';
+import { type SalesOrderLayout, STANDARD_LAYOUT } from './sales-order-layout';
 import type { X12InterchangeRead } from './x12-interchange.reader';
 import { readX12SalesOrders } from './x12-sales-order.parser';
 
@@ -38,9 +39,16 @@ export interface SplitDocument {
   readonly interchange: X12InterchangeRead | undefined;
 }
 
-/** Validates an upload and splits it into per-order slices; never throws for bad partner input. */
-export function splitDocument(format: DocumentFormat, bytes: Uint8Array): SplitDocument {
-  const { parsed, slices, refs, interchange } = read(format, bytes);
+/**
+ * Validates an upload and splits it into per-order slices; never throws for bad partner input. The
+ * layout is the sender's (PartnerCatalog.layoutOf); a slice must be read again with the same one.
+ */
+export function splitDocument(
+  format: DocumentFormat,
+  bytes: Uint8Array,
+  layout: SalesOrderLayout = STANDARD_LAYOUT,
+): SplitDocument {
+  const { parsed, slices, refs, interchange } = read(format, bytes, layout);
   return Object.freeze({
     format,
     ok: parsed.ok,
@@ -107,13 +115,18 @@ function policyRefusesWhole(policy: DocumentPolicy): boolean {
 }
 
 /** Parses an upload of sales orders in the given format. */
-export function parseSalesOrders(format: DocumentFormat, bytes: Uint8Array): ParsedSalesOrders {
-  return read(format, bytes).parsed;
+export function parseSalesOrders(
+  format: DocumentFormat,
+  bytes: Uint8Array,
+  layout: SalesOrderLayout = STANDARD_LAYOUT,
+): ParsedSalesOrders {
+  return read(format, bytes, layout).parsed;
 }
 
 function read(
   format: DocumentFormat,
   bytes: Uint8Array,
+  layout: SalesOrderLayout,
 ): {
   parsed: ParsedSalesOrders;
   slices: readonly Uint8Array[];
@@ -126,11 +139,11 @@ function read(
       return { ...result, refs: [], interchange: undefined };
     }
     case DocumentFormat.Csv: {
-      const result = readCsvSalesOrders(bytes);
+      const result = readCsvSalesOrders(bytes, layout.csv);
       return { ...result, refs: [], interchange: undefined };
     }
     case DocumentFormat.X12: {
-      const result = readX12SalesOrders(bytes);
+      const result = readX12SalesOrders(bytes, layout.x12);
       return { ...result, refs: result.interchangeRefs };
     }
   }

@@ -1,6 +1,6 @@
 // Partner document formats (JSON, CSV, X12): parse, split, locate errors, build acknowledgements.
 // Pure functions over bytes: no I/O, no clock, no environment.
-export { CSV_OPTIONAL_COLUMNS, CSV_REQUIRED_COLUMNS, parseCsvSalesOrders } from './csv-sales-order.parser';
+export { parseCsvSalesOrders } from './csv-sales-order.parser';
 export { CONTENT_TYPES, detectFormat, DocumentFormat } from './document-format';
 export {
   type AnyDocumentProblem,
@@ -50,6 +50,23 @@ export {
   type SalesOrderEntry,
   type X12EnvelopeRef,
 } from './partner-sales-order';
+export {
+  CSV_COLUMN_ONLY_FIELDS,
+  CSV_FIELD_TYPES,
+  CSV_MANDATORY_FIELDS,
+  CSV_ORDER_FIELDS,
+  type CsvColumnSpec,
+  CsvField,
+  CsvFieldType,
+  CsvItemIdType,
+  type CsvLayout,
+  type SalesOrderLayout,
+  STANDARD_CSV_LAYOUT,
+  STANDARD_LAYOUT,
+  STANDARD_X12_LAYOUT,
+  X12_ITEM_QUALIFIERS,
+  type X12Layout,
+} from './sales-order-layout';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
@@ -86,12 +103,7 @@ export {
   type X12SegmentRef,
   type X12SetRead,
 } from './x12-interchange.reader';
-export {
-  parseX12SalesOrders,
-  readX12SalesOrders,
-  X12_ITEM_QUALIFIERS,
-  type X12ReadResult,
-} from './x12-sales-order.parser';
+export { parseX12SalesOrders, readX12SalesOrders, type X12ReadResult } from './x12-sales-order.parser';
 export {
   buildX12InterchangeAck,
   type InterchangeAck,

@@ -25,7 +25,10 @@ export interface PartnerItemId {
 /** Which party the customer code identifies. */
 export enum CustomerCodeRole {
   Buyer = 'buyer',
+  BillTo = 'bill-to',
   ShipTo = 'ship-to',
+  /** No party named the customer: the sender is (the layout's senderCustomerCode). */
+  Sender = 'sender',
 }
 
 export interface PartnerSalesOrderLine {
@@ -80,7 +83,7 @@ export interface PartnerSalesOrder {
   readonly poNumber: string;
   /** ISO date, YYYY-MM-DD. */
   readonly orderDate: string;
-  /** The buyer code as the partner sends it (or the ship-to code when no buyer code is sent). */
+  /** The customer code as the partner sends it, from the party its layout prefers (see customerCodeRole). */
   readonly customerCode: string;
   readonly customerCodeRole: CustomerCodeRole;
   readonly shipToCode?: string;

@@ -14,6 +14,7 @@ import {
   type SalesOrderEntry,
   type X12EnvelopeRef,
 } from './partner-sales-order';
+import { STANDARD_X12_LAYOUT, type X12Layout } from './sales-order-layout';
 import { decodeUtf8 } from './text-decoding';
 import {
   readX12Interchange,
@@ -22,17 +23,6 @@ import {
   type X12SegmentRef,
   type X12SetRead,
 } from './x12-interchange.reader';
-
-/** X12 product/service id qualifiers (PO106, PO108, ...) and what they mean to us. */
-export const X12_ITEM_QUALIFIERS: Readonly<Record<string, ItemIdQualifier>> = Object.freeze({
-  VP: ItemIdQualifier.VendorSku,
-  BP: ItemIdQualifier.PartnerSku,
-  IN: ItemIdQualifier.PartnerSku,
-  SK: ItemIdQualifier.PartnerSku,
-  UP: ItemIdQualifier.Gtin,
-  EN: ItemIdQualifier.Gtin,
-  UK: ItemIdQualifier.Gtin,
-});
 
 export interface X12ReadResult {
   readonly parsed: ParsedSalesOrders;
@@ -44,11 +34,18 @@ export interface X12ReadResult {
   readonly interchange: X12InterchangeRead | undefined;
 }
 
-export function parseX12SalesOrders(bytes: Uint8Array): ParsedSalesOrders {
-  return readX12SalesOrders(bytes).parsed;
+export function parseX12SalesOrders(
+  bytes: Uint8Array,
+  layout: X12Layout = STANDARD_X12_LAYOUT,
+): ParsedSalesOrders {
+  return readX12SalesOrders(bytes, layout).parsed;
 }
 
-export function readX12SalesOrders(bytes: Uint8Array): X12ReadResult {
+/** Reads an interchange of 850s; the partner's layout says which N1 parties and PO1 ids mean what. */
+export function readX12SalesOrders(
+  bytes: Uint8Array,
+  layout: X12Layout = STANDARD_X12_LAYOUT,
+): X12ReadResult {
   const decoded = decodeUtf8(bytes);
   const fail = (problems: readonly DocumentProblem[]): X12ReadResult => ({
     parsed: parsedSalesOrders(DocumentFormat.X12, problems, []),
@@ -81,7 +78,7 @@ export function readX12SalesOrders(bytes: Uint8Array): X12ReadResult {
     }
     for (const set of group.sets) {
       const envelope = envelopeRef(interchange, group, set);
-      const { order, problems } = readPurchaseOrder(set, envelope);
+      const { order, problems } = readPurchaseOrder(set, envelope, layout);
       const businessRef = set.body.find((s) => s.tag === 'BEG')?.elements[2] || undefined;
       entries.push({
         index: entries.length,
@@ -167,6 +164,7 @@ function locate(ref: X12SegmentRef, element?: number, setControlNumber?: string)
 function readPurchaseOrder(
   set: X12SetRead,
   envelope: X12EnvelopeRef,
+  layout: X12Layout,
 ): { order: PartnerSalesOrder | undefined; problems: DocumentProblem[] } {
   const problems: DocumentProblem[] = [];
   const st = set.controlNumber;
@@ -250,11 +248,24 @@ function readPurchaseOrder(
   }
 
   const parties = set.body.filter((s) => s.tag === 'N1' && value(s, 4) !== '');
-  const buyer = parties.find((s) => value(s, 1) === 'BY');
-  const shipTo = parties.find((s) => value(s, 1) === 'ST');
-  const customer = buyer ?? shipTo;
-  if (customer === undefined)
-    missingSegment('N1', 'N1*BY or N1*ST segment with an identification code (N103/N104)', beg ?? set.header);
+  const preferred = (qualifiers: readonly string[]): X12SegmentRef | undefined => {
+    for (const qualifier of qualifiers) {
+      const found = parties.find((s) => value(s, 1) === qualifier);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const customer = preferred(layout.customerQualifiers);
+  const shipTo = preferred(layout.shipToQualifiers);
+  const customerCode = customer === undefined ? layout.senderCustomerCode : value(customer, 4);
+  if (customerCode === undefined) {
+    const wanted = layout.customerQualifiers.map((q) => `N1*${q}`).join(' or ');
+    missingSegment(
+      'N1',
+      `${wanted === '' ? 'N1' : wanted} segment with an identification code (N103/N104)`,
+      beg ?? set.header,
+    );
+  }
 
   const lines: PartnerSalesOrderLine[] = [];
   const po1s = set.body.filter((s) => s.tag === 'PO1');
@@ -272,7 +283,7 @@ function readPurchaseOrder(
     }
   }
   for (const [index, po1] of po1s.entries()) {
-    const line = readLine(po1, index, descriptions.get(po1), problems, at, required);
+    const line = readLine(po1, index, descriptions.get(po1), layout, problems, at, required);
     if (line !== undefined) lines.push(line);
   }
 
@@ -301,10 +312,14 @@ function readPurchaseOrder(
     }
   }
 
-  if (problems.length > 0 || poNumber === undefined || orderDate === undefined || customer === undefined) {
+  if (
+    problems.length > 0 ||
+    poNumber === undefined ||
+    orderDate === undefined ||
+    customerCode === undefined
+  ) {
     return { order: undefined, problems };
   }
-  const customerCode = value(customer, 4);
   const shipToCode = shipTo === undefined ? undefined : value(shipTo, 4);
   return {
     problems,
@@ -313,14 +328,14 @@ function readPurchaseOrder(
       poNumber,
       orderDate,
       customerCode,
-      customerCodeRole: customer === buyer ? CustomerCodeRole.Buyer : CustomerCodeRole.ShipTo,
+      customerCodeRole: customer === undefined ? CustomerCodeRole.Sender : partyRole(value(customer, 1)),
       ...(shipToCode === undefined ? {} : { shipToCode }),
       currency,
       lines,
       locations: {
         order: at(set.header),
         ...(beg === undefined ? {} : { poNumber: at(beg, 3), orderDate: at(beg, 5) }),
-        customer: at(customer, 4),
+        customer: customer === undefined ? at(set.header) : at(customer, 4),
         ...(shipTo === undefined ? {} : { shipTo: at(shipTo, 4) }),
         ...(cur === undefined ? {} : { currency: at(cur, 2) }),
       },
@@ -329,10 +344,26 @@ function readPurchaseOrder(
   };
 }
 
+/** What an N1 entity identifier code (N101) says the customer code is. */
+function partyRole(entity: string): CustomerCodeRole {
+  switch (entity) {
+    case 'BY':
+      return CustomerCodeRole.Buyer;
+    case 'BT':
+      return CustomerCodeRole.BillTo;
+    case 'ST':
+      return CustomerCodeRole.ShipTo;
+    default:
+      // Any other party a layout names as the customer (SO sold-to, ...) buys for itself.
+      return CustomerCodeRole.Buyer;
+  }
+}
+
 function readLine(
   po1: X12SegmentRef,
   index: number,
   description: { text: string; at: ProblemLocation } | undefined,
+  layout: X12Layout,
   problems: DocumentProblem[],
   at: (ref: X12SegmentRef, element?: number) => ProblemLocation,
   required: (ref: X12SegmentRef, element: number, name: string, lineNumber?: string) => string | undefined,
@@ -408,7 +439,7 @@ function readLine(
       continue;
     }
     itemIds.push({
-      qualifier: X12_ITEM_QUALIFIERS[qualifier] ?? ItemIdQualifier.Other,
+      qualifier: layout.itemQualifiers[qualifier] ?? ItemIdQualifier.Other,
       value: id,
       sourceQualifier: qualifier,
       at: at(po1, q + 1),

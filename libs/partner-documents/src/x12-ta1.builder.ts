@@ -93,6 +93,12 @@ export function interchangeNoteCode(p: AnyDocumentProblem): string {
     case DocumentProblemCode.X12MissingElement:
     case DocumentProblemCode.X12InvalidCode:
     case DocumentProblemCode.X12LineCountMismatch:
+    case DocumentProblemCode.InvalidCharacters:
+    case DocumentProblemCode.ValueTooLong:
+    case DocumentProblemCode.JsonDuplicateKey:
+    case DocumentProblemCode.JsonTooDeep:
+    case DocumentProblemCode.DuplicateOrder:
+    case DocumentProblemCode.DuplicateLine:
       return '022';
   }
 }

@@ -1,6 +1,6 @@
 // res.users, res.partner and ir.model.data.
 import { asText, type ModelDef } from '../orm/model.types';
-import { always, boolean, char, integer, many2one, one2many } from './field.builders';
+import { always, boolean, char, integer, many2one, one2many, selection } from './field.builders';
 
 export const resUsers: ModelDef = {
   name: 'res.users',
@@ -36,6 +36,17 @@ export const resPartner: ModelDef = {
     zip: char('Zip'),
     vat: char('Tax ID'),
     is_company: boolean('Is a Company', { default: always(false) }),
+    // Odoo's address type: a company's child of type delivery is one of its ship-to addresses.
+    type: selection(
+      'Address Type',
+      [
+        ['contact', 'Contact'],
+        ['invoice', 'Invoice Address'],
+        ['delivery', 'Delivery Address'],
+        ['other', 'Other Address'],
+      ],
+      { default: always('contact') },
+    ),
     active: boolean('Active', { default: always(true) }),
     customer_rank: integer('Customer Rank', { default: always(0) }),
     supplier_rank: integer('Supplier Rank', { default: always(0) }),

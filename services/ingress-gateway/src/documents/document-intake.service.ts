@@ -166,8 +166,10 @@ export class DocumentIntakeService {
     const partner = call.partner;
     const receivedAt = new Date();
     const batchId = randomUUID();
-    const split = splitDocument(decision.format, call.body);
-    const x12 = decision.format === DocumentFormat.X12 ? readX12SalesOrders(call.body) : undefined;
+    const layout = this.catalog.layoutOf(partner.id);
+    const split = splitDocument(decision.format, call.body, layout);
+    const x12 =
+      decision.format === DocumentFormat.X12 ? readX12SalesOrders(call.body, layout.x12) : undefined;
     if (x12?.interchange !== undefined) this.checkX12Sender(x12, partner.id);
 
     const batch = {

@@ -22,6 +22,7 @@ export const TEST_KEYS = {
   'globex-edi-2026-03': 'tw-test-globex-2026-03-5566778899aabbcc',
   'globex-edi-2025-03': 'tw-test-globex-2025-03-ddeeff0011223344',
   'odoo-webhook-2026-01': 'tw-test-odoo-2026-01-a1b2c3d4e5f60718',
+  'bazaarly-2026-09': 'tw-test-bazaarly-2026-09-77e1d2c3b4a59687',
 } as const;
 
 /**
@@ -39,6 +40,7 @@ export function testCredentialSources(): { env: Record<string, string>; secretsR
     TW_PARTNER_ACME_PORTAL_KEY_2025_07: hash('acme-portal-2025-07'),
     TW_PARTNER_ACME_PORTAL_KEY_2026_06: `sha256:${hash('acme-portal-2026-06')}`,
     TW_ODOO_WEBHOOK_KEY: hash('odoo-webhook-2026-01'),
+    TW_PARTNER_BAZAARLY_KEY_2026_09: hash('bazaarly-2026-09'),
   };
   for (const keyId of ['market-hub-2026-01', 'globex-edi-2026-03', 'globex-edi-2025-03'] as const) {
     const path = join(secretsRoot, 'run/secrets/partners', keyId);

@@ -2,7 +2,12 @@
 // OrderIntakeException with a business code (ops.exceptions) when the record cannot be an order. The
 // gateway publishes only sound single-order documents, so these are a foreign producer's or a bug's.
 import type { IngressDocument } from '@tradewind/contracts';
-import { DocumentFormat, parseSalesOrders, type PartnerSalesOrder } from '@tradewind/partner-documents';
+import {
+  DocumentFormat,
+  parseSalesOrders,
+  type PartnerSalesOrder,
+  type SalesOrderLayout,
+} from '@tradewind/partner-documents';
 
 import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
 
@@ -19,7 +24,8 @@ export interface DecodedOrder {
   readonly order: PartnerSalesOrder;
 }
 
-export function decodePartnerOrder(document: IngressDocument): DecodedOrder {
+/** `layout` is the sending partner's (PartnerCatalog.layoutOf), the one the gateway split the upload with. */
+export function decodePartnerOrder(document: IngressDocument, layout: SalesOrderLayout): DecodedOrder {
   const where = `document ${document.documentId} of ${document.partnerId}`;
   if (document.documentType !== SALES_ORDER_DOCUMENT_TYPE) {
     throw new OrderIntakeException(
@@ -39,7 +45,7 @@ export function decodePartnerOrder(document: IngressDocument): DecodedOrder {
       `${where} carries no inline payload${document.claimCheckUri ? ` (claim check ${document.claimCheckUri} is not supported yet)` : ''}`,
     );
   }
-  const parsed = parseSalesOrders(document.format, document.payload);
+  const parsed = parseSalesOrders(document.format, document.payload, layout);
   if (!parsed.ok || parsed.orders.length !== 1) {
     throw new OrderIntakeException(
       OrderIntakeErrorCode.UnreadableDocument,

@@ -66,7 +66,10 @@ export class SalesOrderIntake {
    * business code; anything else thrown is technical (retried).
    */
   async handle(document: IngressDocument, headers: RecordHeaders): Promise<IntakeOutcome> {
-    const { format, order: partnerOrder } = decodePartnerOrder(document);
+    const { format, order: partnerOrder } = decodePartnerOrder(
+      document,
+      this.catalog.layoutOf(document.partnerId),
+    );
     const partner = this.catalog.partner(document.partnerId);
     if (partner === undefined) {
       throw new OrderIntakeException(
