@@ -28,6 +28,8 @@ export interface MessagingModuleOptions {
   serviceName: string;
   kafka: KafkaConnection;
   registryUrl: string;
+  /** Registry basic auth (SCHEMA_REGISTRY_USERNAME/PASSWORD): every lookup of the serde sends it. */
+  registryAuth?: { username: string; password: string };
   schemas: TopicSchemas;
   /** PostgreSQL for the consumer's parked-record bookkeeping (the service's own database and schema). */
   database: { url: string; schema: string };
@@ -154,7 +156,10 @@ export class MessagingModule {
           useFactory: () =>
             createKafka({ ...options.kafka, clientId: options.kafka.clientId || options.serviceName }),
         },
-        { provide: AvroSerde, useFactory: () => new AvroSerde({ registryUrl: options.registryUrl }) },
+        {
+          provide: AvroSerde,
+          useFactory: () => new AvroSerde({ registryUrl: options.registryUrl, auth: options.registryAuth }),
+        },
         {
           provide: TypedProducer,
           inject: [KAFKA, AvroSerde],

@@ -80,6 +80,28 @@ describe('dispatchByKey', () => {
     assert.deepEqual(order, ['1', '0']);
   });
 
+  it('rethrows a failing worker only after every other worker has returned', async () => {
+    let slowFinished = false;
+    const started: string[] = [];
+    await assert.rejects(
+      dispatchByKey(
+        [rec(0, 'slow'), rec(1, 'bad'), rec(2, 'other')],
+        async (r) => {
+          started.push(r.offset);
+          if (r.key === 'bad') throw new Error('park failed');
+          await sleep(30);
+          slowFinished = true;
+          return true;
+        },
+        { concurrency: 2, shouldContinue: () => true },
+      ),
+      /park failed/,
+    );
+    // Before the fix the batch rejected while `slow` still ran, and the re-fetch ran it twice at once.
+    assert.equal(slowFinished, true, 'rejected while another worker was still running');
+    assert.deepEqual(started, ['0', '1'], 'a worker took a new record after another failed');
+  });
+
   it('stops taking records when asked to', async () => {
     let allowed = 2;
     const done = await dispatchByKey(

@@ -3,7 +3,9 @@
  * offset order; different keys run concurrently (up to `concurrency`). A record without a key has no
  * ordering constraint and runs on its own. `handle` resolves false when it could not dispose of the
  * record (shutdown): the rest of that key's chain is then skipped, so nothing overtakes it.
- * Returns the offsets that completed.
+ * Returns the offsets that completed. When `handle` throws, the other workers take no new record, and
+ * the error is rethrown only once every worker has returned: a re-fetched batch must never run a key
+ * that is still running here.
  */
 export interface KeyedRecord {
   key: string | null;
@@ -39,18 +41,26 @@ export async function dispatchByKey<R extends KeyedRecord>(
 
   const completed = new Set<string>();
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < chains.length) {
+    while (next < chains.length && !failed) {
       const chain = chains[next++];
       for (const record of chain) {
-        if (!options.shouldContinue()) return;
-        if (!(await handle(record))) break;
+        if (failed || !options.shouldContinue()) return;
+        try {
+          if (!(await handle(record))) break;
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
         completed.add(record.offset);
       }
     }
   };
   const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, chains.length)) }, worker);
-  await Promise.all(workers);
+  const settled = await Promise.allSettled(workers);
+  const rejection = settled.find((result) => result.status === 'rejected');
+  if (rejection) throw rejection.reason;
   return completed;
 }
 

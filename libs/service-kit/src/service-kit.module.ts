@@ -66,6 +66,10 @@ export class ServiceKitModule {
                 : undefined,
           },
           registryUrl: config.registry.url,
+          registryAuth:
+            config.registry.username === undefined
+              ? undefined
+              : { username: config.registry.username, password: config.registry.password ?? '' },
           schemas: topicSchemasFrom(TOPIC_CATALOG),
           database: { url: config.database.url, schema: config.database.schema },
           consume: options.consume,
