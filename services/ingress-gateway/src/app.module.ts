@@ -40,6 +40,8 @@ export interface GatewayModuleOptions {
   readonly credentialEnv?: Environment;
   /** Start the orders.state / partners.outbound consumers (default true). */
   readonly consume?: boolean;
+  /** The clock that decides timestamps' freshness and which keys are valid (tests pin it to a day). */
+  readonly now?: () => number;
 }
 
 /** Loads the catalog and resolves its credentials, failing start-up on an invalid catalog. */
@@ -47,20 +49,21 @@ function credentialStore(
   config: GatewayConfig,
   catalog: PartnerCatalog,
   env: Environment | undefined,
+  now: () => number,
 ): CredentialStore {
   const log = createLogger('CredentialStore');
   const store = CredentialStore.fromCatalog(catalog, { env, secretsRoot: config.gateway.secretsRoot });
-  const missing = store.missingUsable(new Date());
+  const missing = store.missingUsable(new Date(now()));
   for (const m of missing) {
     log.warn(
-      { partnerId: m.partnerId, keyId: m.keyId, secretRef: m.secretRef, reason: m.reason },
-      'API key unusable',
+      { partnerId: m.partnerId, keyId: m.keyId, field: m.field, secretRef: m.secretRef, reason: m.reason },
+      'partner key unusable',
     );
   }
   if (missing.length > 0 && config.gateway.requireAllCredentials) {
     throw new Error(
       `GATEWAY_REQUIRE_ALL_CREDENTIALS: ${missing.length} active key(s) cannot be resolved: ${missing
-        .map((m) => `${m.keyId} (${m.reason})`)
+        .map((m) => `${m.keyId} ${m.field} (${m.reason})`)
         .join('; ')}`,
     );
   }
@@ -71,6 +74,7 @@ function credentialStore(
 export class AppModule implements NestModule {
   static forRoot(config: GatewayConfig, options: GatewayModuleOptions = {}): DynamicModule {
     const schema = config.database.schema;
+    const now = options.now ?? Date.now;
     return {
       module: AppModule,
       imports: [
@@ -92,7 +96,8 @@ export class AppModule implements NestModule {
         {
           provide: CredentialStore,
           inject: [PARTNER_CATALOG],
-          useFactory: (catalog: PartnerCatalog) => credentialStore(config, catalog, options.credentialEnv),
+          useFactory: (catalog: PartnerCatalog) =>
+            credentialStore(config, catalog, options.credentialEnv, now),
         },
         {
           provide: NONCE_STORE,
@@ -124,6 +129,7 @@ export class AppModule implements NestModule {
               clockSkewMs: config.gateway.clockSkewMs,
               nonceTtlMs: config.gateway.nonceTtlMs,
               maxBodyBytes: config.gateway.maxBodyBytes,
+              now,
             }),
         },
         {
