@@ -25,7 +25,7 @@ import {
   RATE_LIMITER,
 } from './gateway.tokens';
 import { HousekeepingService } from './housekeeping.service';
-import { IdempotencyStore } from './idempotency/idempotency.store';
+import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idempotency.store';
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
@@ -68,6 +68,17 @@ function credentialStore(
     );
   }
   return store;
+}
+
+/** The Idempotency-Key lease must outlast any live request, or a slow one could be processed twice. */
+function idempotencyDurations(config: GatewayConfig): IdempotencyDurations {
+  const { idempotencyLeaseMs, idempotencyTtlMs, publishTimeoutMs } = config.gateway;
+  if (idempotencyLeaseMs < 2 * publishTimeoutMs || idempotencyLeaseMs > idempotencyTtlMs) {
+    throw new RangeError(
+      `GATEWAY_IDEMPOTENCY_LEASE (${idempotencyLeaseMs} ms) must be at least twice GATEWAY_PUBLISH_TIMEOUT (${publishTimeoutMs} ms) and at most GATEWAY_IDEMPOTENCY_TTL (${idempotencyTtlMs} ms)`,
+    );
+  }
+  return { leaseMs: idempotencyLeaseMs, retentionMs: idempotencyTtlMs };
 }
 
 @Module({})
@@ -135,7 +146,8 @@ export class AppModule implements NestModule {
         {
           provide: IdempotencyStore,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new IdempotencyStore(dataSource, schema),
+          useFactory: (dataSource: DataSource) =>
+            new IdempotencyStore(dataSource, schema, idempotencyDurations(config)),
         },
         {
           provide: TransactionIndex,
