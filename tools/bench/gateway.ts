@@ -3,17 +3,17 @@
 // producing the same Avro ingress.documents records at the same concurrency in the same run.
 // Usage: ./tradewind bench gateway [requests=3000] [concurrency=32] [maxSeconds=60]
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
 import { type IngressDocument, TOPIC_CATALOG, TOPICS } from '@tradewind/contracts';
 import { AvroSerde } from '@tradewind/messaging';
-import { sha256Hex, signedHeaders } from '@tradewind/partner-auth';
+import { type PartnerCredentials, sha256Hex, signedHeaders } from '@tradewind/partner-auth';
 import { acmeJsonOrder, testStack, uniqueName } from '@tradewind/testing';
 import avro from 'avsc';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -25,7 +25,11 @@ const MAX_SECONDS = Number(process.argv[4] ?? 60);
 const WARM_UP = 200;
 const ROOT = join(__dirname, '../..');
 const stack = testStack();
-const BENCH_KEY = 'bench-acme-portal-key-0123456789abcdef';
+const BENCH_KEY: PartnerCredentials = {
+  keyId: 'acme-portal-2026-06',
+  apiKey: 'bench-acme-portal-key-0123456789abcdef',
+  signingSecret: 'bench-acme-portal-signing-secret-0123456789',
+};
 
 interface Run {
   label: string;
@@ -83,6 +87,15 @@ function benchCatalog(): string {
     throw new Error("acme-portal's rate limit is not where the bench expects it in catalog.yaml");
   writeFileSync(file, limited);
   return dir;
+}
+
+/** The bench key's signing secret where the catalog's `file:` reference points, under a new secrets root. */
+function benchSecretsRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'tw-bench-secrets-'));
+  const path = join(root, 'run/secrets/partners/acme-portal-2026-06.signing');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, BENCH_KEY.signingSecret);
+  return root;
 }
 
 /** CPU time (user + system) of a process so far, from /proc; NaN where there is no /proc. */
@@ -147,6 +160,7 @@ async function main(): Promise<void> {
   const schema = uniqueName('gw_bench');
   const serviceName = uniqueName('ingress-gateway-bench');
   const catalogDir = benchCatalog();
+  const secretsRoot = benchSecretsRoot();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = startGateway({
@@ -160,7 +174,8 @@ async function main(): Promise<void> {
     SERVICE_NAME: serviceName,
     LOG_LEVEL: 'warn',
     PARTNER_CATALOG_DIR: catalogDir,
-    TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256Hex(BENCH_KEY),
+    GATEWAY_SECRETS_ROOT: secretsRoot,
+    TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256Hex(BENCH_KEY.apiKey),
   });
   const kafka = new Kafka({
     brokers: stack.kafkaBrokers,
@@ -306,6 +321,7 @@ async function main(): Promise<void> {
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
     rmSync(catalogDir, { recursive: true, force: true });
+    rmSync(secretsRoot, { recursive: true, force: true });
   }
 }
 

@@ -144,15 +144,18 @@ export interface CredentialRef {
   target: string;
 }
 
+/** Every secret reference of the catalog's credentials: each key's API key hash and signing secret. */
 export function partnerCredentialRefs(): CredentialRef[] {
   const doc = YAML.parse(readText('config/partners/catalog.yaml')) as {
-    partners: { credentials?: { keyId: string; secretRef: string }[] }[];
+    partners: { credentials?: { keyId: string; apiKeyHashRef: string; signingSecretRef: string }[] }[];
   };
   return doc.partners.flatMap((p) =>
-    (p.credentials ?? []).map((c) => {
-      const [kind, ...rest] = c.secretRef.split(':');
-      return { keyId: c.keyId, kind: kind as 'env' | 'file', target: rest.join(':') };
-    }),
+    (p.credentials ?? []).flatMap((c) =>
+      [c.apiKeyHashRef, c.signingSecretRef].map((ref) => {
+        const [kind, ...rest] = ref.split(':');
+        return { keyId: c.keyId, kind: kind as 'env' | 'file', target: rest.join(':') };
+      }),
+    ),
   );
 }
 

@@ -1,9 +1,11 @@
 // Demo traffic: plays the three demo partners against the ingress gateway (signed requests, as their
 // systems would send them) and shows orders flowing into Odoo. Started by `./tradewind demo`.
-// Environment: GATEWAY_URL, ODOO_URL, ODOO_DB, ODOO_READ_API_KEY, TW_DEMO_KEYS (JSON partnerId → API key),
+// Environment: GATEWAY_URL, ODOO_URL, ODOO_DB, ODOO_READ_API_KEY, TW_DEMO_KEYS (JSON partnerId →
+// { keyId, apiKey, signingSecret }),
 // DEMO_INTERVAL_MS (between submissions, default 700), DEMO_COUNT (submissions, 0 = until Ctrl-C).
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { PartnerCredentials } from '@tradewind/partner-auth';
 import {
   acmeJsonOrder,
   globexX12,
@@ -20,7 +22,10 @@ const odooDb = env.ODOO_DB ?? 'tradewind';
 const odooKey = env.ODOO_READ_API_KEY ?? '';
 const intervalMs = Number(env.DEMO_INTERVAL_MS ?? 700);
 const count = Number(env.DEMO_COUNT ?? 0);
-const client = new PartnerClient(gatewayUrl, JSON.parse(env.TW_DEMO_KEYS ?? '{}') as Record<string, string>);
+const client = new PartnerClient(
+  gatewayUrl,
+  JSON.parse(env.TW_DEMO_KEYS ?? '{}') as Record<string, PartnerCredentials>,
+);
 
 const run = Date.now().toString(36).toUpperCase().slice(-5);
 let sequence = 0;

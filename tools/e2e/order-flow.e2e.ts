@@ -154,7 +154,8 @@ describe('sales orders from three partners, end to end', () => {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
-              'x-api-key': E2E_PARTNER_KEYS['acme-portal'],
+              'x-key-id': E2E_PARTNER_KEYS['acme-portal'].keyId,
+              'x-api-key': E2E_PARTNER_KEYS['acme-portal'].apiKey,
               'x-timestamp': new Date().toISOString(),
               'x-nonce': 'n-wrong-signature',
               'x-signature': '0'.repeat(64),

@@ -1,26 +1,63 @@
 // Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service,
 // each a child process with its own PostgreSQL schema and consumer group, on free ports.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
+import { type PartnerCredentials, sha256Hex } from '@tradewind/partner-auth';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 
 const root = join(__dirname, '../..');
 
-export const E2E_PARTNER_KEYS: Record<string, string> = {
-  'acme-portal': 'e2e-acme-portal-key',
-  'market-hub': 'e2e-market-hub-key',
-  'globex-edi': 'e2e-globex-edi-key',
+export const E2E_PARTNER_KEYS: Readonly<Record<string, PartnerCredentials>> = {
+  'acme-portal': {
+    keyId: 'acme-portal-2026-12',
+    apiKey: 'e2e-acme-portal-key',
+    signingSecret: 'e2e-acme-portal-signing-secret-0123456789',
+  },
+  'market-hub': {
+    keyId: 'market-hub-2026-01',
+    apiKey: 'e2e-market-hub-key',
+    signingSecret: 'e2e-market-hub-signing-secret-0123456789',
+  },
+  'globex-edi': {
+    keyId: 'globex-edi-2026-03',
+    apiKey: 'e2e-globex-edi-key',
+    signingSecret: 'e2e-globex-edi-signing-secret-0123456789',
+  },
 };
 const ODOO_WRITE_KEY = 'e2e-odoo-write-key';
 const ODOO_READ_KEY = 'e2e-odoo-read-key';
 
-const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+/**
+ * The gateway's half of the e2e keys at the references the catalog names: each API key's hash and its
+ * signing secret, as environment variables (`env:`) or files under a new secrets root (`file:`).
+ */
+function gatewayCredentials(): { env: Record<string, string>; secretsRoot: string } {
+  const catalog = loadPartnerCatalog(join(root, 'config/partners'));
+  const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-e2e-secrets-'));
+  const env: Record<string, string> = {};
+  const put = (ref: string, value: string): void => {
+    if (ref.startsWith('env:')) {
+      env[ref.slice(4)] = value;
+      return;
+    }
+    const path = join(secretsRoot, ref.slice(5));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, value);
+  };
+  for (const key of Object.values(E2E_PARTNER_KEYS)) {
+    const found = catalog.credential(key.keyId);
+    if (found === undefined) throw new Error(`e2e key ${key.keyId} is not in config/partners`);
+    put(found.credential.apiKeyHashRef, sha256Hex(key.apiKey));
+    put(found.credential.signingSecretRef, key.signingSecret);
+  }
+  return { env, secretsRoot };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,16 +91,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
-  const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-e2e-secrets-'));
-  mkdirSync(join(secretsRoot, 'run/secrets/partners'), { recursive: true });
-  writeFileSync(
-    join(secretsRoot, 'run/secrets/partners/market-hub-2026-01'),
-    sha256(E2E_PARTNER_KEYS['market-hub']),
-  );
-  writeFileSync(
-    join(secretsRoot, 'run/secrets/partners/globex-edi-2026-03'),
-    sha256(E2E_PARTNER_KEYS['globex-edi']),
-  );
+  const credentials = gatewayCredentials();
 
   const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([
     freePort(),
@@ -149,8 +177,8 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
     service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
     service('ingress-gateway', gatewayPort, {
-      GATEWAY_SECRETS_ROOT: secretsRoot,
-      TW_PARTNER_ACME_PORTAL_KEY_2026_06: sha256(E2E_PARTNER_KEYS['acme-portal']),
+      GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
+      ...credentials.env,
     });
     await Promise.all([
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),

@@ -2,8 +2,10 @@
 # Creates the secret files docker-compose.yml mounts (deploy/docker/secrets/<name>, git-ignored), with
 # random values, once. Existing files are kept, so rerunning is safe; delete one to rotate it (and reset
 # the volume that stored it: `docker compose down -v` for the databases).
-# Partner API keys: the gateway stores the SHA-256 of each key (never the key); this writes a random key
-# to partner-<keyId>.key for you to hand to the partner's test client, and its hash to the secret file.
+# Partner keys: the gateway stores the SHA-256 of each API key (never the key) and the key's signing
+# secret; this writes a random API key to partner-<keyId>.key for you to hand to the partner's test
+# client (with the key id and partner-<keyId>-signing), its hash to partner-<keyId>, and a random signing
+# secret to partner-<keyId>-signing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 # The files are bind-mounted as they are (compose ignores uid/mode outside swarm), and the containers'
@@ -27,4 +29,5 @@ put grafana_admin_password "$(random)"
 for key_id in $(sed -n 's/^ *- keyId: *\([A-Za-z0-9._-]*\).*/\1/p' ../../../config/partners/catalog.yaml); do
   if [ ! -s "partner-$key_id.key" ]; then random >"partner-$key_id.key"; fi
   put "partner-$key_id" "$(printf '%s' "$(cat "partner-$key_id.key")" | sha256sum | cut -d' ' -f1)"
+  put "partner-$key_id-signing" "$(random)"
 done

@@ -1,2 +1,3 @@
-// Partner request signing and verification (HMAC-SHA256 over method, path, timestamp, nonce, body hash).
+// Partner request signing and verification (TW1-HMAC-SHA256: a key id and an API key travel, the signing
+// secret does not; HMAC over key id, method, path, timestamp, nonce and body hash).
 export * from './request-signature';

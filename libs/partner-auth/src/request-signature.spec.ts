@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 
 import {
@@ -9,7 +10,9 @@ import {
   signRequest,
 } from './request-signature';
 
+const SECRET = 'signing-secret-0123456789abcdef0123';
 const request = {
+  keyId: 'acme-portal-2026-06',
   method: 'post',
   path: '/v1/documents/sales-order',
   timestamp: '2026-11-28T10:00:00.000Z',
@@ -17,33 +20,44 @@ const request = {
   body: '{"a":1}',
 };
 
-describe('request signatures', () => {
-  it('signs method, path, timestamp, nonce and the body hash', () => {
-    assert.equal(
-      canonicalRequest(request),
-      `POST\n/v1/documents/sales-order\n2026-11-28T10:00:00.000Z\nn1\n${sha256Hex('{"a":1}')}`,
-    );
-    assert.match(signRequest('key', request), /^[0-9a-f]{64}$/);
+describe('request signatures (TW1-HMAC-SHA256)', () => {
+  it('signs the scheme, key id, method, path, timestamp, nonce and the body hash', () => {
+    const message = `TW1-HMAC-SHA256\nacme-portal-2026-06\nPOST\n/v1/documents/sales-order\n2026-11-28T10:00:00.000Z\nn1\n${sha256Hex('{"a":1}')}`;
+    assert.equal(canonicalRequest(request), message);
+    assert.equal(signRequest(SECRET, request), createHmac('sha256', SECRET).update(message).digest('hex'));
   });
 
-  it('detects any change to the signed parts', () => {
-    const signature = signRequest('key', request);
-    assert.ok(signatureMatches('key', request, signature));
-    assert.ok(!signatureMatches('other-key', request, signature));
-    assert.ok(!signatureMatches('key', { ...request, body: '{"a":2}' }, signature));
-    assert.ok(!signatureMatches('key', { ...request, path: '/v1/documents/other' }, signature));
-    assert.ok(!signatureMatches('key', { ...request, nonce: 'n2' }, signature));
-    assert.ok(!signatureMatches('key', request, 'zz'));
-    assert.ok(!signatureMatches('key', request, `${signature}zz`), 'trailing junk after a valid signature');
+  it('detects any change to the signed parts, and another secret', () => {
+    const signature = signRequest(SECRET, request);
+    assert.ok(signatureMatches(SECRET, request, signature));
+    assert.ok(signatureMatches(SECRET, request, signature.toUpperCase()));
+    assert.ok(!signatureMatches('another-signing-secret-0123456789ab', request, signature));
+    for (const tampered of [
+      { keyId: 'acme-portal-2025-07' },
+      { method: 'PUT' },
+      { path: '/v1/documents/other' },
+      { timestamp: '2026-11-28T10:00:01.000Z' },
+      { nonce: 'n2' },
+      { body: '{"a":2}' },
+    ]) {
+      assert.ok(!signatureMatches(SECRET, { ...request, ...tampered }, signature), JSON.stringify(tampered));
+    }
+    for (const malformed of ['', 'zz', signature.slice(2), `${signature}00`, `${signature}zz`]) {
+      assert.ok(!signatureMatches(SECRET, request, malformed), malformed);
+    }
   });
 
-  it('builds the headers a client sends', () => {
-    const headers = signedHeaders('key', { method: 'POST', path: '/v1/x', body: 'b' });
-    assert.equal(headers['x-api-key'], 'key');
+  it('builds the headers a client sends: key id and API key travel, the signing secret does not', () => {
+    const credentials = { keyId: 'k-1', apiKey: 'the-api-key', signingSecret: SECRET };
+    const headers = signedHeaders(credentials, { method: 'POST', path: '/v1/x', body: 'b' });
+    assert.equal(headers['x-key-id'], 'k-1');
+    assert.equal(headers['x-api-key'], 'the-api-key');
+    assert.ok(!Object.values(headers).some((v) => v.includes(SECRET)));
     assert.ok(
       signatureMatches(
-        'key',
+        SECRET,
         {
+          keyId: 'k-1',
           method: 'POST',
           path: '/v1/x',
           body: 'b',
@@ -52,6 +66,18 @@ describe('request signatures', () => {
         },
         headers['x-signature'],
       ),
+    );
+    // The API key alone (what an observer of the traffic has) does not sign.
+    assert.notEqual(
+      headers['x-signature'],
+      signRequest('the-api-key', {
+        keyId: 'k-1',
+        method: 'POST',
+        path: '/v1/x',
+        body: 'b',
+        timestamp: headers['x-timestamp'],
+        nonce: headers['x-nonce'],
+      }),
     );
   });
 });

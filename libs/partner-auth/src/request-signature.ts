@@ -1,22 +1,40 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * Partner request signatures (HMAC-SHA256), shared by the ingress gateway (verifies) and by every
- * client we ship (demo traffic, tests, partner documentation). The message signed is
+ * Partner request signatures (scheme TW1-HMAC-SHA256), shared by the ingress gateway (verifies) and by
+ * every client we ship (demo traffic, tests, benchmarks, partner documentation). A partner holds three
+ * things per key: a public key id, an API key and a signing secret. It sends the key id and the API key
+ * in headers and signs with the signing secret, which never travels:
  *
- *   METHOD \n path-with-query \n timestamp \n nonce \n hex(SHA-256(body))
+ *   hex(HMAC-SHA256(signing secret,
+ *       "TW1-HMAC-SHA256" \n key id \n METHOD \n path-with-query \n timestamp \n nonce \n hex(SHA-256(body))))
  *
- * keyed with the raw API key. The gateway stores only SHA-256(API key): a leaked store neither
- * authenticates nor signs.
+ * Whoever sees a request (a TLS-terminating proxy, an access log) learns the API key but cannot sign a new
+ * request; the gateway keeps only SHA-256 of the API key, so its stores cannot authenticate. See
+ * docs/partner-authentication.md for the threat model.
  */
+export const SIGNATURE_SCHEME = 'TW1-HMAC-SHA256';
+
 export const SIGNATURE_HEADERS = {
+  keyId: 'x-key-id',
   apiKey: 'x-api-key',
   timestamp: 'x-timestamp',
   nonce: 'x-nonce',
   signature: 'x-signature',
 } as const;
 
+/** What a partner holds for one key of the catalog. */
+export interface PartnerCredentials {
+  /** Public id of the key (the catalog's keyId). */
+  readonly keyId: string;
+  /** Sent in X-Api-Key; the gateway stores only its SHA-256. */
+  readonly apiKey: string;
+  /** Keys the HMAC; never sent. */
+  readonly signingSecret: string;
+}
+
 export interface SignableRequest {
+  keyId: string;
   method: string;
   /** Path with query string, exactly as sent (e.g. `/v1/documents/sales-order`). */
   path: string;
@@ -25,12 +43,17 @@ export interface SignableRequest {
   body: Buffer | string;
 }
 
+/** Shortest signing secret the gateway accepts: 32 characters (a random one: 256 bits as hex is 64). */
+export const MIN_SIGNING_SECRET_LENGTH = 32;
+
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 export function canonicalRequest(request: SignableRequest): string {
   return [
+    SIGNATURE_SCHEME,
+    request.keyId,
     request.method.toUpperCase(),
     request.path,
     request.timestamp,
@@ -39,30 +62,36 @@ export function canonicalRequest(request: SignableRequest): string {
   ].join('\n');
 }
 
-export function signRequest(apiKey: string, request: SignableRequest): string {
-  return createHmac('sha256', apiKey).update(canonicalRequest(request)).digest('hex');
+export function signRequest(signingSecret: string, request: SignableRequest): string {
+  return createHmac('sha256', signingSecret).update(canonicalRequest(request)).digest('hex');
 }
 
 /** Constant-time comparison of a presented signature with the expected one. */
-export function signatureMatches(apiKey: string, request: SignableRequest, presented: string): boolean {
+export function signatureMatches(
+  signingSecret: string,
+  request: SignableRequest,
+  presented: string,
+): boolean {
   // Buffer.from(hex) stops at the first non-hex character: insist on exactly 64 hex digits first.
   if (!/^[0-9a-fA-F]{64}$/.test(presented)) return false;
-  const expected = Buffer.from(signRequest(apiKey, request), 'hex');
+  const expected = Buffer.from(signRequest(signingSecret, request), 'hex');
   const actual = Buffer.from(presented, 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** Headers a client sends with a signed request. */
 export function signedHeaders(
-  apiKey: string,
-  request: Omit<SignableRequest, 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string },
+  credentials: PartnerCredentials,
+  request: Omit<SignableRequest, 'keyId' | 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string },
 ): Record<string, string> {
   const timestamp = request.timestamp ?? new Date().toISOString();
   const nonce = request.nonce ?? randomBytes(16).toString('hex');
+  const signed = { ...request, keyId: credentials.keyId, timestamp, nonce };
   return {
-    [SIGNATURE_HEADERS.apiKey]: apiKey,
+    [SIGNATURE_HEADERS.keyId]: credentials.keyId,
+    [SIGNATURE_HEADERS.apiKey]: credentials.apiKey,
     [SIGNATURE_HEADERS.timestamp]: timestamp,
     [SIGNATURE_HEADERS.nonce]: nonce,
-    [SIGNATURE_HEADERS.signature]: signRequest(apiKey, { ...request, timestamp, nonce }),
+    [SIGNATURE_HEADERS.signature]: signRequest(credentials.signingSecret, signed),
   };
 }

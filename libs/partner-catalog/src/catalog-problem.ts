@@ -8,6 +8,7 @@ export enum CatalogProblemCode {
   DuplicateKeyId = 'DUPLICATE_KEY_ID',
   TooManyActiveKeys = 'TOO_MANY_ACTIVE_KEYS',
   CredentialExpired = 'CREDENTIAL_EXPIRED',
+  CredentialRefReused = 'CREDENTIAL_REF_REUSED',
   InlineSecret = 'INLINE_SECRET',
   MappingSetMissing = 'MAPPING_SET_MISSING',
   MappingSetRequired = 'MAPPING_SET_REQUIRED',

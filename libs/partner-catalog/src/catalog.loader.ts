@@ -223,6 +223,7 @@ function checkCatalog(
   const sets = new Set(xrefNames.map((n) => n.replace(/\.ya?ml$/, '')));
   const partnerIds = new Map<string, number>();
   const keyIds = new Map<string, string>();
+  const secretRefs = new Map<string, string>();
   const x12Ids = new Map<string, string>();
   const company = catalog.company.x12;
   if (company !== undefined) x12Ids.set(`${company.qualifier}/${company.id}`, '(company)');
@@ -242,6 +243,22 @@ function checkCatalog(
     }
 
     partner.credentials.forEach((credential, c) => {
+      // One secret, one place: a hash next to its signing secret, or one key's secret reused for another,
+      // would undo the separation the scheme relies on.
+      for (const field of ['apiKeyHashRef', 'signingSecretRef'] as const) {
+        const ref = credential[field];
+        const first = secretRefs.get(ref);
+        if (first !== undefined) {
+          report(
+            CatalogProblemCode.CredentialRefReused,
+            `${field} ${ref} is also the ${first}; every API key hash and signing secret has its own reference.`,
+            file,
+            `${at}/credentials/${c}/${field}`,
+          );
+        } else {
+          secretRefs.set(ref, `${field} of ${credential.keyId}`);
+        }
+      }
       const owner = keyIds.get(credential.keyId);
       if (owner !== undefined) {
         report(

@@ -2,6 +2,8 @@
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
 const isoDate = { type: 'string', format: 'date' } as const;
+/** A secret by reference: an environment variable or a mounted file, never a value. */
+const secretRef = '^(env:[A-Z][A-Z0-9_]{2,127}|file:/[^\\s]+)$';
 const x12Identity = {
   type: 'object',
   additionalProperties: false,
@@ -169,10 +171,11 @@ export const CATALOG_SCHEMA = {
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['keyId', 'secretRef', 'status', 'notAfter'],
+              required: ['keyId', 'apiKeyHashRef', 'signingSecretRef', 'status', 'notAfter'],
               properties: {
                 keyId: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{2,63}$' },
-                secretRef: { type: 'string', pattern: '^(env:[A-Z][A-Z0-9_]{2,127}|file:/[^\\s]+)$' },
+                apiKeyHashRef: { type: 'string', pattern: secretRef },
+                signingSecretRef: { type: 'string', pattern: secretRef },
                 status: { enum: ['active', 'retired'] },
                 notAfter: isoDate,
               },

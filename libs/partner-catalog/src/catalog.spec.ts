@@ -57,8 +57,8 @@ void describe('validateCatalogDir rules', () => {
     copy.edit('catalog.yaml', '    kind: marketplace', '    kind: [marketplace');
     const [p] = validate();
     assert.equal(p.code, CatalogProblemCode.YamlSyntax);
-    // The flow sequence opened on line 58 is reported where the parser gives up on it.
-    assert.ok(p.line !== undefined && p.line >= 58 && p.line <= 60, `line ${p.line}`);
+    // The flow sequence opened on line 63 is reported where the parser gives up on it.
+    assert.ok(p.line !== undefined && p.line >= 63 && p.line <= 65, `line ${p.line}`);
   });
 
   void it('SCHEMA_VIOLATION: every violation with its path and line', () => {
@@ -83,13 +83,13 @@ void describe('validateCatalogDir rules', () => {
       ],
     );
     assert.equal(problems[0].message, 'must be >= 1.');
-    assert.equal(problems[0].line, 75);
+    assert.equal(problems[0].line, 80);
     assert.equal(problems[1].message, '"name" is required.');
   });
 
   void it('DUPLICATE_PARTNER_ID and DUPLICATE_KEY_ID', () => {
     copy.edit('catalog.yaml', '  - id: market-hub', '  - id: acme-portal');
-    copy.edit('catalog.yaml', 'keyId: market-hub-2026-01', 'keyId: acme-portal-2025-07');
+    copy.edit('catalog.yaml', 'keyId: market-hub-2026-01', 'keyId: acme-portal-2026-12');
     const problems = validate();
     assert.deepEqual(
       problems.map((p) => [p.code, p.path]),
@@ -105,7 +105,7 @@ void describe('validateCatalogDir rules', () => {
     copy.edit(
       'catalog.yaml',
       '      - keyId: globex-edi-2025-03',
-      "      - keyId: globex-edi-2027-03\n        secretRef: 'env:TW_GLOBEX_NEXT'\n        status: active\n        notAfter: '2028-03-31'\n      - keyId: globex-edi-2025-03",
+      "      - keyId: globex-edi-2027-03\n        apiKeyHashRef: 'env:TW_GLOBEX_NEXT'\n        signingSecretRef: 'env:TW_GLOBEX_NEXT_SIGNING'\n        status: active\n        notAfter: '2028-03-31'\n      - keyId: globex-edi-2025-03",
     );
     assert.deepEqual(
       validate().map((p) => [p.code, p.path]),
@@ -114,10 +114,33 @@ void describe('validateCatalogDir rules', () => {
   });
 
   void it('CREDENTIAL_EXPIRED: only when a clock is given, and only for active keys', () => {
-    assert.deepEqual(validate(new Date('2026-05-01T00:00:00Z')), []);
+    assert.deepEqual(validate(new Date('2026-12-01T00:00:00Z')), []);
     assert.deepEqual(
-      validate(new Date('2026-08-01T00:00:00Z')).map((p) => [p.code, p.path]),
-      [[CatalogProblemCode.CredentialExpired, '/partners/0/credentials/0/notAfter']],
+      validate(new Date('2027-02-01T00:00:00Z')).map((p) => [p.code, p.path]),
+      [
+        [CatalogProblemCode.CredentialExpired, '/partners/1/credentials/0/notAfter'],
+        [CatalogProblemCode.CredentialExpired, '/partners/3/credentials/0/notAfter'],
+      ],
+    );
+  });
+
+  void it('CREDENTIAL_REF_REUSED: a hash and a signing secret never share a reference, nor two keys one', () => {
+    copy.edit(
+      'catalog.yaml',
+      "signingSecretRef: 'file:/run/secrets/partners/market-hub-2026-01.signing'",
+      "signingSecretRef: 'file:/run/secrets/partners/market-hub-2026-01'",
+    );
+    copy.edit(
+      'catalog.yaml',
+      "apiKeyHashRef: 'env:TW_PARTNER_ACME_PORTAL_KEY_2026_12'",
+      "apiKeyHashRef: 'env:TW_PARTNER_ACME_PORTAL_KEY_2026_06'",
+    );
+    assert.deepEqual(
+      validate().map((p) => [p.code, p.path]),
+      [
+        [CatalogProblemCode.CredentialRefReused, '/partners/0/credentials/1/apiKeyHashRef'],
+        [CatalogProblemCode.CredentialRefReused, '/partners/1/credentials/0/signingSecretRef'],
+      ],
     );
   });
 

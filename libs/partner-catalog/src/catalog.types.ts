@@ -56,8 +56,16 @@ export interface DocumentPermission {
 export interface CredentialRef {
   /** Public id of the key; the gateway's principal. Unique across partners. */
   readonly keyId: string;
-  /** Where the secret lives: `env:NAME` or `file:/path`. Never the secret itself. */
-  readonly secretRef: string;
+  /**
+   * Where the hex SHA-256 of the key's API key lives (`env:NAME` or `file:/path`). The gateway never
+   * holds the API key itself: what it stores cannot authenticate.
+   */
+  readonly apiKeyHashRef: string;
+  /**
+   * Where the key's signing secret (the HMAC key, never sent) lives: `env:NAME` or `file:/path`, kept
+   * apart from the hash (docs/partner-authentication.md).
+   */
+  readonly signingSecretRef: string;
   readonly status: CredentialStatus;
   /** Last day (UTC, inclusive) the key may be used. */
   readonly notAfter: string;

@@ -46,8 +46,8 @@ void describe('PartnerCatalog lookups', () => {
   void it('lists the credentials usable at a time: active and not past notAfter', () => {
     const keys = (at: string): string[] =>
       catalog.activeCredentials('acme-portal', new Date(at)).map((c) => c.keyId);
-    assert.deepEqual(keys('2026-07-31T23:00:00Z'), ['acme-portal-2025-07', 'acme-portal-2026-06']);
-    assert.deepEqual(keys('2026-08-01T00:00:00Z'), ['acme-portal-2026-06']);
+    assert.deepEqual(keys('2027-06-30T23:00:00Z'), ['acme-portal-2026-06', 'acme-portal-2026-12']);
+    assert.deepEqual(keys('2027-07-01T00:00:00Z'), ['acme-portal-2026-12']);
     assert.deepEqual(
       catalog.activeCredentials('globex-edi', new Date('2026-01-01')).map((c) => c.keyId),
       ['globex-edi-2026-03'],

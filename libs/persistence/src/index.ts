@@ -3,6 +3,7 @@
 import { CreateInboxMessage1767225600001 } from './inbox/inbox.migration';
 import { CreateOutboxMessage1767225600000 } from './outbox/outbox.migration';
 
+export { type BatchDeleteOptions, deleteInBatches } from './batch-delete';
 export {
   buildDataSourceOptions,
   createDataSource,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { SIGNATURE_HEADERS, signedHeaders } from '@tradewind/partner-auth';
+import { type PartnerCredentials, SIGNATURE_HEADERS, signedHeaders } from '@tradewind/partner-auth';
 
 /**
  * Documents the three demo partners send, built from the reviewed examples in config/partners/examples
@@ -169,7 +169,8 @@ export interface SubmitResult {
 export class PartnerClient {
   constructor(
     private readonly gatewayUrl: string,
-    private readonly apiKeys: Record<string, string>,
+    /** Per partner id: the key id, API key and signing secret it signs with. */
+    private readonly credentials: Readonly<Record<string, PartnerCredentials>>,
   ) {}
 
   async submit(document: PartnerDocument, options: { idempotencyKey?: string } = {}): Promise<SubmitResult> {
@@ -191,12 +192,12 @@ export class PartnerClient {
     body: string | Buffer,
     headers: Record<string, string>,
   ): Promise<SubmitResult> {
-    const apiKey = this.apiKeys[partnerId];
-    if (!apiKey) throw new Error(`no API key for partner ${partnerId}`);
+    const credentials = this.credentials[partnerId] as PartnerCredentials | undefined;
+    if (credentials === undefined) throw new Error(`no credentials for partner ${partnerId}`);
     const started = performance.now();
     const response = await fetch(`${this.gatewayUrl}${path}`, {
       method,
-      headers: { ...signedHeaders(apiKey, { method, path, body }), ...headers },
+      headers: { ...signedHeaders(credentials, { method, path, body }), ...headers },
       body: method === 'GET' ? undefined : body,
     });
     const text = await response.text();

@@ -25,7 +25,7 @@ import {
   RATE_LIMITER,
 } from './gateway.tokens';
 import { HousekeepingService } from './housekeeping.service';
-import { IdempotencyStore } from './idempotency/idempotency.store';
+import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idempotency.store';
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
@@ -40,6 +40,8 @@ export interface GatewayModuleOptions {
   readonly credentialEnv?: Environment;
   /** Start the orders.state / partners.outbound consumers (default true). */
   readonly consume?: boolean;
+  /** The clock that decides timestamps' freshness and which keys are valid (tests pin it to a day). */
+  readonly now?: () => number;
 }
 
 /** Loads the catalog and resolves its credentials, failing start-up on an invalid catalog. */
@@ -47,30 +49,43 @@ function credentialStore(
   config: GatewayConfig,
   catalog: PartnerCatalog,
   env: Environment | undefined,
+  now: () => number,
 ): CredentialStore {
   const log = createLogger('CredentialStore');
   const store = CredentialStore.fromCatalog(catalog, { env, secretsRoot: config.gateway.secretsRoot });
-  const missing = store.missingUsable(new Date());
+  const missing = store.missingUsable(new Date(now()));
   for (const m of missing) {
     log.warn(
-      { partnerId: m.partnerId, keyId: m.keyId, secretRef: m.secretRef, reason: m.reason },
-      'API key unusable',
+      { partnerId: m.partnerId, keyId: m.keyId, field: m.field, secretRef: m.secretRef, reason: m.reason },
+      'partner key unusable',
     );
   }
   if (missing.length > 0 && config.gateway.requireAllCredentials) {
     throw new Error(
       `GATEWAY_REQUIRE_ALL_CREDENTIALS: ${missing.length} active key(s) cannot be resolved: ${missing
-        .map((m) => `${m.keyId} (${m.reason})`)
+        .map((m) => `${m.keyId} ${m.field} (${m.reason})`)
         .join('; ')}`,
     );
   }
   return store;
 }
 
+/** The Idempotency-Key lease must outlast any live request, or a slow one could be processed twice. */
+function idempotencyDurations(config: GatewayConfig): IdempotencyDurations {
+  const { idempotencyLeaseMs, idempotencyTtlMs, publishTimeoutMs } = config.gateway;
+  if (idempotencyLeaseMs < 2 * publishTimeoutMs || idempotencyLeaseMs > idempotencyTtlMs) {
+    throw new RangeError(
+      `GATEWAY_IDEMPOTENCY_LEASE (${idempotencyLeaseMs} ms) must be at least twice GATEWAY_PUBLISH_TIMEOUT (${publishTimeoutMs} ms) and at most GATEWAY_IDEMPOTENCY_TTL (${idempotencyTtlMs} ms)`,
+    );
+  }
+  return { leaseMs: idempotencyLeaseMs, retentionMs: idempotencyTtlMs };
+}
+
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: GatewayConfig, options: GatewayModuleOptions = {}): DynamicModule {
     const schema = config.database.schema;
+    const now = options.now ?? Date.now;
     return {
       module: AppModule,
       imports: [
@@ -92,7 +107,8 @@ export class AppModule implements NestModule {
         {
           provide: CredentialStore,
           inject: [PARTNER_CATALOG],
-          useFactory: (catalog: PartnerCatalog) => credentialStore(config, catalog, options.credentialEnv),
+          useFactory: (catalog: PartnerCatalog) =>
+            credentialStore(config, catalog, options.credentialEnv, now),
         },
         {
           provide: NONCE_STORE,
@@ -124,12 +140,14 @@ export class AppModule implements NestModule {
               clockSkewMs: config.gateway.clockSkewMs,
               nonceTtlMs: config.gateway.nonceTtlMs,
               maxBodyBytes: config.gateway.maxBodyBytes,
+              now,
             }),
         },
         {
           provide: IdempotencyStore,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new IdempotencyStore(dataSource, schema),
+          useFactory: (dataSource: DataSource) =>
+            new IdempotencyStore(dataSource, schema, idempotencyDurations(config)),
         },
         {
           provide: TransactionIndex,

@@ -71,6 +71,13 @@ export const gatewayConfig = defineConfig({
       'GATEWAY_IDEMPOTENCY_TTL',
       duration({ desc: 'How long an Idempotency-Key and its response are remembered', default: 86_400_000 }),
     ),
+    idempotencyLeaseMs: variable(
+      'GATEWAY_IDEMPOTENCY_LEASE',
+      duration({
+        desc: 'How long an Idempotency-Key stays "in progress" without an answer (a request that died with its process frees it after this); at least twice GATEWAY_PUBLISH_TIMEOUT',
+        default: 60_000,
+      }),
+    ),
     publishTimeoutMs: variable(
       'GATEWAY_PUBLISH_TIMEOUT',
       duration({

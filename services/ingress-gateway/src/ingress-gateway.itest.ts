@@ -1,5 +1,7 @@
 // The gateway in process on port 0 against the real Kafka, schema registry and PostgreSQL, with the
-// repository's partner catalog and test API keys (their hashes in an environment map and a secrets dir).
+// repository's partner catalog and test credentials (API key hashes and signing secrets in an environment
+// map and a secrets dir). The gateway's clock is pinned to a fixed day (ticking from there), so which
+// catalog keys are valid does not depend on the day the test runs.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -36,6 +38,7 @@ import {
   signRequest,
   TEST_KEYS,
   testCredentialSources,
+  type TestKeyId,
 } from './test/gateway-fixtures';
 
 interface Seen<V> {
@@ -51,7 +54,13 @@ interface Reply {
   requestId: string;
 }
 
-type KeyId = keyof typeof TEST_KEYS;
+type KeyId = TestKeyId;
+
+// 2026-12-15T09:00Z: acme-portal is rotating (2026-06 and 2026-12 both active), globex-edi-2025-03 is retired.
+const PINNED_AT = Date.parse('2026-12-15T09:00:00Z');
+const clockOffset = PINNED_AT - Date.now();
+const gatewayClock = (): number => Date.now() + clockOffset;
+const gatewayTime = (offsetMs = 0): string => new Date(gatewayClock() + offsetMs).toISOString();
 
 const example = (name: string): string => readFileSync(join(EXAMPLES_DIR, name), 'utf8');
 const acmeOrder = (poNumber: string): string =>
@@ -95,11 +104,11 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     const signed =
       options.signed ??
       signRequest({
-        apiKey: TEST_KEYS[keyId],
+        keyId,
         method,
         pathWithQuery: path,
         body: options.body,
-        ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
+        timestamp: options.timestamp ?? gatewayTime(),
         ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
       });
     const response = await fetch(`${base}${path}`, {
@@ -181,7 +190,11 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       PARTNER_CATALOG_DIR: REPO_CATALOG_DIR,
       GATEWAY_SECRETS_ROOT: sources.secretsRoot,
     });
-    app = await createGatewayApp(config.values, { credentialEnv: sources.env, logger: false });
+    app = await createGatewayApp(config.values, {
+      credentialEnv: sources.env,
+      logger: false,
+      now: gatewayClock,
+    });
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
@@ -435,10 +448,20 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     const path = '/v1/documents/sales-order';
     const body = acmeOrder('ACME-AUTH-1');
     const wrongSignature = signRequest({
-      apiKey: TEST_KEYS['acme-portal-2026-06'],
+      keyId: 'acme-portal-2026-06',
       method: 'POST',
       pathWithQuery: path,
       body: `${body} `,
+      timestamp: gatewayTime(),
+    });
+    // What anyone who saw a request has: the key id and the API key. Signing with the API key is refused.
+    const signedWithApiKey = signRequest({
+      keyId: 'acme-portal-2026-06',
+      credentials: { signingSecret: TEST_KEYS['acme-portal-2026-06'].apiKey },
+      method: 'POST',
+      pathWithQuery: path,
+      body,
+      timestamp: gatewayTime(),
     });
     const cases: [string, Promise<Reply>][] = [
       [
@@ -450,23 +473,38 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
         }),
       ],
       [
+        'invalid-signature',
+        send('acme-portal-2026-06', 'POST', path, {
+          body,
+          contentType: 'application/json',
+          signed: signedWithApiKey,
+        }),
+      ],
+      [
         'stale-timestamp',
         send('acme-portal-2026-06', 'POST', path, {
           body,
           contentType: 'application/json',
-          timestamp: new Date(Date.now() - 600_000).toISOString(),
+          timestamp: gatewayTime(-600_000),
         }),
       ],
       [
         'credential-inactive',
-        send('acme-portal-2025-07', 'POST', path, { body, contentType: 'application/json' }),
+        send('globex-edi-2025-03', 'POST', path, { body, contentType: 'application/json' }),
       ],
       [
         'unknown-api-key',
         send('acme-portal-2026-06', 'POST', path, {
           body,
           contentType: 'application/json',
-          signed: signRequest({ apiKey: 'not-a-partner-key', method: 'POST', pathWithQuery: path, body }),
+          signed: signRequest({
+            keyId: 'acme-portal-2026-06',
+            credentials: { apiKey: 'not-a-partner-key' },
+            method: 'POST',
+            pathWithQuery: path,
+            body,
+            timestamp: gatewayTime(),
+          }),
         }),
       ],
       [
@@ -492,9 +530,10 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   void it('refuses a replayed nonce', async () => {
     const path = `/v1/transactions/${firstTrackingId.acme!}`;
     const signed = signRequest({
-      apiKey: TEST_KEYS['acme-portal-2026-06'],
+      keyId: 'acme-portal-2026-06',
       method: 'GET',
       pathWithQuery: path,
+      timestamp: gatewayTime(),
     });
     assert.equal((await send('acme-portal-2026-06', 'GET', path, { signed })).status, 200);
     const replay = await send('acme-portal-2026-06', 'GET', path, { signed });
@@ -699,12 +738,27 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   });
 
   void it('serves the OpenAPI document and the metrics', async () => {
-    const docs = (await (await fetch(`${base}/docs-json`)).json()) as { paths: Record<string, unknown> };
+    const docs = (await (await fetch(`${base}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+      components: { securitySchemes: Record<string, { in: string; name: string }> };
+    };
     assert.deepEqual(Object.keys(docs.paths).sort(), [
       '/v1/batches/{batchId}',
       '/v1/documents/{documentType}',
       '/v1/transactions/{trackingId}',
     ]);
+    // The key id and the API key, required together on every route (the signature is described there).
+    assert.deepEqual(
+      Object.entries(docs.components.securitySchemes).map(([name, s]) => [name, s.in, s.name]),
+      [
+        ['keyId', 'header', 'X-Key-Id'],
+        ['apiKey', 'header', 'X-Api-Key'],
+      ],
+    );
+    for (const [path, operations] of Object.entries(docs.paths)) {
+      for (const operation of Object.values(operations))
+        assert.deepEqual(operation.security, [{ keyId: [], apiKey: [] }], path);
+    }
     assert.equal((await fetch(`${base}/docs`)).status, 200);
     const metrics = await (await fetch(`${base}/metrics`)).text();
     assert.match(

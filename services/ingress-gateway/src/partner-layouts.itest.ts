@@ -51,7 +51,7 @@ void describe('ingress-gateway reads each partner in its configured layout', () 
       method: 'POST',
       body,
       headers: {
-        ...signRequest({ apiKey: TEST_KEYS[keyId], method: 'POST', pathWithQuery: path, body }),
+        ...signRequest({ keyId, method: 'POST', pathWithQuery: path, body }),
         'content-type': 'text/csv; charset=utf-8',
       },
     });

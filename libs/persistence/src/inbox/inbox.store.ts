@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
+import { deleteInBatches } from '../batch-delete';
 import { schemaOf } from '../data-source.factory';
 import { PersistenceErrorCode, PersistenceException } from '../persistence.exception';
 import { type TransactionOptions, withTransaction } from '../transaction';
@@ -62,19 +63,12 @@ export class Inbox {
    * Returns the number of marks removed.
    */
   async purge(dataSource: DataSource, options: { olderThanMs: number; batchSize?: number }): Promise<number> {
-    const table = `"${schemaOf(dataSource)}".${INBOX_TABLE}`;
-    const batchSize = options.batchSize ?? 10_000;
-    let removed = 0;
-    for (;;) {
-      // Bounded batches keep each delete's locks and WAL small on a busy table.
-      const [, affected] = await dataSource.query<[unknown, number]>(
-        `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(
-           SELECT ctid FROM ${table} WHERE processed_at < now() - make_interval(secs => $1 / 1000.0) LIMIT $2))`,
-        [options.olderThanMs, batchSize],
-      );
-      removed += affected;
-      if (affected < batchSize) return removed;
-    }
+    return deleteInBatches(dataSource, {
+      table: `"${schemaOf(dataSource)}".${INBOX_TABLE}`,
+      where: 'processed_at < now() - make_interval(secs => $1 / 1000.0)',
+      params: [options.olderThanMs],
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    });
   }
 }
 

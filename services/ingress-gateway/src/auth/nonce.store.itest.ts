@@ -6,7 +6,7 @@ import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
 import { CreateGatewayTables1767400000000 } from '../database/gateway.migration';
-import { PostgresNonceStore } from './nonce.store';
+import { NONCE_TABLE, PostgresNonceStore } from './nonce.store';
 
 void describe('PostgresNonceStore against PostgreSQL', () => {
   const schema = uniqueName('gw_nonce');
@@ -58,5 +58,21 @@ void describe('PostgresNonceStore against PostgreSQL', () => {
       results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected')),
       [true, 'rejected', true],
     );
+  });
+
+  void it('purges every expired nonce in one run, however many batches that takes', async () => {
+    // More than one batch (10,000) expired, as ~170 requests/s leave behind in a minute, and live ones.
+    await dataSource.query(
+      `INSERT INTO "${schema}".${NONCE_TABLE} (partner_id, nonce, expires_at)
+       SELECT 'market-hub', 'expired-' || i, now() - interval '1 second' FROM generate_series(1, 25000) AS i`,
+    );
+    const live = uniqueName('nonce-live');
+    assert.equal(await store.remember('market-hub', live, 60_000), true);
+    assert.ok((await store.purgeExpired()) >= 25_000);
+    const [left] = await dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "${schema}".${NONCE_TABLE} WHERE expires_at < now()`,
+    );
+    assert.equal(left.n, 0);
+    assert.equal(await store.remember('market-hub', live, 60_000), false, 'live nonces are kept');
   });
 });

@@ -5,6 +5,7 @@
 // every replica shares it, and it survives restarts — a Redis without persistence would forget the nonces
 // of the last window on a restart and let those requests be replayed. The cost is one indexed insert per
 // request, next to the transaction-index write the request does anyway.
+import { deleteInBatches } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
 import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
@@ -14,8 +15,8 @@ export const NONCE_TABLE = 'gateway_nonce';
 export interface NonceStore {
   /** Records the nonce; false when it was already used by this partner and has not expired. */
   remember(partnerId: string, nonce: string, ttlMs: number): Promise<boolean>;
-  /** Forgets expired nonces; returns how many. */
-  purgeExpired(): Promise<number>;
+  /** Forgets every expired nonce (in batches of `batchSize`, default 10,000); returns how many. */
+  purgeExpired(batchSize?: number): Promise<number>;
 }
 
 interface NonceUse {
@@ -61,12 +62,12 @@ export class PostgresNonceStore implements NonceStore {
     return uses.map((use) => firsts.get(key(use)) === use && fresh.has(key(use)));
   }
 
-  async purgeExpired(): Promise<number> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      `DELETE FROM "${this.schema}".${NONCE_TABLE} WHERE ctid = ANY (ARRAY(
-         SELECT ctid FROM "${this.schema}".${NONCE_TABLE} WHERE expires_at < now() LIMIT 10000))`,
-    );
-    return affected;
+  purgeExpired(batchSize?: number): Promise<number> {
+    return deleteInBatches(this.dataSource, {
+      table: `"${this.schema}".${NONCE_TABLE}`,
+      where: 'expires_at < now()',
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
   }
 }
 

@@ -6,7 +6,7 @@ import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import { newExchange } from '../exchange/exchange';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import { InMemoryRateLimiter } from '../limits/rate-limiter';
-import { repoCatalog, signRequest, TEST_KEYS, testCredentialSources } from '../test/gateway-fixtures';
+import { repoCatalog, signRequest, testCredentialSources, type TestKeyId } from '../test/gateway-fixtures';
 import { CredentialStore } from './credential.store';
 import { InMemoryNonceStore } from './nonce.store';
 import { type AuthenticationRequest, RequestAuthenticator } from './request-authenticator';
@@ -49,12 +49,9 @@ function request(headers: Record<string, string>, body: Buffer = BODY, path = PA
   };
 }
 
-const signed = (
-  keyId: keyof typeof TEST_KEYS,
-  extra: { timestamp?: string; nonce?: string; body?: Buffer } = {},
-) =>
+const signed = (keyId: TestKeyId, extra: { timestamp?: string; nonce?: string; body?: Buffer } = {}) =>
   signRequest({
-    apiKey: TEST_KEYS[keyId],
+    keyId,
     method: 'POST',
     pathWithQuery: PATH,
     body: extra.body ?? BODY,
@@ -90,26 +87,38 @@ void describe('RequestAuthenticator', () => {
     );
   });
 
-  void it('accepts both active keys during a rotation, and refuses the old one after its notAfter', async () => {
-    const rotation = harness({ now: Date.parse('2026-07-31T23:00:00Z') });
-    const at = (ms: number) => new Date(ms).toISOString();
-    for (const keyId of ['acme-portal-2025-07', 'acme-portal-2026-06'] as const) {
-      const call = await rotation.sut.authenticate(
-        request(signed(keyId, { timestamp: at(Date.parse('2026-07-31T23:00:00Z')) })),
-        newExchange('r', 'a'),
-      );
-      assert.equal(call.credential.keyId, keyId);
+  void it('rotation on a fixed clock: both active keys work, the old one stops after its notAfter, a retired one never works', async () => {
+    // acme-portal rotates from 2026-06 (last day 2027-06-30) to 2026-12; globex-edi-2025-03 is retired.
+    const at = async (iso: string, keyId: TestKeyId): Promise<string | GatewayErrorCode> => {
+      const { sut } = harness({ now: Date.parse(iso) });
+      try {
+        const call = await sut.authenticate(
+          request(signed(keyId, { timestamp: iso })),
+          newExchange('r', 'a'),
+        );
+        return call.credential.keyId;
+      } catch (error) {
+        assert.ok(error instanceof GatewayException, String(error));
+        return error.code;
+      }
+    };
+    for (const iso of ['2026-12-15T09:00:00Z', '2027-06-30T23:59:00Z']) {
+      assert.equal(await at(iso, 'acme-portal-2026-06'), 'acme-portal-2026-06', iso);
+      assert.equal(await at(iso, 'acme-portal-2026-12'), 'acme-portal-2026-12', iso);
     }
-    const { sut } = harness(); // 2026-11-28: the 2025-07 key ended on 2026-07-31
     assert.equal(
-      await refusal(sut.authenticate(request(signed('acme-portal-2025-07')), newExchange('r', 'a'))),
+      await at('2027-07-01T00:00:00Z', 'acme-portal-2026-06'),
       GatewayErrorCode.CredentialInactive,
     );
-    assert.equal(
-      await refusal(sut.authenticate(request(signed('globex-edi-2025-03')), newExchange('r', 'a'))),
-      GatewayErrorCode.CredentialInactive,
-      'retired key',
-    );
+    assert.equal(await at('2027-07-01T00:00:00Z', 'acme-portal-2026-12'), 'acme-portal-2026-12');
+    for (const iso of ['2026-01-15T09:00:00Z', '2026-12-15T09:00:00Z']) {
+      assert.equal(
+        await at(iso, 'globex-edi-2025-03'),
+        GatewayErrorCode.CredentialInactive,
+        `retired, ${iso}`,
+      );
+      assert.equal(await at(iso, 'globex-edi-2026-03'), 'globex-edi-2026-03', iso);
+    }
   });
 
   void it('refuses missing headers, unknown keys and wrong signatures', async () => {
@@ -121,11 +130,38 @@ void describe('RequestAuthenticator', () => {
       await refusal(sut.authenticate(request(without), newExchange('r', 'a'))),
       GatewayErrorCode.MissingCredentials,
     );
+    const withoutKeyId = { ...headers } as Record<string, string>;
+    delete withoutKeyId['x-key-id'];
     assert.equal(
-      await refusal(
-        sut.authenticate(request({ ...headers, 'x-api-key': 'not-a-key' }), newExchange('r', 'a')),
-      ),
-      GatewayErrorCode.UnknownApiKey,
+      await refusal(sut.authenticate(request(withoutKeyId), newExchange('r', 'a'))),
+      GatewayErrorCode.MissingCredentials,
+    );
+    const wrongs: Record<string, string>[] = [
+      { 'x-api-key': 'not-a-key' },
+      { 'x-key-id': 'acme-portal-2026-12' }, // another key's id with this key's API key
+      { 'x-key-id': 'nobody-2026-01' },
+    ];
+    for (const wrong of wrongs) {
+      const exchange = newExchange('r', 'a');
+      assert.equal(
+        await refusal(sut.authenticate(request({ ...headers, ...wrong }), exchange)),
+        GatewayErrorCode.UnknownApiKey,
+        JSON.stringify(wrong),
+      );
+      assert.equal(exchange.partnerId, undefined, 'not authenticated: the refusal is anonymous');
+    }
+    // The API key seen on the wire, used as the signing key: refused.
+    const apiKeySigned = signRequest({
+      keyId: 'acme-portal-2026-06',
+      credentials: { signingSecret: 'tw-test-acme-2026-06-1a2b3c4d5e6f7081' },
+      method: 'POST',
+      pathWithQuery: PATH,
+      body: BODY,
+      timestamp: new Date(NOW).toISOString(),
+    });
+    assert.equal(
+      await refusal(sut.authenticate(request(apiKeySigned), newExchange('r', 'a'))),
+      GatewayErrorCode.InvalidSignature,
     );
     assert.equal(
       await refusal(
@@ -203,7 +239,7 @@ void describe('RequestAuthenticator', () => {
     await sut.authenticate(
       request(
         signRequest({
-          apiKey: TEST_KEYS['market-hub-2026-01'],
+          keyId: 'market-hub-2026-01',
           method: 'POST',
           pathWithQuery: PATH,
           body: BODY,

@@ -1,8 +1,10 @@
 // Authenticates one partner request, cheapest checks first, so a refusal costs as little as possible and
 // nothing is buffered for a caller that is not who it says:
-//   headers → API key (by hash) → key active → partner active → timestamp window → nonce shape
-//   → rate limit → body (size-limited) → signature → nonce unused.
-// The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces.
+//   headers → key id + API key (by hash) → key active → partner active → timestamp window → nonce shape
+//   → rate limit → body (size-limited) → signature (signing secret) → nonce unused.
+// The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces. The
+// partner is named on the exchange only once its API key matched: before that, a refusal is anonymous
+// (and aggregated in ops.audit rather than recorded one by one).
 import type { IncomingHttpHeaders } from 'node:http';
 
 import { sha256Hex, SIGNATURE_HEADERS } from '@tradewind/partner-auth';
@@ -18,7 +20,7 @@ import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { CredentialStore } from './credential.store';
 import type { NonceStore } from './nonce.store';
-import { NONCE_PATTERN, parseTimestamp, verifySignature } from './request-signature';
+import { NONCE_PATTERN, parseTimestamp } from './request-signature';
 
 export interface AuthenticationRequest {
   readonly method: string;
@@ -65,11 +67,13 @@ export class RequestAuthenticator {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
+    const keyId = header(SIGNATURE_HEADERS.keyId);
     const apiKey = header(SIGNATURE_HEADERS.apiKey);
     const timestamp = header(SIGNATURE_HEADERS.timestamp);
     const nonce = header(SIGNATURE_HEADERS.nonce);
     const signature = header(SIGNATURE_HEADERS.signature);
     const missing = Object.entries({
+      'X-Key-Id': keyId,
       'X-Api-Key': apiKey,
       'X-Timestamp': timestamp,
       'X-Nonce': nonce,
@@ -78,6 +82,7 @@ export class RequestAuthenticator {
       .filter(([, v]) => v === undefined || v === '')
       .map(([k]) => k);
     if (
+      keyId === undefined ||
       apiKey === undefined ||
       timestamp === undefined ||
       nonce === undefined ||
@@ -93,11 +98,14 @@ export class RequestAuthenticator {
       );
     }
 
-    const match = this.options.credentials.findByApiKey(apiKey);
+    const match = this.options.credentials.find(keyId, apiKey);
     if (match === undefined) {
-      throw new GatewayException(GatewayErrorCode.UnknownApiKey, 'The API key is not known.', {
-        policy: 'auth:api-key',
-      });
+      // One answer for an unknown key id and a wrong API key: nothing to tell the two apart.
+      throw new GatewayException(
+        GatewayErrorCode.UnknownApiKey,
+        'X-Key-Id and X-Api-Key do not name a known key.',
+        { policy: 'auth:api-key' },
+      );
     }
     const { partner, credential } = match;
     exchange.partnerId = partner.id;
@@ -163,11 +171,11 @@ export class RequestAuthenticator {
     const bodySha256 = sha256Hex(body);
     exchange.sizeBytes = body.length;
     exchange.sha256 = body.length > 0 ? bodySha256 : undefined;
-    const signed = { method: request.method, path: request.pathWithQuery, timestamp, nonce, body };
-    if (!verifySignature(apiKey, signed, signature)) {
+    const signed = { keyId, method: request.method, path: request.pathWithQuery, timestamp, nonce, body };
+    if (!this.options.credentials.signatureMatches(match, signed, signature)) {
       throw new GatewayException(
         GatewayErrorCode.InvalidSignature,
-        'X-Signature is not HMAC-SHA256(API key, METHOD\\npath-with-query\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body))) in hex.',
+        'X-Signature is not hex(HMAC-SHA256(signing secret, TW1-HMAC-SHA256\\nX-Key-Id\\nMETHOD\\npath-with-query\\nX-Timestamp\\nX-Nonce\\nhex(SHA-256(body)))).',
         { policy: 'auth:signature' },
       );
     }

@@ -1,16 +1,6 @@
-// The gateway's side of partner request signatures. The scheme itself — HMAC-SHA256 keyed with the raw
-// API key over METHOD \n path-with-query \n X-Timestamp \n X-Nonce \n hex(SHA-256(body)) — lives in
-// @tradewind/partner-auth, shared with every client we ship (demo traffic, tests, partner docs), so the
-// signer and the verifier cannot drift. Here: what the gateway adds when verifying.
-import { type SignableRequest, signatureMatches } from '@tradewind/partner-auth';
-
-/**
- * Whether `presented` is the signature of `request` under `apiKey`: exactly 64 hex digits (any case;
- * trailing characters are not ignored), compared in constant time.
- */
-export function verifySignature(apiKey: string, request: SignableRequest, presented: string): boolean {
-  return /^[0-9a-fA-F]{64}$/.test(presented) && signatureMatches(apiKey, request, presented);
-}
+// The gateway's own checks of the signed headers. The scheme itself (TW1-HMAC-SHA256 over key id,
+// METHOD, path-with-query, X-Timestamp, X-Nonce and hex(SHA-256(body))) lives in @tradewind/partner-auth,
+// shared with every client we ship, so the signer and the verifier cannot drift.
 
 // RFC 3339 date-time (with a mandatory offset), or epoch milliseconds (10 to 13 digits).
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;

@@ -93,12 +93,7 @@ export class DocumentIntakeService {
         mediaType: decision.mediaType,
         bodySha256: call.bodySha256,
       });
-      const found = await this.idempotency.claim(
-        call.partner.id,
-        key,
-        hash,
-        this.config.gateway.idempotencyTtlMs,
-      );
+      const found = await this.idempotency.claim(call.partner.id, key, hash);
       switch (found.kind) {
         case 'replay':
           exchange.outcome = 'replayed';

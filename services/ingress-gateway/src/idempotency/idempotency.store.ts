@@ -1,3 +1,4 @@
+import { deleteInBatches } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
 import { decideIdempotency, type IdempotencyDecision, type StoredResponse } from './idempotency';
@@ -11,11 +12,22 @@ interface Row {
   expires_at: Date;
 }
 
+export interface IdempotencyDurations {
+  /**
+   * How long a claimed key stays "in progress" without an answer: a request that dies with its process
+   * (crash, kill) frees its key this soon, not after the whole retention. Longer than any request runs.
+   */
+  readonly leaseMs: number;
+  /** How long a completed key and its response are remembered. */
+  readonly retentionMs: number;
+}
+
 /** Idempotency keys and their responses in PostgreSQL, per partner. */
 export class IdempotencyStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly schema: string,
+    private readonly durations: IdempotencyDurations,
   ) {}
 
   private get table(): string {
@@ -23,15 +35,11 @@ export class IdempotencyStore {
   }
 
   /**
-   * Claims the key for this request (a new key, or one whose record expired) in one statement, or says
-   * what the existing record means for it. Concurrent claims of one key serialize on its primary key.
+   * Claims the key for this request (a new key, one whose record expired, or one whose in-progress lease
+   * ran out) in one statement, or says what the existing record means for it. Concurrent claims of one key
+   * serialize on its primary key.
    */
-  async claim(
-    partnerId: string,
-    key: string,
-    requestHash: string,
-    ttlMs: number,
-  ): Promise<IdempotencyDecision> {
+  async claim(partnerId: string, key: string, requestHash: string): Promise<IdempotencyDecision> {
     const claimed = await this.dataSource.query<unknown[]>(
       `INSERT INTO ${this.table} AS i (partner_id, idempotency_key, request_hash, state, expires_at)
        VALUES ($1, $2, $3, 'in-progress', now() + make_interval(secs => $4::double precision / 1000))
@@ -40,7 +48,7 @@ export class IdempotencyStore {
              response_headers = NULL, response_body = NULL, created_at = now(), expires_at = excluded.expires_at
          WHERE i.expires_at <= now()
        RETURNING 1`,
-      [partnerId, key, requestHash, ttlMs],
+      [partnerId, key, requestHash, this.durations.leaseMs],
     );
     if (claimed.length === 1) return { kind: 'proceed' };
     const rows = await this.dataSource.query<Row[]>(
@@ -72,9 +80,17 @@ export class IdempotencyStore {
 
   async complete(partnerId: string, key: string, response: StoredResponse): Promise<void> {
     await this.dataSource.query(
-      `UPDATE ${this.table} SET state = 'completed', response_status = $3, response_headers = $4, response_body = $5
+      `UPDATE ${this.table} SET state = 'completed', response_status = $3, response_headers = $4, response_body = $5,
+              expires_at = now() + make_interval(secs => $6::double precision / 1000)
         WHERE partner_id = $1 AND idempotency_key = $2`,
-      [partnerId, key, response.status, JSON.stringify(response.headers), JSON.stringify(response.body)],
+      [
+        partnerId,
+        key,
+        response.status,
+        JSON.stringify(response.headers),
+        JSON.stringify(response.body),
+        this.durations.retentionMs,
+      ],
     );
   }
 
@@ -86,11 +102,12 @@ export class IdempotencyStore {
     );
   }
 
-  async purgeExpired(): Promise<number> {
-    const [, affected] = await this.dataSource.query<[unknown, number]>(
-      `DELETE FROM ${this.table} WHERE ctid = ANY (ARRAY(
-         SELECT ctid FROM ${this.table} WHERE expires_at < now() LIMIT 10000))`,
-    );
-    return affected;
+  /** Forgets expired keys (and lapsed leases), however many there are; returns how many. */
+  async purgeExpired(batchSize?: number): Promise<number> {
+    return deleteInBatches(this.dataSource, {
+      table: this.table,
+      where: 'expires_at < now()',
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
   }
 }

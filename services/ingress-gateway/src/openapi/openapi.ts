@@ -56,7 +56,8 @@ export const ApiProblem = (status: number, description: string): MethodDecorator
 /** The signed-request headers and the refusals every partner route can answer. */
 export const ApiSignedRequest = (): MethodDecorator & ClassDecorator =>
   applyDecorators(
-    ApiSecurity('apiKey'),
+    // One requirement with both schemes: the key id and the API key are sent together (and X-Signature).
+    ApiSecurity({ keyId: [], apiKey: [] }),
     ApiHeader({
       name: 'X-Timestamp',
       required: true,
@@ -71,7 +72,7 @@ export const ApiSignedRequest = (): MethodDecorator & ClassDecorator =>
       name: 'X-Signature',
       required: true,
       description:
-        'hex(HMAC-SHA256(key = API key, METHOD + "\\n" + path-with-query + "\\n" + X-Timestamp + "\\n" + X-Nonce + "\\n" + hex(SHA-256(body))))',
+        'hex(HMAC-SHA256(key = signing secret, "TW1-HMAC-SHA256" + "\\n" + X-Key-Id + "\\n" + METHOD + "\\n" + path-with-query + "\\n" + X-Timestamp + "\\n" + X-Nonce + "\\n" + hex(SHA-256(body)))); the signing secret is never sent',
     }),
     ApiProblem(401, 'Missing or invalid credentials, stale timestamp, replayed nonce, bad signature'),
     ApiProblem(403, 'Scope not granted, format not permitted, partner suspended'),
@@ -82,11 +83,31 @@ export function setUpOpenApi(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Tradewind partner API')
     .setDescription(
-      'Partners submit business documents and follow their transactions. Every request is signed: see the ' +
-        'X-Signature header. Refusals are RFC 9457 problem details (application/problem+json).',
+      'Partners submit business documents and follow their transactions. Each partner key has a public key ' +
+        'id, an API key and a signing secret. Every request sends X-Key-Id and X-Api-Key and is signed with ' +
+        'the signing secret, which never travels (scheme TW1-HMAC-SHA256, see the X-Signature header). ' +
+        'Refusals are RFC 9457 problem details (application/problem+json).',
     )
     .setVersion('v1')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Key-Id',
+        description: 'The public id of the partner key (the catalog keyId, e.g. acme-portal-2026-12)',
+      },
+      'keyId',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Api-Key',
+        description:
+          'The API key of that key id. Sent with X-Key-Id, X-Timestamp, X-Nonce and X-Signature; on its own it authenticates nothing.',
+      },
+      'apiKey',
+    )
     .build();
   // Partners see the partner API only; health and metrics are for the platform's operators.
   const partnerApi = (): OpenAPIObject => {

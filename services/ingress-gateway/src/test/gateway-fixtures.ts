@@ -1,69 +1,111 @@
-// Shared by the gateway's specs and itest: the repository catalog and test API keys for its partners.
+// Shared by the gateway's specs and itest: the repository catalog and test credentials for its partners.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { sha256Hex, signedHeaders } from '@tradewind/partner-auth';
+import { type PartnerCredentials, sha256Hex, signedHeaders } from '@tradewind/partner-auth';
 import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
 
 export const REPO_ROOT = join(__dirname, '../../../..');
 export const REPO_CATALOG_DIR = join(REPO_ROOT, 'config/partners');
 export const EXAMPLES_DIR = join(REPO_CATALOG_DIR, 'examples');
 
-export function repoCatalog(): PartnerCatalog {
-  return loadPartnerCatalog(REPO_CATALOG_DIR);
+export function repoCatalog(dir: string = REPO_CATALOG_DIR): PartnerCatalog {
+  return loadPartnerCatalog(dir);
 }
 
-/** Raw test keys per catalog key id (what a partner holds). */
+/** What a partner holds per catalog key id: the API key (sent) and the signing secret (never sent). */
 export const TEST_KEYS = {
-  'acme-portal-2025-07': 'tw-test-acme-2025-07-9f2c4e7a1b3d5f60',
-  'acme-portal-2026-06': 'tw-test-acme-2026-06-1a2b3c4d5e6f7081',
-  'market-hub-2026-01': 'tw-test-markethub-2026-01-0badc0ffee1234',
-  'globex-edi-2026-03': 'tw-test-globex-2026-03-5566778899aabbcc',
-  'globex-edi-2025-03': 'tw-test-globex-2025-03-ddeeff0011223344',
-  'odoo-webhook-2026-01': 'tw-test-odoo-2026-01-a1b2c3d4e5f60718',
-  'bazaarly-2026-09': 'tw-test-bazaarly-2026-09-77e1d2c3b4a59687',
+  'acme-portal-2026-06': {
+    apiKey: 'tw-test-acme-2026-06-1a2b3c4d5e6f7081',
+    signingSecret: 'tw-test-signing-acme-2026-06-0f1e2d3c4b5a',
+  },
+  'acme-portal-2026-12': {
+    apiKey: 'tw-test-acme-2026-12-8899aabbccddeeff',
+    signingSecret: 'tw-test-signing-acme-2026-12-a5b4c3d2e1f0',
+  },
+  'market-hub-2026-01': {
+    apiKey: 'tw-test-markethub-2026-01-0badc0ffee1234',
+    signingSecret: 'tw-test-signing-markethub-2026-01-5eed5eed',
+  },
+  'globex-edi-2026-03': {
+    apiKey: 'tw-test-globex-2026-03-5566778899aabbcc',
+    signingSecret: 'tw-test-signing-globex-2026-03-c0c0a0a0b0b0',
+  },
+  'globex-edi-2025-03': {
+    apiKey: 'tw-test-globex-2025-03-ddeeff0011223344',
+    signingSecret: 'tw-test-signing-globex-2025-03-d00dd00dd00d',
+  },
+  'odoo-webhook-2026-01': {
+    apiKey: 'tw-test-odoo-2026-01-a1b2c3d4e5f60718',
+    signingSecret: 'tw-test-signing-odoo-2026-01-feedfacecafe',
+  },
+  'bazaarly-2026-09': {
+    apiKey: 'tw-test-bazaarly-2026-09-77e1d2c3b4a59687',
+    signingSecret: 'tw-test-signing-bazaarly-2026-09-9a8b7c6d',
+  },
 } as const;
 
-/**
- * What the gateway is given for the test keys: the hashes, never the keys — `env:` references in an
- * environment map, `file:` references under a temporary secrets root.
- */
+export type TestKeyId = keyof typeof TEST_KEYS;
+
+export function testCredentials(keyId: TestKeyId): PartnerCredentials {
+  return { keyId, ...TEST_KEYS[keyId] };
+}
+
 const secretDirs: string[] = [];
 process.once('exit', () => secretDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-export function testCredentialSources(): { env: Record<string, string>; secretsRoot: string } {
+/**
+ * What the gateway is given for the test keys, at the references the catalog names: the API key hashes
+ * (never the keys) and the signing secrets — `env:` references in an environment map, `file:` references
+ * under a temporary secrets root.
+ */
+export function testCredentialSources(catalog: PartnerCatalog = repoCatalog()): {
+  env: Record<string, string>;
+  secretsRoot: string;
+} {
   const secretsRoot = mkdtempSync(join(tmpdir(), 'tw-gateway-secrets-'));
   secretDirs.push(secretsRoot);
-  const hash = (keyId: keyof typeof TEST_KEYS): string => sha256Hex(TEST_KEYS[keyId]);
-  const env = {
-    TW_PARTNER_ACME_PORTAL_KEY_2025_07: hash('acme-portal-2025-07'),
-    TW_PARTNER_ACME_PORTAL_KEY_2026_06: `sha256:${hash('acme-portal-2026-06')}`,
-    TW_ODOO_WEBHOOK_KEY: hash('odoo-webhook-2026-01'),
-    TW_PARTNER_BAZAARLY_KEY_2026_09: hash('bazaarly-2026-09'),
+  const env: Record<string, string> = {};
+  const put = (ref: string, value: string): void => {
+    if (ref.startsWith('env:')) {
+      env[ref.slice(4)] = value;
+    } else {
+      const path = join(secretsRoot, ref.slice(5));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, `${value}\n`);
+    }
   };
-  for (const keyId of ['market-hub-2026-01', 'globex-edi-2026-03', 'globex-edi-2025-03'] as const) {
-    const path = join(secretsRoot, 'run/secrets/partners', keyId);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${hash(keyId)}\n`);
+  for (const partner of catalog.partners()) {
+    for (const credential of partner.credentials) {
+      const key = TEST_KEYS[credential.keyId as TestKeyId] as (typeof TEST_KEYS)[TestKeyId] | undefined;
+      if (key === undefined) continue;
+      put(credential.apiKeyHashRef, sha256Hex(key.apiKey));
+      put(credential.signingSecretRef, key.signingSecret);
+    }
   }
   return { env, secretsRoot };
 }
 
-/** The four signed headers (lower-case names) for a request, through @tradewind/partner-auth as clients sign. */
+/** The five signed headers (lower-case names) for a request, through @tradewind/partner-auth as clients sign. */
 export function signRequest(options: {
-  apiKey: string;
+  keyId: TestKeyId;
+  /** Sign with other credentials than the test key's (a wrong secret, a stolen API key). */
+  credentials?: Partial<PartnerCredentials>;
   method: string;
   pathWithQuery: string;
   body?: string | Buffer;
   timestamp?: string;
   nonce?: string;
 }): Record<string, string> {
-  return signedHeaders(options.apiKey, {
-    method: options.method,
-    path: options.pathWithQuery,
-    body: options.body ?? '',
-    ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
-    ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
-  });
+  return signedHeaders(
+    { ...testCredentials(options.keyId), ...options.credentials },
+    {
+      method: options.method,
+      path: options.pathWithQuery,
+      body: options.body ?? '',
+      ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
+      ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+    },
+  );
 }
