@@ -28,7 +28,7 @@ type Extracted = Record<string, unknown>;
 /** 'partner_id:id' → 'partner_id/id', 'partner_id.id' → 'partner_id/.id' (fix_import_export_id_paths). */
 function fixPath(path: string): string[] {
   return path
-    .replace(/([^.])\.id/g, '$1/.id')
+    .replace(/([^/])\.id/g, '$1/.id')
     .replace(/([^/]):id/g, '$1/id')
     .split('/');
 }
