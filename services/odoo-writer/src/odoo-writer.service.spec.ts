@@ -40,7 +40,14 @@ function harness(
     odooWriterMetrics(),
     new FaultInjector({ crashAt: undefined, crashAfter: 1, crashDelayMs: 0 }),
     createLogger('test'),
-    { maxBatchRecords: 10, lingerMs: 5, retryAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 2 },
+    {
+      maxBatchRecords: 10,
+      lingerMs: 5,
+      retryAttempts: 3,
+      maxUncountedRetries: 8,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 2,
+    },
   );
   return { sut, loads };
 }
@@ -122,7 +129,14 @@ describe('OdooWriterService', () => {
       odooWriterMetrics(),
       new FaultInjector({ crashAt: undefined, crashAfter: 1, crashDelayMs: 0 }),
       createLogger('test'),
-      { maxBatchRecords: 10, lingerMs: 5, retryAttempts: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 2 },
+      {
+        maxBatchRecords: 10,
+        lingerMs: 5,
+        retryAttempts: 3,
+        maxUncountedRetries: 8,
+        retryBaseDelayMs: 1,
+        retryMaxDelayMs: 2,
+      },
     );
     const [written, confirmed] = await Promise.all([
       sut.execute(upsert(2)),
@@ -131,5 +145,68 @@ describe('OdooWriterService', () => {
     assert.equal(written.outcome, 'written');
     assert.deepEqual(confirmed, { outcome: 'already-done', odooModel: 'sale.order', odooId: 7 });
     assert.deepEqual(calls.sort(), ['load', 'read ir.model.data', 'read sale.order']);
+  });
+
+  it(
+    'caps the retries an open circuit does not count: a command cannot loop forever',
+    { timeout: 10_000 },
+    async () => {
+      const open = Array.from({ length: 100 }, () => BreakerState.Open);
+      const { sut, loads } = harness([timeout], open);
+      await assert.rejects(
+        sut.execute(upsert(1)),
+        (error) => error instanceof OdooWriterException && error.code === OdooWriterErrorCode.OdooFailed,
+      );
+      assert.equal(loads.length, 8 + 3, 'the uncounted retries, then the attempts');
+    },
+  );
+
+  it("counts a command's own failure even while the circuit is open", { timeout: 10_000 }, async () => {
+    const open = Array.from({ length: 100 }, () => BreakerState.Open);
+    const denied = (): Promise<LoadResult> =>
+      Promise.reject(
+        new OdooError({
+          code: OdooErrorCode.ACCESS_DENIED,
+          message: 'denied',
+          odooName: 'odoo.exceptions.AccessError',
+        }),
+      );
+    const { sut, loads } = harness([denied], open);
+    await assert.rejects(
+      sut.execute(upsert(1)),
+      (error) =>
+        error instanceof OdooWriterException &&
+        error.code === OdooWriterErrorCode.CommandFailed &&
+        !error.business,
+    );
+    assert.equal(loads.length, 3);
+  });
+
+  it('retries only the command that failed; its neighbours are written once', async () => {
+    const { sut, loads } = harness([
+      (rows) =>
+        rows.some((row) => row[0] === 'tradewind.so_3')
+          ? Promise.reject(
+              new OdooError({
+                code: OdooErrorCode.SERVER_ERROR,
+                message: 'x',
+                odooName: 'builtins.KeyError',
+              }),
+            )
+          : ok(rows),
+    ]);
+    const settled = await Promise.allSettled([1, 2, 3, 4].map((n) => sut.execute(upsert(n))));
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    const failed = settled[2];
+    assert.ok(
+      failed.status === 'rejected' &&
+        failed.reason instanceof OdooWriterException &&
+        failed.reason.code === OdooWriterErrorCode.CommandFailed,
+    );
+    // 4 → 2 + 2 → 1 + 1 (the culprit alone), then the culprit alone twice more
+    assert.deepEqual(loads, [4, 2, 2, 1, 1, 1, 1]);
   });
 });

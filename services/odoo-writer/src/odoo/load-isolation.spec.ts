@@ -123,4 +123,116 @@ describe('loadIsolating (load is all-or-nothing)', () => {
     );
     assert.deepEqual([...failing.keys()], [2]);
   });
+
+  it('bisects a call that fails on its records (record rule, server error); the culprit fails alone, technically', async () => {
+    const calls: string[][] = [];
+    const odoo = {
+      load: (
+        _m: string,
+        _f: readonly string[],
+        rows: readonly (readonly string[])[],
+      ): Promise<LoadResult> => {
+        const xids = rows.filter((row) => row[0] !== '').map((row) => row[0]);
+        calls.push(xids);
+        return xids.includes('c')
+          ? Promise.reject(
+              new OdooError({
+                code: OdooErrorCode.SERVER_ERROR,
+                message: 'x',
+                odooMessage: "'x_studio_margin_band'",
+                odooName: 'builtins.KeyError',
+              }),
+            )
+          : Promise.resolve({ ids: xids.map((_, i) => 200 + i), messages: [], nextrow: 0 });
+      },
+    };
+    const settled = await loadIsolating(odoo, 'sale.order', ['id', 'f'], records('a', 'b', 'c', 'd'));
+    assert.deepEqual(
+      settled.map((s) => (s.ok ? 'ok' : s.error.code)),
+      ['ok', 'ok', OdooWriterErrorCode.CommandFailed, 'ok'],
+    );
+    const failed = settled[2];
+    assert.ok(!failed.ok && !failed.error.business && failed.error.cause instanceof OdooError);
+    assert.deepEqual(calls, [['a', 'b', 'c', 'd'], ['a', 'b'], ['c', 'd'], ['c'], ['d']]);
+  });
+
+  it('splits a batch that times out; a record that times out alone is thrown (Odoo is not answering)', async () => {
+    const sizes: number[] = [];
+    const odoo = {
+      load: (
+        _m: string,
+        _f: readonly string[],
+        rows: readonly (readonly string[])[],
+        records: number,
+      ): Promise<LoadResult> => {
+        sizes.push(records);
+        return records > 2
+          ? Promise.reject(new OdooError({ code: OdooErrorCode.TIMEOUT, message: 'no answer' }))
+          : Promise.resolve({
+              ids: rows.filter((r) => r[0] !== '').map((_, i) => i + 1),
+              messages: [],
+              nextrow: 0,
+            });
+      },
+    };
+    const settled = await loadIsolating(odoo, 'sale.order', ['id', 'f'], records('a', 'b', 'c', 'd', 'e'));
+    assert.ok(settled.every((s) => s.ok));
+    assert.deepEqual(sizes, [5, 3, 2, 1, 2]);
+  });
+
+  it('loads again a record that lost a race with a concurrent load of its external id (not a refusal)', async () => {
+    let raced = false;
+    const odoo = {
+      load: (
+        _m: string,
+        _f: readonly string[],
+        rows: readonly (readonly string[])[],
+      ): Promise<LoadResult> => {
+        const xids = rows.filter((row) => row[0] !== '').map((row) => row[0]);
+        if (!raced && xids.includes('b')) {
+          raced = true;
+          return Promise.resolve({
+            ids: false,
+            nextrow: 0,
+            messages: [
+              {
+                type: 'error' as const,
+                record: xids.indexOf('b'),
+                rows: { from: 2, to: 3 },
+                message:
+                  'duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n' +
+                  'DETAIL:  Key (module, name)=(tradewind, b) already exists.\n',
+              },
+            ],
+          });
+        }
+        return Promise.resolve({ ids: xids.map((_, i) => 300 + i), messages: [], nextrow: 0 });
+      },
+    };
+    const settled = await loadIsolating(odoo, 'sale.order', ['id', 'f'], records('a', 'b', 'c'));
+    assert.deepEqual(settled, [
+      { ok: true, id: 300 },
+      { ok: true, id: 301 },
+      { ok: true, id: 302 },
+    ]);
+  });
+
+  it('gives up on a record that keeps conflicting, as a technical failure', async () => {
+    const odoo = {
+      load: (): Promise<LoadResult> =>
+        Promise.resolve({
+          ids: false,
+          nextrow: 0,
+          messages: [
+            {
+              type: 'error' as const,
+              record: 0,
+              message: 'could not serialize access due to concurrent update',
+            },
+          ],
+        }),
+    };
+    const [settled] = await loadIsolating(odoo, 'sale.order', ['id', 'f'], records('a'));
+    assert.ok(!settled.ok && settled.error.code === OdooWriterErrorCode.CommandFailed);
+  });
 });
