@@ -5,6 +5,7 @@ export type { OdooSimulator, OdooSimulatorOptions } from './odoo-simulator';
 export { DEFAULT_API_KEY, DEFAULT_READONLY_API_KEY, startOdooSimulator } from './odoo-simulator';
 export type { LoadMessage, LoadResult } from './orm/load';
 export type { Row } from './orm/model.types';
+export type { RecordFault } from './orm/record-faults';
 export type { SeedData } from './seed';
 export { DEFAULT_SEED_PATH, loadSeedFile } from './seed';
 export type { ExternalIdEntry } from './simulator.store';

@@ -235,6 +235,22 @@ describe('transactions and load', () => {
     assert.equal(sim.store.countByExternalId('tw.so_9'), 3);
   });
 
+  it('load takes a many2one by database id as `field/.id` and as `field.id` (fix_import_export_id_paths)', async () => {
+    const [globex] = await odoo.searchRead('res.partner', [['ref', '=', 'CUST-GLOBEX']], { fields: ['id'] });
+    for (const column of ['partner_id/.id', 'partner_id.id']) {
+      const result = await odoo.load(
+        'sale.order',
+        ['id', column, 'client_order_ref'],
+        [[`tw.so_dbid_${column.length}`, String(globex.id), 'PO-DBID']],
+      );
+      assert.deepEqual(result.messages, [], column);
+      const [order] = await odoo.searchRead('sale.order', [['id', '=', (result.ids as number[])[0]]], {
+        fields: ['partner_id'],
+      });
+      assert.deepEqual((order.partner_id as unknown[])[0], globex.id, column);
+    }
+  });
+
   it('load reports conversion errors per cell with the human field name', async () => {
     const result = await odoo.load('product.product', ['id', 'name', 'list_price'], [['tw.p1', 'P1', 'abc']]);
     assert.equal(result.ids, false);

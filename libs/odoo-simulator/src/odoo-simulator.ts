@@ -9,6 +9,7 @@ import { handleJson2 } from './http/json2.controller';
 import { handleJsonRpc, type ServerVersion } from './http/jsonrpc.controller';
 import { LoadGovernor, type SimulatorKnobs, type SimulatorStats } from './http/load.governor';
 import { asText } from './orm/model.types';
+import type { RecordFaults } from './orm/record-faults';
 import { loadSeedFile, type SeedData } from './seed';
 import { SimulatedDatabase, type SimulatedUser } from './simulated-database';
 import { SimulatorStore } from './simulator.store';
@@ -39,6 +40,8 @@ export interface OdooSimulator {
   uids: { write: number; readOnly: number };
   serverVersion: number;
   store: SimulatorStore;
+  /** Per-record failures (record rules, a record's server error, a concurrent twin); reset clears them. */
+  faults: Pick<RecordFaults, 'arm' | 'clear'>;
   knobs(): SimulatorKnobs;
   setKnobs(patch: Partial<SimulatorKnobs> & { outageForMs?: number }): SimulatorKnobs;
   stats(): SimulatorStats;
@@ -78,6 +81,18 @@ function send(response: ServerResponse, result: SimResponse): void {
   response.end(result.body);
 }
 
+/** Rows of a JSON-2 `load` (`data`) or ids of a JSON-2 call, for the per-row latency knob. */
+function rowsOf(request: SimRequest): number {
+  try {
+    const body = JSON.parse(request.body.toString('utf8')) as { data?: unknown; ids?: unknown };
+    if (Array.isArray(body.data)) return body.data.length;
+    if (Array.isArray(body.ids)) return body.ids.length;
+  } catch {
+    // not JSON: the dispatcher answers it
+  }
+  return 0;
+}
+
 export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Promise<OdooSimulator> {
   const dbName = options.db ?? 'tradewind';
   const version: ServerVersion = { major: options.serverVersion ?? 19 };
@@ -111,7 +126,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     path === '/jsonrpc' || path === '/web/version' || path === '/json/2' || path.startsWith('/json/2/');
 
   async function serveOdoo(request: SimRequest): Promise<SimResponse> {
-    const admission = governor.admit();
+    const admission = governor.admit(governor.knobs().latencyPerRowMs > 0 ? rowsOf(request) : 0);
     if (!admission.admitted) {
       return {
         status: admission.status,
@@ -230,6 +245,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     uids: { write: users[0].uid, readOnly: users[1].uid },
     serverVersion: version.major,
     store,
+    faults: db.store.faults,
     knobs: () => governor.knobs(),
     setKnobs: (patch) => governor.setKnobs(patch),
     stats: () => governor.stats(),

@@ -40,8 +40,9 @@ export class SimulatorStore {
     return entries.sort((a, b) => a.externalId.localeCompare(b.externalId));
   }
 
-  countByExternalId(prefix: string): number {
-    return this.externalIds(prefix).length;
+  /** External ids starting with `prefix`, of `model` only when given (an order's lines have theirs too). */
+  countByExternalId(prefix: string, model?: string): number {
+    return this.externalIds(prefix).filter((entry) => model === undefined || entry.model === model).length;
   }
 
   findByExternalId(

@@ -108,6 +108,16 @@ export const odooWriterConfig = defineConfig({
         default: 4,
       }),
     ),
+    maxUncounted: variable(
+      'ODOO_RETRY_MAX_UNCOUNTED',
+      intInRange(
+        0,
+        1_000,
+      )({
+        desc: 'Retries of Odoo outage failures while the circuit breaker is not closed that use up no attempt, at most',
+        default: 20,
+      }),
+    ),
     baseDelayMs: variable(
       'ODOO_RETRY_BASE_DELAY',
       duration({

@@ -76,6 +76,7 @@ export function createOdooWriterCore(
     maxBatchRecords: config.batching.maxRecords,
     lingerMs: config.batching.lingerMs,
     retryAttempts: config.retry.attempts,
+    maxUncountedRetries: config.retry.maxUncounted,
     retryBaseDelayMs: config.retry.baseDelayMs,
     retryMaxDelayMs: config.retry.maxDelayMs,
   });

@@ -12,6 +12,11 @@ export enum OdooWriterErrorCode {
   InvalidState = 'ODOO_INVALID_STATE',
   /** Odoo failed technically and the writer's attempts are used up. */
   OdooFailed = 'ODOO_CALL_FAILED',
+  /**
+   * Odoo failed on this command alone (a record rule's AccessError, a server error its record causes, a
+   * timeout of the command by itself, a conflict that persists): technical, retried, then dead-lettered.
+   */
+  CommandFailed = 'ODOO_COMMAND_FAILED',
   /** Odoo answered something the writer cannot interpret (a load without one id per record...). */
   UnexpectedAnswer = 'ODOO_UNEXPECTED_ANSWER',
 }
@@ -28,6 +33,7 @@ export function isBusinessCode(code: OdooWriterErrorCode): boolean {
     case OdooWriterErrorCode.InvalidState:
       return true;
     case OdooWriterErrorCode.OdooFailed:
+    case OdooWriterErrorCode.CommandFailed:
     case OdooWriterErrorCode.UnexpectedAnswer:
       return false;
     default:

@@ -1,12 +1,15 @@
 // The write path from a validated command to Odoo: one micro-batcher per (command type, batch key), each
 // batch run by the command type's operation through the gateway, technical failures retried here with
-// backoff a few times before they reach the consumer runner (retry topic, then dead-letter).
+// backoff a few times before they reach the consumer runner (retry topic, then dead-letter). Retries are
+// per command: the ones that succeeded or were refused are settled, only the failed ones go again.
+// An outage's failures (Odoo down, timing out alone) use up no attempt while the breaker is not closed,
+// up to `maxUncountedRetries`; a command's own failures (record rule, its server error) always count.
 import type { Logger } from '@tradewind/observability';
 
 import { CommandType } from './commands/command-type';
 import type { WriterCommand } from './commands/writer-command';
 import type { FaultInjector } from './fault-injector';
-import type { OdooGateway } from './odoo/odoo-gateway';
+import { isOutageFailure, type OdooGateway } from './odoo/odoo-gateway';
 import { OdooWriterErrorCode, OdooWriterException } from './odoo-writer.exception';
 import type { OdooWriterMetrics } from './odoo-writer.metrics';
 import { ConfirmSaleOrderOperation } from './operations/confirm-sale-order.operation';
@@ -26,6 +29,8 @@ export interface OdooWriterServiceOptions {
   maxBatchRecords: number;
   lingerMs: number;
   retryAttempts: number;
+  /** Retries of outage failures while the breaker is not closed that use up no attempt, at most. */
+  maxUncountedRetries: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
 }
@@ -68,41 +73,72 @@ export class OdooWriterService {
   private async runBatch(key: string, commands: WriterCommand[]): Promise<Settled<WriteOutcome>[]> {
     const type = commands[0].type;
     this.metrics.batchSize.observe({ type }, commands.length);
-    for (let attempt = 1; ; attempt++) {
+    const results = new Array<Settled<WriteOutcome>>(commands.length);
+    let pending = commands.map((_, index) => index);
+    for (let attempt = 1, uncounted = 0; ;) {
+      let settled: Settled<WriteOutcome>[];
       try {
-        return await this.faults.forType(type, () => runOperation(commands, this.odoo));
+        const batch = pending.map((index) => commands[index]);
+        settled = await this.faults.forType(type, () => runOperation(batch, this.odoo));
       } catch (error) {
-        if (error instanceof OdooWriterException && error.business)
-          return commands.map(() => ({ ok: false, error }));
-        // Failures while the circuit opens or is open are the outage's, not the batch's: they do not
-        // use up attempts, the next call simply waits for the circuit.
-        const counted = this.breaker.state === BreakerState.Closed;
-        if (!counted) attempt -= 1;
-        if (counted && attempt >= this.options.retryAttempts) {
-          this.log.warn(
-            { batch: key, commands: commands.length, attempts: attempt, err: error },
-            'Odoo batch failed; giving up',
-          );
-          const failure = new OdooWriterException(
-            OdooWriterErrorCode.OdooFailed,
-            `${type}: Odoo failed ${attempt} times: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          );
-          return commands.map(() => ({ ok: false, error: failure }));
-        }
-        const delay = backoffDelay(
-          Math.max(1, attempt),
-          this.options.retryBaseDelayMs,
-          this.options.retryMaxDelayMs,
-        );
-        this.log.info(
-          { batch: key, commands: commands.length, attempt, retryInMs: delay, err: error },
-          'Odoo batch failed; retrying',
-        );
-        await pause(delay);
+        settled = pending.map(() => ({ ok: false, error }));
       }
+      const failed: number[] = [];
+      let lastError: unknown;
+      settled.forEach((result, position) => {
+        const index = pending[position];
+        if (result.ok || (result.error instanceof OdooWriterException && result.error.business)) {
+          results[index] = result;
+        } else {
+          failed.push(index);
+          lastError = result.error;
+        }
+      });
+      if (failed.length === 0) return results;
+      // Failures while the circuit opens or is open are the outage's, not the commands': they use up
+      // no attempt, the next call waits for the circuit. Capped, so that nothing loops forever.
+      const outage = isOutageFailure(lastError) && this.breaker.state !== BreakerState.Closed;
+      if (outage && uncounted < this.options.maxUncountedRetries) uncounted += 1;
+      else attempt += 1;
+      if (attempt > this.options.retryAttempts) {
+        this.log.warn(
+          { batch: key, commands: failed.length, attempts: attempt - 1, uncounted, err: lastError },
+          'Odoo batch failed; giving up',
+        );
+        for (const index of failed)
+          results[index] = { ok: false, error: givenUp(type, attempt - 1, uncounted, lastError) };
+        return results;
+      }
+      const delay = backoffDelay(
+        Math.max(1, attempt - 1),
+        this.options.retryBaseDelayMs,
+        this.options.retryMaxDelayMs,
+      );
+      this.log.info(
+        { batch: key, commands: failed.length, attempt, uncounted, retryInMs: delay, err: lastError },
+        'Odoo batch failed; retrying',
+      );
+      await pause(delay);
+      pending = failed;
     }
   }
+}
+
+/** The technical failure a command ends with when its attempts are used up (the runner takes over). */
+function givenUp(
+  type: CommandType,
+  attempts: number,
+  uncounted: number,
+  error: unknown,
+): OdooWriterException {
+  // A command's own failure keeps its code; anything else is Odoo's failure.
+  if (error instanceof OdooWriterException && error.code === OdooWriterErrorCode.CommandFailed) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new OdooWriterException(
+    OdooWriterErrorCode.OdooFailed,
+    `${type}: Odoo failed ${attempts} times${uncounted > 0 ? ` (and ${uncounted} times during an outage)` : ''}: ${message}`,
+    { cause: error },
+  );
 }
 
 /** The exhaustive dispatch from a command type to its operation (batches hold one type only). */

@@ -21,6 +21,8 @@ export interface SimulatorKnobs {
   outageUntil: number | null;
   /** Extra latency per other request in flight, in ms (a server that slows down under load). */
   slowdownPerRequestMs: number;
+  /** Extra latency per row of a `load` and per record id of a call, in ms (big calls take longer). */
+  latencyPerRowMs: number;
 }
 
 export interface SimulatorStats {
@@ -47,6 +49,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
   errorKind: 'internal',
   outageUntil: null,
   slowdownPerRequestMs: 0,
+  latencyPerRowMs: 0,
 };
 
 const emptyStats = (): SimulatorStats => ({
@@ -97,7 +100,8 @@ export class LoadGovernor {
     this.counters.inFlight = inFlight;
   }
 
-  admit(): Admission {
+  /** `rows`: rows of a load or ids of a call, for the per-row latency. */
+  admit(rows = 0): Admission {
     const now = Date.now();
     const knobs = this.current;
     if (knobs.outageUntil !== null && now < knobs.outageUntil) {
@@ -129,7 +133,8 @@ export class LoadGovernor {
     const delayMs =
       knobs.latencyMs +
       (knobs.latencyJitterMs > 0 ? this.random() * knobs.latencyJitterMs : 0) +
-      knobs.slowdownPerRequestMs * (this.counters.inFlight - 1);
+      knobs.slowdownPerRequestMs * (this.counters.inFlight - 1) +
+      knobs.latencyPerRowMs * rows;
     let released = false;
     return {
       admitted: true,
@@ -169,6 +174,7 @@ function validateKnobs(knobs: SimulatorKnobs): SimulatorKnobs {
     'maxConcurrency',
     'retryAfterSeconds',
     'slowdownPerRequestMs',
+    'latencyPerRowMs',
   ] as const;
   for (const key of nonNegative) {
     if (typeof knobs[key] !== 'number' || !(knobs[key] >= 0))

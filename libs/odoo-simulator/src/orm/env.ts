@@ -101,6 +101,22 @@ export class Env {
     );
   }
 
+  /** A record rule or a record-specific server error armed on (model, id) (record-faults.ts). */
+  private checkRecordFaults(model: string, id: number): void {
+    const fault = this.store.faults.onWrite(
+      model,
+      id,
+      (externalId) => this.store.resolveExternalId(externalId),
+      () => ({
+        user: asText(this.store.get('res.users', this.user.uid)?.name ?? this.user.login),
+        uid: this.user.uid,
+        modelDescription: this.model(model).description,
+        displayName: this.displayName(model, id),
+      }),
+    );
+    if (fault) throw fault;
+  }
+
   /** The stored row, or Odoo's MissingError. */
   row(model: string, id: number): Row {
     const row = this.store.get(model, id);
@@ -270,6 +286,7 @@ export class Env {
     this.checkFieldNames(def, given);
     const missing = ids.filter((id) => !this.store.get(model, id));
     if (missing.length > 0) throw this.missing(model, missing);
+    if (!this.su) for (const id of ids) this.checkRecordFaults(model, id);
     for (const id of ids) {
       const row: Row = { ...this.store.get(model, id)!, write_date: this.now(), write_uid: this.user.uid };
       const x2many: [string, unknown][] = [];

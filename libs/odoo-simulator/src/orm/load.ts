@@ -4,6 +4,7 @@
 import { Env, IntegrityViolation } from './env';
 import { asText, type FieldDef, type ModelDef } from './model.types';
 import { pyRepr, PythonError, typeError, valueError } from './python-error';
+import { xmlidUniqueViolation } from './record-faults';
 
 export interface LoadMessage {
   type: 'error' | 'warning';
@@ -28,7 +29,7 @@ type Extracted = Record<string, unknown>;
 /** 'partner_id:id' → 'partner_id/id', 'partner_id.id' → 'partner_id/.id' (fix_import_export_id_paths). */
 function fixPath(path: string): string[] {
   return path
-    .replace(/([^.])\.id/g, '$1/.id')
+    .replace(/([^/])\.id/g, '$1/.id')
     .replace(/([^/]):id/g, '$1/id')
     .split('/');
 }
@@ -360,6 +361,7 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
   const ids: number[] = [];
   const records = extract(env, model, fields.map(fixPath), data as Cell[][]);
   let errors = 0;
+  const twins: { xid: string; vals: Record<string, unknown> }[] = [];
 
   for (const [index, { record, from, to }] of records.entries()) {
     const info = { rows: { from, to } };
@@ -392,6 +394,12 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
     }
     const recordSavepoint = env.store.savepoint();
     try {
+      if (xid !== undefined && !env.store.resolveExternalId(completeName(xid))) {
+        if (env.store.faults.takeConcurrentCreate(completeName(xid))) {
+          twins.push({ xid, vals: structuredClone(vals) });
+          throw xmlidUniqueViolation(completeName(xid));
+        }
+      }
       ids.push(loadRecord(env, model, xid, dbid, vals));
     } catch (error) {
       env.store.rollbackTo(recordSavepoint);
@@ -404,6 +412,9 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
           message: error.loadMessage,
           field: error.fieldName,
         });
+      } else if (error instanceof PythonError && error.pythonName.startsWith('psycopg2.')) {
+        // psycopg2.Error: the database's own message (a constraint of another table, as here)
+        messages.push({ ...info, record: index, type: 'error', message: error.message });
       } else if (error instanceof PythonError && error.pythonName.startsWith('odoo.exceptions.')) {
         messages.push({ ...info, record: index, type: 'error', message: error.message });
       } else if (error instanceof PythonError) {
@@ -430,6 +441,8 @@ export function load(env: Env, model: string, fields: unknown, data: unknown): L
 
   if (messages.some((m) => m.type === 'error')) {
     env.store.rollbackTo(savepoint);
+    // the concurrent twins committed in transactions of their own: they stay
+    for (const twin of twins) loadRecord(env, model, twin.xid, undefined, twin.vals);
     return { ids: false, messages, nextrow: 0 };
   }
   return { ids, messages, nextrow: 0 };

@@ -1,6 +1,7 @@
 // In-memory tables with an undo journal (one Odoo call = one transaction; load uses savepoints), a
 // reverse index for many2one fields (one2many reads and `=` searches) and the external-id index.
 import { asText, type ModelRegistry, type Row } from './model.types';
+import { RecordFaults } from './record-faults';
 
 interface UndoEntry {
   model: string;
@@ -21,6 +22,8 @@ export class RecordStore {
   private journal: UndoEntry[] = [];
   private m2oIndex = new Map<string, Map<number, Set<number>>>();
   private xmlids = new Map<string, ExternalIdTarget>();
+  /** Per-record failures armed by tests (cleared with the records). */
+  readonly faults = new RecordFaults();
 
   constructor(readonly registry: ModelRegistry) {}
 
@@ -98,6 +101,7 @@ export class RecordStore {
     this.m2oIndex = new Map();
     this.xmlids = new Map();
     this.sequences.clear();
+    this.faults.clear();
   }
 
   private table(model: string): Map<number, Row> {

@@ -1,10 +1,28 @@
 // `load` is all-or-nothing: one bad record (an unknown product) and `ids` is false for all of them. The
 // messages say which record failed (`record`, or its `rows`): those are refused and the rest loaded
-// again; when no message names a record, the batch is bisected until the culprit is alone.
+// again; when no message names a record, the batch is bisected until the culprit is alone. A call that
+// fails on its records (a record rule, a server error one record causes, a timeout of the whole batch)
+// is bisected the same way, and the record that still fails alone is a technical failure of its own.
+// A record that lost a race with a concurrent load of its external id is loaded again: the id now
+// resolves to the twin's record, which is updated.
 import type { LoadMessage } from '@tradewind/odoo-client';
 
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
-import { isOdooBusinessError, type OdooGateway } from './odoo-gateway';
+import { isOdooBusinessError, isSplittable, type OdooGateway } from './odoo-gateway';
+
+/** Loads again of a record that keeps losing races before it counts as failed. */
+const CONFLICT_RELOADS = 3;
+
+/**
+ * Messages of a record another transaction wrote at the same time: the unique index of external ids
+ * (two loads creating one id) or a serialization failure. Nothing is wrong with the record itself.
+ */
+const CONCURRENT_WRITE =
+  /duplicate key value violates unique constraint "ir_model_data_|could not serialize access due to concurrent update|deadlock detected/;
+
+export function isConcurrentWrite(message: LoadMessage): boolean {
+  return CONCURRENT_WRITE.test(message.message);
+}
 
 /** One record's rows: the first carries its fields, the next ones only one2many sub-rows (lines). */
 export interface LoadRecord {
@@ -21,20 +39,26 @@ export async function loadIsolating(
 ): Promise<LoadSettlement[]> {
   const results: LoadSettlement[] = new Array<LoadSettlement>(records.length);
 
+  const conflicts = new Map<number, number>();
+
   const attempt = async (indices: number[]): Promise<void> => {
     let pending = indices;
     while (pending.length > 0) {
       const rows = pending.flatMap((index) => records[index].rows);
       let answer;
       try {
-        answer = await odoo.load(model, fields, rows);
+        answer = await odoo.load(model, fields, rows, pending.length);
       } catch (error) {
         // Odoo raised instead of reporting a message: split until the record that raises is alone.
-        if (!isOdooBusinessError(error)) throw error;
+        const business = isOdooBusinessError(error);
+        if (!business && !isSplittable(error, pending.length)) throw error;
         if (pending.length === 1) {
+          const message = error.odooMessage ?? error.message;
           results[pending[0]] = {
             ok: false,
-            error: rejected(model, error.odooMessage ?? error.message, [], error.odooName, error),
+            error: business
+              ? rejected(model, message, [], error.odooName, error)
+              : failedAlone(`${model}.load failed on this record: ${message}`, error),
           };
           return;
         }
@@ -72,10 +96,25 @@ export async function loadIsolating(
         await bisect(pending);
         return;
       }
+      const settled = new Set<number>();
       for (const [position, messages] of failing) {
-        results[pending[position]] = { ok: false, error: rejected(model, describe(messages), messages) };
+        const index = pending[position];
+        if (messages.every(isConcurrentWrite)) {
+          const reloads = (conflicts.get(index) ?? 0) + 1;
+          conflicts.set(index, reloads);
+          if (reloads <= CONFLICT_RELOADS) continue;
+          results[index] = {
+            ok: false,
+            error: failedAlone(
+              `${model}.load kept conflicting with concurrent writes: ${describe(messages)}`,
+            ),
+          };
+        } else {
+          results[index] = { ok: false, error: rejected(model, describe(messages), messages) };
+        }
+        settled.add(position);
       }
-      pending = pending.filter((_, position) => !failing.has(position));
+      pending = pending.filter((_, position) => !settled.has(position));
     }
   };
 
@@ -115,6 +154,10 @@ export function failingPositions(
     failing.set(position, [...(failing.get(position) ?? []), message]);
   }
   return failing;
+}
+
+function failedAlone(message: string, cause?: unknown): OdooWriterException {
+  return new OdooWriterException(OdooWriterErrorCode.CommandFailed, message, { cause });
 }
 
 function describe(messages: readonly LoadMessage[]): string {

@@ -25,16 +25,28 @@ export enum FailureKind {
   Refused = 'refused',
   /** No answer in time: overload signal; the outcome is unknown. */
   Timeout = 'timeout',
-  /** Odoo failed (5xx, network, bad credentials): counts against the breaker. */
+  /** Odoo failed (5xx without an Odoo exception, network, bad credentials): counts against the breaker. */
   Failure = 'failure',
   /** Odoo rolled back on a lock or serialization conflict: worth retrying, says nothing of its health. */
   Conflict = 'conflict',
   /** Our request was wrong (unknown field...): not Odoo's health; retried then dead-lettered. */
   Invalid = 'invalid',
+  /**
+   * Odoo answered and failed on this call's records: a record rule's AccessError, a traceback one
+   * record causes. Odoo is healthy; the culprit is isolated, retried as counted, then dead-lettered.
+   */
+  CommandFault = 'command-fault',
 }
 
-export function failureKindOf(code: OdooErrorCode): FailureKind {
-  switch (code) {
+/**
+ * Exceptions of Odoo's own infrastructure (its database, its worker): a 500 carrying one of these says
+ * Odoo is unwell, not that the call's records are wrong.
+ */
+const INFRASTRUCTURE_EXCEPTION =
+  /^(psycopg2?\.(OperationalError|InterfaceError|pool\.PoolError|errors\.(AdminShutdown|CannotConnectNow|ConnectionException|ConnectionFailure|DiskFull|OutOfMemory|TooManyConnections|QueryCanceled))|builtins\.(MemoryError|OSError|ConnectionError)|werkzeug\.exceptions\.InternalServerError)$/;
+
+export function failureKindOf(error: Pick<OdooError, 'code' | 'odooName'>): FailureKind {
+  switch (error.code) {
     case OdooErrorCode.VALIDATION:
     case OdooErrorCode.MISSING_RECORD:
       return FailureKind.Business;
@@ -47,13 +59,45 @@ export function failureKindOf(code: OdooErrorCode): FailureKind {
       return FailureKind.Conflict;
     case OdooErrorCode.INVALID_REQUEST:
       return FailureKind.Invalid;
-    case OdooErrorCode.AUTHENTICATION:
     case OdooErrorCode.ACCESS_DENIED:
+      // AccessError (ACL or record rule) or a 403: Odoo checked and refused these records
+      return FailureKind.CommandFault;
+    case OdooErrorCode.SERVER_ERROR:
+      // Odoo's dispatcher serialized a Python exception: its worker and database answered
+      return error.odooName !== undefined && !INFRASTRUCTURE_EXCEPTION.test(error.odooName)
+        ? FailureKind.CommandFault
+        : FailureKind.Failure;
+    case OdooErrorCode.AUTHENTICATION:
     case OdooErrorCode.TRANSPORT:
     case OdooErrorCode.PROTOCOL:
-    case OdooErrorCode.SERVER_ERROR:
       return FailureKind.Failure;
   }
+}
+
+/**
+ * A failure that belongs to the records of the call rather than to Odoo, so the call is split until the
+ * record that causes it is alone: a command fault, or a timeout of a call of several records (an
+ * oversized batch; alone, a record's timeout is Odoo's).
+ */
+export function isSplittable(error: unknown, records: number): error is OdooError {
+  if (!(error instanceof OdooError)) return false;
+  const kind = failureKindOf(error);
+  return kind === FailureKind.CommandFault || (kind === FailureKind.Timeout && records > 1);
+}
+
+/** A failure of Odoo itself (an outage): while the breaker is not closed it uses up no attempt. */
+export function isOutageFailure(error: unknown): boolean {
+  const odoo = odooErrorOf(error);
+  if (!odoo) return false;
+  const kind = failureKindOf(odoo);
+  return kind === FailureKind.Failure || kind === FailureKind.Timeout || kind === FailureKind.Refused;
+}
+
+/** The OdooError behind an error (itself, or the cause of a writer exception). */
+export function odooErrorOf(error: unknown): OdooError | undefined {
+  if (error instanceof OdooError) return error;
+  if (error instanceof Error && error.cause instanceof OdooError) return error.cause;
+  return undefined;
 }
 
 export interface OdooGatewayOptions {
@@ -78,24 +122,31 @@ export class OdooGateway {
     domain: Domain,
     fields: readonly string[],
   ): Promise<T[]> {
-    return this.call(model, 'search_read', false, (client) =>
+    return this.call(model, 'search_read', false, 1, (client) =>
       client.searchRead<T>(model, domain, { fields }),
     );
   }
 
-  load(model: string, fields: readonly string[], rows: readonly (readonly string[])[]): Promise<LoadResult> {
-    return this.call(model, 'load', true, (client) => client.load(model, fields, rows));
+  /** `records`: how many commands the rows carry (a timeout of several is the batch's, not Odoo's). */
+  load(
+    model: string,
+    fields: readonly string[],
+    rows: readonly (readonly string[])[],
+    records: number,
+  ): Promise<LoadResult> {
+    return this.call(model, 'load', true, records, (client) => client.load(model, fields, rows));
   }
 
   /** A record method without arguments (action_confirm, button_validate, action_post). */
   action(model: string, method: string, ids: readonly number[]): Promise<unknown> {
-    return this.call(model, method, true, (client) => client.callAction(model, method, ids));
+    return this.call(model, method, true, ids.length, (client) => client.callAction(model, method, ids));
   }
 
   private async call<T>(
     model: string,
     method: string,
     write: boolean,
+    records: number,
     fn: (client: OdooClient) => Promise<T>,
   ): Promise<T> {
     for (let refusals = 0; ;) {
@@ -121,7 +172,7 @@ export class OdooGateway {
           this.observe(model, method, 'client_error');
           throw error;
         }
-        const kind = failureKindOf(error.code);
+        const kind = failureKindOf(error);
         this.observe(
           model,
           method,
@@ -153,7 +204,14 @@ export class OdooGateway {
           }
           case FailureKind.Timeout:
             permit.release({ kind: 'overload', reason: 'timeout' });
-            ticket.failure();
+            // an oversized batch timing out is split by the caller; one record timing out is Odoo's
+            if (records > 1) ticket.neutral();
+            else ticket.failure();
+            throw error;
+          case FailureKind.CommandFault:
+            // Odoo answered: it is healthy, these records are not
+            permit.release({ kind: 'neutral' });
+            ticket.success();
             throw error;
           case FailureKind.Failure:
             permit.release({ kind: 'neutral' });
@@ -178,5 +236,5 @@ export class OdooGateway {
 }
 
 export function isOdooBusinessError(error: unknown): error is OdooError {
-  return error instanceof OdooError && failureKindOf(error.code) === FailureKind.Business;
+  return error instanceof OdooError && failureKindOf(error) === FailureKind.Business;
 }

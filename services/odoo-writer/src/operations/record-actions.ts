@@ -1,10 +1,12 @@
 // A record method (action_confirm, button_validate, action_post) on many records in one call. Odoo runs
 // it for all or none: when it refuses, the ids are bisected until the refused record is alone, and that
 // record's state is read again: if it reached the target state anyway (a confirmation that committed
-// before a timeout, another user), the command counts as done.
+// before a timeout, another user), the command counts as done. A call that fails on its records (a
+// record rule, a server error one record causes, a timeout of the whole batch) is bisected the same way;
+// the record that still fails alone is a technical failure of its own, not an Odoo outage.
 import { OdooErrorCode } from '@tradewind/odoo-client';
 
-import { isOdooBusinessError, type OdooGateway } from '../odoo/odoo-gateway';
+import { isOdooBusinessError, isSplittable, type OdooGateway } from '../odoo/odoo-gateway';
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
 
 export type ActionSettlement =
@@ -29,7 +31,8 @@ export async function runRecordAction(
       await odoo.action(action.model, action.method, batch);
       for (const id of batch) settled.set(id, { ok: true, outcome: 'written' });
     } catch (error) {
-      if (!isOdooBusinessError(error)) throw error;
+      const business = isOdooBusinessError(error);
+      if (!business && !isSplittable(error, batch.length)) throw error;
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
         await attempt(batch.slice(0, half));
@@ -42,15 +45,17 @@ export async function runRecordAction(
         settled.set(id, { ok: true, outcome: 'already-done' });
         return;
       }
+      const code = !business
+        ? OdooWriterErrorCode.CommandFailed
+        : error.code === OdooErrorCode.MISSING_RECORD
+          ? OdooWriterErrorCode.MissingRecord
+          : OdooWriterErrorCode.OdooRejected;
       settled.set(id, {
         ok: false,
-        error: new OdooWriterException(
-          error.code === OdooErrorCode.MISSING_RECORD
-            ? OdooWriterErrorCode.MissingRecord
-            : OdooWriterErrorCode.OdooRejected,
-          error.odooMessage ?? error.message,
-          { odooName: error.odooName, cause: error },
-        ),
+        error: new OdooWriterException(code, error.odooMessage ?? error.message, {
+          odooName: error.odooName,
+          cause: error,
+        }),
       });
     }
   };

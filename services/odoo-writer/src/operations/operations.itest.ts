@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { loadConfig } from '@tradewind/config';
+import type { OdooCommand } from '@tradewind/contracts';
+import { configureLogging } from '@tradewind/observability';
+import { createOdooClient } from '@tradewind/odoo-client';
+import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+
+import { createWriterCommand } from '../commands/writer-command';
+import { odooWriterConfig } from '../odoo-writer.config';
+import { createOdooWriterCore, type OdooWriterCore } from '../odoo-writer.core';
+import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+import {
+  confirmSaleOrder,
+  emptyBodies,
+  SEED,
+  setStockLevel,
+  upsertSaleOrder,
+} from '../test/command-fixtures';
+
+configureLogging({ level: 'warn' });
+
+/** Every command type against the Odoo simulator, each applied twice: the second time changes nothing. */
+describe('write operations against the Odoo simulator', () => {
+  let odoo: OdooSimulator;
+  let core: OdooWriterCore;
+  const write = (value: OdooCommand) => core.writer.execute(createWriterCommand(value));
+  const twice = async (value: OdooCommand) => [(await write(value)).outcome, (await write(value)).outcome];
+
+  before(async () => {
+    odoo = await startOdooSimulator();
+    const { values } = loadConfig(odooWriterConfig, {
+      ODOO_URL: odoo.url,
+      ODOO_API_KEY: odoo.apiKeys.write,
+      ODOO_API_FLAVOR: 'json2',
+      ODOO_BATCH_LINGER: '1ms',
+    });
+    core = createOdooWriterCore(values);
+  });
+  after(async () => {
+    core.close();
+    await odoo.stop();
+  });
+
+  it('upsert-sale-order: a re-load updates the order and its lines, never duplicates them', async () => {
+    assert.deepEqual(await twice(upsertSaleOrder('tradewind.so_ops', { lines: 3 })), ['written', 'written']);
+    await write(upsertSaleOrder('tradewind.so_ops', { lines: 3, variant: 2 }));
+    const order = odoo.store.findByExternalId('tradewind.so_ops')!;
+    const lines = odoo.store.read('sale.order.line', order.record.order_line as number[], [
+      'product_uom_qty',
+    ]);
+    assert.deepEqual(
+      lines.map((l) => l.product_uom_qty),
+      [3, 4, 5],
+    );
+  });
+
+  it('confirm-sale-order, then validate-picking by the order: done once, then already done', async () => {
+    assert.deepEqual(await twice(confirmSaleOrder('tradewind.so_ops')), ['written', 'already-done']);
+    const validate: OdooCommand = {
+      ...confirmSaleOrder('tradewind.so_ops'),
+      type: 'validate-picking',
+      ...emptyBodies(),
+      validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_ops' },
+    };
+    assert.deepEqual(await twice(validate), ['written', 'already-done']);
+    const order = odoo.store.findByExternalId('tradewind.so_ops')!;
+    const pickings = odoo.store.search('stock.picking', [['sale_id', '=', order.id]]);
+    assert.equal(pickings.length, 1);
+    assert.equal(odoo.store.read('stock.picking', pickings, ['state'])[0].state, 'done');
+  });
+
+  it('upsert-purchase-order: created once by external id', async () => {
+    const value: OdooCommand = {
+      ...confirmSaleOrder('tradewind.po_ops'),
+      type: 'upsert-purchase-order',
+      ...emptyBodies(),
+      upsertPurchaseOrder: {
+        partnerRef: SEED.customers[0],
+        vendorReference: 'V-1',
+        origin: 'tradewind.so_ops',
+        dateOrder: null,
+        datePlanned: '2026-03-01',
+        lines: [{ productRef: SEED.products[0], quantity: 100, priceUnit: 0.3, description: 'Bolts' }],
+      },
+    };
+    assert.deepEqual(await twice(value), ['written', 'written']);
+    const po = odoo.store.findByExternalId('tradewind.po_ops')!;
+    assert.equal((po.record.order_line as number[]).length, 1);
+    assert.equal(po.record.partner_ref, 'V-1');
+  });
+
+  it('set-stock-level: updates the existing quant of (product, location) instead of adding one', async () => {
+    assert.deepEqual(await twice(setStockLevel('tradewind.stock_ops', SEED.products[1], 777)), [
+      'written',
+      'already-done',
+    ]);
+    const product = odoo.store.findByExternalId(SEED.products[1])!.id;
+    const location = odoo.store.findByExternalId(SEED.stockLocation)!.id;
+    const quants = odoo.store.search('stock.quant', [
+      ['product_id', '=', product],
+      ['location_id', '=', location],
+    ]);
+    assert.equal(quants.length, 1);
+    assert.equal(odoo.store.read('stock.quant', quants, ['quantity'])[0].quantity, 777);
+    // A product without a quant there yet (by database id): created once.
+    const fresh = odoo.store.findByExternalId('tradewind.product_sku_4001')!.id;
+    const freshCommand = setStockLevel('tradewind.stock_ops_2', String(fresh), 3);
+    freshCommand.setStockLevel!.locationRef = String(
+      odoo.store.findByExternalId('stock.stock_location_customers')!.id,
+    );
+    assert.deepEqual(await twice(freshCommand), ['written', 'already-done']);
+  });
+
+  it('takes references by database id as well as by external id', async () => {
+    const customer = String(odoo.store.findByExternalId(SEED.customers[1])!.id);
+    const product = String(odoo.store.findByExternalId(SEED.products[2])!.id);
+    await write(upsertSaleOrder('tradewind.so_dbids', { customer, productRef: () => product }));
+    const order = odoo.store.findByExternalId('tradewind.so_dbids')!;
+    assert.equal((order.record.partner_id as [number, string])[0], Number(customer));
+  });
+
+  it('post-invoice and register-payment: posted once, paid once', async () => {
+    const client = createOdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      apiKey: odoo.apiKeys.write,
+      apiFlavor: 'json2',
+    });
+    const partner = odoo.store.findByExternalId(SEED.customers[0])!.id;
+    const product = odoo.store.findByExternalId(SEED.products[0])!.id;
+    const [invoiceId] = await client.create('account.move', [
+      {
+        move_type: 'out_invoice',
+        partner_id: partner,
+        invoice_line_ids: [[0, 0, { product_id: product, quantity: 10, price_unit: 2 }]],
+      },
+    ]);
+    const post: OdooCommand = {
+      ...confirmSaleOrder('tradewind.inv_ops'),
+      type: 'post-invoice',
+      ...emptyBodies(),
+      postInvoice: { invoiceRef: String(invoiceId) },
+    };
+    assert.deepEqual(await twice(post), ['written', 'already-done']);
+    const pay: OdooCommand = {
+      ...confirmSaleOrder('tradewind.pay_ops'),
+      type: 'register-payment',
+      ...emptyBodies(),
+      registerPayment: {
+        invoiceRef: String(invoiceId),
+        amount: 20,
+        paymentDate: '2026-03-02',
+        memo: 'BANK-1',
+      },
+    };
+    assert.deepEqual(await twice(pay), ['written', 'already-done']);
+    assert.equal(odoo.store.externalIds('tradewind.pay_ops').length, 1);
+    assert.equal(odoo.store.read('account.move', [invoiceId], ['payment_state'])[0].payment_state, 'paid');
+  });
+
+  it('refuses, as business errors, what Odoo cannot do', async () => {
+    await assert.rejects(
+      write(confirmSaleOrder('tradewind.so_nowhere')),
+      (e) => e instanceof OdooWriterException && e.code === OdooWriterErrorCode.MissingRecord && e.business,
+    );
+    await assert.rejects(
+      write(setStockLevel('tradewind.stock_x', 'tradewind.product_nowhere', 1)),
+      (e) => e instanceof OdooWriterException && e.code === OdooWriterErrorCode.MissingRecord,
+    );
+    await assert.rejects(
+      write(upsertSaleOrder('tradewind.so_bad_customer', { customer: 'tradewind.customer_nowhere' })),
+      (e) =>
+        e instanceof OdooWriterException &&
+        e.code === OdooWriterErrorCode.OdooRejected &&
+        /customer_nowhere/.test(e.message),
+    );
+  });
+});
