@@ -1,5 +1,15 @@
 // Partner document formats (JSON, CSV, X12): parse, split, locate errors, build acknowledgements.
 // Pure functions over bytes: no I/O, no clock, no environment.
+export {
+  checkCanonicalFields,
+  COUNT_LIMITS,
+  forbiddenCharacterAt,
+  isAcceptableText,
+  NUMBER_LIMITS,
+  TEXT_FIELDS,
+  TextRule,
+  X12_ELEMENT_MAX_LENGTH,
+} from './canonical-fields';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
 export { CONTENT_TYPES, detectFormat, DocumentFormat } from './document-format';
 export {
@@ -9,6 +19,7 @@ export {
   formatLocation,
   isDocumentProblemCode,
   jsonPointer,
+  printable,
   problem,
   type ProblemLocation,
 } from './document-problem';
@@ -30,6 +41,7 @@ export {
   type JsonSalesOrder,
   type JsonSalesOrderLine,
 } from './json-sales-order.schema';
+export { MAX_JSON_DEPTH, scanJsonStructure } from './json-structure';
 export {
   type AcknowledgementOptions,
   acknowledgeOrder,

@@ -45,6 +45,7 @@ export interface Submission {
   readonly contentType: string | undefined;
   readonly idempotencyKey: string | undefined;
   readonly method: string;
+  /** The request target as sent, query string included (the Idempotency-Key fingerprint covers it). */
   readonly path: string;
   /** The HTTP request's correlation id: the causation id of every record produced. */
   readonly requestId: string;

@@ -103,7 +103,8 @@ export class DocumentsController {
       contentType,
       idempotencyKey,
       method: req.method,
-      path: req.path,
+      // With the query string: `?a=1` and `?a=2` are different requests for the Idempotency-Key.
+      path: req.originalUrl,
       requestId,
       traceparent: context?.traceparent,
       instance: requestInstance(requestId),

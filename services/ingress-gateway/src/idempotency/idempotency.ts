@@ -51,7 +51,7 @@ export function checkIdempotencyKey(key: string): string {
   return key;
 }
 
-/** What makes two requests "the same": target, media type and body bytes. */
+/** What makes two requests "the same": target (path and query string), media type and body bytes. */
 export function requestHash(parts: {
   method: string;
   path: string;

@@ -3,6 +3,7 @@
 // record says which it was.
 import { Inject, Injectable } from '@nestjs/common';
 import type { PartnerConfig } from '@tradewind/partner-catalog';
+import { printable } from '@tradewind/partner-documents';
 
 import { batchLink, transactionLink } from '../api-version';
 import type { Exchange } from '../exchange/exchange';
@@ -59,6 +60,13 @@ export interface TransactionView {
 
 const TEXT_FORMATS = new Set(['x12', 'json', 'csv', 'edifact']);
 
+const GATEWAY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Tracking and batch ids are the gateway's own UUIDs. */
+function isGatewayId(id: string): boolean {
+  return GATEWAY_ID.test(id);
+}
+
 function acknowledgementView(row: AcknowledgementRow): AcknowledgementView {
   const base = {
     outboundId: row.outboundId,
@@ -95,13 +103,16 @@ export class TransactionQueryService {
     trackingId: string,
     exchange: Exchange,
   ): Promise<TransactionView> {
-    exchange.trackingId = trackingId;
-    const row = await this.index.transaction(trackingId);
+    // Ids are UUIDs the gateway made: anything else (a NUL, 10 kB of text) names no transaction and never
+    // reaches the database, the audit record or a correlation header.
+    const valid = isGatewayId(trackingId);
+    if (valid) exchange.trackingId = trackingId;
+    const row = valid ? await this.index.transaction(trackingId) : undefined;
     this.checkOwner(
       row?.partnerId,
       partner,
       GatewayErrorCode.TransactionNotFound,
-      `transaction ${trackingId}`,
+      `transaction ${printable(trackingId)}`,
       exchange,
     );
     const found = row as TransactionRow;
@@ -114,9 +125,16 @@ export class TransactionQueryService {
   }
 
   async batch(partner: PartnerConfig, batchId: string, exchange: Exchange): Promise<unknown> {
-    exchange.trackingId = batchId;
-    const batch = await this.index.batch(batchId);
-    this.checkOwner(batch?.partnerId, partner, GatewayErrorCode.BatchNotFound, `batch ${batchId}`, exchange);
+    const valid = isGatewayId(batchId);
+    if (valid) exchange.trackingId = batchId;
+    const batch = valid ? await this.index.batch(batchId) : undefined;
+    this.checkOwner(
+      batch?.partnerId,
+      partner,
+      GatewayErrorCode.BatchNotFound,
+      `batch ${printable(batchId)}`,
+      exchange,
+    );
     const found = batch!;
     exchange.documentType = found.documentType;
     const transactions = await this.index.transactionsOfBatch(batchId);
