@@ -5,8 +5,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { PartnerConfig } from '@tradewind/partner-catalog';
 
 import { batchLink, transactionLink } from '../api-version';
+import type { RefusedOrder } from '../documents/document-problem.mapper';
 import type { Exchange } from '../exchange/exchange';
-import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GatewayErrorCode, GatewayException, type ProblemError } from '../gateway.exception';
 import {
   type AcknowledgementRow,
   type StateHistoryRow,
@@ -86,6 +87,20 @@ function lifecycleOf(row: TransactionRow, history: readonly StateHistoryRow[]): 
   return steps;
 }
 
+/** The orders of a batch that were not accepted, each with its problems (those that name an order). */
+function refusedOrders(problems: readonly ProblemError[]): RefusedOrder[] {
+  const byOrder = new Map<number, { businessRef: string | null; errors: ProblemError[] }>();
+  for (const p of problems) {
+    if (p.orderIndex === undefined) continue;
+    const order = byOrder.get(p.orderIndex) ?? { businessRef: p.businessRef ?? null, errors: [] };
+    order.errors.push(p);
+    byOrder.set(p.orderIndex, order);
+  }
+  return [...byOrder]
+    .sort(([a], [b]) => a - b)
+    .map(([batchIndex, { businessRef, errors }]) => ({ batchIndex, businessRef, errors }));
+}
+
 @Injectable()
 export class TransactionQueryService {
   constructor(@Inject(TransactionIndex) private readonly index: TransactionIndex) {}
@@ -137,6 +152,7 @@ export class TransactionQueryService {
       outcome: found.outcome,
       documentCount: found.documentCount,
       ...(found.problems === null ? {} : { problems: found.problems }),
+      refused: refusedOrders(found.problems ?? []),
       transactions: transactions.map((t, i) => {
         const view = this.view(t, histories[i] ?? [], []);
         return {

@@ -1,0 +1,160 @@
+// A gateway in process on port 0 against the real Kafka, registry and PostgreSQL, a reader of the topics
+// it writes (from their current end), and signed requests as a partner sends them. Restartable on the same
+// database schema, to show what survives a restart.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig } from '@tradewind/config';
+import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
+import { AvroSerde, createKafka, decodeHeaders, type RecordHeaders } from '@tradewind/messaging';
+import { testStack, uniqueName } from '@tradewind/testing';
+import type { Consumer, Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+import { createGatewayApp } from '../gateway.app';
+import { gatewayConfig } from '../gateway.config';
+import { REPO_CATALOG_DIR, signRequest, TEST_KEYS, testCredentialSources } from './gateway-fixtures';
+
+export interface Seen<V> {
+  readonly key: string | null;
+  readonly value: V;
+  readonly headers: RecordHeaders;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+export type KeyId = keyof typeof TEST_KEYS;
+
+/** A copy of the repository's catalog with text edits (each must match), removed at exit. */
+export function editedCatalog(edits: readonly (readonly [from: string, to: string])[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-gateway-catalog-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(REPO_CATALOG_DIR, dir, { recursive: true });
+  const file = join(dir, 'catalog.yaml');
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of edits) {
+    if (!text.includes(from)) throw new Error(`catalog edit: "${from}" not found`);
+    text = text.replace(from, to);
+  }
+  writeFileSync(file, text);
+  return dir;
+}
+
+export class GatewayHarness {
+  readonly schema = uniqueName('gw_harness');
+  readonly ingress: Seen<IngressDocument>[] = [];
+  readonly outbound: Seen<OutboundDocument>[] = [];
+  private readonly stack = testStack();
+  private readonly serviceName = uniqueName('ingress-gateway-harness');
+  private readonly readerGroup = uniqueName('gateway-harness-reader');
+  private kafka: Kafka | undefined;
+  private consumer: Consumer | undefined;
+  private app: NestExpressApplication | undefined;
+  private base = '';
+
+  /** Starts reading ingress.documents and partners.outbound from their current end. */
+  async startReader(): Promise<void> {
+    const kafka = createKafka({ brokers: this.stack.kafkaBrokers, clientId: 'gateway-harness' });
+    this.kafka = kafka;
+    const serde = new AvroSerde({ registryUrl: this.stack.registryUrl });
+    const topics = [TOPICS.ingressDocuments, TOPICS.partnersOutbound];
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await Promise.all(
+      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+    );
+    await admin.disconnect();
+    const consumer = kafka.consumer({ groupId: this.readerGroup });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!message.value) return;
+        const { value } = await serde.decode<never>(message.value);
+        const seen = { key: message.key?.toString() ?? null, value, headers: decodeHeaders(message.headers) };
+        if (topic === TOPICS.ingressDocuments) this.ingress.push(seen);
+        else this.outbound.push(seen);
+      },
+    });
+    for (const { topic, offsets } of ends) {
+      for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
+    }
+  }
+
+  /** Starts (or restarts) the gateway on this harness's schema with a catalog directory. */
+  async startGateway(catalogDir = REPO_CATALOG_DIR): Promise<void> {
+    const sources = testCredentialSources();
+    const config = loadConfig(gatewayConfig, {
+      KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: this.stack.registryUrl,
+      DATABASE_URL: this.stack.databaseUrl,
+      DATABASE_SCHEMA: this.schema,
+      DATABASE_POOL_SIZE: '3',
+      SERVICE_NAME: this.serviceName,
+      LOG_LEVEL: 'warn',
+      PARTNER_CATALOG_DIR: catalogDir,
+      GATEWAY_SECRETS_ROOT: sources.secretsRoot,
+    });
+    this.app = await createGatewayApp(config.values, {
+      credentialEnv: sources.env,
+      logger: false,
+    });
+    await this.app.listen(0, '127.0.0.1');
+    this.base = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
+
+  async stopGateway(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  async send(
+    keyId: KeyId,
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const signed = signRequest({ apiKey: TEST_KEYS[keyId], method, pathWithQuery: path, body: options.body });
+    const response = await fetch(`${this.base}${path}`, {
+      method,
+      body: options.body,
+      headers: {
+        ...signed,
+        ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
+        ...options.headers,
+      },
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.stopGateway();
+    await this.consumer?.disconnect();
+    if (this.kafka !== undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      const derived = (await admin.listTopics()).filter((t) => t.includes(this.serviceName));
+      if (derived.length > 0) await admin.deleteTopics({ topics: derived });
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(this.serviceName) || g === this.readerGroup);
+      await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.disconnect();
+    }
+    const pool = new Pool({ connectionString: this.stack.databaseUrl });
+    await pool.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
+    await pool.end();
+  }
+}
