@@ -25,7 +25,7 @@ const x12Identity = {
       additionalProperties: false,
       properties: {
         windowDays: { type: 'integer', minimum: 1, maximum: 3650 },
-        answer: { enum: ['ta1', 'x12-997'] },
+        answer: { enum: ['x12-ta1', 'x12-997'] },
       },
     },
   },

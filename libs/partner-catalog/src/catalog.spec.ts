@@ -190,7 +190,10 @@ void describe('validateCatalogDir rules', () => {
     const globex = catalog.partner('globex-edi')!;
     assert.equal(catalog.documentPolicy(globex), 'per-order');
     assert.deepEqual(catalog.x12Versions(globex), ['004010']);
-    assert.deepEqual(catalog.duplicateInterchangeRule(globex), { windowMs: 30 * 86_400_000, answer: 'ta1' });
+    assert.deepEqual(catalog.duplicateInterchangeRule(globex), {
+      windowMs: 30 * 86_400_000,
+      answer: 'x12-ta1',
+    });
 
     copy.edit(
       'catalog.yaml',
@@ -198,7 +201,7 @@ void describe('validateCatalogDir rules', () => {
       '    mappingSet: globex\n    documentPolicy: all-or-nothing\n',
     );
     copy.edit('catalog.yaml', "versions: ['004010']", "versions: ['5010']");
-    copy.edit('catalog.yaml', 'answer: ta1', 'answer: ta2');
+    copy.edit('catalog.yaml', 'answer: x12-ta1', 'answer: ta1');
     assert.deepEqual(
       validate().map((p) => [p.code, p.path]),
       [

@@ -96,7 +96,7 @@ export interface PartnerX12Identity {
   /** A repeated ISA13 within the window is a duplicate interchange, answered by a TA1 or a 997. */
   readonly duplicateInterchange?: {
     readonly windowDays?: number;
-    readonly answer?: 'ta1' | 'x12-997';
+    readonly answer?: 'x12-ta1' | 'x12-997';
   };
 }
 

@@ -179,11 +179,11 @@ export class PartnerCatalog {
   }
 
   /** How long an ISA13 is remembered, and how a repeat of it is answered. */
-  duplicateInterchangeRule(partner: PartnerConfig): { windowMs: number; answer: 'ta1' | 'x12-997' } {
+  duplicateInterchangeRule(partner: PartnerConfig): { windowMs: number; answer: 'x12-ta1' | 'x12-997' } {
     const rule = partner.x12?.duplicateInterchange;
     return {
       windowMs: (rule?.windowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS) * 86_400_000,
-      answer: rule?.answer ?? 'ta1',
+      answer: rule?.answer ?? 'x12-ta1',
     };
   }
 

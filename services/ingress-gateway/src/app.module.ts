@@ -12,8 +12,10 @@ import { type NonceStore, PostgresNonceStore } from './auth/nonce.store';
 import { PartnerAuthService } from './auth/partner-auth.service';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
+import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
 import { DocumentsController } from './documents/documents.controller';
+import { InterchangeRegister } from './documents/interchange-register.repository';
 import { ExchangeMiddleware } from './exchange/exchange.middleware';
 import { ExchangeRecorder } from './exchange/exchange-recorder.service';
 import type { GatewayConfig } from './gateway.config';
@@ -91,7 +93,7 @@ export class AppModule implements NestModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateGatewayTables1767400000000],
+          migrations: [CreateGatewayTables1767400000000, PerOrderAcceptanceAndX12Interchanges1767500000000],
           consume: options.consume,
         }),
       ],
@@ -153,6 +155,11 @@ export class AppModule implements NestModule {
           provide: TransactionIndex,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new TransactionIndex(dataSource, schema),
+        },
+        {
+          provide: InterchangeRegister,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new InterchangeRegister(dataSource, schema),
         },
         PartnerAuthService,
         DocumentIntakeService,

@@ -6,6 +6,7 @@ import {
   defineConfig,
   duration,
   intInRange,
+  oneOf,
   str,
   url,
   variable,
@@ -83,6 +84,13 @@ export const gatewayConfig = defineConfig({
       duration({
         desc: 'How long a request waits for Kafka to acknowledge its documents before answering 503',
         default: 15_000,
+      }),
+    ),
+    x12Usage: variable(
+      'GATEWAY_X12_USAGE',
+      oneOf(['P', 'T'] as const)({
+        desc: 'ISA15 interchanges must carry here: P in production (test interchanges are refused with a TA1), T in a partner sandbox',
+        default: 'P',
       }),
     ),
     redisUrl: variable(

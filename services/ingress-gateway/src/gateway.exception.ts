@@ -31,6 +31,8 @@ export enum GatewayErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   InvalidDocument = 'INVALID_DOCUMENT',
+  X12EnvelopeRefused = 'X12_ENVELOPE_REFUSED',
+  DuplicateInterchange = 'DUPLICATE_INTERCHANGE',
   RateLimited = 'RATE_LIMITED',
   // 5xx: ours, never the partner's input.
   PublishUnavailable = 'PUBLISH_UNAVAILABLE',

@@ -1,5 +1,7 @@
-// Accepting an upload: policy, idempotency, validation and split, the transaction index, and Kafka —
-// every document of the upload acknowledged by the brokers before the partner hears 202.
+// Accepting an upload: policy, idempotency, validation and split, the X12 envelope rules, the transaction
+// index, and Kafka — every accepted order acknowledged by the brokers before the partner hears 202. Per
+// order by default: the sound orders are accepted and the bad ones refused in the same answer
+// (docs/decisions/0003-per-order-acceptance.md).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -13,14 +15,21 @@ import {
 import { TypedProducer } from '@tradewind/messaging';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
-import type { PartnerCatalog } from '@tradewind/partner-catalog';
+import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
+  type AnyDocumentProblem,
+  checkX12Envelope,
   CONTENT_TYPES,
   DocumentFormat,
   DocumentProblemCode,
-  readX12SalesOrders,
+  duplicateInterchangeProblem,
+  hasEnvelopeFindings,
+  NO_FINDINGS,
+  selectSlices,
   type SplitDocument,
   splitDocument,
+  type X12EnvelopeRules,
+  type X12InterchangeRead,
   type X12ReadResult,
 } from '@tradewind/partner-documents';
 
@@ -35,8 +44,14 @@ import { IdempotencyStore } from '../idempotency/idempotency.store';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { PROBLEM_CONTENT_TYPE, problemType, renderProblem } from '../problem/problem-details';
 import { TransactionIndex } from '../transactions/transaction-index.repository';
-import { splitProblems, toProblemError } from './document-problem.mapper';
-import { functionalAckFor } from './functional-ack.builder';
+import { type RefusedOrder, splitProblems, toProblemError } from './document-problem.mapper';
+import {
+  functionalAckFor,
+  type FunctionalAckRequest,
+  interchangeAckFor,
+  type OurX12Identity,
+} from './functional-ack.builder';
+import { InterchangeRegister } from './interchange-register.repository';
 import { authorizeSubmission, type SubmissionDecision } from './submission-policy';
 
 export interface Submission {
@@ -55,11 +70,16 @@ export interface Submission {
   readonly exchange: Exchange;
 }
 
+/**
+ * The 202 body: every order accepted (`accepted`), or the sound ones accepted and each bad one refused
+ * (`partially-accepted`, documentPolicy per-order). `refused` is always present, empty when all were taken.
+ */
 export interface AcceptedBody {
-  readonly status: 'accepted';
+  readonly status: 'accepted' | 'partially-accepted';
   readonly batchId: string;
   readonly trackingIds: readonly string[];
   readonly documents: readonly { trackingId: string; batchIndex: number; businessRef: string | null }[];
+  readonly refused: readonly RefusedOrder[];
   readonly links: { readonly batch: string; readonly transactions: readonly string[] };
 }
 
@@ -73,6 +93,7 @@ export class DocumentIntakeService {
     @Inject(TypedProducer) private readonly producer: TypedProducer<TopicValueMap>,
     @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
     @Inject(TransactionIndex) private readonly index: TransactionIndex,
+    @Inject(InterchangeRegister) private readonly interchanges: InterchangeRegister,
     @Inject(GATEWAY_METRICS) private readonly metrics: GatewayMetrics,
   ) {}
 
@@ -164,9 +185,8 @@ export class DocumentIntakeService {
     const batchId = randomUUID();
     const layout = this.catalog.layoutOf(partner.id);
     const split = splitDocument(decision.format, call.body, layout);
-    const x12 =
-      decision.format === DocumentFormat.X12 ? readX12SalesOrders(call.body, layout.x12) : undefined;
-    if (x12?.interchange !== undefined) this.checkX12Sender(x12, partner.id);
+    const interchange = split.interchange;
+    if (interchange !== undefined) this.checkX12Sender(interchange, partner.id);
 
     const batch = {
       batchId,
@@ -180,26 +200,59 @@ export class DocumentIntakeService {
       sizeBytes: call.body.length,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
     };
-
-    const problems = this.problemsOf(split);
-    if (problems !== undefined) {
+    const refuse = async (
+      error: GatewayException,
+      acknowledge: (() => Promise<void>) | undefined,
+    ): Promise<never> => {
       exchange.trackingId = batchId;
-      await this.index.recordBatch({ ...batch, outcome: 'rejected', problems: problems.errors }, []);
-      if (x12 !== undefined) {
-        // The partner hears 422 either way; a 997 that cannot be sent now is logged, not a reason for a 5xx.
-        await this.publishFunctionalAck(x12, partner.id, batchId, [], false, submission).catch(
-          (error: unknown) =>
-            this.log.error({ err: error, batchId }, 'could not publish the 997 rejecting an interchange'),
-        );
-      }
-      throw new GatewayException(problems.code, problems.detail, {
-        errors: problems.errors,
-        policy: `validation:${decision.documentType}:${decision.format}`,
-        extensions: { batchId, links: { batch: batchLink(batchId) } },
-      });
+      await this.index.recordBatch({ ...batch, outcome: 'rejected', problems: error.errors }, []);
+      // The partner hears the 4xx either way; an acknowledgement that cannot be sent now is logged, not a 5xx.
+      await acknowledge?.().catch((e: unknown) =>
+        this.log.error({ err: e, batchId }, 'could not publish the acknowledgement refusing an interchange'),
+      );
+      throw error;
+    };
+
+    const envelope =
+      interchange === undefined ? NO_FINDINGS : checkX12Envelope(interchange, this.envelopeRules(partner));
+    if (interchange !== undefined && hasEnvelopeFindings(envelope)) {
+      const errors = [...envelope.interchange, ...[...envelope.groups.values()].flat()].map((p) =>
+        toProblemError(p),
+      );
+      await refuse(
+        new GatewayException(
+          GatewayErrorCode.X12EnvelopeRefused,
+          `${errors.map((e) => e.detail).join(' ')} Nothing of the interchange was accepted.`,
+          {
+            errors,
+            policy: `partners:${partner.id}:x12`,
+            extensions: { batchId, links: { batch: batchLink(batchId) } },
+          },
+        ),
+        envelope.interchange.length > 0
+          ? () => this.publishInterchangeAck(interchange, envelope.interchange, batchId, submission)
+          : () => this.publishFunctionalAck(split, { accepted: false, envelope }, batchId, [], submission),
+      );
     }
 
-    const oversized = split.slices.find((s) => s.bytes.length > this.config.gateway.maxInlinePayloadBytes);
+    const selection = selectSlices(split, this.catalog.documentPolicy(partner));
+    if (selection.accepted.length === 0) {
+      const problems = this.problemsOf(split);
+      await refuse(
+        new GatewayException(problems.code, problems.detail, {
+          errors: problems.errors,
+          policy: `validation:${decision.documentType}:${decision.format}:${this.catalog.documentPolicy(partner)}`,
+          extensions: { batchId, links: { batch: batchLink(batchId) } },
+        }),
+        interchange === undefined
+          ? undefined
+          : () => this.publishFunctionalAck(split, { accepted: false }, batchId, [], submission),
+      );
+    }
+
+    const oversized = selection.accepted.find(
+      (s) => s.bytes.length > this.config.gateway.maxInlinePayloadBytes,
+    );
     if (oversized !== undefined) {
       throw new GatewayException(
         GatewayErrorCode.PayloadTooLarge,
@@ -208,15 +261,64 @@ export class DocumentIntakeService {
       );
     }
 
-    const documents = split.slices.map((slice) => ({
+    // Last check before anything is kept: a repeated ISA13 is answered as a duplicate, never processed twice.
+    let claimedInterchange = false;
+    if (interchange !== undefined) {
+      const rule = this.catalog.duplicateInterchangeRule(partner);
+      const claim = await this.interchanges.claim(
+        partner.id,
+        interchange.isa.controlNumber,
+        batchId,
+        receivedAt,
+        rule.windowMs,
+      );
+      if (claim.kind === 'duplicate') {
+        const duplicate = duplicateInterchangeProblem(interchange, claim.receivedAt);
+        await refuse(
+          new GatewayException(GatewayErrorCode.DuplicateInterchange, duplicate.message, {
+            errors: [toProblemError(duplicate)],
+            policy: `partners:${partner.id}:x12:duplicate-interchange`,
+            extensions: {
+              batchId,
+              originalBatchId: claim.batchId,
+              links: { batch: batchLink(batchId), original: batchLink(claim.batchId) },
+            },
+          }),
+          rule.answer === 'x12-ta1'
+            ? () => this.publishInterchangeAck(interchange, [duplicate], batchId, submission)
+            : () =>
+                this.publishFunctionalAck(
+                  split,
+                  { accepted: false, reason: duplicate },
+                  batchId,
+                  [],
+                  submission,
+                ),
+        );
+      }
+      claimedInterchange = true;
+    }
+
+    const documents = selection.accepted.map((slice) => ({
       slice,
       trackingId: randomUUID(),
       sha256: sha256Hex(Buffer.from(slice.bytes.buffer, slice.bytes.byteOffset, slice.bytes.byteLength)),
     }));
+    const refused: RefusedOrder[] = selection.refused.map((slice) => ({
+      batchIndex: slice.index,
+      businessRef: slice.businessRef ?? null,
+      errors: slice.problems.map((p) =>
+        toProblemError(p, { index: slice.index, businessRef: slice.businessRef }),
+      ),
+    }));
     const trackingIds = documents.map((d) => d.trackingId);
-    exchange.trackingId = trackingIds.length === 1 ? trackingIds[0] : batchId;
+    exchange.trackingId = trackingIds.length === 1 && refused.length === 0 ? trackingIds[0] : batchId;
     await this.index.recordBatch(
-      { ...batch, outcome: 'accepted' },
+      {
+        ...batch,
+        outcome: refused.length === 0 ? 'accepted' : 'partially-accepted',
+        ...(refused.length === 0 ? {} : { problems: refused.flatMap((r) => r.errors) }),
+      },
       documents.map(({ slice, trackingId, sha256 }) => ({
         trackingId,
         batchIndex: slice.index,
@@ -231,8 +333,9 @@ export class DocumentIntakeService {
       const value: IngressDocument = {
         documentId: trackingId,
         batchId,
+        // Positions in the upload: refused orders leave gaps, so batchIndex always names the same order.
         batchIndex: slice.index,
-        batchSize: documents.length,
+        batchSize: split.slices.length,
         partnerId: partner.id,
         principal: call.credential.keyId,
         documentType: decision.documentType,
@@ -256,18 +359,33 @@ export class DocumentIntakeService {
         this.producer.send(TOPICS.ingressDocuments, [{ key, value }]),
       );
     });
-    if (x12 !== undefined) {
-      publications.push(this.publishFunctionalAck(x12, partner.id, batchId, trackingIds, true, submission));
+    if (interchange !== undefined) {
+      publications.push(
+        this.publishFunctionalAck(split, { accepted: true }, batchId, trackingIds, submission),
+      );
     }
-    await this.awaitPublication(publications, batchId);
+    try {
+      await this.awaitPublication(publications, batchId);
+    } catch (error) {
+      // Not accepted: the partner sends the interchange again, which must not look like a duplicate.
+      if (claimedInterchange && interchange !== undefined) {
+        await this.interchanges
+          .release(partner.id, interchange.isa.controlNumber, batchId)
+          .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not release an ISA13'));
+      }
+      throw error;
+    }
 
     this.metrics.acceptedDocuments.inc(
       { partner: partner.id, document_type: decision.documentType, format: decision.format },
       documents.length,
     );
     exchange.acceptedDocuments = documents.length;
+    if (refused.length > 0) {
+      exchange.reason = `${refused.length} of ${split.slices.length} orders refused (documentPolicy per-order)`;
+    }
     const body: AcceptedBody = {
-      status: 'accepted',
+      status: refused.length === 0 ? 'accepted' : 'partially-accepted',
       batchId,
       trackingIds,
       documents: documents.map(({ slice, trackingId }) => ({
@@ -275,23 +393,28 @@ export class DocumentIntakeService {
         batchIndex: slice.index,
         businessRef: slice.businessRef ?? null,
       })),
+      refused,
       links: { batch: batchLink(batchId), transactions: trackingIds.map(transactionLink) },
     };
     return {
       status: 202,
       headers: {
         'content-type': 'application/json; charset=utf-8',
-        location: trackingIds.length === 1 ? transactionLink(trackingIds[0]) : batchLink(batchId),
+        location:
+          trackingIds.length === 1 && refused.length === 0
+            ? transactionLink(trackingIds[0])
+            : batchLink(batchId),
       },
       body,
     };
   }
 
-  /** The problem the upload's parse found, as the refusal to send; undefined when the upload is sound. */
-  private problemsOf(
-    split: SplitDocument,
-  ): { code: GatewayErrorCode; detail: string; errors: ProblemError[] } | undefined {
-    if (split.ok) return undefined;
+  /** The problem the upload's parse found, as the refusal to send (every order's problems listed). */
+  private problemsOf(split: SplitDocument): {
+    code: GatewayErrorCode;
+    detail: string;
+    errors: ProblemError[];
+  } {
     const encoding = split.documentProblems.filter((p) => p.code === DocumentProblemCode.EncodingInvalidUtf8);
     if (encoding.length > 0) {
       return {
@@ -318,9 +441,26 @@ export class DocumentIntakeService {
     };
   }
 
-  private checkX12Sender(read: X12ReadResult, partnerId: string): void {
-    const isa = read.interchange?.isa;
-    if (isa === undefined) return;
+  private envelopeRules(partner: PartnerConfig): X12EnvelopeRules {
+    const us = this.us();
+    return {
+      receiver: { qualifier: us.qualifier, id: us.id },
+      versions: this.catalog.x12Versions(partner),
+      usage: this.config.gateway.x12Usage,
+    };
+  }
+
+  private us(): OurX12Identity {
+    // The catalog loader refuses a catalog with X12 partners and no company.x12.
+    const us = this.catalog.companyX12();
+    if (us === undefined) {
+      throw new GatewayException(GatewayErrorCode.Internal, 'company.x12 is not configured');
+    }
+    return us;
+  }
+
+  private checkX12Sender(interchange: X12InterchangeRead, partnerId: string): void {
+    const isa = interchange.isa;
     const owner = this.catalog.partnerByX12Sender(isa.senderQualifier.trim(), isa.senderId.trim());
     if (owner?.id !== partnerId) {
       throw new GatewayException(
@@ -332,24 +472,51 @@ export class DocumentIntakeService {
   }
 
   private async publishFunctionalAck(
-    read: X12ReadResult,
-    partnerId: string,
+    read: Pick<X12ReadResult, 'parsed' | 'interchange'>,
+    outcome: Pick<FunctionalAckRequest, 'accepted' | 'envelope' | 'reason'>,
     batchId: string,
     trackingIds: readonly string[],
-    accepted: boolean,
     submission: Submission,
   ): Promise<void> {
     const controlNumber = await this.index.nextControlNumber();
-    const ack = functionalAckFor({ read, accepted, controlNumber, preparedAt: new Date() });
+    const ack = functionalAckFor({ read, ...outcome, us: this.us(), controlNumber, preparedAt: new Date() });
     if (ack === undefined) return;
+    await this.publishAck('x12-997', ack.edi, batchId, trackingIds, submission);
+  }
+
+  private async publishInterchangeAck(
+    interchange: X12InterchangeRead,
+    problems: readonly AnyDocumentProblem[],
+    batchId: string,
+    submission: Submission,
+  ): Promise<void> {
+    const controlNumber = await this.index.nextControlNumber();
+    const ack = interchangeAckFor({
+      interchange,
+      problems,
+      us: this.us(),
+      controlNumber,
+      preparedAt: new Date(),
+    });
+    await this.publishAck('x12-ta1', ack.edi, batchId, [], submission);
+  }
+
+  private async publishAck(
+    documentType: 'x12-997' | 'x12-ta1',
+    edi: string,
+    batchId: string,
+    trackingIds: readonly string[],
+    submission: Submission,
+  ): Promise<void> {
+    const partnerId = submission.call.partner.id;
     const value: OutboundDocument = {
-      outboundId: `x12-997:${batchId}`,
+      outboundId: `${documentType}:${batchId}`,
       partnerId,
-      documentType: 'x12-997',
+      documentType,
       format: DocumentFormat.X12,
       contentType: CONTENT_TYPES[DocumentFormat.X12],
       relatesTo: trackingIds.length > 0 ? [...trackingIds] : [batchId],
-      payload: Buffer.from(ack.edi, 'utf8'),
+      payload: Buffer.from(edi, 'utf8'),
       createdAt: Date.now(),
     };
     await this.withCorrelation(submission, batchId, () =>

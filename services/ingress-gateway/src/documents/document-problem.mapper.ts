@@ -2,6 +2,13 @@ import type { DocumentProblem, SplitDocument } from '@tradewind/partner-document
 
 import type { ProblemError } from '../gateway.exception';
 
+/** An order of the upload that was not accepted, with every one of its problems. */
+export interface RefusedOrder {
+  readonly batchIndex: number;
+  readonly businessRef: string | null;
+  readonly errors: readonly ProblemError[];
+}
+
 /** A partner-documents problem as an `errors` item: the readable location plus its structured parts. */
 export function toProblemError(
   problem: DocumentProblem,

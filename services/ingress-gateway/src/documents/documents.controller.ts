@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 
 import { PartnerAuthService } from '../auth/partner-auth.service';
 import { exchangeOf } from '../exchange/exchange';
-import { ApiProblem, ApiSignedRequest } from '../openapi/openapi';
+import { ApiProblem, ApiSignedRequest, PROBLEM_SCHEMA } from '../openapi/openapi';
 import { requestInstance } from '../problem/problem-details';
 import { DocumentIntakeService } from './document-intake.service';
 import { MEDIA_TYPES, SUPPORTED_DOCUMENT_TYPES } from './submission-policy';
@@ -32,9 +32,14 @@ export class DocumentsController {
     summary: 'Submit a business document',
     description:
       'Validates the document and splits it into one transaction per order (several orders of a CSV file or ' +
-      'several 850 sets of an X12 interchange share a batch id). Every order is handed to the platform before ' +
-      'the 202. Nothing of an upload with any problem is accepted: the 4xx lists every problem with its exact ' +
-      'location. X12 uploads are answered with a 997 functional acknowledgement (GET the batch to read it).',
+      'several 850 sets of an X12 interchange share a batch id). Every accepted order is handed to the platform ' +
+      'before the 202. Per order by default: when some orders are sound and others are not, the sound ones are ' +
+      'accepted (202, `status: partially-accepted`) and each bad one is listed in `refused` with every problem ' +
+      'and its exact location; `refused` is always present (empty when all were accepted). When no order can ' +
+      'be accepted — every order is bad, the document itself is broken, or the partner is configured ' +
+      '`documentPolicy: whole-document` and one order is bad — nothing is accepted and the 422 lists every ' +
+      'problem. The batch resource shows the same split. X12 uploads are answered with a 997 (AK5 per ' +
+      'transaction set, AK9 A/P/R) or, for an interchange refused as a whole, a TA1 (GET the batch to read it).',
   })
   @ApiParam({ name: 'documentType', enum: SUPPORTED_DOCUMENT_TYPES })
   @ApiConsumes(...Object.keys(MEDIA_TYPES))
@@ -48,11 +53,17 @@ export class DocumentsController {
   @ApiSignedRequest()
   @ApiResponse({
     status: 202,
-    description: 'Accepted; Location names the transaction (one order) or the batch (several)',
+    description:
+      'Accepted, wholly or per order; Location names the transaction (one order, none refused) or the batch',
     schema: {
       type: 'object',
+      required: ['status', 'batchId', 'trackingIds', 'documents', 'refused', 'links'],
       properties: {
-        status: { type: 'string', enum: ['accepted'] },
+        status: {
+          type: 'string',
+          enum: ['accepted', 'partially-accepted'],
+          description: 'partially-accepted: the orders in `refused` were not accepted; the others were',
+        },
         batchId: { type: 'string', format: 'uuid' },
         trackingIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
         documents: {
@@ -63,6 +74,19 @@ export class DocumentsController {
               trackingId: { type: 'string' },
               batchIndex: { type: 'integer' },
               businessRef: { type: 'string', nullable: true },
+            },
+          },
+        },
+        refused: {
+          type: 'array',
+          description: 'Orders not accepted, each with every problem (same items as a problem’s `errors`)',
+          items: {
+            type: 'object',
+            required: ['batchIndex', 'businessRef', 'errors'],
+            properties: {
+              batchIndex: { type: 'integer', description: 'Position of the order in the upload (0-based)' },
+              businessRef: { type: 'string', nullable: true, description: 'PO number when readable' },
+              errors: PROBLEM_SCHEMA.properties?.errors ?? { type: 'array' },
             },
           },
         },
@@ -78,10 +102,19 @@ export class DocumentsController {
   })
   @ApiProblem(400, 'Malformed request, Idempotency-Key or non-UTF-8 bytes (with the byte offset)')
   @ApiProblem(404, 'Unknown document type')
-  @ApiProblem(409, 'Idempotency-Key reused with a different request, or still in progress')
+  @ApiProblem(
+    409,
+    'Idempotency-Key reused with a different request, or still in progress; or `duplicate-interchange`: the ' +
+      "X12 ISA13 was already received within the partner's window (originalBatchId names the first upload; " +
+      'answered with a TA1 or 997 too), and nothing was processed again',
+  )
   @ApiProblem(413, 'Body larger than the partner may send')
   @ApiProblem(415, 'Content type not accepted')
-  @ApiProblem(422, 'The document has problems (every one listed with its location)')
+  @ApiProblem(
+    422,
+    'No order could be accepted: `invalid-document` (every problem listed with its location and orderIndex) ' +
+      'or `x12-envelope-refused` (ISA08 not us, GS08 version not agreed, ISA15 test interchange in production)',
+  )
   @ApiProblem(503, 'The platform cannot take documents right now (Retry-After)')
   async submit(
     @Req() req: Request,

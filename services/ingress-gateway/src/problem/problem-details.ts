@@ -92,6 +92,20 @@ export function problemType(code: GatewayErrorCode): ProblemType {
       return t(415, 'unsupported-media-type', 'The content type is not accepted here', 'rejected');
     case GatewayErrorCode.InvalidDocument:
       return t(422, 'invalid-document', 'The document has problems; nothing was accepted', 'rejected');
+    case GatewayErrorCode.X12EnvelopeRefused:
+      return t(
+        422,
+        'x12-envelope-refused',
+        "The interchange's envelope is not accepted here; nothing was accepted",
+        'rejected',
+      );
+    case GatewayErrorCode.DuplicateInterchange:
+      return t(
+        409,
+        'duplicate-interchange',
+        'This interchange control number was already received; nothing was processed again',
+        'rejected',
+      );
     case GatewayErrorCode.RateLimited:
       return t(429, 'rate-limited', 'Too many requests', 'denied');
     case GatewayErrorCode.PublishUnavailable:

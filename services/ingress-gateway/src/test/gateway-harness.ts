@@ -1,13 +1,14 @@
-// The gateway in process on port 0 against the real Kafka, registry and PostgreSQL, for tests that drive
-// it over HTTP: signed requests for the test partners, and what it publishes on ingress.documents.
+// A gateway in process on port 0 against the real Kafka, registry and PostgreSQL, a reader of the topics
+// it writes (from their current end), and signed requests as a partner sends them. Restartable on the same
+// database schema, to show what survives a restart.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@tradewind/config';
-import { type IngressDocument, TOPICS } from '@tradewind/contracts';
-import { AvroSerde, createKafka } from '@tradewind/messaging';
+import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
+import { AvroSerde, createKafka, decodeHeaders, type RecordHeaders } from '@tradewind/messaging';
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -18,11 +19,17 @@ import { REPO_CATALOG_DIR, signRequest, TEST_KEYS, testCredentialSources } from 
 
 export type KeyId = keyof typeof TEST_KEYS;
 
+export interface Seen<V> {
+  readonly key: string | null;
+  readonly value: V;
+  readonly headers: RecordHeaders;
+}
+
 export interface Reply {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  /** The JSON body, when it is JSON. */
+  /** The JSON body, when it is JSON (otherwise empty). */
   readonly body: Record<string, unknown>;
 }
 
@@ -34,95 +41,117 @@ export interface RequestOptions {
   readonly signedPath?: string;
 }
 
-export interface GatewayHarness {
-  readonly base: string;
-  send(keyId: KeyId, method: 'GET' | 'POST', path: string, options?: RequestOptions): Promise<Reply>;
-  /** Document ids seen on ingress.documents since the harness started. */
-  readonly published: Set<string>;
-  close(): Promise<void>;
+/** A copy of the repository's catalog with text edits (each must match), removed at exit. */
+export function editedCatalog(
+  edits: readonly (readonly [from: string | RegExp, to: string])[],
+): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-gateway-catalog-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  cpSync(REPO_CATALOG_DIR, dir, { recursive: true });
+  const file = join(dir, 'catalog.yaml');
+  let text = readFileSync(file, 'utf8');
+  for (const [from, to] of edits) {
+    const matches = typeof from === 'string' ? text.includes(from) : from.test(text);
+    if (!matches) throw new Error(`catalog edit: "${String(from)}" not found`);
+    text = text.replace(from, to);
+  }
+  writeFileSync(file, text);
+  return dir;
 }
 
-/**
- * Starts the gateway with the repository's catalog. `unlimitedRate` lifts the partners' rate limits (a
- * copy of the catalog), for tests that send thousands of requests and are not about the limiter.
- */
-export async function startGateway(options: { unlimitedRate?: boolean } = {}): Promise<GatewayHarness> {
-  const stack = testStack();
-  const schema = uniqueName('gw_h');
-  const serviceName = uniqueName('ingress-gateway-h');
-  const readerGroup = uniqueName('gateway-h-reader');
-  let catalogDir = REPO_CATALOG_DIR;
-  if (options.unlimitedRate === true) {
-    catalogDir = mkdtempSync(join(tmpdir(), 'tw-catalog-'));
-    cpSync(REPO_CATALOG_DIR, catalogDir, { recursive: true });
-    const file = join(catalogDir, 'catalog.yaml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
-        /rateLimit: \{[^}]*\}/g,
-        'rateLimit: { requestsPerSecond: 100000, burst: 100000 }',
-      ),
-    );
+export class GatewayHarness {
+  readonly schema = uniqueName('gw_harness');
+  readonly ingress: Seen<IngressDocument>[] = [];
+  readonly outbound: Seen<OutboundDocument>[] = [];
+  private readonly stack = testStack();
+  private readonly serviceName = uniqueName('ingress-gateway-harness');
+  private readonly readerGroup = uniqueName('gateway-harness-reader');
+  private kafka: Kafka | undefined;
+  private consumer: Consumer | undefined;
+  private app: NestExpressApplication | undefined;
+  private url = '';
+
+  /** The gateway's base URL while it runs. */
+  get base(): string {
+    return this.url;
   }
 
-  const kafka: Kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'gateway-harness' });
-  const serde = new AvroSerde({ registryUrl: stack.registryUrl });
-  const published = new Set<string>();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(TOPICS.ingressDocuments);
-  await admin.disconnect();
-  const consumer: Consumer = kafka.consumer({ groupId: readerGroup });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [TOPICS.ingressDocuments], fromBeginning: false });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      if (!message.value) return;
-      const { value } = await serde.decode<IngressDocument>(message.value);
-      published.add(value.documentId);
-    },
-  });
-  for (const { partition, offset } of ends)
-    consumer.seek({ topic: TOPICS.ingressDocuments, partition, offset });
+  /** Document ids seen on ingress.documents since the reader started. */
+  get published(): ReadonlySet<string> {
+    return new Set(this.ingress.map((r) => r.value.documentId));
+  }
 
-  const sources = testCredentialSources();
-  const config = loadConfig(gatewayConfig, {
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    SCHEMA_REGISTRY_URL: stack.registryUrl,
-    DATABASE_URL: stack.databaseUrl,
-    DATABASE_SCHEMA: schema,
-    DATABASE_POOL_SIZE: '5',
-    SERVICE_NAME: serviceName,
-    LOG_LEVEL: 'fatal',
-    PARTNER_CATALOG_DIR: catalogDir,
-    GATEWAY_SECRETS_ROOT: sources.secretsRoot,
-  });
-  const app: NestExpressApplication = await createGatewayApp(config.values, {
-    credentialEnv: sources.env,
-    logger: false,
-  });
-  await app.listen(0, '127.0.0.1');
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  /** Starts reading ingress.documents and partners.outbound from their current end. */
+  async startReader(): Promise<void> {
+    const kafka = createKafka({ brokers: this.stack.kafkaBrokers, clientId: 'gateway-harness' });
+    this.kafka = kafka;
+    const serde = new AvroSerde({ registryUrl: this.stack.registryUrl });
+    const topics = [TOPICS.ingressDocuments, TOPICS.partnersOutbound];
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await Promise.all(
+      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+    );
+    await admin.disconnect();
+    const consumer = kafka.consumer({ groupId: this.readerGroup });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!message.value) return;
+        const { value } = await serde.decode<never>(message.value);
+        const seen = { key: message.key?.toString() ?? null, value, headers: decodeHeaders(message.headers) };
+        if (topic === TOPICS.ingressDocuments) this.ingress.push(seen);
+        else this.outbound.push(seen);
+      },
+    });
+    for (const { topic, offsets } of ends) {
+      for (const { partition, offset } of offsets) consumer.seek({ topic, partition, offset });
+    }
+  }
 
-  async function send(
-    keyId: KeyId,
-    method: 'GET' | 'POST',
-    path: string,
-    request: RequestOptions = {},
-  ): Promise<Reply> {
+  /** Starts (or restarts) the gateway on this harness's schema with a catalog directory. */
+  async startGateway(catalogDir = REPO_CATALOG_DIR): Promise<void> {
+    const sources = testCredentialSources();
+    const config = loadConfig(gatewayConfig, {
+      KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+      SCHEMA_REGISTRY_URL: this.stack.registryUrl,
+      DATABASE_URL: this.stack.databaseUrl,
+      DATABASE_SCHEMA: this.schema,
+      DATABASE_POOL_SIZE: '5',
+      SERVICE_NAME: this.serviceName,
+      LOG_LEVEL: 'fatal',
+      PARTNER_CATALOG_DIR: catalogDir,
+      GATEWAY_SECRETS_ROOT: sources.secretsRoot,
+    });
+    this.app = await createGatewayApp(config.values, {
+      credentialEnv: sources.env,
+      logger: false,
+    });
+    await this.app.listen(0, '127.0.0.1');
+    this.url = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
+
+  async stopGateway(): Promise<void> {
+    await this.app?.close();
+    this.app = undefined;
+  }
+
+  async send(keyId: KeyId, method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Reply> {
     const signed = signRequest({
       keyId,
       method,
-      pathWithQuery: request.signedPath ?? path,
-      body: request.body,
+      pathWithQuery: options.signedPath ?? path,
+      body: options.body,
     });
-    const response = await fetch(`${base}${path}`, {
+    const response = await fetch(`${this.url}${path}`, {
       method,
-      body: request.body,
+      body: options.body,
       headers: {
         ...signed,
-        ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
-        ...request.headers,
+        ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
+        ...options.headers,
       },
     });
     const text = await response.text();
@@ -135,23 +164,37 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
     return { status: response.status, headers: response.headers, text, body };
   }
 
-  async function close(): Promise<void> {
-    await app.close();
-    await consumer.disconnect();
-    const cleanup = kafka.admin();
-    await cleanup.connect();
-    const derived = (await cleanup.listTopics()).filter((t) => t.includes(serviceName));
-    if (derived.length > 0) await cleanup.deleteTopics({ topics: derived });
-    const groups = (await cleanup.listGroups()).groups
-      .map((g) => g.groupId)
-      .filter((g) => g.startsWith(serviceName) || g === readerGroup);
-    await cleanup.deleteGroups(groups).catch(() => undefined);
-    await cleanup.disconnect();
-    const pool = new Pool({ connectionString: stack.databaseUrl });
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  async close(): Promise<void> {
+    await this.stopGateway();
+    await this.consumer?.disconnect();
+    if (this.kafka !== undefined) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      const derived = (await admin.listTopics()).filter((t) => t.includes(this.serviceName));
+      if (derived.length > 0) await admin.deleteTopics({ topics: derived });
+      const groups = (await admin.listGroups()).groups
+        .map((g) => g.groupId)
+        .filter((g) => g.startsWith(this.serviceName) || g === this.readerGroup);
+      await admin.deleteGroups(groups).catch(() => undefined);
+      await admin.disconnect();
+    }
+    const pool = new Pool({ connectionString: this.stack.databaseUrl });
+    await pool.query(`DROP SCHEMA IF EXISTS "${this.schema}" CASCADE`);
     await pool.end();
-    if (catalogDir !== REPO_CATALOG_DIR) rmSync(catalogDir, { recursive: true, force: true });
   }
+}
 
-  return { base, send, published, close };
+/**
+ * A reader and a gateway with the repository's catalog, started. `unlimitedRate` lifts the partners'
+ * rate limits (a copy of the catalog), for tests that send thousands of requests and are not about the limiter.
+ */
+export async function startGateway(options: { unlimitedRate?: boolean } = {}): Promise<GatewayHarness> {
+  const harness = new GatewayHarness();
+  await harness.startReader();
+  await harness.startGateway(
+    options.unlimitedRate === true
+      ? editedCatalog([[/rateLimit: \{[^}]*\}/g, 'rateLimit: { requestsPerSecond: 100000, burst: 100000 }']])
+      : REPO_CATALOG_DIR,
+  );
+  return harness;
 }

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
 import type { ProblemError } from '../gateway.exception';
 
-export type BatchOutcome = 'accepted' | 'rejected' | 'publish-failed';
+export type BatchOutcome = 'accepted' | 'partially-accepted' | 'rejected' | 'publish-failed';
 
 export interface NewBatch {
   readonly batchId: string;
@@ -19,6 +19,7 @@ export interface NewBatch {
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly outcome: BatchOutcome;
+  /** A rejected upload's problems, or the refused orders' of a partially accepted one (with orderIndex). */
   readonly problems?: readonly ProblemError[];
   readonly idempotencyKey?: string;
 }

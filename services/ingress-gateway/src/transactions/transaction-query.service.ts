@@ -6,8 +6,9 @@ import type { PartnerConfig } from '@tradewind/partner-catalog';
 import { printable } from '@tradewind/partner-documents';
 
 import { batchLink, transactionLink } from '../api-version';
+import type { RefusedOrder } from '../documents/document-problem.mapper';
 import type { Exchange } from '../exchange/exchange';
-import { GatewayErrorCode, GatewayException } from '../gateway.exception';
+import { GatewayErrorCode, GatewayException, type ProblemError } from '../gateway.exception';
 import {
   type AcknowledgementRow,
   type StateHistoryRow,
@@ -94,6 +95,20 @@ function lifecycleOf(row: TransactionRow, history: readonly StateHistoryRow[]): 
   return steps;
 }
 
+/** The orders of a batch that were not accepted, each with its problems (those that name an order). */
+function refusedOrders(problems: readonly ProblemError[]): RefusedOrder[] {
+  const byOrder = new Map<number, { businessRef: string | null; errors: ProblemError[] }>();
+  for (const p of problems) {
+    if (p.orderIndex === undefined) continue;
+    const order = byOrder.get(p.orderIndex) ?? { businessRef: p.businessRef ?? null, errors: [] };
+    order.errors.push(p);
+    byOrder.set(p.orderIndex, order);
+  }
+  return [...byOrder]
+    .sort(([a], [b]) => a - b)
+    .map(([batchIndex, { businessRef, errors }]) => ({ batchIndex, businessRef, errors }));
+}
+
 @Injectable()
 export class TransactionQueryService {
   constructor(@Inject(TransactionIndex) private readonly index: TransactionIndex) {}
@@ -155,6 +170,7 @@ export class TransactionQueryService {
       outcome: found.outcome,
       documentCount: found.documentCount,
       ...(found.problems === null ? {} : { problems: found.problems }),
+      refused: refusedOrders(found.problems ?? []),
       transactions: transactions.map((t, i) => {
         const view = this.view(t, histories[i] ?? [], []);
         return {

@@ -52,7 +52,12 @@ export class TransactionsController {
   })
   @ApiParam({ name: 'batchId', description: 'The batch id from the 202 (or 4xx) response' })
   @ApiSignedRequest()
-  @ApiResponse({ status: 200, description: 'The batch' })
+  @ApiResponse({
+    status: 200,
+    description:
+      'The batch: outcome (accepted, partially-accepted, rejected, publish-failed), its transactions, the ' +
+      '`refused` orders with their problems (as in the 202), and the 997/TA1 sent back',
+  })
   @ApiProblem(404, "Unknown, or another partner's, batch")
   async batch(
     @Req() req: Request,
