@@ -29,6 +29,8 @@ const client = new PartnerClient(
 
 const run = Date.now().toString(36).toUpperCase().slice(-5);
 let sequence = 0;
+// ISA13 must be new per interchange across runs too: the gateway answers a repeat as a duplicate.
+const isa13Base = 100_000_000 + (Math.floor(Date.now() / 1000) % 800_000_000);
 const nextPo = (prefix: string): string => `${prefix}-${run}-${String(++sequence).padStart(4, '0')}`;
 
 /** Mostly good orders; now and then the mistakes real partners make. */
@@ -55,7 +57,7 @@ function nextDocument(turn: number): PartnerDocument {
           { poNumber: nextPo('GX'), variant: variant() },
           { poNumber: nextPo('GX'), variant: variant() },
         ],
-        100_000 + turn,
+        isa13Base + turn,
       );
   }
 }

@@ -133,6 +133,11 @@ export class GatewayHarness {
     this.url = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
   }
 
+  /** An unsigned URL of the running gateway (health, OpenAPI). */
+  url(path: string): string {
+    return `${this.base}${path}`;
+  }
+
   async stopGateway(): Promise<void> {
     await this.app?.close();
     this.app = undefined;
