@@ -1,5 +1,12 @@
 // The partner catalog as configured in config/partners (catalog.yaml + xref/<set>.yaml).
-import type { CsvField, CsvItemIdType, DocumentFormat, ItemIdQualifier } from '@tradewind/partner-documents';
+import type {
+  CsvField,
+  CsvItemIdType,
+  DocumentFormat,
+  ItemIdQualifier,
+  JsonLineField,
+  JsonOrderField,
+} from '@tradewind/partner-documents';
 
 export enum PartnerStatus {
   Active = 'active',
@@ -164,6 +171,11 @@ export interface LayoutConfig {
     readonly senderCustomerCode?: string;
     /** PO1 id qualifiers added to (or overriding) the standard ones. */
     readonly itemQualifiers?: Readonly<Record<string, ItemIdQualifier>>;
+  };
+  /** JSON pointers of the portal schema's fields in the partner's order and line objects. */
+  readonly json?: {
+    readonly order?: Readonly<Partial<Record<JsonOrderField, string>>>;
+    readonly line?: Readonly<Partial<Record<JsonLineField, string>>>;
   };
 }
 

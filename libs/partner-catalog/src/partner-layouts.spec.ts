@@ -71,7 +71,7 @@ void describe('layouts in config/partners', () => {
   void it('the three existing partners keep their layouts', () => {
     assert.deepEqual(catalog.layoutOf('market-hub').csv, STANDARD_LAYOUT.csv);
     assert.deepEqual(catalog.layoutOf('globex-edi').x12, STANDARD_LAYOUT.x12);
-    assert.deepEqual(catalog.layoutOf('acme-portal'), STANDARD_LAYOUT);
+    assert.deepEqual(catalog.layoutOf('acme-portal').json, STANDARD_LAYOUT.json);
   });
 });
 
@@ -144,6 +144,29 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
         'Default "each piece" is not a unit code.',
       ],
     ]);
+  });
+
+  void it("takes JSON field paths from the mapping set, over the portal schema's own, and refuses clashes", () => {
+    copy.edit(
+      'xref/acme.yaml',
+      'mappingSet: acme\n',
+      'mappingSet: acme\nlayout:\n  json:\n    order: { buyerCode: /buyer/code, poNumber: /buyer }\n    line: { sku: /item/id, gtin: /item/id }\n',
+    );
+    assert.deepEqual(
+      problems().map(([code, , path]) => [code, path]),
+      [
+        [CatalogProblemCode.InvalidLayout, '/layout/json/order/buyerCode'],
+        [CatalogProblemCode.InvalidLayout, '/layout/json/line/gtin'],
+      ],
+    );
+    copy.edit('xref/acme.yaml', 'poNumber: /buyer }', 'poNumber: /number }');
+    copy.edit('xref/acme.yaml', 'gtin: /item/id }', 'gtin: /item/gtin }');
+    assert.deepEqual(problems(), []);
+    const json = loadPartnerCatalog(copy.dir).layoutOf('acme-portal').json;
+    assert.deepEqual(
+      [json.order.buyerCode, json.order.poNumber, json.order.orderDate, json.line.sku, json.line.quantity],
+      ['/buyer/code', '/number', '/orderDate', '/item/id', '/quantity'],
+    );
   });
 
   void it('refuses a sender customer or ship-to that the set or the masterdata does not know', () => {
