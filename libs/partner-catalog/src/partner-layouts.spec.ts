@@ -34,7 +34,7 @@ void describe('layouts in config/partners', () => {
     assert.equal(bolt.customer.odooExternalId, 'tradewind.customer_bolt');
     assert.deepEqual(bolt.shipTo, {
       partnerCode: 'RIVERSIDE',
-      odooExternalId: 'tradewind.customer_bolt_site_riverside',
+      odooExternalId: 'tradewind.delivery_bolt_riverside',
     });
     assert.equal(bolt.currency, 'USD');
     assert.deepEqual(
@@ -196,7 +196,7 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
       '    customer: [BY, BT]\n    shipTo: [ST]\n    senderCustomerCode: GLOBEX-HQ\n' +
         '    itemQualifiers: { VA: partner-sku }\n' +
         'shipTos:\n' +
-        '  - { partnerCode: "0791", customerId: CUST-GLOBEX, odooExternalId: tradewind.customer_globex_store_0791 }\n',
+        '  - { partnerCode: "0791", customerId: CUST-GLOBEX, odooExternalId: tradewind.delivery_globex_store_0791 }\n',
     );
     copy.edit(
       'xref/globex.yaml',
@@ -227,7 +227,7 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
     assert.equal(mapped.order.customer.odooExternalId, 'tradewind.customer_globex');
     assert.deepEqual(mapped.order.shipTo, {
       partnerCode: '0791',
-      odooExternalId: 'tradewind.customer_globex_store_0791',
+      odooExternalId: 'tradewind.delivery_globex_store_0791',
     });
     assert.equal(mapped.order.lines[0].partnerItem.sourceQualifier, 'VA');
 

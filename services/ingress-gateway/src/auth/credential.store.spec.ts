@@ -45,6 +45,7 @@ void describe('CredentialStore', () => {
     // The expired acme key and the retired globex key are not worth a warning.
     assert.deepEqual(usable, [
       'acme-portal-2026-06',
+      'bazaarly-2026-09',
       'globex-edi-2026-03',
       'market-hub-2026-01',
       'odoo-webhook-2026-01',
