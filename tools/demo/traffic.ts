@@ -1,4 +1,4 @@
-// Demo traffic: plays the three demo partners against the ingress gateway (signed requests, as their
+// Demo traffic: plays the four demo partners against the ingress gateway (signed requests, as their
 // systems would send them) and shows orders flowing into Odoo. Started by `./tradewind demo`.
 // Environment: GATEWAY_URL, ODOO_URL, ODOO_DB, ODOO_READ_API_KEY, TW_DEMO_KEYS (JSON partnerId →
 // { keyId, apiKey, signingSecret }),
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PartnerCredentials } from '@tradewind/partner-auth';
 import {
   acmeJsonOrder,
+  bazaarlyCsv,
   globexX12,
   marketHubCsv,
   type OrderVariant,
@@ -43,13 +44,18 @@ function variant(): OrderVariant {
 }
 
 function nextDocument(turn: number): PartnerDocument {
-  switch (turn % 3) {
+  switch (turn % 4) {
     case 0:
       return acmeJsonOrder(nextPo('ACME'), variant());
     case 1:
       return marketHubCsv([
         { poNumber: nextPo('MH'), variant: variant() },
         { poNumber: nextPo('MH'), variant: variant() },
+      ]);
+    case 2:
+      return bazaarlyCsv([
+        { poNumber: nextPo('BZ'), variant: variant() },
+        { poNumber: nextPo('BZ'), variant: variant() },
       ]);
     default:
       return globexX12(

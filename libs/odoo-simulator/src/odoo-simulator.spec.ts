@@ -75,6 +75,27 @@ after(() => sim.stop());
 beforeEach(() => sim.reset());
 
 describe('seed', () => {
+  it("loads each customer's delivery addresses as child contacts of type delivery", async () => {
+    const [site] = await odoo.searchRead(
+      'res.partner',
+      [['id', '=', xmlidOf('tradewind.delivery_bolt_riverside')]],
+      {
+        fields: ['type', 'parent_id', 'display_name'],
+      },
+    );
+    assert.equal(site.type, 'delivery');
+    assert.equal((site.parent_id as [number, string])[0], xmlidOf('tradewind.customer_bolt'));
+    assert.equal(site.display_name, 'Bolt & Co Builders, Riverside Site');
+    const [company] = await odoo.searchRead(
+      'res.partner',
+      [['id', '=', xmlidOf('tradewind.customer_bolt')]],
+      {
+        fields: ['type'],
+      },
+    );
+    assert.equal(company.type, 'contact');
+  });
+
   it('loads warehouse, products, quants, customers and the B2B price list under their external ids', async () => {
     assert.equal(sim.store.countByExternalId('tradewind.product_sku_'), 8);
     assert.equal(sim.store.countByExternalId('tradewind.customer_'), 5);

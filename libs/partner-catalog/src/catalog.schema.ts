@@ -217,10 +217,25 @@ const n1Qualifiers = {
   uniqueItems: true,
   items: { type: 'string', pattern: '^[A-Z0-9]{2,3}$' },
 } as const;
+const jsonPath = { type: 'string', pattern: '^(/[^/~]+)+$', maxLength: 200 } as const;
+const jsonPaths = (fields: readonly string[]) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(fields.map((f) => [f, jsonPath])),
+  }) as const;
 const layout = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    json: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        order: jsonPaths(['poNumber', 'orderDate', 'buyerCode', 'shipToCode', 'currency', 'lines']),
+        line: jsonPaths(['lineNumber', 'sku', 'gtin', 'quantity', 'uom', 'unitPrice', 'description']),
+      },
+    },
     csv: {
       type: 'object',
       additionalProperties: false,

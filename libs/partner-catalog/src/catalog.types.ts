@@ -5,6 +5,8 @@ import type {
   DocumentFormat,
   DocumentPolicy,
   ItemIdQualifier,
+  JsonLineField,
+  JsonOrderField,
 } from '@tradewind/partner-documents';
 
 export enum PartnerStatus {
@@ -188,6 +190,11 @@ export interface LayoutConfig {
     readonly senderCustomerCode?: string;
     /** PO1 id qualifiers added to (or overriding) the standard ones. */
     readonly itemQualifiers?: Readonly<Record<string, ItemIdQualifier>>;
+  };
+  /** JSON pointers of the portal schema's fields in the partner's order and line objects. */
+  readonly json?: {
+    readonly order?: Readonly<Partial<Record<JsonOrderField, string>>>;
+    readonly line?: Readonly<Partial<Record<JsonLineField, string>>>;
   };
 }
 

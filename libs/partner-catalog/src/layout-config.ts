@@ -10,6 +10,7 @@ import {
   CsvFieldType,
   type CsvLayout,
   isIsoDate,
+  type JsonLayout,
   parseDecimal,
   type SalesOrderLayout,
   STANDARD_LAYOUT,
@@ -35,9 +36,15 @@ export function salesOrderLayout(set: MappingSetFile): SalesOrderLayout {
     ...(x12?.senderCustomerCode === undefined ? {} : { senderCustomerCode: x12.senderCustomerCode }),
     itemQualifiers: { ...standard.itemQualifiers, ...x12?.itemQualifiers },
   };
+  const json = set.layout?.json;
+  const jsonLayout: JsonLayout = {
+    order: { ...STANDARD_LAYOUT.json.order, ...json?.order },
+    line: { ...STANDARD_LAYOUT.json.line, ...json?.line },
+  };
   return {
     csv: csv === undefined ? STANDARD_LAYOUT.csv : csvLayout(csv.columns),
     x12: x12Layout,
+    json: jsonLayout,
   };
 }
 
@@ -115,6 +122,13 @@ export function checkLayout(set: MappingSetFile): LayoutProblem[] {
       }
     }
   }
+  if (set.layout?.json !== undefined) {
+    const layout = salesOrderLayout(set).json;
+    problems.push(
+      ...pathClashes(layout.order, '/layout/json/order'),
+      ...pathClashes(layout.line, '/layout/json/line'),
+    );
+  }
   const sender = set.layout?.x12?.senderCustomerCode;
   if (sender !== undefined && !customerCodes.has(sender)) {
     problems.push({
@@ -129,6 +143,23 @@ export function checkLayout(set: MappingSetFile): LayoutProblem[] {
         message: `Ship-to ${shipTo.partnerCode} belongs to ${shipTo.customerId}, who is not among this set's customers.`,
         path: `/shipTos/${i}/customerId`,
       });
+    }
+  });
+  return problems;
+}
+
+/** Two fields at one path, or one inside the other, cannot both be read from a document. */
+function pathClashes(paths: Readonly<Record<string, string>>, base: string): LayoutProblem[] {
+  const problems: LayoutProblem[] = [];
+  const entries = Object.entries(paths);
+  entries.forEach(([field, path], i) => {
+    for (const [other, otherPath] of entries.slice(0, i)) {
+      if (path === otherPath || path.startsWith(`${otherPath}/`) || otherPath.startsWith(`${path}/`)) {
+        problems.push({
+          message: `${field} at ${path} clashes with ${other} at ${otherPath}; each field needs its own place.`,
+          path: `${base}/${field}`,
+        });
+      }
     }
   });
   return problems;

@@ -34,7 +34,7 @@ void describe('layouts in config/partners', () => {
     assert.equal(bolt.customer.odooExternalId, 'tradewind.customer_bolt');
     assert.deepEqual(bolt.shipTo, {
       partnerCode: 'RIVERSIDE',
-      odooExternalId: 'tradewind.customer_bolt_site_riverside',
+      odooExternalId: 'tradewind.delivery_bolt_riverside',
     });
     assert.equal(bolt.currency, 'USD');
     assert.deepEqual(
@@ -71,7 +71,7 @@ void describe('layouts in config/partners', () => {
   void it('the three existing partners keep their layouts', () => {
     assert.deepEqual(catalog.layoutOf('market-hub').csv, STANDARD_LAYOUT.csv);
     assert.deepEqual(catalog.layoutOf('globex-edi').x12, STANDARD_LAYOUT.x12);
-    assert.deepEqual(catalog.layoutOf('acme-portal'), STANDARD_LAYOUT);
+    assert.deepEqual(catalog.layoutOf('acme-portal').json, STANDARD_LAYOUT.json);
   });
 });
 
@@ -146,6 +146,29 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
     ]);
   });
 
+  void it("takes JSON field paths from the mapping set, over the portal schema's own, and refuses clashes", () => {
+    copy.edit(
+      'xref/acme.yaml',
+      'mappingSet: acme\n',
+      'mappingSet: acme\nlayout:\n  json:\n    order: { buyerCode: /buyer/code, poNumber: /buyer }\n    line: { sku: /item/id, gtin: /item/id }\n',
+    );
+    assert.deepEqual(
+      problems().map(([code, , path]) => [code, path]),
+      [
+        [CatalogProblemCode.InvalidLayout, '/layout/json/order/buyerCode'],
+        [CatalogProblemCode.InvalidLayout, '/layout/json/line/gtin'],
+      ],
+    );
+    copy.edit('xref/acme.yaml', 'poNumber: /buyer }', 'poNumber: /number }');
+    copy.edit('xref/acme.yaml', 'gtin: /item/id }', 'gtin: /item/gtin }');
+    assert.deepEqual(problems(), []);
+    const json = loadPartnerCatalog(copy.dir).layoutOf('acme-portal').json;
+    assert.deepEqual(
+      [json.order.buyerCode, json.order.poNumber, json.order.orderDate, json.line.sku, json.line.quantity],
+      ['/buyer/code', '/number', '/orderDate', '/item/id', '/quantity'],
+    );
+  });
+
   void it('refuses a sender customer or ship-to that the set or the masterdata does not know', () => {
     copy.edit(
       'xref/globex.yaml',
@@ -173,7 +196,7 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
       '    customer: [BY, BT]\n    shipTo: [ST]\n    senderCustomerCode: GLOBEX-HQ\n' +
         '    itemQualifiers: { VA: partner-sku }\n' +
         'shipTos:\n' +
-        '  - { partnerCode: "0791", customerId: CUST-GLOBEX, odooExternalId: tradewind.customer_globex_store_0791 }\n',
+        '  - { partnerCode: "0791", customerId: CUST-GLOBEX, odooExternalId: tradewind.delivery_globex_store_0791 }\n',
     );
     copy.edit(
       'xref/globex.yaml',
@@ -204,7 +227,7 @@ void describe('layouts a mapping set configures (a copy of config/partners)', ()
     assert.equal(mapped.order.customer.odooExternalId, 'tradewind.customer_globex');
     assert.deepEqual(mapped.order.shipTo, {
       partnerCode: '0791',
-      odooExternalId: 'tradewind.customer_globex_store_0791',
+      odooExternalId: 'tradewind.delivery_globex_store_0791',
     });
     assert.equal(mapped.order.lines[0].partnerItem.sourceQualifier, 'VA');
 

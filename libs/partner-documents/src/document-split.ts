@@ -135,7 +135,7 @@ function read(
 } {
   switch (format) {
     case DocumentFormat.Json: {
-      const result = readJsonSalesOrders(bytes);
+      const result = readJsonSalesOrders(bytes, layout.json);
       return { ...result, refs: [], interchange: undefined };
     }
     case DocumentFormat.Csv: {

@@ -10,6 +10,7 @@ import {
   type ProblemLocation,
 } from './document-problem';
 import { isValidGtin } from './field-values';
+import { projectJsonOrder } from './json-layout';
 import {
   JSON_SALES_ORDER_BATCH_SCHEMA,
   JSON_SALES_ORDER_SCHEMA,
@@ -25,6 +26,7 @@ import {
   type PartnerSalesOrder,
   type SalesOrderEntry,
 } from './partner-sales-order';
+import { type JsonLayout, STANDARD_JSON_LAYOUT } from './sales-order-layout';
 import { decodeUtf8, utf8ByteLength } from './text-decoding';
 
 /** The parse result plus, per entry, the order's own bytes (normalized JSON of that one order). */
@@ -50,11 +52,18 @@ function compiled(): { order: ValidateFunction; batch: ValidateFunction } {
 }
 
 /** Parses a B2B portal upload: one order object, or `{ "orders": [...] }`. */
-export function parseJsonSalesOrders(bytes: Uint8Array): ParsedSalesOrders {
-  return readJsonSalesOrders(bytes).parsed;
+export function parseJsonSalesOrders(
+  bytes: Uint8Array,
+  layout: JsonLayout = STANDARD_JSON_LAYOUT,
+): ParsedSalesOrders {
+  return readJsonSalesOrders(bytes, layout).parsed;
 }
 
-export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
+/** Each order's fields are read at the paths of the partner's layout, then checked by the portal schema. */
+export function readJsonSalesOrders(
+  bytes: Uint8Array,
+  layout: JsonLayout = STANDARD_JSON_LAYOUT,
+): JsonReadResult {
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok)
     return { parsed: parsedSalesOrders(DocumentFormat.Json, decoded.problems, []), slices: [] };
@@ -80,15 +89,27 @@ export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
   }
 
   const isBatch = data !== null && typeof data === 'object' && !Array.isArray(data) && 'orders' in data;
-  const validate = isBatch ? compiled().batch : compiled().order;
-  const problems = [
-    ...structure,
-    ...(validate(data) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, data))),
-  ];
-
   const batchOrders = isBatch ? (data as { orders: unknown }).orders : undefined;
   const rawOrders: unknown[] = !isBatch ? [data] : Array.isArray(batchOrders) ? batchOrders : [];
   const base = (i: number): string => (isBatch ? jsonPointer('orders', i) : '');
+  // The schema sees every order in the canonical shape; its pointers are mapped back to the partner's.
+  const projected = rawOrders.map((raw) => projectJsonOrder(raw, layout));
+  const canonical: unknown =
+    !isBatch || !Array.isArray(batchOrders)
+      ? (projected[0]?.canonical ?? data)
+      : { ...(data as object), orders: projected.map((p) => p.canonical) };
+  const toPartner = (pointer: string): string => {
+    const match = isBatch ? /^\/orders\/(\d+)(\/.*)?$/.exec(pointer) : /^()(.*)$/.exec(pointer);
+    const order = match === null ? undefined : projected[Number(match[1] || 0)];
+    if (match === null || order === undefined) return pointer;
+    return (isBatch ? jsonPointer('orders', Number(match[1])) : '') + order.toPartner(match[2] ?? '');
+  };
+
+  const validate = isBatch ? compiled().batch : compiled().order;
+  const problems = [
+    ...structure,
+    ...(validate(canonical) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, canonical, toPartner))),
+  ];
 
   // Each problem belongs to the order its pointer falls in, or to the document.
   const documentProblems: DocumentProblem[] = [];
@@ -102,8 +123,12 @@ export function readJsonSalesOrders(bytes: Uint8Array): JsonReadResult {
   const slices: Uint8Array[] = [];
   rawOrders.forEach((raw, index) => {
     const own = byOrder[index];
-    const poNumber = readPoNumber(raw);
-    const order = own.length === 0 ? toPartnerSalesOrder(raw as JsonSalesOrder, base(index)) : undefined;
+    const { canonical: order0, toPartner: at } = projected[index];
+    const poNumber = readPoNumber(order0);
+    const order =
+      own.length === 0
+        ? toPartnerSalesOrder(order0 as JsonSalesOrder, (pointer) => base(index) + at(pointer))
+        : undefined;
     entries.push({ index, businessRef: poNumber, order, problems: own });
     slices.push(Buffer.from(JSON.stringify(raw), 'utf8'));
   });
@@ -129,7 +154,11 @@ function ownerOf(p: DocumentProblem, isBatch: boolean): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
-function schemaProblem(error: ErrorObject, data: unknown): DocumentProblem[] {
+function schemaProblem(
+  error: ErrorObject,
+  data: unknown,
+  toPartner: (pointer: string) => string,
+): DocumentProblem[] {
   // The anyOf alternatives only say "must have required property"; the anyOf error says it better.
   if (error.schemaPath.includes('/anyOf/')) return [];
   let pointer = error.instancePath;
@@ -157,16 +186,16 @@ function schemaProblem(error: ErrorObject, data: unknown): DocumentProblem[] {
     default:
       break;
   }
-  const at: ProblemLocation = { kind: 'json', pointer };
   const code =
     error.keyword === 'format' && pointer.endsWith('/orderDate')
       ? DocumentProblemCode.InvalidDate
       : DocumentProblemCode.SchemaViolation;
+  const sent = toPartner(pointer);
   return [
     problem(
       code,
-      `${pointer === '' ? 'The document' : pointer} ${message}.`,
-      at,
+      `${sent === '' ? 'The document' : sent} ${message}.`,
+      { kind: 'json', pointer: sent },
       lineNumberAt(data, pointer),
     ),
   ];
@@ -203,10 +232,11 @@ function syntaxProblem(error: unknown, text: string, byteOffset: number): Docume
   });
 }
 
-function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrder {
+/** `pointerOf` maps a pointer into the canonical order onto the partner's document. */
+function toPartnerSalesOrder(raw: JsonSalesOrder, pointerOf: (pointer: string) => string): PartnerSalesOrder {
   const at = (...tokens: (string | number)[]): ProblemLocation => ({
     kind: 'json',
-    pointer: base + jsonPointer(...tokens),
+    pointer: pointerOf(jsonPointer(...tokens)),
   });
   return {
     format: DocumentFormat.Json,
@@ -217,7 +247,7 @@ function toPartnerSalesOrder(raw: JsonSalesOrder, base: string): PartnerSalesOrd
     ...(raw.shipToCode === undefined ? {} : { shipToCode: raw.shipToCode }),
     currency: raw.currency,
     locations: {
-      order: { kind: 'json', pointer: base },
+      order: { kind: 'json', pointer: pointerOf('') },
       poNumber: at('poNumber'),
       orderDate: at('orderDate'),
       customer: at('buyerCode'),

@@ -3,11 +3,14 @@ import { describe, it } from 'node:test';
 
 import { parseCsvSalesOrders } from './csv-sales-order.parser';
 import { DocumentProblemCode } from './document-problem';
+import { parseJsonSalesOrders } from './json-sales-order.parser';
 import { CustomerCodeRole, ItemIdQualifier } from './partner-sales-order';
 import {
   CsvField,
   CsvItemIdType,
   type CsvLayout,
+  type JsonLayout,
+  STANDARD_JSON_LAYOUT,
   STANDARD_X12_LAYOUT,
   type X12Layout,
 } from './sales-order-layout';
@@ -158,5 +161,73 @@ void describe('X12 read through a partner layout', () => {
     const [standard] = parseX12SalesOrders(bytes(VICS)).orders;
     assert.equal(standard.customerCode, '0791');
     assert.equal(standard.lines[1].itemIds[0].qualifier, ItemIdQualifier.Other);
+  });
+});
+
+void describe('JSON read through a partner layout', () => {
+  // The portal schema's fields at the partner's own paths, one of them nested.
+  const NESTED: JsonLayout = {
+    order: {
+      ...STANDARD_JSON_LAYOUT.order,
+      poNumber: '/header/po',
+      orderDate: '/header/date',
+      buyerCode: '/header/customer',
+      lines: '/items',
+    },
+    line: {
+      ...STANDARD_JSON_LAYOUT.line,
+      lineNumber: '/no',
+      sku: '/article',
+      quantity: '/qty',
+      uom: '/unit',
+      unitPrice: '/price',
+    },
+  };
+  const order = (line: Record<string, unknown> = {}, header: Record<string, unknown> = {}) => ({
+    header: { po: 'PO-7', date: '2024-01-15', customer: 'C-1', ...header },
+    currency: 'USD',
+    items: [{ no: 1, article: 'BOLT', qty: 4, unit: 'EA', price: 0.4, ...line }],
+  });
+
+  void it('reads each field at its configured path', () => {
+    const result = parseJsonSalesOrders(
+      bytes(JSON.stringify({ orders: [order(), order({}, { po: 'PO-8' })] })),
+      NESTED,
+    );
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(
+      result.orders.map((o) => [
+        o.poNumber,
+        o.orderDate,
+        o.customerCode,
+        o.lines[0].itemIds[0].value,
+        o.lines[0].quantity,
+      ]),
+      [
+        ['PO-7', '2024-01-15', 'C-1', 'BOLT', 4],
+        ['PO-8', '2024-01-15', 'C-1', 'BOLT', 4],
+      ],
+    );
+    assert.deepEqual(result.orders[1].locations.customer, {
+      kind: 'json',
+      pointer: '/orders/1/header/customer',
+    });
+    assert.deepEqual(result.orders[0].lines[0].locations.quantity, {
+      kind: 'json',
+      pointer: '/orders/0/items/0/qty',
+    });
+    // The same document in the standard layout is refused: the layout is what reads it.
+    assert.equal(parseJsonSalesOrders(bytes(JSON.stringify(order()))).ok, false);
+  });
+
+  void it("points every problem at the partner's own path", () => {
+    const bad = { ...order({ qty: undefined, colour: 'red' }, { date: '15/01/2024' }), poNumber: 'X' };
+    const result = parseJsonSalesOrders(bytes(JSON.stringify(bad)), NESTED);
+    assert.deepEqual(result.problems.map((p) => [p.code, p.message]).sort(), [
+      [DocumentProblemCode.InvalidDate, '/header/date must be a valid date.'],
+      [DocumentProblemCode.SchemaViolation, '/items/0/colour is not a known field.'],
+      [DocumentProblemCode.SchemaViolation, '/items/0/qty is required.'],
+      [DocumentProblemCode.SchemaViolation, '/poNumber is not a known field.'],
+    ]);
   });
 });

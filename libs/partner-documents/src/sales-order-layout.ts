@@ -114,9 +114,21 @@ export interface X12Layout {
   readonly itemQualifiers: Readonly<Record<string, ItemIdQualifier>>;
 }
 
+/** Fields of a JSON order, named as in the portal schema (JSON_SALES_ORDER_SCHEMA), which types them. */
+export type JsonOrderField = 'poNumber' | 'orderDate' | 'buyerCode' | 'shipToCode' | 'currency' | 'lines';
+export type JsonLineField = 'lineNumber' | 'sku' | 'gtin' | 'quantity' | 'uom' | 'unitPrice' | 'description';
+
+export interface JsonLayout {
+  /** Each order field → its JSON pointer within the partner's order object. */
+  readonly order: Readonly<Record<JsonOrderField, string>>;
+  /** Each line field → its JSON pointer within one element of the lines array. */
+  readonly line: Readonly<Record<JsonLineField, string>>;
+}
+
 export interface SalesOrderLayout {
   readonly csv: CsvLayout;
   readonly x12: X12Layout;
+  readonly json: JsonLayout;
 }
 
 /** Tradewind's own CSV template (the marketplace file format published since v1). */
@@ -155,7 +167,29 @@ export const STANDARD_X12_LAYOUT: X12Layout = deepFreeze({
   itemQualifiers: X12_ITEM_QUALIFIERS,
 });
 
+/** The portal schema's own shape: every field under its own name. */
+export const STANDARD_JSON_LAYOUT: JsonLayout = deepFreeze({
+  order: {
+    poNumber: '/poNumber',
+    orderDate: '/orderDate',
+    buyerCode: '/buyerCode',
+    shipToCode: '/shipToCode',
+    currency: '/currency',
+    lines: '/lines',
+  },
+  line: {
+    lineNumber: '/lineNumber',
+    sku: '/sku',
+    gtin: '/gtin',
+    quantity: '/quantity',
+    uom: '/uom',
+    unitPrice: '/unitPrice',
+    description: '/description',
+  },
+});
+
 export const STANDARD_LAYOUT: SalesOrderLayout = deepFreeze({
   csv: STANDARD_CSV_LAYOUT,
   x12: STANDARD_X12_LAYOUT,
+  json: STANDARD_JSON_LAYOUT,
 });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { type PartnerCredentials, SIGNATURE_HEADERS, signedHeaders } from '@tradewind/partner-auth';
 
 /**
- * Documents the three demo partners send, built from the reviewed examples in config/partners/examples
- * with fresh PO numbers, and a signed HTTP client for the ingress gateway. Used by the demo traffic
- * generator, the end-to-end test and the gateway benchmark, so all three speak exactly like partners.
+ * Documents the demo partners send, built from the reviewed examples in config/partners/examples with
+ * fresh PO numbers, and a signed HTTP client for the ingress gateway. Used by the demo traffic
+ * generator, the end-to-end test and the gateway benchmark, so all of them speak exactly like partners.
  */
 export type OrderVariant = 'ok' | 'unknown-sku' | 'unknown-customer' | 'price-out-of-tolerance';
 
@@ -85,6 +85,39 @@ export function marketHubCsv(orders: { poNumber: string; variant?: OrderVariant 
   });
   return {
     partnerId: 'market-hub',
+    documentType: 'sales-order',
+    contentType: 'text/csv',
+    body: `${out.join('\n')}\n`,
+    poNumbers: orders.map((o) => o.poNumber),
+    variants: orders.map((o) => o.variant ?? 'ok'),
+  };
+}
+
+/**
+ * bazaarly: a CSV in the marketplace's own header (po_number,order_date,customer_code,sku,qty,price,
+ * ship_to), one row per line; onboarded by configuration only (config/partners/xref/bazaarly.yaml).
+ */
+export function bazaarlyCsv(orders: { poNumber: string; variant?: OrderVariant }[]): PartnerDocument {
+  const [header, ...rows] = example('bazaarly.sales-orders.csv').trim().split('\n');
+  const templateOrders = [...new Set(rows.map((row) => row.split(',')[0]))];
+  const out = [header];
+  orders.forEach(({ poNumber, variant = 'ok' }, index) => {
+    const template = templateOrders[index % templateOrders.length];
+    rows
+      .filter((row) => row.startsWith(`${template},`))
+      .forEach((row, lineIndex) => {
+        const cells = splitCsvRow(row);
+        cells[0] = poNumber;
+        cells[1] = new Date().toISOString().slice(0, 10);
+        if (variant === 'unknown-customer') cells[2] = 'BZ-NOWHERE';
+        if (lineIndex === 0 && variant === 'unknown-sku') cells[3] = 'BZ-000000';
+        if (lineIndex === 0 && variant === 'price-out-of-tolerance')
+          cells[5] = (Number(cells[5]) * 3).toFixed(2);
+        out.push(cells.map(csvCell).join(','));
+      });
+  });
+  return {
+    partnerId: 'bazaarly',
     documentType: 'sales-order',
     contentType: 'text/csv',
     body: `${out.join('\n')}\n`,

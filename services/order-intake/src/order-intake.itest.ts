@@ -38,7 +38,7 @@ import { SalesOrderIntake } from './intake/sales-order-intake.service';
 import { orderIntakeConfig } from './order-intake.config';
 import { saleOrderExternalId } from './orders/order-identity';
 import { resultsGroupOf } from './results/odoo-results.consumer';
-import { acmeOrderJson, globex850, marketHubCsv } from './test/fixtures';
+import { acmeOrderJson, bazaarlyCsv, globex850, marketHubCsv } from './test/fixtures';
 import { type CollectedRecord, startGroupAtEnd, TopicCollector } from './test/topic-collector';
 
 const stack = testStack();
@@ -479,6 +479,32 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     await expectEventually(() => assert.equal(commandsFor('R1').length, 2), { timeoutMs: 60_000 });
     await waitForQuiescence(() => commandsFor('R1').length, { quietMs: 2_000 });
     assert.equal(commandsFor('R1').length, 2);
+  });
+
+  it("maps the fourth partner's own CSV layout (configured only) onto customers and delivery addresses", async () => {
+    await publishDocument('B1', 'bazaarly', po('B1'), 'csv', bazaarlyCsv(po('B1')));
+    await publishDocument('B2', 'bazaarly', po('B2'), 'csv', bazaarlyCsv(po('B2'), { shipTo: 'NOWHERE' }));
+    await expectEventually(
+      () => {
+        assert.equal(commandsFor('B1').length, 2);
+        assert.equal(stateOf('B2')?.status, 'acknowledged');
+      },
+      { timeoutMs: 60_000, description: 'both bazaarly orders decided' },
+    );
+    const upsert = commandsFor('B1')[0].upsertSaleOrder!;
+    assert.equal(upsert.partnerRef, 'tradewind.customer_bolt');
+    assert.match(upsert.note ?? '', /ship to RIVERSIDE/);
+    assert.deepEqual(
+      upsert.lines.map((l) => [l.productRef, l.quantity, l.priceUnit]),
+      [
+        ['tradewind.product_sku_1001', 200, 0.4],
+        ['tradewind.product_sku_2001', 1, 82],
+      ],
+    );
+    assert.deepEqual(
+      stateOf('B2')!.rejectionReasons.map((r) => [r.code, r.location]),
+      [['UNKNOWN_SHIP_TO', 'line 2, column 7 (ship_to)']],
+    );
   });
 
   it('exposes orders by outcome, rejection reasons by code and receipt-to-acknowledgement time', async () => {

@@ -69,11 +69,11 @@ export class GatewayHarness {
   private kafka: Kafka | undefined;
   private consumer: Consumer | undefined;
   private app: NestExpressApplication | undefined;
-  private url = '';
+  private baseUrl = '';
 
   /** The gateway's base URL while it runs. */
   get base(): string {
-    return this.url;
+    return this.baseUrl;
   }
 
   /** Document ids seen on ingress.documents since the reader started. */
@@ -130,7 +130,7 @@ export class GatewayHarness {
       logger: false,
     });
     await this.app.listen(0, '127.0.0.1');
-    this.url = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
+    this.baseUrl = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
   }
 
   /** An unsigned URL of the running gateway (health, OpenAPI). */
@@ -150,7 +150,7 @@ export class GatewayHarness {
       pathWithQuery: options.signedPath ?? path,
       body: options.body,
     });
-    const response = await fetch(`${this.url}${path}`, {
+    const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body: options.body,
       headers: {

@@ -112,6 +112,16 @@ export function marketHubCsv(
   ].join('\n');
 }
 
+/** One bazaarly order in the partner's own header (config/partners/xref/bazaarly.yaml), as the gateway splits it. */
+export function bazaarlyCsv(poNumber: string, change: { shipTo?: string } = {}): string {
+  return [
+    'po_number,order_date,customer_code,sku,qty,price,ship_to',
+    `${poNumber},2026-11-20,BZ-BOLTCO,BZ-BOLT-M8,200,0.40,${change.shipTo ?? 'RIVERSIDE'}`,
+    `${poNumber},2026-11-20,BZ-BOLTCO,BZ-DRILL-18V,1,82.00,${change.shipTo ?? 'RIVERSIDE'}`,
+    '',
+  ].join('\n');
+}
+
 export interface X12Options {
   isa13?: string;
   buyer?: string;
