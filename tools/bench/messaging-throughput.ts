@@ -37,6 +37,7 @@ function auditRecord(i: number): Audit {
     policy: 'documents:submit:sales-order',
     reason: null,
     remoteAddress: '127.0.0.1',
+    count: 1,
   };
 }
 

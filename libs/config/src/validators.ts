@@ -117,6 +117,20 @@ export function oneOf<const T extends string>(values: readonly T[]) {
   });
 }
 
+/**
+ * A value of a shape particular to one service: `parse` returns it, or throws an Error whose message says
+ * what is wrong (`is not a hop count or a list of addresses`); the message follows the quoted input.
+ */
+export function parsedBy<T>(parse: (input: string) => T) {
+  return makeExactValidator<T>((input) => {
+    try {
+      return parse(input.trim());
+    } catch (error) {
+      throw new EnvError(`${quote(input)} ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+}
+
 /** Comma-separated values, trimmed, empty items dropped: `a, b,,c` → ['a', 'b', 'c']. */
 export const list = withFormat(
   makeExactValidator<string[]>((input) => {

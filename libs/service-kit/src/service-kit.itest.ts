@@ -75,6 +75,7 @@ describe('ServiceKitModule wires a service to the real Kafka, registry and Postg
       policy: null,
       reason: null,
       remoteAddress: null,
+      count: 1,
     };
     const { messageId } = await withTransaction(dataSource, (manager) =>
       outbox.enqueue(manager, { topic: TOPICS.opsAudit, key: 'kit-test', value: event }),

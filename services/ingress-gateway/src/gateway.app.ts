@@ -6,6 +6,7 @@ import { PinoLoggerService } from '@tradewind/observability';
 
 import { AppModule, type GatewayModuleOptions } from './app.module';
 import type { GatewayConfig } from './gateway.config';
+import { expressTrustProxy } from './http/trust-proxy';
 import { setUpOpenApi } from './openapi/openapi';
 
 /**
@@ -25,7 +26,7 @@ export async function createGatewayApp(
     ...(options.logger === false ? { logger: false } : {}),
   });
   if (options.logger !== false) app.useLogger(app.get(PinoLoggerService));
-  if (config.gateway.trustProxy) app.set('trust proxy', true);
+  app.set('trust proxy', expressTrustProxy(config.gateway.trustProxy));
   app.disable('x-powered-by');
   setUpOpenApi(app);
   return app;

@@ -7,11 +7,14 @@ import {
   duration,
   intInRange,
   oneOf,
+  parsedBy,
   str,
   url,
   variable,
 } from '@tradewind/config';
 import { platformConfig } from '@tradewind/service-kit';
+
+import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
 
 export const gatewayConfig = defineConfig({
   ...platformConfig({ name: 'ingress-gateway', port: 3010, schema: 'ingress_gateway' }),
@@ -101,11 +104,18 @@ export const gatewayConfig = defineConfig({
       }),
       { sensitive: true },
     ),
+    anonymousAuditWindowMs: variable(
+      'GATEWAY_ANONYMOUS_AUDIT_WINDOW',
+      duration({
+        desc: 'Refusals of callers never authenticated (no or unknown key) are recorded in ops.audit once per window, per kind and address, with their count',
+        default: 60_000,
+      }),
+    ),
     trustProxy: variable(
       'GATEWAY_TRUST_PROXY',
-      bool({
-        desc: 'Take the remote address from X-Forwarded-For (behind a TLS-terminating load balancer)',
-        default: false,
+      parsedBy(parseTrustProxy)({
+        desc: 'Which X-Forwarded-For hops to believe for the remote address: false, the number of proxies in front of the gateway (1 behind one load balancer), or their addresses/CIDR ranges (10.0.0.0/8, loopback); never every hop',
+        default: false as TrustProxy,
       }),
     ),
   },

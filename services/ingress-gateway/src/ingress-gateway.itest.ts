@@ -189,6 +189,9 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       LOG_LEVEL: 'warn',
       PARTNER_CATALOG_DIR: REPO_CATALOG_DIR,
       GATEWAY_SECRETS_ROOT: sources.secretsRoot,
+      // As behind one load balancer: only the last X-Forwarded-For hop is believed.
+      GATEWAY_TRUST_PROXY: '1',
+      GATEWAY_ANONYMOUS_AUDIT_WINDOW: '1s',
     });
     app = await createGatewayApp(config.values, {
       credentialEnv: sources.env,
@@ -512,12 +515,18 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
         send('acme-portal-2026-06', 'POST', path, { body, contentType: 'application/json', signed: {} }),
       ],
     ];
+    const anonymous: Reply[] = [];
     for (const [slug, pending] of cases) {
       const reply = await pending;
       assertProblem(reply, 401, slug);
+      if (['unknown-api-key', 'missing-credentials'].includes(slug)) {
+        anonymous.push(reply); // never authenticated: aggregated, below
+        continue;
+      }
       const audit = await auditOf(reply);
       assert.equal(audit.outcome, 'denied', slug);
       assert.equal(audit.httpStatus, 401);
+      assert.equal(audit.count, 1);
       assert.ok(audit.reason, slug);
       assert.ok(
         audit.policy?.startsWith('auth:') || audit.policy?.startsWith('credentials:'),
@@ -525,6 +534,63 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       );
     }
     assert.equal(ingress.filter((r) => r.value.businessRef === 'ACME-AUTH-1').length, 0);
+
+    // A flood of unknown keys: counted per window and address, not one 365-day record per request. The
+    // flood comes from an address of its own (through the trusted hop): other gateways share ops.audit.
+    const floodFrom = `198.18.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+    for (let i = 0; i < 30; i++) {
+      anonymous.push(
+        await send('acme-portal-2026-06', 'GET', `/v1/transactions/${randomUUID()}`, {
+          headers: { 'x-forwarded-for': floodFrom },
+          signed: signRequest({
+            keyId: 'acme-portal-2026-06',
+            credentials: { apiKey: `flood-${i}` },
+            method: 'GET',
+            pathWithQuery: '/v1/transactions/x',
+            timestamp: gatewayTime(),
+          }),
+        }),
+      );
+    }
+    anonymous.push(
+      await send('acme-portal-2026-06', 'GET', '/v1/transactions/x', {
+        headers: { 'x-forwarded-for': floodFrom },
+        signed: {},
+      }),
+    );
+    assert.ok(anonymous.every((r) => r.status === 401));
+    const fromFlood = (policy: string) =>
+      audits.filter((a) => a.value.remoteAddress === floodFrom && a.value.policy === policy);
+    const aggregated = await expectEventually(
+      () => {
+        const found = fromFlood('auth:api-key');
+        assert.equal(
+          found.reduce((sum, a) => sum + a.value.count, 0),
+          30,
+          'every unknown-key refusal counted once',
+        );
+        assert.equal(fromFlood('auth:headers').length, 1);
+        return found;
+      },
+      { timeoutMs: 20_000, description: 'aggregated refusals' },
+    );
+    assert.ok(aggregated.length <= 2, `${aggregated.length} records for 30 refusals (one per window)`);
+    assert.ok(aggregated.every((a) => a.value.partnerId === null && a.value.principal === null));
+    assert.match(
+      aggregated[0].value.reason ?? '',
+      /times from .*: X-Key-Id and X-Api-Key do not name a known key/,
+    );
+    assert.equal(aggregated[0].value.outcome, 'denied');
+    const ids = new Set(anonymous.map((r) => r.requestId));
+    assert.equal(audits.filter((a) => ids.has(a.headers[HEADER.causationId] ?? '')).length, 0);
+  });
+
+  void it('accepts both keys of a partner during its rotation', async () => {
+    for (const keyId of ['acme-portal-2026-06', 'acme-portal-2026-12'] as const) {
+      const reply = await send(keyId, 'GET', `/v1/transactions/${firstTrackingId.acme!}`);
+      assert.equal(reply.status, 200, `${keyId}: ${JSON.stringify(reply.body)}`);
+      assert.equal((await auditOf(reply)).principal, keyId);
+    }
   });
 
   void it('refuses a replayed nonce', async () => {
@@ -542,11 +608,19 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   });
 
   void it("answers 404 for another partner's transaction and audits it as denied", async () => {
-    const reply = await send('market-hub-2026-01', 'GET', `/v1/transactions/${firstTrackingId.acme!}`);
+    // The caller writes the left of X-Forwarded-For; the load balancer appends the address it saw.
+    const reply = await send('market-hub-2026-01', 'GET', `/v1/transactions/${firstTrackingId.acme!}`, {
+      headers: { 'x-forwarded-for': '203.0.113.66, 198.51.100.23' },
+    });
     assertProblem(reply, 404, 'transaction-not-found');
     const audit = await auditOf(reply);
     assert.equal(audit.outcome, 'denied');
     assert.equal(audit.partnerId, 'market-hub');
+    assert.equal(
+      audit.remoteAddress,
+      '198.51.100.23',
+      'the hop the trusted proxy saw, not the one the client wrote',
+    );
     assert.match(audit.reason ?? '', /belongs to partner acme-portal/);
     const unknown = await send('market-hub-2026-01', 'GET', `/v1/transactions/${randomUUID()}`);
     assertProblem(unknown, 404, 'transaction-not-found');

@@ -672,6 +672,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'reason', type: ['null', 'string'], default: null },
         { name: 'remoteAddress', type: ['null', 'string'], default: null },
+        {
+          name: 'count',
+          type: 'int',
+          default: 1,
+          doc: 'How many exchanges this record stands for: 1, or the number of identical refusals of callers that were never authenticated, aggregated over a window that starts at occurredAt.',
+        },
       ],
     },
   },

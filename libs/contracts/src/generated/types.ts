@@ -417,6 +417,12 @@ export interface AuditEvent {
   reason: string | null;
   /** @defaultValue `null` */
   remoteAddress: string | null;
+  /**
+   * How many exchanges this record stands for: 1, or the number of identical refusals of callers that were never authenticated, aggregated over a window that starts at occurredAt.
+   *
+   * @defaultValue `1`
+   */
+  count: number;
 }
 
 /**
