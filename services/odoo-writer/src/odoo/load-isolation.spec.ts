@@ -156,7 +156,7 @@ describe('loadIsolating (load is all-or-nothing)', () => {
     assert.deepEqual(calls, [['a', 'b', 'c', 'd'], ['a', 'b'], ['c', 'd'], ['c'], ['d']]);
   });
 
-  it('splits a batch that times out; a record that times out alone is thrown (Odoo is not answering)', async () => {
+  it('splits a batch that times out; a record that times out alone fails alone, its neighbours are written', async () => {
     const sizes: number[] = [];
     const odoo = {
       load: (
@@ -166,18 +166,29 @@ describe('loadIsolating (load is all-or-nothing)', () => {
         records: number,
       ): Promise<LoadResult> => {
         sizes.push(records);
-        return records > 2
+        const xids = rows.filter((r) => r[0] !== '').map((r) => r[0]);
+        return records > 2 || xids.includes('c')
           ? Promise.reject(new OdooError({ code: OdooErrorCode.TIMEOUT, message: 'no answer' }))
-          : Promise.resolve({
-              ids: rows.filter((r) => r[0] !== '').map((_, i) => i + 1),
-              messages: [],
-              nextrow: 0,
-            });
+          : Promise.resolve({ ids: xids.map((_, i) => i + 1), messages: [], nextrow: 0 });
       },
     };
     const settled = await loadIsolating(odoo, 'sale.order', ['id', 'f'], records('a', 'b', 'c', 'd', 'e'));
-    assert.ok(settled.every((s) => s.ok));
+    assert.deepEqual(
+      settled.map((s) => s.ok),
+      [true, true, false, true, true],
+    );
+    const failed = settled[2];
+    // Odoo's failure, not the command's: the service counts it as an outage while the breaker is open
+    assert.ok(!failed.ok && failed.error.code === OdooWriterErrorCode.OdooFailed);
+    assert.ok(!failed.ok && failed.error.cause instanceof OdooError);
     assert.deepEqual(sizes, [5, 3, 2, 1, 2]);
+  });
+
+  it('throws a whole batch that fails as Odoo fails (the service retries it)', async () => {
+    const odoo = {
+      load: () => Promise.reject(new OdooError({ code: OdooErrorCode.TRANSPORT, message: 'ECONNRESET' })),
+    };
+    await assert.rejects(loadIsolating(odoo, 'sale.order', ['id'], records('a', 'b')), /ECONNRESET/);
   });
 
   it('loads again a record that lost a race with a concurrent load of its external id (not a refusal)', async () => {

@@ -41,7 +41,8 @@ export async function loadIsolating(
 
   const conflicts = new Map<number, number>();
 
-  const attempt = async (indices: number[]): Promise<void> => {
+  /** `part`: a half of a split batch, whose failures are its own (its neighbours keep their results). */
+  const attempt = async (indices: number[], part: boolean): Promise<void> => {
     let pending = indices;
     while (pending.length > 0) {
       const rows = pending.flatMap((index) => records[index].rows);
@@ -51,7 +52,12 @@ export async function loadIsolating(
       } catch (error) {
         // Odoo raised instead of reporting a message: split until the record that raises is alone.
         const business = isOdooBusinessError(error);
-        if (!business && !isSplittable(error, pending.length)) throw error;
+        if (!business && !isSplittable(error, pending.length)) {
+          if (!part) throw error;
+          const failure = odooFailed(`${model}.load failed: ${errorMessage(error)}`, error);
+          for (const index of pending) results[index] = { ok: false, error: failure };
+          return;
+        }
         if (pending.length === 1) {
           const message = error.odooMessage ?? error.message;
           results[pending[0]] = {
@@ -120,11 +126,14 @@ export async function loadIsolating(
 
   const bisect = async (pending: number[]): Promise<void> => {
     const half = Math.ceil(pending.length / 2);
-    await attempt(pending.slice(0, half));
-    await attempt(pending.slice(half));
+    await attempt(pending.slice(0, half), true);
+    await attempt(pending.slice(half), true);
   };
 
-  await attempt(records.map((_, index) => index));
+  await attempt(
+    records.map((_, index) => index),
+    false,
+  );
   return results;
 }
 
@@ -154,6 +163,15 @@ export function failingPositions(
     failing.set(position, [...(failing.get(position) ?? []), message]);
   }
   return failing;
+}
+
+/** Odoo's failure (an outage, a record timing out alone) met by a part of a split batch. */
+function odooFailed(message: string, cause: unknown): OdooWriterException {
+  return new OdooWriterException(OdooWriterErrorCode.OdooFailed, message, { cause });
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function failedAlone(message: string, cause?: unknown): OdooWriterException {

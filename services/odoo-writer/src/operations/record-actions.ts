@@ -25,18 +25,29 @@ export async function runRecordAction(
   ids: readonly number[],
 ): Promise<Map<number, ActionSettlement>> {
   const settled = new Map<number, ActionSettlement>();
-  const attempt = async (batch: readonly number[]): Promise<void> => {
+  /** `part`: a half of a split call, whose failures are its own (its neighbours keep their verdicts). */
+  const attempt = async (batch: readonly number[], part: boolean): Promise<void> => {
     if (batch.length === 0) return;
     try {
       await odoo.action(action.model, action.method, batch);
       for (const id of batch) settled.set(id, { ok: true, outcome: 'written' });
     } catch (error) {
       const business = isOdooBusinessError(error);
-      if (!business && !isSplittable(error, batch.length)) throw error;
+      if (!business && !isSplittable(error, batch.length)) {
+        if (!part) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        const failure = new OdooWriterException(
+          OdooWriterErrorCode.OdooFailed,
+          `${action.model}.${action.method} failed: ${message}`,
+          { cause: error },
+        );
+        for (const id of batch) settled.set(id, { ok: false, error: failure });
+        return;
+      }
       if (batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
-        await attempt(batch.slice(0, half));
-        await attempt(batch.slice(half));
+        await attempt(batch.slice(0, half), true);
+        await attempt(batch.slice(half), true);
         return;
       }
       const [id] = batch;
@@ -59,7 +70,7 @@ export async function runRecordAction(
       });
     }
   };
-  await attempt([...new Set(ids)]);
+  await attempt([...new Set(ids)], false);
   return settled;
 }
 

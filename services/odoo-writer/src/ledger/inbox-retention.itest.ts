@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { loadConfig } from '@tradewind/config';
+import { configureLogging } from '@tradewind/observability';
+import { createDataSource, Inbox, persistenceMigrations } from '@tradewind/persistence';
+import { testStack, uniqueName } from '@tradewind/testing';
+import type { DataSource } from 'typeorm';
+
+import { AppModule } from '../app.module';
+import { odooWriterConfig } from '../odoo-writer.config';
+import { INBOX_RETENTION_MS, InboxRetention } from './inbox-retention.service';
+
+configureLogging({ level: 'silent' });
+
+describe("the odoo-writer's inbox retention (PostgreSQL)", () => {
+  const schema = uniqueName('odoo_writer_inbox').toLowerCase();
+  let dataSource: DataSource;
+
+  before(async () => {
+    dataSource = await createDataSource({
+      url: testStack().databaseUrl,
+      schema,
+      applicationName: 'odoo-writer-inbox-itest',
+      migrations: persistenceMigrations,
+      logging: ['error'],
+    });
+  });
+  after(async () => {
+    await dataSource.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  it('forgets the marks older than the retention and keeps the others', async () => {
+    await dataSource.query(
+      `INSERT INTO inbox_message (consumer_group, message_id, processed_at)
+       VALUES ('odoo-writer', 'old-1', now() - make_interval(secs => $1 / 1000.0 + 60)),
+              ('odoo-writer', 'old-2', now() - make_interval(secs => $1 / 1000.0 + 60)),
+              ('odoo-writer', 'recent', now() - interval '1 day')`,
+      [INBOX_RETENTION_MS],
+    );
+    const retention = new InboxRetention(dataSource, new Inbox());
+    assert.equal(await retention.purge(), 2);
+    const left = await dataSource.query<{ message_id: string }[]>('SELECT message_id FROM inbox_message');
+    assert.deepEqual(
+      left.map((row) => row.message_id),
+      ['recent'],
+    );
+  });
+
+  it('is part of the service', () => {
+    const { values } = loadConfig(odooWriterConfig, { ODOO_API_KEY: 'k' });
+    assert.ok(AppModule.forRoot(values).providers?.includes(InboxRetention));
+  });
+});
