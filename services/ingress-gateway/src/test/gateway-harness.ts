@@ -1,6 +1,7 @@
 // The gateway in process on port 0 against the real Kafka, registry and PostgreSQL, for tests that drive
 // it over HTTP: signed requests for the test partners, and what it publishes on ingress.documents.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -37,6 +38,11 @@ export interface RequestOptions {
 export interface GatewayHarness {
   readonly base: string;
   send(keyId: KeyId, method: 'GET' | 'POST', path: string, options?: RequestOptions): Promise<Reply>;
+  /**
+   * POSTs a body the gateway refuses from its Content-Length alone, reading the answer before sending the
+   * body: fetch would write on into a closed connection and see a reset instead of the 413.
+   */
+  sendHeadersFirst(keyId: KeyId, path: string, body: Buffer, contentType: string): Promise<number>;
   /** Document ids seen on ingress.documents since the harness started. */
   readonly published: Set<string>;
   close(): Promise<void>;
@@ -93,7 +99,8 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
     DATABASE_SCHEMA: schema,
     DATABASE_POOL_SIZE: '5',
     SERVICE_NAME: serviceName,
-    LOG_LEVEL: 'fatal',
+    // TW_TEST_LOG_LEVEL=error shows what the gateway logs about a failing request.
+    LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'fatal',
     PARTNER_CATALOG_DIR: catalogDir,
     GATEWAY_SECRETS_ROOT: sources.secretsRoot,
   });
@@ -135,6 +142,29 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
     return { status: response.status, headers: response.headers, text, body };
   }
 
+  function sendHeadersFirst(keyId: KeyId, path: string, body: Buffer, contentType: string): Promise<number> {
+    const signed = signRequest({ apiKey: TEST_KEYS[keyId], method: 'POST', pathWithQuery: path, body });
+    const url = new URL(path, base);
+    return new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { ...signed, 'content-type': contentType, 'content-length': String(body.length) },
+      });
+      const late = setTimeout(() => req.end(body), 2_000);
+      req.on('response', (res) => {
+        clearTimeout(late);
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (error) => {
+        clearTimeout(late);
+        reject(error);
+      });
+      req.flushHeaders();
+    });
+  }
+
   async function close(): Promise<void> {
     await app.close();
     await consumer.disconnect();
@@ -153,5 +183,5 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
     if (catalogDir !== REPO_CATALOG_DIR) rmSync(catalogDir, { recursive: true, force: true });
   }
 
-  return { base, send, published, close };
+  return { base, send, sendHeadersFirst, published, close };
 }
