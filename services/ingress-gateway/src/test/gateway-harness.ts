@@ -97,7 +97,8 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
     SCHEMA_REGISTRY_URL: stack.registryUrl,
     DATABASE_URL: stack.databaseUrl,
     DATABASE_SCHEMA: schema,
-    DATABASE_POOL_SIZE: '5',
+    // Headroom for thousands of concurrent requests on a shared, loaded PostgreSQL.
+    DATABASE_POOL_SIZE: '10',
     SERVICE_NAME: serviceName,
     // TW_TEST_LOG_LEVEL=error shows what the gateway logs about a failing request.
     LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'fatal',
