@@ -98,6 +98,7 @@ describe('a service against a registry that demands basic auth', () => {
       sha256: null,
       outcome: 'accepted',
       httpStatus: 202,
+      count: 1,
       policy: null,
       reason: null,
       remoteAddress: null,

@@ -2,6 +2,7 @@
 // it writes (from their current end), and signed requests as a partner sends them. Restartable on the same
 // database schema, to show what survives a restart.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -167,6 +168,33 @@ export class GatewayHarness {
       body = {};
     }
     return { status: response.status, headers: response.headers, text, body };
+  }
+
+  /**
+   * POSTs a body the gateway refuses from its Content-Length alone, reading the answer before sending the
+   * body: fetch would write on into a closed connection and see a reset instead of the 413.
+   */
+  sendHeadersFirst(keyId: KeyId, path: string, body: Buffer, contentType: string): Promise<number> {
+    const signed = signRequest({ keyId, method: 'POST', pathWithQuery: path, body });
+    const url = new URL(path, this.baseUrl);
+    return new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { ...signed, 'content-type': contentType, 'content-length': String(body.length) },
+      });
+      const late = setTimeout(() => req.end(body), 2_000);
+      req.on('response', (res) => {
+        clearTimeout(late);
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', (error) => {
+        clearTimeout(late);
+        reject(error);
+      });
+      req.flushHeaders();
+    });
   }
 
   async close(): Promise<void> {
