@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'node:test';
 
 import { expectEventually } from '@tradewind/testing';
 
-import { ConsumerRunner, type ConsumerRunnerOptions } from './consumer-runner';
+import { consumerReadiness, ConsumerRunner, type ConsumerRunnerOptions } from './consumer-runner';
 import { HEADER } from './headers';
 import { InMemoryTransport, jsonDecoder, jsonRecord } from './in-memory.transport';
 import { BusinessRuleError, DependencyUnavailableError } from './messaging.exception';
@@ -144,14 +144,9 @@ describe('ConsumerRunner on the in-memory transport', () => {
         timeoutMs: 5_000,
       },
     );
-    await expectEventually(
-      () => assert.equal(h.handled.filter((r) => !down && r.attempt === 1).length >= 6, true),
-      {
-        timeoutMs: 10_000,
-      },
-    );
+    await assert.rejects(consumerReadiness(() => [h.runner]).check(), /unit-group waits for odoo since/);
     await expectEventually(() => assert.equal(h.transport.committedOffset(GROUP, TOPIC, 0), 6), {
-      timeoutMs: 5_000,
+      timeoutMs: 10_000,
     });
     assert.ok(outageCalls >= 40);
     assert.deepEqual(
@@ -163,6 +158,7 @@ describe('ConsumerRunner on the in-memory transport', () => {
     assert.equal(h.transport.messages(h.runner.topics.retry).length, 0);
     assert.equal(h.transport.exceptions.length, 0);
     assert.deepEqual(h.runner.health.unavailable, []);
+    await consumerReadiness(() => [h.runner]).check();
     // Per key, records still ran in offset order once the dependency was back.
     const after = h.handled.slice(-6);
     for (const key of ['order-0', 'order-1', 'order-2']) {

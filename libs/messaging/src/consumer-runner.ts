@@ -23,7 +23,7 @@ import {
 import { HEADER, type RecordHeaders } from './headers';
 import { avroDecoder, KafkaConsumerTransport, type RunnerProducer } from './kafka.transport';
 import { committableOffset, dispatchByKey } from './key-ordered-dispatch';
-import { errorMessage, PoisonRecordError } from './messaging.exception';
+import { DependencyUnavailableError, errorMessage, PoisonRecordError } from './messaging.exception';
 import { type MessagingMetrics, messagingMetrics } from './metrics';
 import type { ParkedRecordStore } from './parked-records';
 import type { TopicSchemas } from './topic-schemas';
@@ -491,4 +491,28 @@ export class ConsumerRunner<V> {
     if (ms <= 0 || this.stopping) return;
     await sleep(ms, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * A readiness check (`consumers`) that is down while any runner holds its records for an unavailable
+ * dependency, naming the group, the dependency and since when. Shape of @tradewind/observability's
+ * ReadinessCheck.
+ */
+export function consumerReadiness(runners: () => readonly { health: ConsumerHealth }[]): {
+  name: string;
+  check(): Promise<void>;
+} {
+  return {
+    name: 'consumers',
+    check() {
+      const held = runners().flatMap(({ health }) =>
+        health.unavailable.map(
+          (d) =>
+            `${health.groupId} waits for ${d.dependency} since ${new Date(d.since).toISOString()} (${d.error})`,
+        ),
+      );
+      if (held.length === 0) return Promise.resolve();
+      return Promise.reject(new DependencyUnavailableError('consumers', held.join('; ')));
+    },
+  };
 }
