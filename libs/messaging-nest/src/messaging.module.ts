@@ -21,7 +21,7 @@ import {
   type TopicSchemas,
   TypedProducer,
 } from '@tradewind/messaging';
-import { ReadinessService } from '@tradewind/observability';
+import { ReadinessService } from '@tradewind/observability-nest';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
