@@ -67,6 +67,25 @@ export default tseslint.config(
     },
   },
   {
+    // The cores stay free of NestJS, so that tools, benchmarks and the next transports use them as they
+    // are; their Nest adapters are messaging-nest and observability-nest.
+    files: ['libs/messaging/**/*.ts', 'libs/observability/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*'],
+              message: 'This library is Nest-free: put Nest code in its -nest adapter.',
+            },
+            { group: ['@tradewind/*-nest'], message: 'A Nest-free library cannot import a Nest adapter.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The configuration library is the one place that reads process.env.
     files: ['libs/config/**/*.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -9,6 +9,7 @@ import {
   ConsumerRunner,
   createKafka,
   InMemoryParkedRecordStore,
+  type RunnerProducer,
   topicSchemasFrom,
   TypedProducer,
 } from '@tradewind/messaging';
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     kafka,
     serde,
     schemas,
-    producer: producer as unknown as ConstructorParameters<typeof ConsumerRunner>[0]['producer'],
+    producer: producer as unknown as RunnerProducer,
     parked: new InMemoryParkedRecordStore(),
     groupId: uniqueName('bench-lib'),
     topic: libTopic,

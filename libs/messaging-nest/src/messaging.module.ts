@@ -7,11 +7,13 @@ import {
   Module,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  Optional,
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import {
   AvroSerde,
   type ConsumedRecord,
+  consumerReadiness,
   ConsumerRunner,
   createKafka,
   type KafkaConnection,
@@ -19,6 +21,7 @@ import {
   type TopicSchemas,
   TypedProducer,
 } from '@tradewind/messaging';
+import { ReadinessService } from '@tradewind/observability-nest';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -56,6 +59,7 @@ export class MessagingLifecycle
     private readonly producer: TypedProducer<object>,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    @Optional() private readonly readiness?: ReadinessService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -69,6 +73,8 @@ export class MessagingLifecycle
       application_name: this.options.serviceName,
     });
     const parked = new PostgresParkedRecordStore(this.pool, this.options.database.schema);
+    // /health/ready shows a consumer that waits for a dependency (records held, none dead-lettered).
+    this.readiness?.register(consumerReadiness(() => this.runners));
     // One consumer group per handler: kafkajs assigns a group's partitions across all its members'
     // topics, so two handlers sharing a group on different topics would each miss partitions.
     const groups = new Map<string, string>();

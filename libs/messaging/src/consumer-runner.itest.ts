@@ -9,9 +9,10 @@ import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
 import { AvroSerde } from './avro-serde';
-import { ConsumerRunner, OPS_EXCEPTIONS_TOPIC, type OpsExceptionValue } from './consumer-runner';
+import { ConsumerRunner, type OpsExceptionValue } from './consumer-runner';
 import { decodeHeaders, HEADER } from './headers';
 import { createKafka } from './kafka';
+import { OPS_EXCEPTIONS_TOPIC } from './kafka.transport';
 import { BusinessRuleError } from './messaging.exception';
 import { PostgresParkedRecordStore } from './parked-records';
 import { topicSchemasFrom } from './topic-schemas';

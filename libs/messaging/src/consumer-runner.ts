@@ -3,23 +3,37 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { OpsException } from '@tradewind/contracts';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
-import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 
 import type { AvroSerde } from './avro-serde';
-import { decodeHeaders, HEADER, type RecordHeaders } from './headers';
-import { committableOffset, dispatchByKey } from './key-ordered-dispatch';
 import {
-  BusinessRuleError,
-  errorClass,
-  errorMessage,
-  MessagingErrorCode,
-  MessagingException,
-  PoisonRecordError,
-} from './messaging.exception';
+  DEFAULT_OUTAGE_POLICY,
+  DependencyGate,
+  type OutagePolicy,
+  type UnavailableDependency,
+  unavailableDependency,
+} from './dependency-gate';
+import {
+  classifyFailure,
+  DEFAULT_RETRY_POLICY,
+  FailureRouter,
+  type RecordSource,
+  type RetryPolicy,
+} from './failure-router';
+import { HEADER, type RecordHeaders } from './headers';
+import { avroDecoder, KafkaConsumerTransport, type RunnerProducer } from './kafka.transport';
+import { committableOffset, dispatchByKey } from './key-ordered-dispatch';
+import { DependencyUnavailableError, errorMessage, PoisonRecordError } from './messaging.exception';
 import { type MessagingMetrics, messagingMetrics } from './metrics';
 import type { ParkedRecordStore } from './parked-records';
 import type { TopicSchemas } from './topic-schemas';
-import type { TypedProducer } from './typed-producer';
+import type {
+  ConsumerTransport,
+  RecordDecoder,
+  TransportBatch,
+  TransportConsumer,
+  TransportMessage,
+} from './transport';
 
 /** What a handler receives: the decoded value with its Kafka coordinates and headers. */
 export interface ConsumedRecord<V> {
@@ -30,7 +44,7 @@ export interface ConsumedRecord<V> {
   value: V;
   headers: RecordHeaders;
   timestamp: string;
-  /** 1 for the first delivery to the handler, then counts retries. */
+  /** 1 for the first delivery to the handler, then counts retries (waits for a dependency do not count). */
   attempt: number;
 }
 
@@ -39,40 +53,44 @@ export type RecordHandler<V> = (record: ConsumedRecord<V>) => Promise<void>;
 /** The value of ops.exceptions, where business-rule failures and dead letters are reported. */
 export type OpsExceptionValue = OpsException;
 
-export const OPS_EXCEPTIONS_TOPIC = 'ops.exceptions';
-
-export interface RetryPolicy {
-  /** Attempts inside the main consumer before the record is parked in the retry topic. */
-  inProcessAttempts: number;
-  /** Total attempts (all stages) before the record is dead-lettered. */
-  maxAttempts: number;
-  /** Delay before each retry-topic attempt; the last value repeats. */
-  delaysMs: number[];
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  inProcessAttempts: 2,
-  maxAttempts: 5,
-  delaysMs: [1_000, 5_000, 15_000],
-};
-
-export interface ConsumerRunnerOptions<V> {
-  kafka: Kafka;
-  serde: AvroSerde;
-  schemas: TopicSchemas;
-  /** Publishes retry/dead-letter copies (raw) and ops.exceptions (typed). */
-  producer: TypedProducer<{ [OPS_EXCEPTIONS_TOPIC]: OpsExceptionValue }>;
+interface RunnerSettings<V> {
   parked: ParkedRecordStore;
   groupId: string;
   topic: string;
   handler: RecordHandler<V>;
   retry?: Partial<RetryPolicy>;
+  /** Backoff while a dependency is down (the records wait; none is dead-lettered for it). */
+  outage?: Partial<OutagePolicy>;
   /** Keys handled concurrently within one partition's batch. */
   keyConcurrency?: number;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
   sessionTimeoutMs?: number;
   metrics?: MessagingMetrics;
+}
+
+/** Services: the kafkajs driver over the service's Kafka client, Avro values from the catalog. */
+interface KafkaWiring {
+  kafka: Kafka;
+  serde: AvroSerde;
+  schemas: TopicSchemas;
+  /** Publishes retry/dead-letter copies (raw) and ops.exceptions (typed). */
+  producer: RunnerProducer;
+}
+
+/** Any transport, e.g. InMemoryTransport in unit tests. */
+interface TransportWiring<V> {
+  transport: ConsumerTransport;
+  decoder: RecordDecoder<V>;
+}
+
+export type ConsumerRunnerOptions<V> = RunnerSettings<V> & (KafkaWiring | TransportWiring<V>);
+
+/** A runner's view of its dependencies, for readiness. */
+export interface ConsumerHealth {
+  groupId: string;
+  topic: string;
+  unavailable: UnavailableDependency[];
 }
 
 type Stage = 'main' | 'retry';
@@ -85,6 +103,11 @@ export function deadLetterTopicOf(topic: string, groupId: string): string {
   return `${topic}.${groupId}.dlq`;
 }
 
+/** How one handler run ended. `held`: the consumer stopped (or lost the partition) while a dependency was down. */
+type AttemptOutcome = { kind: 'done' } | { kind: 'failed'; error: unknown } | { kind: 'held' };
+
+const HELD = Symbol('held');
+
 /**
  * At-least-once consumer with per-key ordering that survives retries.
  *
@@ -96,15 +119,24 @@ export function deadLetterTopicOf(topic: string, groupId: string): string {
  * - The retry consumer handles parked records in key order with backoff, then dead-letters them
  *   (`<topic>.<group>.dlq`, with error and origin headers) and reports them to ops.exceptions.
  * - A BusinessRuleError goes to ops.exceptions at once; it is never retried.
+ * - A dependency outage (DependencyUnavailableError, PostgreSQL or connection failures) holds the
+ *   records where they are and probes with backoff until the dependency is back; no attempt is used up.
  * - stop() finishes in-flight records, commits, and leaves the group.
+ *
+ * Topic administration and the broker are the transport's; disposing of failed records is the
+ * FailureRouter's; the order of records within a batch is dispatchByKey's.
  */
 export class ConsumerRunner<V> {
   private readonly log = createLogger('ConsumerRunner');
   private readonly policy: RetryPolicy;
   private readonly metrics: MessagingMetrics;
+  private readonly transport: ConsumerTransport;
+  private readonly decoder: RecordDecoder<V>;
+  private readonly router: FailureRouter;
+  private readonly gate: DependencyGate;
   private readonly retryTopic: string;
   private readonly deadLetterTopic: string;
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers: TransportConsumer[] = [];
   private stopping = false;
   private readonly wakeUp = new AbortController();
 
@@ -113,125 +145,108 @@ export class ConsumerRunner<V> {
     this.metrics = options.metrics ?? messagingMetrics();
     this.retryTopic = retryTopicOf(options.topic, options.groupId);
     this.deadLetterTopic = deadLetterTopicOf(options.topic, options.groupId);
+    if ('transport' in options) {
+      this.transport = options.transport;
+      this.decoder = options.decoder;
+    } else {
+      this.transport = new KafkaConsumerTransport(options.kafka, options.producer);
+      this.decoder = avroDecoder<V>(options.serde, options.schemas, options.topic);
+    }
+    this.router = new FailureRouter({
+      transport: this.transport,
+      parked: options.parked,
+      groupId: options.groupId,
+      topic: options.topic,
+      retryTopic: this.retryTopic,
+      deadLetterTopic: this.deadLetterTopic,
+      policy: this.policy,
+      metrics: this.metrics,
+    });
+    const { groupId, topic } = options;
+    this.gate = new DependencyGate(
+      { ...DEFAULT_OUTAGE_POLICY, ...options.outage },
+      {
+        down: (dependency) => {
+          this.metrics.dependencyUnavailable.set({ group: groupId, dependency }, 1);
+          this.log.warn({ topic, group: groupId, dependency }, 'dependency unavailable; holding records');
+        },
+        up: (dependency) => {
+          this.metrics.dependencyUnavailable.set({ group: groupId, dependency }, 0);
+          this.log.info({ topic, group: groupId, dependency }, 'dependency back; records flow again');
+        },
+      },
+    );
   }
 
   get topics(): { source: string; retry: string; deadLetter: string } {
     return { source: this.options.topic, retry: this.retryTopic, deadLetter: this.deadLetterTopic };
   }
 
-  async start(): Promise<void> {
-    await this.options.parked.init();
-    await this.ensureDerivedTopics();
-    await this.startStage('main', this.options.topic, this.options.groupId);
-    await this.startStage('retry', this.retryTopic, `${this.options.groupId}.retry`);
+  get health(): ConsumerHealth {
+    return { groupId: this.options.groupId, topic: this.options.topic, unavailable: this.gate.unavailable };
   }
 
-  /** Graceful: in-flight records finish (retry waits are cut short), offsets are committed, groups left. */
+  async start(): Promise<void> {
+    await this.options.parked.init();
+    await this.transport.ensureTopics(this.options.topic, [this.retryTopic, this.deadLetterTopic]);
+    await this.startStage('main', this.options.topic, this.options.groupId);
+    await this.startStage('retry', this.retryTopic, this.groupOf('retry'));
+  }
+
+  /** Graceful: in-flight records finish (retry and outage waits are cut short), offsets are committed, groups left. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wakeUp.abort();
-    await Promise.all(this.consumers.map((consumer) => consumer.disconnect()));
-  }
-
-  private async ensureDerivedTopics(): Promise<void> {
-    const admin: Admin = this.options.kafka.admin();
-    await admin.connect();
-    try {
-      const metadata = await admin.fetchTopicMetadata({ topics: [this.options.topic] });
-      const partitions = metadata.topics[0]?.partitions.length ?? 1;
-      const derived = [this.retryTopic, this.deadLetterTopic];
-      const existing = new Set(await admin.listTopics());
-      const missing = derived.filter((topic) => !existing.has(topic));
-      if (missing.length > 0) {
-        // kafkajs' waitForLeaders asks for metadata before the broker knows the new topic and fails
-        // with UNKNOWN_TOPIC_OR_PARTITION: wait ourselves. Another instance may create them meanwhile.
-        await admin
-          .createTopics({
-            waitForLeaders: false,
-            topics: missing.map((topic) => ({
-              topic,
-              numPartitions: partitions,
-              configEntries: [{ name: 'retention.ms', value: String(14 * 24 * 3600 * 1000) }],
-            })),
-          })
-          .catch((error: unknown) => {
-            if (!/already exists/i.test(errorMessage(error))) throw error;
-          });
-      }
-      await this.waitForLeaders(admin, derived);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private async waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const { topics: found } = await admin.fetchTopicMetadata({ topics });
-        if (found.length === topics.length && found.every((t) => t.partitions.every((p) => p.leader >= 0)))
-          return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      if (Date.now() > deadline) {
-        throw new MessagingException(
-          MessagingErrorCode.TopicNotReady,
-          `no leaders for ${topics.join(', ')} after 30 s`,
-        );
-      }
-      await sleep(200);
-    }
+    this.gate.notify();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
   private async startStage(stage: Stage, topic: string, groupId: string): Promise<void> {
-    const consumer = this.options.kafka.consumer({
-      groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-    });
+    const consumer = await this.transport.subscribe(
+      {
+        groupId,
+        topic,
+        fromBeginning: this.options.fromBeginning ?? true,
+        sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      },
+      (batch) => this.handleBatch(stage, batch),
+    );
     this.consumers.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(stage, payload),
-    });
   }
 
-  private async handleBatch(stage: Stage, payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
+  private async handleBatch(stage: Stage, batch: TransportBatch): Promise<void> {
     if (batch.messages.length === 0) return;
+    const active = (): boolean => !this.stopping && batch.isActive();
     const records = batch.messages.map((message) => ({
       message,
       key: message.key ? message.key.toString() : null,
       offset: message.offset,
     }));
-    const parkedKeys =
-      stage === 'main'
-        ? await this.options.parked.parkedKeys(this.options.groupId, this.options.topic, [
-            ...new Set(records.map((r) => r.key).filter((k): k is string => k !== null)),
-          ])
-        : new Set<string>();
-
-    // Heartbeats keep the group membership alive while slow handlers or retry delays run.
-    const heartbeat = setInterval(() => void payload.heartbeat().catch(() => undefined), 2_000);
-    let completed: Set<string>;
+    // Heartbeats keep the group membership alive while slow handlers, retry delays or outages run.
+    const heartbeat = setInterval(() => void batch.heartbeat().catch(() => undefined), 2_000);
+    let completed = new Set<string>();
     try {
-      completed = await dispatchByKey(
-        records,
-        (record) =>
-          stage === 'main'
-            ? this.handleMain(batch.partition, record.message, record.key, parkedKeys)
-            : this.handleRetry(batch.partition, record.message, record.key),
-        {
-          concurrency: this.options.keyConcurrency ?? 16,
-          shouldContinue: () => payload.isRunning() && !payload.isStale(),
-        },
-      );
+      const parkedKeys =
+        stage === 'main'
+          ? await this.whileAvailable(
+              () =>
+                this.options.parked.parkedKeys(this.options.groupId, this.options.topic, [
+                  ...new Set(records.map((r) => r.key).filter((k): k is string => k !== null)),
+                ]),
+              active,
+            )
+          : new Set<string>();
+      if (parkedKeys !== HELD) {
+        completed = await dispatchByKey(
+          records,
+          (record) =>
+            stage === 'main'
+              ? this.handleMain(batch.partition, record.message, record.key, parkedKeys, active)
+              : this.handleRetry(batch.partition, record.message, record.key, active),
+          { concurrency: this.options.keyConcurrency ?? 16, shouldContinue: active },
+        );
+      }
     } finally {
       clearInterval(heartbeat);
     }
@@ -240,13 +255,8 @@ export class ConsumerRunner<V> {
       records.map((r) => r.offset),
       completed,
     );
-    if (commit !== undefined) {
-      payload.resolveOffset((BigInt(commit) - 1n).toString());
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: commit }] }],
-      });
-    }
-    const lag = Number(BigInt(batch.highWatermark) - BigInt(commit ?? batch.firstOffset() ?? '0'));
+    if (commit !== undefined) await batch.commit(commit);
+    const lag = Number(BigInt(batch.highWatermark) - BigInt(commit ?? records[0].offset));
     this.metrics.lag.set(
       { topic: batch.topic, partition: String(batch.partition), group: this.groupOf(stage) },
       lag,
@@ -259,71 +269,62 @@ export class ConsumerRunner<V> {
 
   // ---- main stage ------------------------------------------------------------------------------
 
+  /** Resolves true when the record was disposed of (done, parked, reported, dead-lettered). */
   private async handleMain(
     partition: number,
-    message: KafkaMessage,
+    message: TransportMessage,
     key: string | null,
     parkedKeys: Set<string>,
+    active: () => boolean,
   ): Promise<boolean> {
     const { topic, groupId } = this.options;
     if (key !== null && parkedKeys.has(key)) {
-      await this.park(partition, message, key, 0, 'key-parked', undefined);
-      return true;
+      return this.disposed(
+        await this.whileAvailable(
+          () => this.router.park(partition, message, key, 0, 'key-parked', undefined),
+          active,
+        ),
+      );
     }
+    const source = { partition, offset: message.offset };
     let attempt = 0;
     for (;;) {
       attempt++;
-      const outcome = await this.attempt(partition, message, key, attempt);
-      if (outcome.done) return true;
+      const outcome = await this.attempt(message, key, attempt, source, active);
+      switch (outcome.kind) {
+        case 'done':
+          return true;
+        case 'held':
+          return false;
+        case 'failed':
+          break;
+      }
       if (attempt < this.policy.inProcessAttempts && !this.stopping) {
         this.metrics.retries.inc({ topic, group: groupId });
         await this.pause(50 * 2 ** attempt);
         continue;
       }
       if (key !== null) parkedKeys.add(key); // later records of this key in the batch queue behind it
-      await this.park(partition, message, key, attempt, 'failed', outcome.error);
-      return true;
+      return this.disposed(
+        await this.whileAvailable(
+          () => this.router.park(partition, message, key, attempt, 'failed', outcome.error),
+          active,
+        ),
+      );
     }
-  }
-
-  private async park(
-    partition: number,
-    message: KafkaMessage,
-    key: string | null,
-    attemptsSoFar: number,
-    reason: 'failed' | 'key-parked',
-    error: unknown,
-  ): Promise<void> {
-    const { topic, groupId } = this.options;
-    // Note the parked record before copying it: a crash in between re-parks on redelivery (idempotent).
-    if (key !== null) await this.options.parked.park(groupId, topic, key, partition, message.offset);
-    const delay = reason === 'failed' ? this.delayFor(attemptsSoFar) : 0;
-    const headers: RecordHeaders = {
-      ...decodeHeaders(message.headers),
-      [HEADER.attempt]: String(attemptsSoFar),
-      [HEADER.notBefore]: String(Date.now() + delay),
-      [HEADER.parkedReason]: reason,
-      [HEADER.originalTopic]: topic,
-      [HEADER.originalPartition]: String(partition),
-      [HEADER.originalOffset]: message.offset,
-      [HEADER.consumerGroup]: groupId,
-    };
-    if (error !== undefined) {
-      headers[HEADER.errorClass] = errorClass(error);
-      headers[HEADER.errorMessage] = errorMessage(error).slice(0, 1000);
-    }
-    await this.options.producer.sendRaw(this.retryTopic, [
-      { key: message.key, value: message.value, headers },
-    ]);
-    this.metrics.consumed.inc({ topic, group: groupId, outcome: 'parked' });
   }
 
   // ---- retry stage -----------------------------------------------------------------------------
 
-  private async handleRetry(partition: number, message: KafkaMessage, key: string | null): Promise<boolean> {
+  private async handleRetry(
+    partition: number,
+    message: TransportMessage,
+    key: string | null,
+    active: () => boolean,
+  ): Promise<boolean> {
     const { topic, groupId } = this.options;
-    const headers = decodeHeaders(message.headers);
-    const source = {
+    const { headers } = message;
+    const source: RecordSource = {
       partition: Number(headers[HEADER.originalPartition] ?? partition),
       offset: headers[HEADER.originalOffset] ?? message.offset,
     };
@@ -333,190 +334,156 @@ export class ConsumerRunner<V> {
     for (;;) {
       if (this.stopping) return false; // left uncommitted: redelivered after restart
       attempt++;
-      const outcome = await this.attempt(partition, message, key, attempt, source);
-      if (outcome.done) break;
+      const outcome = await this.attempt(message, key, attempt, source, active);
+      if (outcome.kind === 'held') return false;
+      if (outcome.kind === 'done') break;
       if (attempt >= this.policy.maxAttempts) {
-        await this.deadLetter(message, key, source, attempt, outcome.error);
+        const failedAttempts = attempt;
+        const deadLettered = await this.whileAvailable(
+          () => this.router.deadLetter(message, key, source, failedAttempts, outcome.error),
+          active,
+        );
+        if (deadLettered === HELD) return false;
         break;
       }
       this.metrics.retries.inc({ topic, group: groupId });
-      await this.pause(this.delayFor(attempt));
+      await this.pause(this.router.delayFor(attempt));
     }
-    await this.options.parked.release(groupId, topic, source.partition, source.offset);
-    return true;
-  }
-
-  private async deadLetter(
-    message: KafkaMessage,
-    key: string | null,
-    source: { partition: number; offset: string },
-    attempts: number,
-    error: unknown,
-  ): Promise<void> {
-    const { topic, groupId } = this.options;
-    const headers: RecordHeaders = {
-      ...decodeHeaders(message.headers),
-      [HEADER.attempt]: String(attempts),
-      [HEADER.originalTopic]: topic,
-      [HEADER.originalPartition]: String(source.partition),
-      [HEADER.originalOffset]: source.offset,
-      [HEADER.consumerGroup]: groupId,
-      [HEADER.errorClass]: errorClass(error),
-      [HEADER.errorMessage]: errorMessage(error).slice(0, 1000),
-      [HEADER.failedAt]: new Date().toISOString(),
-    };
-    const copy: Message = { key: message.key, value: message.value, headers };
-    await this.options.producer.sendRaw(this.deadLetterTopic, [copy]);
-    await this.reportException(
-      'dead-letter',
-      errorClass(error),
-      errorMessage(error),
-      message,
-      key,
-      source,
-      [],
-    );
-    this.metrics.deadLetters.inc({ topic, group: groupId });
-    this.log.warn(
-      {
-        topic,
-        partition: source.partition,
-        offset: source.offset,
-        key,
-        attempts,
-        error: errorMessage(error),
-      },
-      'record dead-lettered',
+    return this.disposed(
+      await this.whileAvailable(
+        () => this.options.parked.release(groupId, topic, source.partition, source.offset),
+        active,
+      ),
     );
   }
 
   // ---- one attempt -----------------------------------------------------------------------------
 
-  /** Runs the handler once. done=false means a technical failure worth retrying. */
+  /** Runs the handler until it gets past every dependency: a dependency failure is no attempt. */
   private async attempt(
-    partition: number,
-    message: KafkaMessage,
+    message: TransportMessage,
     key: string | null,
     attempt: number,
-    source: { partition: number; offset: string } = { partition, offset: message.offset },
-  ): Promise<{ done: true } | { done: false; error: unknown }> {
+    source: RecordSource,
+    active: () => boolean,
+  ): Promise<AttemptOutcome> {
     const { topic, groupId } = this.options;
-    const headers = decodeHeaders(message.headers);
-    const started = process.hrtime.bigint();
-    const observe = (outcome: string): void => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.handlerDuration.observe({ topic, group: groupId, outcome }, seconds);
-      this.metrics.consumed.inc({ topic, group: groupId, outcome });
-    };
-    try {
-      if (!message.value)
-        throw new PoisonRecordError('record has no value (tombstone) and no handler accepts it');
-      const { value } = await this.decode(message.value);
-      const record: ConsumedRecord<V> = {
-        topic,
-        partition: source.partition,
-        offset: source.offset,
-        key,
-        value,
-        headers,
-        timestamp: message.timestamp,
-        attempt,
+    for (;;) {
+      const { admitted, probe } = await this.gate.admit(active);
+      if (!admitted) return { kind: 'held' };
+      const started = process.hrtime.bigint();
+      const observe = (outcome: string): void => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        this.metrics.handlerDuration.observe({ topic, group: groupId, outcome }, seconds);
+        this.metrics.consumed.inc({ topic, group: groupId, outcome });
       };
-      const correlationId = headers[HEADER.correlationId] ?? headers[HEADER.messageId] ?? randomUUID();
-      await runWithCorrelation(
-        {
-          correlationId,
-          causationId: headers[HEADER.messageId],
-          partnerId: headers[HEADER.partnerId],
-          sourceSystem: headers[HEADER.sourceSystem],
-          traceparent: headers[HEADER.traceparent],
-        },
-        () => this.options.handler(record),
-      );
-      observe('success');
-      return { done: true };
-    } catch (error) {
-      if (error instanceof BusinessRuleError) {
-        observe('business_error');
-        await this.reportException(
-          'business',
-          error.code,
-          error.message,
-          message,
-          key,
-          source,
-          error.details,
-        );
-        return { done: true };
+      let failure: ReturnType<typeof classifyFailure>;
+      try {
+        await this.runHandler(message, key, attempt, source);
+        this.gate.succeeded(probe);
+        observe('success');
+        return { kind: 'done' };
+      } catch (error) {
+        failure = classifyFailure(error);
       }
-      if (error instanceof PoisonRecordError) {
-        observe('dead_letter');
-        await this.deadLetter(message, key, source, attempt, error);
-        return { done: true };
+      switch (failure.kind) {
+        case 'dependency':
+          observe('dependency_unavailable');
+          this.metrics.dependencyWaits.inc({ topic, group: groupId, dependency: failure.dependency });
+          this.gate.failed(failure.dependency, errorMessage(failure.error), probe);
+          continue;
+        case 'business': {
+          this.gate.succeeded(probe);
+          observe('business_error');
+          const reported = await this.whileAvailable(
+            () => this.router.reportBusiness(failure.error, message, key, source),
+            active,
+          );
+          return reported === HELD ? { kind: 'held' } : { kind: 'done' };
+        }
+        case 'poison': {
+          this.gate.succeeded(probe);
+          observe('dead_letter');
+          const deadLettered = await this.whileAvailable(
+            () => this.router.deadLetter(message, key, source, attempt, failure.error),
+            active,
+          );
+          return deadLettered === HELD ? { kind: 'held' } : { kind: 'done' };
+        }
+        case 'technical':
+          this.gate.succeeded(probe);
+          observe('retry');
+          this.log.warn(
+            {
+              topic,
+              partition: source.partition,
+              offset: source.offset,
+              key,
+              attempt,
+              error: errorMessage(failure.error),
+            },
+            'handler failed',
+          );
+          return { kind: 'failed', error: failure.error };
       }
-      observe('retry');
-      this.log.warn(
-        { topic, partition, offset: message.offset, key, attempt, error: errorMessage(error) },
-        'handler failed',
-      );
-      return { done: false, error };
     }
   }
 
-  private async decode(value: Buffer): Promise<{ value: V }> {
-    const { schema } = this.options.schemas.valueSchema(this.options.topic);
-    try {
-      return await this.options.serde.decode<V>(value, schema);
-    } catch (error) {
-      // Bytes that cannot be decoded never will be; an unreachable registry is worth retrying.
-      if (error instanceof MessagingException && error.code === MessagingErrorCode.DecodeFailed) {
-        throw new PoisonRecordError(error.message, { cause: error });
-      }
-      throw error;
-    }
-  }
-
-  private async reportException(
-    kind: 'business' | 'dead-letter',
-    code: string,
-    message: string,
-    record: KafkaMessage,
+  private async runHandler(
+    message: TransportMessage,
     key: string | null,
-    source: { partition: number; offset: string },
-    details: { code: string; message: string; location?: string | null }[],
+    attempt: number,
+    source: RecordSource,
   ): Promise<void> {
-    const headers = decodeHeaders(record.headers);
-    await this.options.producer.send(OPS_EXCEPTIONS_TOPIC, [
+    const { headers } = message;
+    if (!message.value)
+      throw new PoisonRecordError('record has no value (tombstone) and no handler accepts it');
+    const value = await this.decoder.decode(message.value);
+    const record: ConsumedRecord<V> = {
+      topic: this.options.topic,
+      partition: source.partition,
+      offset: source.offset,
+      key,
+      value,
+      headers,
+      timestamp: message.timestamp,
+      attempt,
+    };
+    const correlationId = headers[HEADER.correlationId] ?? headers[HEADER.messageId] ?? randomUUID();
+    await runWithCorrelation(
       {
-        key,
-        value: {
-          exceptionId: randomUUID(),
-          kind,
-          code,
-          message: message.slice(0, 4000),
-          service: this.options.groupId,
-          sourceTopic: this.options.topic,
-          sourcePartition: source.partition,
-          sourceOffset: source.offset,
-          sourceKey: key,
-          partnerId: headers[HEADER.partnerId] ?? null,
-          correlationId: headers[HEADER.correlationId] ?? null,
-          details: details.map((d) => ({ code: d.code, message: d.message, location: d.location ?? null })),
-          occurredAt: Date.now(),
-        },
-        headers: {
-          [HEADER.correlationId]: headers[HEADER.correlationId] ?? randomUUID(),
-          ...(headers[HEADER.messageId] ? { [HEADER.causationId]: headers[HEADER.messageId] } : {}),
-        },
+        correlationId,
+        causationId: headers[HEADER.messageId],
+        partnerId: headers[HEADER.partnerId],
+        sourceSystem: headers[HEADER.sourceSystem],
+        traceparent: headers[HEADER.traceparent],
       },
-    ]);
+      () => this.options.handler(record),
+    );
   }
 
-  private delayFor(attempt: number): number {
-    const { delaysMs } = this.policy;
-    return (
-      delaysMs[Math.min(Math.max(attempt - this.policy.inProcessAttempts, 0), delaysMs.length - 1)] ?? 1_000
-    );
+  /** The runner's own bookkeeping (parked keys, copies) waits out dependency outages like handlers do. */
+  private async whileAvailable<T>(work: () => Promise<T>, active: () => boolean): Promise<T | typeof HELD> {
+    for (;;) {
+      const { admitted, probe } = await this.gate.admit(active);
+      if (!admitted) return HELD;
+      try {
+        const result = await work();
+        this.gate.succeeded(probe);
+        return result;
+      } catch (error) {
+        const dependency = unavailableDependency(error);
+        if (dependency === undefined) {
+          this.gate.succeeded(probe);
+          throw error;
+        }
+        this.gate.failed(dependency, errorMessage(error), probe);
+      }
+    }
+  }
+
+  private disposed(result: unknown): boolean {
+    return result !== HELD;
   }
 
   /** A wait that stop() cuts short. */
@@ -524,4 +491,28 @@ export class ConsumerRunner<V> {
     if (ms <= 0 || this.stopping) return;
     await sleep(ms, undefined, { signal: this.wakeUp.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * A readiness check (`consumers`) that is down while any runner holds its records for an unavailable
+ * dependency, naming the group, the dependency and since when. Shape of @tradewind/observability's
+ * ReadinessCheck.
+ */
+export function consumerReadiness(runners: () => readonly { health: ConsumerHealth }[]): {
+  name: string;
+  check(): Promise<void>;
+} {
+  return {
+    name: 'consumers',
+    check() {
+      const held = runners().flatMap(({ health }) =>
+        health.unavailable.map(
+          (d) =>
+            `${health.groupId} waits for ${d.dependency} since ${new Date(d.since).toISOString()} (${d.error})`,
+        ),
+      );
+      if (held.length === 0) return Promise.resolve();
+      return Promise.reject(new DependencyUnavailableError('consumers', held.join('; ')));
+    },
+  };
 }

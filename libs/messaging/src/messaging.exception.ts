@@ -51,6 +51,24 @@ export class PoisonRecordError extends Error {
   }
 }
 
+/**
+ * Something the handler needs is down (Odoo, PostgreSQL, the schema registry), not wrong with the
+ * record. The runner holds the record and retries it with backoff for as long as the dependency is
+ * down, without using up any of its attempts; it never dead-letters it for this. Throw it only for
+ * unavailability (refused connections, 503s), never for an error one record causes.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    /** Short name shown in metrics and readiness: `odoo`, `database`, `schema-registry`. */
+    readonly dependency: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -58,5 +76,6 @@ export function errorMessage(error: unknown): string {
 export function errorClass(error: unknown): string {
   if (error instanceof MessagingException) return error.code;
   if (error instanceof BusinessRuleError) return error.code;
+  if (error instanceof DependencyUnavailableError) return `${error.dependency}-unavailable`;
   return error instanceof Error ? error.name : typeof error;
 }

@@ -8,6 +8,8 @@ export interface MessagingMetrics {
   retries: Counter<'topic' | 'group'>;
   deadLetters: Counter<'topic' | 'group'>;
   lag: Gauge<'topic' | 'partition' | 'group'>;
+  dependencyUnavailable: Gauge<'group' | 'dependency'>;
+  dependencyWaits: Counter<'topic' | 'group' | 'dependency'>;
   produced: Counter<'topic'>;
   produceBatchSize: Histogram<'topic'>;
 }
@@ -16,7 +18,7 @@ export function messagingMetrics(): MessagingMetrics {
   return {
     consumed: counter({
       name: 'tradewind_messages_consumed_total',
-      help: 'Handler attempts by outcome (success, business_error, retry, dead_letter, parked).',
+      help: 'Handler attempts by outcome (success, business_error, retry, dead_letter, parked, dependency_unavailable).',
       labelNames: ['topic', 'group', 'outcome'],
     }),
     handlerDuration: histogram({
@@ -39,6 +41,16 @@ export function messagingMetrics(): MessagingMetrics {
       name: 'tradewind_consumer_lag_records',
       help: 'High watermark minus the next offset to process, per partition (last batch seen).',
       labelNames: ['topic', 'partition', 'group'],
+    }),
+    dependencyUnavailable: gauge({
+      name: 'tradewind_consumer_dependency_unavailable',
+      help: '1 while a consumer group holds its records because a dependency is down.',
+      labelNames: ['group', 'dependency'],
+    }),
+    dependencyWaits: counter({
+      name: 'tradewind_consumer_dependency_failures_total',
+      help: 'Handler attempts that found a dependency down (held and retried, no attempt counted).',
+      labelNames: ['topic', 'group', 'dependency'],
     }),
     produced: counter({
       name: 'tradewind_messages_produced_total',

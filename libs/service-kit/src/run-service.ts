@@ -3,7 +3,8 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { ConfigEntry } from '@tradewind/config';
-import { createLogger, PinoLoggerService } from '@tradewind/observability';
+import { createLogger } from '@tradewind/observability';
+import { PinoLoggerService } from '@tradewind/observability-nest';
 
 export interface RunServiceOptions {
   http: { port: number; host: string };

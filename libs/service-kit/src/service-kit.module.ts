@@ -2,12 +2,8 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { TOPIC_CATALOG } from '@tradewind/contracts';
 import { topicSchemasFrom } from '@tradewind/messaging';
 import { MessagingModule } from '@tradewind/messaging-nest';
-import {
-  databaseReadiness,
-  kafkaReadiness,
-  ObservabilityModule,
-  registryReadiness,
-} from '@tradewind/observability';
+import { databaseReadiness, kafkaReadiness, registryReadiness } from '@tradewind/observability';
+import { ObservabilityModule } from '@tradewind/observability-nest';
 import { createDataSource, Inbox, OutboxWriter, persistenceMigrations } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { PinoLoggerService } from '@tradewind/observability';
+import { PinoLoggerService } from '@tradewind/observability-nest';
 
 import { AppModule, type GatewayModuleOptions } from './app.module';
 import type { GatewayConfig } from './gateway.config';

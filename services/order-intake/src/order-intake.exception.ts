@@ -1,6 +1,14 @@
 // order-intake's one exception class. Codes marked business never get better by retrying: the consumer
-// turns them into a BusinessRuleError (ops.exceptions at once); the others are technical and retried.
-import { type BusinessRuleDetail, BusinessRuleError } from '@tradewind/messaging';
+// turns them into a BusinessRuleError (ops.exceptions at once); Odoo or PostgreSQL being down becomes a
+// DependencyUnavailableError (the records wait); the others are technical and retried.
+import {
+  type BusinessRuleDetail,
+  BusinessRuleError,
+  DependencyUnavailableError,
+  errorMessage,
+  unavailableDependency,
+} from '@tradewind/messaging';
+import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
 
 export enum OrderIntakeErrorCode {
   /** An ingress document of a type order-intake does not handle. */
@@ -50,4 +58,61 @@ export class OrderIntakeException extends Error {
 /** The runner's form of a business failure: ops.exceptions at once, never retried. */
 export function toBusinessRuleError(error: OrderIntakeException): BusinessRuleError {
   return new BusinessRuleError(error.code, error.message, [...error.details], { cause: error });
+}
+
+/**
+ * What the consumer runner is told at order-intake's consumer edges: business failures go to
+ * ops.exceptions, an unavailable Odoo (price lookup) or PostgreSQL holds the records without using up
+ * their attempts, anything else is technical (retried, then dead-lettered).
+ */
+export function toRunnerError(error: unknown): unknown {
+  if (error instanceof DependencyUnavailableError) return error;
+  if (error instanceof OrderIntakeException) {
+    switch (error.code) {
+      case OrderIntakeErrorCode.UnsupportedDocumentType:
+      case OrderIntakeErrorCode.UnsupportedFormat:
+      case OrderIntakeErrorCode.PayloadMissing:
+      case OrderIntakeErrorCode.UnreadableDocument:
+      case OrderIntakeErrorCode.UnknownPartner:
+        return toBusinessRuleError(error);
+      case OrderIntakeErrorCode.PricesUnavailable:
+        return odooIsDown(error.cause)
+          ? new DependencyUnavailableError('odoo', error.message, { cause: error })
+          : error;
+    }
+  }
+  // Odoo's failures arrive as OdooError inside PricesUnavailable: a lost connection here is PostgreSQL's.
+  if (unavailableDependency(error) !== undefined) {
+    return new DependencyUnavailableError('database', errorMessage(error), { cause: error });
+  }
+  return error;
+}
+
+/** Whether an Odoo failure says Odoo is down (for every order), rather than something one order caused. */
+function odooIsDown(cause: unknown): boolean {
+  let current = cause;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof OdooError) {
+      // A rejected read key (authentication, access) stops every order alike: wait for the operator.
+      switch (current.code) {
+        case OdooErrorCode.UNAVAILABLE:
+        case OdooErrorCode.TIMEOUT:
+        case OdooErrorCode.TRANSPORT:
+        case OdooErrorCode.RATE_LIMITED:
+        case OdooErrorCode.CONCURRENCY:
+        case OdooErrorCode.PROTOCOL:
+        case OdooErrorCode.AUTHENTICATION:
+        case OdooErrorCode.ACCESS_DENIED:
+          return true;
+        // A 500 or a refused query may come from this order's own SKUs: counted, then dead-lettered.
+        case OdooErrorCode.SERVER_ERROR:
+        case OdooErrorCode.VALIDATION:
+        case OdooErrorCode.MISSING_RECORD:
+        case OdooErrorCode.INVALID_REQUEST:
+          return false;
+      }
+    }
+    current = current.cause;
+  }
+  return false;
 }

@@ -36,7 +36,9 @@ import { Pool } from 'pg';
 import { AppModule } from './app.module';
 import { SalesOrderIntake } from './intake/sales-order-intake.service';
 import { orderIntakeConfig } from './order-intake.config';
+import { PRICE_BOOK } from './order-intake.tokens';
 import { saleOrderExternalId } from './orders/order-identity';
+import type { OdooPriceBook } from './pricing/odoo-price-book';
 import { resultsGroupOf } from './results/odoo-results.consumer';
 import { acmeOrderJson, bazaarlyCsv, globex850, marketHubCsv } from './test/fixtures';
 import { type CollectedRecord, startGroupAtEnd, TopicCollector } from './test/topic-collector';
@@ -527,6 +529,42 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     assert.match(
       metrics,
       /tradewind_order_receipt_to_acknowledgement_seconds_count\{[^}]*outcome="accepted"/,
+    );
+  });
+
+  it('holds an order while Odoo is down for longer than the whole retry budget, and accepts it after; nothing is dead-lettered', async () => {
+    // Nothing cached to stand in for Odoo: the lookup must reach it.
+    app.get<OdooPriceBook>(PRICE_BOOK).clear();
+    // The default policy dead-letters a failing record after about 21 s (5 attempts).
+    simulator.setKnobs({ outageForMs: 25_000 });
+    await publishDocument('O1', 'acme-portal', po('O1'), 'json', acmeOrderJson(po('O1')));
+    await expectEventually(
+      async () => {
+        const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
+        assert.match(metrics, /tradewind_consumer_dependency_unavailable\{[^}]*dependency="odoo"[^}]*\} 1\n/);
+      },
+      { timeoutMs: 20_000, description: 'the consumer reports Odoo unavailable' },
+    );
+    await expectEventually(() => assert.equal(stateOf('O1')?.status, 'accepted'), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
+    assert.ok(simulator.knobs().outageUntil! <= Date.now(), 'accepted before Odoo was back');
+    const group = defaultConsumerGroup(serviceName, TOPICS.ingressDocuments);
+    assert.deepEqual(
+      collector.of<OpsException>(
+        TOPICS.opsExceptions,
+        (r) => r.value.service === group && r.value.kind === 'dead-letter',
+      ),
+      [],
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(deadLetterTopicOf(TOPICS.ingressDocuments, group));
+    await admin.disconnect();
+    assert.equal(
+      offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+      0,
     );
   });
 });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { Injectable, type NestMiddleware } from '@nestjs/common';
-
 import { type CorrelationContext, runWithCorrelation } from './correlation.context';
 import { childTraceparent } from './traceparent';
 
@@ -12,10 +10,10 @@ export const TRACEPARENT_HEADER = 'traceparent';
 // An id from outside is echoed into logs and Kafka headers: accept only a short, printable token.
 const ACCEPTABLE_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,127}$/;
 
-interface RequestLike {
+export interface RequestLike {
   headers: IncomingHttpHeaders;
 }
-interface ResponseLike {
+export interface ResponseLike {
   setHeader(name: string, value: string): unknown;
 }
 
@@ -43,14 +41,6 @@ export function correlationMiddleware(
   const context = correlationFromHeaders(req.headers);
   res.setHeader('X-Correlation-Id', context.correlationId);
   runWithCorrelation(context, () => next());
-}
-
-/** The same as a Nest middleware class; ObservabilityModule applies it to every route. */
-@Injectable()
-export class CorrelationMiddleware implements NestMiddleware<RequestLike, ResponseLike> {
-  use(req: RequestLike, res: ResponseLike, next: (error?: unknown) => void): void {
-    correlationMiddleware(req, res, next);
-  }
 }
 
 function firstValue(value: string | string[] | undefined): string | undefined {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runWithCorrelation } from '../correlation/correlation.context';
-import { captureLogs } from '../test/log-capture';
+import { captureLogs } from './log-capture';
 import { createLogger } from './logger';
 
 void describe('createRootLogger / createLogger', () => {

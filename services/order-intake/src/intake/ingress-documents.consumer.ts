@@ -3,13 +3,14 @@ import { type IngressDocument, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
 
-import { OrderIntakeException, toBusinessRuleError } from '../order-intake.exception';
+import { toRunnerError } from '../order-intake.exception';
 import { SalesOrderIntake } from './sales-order-intake.service';
 
 /**
  * ingress.documents → order decisions (consumer group `<service>.ingress.documents`). A rejected order is a
  * normal outcome (the partner is told); only a record that cannot be an order goes to ops.exceptions
- * (BusinessRuleError); everything else thrown is technical and retried, then dead-lettered.
+ * (BusinessRuleError); Odoo or PostgreSQL being down holds the records (DependencyUnavailableError);
+ * everything else thrown is technical and retried, then dead-lettered.
  */
 @Injectable()
 export class IngressDocumentsConsumer {
@@ -20,8 +21,7 @@ export class IngressDocumentsConsumer {
     try {
       await this.intake.handle(record.value, record.headers);
     } catch (error) {
-      if (error instanceof OrderIntakeException && error.business) throw toBusinessRuleError(error);
-      throw error;
+      throw toRunnerError(error);
     }
   }
 }

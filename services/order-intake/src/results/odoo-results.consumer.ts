@@ -4,6 +4,7 @@ import { type OdooResult, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
 import { defaultConsumerGroup, KafkaHandler } from '@tradewind/messaging-nest';
 
+import { toRunnerError } from '../order-intake.exception';
 import { OdooResultsService } from './odoo-results.service';
 
 /** The consumer group reading odoo.results. */
@@ -17,6 +18,10 @@ export class OdooResultsConsumer {
 
   @KafkaHandler(TOPICS.odooResults)
   async handle(record: ConsumedRecord<OdooResult>): Promise<void> {
-    await this.results.handle(record.value, record.headers);
+    try {
+      await this.results.handle(record.value, record.headers);
+    } catch (error) {
+      throw toRunnerError(error);
+    }
   }
 }

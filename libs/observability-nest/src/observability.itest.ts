@@ -7,16 +7,20 @@ import { after, before, describe, it } from 'node:test';
 
 import { type INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import {
+  captureLogs,
+  databaseReadiness,
+  kafkaReadiness,
+  type ReadinessReport,
+  registryReadiness,
+  runReadinessChecks,
+} from '@tradewind/observability';
 import { testStack } from '@tradewind/testing';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 
-import type { ReadinessReport } from './health/readiness';
-import { runReadinessChecks } from './health/readiness';
-import { databaseReadiness, kafkaReadiness, registryReadiness } from './health/readiness.checks';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { ObservabilityModule } from './observability.module';
-import { captureLogs } from './test/log-capture';
 
 async function closedPort(): Promise<number> {
   const server = createServer();

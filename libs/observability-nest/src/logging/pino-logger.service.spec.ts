@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { Logger } from '@nestjs/common';
+import { captureLogs, runWithCorrelation } from '@tradewind/observability';
 
-import { runWithCorrelation } from '../correlation/correlation.context';
-import { captureLogs } from '../test/log-capture';
 import { PinoLoggerService } from './pino-logger.service';
 
 void describe('PinoLoggerService', () => {

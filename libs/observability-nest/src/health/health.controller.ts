@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { type ReadinessReport } from '@tradewind/observability';
 import type { Response } from 'express';
 
-import type { ReadinessReport } from './readiness';
 import { ReadinessService } from './readiness.service';
 
 @Controller('health')

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { metricsRegistry } from '@tradewind/observability';
 import type { Response } from 'express';
-
-import { metricsRegistry } from './metrics.registry';
 
 @Controller('metrics')
 export class MetricsController {

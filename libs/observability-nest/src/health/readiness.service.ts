@@ -1,11 +1,10 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-
 import {
   DEFAULT_CHECK_TIMEOUT_MS,
   type ReadinessCheck,
   type ReadinessReport,
   runReadinessChecks,
-} from './readiness';
+} from '@tradewind/observability';
 
 /**
  * The service's readiness checks. Modules that own a dependency add theirs with `register()`

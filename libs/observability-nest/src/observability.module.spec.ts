@@ -7,15 +7,18 @@ import { after, before, describe, it } from 'node:test';
 
 import { Controller, Get, type INestApplication, Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import {
+  captureLogs,
+  counter,
+  currentCorrelation,
+  parseTraceparent,
+  type ReadinessCheck,
+  type ReadinessReport,
+  registryReadiness,
+} from '@tradewind/observability';
 
-import { currentCorrelation } from './correlation/correlation.context';
-import { parseTraceparent } from './correlation/traceparent';
-import type { ReadinessCheck, ReadinessReport } from './health/readiness';
-import { registryReadiness } from './health/readiness.checks';
 import { PinoLoggerService } from './logging/pino-logger.service';
-import { counter } from './metrics/metrics.registry';
 import { ObservabilityModule } from './observability.module';
-import { captureLogs } from './test/log-capture';
 
 @Controller('probe')
 class ProbeController {

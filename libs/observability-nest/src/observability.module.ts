@@ -1,14 +1,18 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import {
+  configureLogging,
+  configureMetrics,
+  type LogLevel,
+  type ReadinessCheck,
+  rootLogger,
+} from '@tradewind/observability';
 import type { Logger } from 'pino';
 
 import { CorrelationMiddleware } from './correlation/correlation.middleware';
 import { HealthController } from './health/health.controller';
-import type { ReadinessCheck } from './health/readiness';
 import { ReadinessService } from './health/readiness.service';
-import { configureLogging, type LogLevel, rootLogger } from './logging/logger';
 import { PinoLoggerService } from './logging/pino-logger.service';
 import { MetricsController } from './metrics/metrics.controller';
-import { configureMetrics } from './metrics/metrics.registry';
 
 export interface ObservabilityOptions {
   /** `service` field of every log line and `service` label of every metric. */

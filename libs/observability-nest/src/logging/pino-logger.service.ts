@@ -1,7 +1,6 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
+import { rootLogger } from '@tradewind/observability';
 import type { Level, Logger } from 'pino';
-
-import { rootLogger } from './logger';
 
 // From the most to the least verbose: the first Nest level enabled decides pino's threshold.
 const NEST_TO_PINO: readonly (readonly [NestLogLevel, Level])[] = [

@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 
-import { createRootLogger, type Logger, type LogLevel } from '../logging/logger';
+import { createRootLogger, type Logger, type LogLevel } from './logger';
 
 /** A root logger writing into memory; `lines()` parses what was written. */
 export function captureLogs(options: { level?: LogLevel; service?: string } = {}): {

@@ -1,0 +1,131 @@
+import type { OpsException } from '@tradewind/contracts';
+import type { Consumer, Kafka } from 'kafkajs';
+
+import type { AvroSerde } from './avro-serde';
+import { decodeHeaders, type RecordHeaders } from './headers';
+import {
+  DependencyUnavailableError,
+  errorMessage,
+  MessagingErrorCode,
+  MessagingException,
+  PoisonRecordError,
+} from './messaging.exception';
+import { ensureDerivedTopics } from './topic-admin';
+import type { TopicSchemas } from './topic-schemas';
+import type {
+  BatchHandler,
+  ConsumerTransport,
+  RawRecord,
+  RecordDecoder,
+  TransportConsumer,
+  TransportSubscription,
+} from './transport';
+import type { TypedProducer } from './typed-producer';
+
+export const OPS_EXCEPTIONS_TOPIC = 'ops.exceptions';
+
+/** What the runner sends through: raw copies and typed ops.exceptions records. */
+export type RunnerProducer = Pick<
+  TypedProducer<{ [OPS_EXCEPTIONS_TOPIC]: OpsException }>,
+  'send' | 'sendRaw'
+>;
+
+/** The kafkajs driver: consumer groups with manual commits, topic administration, the service's producer. */
+export class KafkaConsumerTransport implements ConsumerTransport {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly producer: RunnerProducer,
+  ) {}
+
+  ensureTopics(source: string, derived: readonly string[]): Promise<void> {
+    return ensureDerivedTopics(this.kafka, source, derived);
+  }
+
+  async subscribe(subscription: TransportSubscription, onBatch: BatchHandler): Promise<TransportConsumer> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: subscription.groupId,
+      sessionTimeout: subscription.sessionTimeoutMs,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: subscription.topic, fromBeginning: subscription.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: subscription.partitionsConsumedConcurrently,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        if (batch.messages.length === 0) return;
+        // A rebalance cannot complete while a batch runs: a batch waiting for a dependency gives way.
+        let rebalancing = false;
+        await onBatch({
+          topic: batch.topic,
+          partition: batch.partition,
+          highWatermark: batch.highWatermark,
+          messages: batch.messages.map((message) => ({
+            key: message.key ?? null,
+            value: message.value ?? null,
+            headers: decodeHeaders(message.headers),
+            offset: message.offset,
+            timestamp: message.timestamp,
+          })),
+          isActive: () => !rebalancing && payload.isRunning() && !payload.isStale(),
+          heartbeat: () =>
+            payload.heartbeat().catch((error: unknown) => {
+              if (/rebalanc/i.test(errorMessage(error))) rebalancing = true;
+            }),
+          commit: async (nextOffset) => {
+            payload.resolveOffset((BigInt(nextOffset) - 1n).toString());
+            await payload.commitOffsetsIfNecessary({
+              topics: [
+                { topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] },
+              ],
+            });
+          },
+        });
+      },
+    });
+    return { stop: () => consumer.disconnect() };
+  }
+
+  publishRaw(topic: string, records: readonly RawRecord[]): Promise<void> {
+    return this.producer.sendRaw(
+      topic,
+      records.map((r) => ({ key: r.key, value: r.value, headers: r.headers })),
+    );
+  }
+
+  publishException(exception: OpsException, key: string | null, headers: RecordHeaders): Promise<void> {
+    return this.producer.send(OPS_EXCEPTIONS_TOPIC, [{ key, value: exception, headers }]);
+  }
+}
+
+/** Avro values in the Confluent wire format, read into the topic's schema from the catalog. */
+export function avroDecoder<V>(serde: AvroSerde, schemas: TopicSchemas, topic: string): RecordDecoder<V> {
+  return {
+    async decode(value) {
+      const { schema } = schemas.valueSchema(topic);
+      try {
+        return (await serde.decode<V>(value, schema)).value;
+      } catch (error) {
+        // Bytes that cannot be decoded never will be; an unreachable registry is an outage.
+        if (error instanceof MessagingException) {
+          switch (error.code) {
+            case MessagingErrorCode.DecodeFailed:
+              throw new PoisonRecordError(error.message, { cause: error });
+            case MessagingErrorCode.RegistryUnavailable:
+              throw new DependencyUnavailableError('schema-registry', error.message, { cause: error });
+            case MessagingErrorCode.SchemaNotRegistered:
+            case MessagingErrorCode.InvalidPayload:
+            case MessagingErrorCode.ProducerClosed:
+            case MessagingErrorCode.UnknownTopic:
+            case MessagingErrorCode.TopicNotReady:
+              throw error;
+          }
+        }
+        throw error;
+      }
+    },
+  };
+}
