@@ -13,6 +13,7 @@ import { PartnerAuthService } from './auth/partner-auth.service';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
+import { DocumentPublication } from './documents/document-publication';
 import { DocumentsController } from './documents/documents.controller';
 import { ExchangeMiddleware } from './exchange/exchange.middleware';
 import { ExchangeRecorder } from './exchange/exchange-recorder.service';
@@ -137,6 +138,7 @@ export class AppModule implements NestModule {
           useFactory: (dataSource: DataSource) => new TransactionIndex(dataSource, schema),
         },
         PartnerAuthService,
+        DocumentPublication,
         DocumentIntakeService,
         TransactionQueryService,
         transactionIndexConsumer(config.service.name),

@@ -1,7 +1,6 @@
 // Accepting an upload: policy, idempotency, validation and split, the transaction index, and Kafka —
 // every document of the upload acknowledged by the brokers before the partner hears 202.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -10,7 +9,7 @@ import {
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
-import { TypedProducer } from '@tradewind/messaging';
+import { type SendOptions, TypedProducer } from '@tradewind/messaging';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
@@ -36,6 +35,7 @@ import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { PROBLEM_CONTENT_TYPE, problemType, renderProblem } from '../problem/problem-details';
 import { TransactionIndex } from '../transactions/transaction-index.repository';
 import { splitProblems, toProblemError } from './document-problem.mapper';
+import { DocumentPublication, notAccepted, outcomeUnknown, type Publication } from './document-publication';
 import { functionalAckFor } from './functional-ack.builder';
 import { authorizeSubmission, type SubmissionDecision } from './submission-policy';
 
@@ -73,10 +73,12 @@ export class DocumentIntakeService {
     @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
     @Inject(TransactionIndex) private readonly index: TransactionIndex,
     @Inject(GATEWAY_METRICS) private readonly metrics: GatewayMetrics,
+    @Inject(DocumentPublication) private readonly publication: DocumentPublication,
   ) {}
 
   async submit(submission: Submission): Promise<StoredResponse> {
     const { call, exchange } = submission;
+    this.publication.admit(); // before any work: a full queue or a silent broker is a 503 at once
     const decision = authorizeSubmission(
       this.catalog,
       call.partner,
@@ -122,14 +124,60 @@ export class DocumentIntakeService {
           break;
       }
     }
+    let response: StoredResponse;
     try {
-      const response = await this.accept(submission, decision, key);
-      if (key !== undefined) await this.idempotency.complete(call.partner.id, key, response);
-      return response;
+      response = await this.accept(submission, decision, key);
     } catch (error) {
       if (key !== undefined) await this.settleFailure(call.partner.id, key, error, submission.instance);
       throw error;
     }
+    // Accepted is accepted: failing to record the response must not become a 5xx that frees the key.
+    if (key !== undefined) await this.completeKey(call.partner.id, key, response);
+    return response;
+  }
+
+  /** Stores the response for replays, retrying a little; the key stays claimed when it cannot. */
+  private async completeKey(partnerId: string, key: string, response: StoredResponse): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.idempotency.complete(partnerId, key, response);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          this.log.error(
+            { err: error, partnerId },
+            'could not record the response of an accepted request; its Idempotency-Key stays claimed',
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  /** After "outcome unknown": once the broker answers, the key replays 202 or is given back. */
+  private settleUnknown(
+    partnerId: string,
+    key: string | undefined,
+    batchId: string,
+    written: Promise<boolean>,
+    response: StoredResponse,
+  ): void {
+    void written.then(async (ok) => {
+      if (ok) {
+        if (key !== undefined) await this.completeKey(partnerId, key, response);
+        return;
+      }
+      await this.index
+        .markPublishFailed(batchId)
+        .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
+      if (key !== undefined) {
+        await this.idempotency
+          .release(partnerId, key)
+          .catch((e: unknown) =>
+            this.log.error({ err: e, partnerId }, 'could not release an Idempotency-Key'),
+          );
+      }
+    });
   }
 
   /** A refusal of the partner's request is its answer (replayed later); a failure of ours frees the key. */
@@ -140,6 +188,9 @@ export class DocumentIntakeService {
     instance: string,
   ): Promise<void> {
     try {
+      if (error instanceof GatewayException && error.code === GatewayErrorCode.PublishOutcomeUnknown) {
+        return; // settled once the broker answers (settleUnknown)
+      }
       if (error instanceof GatewayException && problemType(error.code).status < 500) {
         await this.idempotency.complete(partnerId, key, {
           status: problemType(error.code).status,
@@ -188,10 +239,10 @@ export class DocumentIntakeService {
       exchange.trackingId = batchId;
       await this.index.recordBatch({ ...batch, outcome: 'rejected', problems: problems.errors }, []);
       if (x12 !== undefined) {
-        // The partner hears 422 either way; a 997 that cannot be sent now is logged, not a reason for a 5xx.
-        await this.publishFunctionalAck(x12, partner.id, batchId, [], false, submission).catch(
-          (error: unknown) =>
-            this.log.error({ err: error, batchId }, 'could not publish the 997 rejecting an interchange'),
+        // The partner hears 422 either way; a 997 that cannot be sent in time is logged, not a 5xx.
+        await this.publication.publishBestEffort(
+          () => this.functionalAck(x12, partner.id, batchId, [], false, submission),
+          `the 997 rejecting batch ${batchId}`,
         );
       }
       throw new GatewayException(problems.code, problems.detail, {
@@ -229,7 +280,7 @@ export class DocumentIntakeService {
       })),
     );
 
-    const publications = documents.map(({ slice, trackingId, sha256 }) => {
+    const publications: Publication[] = documents.map(({ slice, trackingId, sha256 }) => {
       const value: IngressDocument = {
         documentId: trackingId,
         batchId,
@@ -254,20 +305,44 @@ export class DocumentIntakeService {
         slice.businessRef === undefined
           ? trackingId
           : `${partner.id}/${decision.documentType}/${slice.businessRef}`;
-      return this.withCorrelation(submission, trackingId, () =>
-        this.producer.send(TOPICS.ingressDocuments, [{ key, value }]),
-      );
+      return (options: SendOptions) =>
+        this.withCorrelation(submission, trackingId, () =>
+          this.producer.send(TOPICS.ingressDocuments, [{ key, value }], options),
+        );
     });
     if (x12 !== undefined) {
-      publications.push(this.publishFunctionalAck(x12, partner.id, batchId, trackingIds, true, submission));
+      publications.push(await this.functionalAck(x12, partner.id, batchId, trackingIds, true, submission));
     }
-    await this.awaitPublication(publications, batchId);
+    const response = this.acceptedResponse(batchId, documents, trackingIds);
+    const outcome = await this.publication.publishAll(publications);
+    switch (outcome.kind) {
+      case 'accepted':
+        break;
+      case 'not-accepted':
+        this.log.error({ err: outcome.cause, batchId }, 'an upload was not handed to Kafka in time');
+        await this.index
+          .markPublishFailed(batchId)
+          .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
+        throw notAccepted(outcome.cause, batchId);
+      case 'outcome-unknown':
+        this.log.warn({ err: outcome.cause, batchId }, 'the outcome of an upload is not known yet');
+        this.settleUnknown(partner.id, idempotencyKey, batchId, outcome.written, response);
+        throw outcomeUnknown(outcome.cause, batchId, trackingIds, idempotencyKey !== undefined);
+    }
 
     this.metrics.acceptedDocuments.inc(
       { partner: partner.id, document_type: decision.documentType, format: decision.format },
       documents.length,
     );
     exchange.acceptedDocuments = documents.length;
+    return response;
+  }
+
+  private acceptedResponse(
+    batchId: string,
+    documents: readonly { slice: { index: number; businessRef?: string }; trackingId: string }[],
+    trackingIds: readonly string[],
+  ): StoredResponse {
     const body: AcceptedBody = {
       status: 'accepted',
       batchId,
@@ -333,17 +408,18 @@ export class DocumentIntakeService {
     }
   }
 
-  private async publishFunctionalAck(
+  /** The upload's 997, ready to send (a no-op when the interchange gets none). */
+  private async functionalAck(
     read: X12ReadResult,
     partnerId: string,
     batchId: string,
     trackingIds: readonly string[],
     accepted: boolean,
     submission: Submission,
-  ): Promise<void> {
+  ): Promise<Publication> {
     const controlNumber = await this.index.nextControlNumber();
     const ack = functionalAckFor({ read, accepted, controlNumber, preparedAt: new Date() });
-    if (ack === undefined) return;
+    if (ack === undefined) return () => Promise.resolve();
     const value: OutboundDocument = {
       outboundId: `x12-997:${batchId}`,
       partnerId,
@@ -354,9 +430,10 @@ export class DocumentIntakeService {
       payload: Buffer.from(ack.edi, 'utf8'),
       createdAt: Date.now(),
     };
-    await this.withCorrelation(submission, batchId, () =>
-      this.producer.send(TOPICS.partnersOutbound, [{ key: partnerId, value }]),
-    );
+    return (options) =>
+      this.withCorrelation(submission, batchId, () =>
+        this.producer.send(TOPICS.partnersOutbound, [{ key: partnerId, value }], options),
+      );
   }
 
   private withCorrelation<T>(
@@ -374,33 +451,6 @@ export class DocumentIntakeService {
       },
       fn,
     );
-  }
-
-  /** Waits for the brokers; past the timeout the partner gets 503 (the producer keeps trying in the background). */
-  private async awaitPublication(publications: Promise<void>[], batchId: string): Promise<void> {
-    const timeout = new AbortController();
-    const all = Promise.all(publications);
-    try {
-      await Promise.race([
-        all,
-        sleep(this.config.gateway.publishTimeoutMs, undefined, { signal: timeout.signal }).then(() => {
-          throw new Error(`Kafka did not acknowledge within ${this.config.gateway.publishTimeoutMs} ms`);
-        }),
-      ]);
-    } catch (error) {
-      all.catch(() => undefined);
-      this.log.error({ err: error, batchId }, 'publishing an accepted upload failed');
-      await this.index
-        .markPublishFailed(batchId)
-        .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
-      throw new GatewayException(
-        GatewayErrorCode.PublishUnavailable,
-        'The documents could not be handed to the platform; nothing was accepted. Send them again (with the same Idempotency-Key).',
-        { cause: error, retryAfterSeconds: 5 },
-      );
-    } finally {
-      timeout.abort();
-    }
   }
 }
 

@@ -82,7 +82,14 @@ export class DocumentsController {
   @ApiProblem(413, 'Body larger than the partner may send')
   @ApiProblem(415, 'Content type not accepted')
   @ApiProblem(422, 'The document has problems (every one listed with its location)')
-  @ApiProblem(503, 'The platform cannot take documents right now (Retry-After)')
+  @ApiProblem(
+    503,
+    'Not accepted: the platform cannot take documents right now (Retry-After); nothing will be written',
+  )
+  @ApiProblem(
+    504,
+    'Outcome unknown: handed over, not yet confirmed (trackingIds); resubmit with the same Idempotency-Key to learn it',
+  )
   async submit(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
