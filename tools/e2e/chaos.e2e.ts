@@ -111,7 +111,8 @@ describe(
 
     /**
      * Submits as a careful partner does: waits out 429 and 409 (in progress), resubmits an "outcome
-     * unknown" (504) or a lost connection with the same Idempotency-Key until the answer is final.
+     * unknown" (504) or a lost connection with the same Idempotency-Key until the answer is final, and
+     * pauses for Retry-After after a 503.
      */
     async function submit(document: PartnerDocument): Promise<Outcome> {
       const idempotencyKey = `chaos-${document.poNumbers[0]}`;
@@ -139,7 +140,9 @@ describe(
           outcome.answer = 'accepted';
           outcome.trackingIds = (result.body as { trackingIds: string[] }).trackingIds;
         } else if (status === 503) {
+          // Not accepted: the partner's system pauses as told, and keeps these orders out of the run.
           outcome.answer = 'not-accepted';
+          await sleep(Number(result.headers.get('retry-after') ?? 1) * 1000);
         }
         return outcome;
       }
@@ -282,6 +285,8 @@ describe(
           `answered 503 ${refusedPos.size} but in Odoo ${refusedInOdoo.length} / outcome unknown ${unknownPos.length} ` +
           `(in Odoo once ${unknownInOdoo.length}) / dead-lettered ${deadLettered}`,
       );
+      // Faults cost some orders a 503, not most of them: a platform that refuses everything proves nothing.
+      assert.ok(acceptedPos.length >= 1_500, `only ${acceptedPos.length} of 3,000 orders were accepted`);
       assert.deepEqual(duplicates, [], 'an order is twice in Odoo');
       assert.deepEqual(refusedInOdoo, [], 'an order answered 503 is in Odoo');
       assert.equal(
