@@ -77,6 +77,10 @@ export interface RunningPlatform {
   odooReadKey: string;
   run: string;
   logs(name: string): string;
+  /** SIGKILLs a child (as a crash would) and waits for it to be gone. */
+  kill(name: string): Promise<void>;
+  /** Starts a killed child again with the same environment and waits until it is ready. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -84,6 +88,9 @@ interface Child {
   name: string;
   process: ChildProcess;
   output: string[];
+  script: string;
+  env: Record<string, string>;
+  readyUrl?: string;
 }
 
 /** Starts the simulator and the three services and waits until each is ready. */
@@ -110,6 +117,8 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     ODOO_DB: 'tradewind',
   };
   const start = (name: string, script: string, env: Record<string, string>): void => {
+    const previous = children.findIndex((c) => c.name === name);
+    if (previous >= 0) children.splice(previous, 1);
     const child = spawn(process.execPath, ['-r', '@swc-node/register', script], {
       cwd: root,
       env: { ...common, ...env },
@@ -122,10 +131,12 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    children.push({ name, process: child, output });
+    children.push({ name, process: child, output, script, env });
   };
-  const ready = (name: string, url: string): Promise<void> =>
-    expectEventually(
+  const ready = (name: string, url: string): Promise<void> => {
+    const named = children.find((c) => c.name === name);
+    if (named) named.readyUrl = url;
+    return expectEventually(
       async () => {
         const child = children.find((c) => c.name === name);
         if (child?.process.exitCode !== null && child?.process.exitCode !== undefined) {
@@ -138,13 +149,14 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       },
       { timeoutMs: 120_000, intervalMs: 500, description: `${name} ready` },
     );
+  };
 
   const stopChildren = async (): Promise<void> => {
     await Promise.all(
       children.map(
         (child) =>
           new Promise<void>((resolve) => {
-            if (child.process.exitCode !== null) return resolve();
+            if (child.process.exitCode !== null || child.process.signalCode !== null) return resolve();
             const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
             child.process.once('exit', () => {
               clearTimeout(timer);
@@ -198,6 +210,21 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     odooReadKey: ODOO_READ_KEY,
     run,
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
+    async kill(name) {
+      const child = children.find((c) => c.name === name);
+      if (!child) throw new Error(`no child ${name}`);
+      if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+      child.process.kill('SIGKILL');
+      await gone;
+    },
+    async restart(name) {
+      const child = children.find((c) => c.name === name);
+      if (!child?.readyUrl) throw new Error(`no child ${name} to restart`);
+      const { script, env, readyUrl } = child;
+      start(name, script, env);
+      await ready(name, readyUrl);
+    },
     async stop() {
       await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });

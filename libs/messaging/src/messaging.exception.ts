@@ -7,6 +7,37 @@ export enum MessagingErrorCode {
   ProducerClosed = 'PRODUCER_CLOSED',
   UnknownTopic = 'UNKNOWN_TOPIC',
   TopicNotReady = 'TOPIC_NOT_READY',
+  /** The encoded record cannot fit the broker's limit: refused before it is queued. */
+  RecordTooLarge = 'RECORD_TOO_LARGE',
+  /** The producer's queue is at its bound: refused before it is queued. */
+  QueueFull = 'QUEUE_FULL',
+  /** The deadline passed before the record was handed to the broker: it was withdrawn, never sent. */
+  NotSent = 'NOT_SENT',
+  /** The deadline passed while the record was with the broker: it may or may not be written. */
+  OutcomeUnknown = 'OUTCOME_UNKNOWN',
+  /** The broker refused this record on its own (e.g. MESSAGE_TOO_LARGE): resending cannot help. */
+  RecordRefused = 'RECORD_REFUSED',
+}
+
+/** A record no resend can deliver: its caller must report it, not retry it. */
+export function isUndeliverable(error: unknown): boolean {
+  if (!(error instanceof MessagingException)) return false;
+  switch (error.code) {
+    case MessagingErrorCode.RecordTooLarge:
+    case MessagingErrorCode.RecordRefused:
+    case MessagingErrorCode.InvalidPayload:
+      return true;
+    case MessagingErrorCode.SchemaNotRegistered:
+    case MessagingErrorCode.DecodeFailed:
+    case MessagingErrorCode.RegistryUnavailable:
+    case MessagingErrorCode.ProducerClosed:
+    case MessagingErrorCode.UnknownTopic:
+    case MessagingErrorCode.TopicNotReady:
+    case MessagingErrorCode.QueueFull:
+    case MessagingErrorCode.NotSent:
+    case MessagingErrorCode.OutcomeUnknown:
+      return false;
+  }
 }
 
 export class MessagingException extends Error {
@@ -17,6 +48,20 @@ export class MessagingException extends Error {
   ) {
     super(`${code}: ${message}`, options);
     this.name = 'MessagingException';
+  }
+}
+
+/**
+ * The deadline passed while some of a send's records were with the broker. `outcome` settles once the
+ * broker answers: resolved when every record was written, rejected otherwise.
+ */
+export class OutcomeUnknownException extends MessagingException {
+  constructor(
+    message: string,
+    readonly outcome: Promise<void>,
+  ) {
+    super(MessagingErrorCode.OutcomeUnknown, message);
+    this.name = 'OutcomeUnknownException';
   }
 }
 

@@ -1,7 +1,10 @@
 // typeorm data sources (one schema per service, migrations at start-up), transactions, the
 // transactional outbox with its relay, and the inbox for idempotent consumers.
 import { CreateInboxMessage1767225600001 } from './inbox/inbox.migration';
-import { CreateOutboxMessage1767225600000 } from './outbox/outbox.migration';
+import {
+  AddOutboxUndeliverableReason1767225600040,
+  CreateOutboxMessage1767225600000,
+} from './outbox/outbox.migration';
 
 export { type BatchDeleteOptions, deleteInBatches } from './batch-delete';
 export {
@@ -26,12 +29,22 @@ export type {
   OutboxEnqueueRequest,
   OutboxMessage,
   OutboxPublisher,
+  OutboxPublishResult,
+  OutboxUndeliverable,
 } from './outbox/outbox.types';
 export { OutboxWriter } from './outbox/outbox.writer';
 export { PersistenceErrorCode, PersistenceException } from './persistence.exception';
 export { assertSchemaName } from './schema-name';
 export { type IsolationLevel, sqlState, type TransactionOptions, withTransaction } from './transaction';
-export { CreateInboxMessage1767225600001, CreateOutboxMessage1767225600000 };
+export {
+  AddOutboxUndeliverableReason1767225600040,
+  CreateInboxMessage1767225600001,
+  CreateOutboxMessage1767225600000,
+};
 
 /** The library's migrations (outbox, inbox), for a service's `migrations` list. */
-export const persistenceMigrations = [CreateOutboxMessage1767225600000, CreateInboxMessage1767225600001];
+export const persistenceMigrations = [
+  CreateOutboxMessage1767225600000,
+  CreateInboxMessage1767225600001,
+  AddOutboxUndeliverableReason1767225600040,
+];

@@ -7,8 +7,9 @@ import {
 import type { TopicValueMap } from '@tradewind/contracts';
 import { TypedProducer } from '@tradewind/messaging';
 import { createLogger, metricsRegistry } from '@tradewind/observability';
-import { type OutboxMessage, OutboxRelay, prometheusOutboxMetrics } from '@tradewind/persistence';
+import { OutboxRelay, prometheusOutboxMetrics } from '@tradewind/persistence';
 
+import { KafkaOutboxPublisher } from './kafka-outbox.publisher';
 import { SERVICE_KIT_OPTIONS, type ServiceKitOptions } from './service-kit.options';
 
 /** Drains the service's transactional outbox into Kafka through the typed (Avro) producer. */
@@ -30,23 +31,15 @@ export class OutboxRelayService implements OnApplicationBootstrap, BeforeApplica
       applicationName: `${this.options.config.service.name}:outbox-relay`,
       metrics: prometheusOutboxMetrics(metricsRegistry),
       logger: createLogger('OutboxRelay'),
-      publisher: { publish: (messages) => this.publish(messages) },
+      publisher: new KafkaOutboxPublisher(this.producer, {
+        service: this.options.config.service.name,
+        schema: database.schema,
+      }),
     });
     this.relay.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
-  }
-
-  private async publish(messages: OutboxMessage[]): Promise<void> {
-    // One send per message, all in flight together: the producer's linger batches them and keeps order.
-    await Promise.all(
-      messages.map((message) =>
-        this.producer.send(message.topic as keyof TopicValueMap, [
-          { key: message.key, value: message.value as never, headers: message.headers },
-        ]),
-      ),
-    );
   }
 }

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
-import { type AuditEvent, TOPICS } from '@tradewind/contracts';
+import { type AuditEvent, type OpsException, TOPICS } from '@tradewind/contracts';
 import { type ConsumedRecord, HEADER } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
 import { OutboxWriter, withTransaction } from '@tradewind/persistence';
@@ -17,6 +17,7 @@ import { platformConfig } from './platform-config';
 import { ServiceKitModule } from './service-kit.module';
 
 const received: ConsumedRecord<AuditEvent>[] = [];
+const exceptions: ConsumedRecord<OpsException>[] = [];
 const groupId = uniqueName('service-kit');
 
 @Injectable()
@@ -26,6 +27,32 @@ class AuditListener {
     received.push(record);
     return Promise.resolve();
   }
+
+  @KafkaHandler(TOPICS.opsExceptions, { groupId: `${groupId}-exceptions` })
+  onException(record: ConsumedRecord<OpsException>): Promise<void> {
+    exceptions.push(record);
+    return Promise.resolve();
+  }
+}
+
+function auditEvent(auditId: string, partnerId: string, reason: string | null = null): AuditEvent {
+  return {
+    auditId,
+    occurredAt: Date.now(),
+    partnerId,
+    principal: null,
+    action: 'document.submit',
+    documentType: 'sales-order',
+    trackingId: null,
+    sizeBytes: 10,
+    sha256: null,
+    outcome: 'accepted',
+    httpStatus: 202,
+    policy: null,
+    reason,
+    remoteAddress: null,
+    count: 1,
+  };
 }
 
 describe('ServiceKitModule wires a service to the real Kafka, registry and PostgreSQL', () => {
@@ -91,6 +118,58 @@ describe('ServiceKitModule wires a service to the real Kafka, registry and Postg
     assert.equal(record.headers[HEADER.messageId], messageId);
     assert.equal(record.headers[HEADER.sourceSystem], 'kit-itest');
     assert.equal(received.filter((r) => r.value.auditId === auditId).length, 1);
+  });
+
+  it('reports an outbox row larger than the broker accepts to ops.exceptions and publishes the rows after it', async () => {
+    const dataSource = app.get(DataSource);
+    const outbox = app.get(OutboxWriter);
+    const key = uniqueName('kit-oversized');
+    const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const enqueued = await withTransaction(dataSource, (manager) =>
+      outbox.enqueueAll(
+        manager,
+        ids.map((auditId, i) => ({
+          topic: TOPICS.opsAudit,
+          key,
+          // The second row is over the broker's 1 MiB message.max.bytes: it used to stop the outbox.
+          value: auditEvent(auditId, 'kit-test', i === 1 ? 'x'.repeat(1_500_000) : null),
+        })),
+      ),
+    );
+    await expectEventually(
+      () =>
+        assert.deepEqual(
+          received.filter((r) => r.key === key).map((r) => r.value.auditId),
+          [ids[0], ids[2], ids[3]],
+        ),
+      { timeoutMs: 30_000, description: 'the rows around the oversized one reach the topic, in order' },
+    );
+    const reported = await expectEventually(
+      () => {
+        const match = exceptions.find((r) => r.value.sourceKey === key);
+        assert.ok(match);
+        return match.value;
+      },
+      { timeoutMs: 30_000, description: 'the oversized row is reported' },
+    );
+    assert.equal(reported.code, 'RECORD_TOO_LARGE');
+    assert.equal(reported.sourceTopic, TOPICS.opsAudit);
+    assert.equal(reported.sourceOffset, `outbox:${enqueued[1].id}`);
+    const rows = await dataSource.query<
+      { id: string; published: boolean; undeliverable_reason: string | null }[]
+    >(
+      `SELECT id::text AS id, published_at IS NOT NULL AS published, undeliverable_reason
+         FROM "${schema}".outbox_message WHERE id = ANY ($1::bigint[]) ORDER BY id`,
+      [enqueued.map((e) => e.id)],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.published),
+      [true, true, true, true],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.undeliverable_reason !== null),
+      [false, true, false, false],
+    );
   });
 
   it('is ready only when Kafka, the registry and PostgreSQL answer', async () => {

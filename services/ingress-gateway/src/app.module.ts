@@ -14,6 +14,7 @@ import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
 import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
+import { DocumentPublication } from './documents/document-publication';
 import { DocumentsController } from './documents/documents.controller';
 import { InterchangeRegister } from './documents/interchange-register.repository';
 import { ExchangeMiddleware } from './exchange/exchange.middleware';
@@ -162,6 +163,7 @@ export class AppModule implements NestModule {
           useFactory: (dataSource: DataSource) => new InterchangeRegister(dataSource, schema),
         },
         PartnerAuthService,
+        DocumentPublication,
         DocumentIntakeService,
         TransactionQueryService,
         transactionIndexConsumer(config.service.name),

@@ -85,7 +85,7 @@ export const gatewayConfig = defineConfig({
     publishTimeoutMs: variable(
       'GATEWAY_PUBLISH_TIMEOUT',
       duration({
-        desc: 'How long a request waits for Kafka to acknowledge its documents before answering 503',
+        desc: 'Deadline of the hand-over to Kafka: records not yet with the broker then are withdrawn (503, not accepted); records with it make the answer 504 (outcome unknown)',
         default: 15_000,
       }),
     ),

@@ -36,6 +36,8 @@ export enum GatewayErrorCode {
   RateLimited = 'RATE_LIMITED',
   // 5xx: ours, never the partner's input.
   PublishUnavailable = 'PUBLISH_UNAVAILABLE',
+  /** Records were with the broker at the deadline: may be written; the Idempotency-Key learns which. */
+  PublishOutcomeUnknown = 'PUBLISH_OUTCOME_UNKNOWN',
   Internal = 'INTERNAL',
 }
 
@@ -60,7 +62,7 @@ export interface ProblemError {
 export interface GatewayExceptionOptions {
   readonly cause?: unknown;
   readonly errors?: readonly ProblemError[];
-  /** Seconds, for 429 and 503. */
+  /** Seconds, for 429, 503 and 504. */
   readonly retryAfterSeconds?: number;
   /** Extra members of the problem object (e.g. batchId of a rejected upload). */
   readonly extensions?: Readonly<Record<string, unknown>>;

@@ -6,18 +6,21 @@ export interface OutboxMetrics {
   pending(schema: string, count: number): void;
   published(schema: string, count: number): void;
   publishFailed?(schema: string, error: unknown): void;
+  /** Rows skipped because they can never be sent (reported by the publisher). */
+  undeliverable?(schema: string, count: number): void;
 }
 
 interface OutboxCollectors {
   pending: Gauge<'schema'>;
   published: Counter<'schema'>;
   failures: Counter<'schema'>;
+  undeliverable: Counter<'schema'>;
 }
 
 // One set of collectors per registry: several relays in one process (one per schema) share them.
 const collectors = new WeakMap<Registry, OutboxCollectors>();
 
-/** `outbox_pending_messages`, `outbox_published_total` and `outbox_publish_failures_total` on `registry`. */
+/** `outbox_pending_messages`, `outbox_published_total`, `outbox_publish_failures_total`, `outbox_undeliverable_total`. */
 export function prometheusOutboxMetrics(registry: Registry): OutboxMetrics {
   let set = collectors.get(registry);
   if (!set) {
@@ -41,13 +44,20 @@ export function prometheusOutboxMetrics(registry: Registry): OutboxMetrics {
         labelNames: ['schema'],
         registers,
       }),
+      undeliverable: new Counter({
+        name: 'outbox_undeliverable_total',
+        help: 'Outbox rows that can never be sent (e.g. over the broker limit): reported to ops.exceptions and skipped.',
+        labelNames: ['schema'],
+        registers,
+      }),
     };
     collectors.set(registry, set);
   }
-  const { pending, published, failures } = set;
+  const { pending, published, failures, undeliverable } = set;
   return {
     pending: (schema, count) => pending.set({ schema }, count),
     published: (schema, count) => published.inc({ schema }, count),
     publishFailed: (schema) => failures.inc({ schema }),
+    undeliverable: (schema, count) => undeliverable.inc({ schema }, count),
   };
 }

@@ -46,3 +46,20 @@ export class CreateOutboxMessage1767225600000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION "${schema}".${OUTBOX_TABLE}_notify()`);
   }
 }
+
+/** Why a row was skipped as undeliverable (NULL for a row that was published). */
+export class AddOutboxUndeliverableReason1767225600040 implements MigrationInterface {
+  readonly name = 'AddOutboxUndeliverableReason1767225600040';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const schema = schemaOf(queryRunner.dataSource);
+    await queryRunner.query(
+      `ALTER TABLE "${schema}".${OUTBOX_TABLE} ADD COLUMN undeliverable_reason text NULL`,
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    const schema = schemaOf(queryRunner.dataSource);
+    await queryRunner.query(`ALTER TABLE "${schema}".${OUTBOX_TABLE} DROP COLUMN undeliverable_reason`);
+  }
+}

@@ -8,7 +8,7 @@ import { PersistenceErrorCode, PersistenceException } from '../persistence.excep
 import { AdvisoryLockClass, assertSchemaName, schemaLockKey } from '../schema-name';
 import { MESSAGE_ID_HEADER, OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox.constants';
 import type { OutboxMetrics } from './outbox.metrics';
-import type { OutboxMessage, OutboxPublisher } from './outbox.types';
+import type { OutboxMessage, OutboxPublisher, OutboxUndeliverable } from './outbox.types';
 
 /** `stopped` → `connecting` → `standby` (another relay holds the schema) or `active` (publishing). */
 export type OutboxRelayState = 'stopped' | 'connecting' | 'standby' | 'active';
@@ -59,8 +59,9 @@ const PURGE_BATCH = 5_000;
  * - wakes on NOTIFY from the insert trigger, polls as a fallback;
  * - marks a batch published only after `publish` resolved, so a relay killed in between re-publishes
  *   that batch on restart (consumers dedupe on the `message-id` header with the inbox);
- * - a failed publish is retried with backoff, never skipped: order is kept, and a message that can
- *   never be published stops the outbox (watch `outbox_pending_messages`).
+ * - a failed publish is retried with backoff: order is kept. A message the publisher reports as
+ *   undeliverable (it can never be sent, and the publisher has reported it) is marked with its reason
+ *   and the relay moves on: one bad row never stops the outbox.
  */
 export class OutboxRelay {
   private readonly schema: string;
@@ -230,8 +231,10 @@ export class OutboxRelay {
         [this.batchSize],
       );
       if (rows.length === 0) return;
+      let undeliverable: OutboxUndeliverable[];
       try {
-        await this.options.publisher.publish(rows.map(toOutboxMessage));
+        undeliverable =
+          (await this.options.publisher.publish(rows.map(toOutboxMessage)))?.undeliverable ?? [];
       } catch (error) {
         throw new PersistenceException(
           PersistenceErrorCode.PublishFailed,
@@ -246,6 +249,18 @@ export class OutboxRelay {
       await client.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY ($1::bigint[])`, [
         rows.map((row) => row.id),
       ]);
+      if (undeliverable.length > 0) {
+        await client.query(
+          `UPDATE ${this.table} AS o SET undeliverable_reason = u.reason
+             FROM unnest($1::bigint[], $2::text[]) AS u(id, reason) WHERE o.id = u.id`,
+          [undeliverable.map((u) => u.id), undeliverable.map((u) => u.reason)],
+        );
+        this.logger.warn(
+          { schema: this.schema, undeliverable },
+          'outbox rows that can never be sent were reported and skipped',
+        );
+        metrics?.undeliverable?.(this.schema, undeliverable.length);
+      }
       if (metrics) {
         pending = Math.max(0, pending - rows.length);
         metrics.published(this.schema, rows.length);

@@ -12,12 +12,24 @@ export interface OutboxMessage {
   headers: Record<string, string>;
 }
 
+/** A message no resend can deliver (e.g. larger than the broker accepts), already reported by the publisher. */
+export interface OutboxUndeliverable {
+  /** {@link OutboxMessage.id} */
+  id: string;
+  reason: string;
+}
+
+export interface OutboxPublishResult {
+  undeliverable: OutboxUndeliverable[];
+}
+
 /**
  * Sends messages to the broker. `publish` resolves only once every message is durably accepted
- * (acks=all), in the given order per key; throwing makes the relay retry the same batch later.
+ * (acks=all), in the given order per key, or is listed as undeliverable (the publisher has reported
+ * it, e.g. to ops.exceptions); throwing makes the relay retry the same batch later.
  */
 export interface OutboxPublisher {
-  publish(messages: OutboxMessage[]): Promise<void>;
+  publish(messages: OutboxMessage[]): Promise<OutboxPublishResult | void>;
 }
 
 export interface OutboxEnqueueRequest<V = unknown> {

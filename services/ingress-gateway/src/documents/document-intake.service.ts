@@ -3,7 +3,6 @@
 // order by default: the sound orders are accepted and the bad ones refused in the same answer
 // (docs/decisions/0003-per-order-acceptance.md).
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -12,7 +11,7 @@ import {
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
-import { TypedProducer } from '@tradewind/messaging';
+import { type SendOptions, TypedProducer } from '@tradewind/messaging';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
@@ -45,6 +44,7 @@ import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { PROBLEM_CONTENT_TYPE, problemType, renderProblem } from '../problem/problem-details';
 import { TransactionIndex } from '../transactions/transaction-index.repository';
 import { type RefusedOrder, splitProblems, toProblemError } from './document-problem.mapper';
+import { DocumentPublication, notAccepted, outcomeUnknown, type Publication } from './document-publication';
 import {
   functionalAckFor,
   type FunctionalAckRequest,
@@ -95,10 +95,12 @@ export class DocumentIntakeService {
     @Inject(TransactionIndex) private readonly index: TransactionIndex,
     @Inject(InterchangeRegister) private readonly interchanges: InterchangeRegister,
     @Inject(GATEWAY_METRICS) private readonly metrics: GatewayMetrics,
+    @Inject(DocumentPublication) private readonly publication: DocumentPublication,
   ) {}
 
   async submit(submission: Submission): Promise<StoredResponse> {
     const { call, exchange } = submission;
+    this.publication.admit(); // before any work: a full queue or a silent broker is a 503 at once
     const decision = authorizeSubmission(
       this.catalog,
       call.partner,
@@ -139,14 +141,60 @@ export class DocumentIntakeService {
           break;
       }
     }
+    let response: StoredResponse;
     try {
-      const response = await this.accept(submission, decision, key);
-      if (key !== undefined) await this.idempotency.complete(call.partner.id, key, response);
-      return response;
+      response = await this.accept(submission, decision, key);
     } catch (error) {
       if (key !== undefined) await this.settleFailure(call.partner.id, key, error, submission.instance);
       throw error;
     }
+    // Accepted is accepted: failing to record the response must not become a 5xx that frees the key.
+    if (key !== undefined) await this.completeKey(call.partner.id, key, response);
+    return response;
+  }
+
+  /** Stores the response for replays, retrying a little; the key stays claimed when it cannot. */
+  private async completeKey(partnerId: string, key: string, response: StoredResponse): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.idempotency.complete(partnerId, key, response);
+        return;
+      } catch (error) {
+        if (attempt >= 3) {
+          this.log.error(
+            { err: error, partnerId },
+            'could not record the response of an accepted request; its Idempotency-Key stays claimed',
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  /** After "outcome unknown": once the broker answers, the key replays 202 or is given back. */
+  private settleUnknown(
+    partnerId: string,
+    key: string | undefined,
+    batchId: string,
+    written: Promise<boolean>,
+    response: StoredResponse,
+  ): void {
+    void written.then(async (ok) => {
+      if (ok) {
+        if (key !== undefined) await this.completeKey(partnerId, key, response);
+        return;
+      }
+      await this.index
+        .markPublishFailed(batchId)
+        .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
+      if (key !== undefined) {
+        await this.idempotency
+          .release(partnerId, key)
+          .catch((e: unknown) =>
+            this.log.error({ err: e, partnerId }, 'could not release an Idempotency-Key'),
+          );
+      }
+    });
   }
 
   /** A refusal of the partner's request is its answer (replayed later); a failure of ours frees the key. */
@@ -157,6 +205,9 @@ export class DocumentIntakeService {
     instance: string,
   ): Promise<void> {
     try {
+      if (error instanceof GatewayException && error.code === GatewayErrorCode.PublishOutcomeUnknown) {
+        return; // settled once the broker answers (settleUnknown)
+      }
       if (error instanceof GatewayException && problemType(error.code).status < 500) {
         await this.idempotency.complete(partnerId, key, {
           status: problemType(error.code).status,
@@ -202,14 +253,17 @@ export class DocumentIntakeService {
     };
     const refuse = async (
       error: GatewayException,
-      acknowledge: (() => Promise<void>) | undefined,
+      acknowledge: (() => Promise<Publication>) | undefined,
     ): Promise<never> => {
       exchange.trackingId = batchId;
       await this.index.recordBatch({ ...batch, outcome: 'rejected', problems: error.errors }, []);
-      // The partner hears the 4xx either way; an acknowledgement that cannot be sent now is logged, not a 5xx.
-      await acknowledge?.().catch((e: unknown) =>
-        this.log.error({ err: e, batchId }, 'could not publish the acknowledgement refusing an interchange'),
-      );
+      // The partner hears the 4xx either way; an acknowledgement that cannot be sent in time is logged, not a 5xx.
+      if (acknowledge !== undefined) {
+        await this.publication.publishBestEffort(
+          acknowledge,
+          `the acknowledgement refusing batch ${batchId}`,
+        );
+      }
       throw error;
     };
 
@@ -230,8 +284,9 @@ export class DocumentIntakeService {
           },
         ),
         envelope.interchange.length > 0
-          ? () => this.publishInterchangeAck(interchange, envelope.interchange, batchId, submission)
-          : () => this.publishFunctionalAck(split, { accepted: false, envelope }, batchId, [], submission),
+          ? () => this.interchangeAckPublication(interchange, envelope.interchange, batchId, submission)
+          : () =>
+              this.functionalAckPublication(split, { accepted: false, envelope }, batchId, [], submission),
       );
     }
 
@@ -246,7 +301,7 @@ export class DocumentIntakeService {
         }),
         interchange === undefined
           ? undefined
-          : () => this.publishFunctionalAck(split, { accepted: false }, batchId, [], submission),
+          : () => this.functionalAckPublication(split, { accepted: false }, batchId, [], submission),
       );
     }
 
@@ -285,9 +340,9 @@ export class DocumentIntakeService {
             },
           }),
           rule.answer === 'x12-ta1'
-            ? () => this.publishInterchangeAck(interchange, [duplicate], batchId, submission)
+            ? () => this.interchangeAckPublication(interchange, [duplicate], batchId, submission)
             : () =>
-                this.publishFunctionalAck(
+                this.functionalAckPublication(
                   split,
                   { accepted: false, reason: duplicate },
                   batchId,
@@ -329,7 +384,7 @@ export class DocumentIntakeService {
       })),
     );
 
-    const publications = documents.map(({ slice, trackingId, sha256 }) => {
+    const publications: Publication[] = documents.map(({ slice, trackingId, sha256 }) => {
       const value: IngressDocument = {
         documentId: trackingId,
         batchId,
@@ -355,25 +410,38 @@ export class DocumentIntakeService {
         slice.businessRef === undefined
           ? trackingId
           : `${partner.id}/${decision.documentType}/${slice.businessRef}`;
-      return this.withCorrelation(submission, trackingId, () =>
-        this.producer.send(TOPICS.ingressDocuments, [{ key, value }]),
-      );
+      return (options: SendOptions) =>
+        this.withCorrelation(submission, trackingId, () =>
+          this.producer.send(TOPICS.ingressDocuments, [{ key, value }], options),
+        );
     });
     if (interchange !== undefined) {
       publications.push(
-        this.publishFunctionalAck(split, { accepted: true }, batchId, trackingIds, submission),
+        await this.functionalAckPublication(split, { accepted: true }, batchId, trackingIds, submission),
       );
     }
-    try {
-      await this.awaitPublication(publications, batchId);
-    } catch (error) {
-      // Not accepted: the partner sends the interchange again, which must not look like a duplicate.
-      if (claimedInterchange && interchange !== undefined) {
-        await this.interchanges
-          .release(partner.id, interchange.isa.controlNumber, batchId)
-          .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not release an ISA13'));
-      }
-      throw error;
+    const response = this.acceptedResponse(batchId, documents, trackingIds, refused);
+    const outcome = await this.publication.publishAll(publications);
+    switch (outcome.kind) {
+      case 'accepted':
+        break;
+      case 'not-accepted':
+        this.log.error({ err: outcome.cause, batchId }, 'an upload was not handed to Kafka in time');
+        await this.index
+          .markPublishFailed(batchId)
+          .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
+        // Not accepted: the partner sends the interchange again, which must not look like a duplicate.
+        if (claimedInterchange && interchange !== undefined) {
+          await this.interchanges
+            .release(partner.id, interchange.isa.controlNumber, batchId)
+            .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not release an ISA13'));
+        }
+        throw notAccepted(outcome.cause, batchId);
+      case 'outcome-unknown':
+        // The records may be written: the ISA13 stays claimed, so a resubmission is answered as a duplicate.
+        this.log.warn({ err: outcome.cause, batchId }, 'the outcome of an upload is not known yet');
+        this.settleUnknown(partner.id, idempotencyKey, batchId, outcome.written, response);
+        throw outcomeUnknown(outcome.cause, batchId, trackingIds, idempotencyKey !== undefined);
     }
 
     this.metrics.acceptedDocuments.inc(
@@ -384,6 +452,15 @@ export class DocumentIntakeService {
     if (refused.length > 0) {
       exchange.reason = `${refused.length} of ${split.slices.length} orders refused (documentPolicy per-order)`;
     }
+    return response;
+  }
+
+  private acceptedResponse(
+    batchId: string,
+    documents: readonly { slice: { index: number; businessRef?: string }; trackingId: string }[],
+    trackingIds: readonly string[],
+    refused: readonly RefusedOrder[],
+  ): StoredResponse {
     const body: AcceptedBody = {
       status: refused.length === 0 ? 'accepted' : 'partially-accepted',
       batchId,
@@ -471,25 +548,27 @@ export class DocumentIntakeService {
     }
   }
 
-  private async publishFunctionalAck(
+  /** The upload's 997, ready to send (a no-op when the interchange gets none). */
+  private async functionalAckPublication(
     read: Pick<X12ReadResult, 'parsed' | 'interchange'>,
     outcome: Pick<FunctionalAckRequest, 'accepted' | 'envelope' | 'reason'>,
     batchId: string,
     trackingIds: readonly string[],
     submission: Submission,
-  ): Promise<void> {
+  ): Promise<Publication> {
     const controlNumber = await this.index.nextControlNumber();
     const ack = functionalAckFor({ read, ...outcome, us: this.us(), controlNumber, preparedAt: new Date() });
-    if (ack === undefined) return;
-    await this.publishAck('x12-997', ack.edi, batchId, trackingIds, submission);
+    if (ack === undefined) return () => Promise.resolve();
+    return this.ackPublication('x12-997', ack.edi, batchId, trackingIds, submission);
   }
 
-  private async publishInterchangeAck(
+  /** The interchange's TA1, ready to send. */
+  private async interchangeAckPublication(
     interchange: X12InterchangeRead,
     problems: readonly AnyDocumentProblem[],
     batchId: string,
     submission: Submission,
-  ): Promise<void> {
+  ): Promise<Publication> {
     const controlNumber = await this.index.nextControlNumber();
     const ack = interchangeAckFor({
       interchange,
@@ -498,16 +577,16 @@ export class DocumentIntakeService {
       controlNumber,
       preparedAt: new Date(),
     });
-    await this.publishAck('x12-ta1', ack.edi, batchId, [], submission);
+    return this.ackPublication('x12-ta1', ack.edi, batchId, [], submission);
   }
 
-  private async publishAck(
+  private ackPublication(
     documentType: 'x12-997' | 'x12-ta1',
     edi: string,
     batchId: string,
     trackingIds: readonly string[],
     submission: Submission,
-  ): Promise<void> {
+  ): Publication {
     const partnerId = submission.call.partner.id;
     const value: OutboundDocument = {
       outboundId: `${documentType}:${batchId}`,
@@ -519,9 +598,10 @@ export class DocumentIntakeService {
       payload: Buffer.from(edi, 'utf8'),
       createdAt: Date.now(),
     };
-    await this.withCorrelation(submission, batchId, () =>
-      this.producer.send(TOPICS.partnersOutbound, [{ key: partnerId, value }]),
-    );
+    return (options) =>
+      this.withCorrelation(submission, batchId, () =>
+        this.producer.send(TOPICS.partnersOutbound, [{ key: partnerId, value }], options),
+      );
   }
 
   private withCorrelation<T>(
@@ -539,33 +619,6 @@ export class DocumentIntakeService {
       },
       fn,
     );
-  }
-
-  /** Waits for the brokers; past the timeout the partner gets 503 (the producer keeps trying in the background). */
-  private async awaitPublication(publications: Promise<void>[], batchId: string): Promise<void> {
-    const timeout = new AbortController();
-    const all = Promise.all(publications);
-    try {
-      await Promise.race([
-        all,
-        sleep(this.config.gateway.publishTimeoutMs, undefined, { signal: timeout.signal }).then(() => {
-          throw new Error(`Kafka did not acknowledge within ${this.config.gateway.publishTimeoutMs} ms`);
-        }),
-      ]);
-    } catch (error) {
-      all.catch(() => undefined);
-      this.log.error({ err: error, batchId }, 'publishing an accepted upload failed');
-      await this.index
-        .markPublishFailed(batchId)
-        .catch((e: unknown) => this.log.error({ err: e, batchId }, 'could not mark the batch'));
-      throw new GatewayException(
-        GatewayErrorCode.PublishUnavailable,
-        'The documents could not be handed to the platform; nothing was accepted. Send them again (with the same Idempotency-Key).',
-        { cause: error, retryAfterSeconds: 5 },
-      );
-    } finally {
-      timeout.abort();
-    }
   }
 }
 

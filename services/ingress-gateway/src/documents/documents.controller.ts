@@ -115,7 +115,14 @@ export class DocumentsController {
     'No order could be accepted: `invalid-document` (every problem listed with its location and orderIndex) ' +
       'or `x12-envelope-refused` (ISA08 not us, GS08 version not agreed, ISA15 test interchange in production)',
   )
-  @ApiProblem(503, 'The platform cannot take documents right now (Retry-After)')
+  @ApiProblem(
+    503,
+    'Not accepted: the platform cannot take documents right now (Retry-After); nothing will be written',
+  )
+  @ApiProblem(
+    504,
+    'Outcome unknown: handed over, not yet confirmed (trackingIds); resubmit with the same Idempotency-Key to learn it',
+  )
   async submit(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

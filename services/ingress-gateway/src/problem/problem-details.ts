@@ -110,6 +110,13 @@ export function problemType(code: GatewayErrorCode): ProblemType {
       return t(429, 'rate-limited', 'Too many requests', 'denied');
     case GatewayErrorCode.PublishUnavailable:
       return t(503, 'publish-unavailable', 'Documents cannot be accepted right now; retry later', 'error');
+    case GatewayErrorCode.PublishOutcomeUnknown:
+      return t(
+        504,
+        'publish-outcome-unknown',
+        'Documents handed over but not yet confirmed; resubmit with the same Idempotency-Key to learn the outcome',
+        'error',
+      );
     case GatewayErrorCode.Internal:
       return t(500, 'internal-error', 'Internal error', 'error');
   }

@@ -43,9 +43,7 @@ export interface RequestOptions {
 }
 
 /** A copy of the repository's catalog with text edits (each must match), removed at exit. */
-export function editedCatalog(
-  edits: readonly (readonly [from: string | RegExp, to: string])[],
-): string {
+export function editedCatalog(edits: readonly (readonly [from: string | RegExp, to: string])[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'tw-gateway-catalog-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   cpSync(REPO_CATALOG_DIR, dir, { recursive: true });
@@ -144,7 +142,12 @@ export class GatewayHarness {
     this.app = undefined;
   }
 
-  async send(keyId: KeyId, method: 'GET' | 'POST', path: string, options: RequestOptions = {}): Promise<Reply> {
+  async send(
+    keyId: KeyId,
+    method: 'GET' | 'POST',
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<Reply> {
     const signed = signRequest({
       keyId,
       method,
