@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { OpsException } from '@tradewind/contracts';
+import { ExceptionKind, type OpsException, TOPICS } from '@tradewind/contracts';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 
@@ -39,8 +39,6 @@ export type RecordHandler<V> = (record: ConsumedRecord<V>) => Promise<void>;
 /** The value of ops.exceptions, where business-rule failures and dead letters are reported. */
 export type OpsExceptionValue = OpsException;
 
-export const OPS_EXCEPTIONS_TOPIC = 'ops.exceptions';
-
 export interface RetryPolicy {
   /** Attempts inside the main consumer before the record is parked in the retry topic. */
   inProcessAttempts: number;
@@ -61,7 +59,7 @@ export interface ConsumerRunnerOptions<V> {
   serde: AvroSerde;
   schemas: TopicSchemas;
   /** Publishes retry/dead-letter copies (raw) and ops.exceptions (typed). */
-  producer: TypedProducer<{ [OPS_EXCEPTIONS_TOPIC]: OpsExceptionValue }>;
+  producer: TypedProducer<{ [TOPICS.opsExceptions]: OpsExceptionValue }>;
   parked: ParkedRecordStore;
   groupId: string;
   topic: string;
@@ -368,7 +366,7 @@ export class ConsumerRunner<V> {
     const copy: Message = { key: message.key, value: message.value, headers };
     await this.options.producer.sendRaw(this.deadLetterTopic, [copy]);
     await this.reportException(
-      'dead-letter',
+      ExceptionKind.DeadLetter,
       errorClass(error),
       errorMessage(error),
       message,
@@ -439,7 +437,7 @@ export class ConsumerRunner<V> {
       if (error instanceof BusinessRuleError) {
         observe('business_error');
         await this.reportException(
-          'business',
+          ExceptionKind.Business,
           error.code,
           error.message,
           message,
@@ -477,7 +475,7 @@ export class ConsumerRunner<V> {
   }
 
   private async reportException(
-    kind: 'business' | 'dead-letter',
+    kind: ExceptionKind,
     code: string,
     message: string,
     record: KafkaMessage,
@@ -486,7 +484,7 @@ export class ConsumerRunner<V> {
     details: { code: string; message: string; location?: string | null }[],
   ): Promise<void> {
     const headers = decodeHeaders(record.headers);
-    await this.options.producer.send(OPS_EXCEPTIONS_TOPIC, [
+    await this.options.producer.send(TOPICS.opsExceptions, [
       {
         key,
         value: {

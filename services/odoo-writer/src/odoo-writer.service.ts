@@ -1,9 +1,10 @@
 // The write path from a validated command to Odoo: one micro-batcher per (command type, batch key), each
 // batch run by the command type's operation through the gateway, technical failures retried here with
 // backoff a few times before they reach the consumer runner (retry topic, then dead-letter).
+import { CommandType } from '@tradewind/contracts';
 import type { Logger } from '@tradewind/observability';
 
-import { CommandType } from './commands/command-type';
+import type { WritableCommandType } from './commands/command-type';
 import type { WriterCommand } from './commands/writer-command';
 import type { FaultInjector } from './fault-injector';
 import type { OdooGateway } from './odoo/odoo-gateway';
@@ -20,7 +21,7 @@ import type { WriteOperation, WriteOutcome } from './operations/write-operation'
 import type { AdaptiveConcurrencyLimiter } from './resilience/adaptive-limiter';
 import { backoffDelay, pause } from './resilience/backoff';
 import { BreakerState, type CircuitBreaker } from './resilience/circuit-breaker';
-import { MicroBatcher, type Settled } from './resilience/micro-batcher';
+import { KeyedMicroBatcher, type Settled } from './resilience/micro-batcher';
 
 export interface OdooWriterServiceOptions {
   maxBatchRecords: number;
@@ -38,10 +39,10 @@ const OPERATIONS = {
   [CommandType.ValidatePicking]: new ValidatePickingOperation(),
   [CommandType.PostInvoice]: new PostInvoiceOperation(),
   [CommandType.RegisterPayment]: new RegisterPaymentOperation(),
-} satisfies { [T in CommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
+} satisfies { [T in WritableCommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
 
 export class OdooWriterService {
-  private readonly batcher: MicroBatcher<WriterCommand, WriteOutcome>;
+  private readonly batcher: KeyedMicroBatcher<WriterCommand, WriteOutcome>;
 
   constructor(
     private readonly odoo: OdooGateway,
@@ -52,7 +53,7 @@ export class OdooWriterService {
     private readonly log: Logger,
     private readonly options: OdooWriterServiceOptions,
   ) {
-    this.batcher = new MicroBatcher({
+    this.batcher = new KeyedMicroBatcher({
       maxItems: options.maxBatchRecords,
       lingerMs: options.lingerMs,
       capacity: () => this.limiter.whenAvailable(),

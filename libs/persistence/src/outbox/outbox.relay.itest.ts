@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 
+import { HEADER } from '@tradewind/contracts';
 import { expectEventually, waitForQuiescence } from '@tradewind/testing';
 import { Registry } from 'prom-client';
 
@@ -105,7 +106,7 @@ void describe('OutboxRelay', () => {
       messages.map((message) => message.messageId),
       ids,
     );
-    assert.deepEqual(messages[7].headers, { 'correlation-id': 'c7', 'message-id': ids[7] });
+    assert.deepEqual(messages[7].headers, { [HEADER.correlationId]: 'c7', [HEADER.messageId]: ids[7] });
     assert.deepEqual(messages[7].value, { n: 7, blob: Buffer.from([7]) });
     assert.equal(messages[7].key, 'k2');
     const numericIds = messages.map((message) => BigInt(message.id));

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
-import { type AuditEvent, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { type AuditEvent, type AuditOutcome, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { TypedProducer } from '@tradewind/messaging';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, GATEWAY_METRICS } from '../gateway.tokens';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
-import type { AuditOutcome } from '../problem/problem-details';
 import type { Exchange } from './exchange';
 
 export interface FinishedExchange {

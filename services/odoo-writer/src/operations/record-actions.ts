@@ -2,13 +2,15 @@
 // it for all or none: when it refuses, the ids are bisected until the refused record is alone, and that
 // record's state is read again: if it reached the target state anyway (a confirmation that committed
 // before a timeout, another user), the command counts as done.
+import { ResultOutcome } from '@tradewind/contracts';
 import { OdooErrorCode } from '@tradewind/odoo-client';
 
 import { isOdooBusinessError, type OdooGateway } from '../odoo/odoo-gateway';
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+import type { WriteOutcomeKind } from './write-operation';
 
 export type ActionSettlement =
-  { ok: true; outcome: 'written' | 'already-done' } | { ok: false; error: OdooWriterException };
+  { ok: true; outcome: WriteOutcomeKind } | { ok: false; error: OdooWriterException };
 
 export interface RecordAction {
   model: string;
@@ -27,7 +29,7 @@ export async function runRecordAction(
     if (batch.length === 0) return;
     try {
       await odoo.action(action.model, action.method, batch);
-      for (const id of batch) settled.set(id, { ok: true, outcome: 'written' });
+      for (const id of batch) settled.set(id, { ok: true, outcome: ResultOutcome.Written });
     } catch (error) {
       if (!isOdooBusinessError(error)) throw error;
       if (batch.length > 1) {
@@ -39,7 +41,7 @@ export async function runRecordAction(
       const [id] = batch;
       const [row] = await odoo.searchRead(action.model, [['id', '=', id]], ['state']);
       if (row && action.doneStates.includes(stateOf(row))) {
-        settled.set(id, { ok: true, outcome: 'already-done' });
+        settled.set(id, { ok: true, outcome: ResultOutcome.AlreadyDone });
         return;
       }
       settled.set(id, {
