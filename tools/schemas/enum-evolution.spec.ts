@@ -2,9 +2,7 @@
 // `schemas check` on a throw-away git repository: adding a symbol passes, an enum without a default is
 // refused, and the string → enum break passes only from a reviewed baseline reset on.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -12,16 +10,12 @@ import { Type } from 'avsc';
 
 import { runCheck } from './check';
 import { runGenerate } from './generate';
+import { type ScratchRepo, scratchRepo } from './test/scratch-repo';
 
-let root: string;
+let repo: ScratchRepo;
 let schemasDir: string;
 let generatedDir: string;
-
-const git = (...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  }).trim();
+const git = (...args: string[]): string => repo.git(...args);
 
 const stateEnum = (symbols: string[], fallback: string | null = 'unknown') => ({
   type: 'enum',
@@ -46,19 +40,16 @@ const check = async () =>
 
 void describe('vocabularies as enums under schemas check', () => {
   before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-schemas-enums-'));
-    schemasDir = path.join(root, 'schemas');
-    generatedDir = path.join(root, 'generated');
-    fs.mkdirSync(path.join(schemasDir, 'avro'), { recursive: true });
+    repo = scratchRepo('tw-schemas-enums-');
+    ({ schemasDir, generatedDir } = repo);
     fs.writeFileSync(
       path.join(schemasDir, 'topics.yaml'),
       'topics:\n  - name: parcels\n    owner: shipments\n    key: parcelId\n' +
         '    valueSchema: avro/parcels.avsc\n    cleanupPolicy: delete\n    partitions: 1\n',
     );
-    git('init', '--quiet');
   });
 
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => repo.remove());
 
   void it('refuses a string → enum change until a reviewed baseline reset names the commit that made it', async () => {
     writeSchema('string');

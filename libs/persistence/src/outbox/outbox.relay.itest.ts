@@ -79,7 +79,7 @@ void describe('OutboxRelay', () => {
       topic: 'orders.state',
       key: `k${(from + index) % 5}`,
       value: { n: from + index, blob: Buffer.from([from + index]) },
-      headers: { 'correlation-id': `c${from + index}` },
+      headers: { [HEADER.correlationId]: `c${from + index}` },
     }));
     const enqueued = await withTransaction(db.dataSource, (manager) => writer.enqueueAll(manager, requests));
     return enqueued.map((entry) => entry.messageId);

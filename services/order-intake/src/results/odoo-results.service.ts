@@ -22,7 +22,8 @@ import type { OrderRecord } from '../orders/order-record';
 import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
 
-export type ResultOutcome = 'applied' | 'stale' | 'not-ours' | 'redelivered';
+/** What handling one result did (not the result's own outcome, which is OdooOutcome). */
+export type ResultDisposition = 'applied' | 'stale' | 'not-ours' | 'redelivered';
 
 /** The lifecycle event a result stands for; undefined for results of commands this service never issues. */
 export function eventOf(result: Pick<OdooResult, 'type' | 'outcome'>): OrderEvent | undefined {
@@ -53,7 +54,7 @@ const OUTCOME_OF_EVENT: Record<OrderEvent, OrderOutcome | undefined> = {
 };
 
 interface Applied {
-  outcome: ResultOutcome;
+  outcome: ResultDisposition;
   partnerId?: string;
   event?: OrderEvent;
   report?: TransitionReport;
@@ -71,7 +72,7 @@ export class OdooResultsService {
     private readonly consumerGroup: string,
   ) {}
 
-  async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultOutcome> {
+  async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultDisposition> {
     // Other services' commands share the topic; ours are the sale orders under our prefix.
     if (!result.externalId.startsWith(SALE_ORDER_XID_PREFIX)) return 'not-ours';
     const event = eventOf(result);
