@@ -83,6 +83,18 @@ export function resetsFor(resets: readonly BaselineReset[], file: string): strin
   return resets.filter((reset) => reset.files.includes(resolved)).map((reset) => reset.since);
 }
 
+/**
+ * Appended to an incompatibility with registered versions of a schema that a reset applies to: a registry
+ * keeps what was registered before the reset, and only emptying it lets the new baseline in.
+ */
+export function registryResetNote(since: readonly string[]): string {
+  if (since.length === 0) return '';
+  return (
+    ` (schemas/baseline.yaml resets this schema's history at ${since.join(', ')}: the registry ` +
+    'still holds versions from before it; empty it (locally: ./tradewind stack reset) and register again)'
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

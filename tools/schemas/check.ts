@@ -14,7 +14,7 @@ import {
   type LoadedSchema,
   parseAvroSchema,
 } from './avro-schema';
-import { type BaselineReset, loadBaselineResets, resetsFor } from './baseline';
+import { type BaselineReset, loadBaselineResets, registryResetNote, resetsFor } from './baseline';
 import { type Catalog, type CatalogTopic, type CompatibilityLevel, loadCatalog } from './catalog';
 import { runCli } from './cli';
 import { generateContracts, staleFiles } from './codegen';
@@ -203,11 +203,7 @@ async function checkSubject(check: SubjectCheck): Promise<string[]> {
   }
 
   // A registry keeps what was registered before a reset: say so rather than blame the change.
-  const resetNote =
-    fromRegistry && check.since.length > 0
-      ? ` (schemas/baseline.yaml resets this schema's history at ${check.since.join(', ')}: the registry ` +
-        'still holds versions from before it; empty it (locally: ./tradewind stack reset) and register again)'
-      : '';
+  const resetNote = fromRegistry ? registryResetNote(check.since) : '';
   const found = checkCompatibility(schema.type, history, level).map(
     (incompatibility) =>
       formatIncompatibility(incompatibility, { file: schema.shown, level, topic: topic.name }) + resetNote,
