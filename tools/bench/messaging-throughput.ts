@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import { TOPIC_CATALOG, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { HEADER, TOPIC_CATALOG, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import {
   AvroSerde,
   ConsumerRunner,
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       chunk.map(async (value) => ({
         key: value.partnerId,
         value: await serde.encode(subject, entry.valueSchema, value),
-        headers: { 'message-id': randomUUID(), 'correlation-id': randomUUID() },
+        headers: { [HEADER.messageId]: randomUUID(), [HEADER.correlationId]: randomUUID() },
       })),
     );
     await rawProducer.send({ topic: rawTopic, acks: -1, messages });

@@ -66,6 +66,36 @@ topics:
     ]);
   });
 
+  void it('reads the record headers and refuses bad or repeated header names', () => {
+    assert.deepEqual(
+      loadCatalog({ schemasDir }).headers.find((header) => header.constant === 'messageId'),
+      {
+        constant: 'messageId',
+        name: 'message-id',
+        doc: 'Unique id of the record: consumers dedupe on it (the inbox).',
+      },
+    );
+    const problems = problemsOf(`headers:
+  messageId: { name: message-id, doc: 'dedupe' }
+  MessageKey: { name: Message-Key, doc: 'key' }
+  eventId: { name: message-id, doc: 'again' }
+  traceId: trace-id
+topics:
+  - name: parcels
+    owner: shipments
+    key: parcelId
+    valueSchema: avro/parcels.avsc
+    cleanupPolicy: delete
+    partitions: 1
+`);
+    assert.deepEqual(problems, [
+      'schemas/topics.yaml: headers: MessageKey: the constant must be camelCase',
+      'schemas/topics.yaml: headers: MessageKey: header name "Message-Key" must be lower-case letters, digits, ".", "_", "-"',
+      'schemas/topics.yaml: headers: eventId: header name "message-id" is also messageId\'s',
+      'schemas/topics.yaml: headers: traceId: must be { name: <wire name>, doc: <what it carries> }',
+    ]);
+  });
+
   void it('reports duplicate topics, missing schemas and bad compatibility levels', () => {
     const problems = problemsOf(`topics:
   - name: a.topic

@@ -63,11 +63,21 @@ export interface CatalogDefaults {
   retentionMs: number | null;
 }
 
+/** A Kafka record header every service agrees on; generated into `HEADER` in libs/contracts. */
+export interface CatalogHeader {
+  /** The constant's key, camelCase: `HEADER.messageId`. */
+  constant: string;
+  /** The header name on the wire (lower-case). */
+  name: string;
+  doc: string;
+}
+
 export interface Catalog {
   /** Absolute path of topics.yaml. */
   file: string;
   schemasDir: string;
   defaults: CatalogDefaults;
+  headers: CatalogHeader[];
   topics: CatalogTopic[];
 }
 
@@ -75,7 +85,10 @@ export const CATALOG_FILE_NAME = 'topics.yaml';
 
 // Kafka's own rule for topic names.
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-const TOP_LEVEL_KEYS = ['defaults', 'topics'];
+const TOP_LEVEL_KEYS = ['defaults', 'headers', 'topics'];
+const HEADER_CONSTANT = /^[a-z][A-Za-z0-9]*$/;
+// Lower-case so that every client (kafkajs, Java, HTTP proxies) spells it the same way.
+const HEADER_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const DEFAULT_KEYS = ['compatibility', 'partitions', 'cleanupPolicy', 'retentionMs'];
 const TOPIC_KEYS = [
   'name',
@@ -153,6 +166,7 @@ export function parseCatalog(text: string, options: ParseCatalogOptions): Catalo
   }
 
   const defaults = parseDefaults(root.defaults, `${shown}: defaults`, problems);
+  const headers = parseHeaders(root.headers, `${shown}: headers`, problems);
 
   const topicsNode = document.get('topics', true);
   const lineOf = (index: number): number => {
@@ -185,7 +199,7 @@ export function parseCatalog(text: string, options: ParseCatalogOptions): Catalo
   }
 
   if (problems.length > 0) throw new SchemaToolException(SchemaToolErrorCode.CatalogInvalid, problems);
-  return { file, schemasDir, defaults, topics };
+  return { file, schemasDir, defaults, headers, topics };
 }
 
 function parseDefaults(raw: unknown, at: string, problems: string[]): CatalogDefaults {
@@ -210,6 +224,35 @@ function parseDefaults(raw: unknown, at: string, problems: string[]): CatalogDef
     defaults.cleanupPolicy = cleanupPolicy(raw.cleanupPolicy, at, problems);
   if (raw.retentionMs !== undefined) defaults.retentionMs = retention(raw.retentionMs, at, problems);
   return defaults;
+}
+
+function parseHeaders(raw: unknown, at: string, problems: string[]): CatalogHeader[] {
+  if (raw === undefined || raw === null) return [];
+  if (!isRecord(raw)) {
+    problems.push(`${at}: must be a mapping of constant name to { name, doc }`);
+    return [];
+  }
+  const headers: CatalogHeader[] = [];
+  const names = new Map<string, string>();
+  for (const [constant, entry] of Object.entries(raw)) {
+    const where = `${at}: ${constant}`;
+    if (!HEADER_CONSTANT.test(constant)) problems.push(`${where}: the constant must be camelCase`);
+    if (!isRecord(entry) || typeof entry.name !== 'string' || typeof entry.doc !== 'string') {
+      problems.push(`${where}: must be { name: <wire name>, doc: <what it carries> }`);
+      continue;
+    }
+    unknownKeys(entry, ['name', 'doc'], where, problems);
+    if (!HEADER_NAME.test(entry.name)) {
+      problems.push(
+        `${where}: header name "${entry.name}" must be lower-case letters, digits, ".", "_", "-"`,
+      );
+    }
+    const clash = names.get(entry.name);
+    if (clash) problems.push(`${where}: header name "${entry.name}" is also ${clash}'s`);
+    names.set(entry.name, constant);
+    headers.push({ constant, name: entry.name, doc: entry.doc.trim() });
+  }
+  return headers;
 }
 
 interface TopicContext {

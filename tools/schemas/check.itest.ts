@@ -92,6 +92,30 @@ void describe('schemas check against the registry', () => {
     );
   });
 
+  void it('says so when the registry still holds versions from before a baseline reset', async () => {
+    const { topic, schemasDir, write } = await setUp([V1]);
+    write(
+      record([
+        { name: 'parcelId', type: 'string' },
+        {
+          name: 'weight',
+          type: { type: 'enum', name: 'Weight', symbols: ['unknown', 'light'], default: 'unknown' },
+        },
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(schemasDir, 'baseline.yaml'),
+      `resets:\n  - since: 0123abc\n    schemas: [avro/${topic}.avsc]\n    reason: r\n    approvedBy: a\n`,
+    );
+    const { problems } = await runCheck({ schemasDir, generatedDir: null, registryUrl: stack.registryUrl });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /field "weight" changed type from int to enum Weight/);
+    assert.match(
+      problems[0],
+      /\(schemas\/baseline\.yaml resets this schema's history at 0123abc: the registry still holds versions from before it; empty it/,
+    );
+  });
+
   void it('fails the CLI with one line per problem', async () => {
     const { subject, schemasDir, write } = await setUp([V1]);
     write(

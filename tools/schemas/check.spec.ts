@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { runCheck } from './check';
 import { runGenerate } from './generate';
+import { type ScratchRepo, scratchRepo } from './test/scratch-repo';
 
 // A throw-away git repository with its own catalog: the check without a registry compares with git.
-let root: string;
+let repo: ScratchRepo;
 let schemasDir: string;
 let generatedDir: string;
-
-const git = (...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  }).trim();
+const git = (...args: string[]): string => repo.git(...args);
 
 const writeSchema = (fields: unknown[]): void => {
   const schema = { type: 'record', name: 'Parcel', namespace: 'io.test', fields };
@@ -39,12 +33,9 @@ const check = () => runCheck({ schemasDir, generatedDir, registryUrl: null, gitB
 
 void describe('schemas check without a registry', () => {
   before(async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-schemas-check-'));
-    schemasDir = path.join(root, 'schemas');
-    generatedDir = path.join(root, 'generated');
-    fs.mkdirSync(path.join(schemasDir, 'avro'), { recursive: true });
+    repo = scratchRepo('tw-schemas-check-');
+    ({ schemasDir, generatedDir } = repo);
     fs.writeFileSync(path.join(schemasDir, 'topics.yaml'), CATALOG);
-    git('init', '--quiet');
     writeSchema([
       { name: 'parcelId', type: 'string' },
       { name: 'weight', type: 'int' },
@@ -54,7 +45,7 @@ void describe('schemas check without a registry', () => {
     await runGenerate({ schemasDir, generatedDir, log: () => undefined });
   });
 
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(() => repo.remove());
 
   void it('passes for a committed, generated catalog', async () => {
     const { problems, notes } = await check();

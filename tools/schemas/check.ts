@@ -1,7 +1,8 @@
 // `./tradewind schemas check`: every problem with the contracts, one line each, exit 1 when there is any.
 // Checks: the catalog is valid (owners, existing schemas); every .avsc is valid Avro and named by the
 // catalog; generated code is current; every schema is compatible with its history at its level, where the
-// history is the registry's versions of `<topic>-value` when the registry has the subject, else git.
+// history is the registry's versions of `<topic>-value` when the registry has the subject, else git (from
+// the reviewed baseline resets in schemas/baseline.yaml on).
 import path from 'node:path';
 
 import type { Type } from 'avsc';
@@ -13,6 +14,7 @@ import {
   type LoadedSchema,
   parseAvroSchema,
 } from './avro-schema';
+import { type BaselineReset, loadBaselineResets, registryResetNote, resetsFor } from './baseline';
 import { type Catalog, type CatalogTopic, type CompatibilityLevel, loadCatalog } from './catalog';
 import { runCli } from './cli';
 import { generateContracts, staleFiles } from './codegen';
@@ -73,6 +75,12 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
       collect(error);
     }
   }
+  let resets: BaselineReset[] = [];
+  try {
+    resets = loadBaselineResets(schemasDir);
+  } catch (error) {
+    collect(error);
+  }
   if (!catalog) return { problems, notes };
 
   const referenced = new Set(
@@ -131,6 +139,7 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
             schema,
             registry: registryAnswers ? registry : null,
             options,
+            since: resetsFor(resets, file),
             notes,
           })),
         );
@@ -149,6 +158,7 @@ interface SubjectCheck {
   registry: RegistryClient | null;
   options: CheckOptions;
   notes: string[];
+  since: string[];
 }
 
 async function checkSubject(check: SubjectCheck): Promise<string[]> {
@@ -158,6 +168,7 @@ async function checkSubject(check: SubjectCheck): Promise<string[]> {
   if (rule.scope === 'none') return [];
 
   let history: HistoricSchema[] = [];
+  let fromRegistry = false;
   let registryVerdict: boolean | null = null;
   if (registry) {
     const versions = await registry.getAllVersions(subject);
@@ -165,6 +176,7 @@ async function checkSubject(check: SubjectCheck): Promise<string[]> {
       const type = parseHistoric(version.schema, `version ${version.version} of subject ${subject}`, notes);
       return type ? [{ label: `version ${version.version} of subject ${subject}`, type }] : [];
     });
+    fromRegistry = history.length > 0;
     // The registry judges at its own configured level; its verdict only counts when that is ours.
     if (versions.length > 0 && (await registry.getSubjectCompatibility(subject)) === level) {
       registryVerdict = await registry.isCompatible(
@@ -178,6 +190,7 @@ async function checkSubject(check: SubjectCheck): Promise<string[]> {
     const git = gitSchemaHistory(schema.file, {
       base: check.options.gitBase,
       transitive: rule.scope === 'all',
+      since: check.since,
     });
     history = git.versions.flatMap((version) => {
       const type = parseHistoric(
@@ -189,8 +202,11 @@ async function checkSubject(check: SubjectCheck): Promise<string[]> {
     });
   }
 
-  const found = checkCompatibility(schema.type, history, level).map((incompatibility) =>
-    formatIncompatibility(incompatibility, { file: schema.shown, level, topic: topic.name }),
+  // A registry keeps what was registered before a reset: say so rather than blame the change.
+  const resetNote = fromRegistry ? registryResetNote(check.since) : '';
+  const found = checkCompatibility(schema.type, history, level).map(
+    (incompatibility) =>
+      formatIncompatibility(incompatibility, { file: schema.shown, level, topic: topic.name }) + resetNote,
   );
   if (found.length === 0 && registryVerdict === false) {
     found.push(

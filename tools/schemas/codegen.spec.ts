@@ -2,12 +2,19 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { TOPIC_CATALOG, TOPICS, type TopicValue } from '@tradewind/contracts';
+import { HEADER, TOPIC_CATALOG, TOPICS, type TopicValue } from '@tradewind/contracts';
 import { Type } from 'avsc';
 
 import type { AvroRecordJson } from './avro-schema';
 import { loadCatalog } from './catalog';
-import { constantName, generateContracts, GENERATED_HEADER, renderTypesModule, staleFiles } from './codegen';
+import {
+  constantName,
+  enumMemberName,
+  generateContracts,
+  GENERATED_HEADER,
+  renderTypesModule,
+  staleFiles,
+} from './codegen';
 import { REPO_ROOT } from './paths';
 import { SchemaToolErrorCode, SchemaToolException } from './schema-tool.exception';
 
@@ -25,7 +32,12 @@ const shipment: AvroRecordJson = {
     { name: 'shippedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
     {
       name: 'status',
-      type: { type: 'enum', name: 'ShipmentStatus', symbols: ['PLANNED', 'IN_TRANSIT', 'DELIVERED'] },
+      type: {
+        type: 'enum',
+        name: 'ShipmentStatus',
+        symbols: ['UNKNOWN', 'PLANNED', 'IN_TRANSIT', 'DELIVERED'],
+        default: 'UNKNOWN',
+      },
     },
     {
       name: 'parcels',
@@ -67,7 +79,11 @@ void describe('contracts code generation', () => {
     assert.match(code, /\n {2}proofOfDelivery: Buffer \| null;/);
     assert.match(code, /Epoch milliseconds \(Avro `timestamp-millis`\)\. \*\/\n {2}shippedAt: number;/);
     assert.match(code, /\n {2}status: ShipmentStatus;/);
-    assert.match(code, /export const ShipmentStatus = \{\n {2}PLANNED: 'PLANNED',/);
+    assert.match(
+      code,
+      /export const ShipmentStatus = \{\n {2}Unknown: 'UNKNOWN',\n {2}Planned: 'PLANNED',\n {2}InTransit: 'IN_TRANSIT',/,
+    );
+    assert.match(code, /A reader that does not know a symbol decodes it as `UNKNOWN`\./);
     assert.match(
       code,
       /export type ShipmentStatus = \(typeof ShipmentStatus\)\[keyof typeof ShipmentStatus\];/,
@@ -115,6 +131,38 @@ void describe('contracts code generation', () => {
       ]),
       /b\.avsc: io\.b\.Reason and io\.a\.Reason would both become the TypeScript type Reason/,
     );
+  });
+
+  void it('refuses an enum without a default symbol, and symbols that would share a member name', async () => {
+    const record = (symbols: string[], fallback?: string): AvroRecordJson => ({
+      type: 'record',
+      name: 'Parcel',
+      fields: [{ name: 'state', type: { type: 'enum', name: 'ParcelState', symbols, default: fallback } }],
+    });
+    await assert.rejects(
+      renderTypesModule([{ shown: 'parcels.avsc', json: record(['OPEN', 'CLOSED']) }]),
+      /parcels\.avsc: enum ParcelState has no "default" symbol; add one \(e\.g\. "unknown"\)/,
+    );
+    await assert.rejects(
+      renderTypesModule([
+        { shown: 'parcels.avsc', json: record(['unknown', 'in_transit', 'IN_TRANSIT'], 'unknown') },
+      ]),
+      /enum ParcelState: symbols "in_transit" and "IN_TRANSIT" both become InTransit/,
+    );
+  });
+
+  void it('names enum members in Pascal case', () => {
+    assert.equal(enumMemberName('upsert_sale_order'), 'UpsertSaleOrder');
+    assert.equal(enumMemberName('x12'), 'X12');
+    assert.equal(enumMemberName('IN_TRANSIT'), 'InTransit');
+  });
+
+  void it('generates the header names from the catalog', async () => {
+    const catalog = loadCatalog({ schemasDir: path.join(REPO_ROOT, 'schemas') });
+    const headers = (await generateContracts(catalog)).find((file) => file.name === 'headers.ts')!;
+    assert.match(headers.content, /\/\*\* Unique id of the record[^*]*\*\/\n {2}messageId: 'message-id',/);
+    assert.equal(HEADER.messageId, 'message-id');
+    assert.equal(HEADER.consumerGroup, 'tw-consumer-group');
   });
 
   void it('names topic constants in camel case', () => {

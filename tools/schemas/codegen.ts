@@ -1,12 +1,12 @@
-// TypeScript from the topic catalog and its Avro schemas: one interface per record, topic constants and a
-// typed topic → value map. Output is deterministic and prettier-formatted, so staleness is a byte compare.
+// TypeScript from the topic catalog and its Avro schemas: one interface per record, one constant and union
+// type per enum, topic constants, a typed topic → value map and the record header names. Output is deterministic and prettier-formatted, so staleness is a byte compare.
 import fs from 'node:fs';
 import path from 'node:path';
 
 import * as prettier from 'prettier';
 
 import { type AvroRecordJson, loadAvroSchema, type LoadedSchema } from './avro-schema';
-import type { Catalog, CatalogTopic } from './catalog';
+import type { Catalog, CatalogHeader, CatalogTopic } from './catalog';
 import { REPO_ROOT } from './paths';
 import { SchemaToolErrorCode, SchemaToolException } from './schema-tool.exception';
 
@@ -60,6 +60,7 @@ export async function generateContracts(catalog: Catalog): Promise<GeneratedFile
   }));
 
   return [
+    { name: 'headers.ts', content: await formatTypeScript(renderHeaders(catalog.headers)) },
     { name: 'index.ts', content: await formatTypeScript(renderIndex()) },
     { name: 'topics.ts', content: await formatTypeScript(renderTopics(topics, types)) },
     { name: 'types.ts', content: await formatTypeScript(types.render()) },
@@ -291,6 +292,7 @@ class TypeCollector {
         declaration.code = this.renderRecord(declaration, local);
         break;
       case 'enum':
+        this.problems.push(...enumProblems(schema, fullName, source));
         declaration.code = renderEnum(declaration);
         break;
       case 'fixed':
@@ -318,12 +320,62 @@ class TypeCollector {
 function renderEnum(declaration: NamedDeclaration): string {
   const { json, tsName, fullName } = declaration;
   const symbols = Array.isArray(json.symbols) ? json.symbols.map(String) : [];
-  const doc = tsDoc([docOf(json), `Avro enum \`${fullName}\`.`]);
-  const entries = symbols.map((symbol) => `${symbol}: '${symbol}',`).join('\n');
+  const fallback = `A reader that does not know a symbol decodes it as \`${String(json.default)}\`.`;
+  const doc = tsDoc([docOf(json), `Avro enum \`${fullName}\`. ${fallback}`]);
+  const entries = symbols.map((symbol) => `${enumMemberName(symbol)}: '${symbol}',`).join('\n');
   return (
     `${doc}export const ${tsName} = {\n${entries}\n} as const;\n` +
     `${doc}export type ${tsName} = (typeof ${tsName})[keyof typeof ${tsName}];`
   );
+}
+
+/** `upsert_sale_order` → `UpsertSaleOrder`, `x12` → `X12`, `IN_TRANSIT` → `InTransit`. */
+export function enumMemberName(symbol: string): string {
+  return symbol
+    .split('_')
+    .filter((part) => part !== '')
+    .map((part) => part[0].toUpperCase() + part.slice(1).toLowerCase())
+    .join('');
+}
+
+/**
+ * Problems with an enum beyond Avro's own rules: without a `default`, a consumer on an older schema cannot
+ * read a symbol added later, so every vocabulary needs one; member names must not collide.
+ */
+function enumProblems(schema: Record<string, unknown>, fullName: string, source: string): string[] {
+  const symbols = Array.isArray(schema.symbols) ? schema.symbols.map(String) : [];
+  const problems: string[] = [];
+  if (typeof schema.default !== 'string' || !symbols.includes(schema.default)) {
+    problems.push(
+      `${source}: enum ${fullName} has no "default" symbol; add one (e.g. "unknown") so that adding a symbol ` +
+        'later stays compatible with consumers on this version',
+    );
+  }
+  const members = new Map<string, string>();
+  for (const symbol of symbols) {
+    const member = enumMemberName(symbol);
+    const clash = members.get(member);
+    if (clash) {
+      problems.push(`${source}: enum ${fullName}: symbols "${clash}" and "${symbol}" both become ${member}`);
+    }
+    members.set(member, symbol);
+  }
+  return problems;
+}
+
+// ---- headers.ts -------------------------------------------------------------------------------------
+
+function renderHeaders(headers: readonly CatalogHeader[]): string {
+  const entries = headers.map((header) => `${tsDoc([header.doc])}${header.constant}: '${header.name}',`);
+  return `${GENERATED_HEADER}
+
+/** Kafka record header names (lower-case, as on the wire), from the \`headers\` of schemas/topics.yaml. */
+export const HEADER = {
+${entries.join('\n')}
+} as const;
+
+export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
+`;
 }
 
 // ---- topics.ts --------------------------------------------------------------------------------------
@@ -474,7 +526,7 @@ ${entries.join('\n')}
 }
 
 function renderIndex(): string {
-  return `${GENERATED_HEADER}\n\nexport * from './topics';\nexport * from './types';\n`;
+  return `${GENERATED_HEADER}\n\nexport * from './headers';\nexport * from './topics';\nexport * from './types';\n`;
 }
 
 /** `ingress.documents` → `ingressDocuments`, `orders.state.v2` → `ordersStateV2`. */

@@ -178,6 +178,19 @@ topics:
       ),
     );
     assert.deepEqual(await registry.listVersions(`${events}-value`), [1]);
+
+    // Under a baseline reset the refusal says why: the registry predates the reset.
+    fs.writeFileSync(
+      path.join(schemasDir, 'baseline.yaml'),
+      'resets:\n  - since: 0123abc\n    schemas: [avro/events.avsc]\n    reason: r\n    approvedBy: a\n',
+    );
+    const again = await register();
+    fs.rmSync(path.join(schemasDir, 'baseline.yaml'));
+    assert.equal(again.problems.length, 1);
+    assert.match(
+      again.problems[0],
+      /resets this schema's history at 0123abc: the registry still holds versions/,
+    );
   });
 
   void it('runs cleanly against the repository catalog (what every test run and demo starts with)', async () => {

@@ -3,6 +3,7 @@
 import path from 'node:path';
 
 import { canonicalSchemaText, loadAvroSchema, type LoadedSchema, parseAvroSchema } from './avro-schema';
+import { loadBaselineResets, registryResetNote, resetsFor } from './baseline';
 import { type Catalog, type CatalogTopic, loadCatalog } from './catalog';
 import { runCli } from './cli';
 import { checkCompatibility, formatIncompatibility, type HistoricSchema } from './compatibility';
@@ -76,6 +77,7 @@ async function registerSubjects(
       `registry: global compatibility ${catalog.defaults.compatibility} (was ${globalLevel})`,
     );
   }
+  const resets = loadBaselineResets(catalog.schemasDir);
   for (const topic of catalog.topics) {
     const subjects = [{ subject: topic.valueSubject, file: topic.valueSchemaFile }];
     if (topic.key.kind === 'avro') subjects.push({ subject: topic.key.subject, file: topic.key.file });
@@ -88,7 +90,8 @@ async function registerSubjects(
         result.problems.push(...error.problems);
         continue;
       }
-      await registerSubject(registry, topic, subject, schema, result);
+      const since = resetsFor(resets, file);
+      await registerSubject(registry, topic, subject, schema, since, result);
     }
   }
 }
@@ -98,6 +101,7 @@ async function registerSubject(
   topic: CatalogTopic,
   subject: string,
   schema: LoadedSchema,
+  since: readonly string[],
   result: RegisterResult,
 ): Promise<void> {
   const level = topic.compatibility;
@@ -124,8 +128,10 @@ async function registerSubject(
   const incompatible = checkCompatibility(schema.type, history, level);
   if (incompatible.length > 0) {
     result.problems.push(
-      ...incompatible.map((found) =>
-        formatIncompatibility(found, { file: schema.shown, level, topic: topic.name }),
+      ...incompatible.map(
+        (found) =>
+          formatIncompatibility(found, { file: schema.shown, level, topic: topic.name }) +
+          registryResetNote(since),
       ),
     );
     return;

@@ -17,6 +17,11 @@ export interface GitHistoryOptions {
   base?: string;
   /** Every earlier version reachable from the base (the *_TRANSITIVE levels), or only the base's. */
   transitive: boolean;
+  /**
+   * Baseline resets (schemas/baseline.yaml): only versions from commits that contain every one of these
+   * commits are compared; the history before a reviewed break is dropped.
+   */
+  since?: readonly string[];
 }
 
 export interface GitHistory {
@@ -37,7 +42,22 @@ export function gitSchemaHistory(file: string, options: GitHistoryOptions): GitH
   if (base === null) return { base: null, versions: [] };
 
   const label = (commit: string): string => `its version from commit ${commit.slice(0, 7)}`;
+  const starts = (options.since ?? []).map((since) => {
+    const commit = git(cwd, ['rev-parse', '--verify', '--quiet', `${since}^{commit}`]);
+    if (commit === null) {
+      throw new SchemaToolException(
+        SchemaToolErrorCode.GitFailed,
+        `baseline reset "since: ${since}" for ${relative} is not a commit in this repository ` +
+          '(was the branch rebased or squashed? name the commit that made the break)',
+      );
+    }
+    return commit.trim();
+  });
+  // `merge-base --is-ancestor` exits 0 (empty output) when it is one, 1 (git() → null) when not.
+  const afterResets = (commit: string): boolean =>
+    starts.every((start) => git(cwd, ['merge-base', '--is-ancestor', start, commit]) !== null);
   if (!options.transitive) {
+    if (!afterResets(base.commit)) return { base: base.name, versions: [] };
     const text = git(cwd, ['show', `${base.commit}:${relative}`]);
     return {
       base: base.name,
@@ -52,6 +72,7 @@ export function gitSchemaHistory(file: string, options: GitHistoryOptions): GitH
     .reverse();
   const versions: GitSchemaVersion[] = [];
   for (const commit of commits) {
+    if (!afterResets(commit)) continue;
     const text = git(cwd, ['show', `${commit}:${relative}`]);
     if (text === null) continue; // deleted in that commit
     if (versions.length > 0 && versions[versions.length - 1].text === text) continue;

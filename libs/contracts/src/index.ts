@@ -1,3 +1,5 @@
 // Contracts generated from schemas/ by `./tradewind schemas generate`: topic constants, the topic → value
-// type map, the topic catalog with value schemas, and one interface per Avro record.
+// type map, the topic catalog with value schemas, record header names, one interface per Avro record and
+// one constant per Avro enum; and the helper that makes a switch over an enum exhaustive.
+export { assertUnreachable } from './assert-unreachable';
 export * from './generated';

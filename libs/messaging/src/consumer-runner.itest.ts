@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
+import { TOPICS } from '@tradewind/contracts';
 import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -12,7 +13,6 @@ import { AvroSerde } from './avro-serde';
 import { ConsumerRunner, type OpsExceptionValue } from './consumer-runner';
 import { decodeHeaders, HEADER } from './headers';
 import { createKafka } from './kafka';
-import { OPS_EXCEPTIONS_TOPIC } from './kafka.transport';
 import { BusinessRuleError } from './messaging.exception';
 import { PostgresParkedRecordStore } from './parked-records';
 import { topicSchemasFrom } from './topic-schemas';
@@ -46,7 +46,7 @@ describe('ConsumerRunner against the real broker, registry and database', () => 
   let kafka: Kafka;
   let serde: AvroSerde;
   let pool: Pool;
-  let producer: TypedProducer<Record<string, OrderEvent> & { [OPS_EXCEPTIONS_TOPIC]: OpsExceptionValue }>;
+  let producer: TypedProducer<Record<string, OrderEvent> & { [TOPICS.opsExceptions]: OpsExceptionValue }>;
   let runner: ConsumerRunner<OrderEvent>;
   const handled: { key: string | null; step: number; attempt: number; at: number }[] = [];
 
@@ -63,7 +63,7 @@ describe('ConsumerRunner against the real broker, registry and database', () => 
     );
     const schemas = topicSchemasFrom({
       [topic]: { subject: `${topic}-value`, valueSchema: orderEventSchema },
-      [OPS_EXCEPTIONS_TOPIC]: { subject: `${OPS_EXCEPTIONS_TOPIC}-value`, valueSchema: opsExceptionSchema },
+      [TOPICS.opsExceptions]: { subject: `${TOPICS.opsExceptions}-value`, valueSchema: opsExceptionSchema },
     });
     producer = new TypedProducer({ kafka, serde, schemas, sourceSystem: 'itest' });
     await producer.connect();
@@ -206,10 +206,10 @@ async function readTopic(kafka: Kafka, topic: string, count: number) {
 async function readExceptions(kafka: Kafka, serde: AvroSerde, service: string): Promise<OpsExceptionValue[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const offsets = await admin.fetchTopicOffsets(OPS_EXCEPTIONS_TOPIC);
+  const offsets = await admin.fetchTopicOffsets(TOPICS.opsExceptions);
   await admin.disconnect();
   const total = offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
-  const messages = await readTopic(kafka, OPS_EXCEPTIONS_TOPIC, total);
+  const messages = await readTopic(kafka, TOPICS.opsExceptions, total);
   const values = await Promise.all(messages.map((m) => serde.decode<OpsExceptionValue>(m.value!)));
   return values.map((v) => v.value).filter((v) => v.service === service);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import type { OpsException } from '@tradewind/contracts';
+import { ExceptionKind, type OpsException } from '@tradewind/contracts';
 import { createLogger } from '@tradewind/observability';
 
 import { unavailableDependency } from './dependency-gate';
@@ -136,7 +136,15 @@ export class FailureRouter {
     await this.options.transport.publishRaw(this.options.deadLetterTopic, [
       { key: message.key, value: message.value, headers },
     ]);
-    await this.report('dead-letter', errorClass(error), errorMessage(error), message, key, source, []);
+    await this.report(
+      ExceptionKind.DeadLetter,
+      errorClass(error),
+      errorMessage(error),
+      message,
+      key,
+      source,
+      [],
+    );
     this.options.metrics.deadLetters.inc({ topic, group: groupId });
     this.log.warn(
       {
@@ -157,11 +165,19 @@ export class FailureRouter {
     key: string | null,
     source: RecordSource,
   ): Promise<void> {
-    return this.report('business', error.code, error.message, message, key, source, error.details);
+    return this.report(
+      ExceptionKind.Business,
+      error.code,
+      error.message,
+      message,
+      key,
+      source,
+      error.details,
+    );
   }
 
   private async report(
-    kind: 'business' | 'dead-letter',
+    kind: ExceptionKind,
     code: string,
     text: string,
     message: TransportMessage,

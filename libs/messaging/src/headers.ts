@@ -1,25 +1,8 @@
 import type { IHeaders } from 'kafkajs';
 
-/** Standard record headers (lower-case, as on the wire). Every record carries the first six. */
-export const HEADER = {
-  messageId: 'message-id',
-  correlationId: 'correlation-id',
-  causationId: 'causation-id',
-  partnerId: 'partner-id',
-  sourceSystem: 'source-system',
-  traceparent: 'traceparent',
-  // Retry and dead-letter bookkeeping, set by the consumer runner.
-  attempt: 'tw-attempt',
-  notBefore: 'tw-not-before',
-  parkedReason: 'tw-parked-reason',
-  originalTopic: 'tw-original-topic',
-  originalPartition: 'tw-original-partition',
-  originalOffset: 'tw-original-offset',
-  errorClass: 'tw-error-class',
-  errorMessage: 'tw-error-message',
-  failedAt: 'tw-failed-at',
-  consumerGroup: 'tw-consumer-group',
-} as const;
+// The header names are declared once, in schemas/topics.yaml, and generated into libs/contracts; the
+// messaging API hands them on so that handlers need one import.
+export { HEADER } from '@tradewind/contracts';
 
 export type RecordHeaders = Record<string, string>;
 

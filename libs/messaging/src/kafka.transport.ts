@@ -1,4 +1,4 @@
-import type { OpsException } from '@tradewind/contracts';
+import { type OpsException, TOPICS } from '@tradewind/contracts';
 import type { Consumer, Kafka } from 'kafkajs';
 
 import type { AvroSerde } from './avro-serde';
@@ -22,11 +22,9 @@ import type {
 } from './transport';
 import type { TypedProducer } from './typed-producer';
 
-export const OPS_EXCEPTIONS_TOPIC = 'ops.exceptions';
-
 /** What the runner sends through: raw copies and typed ops.exceptions records. */
 export type RunnerProducer = Pick<
-  TypedProducer<{ [OPS_EXCEPTIONS_TOPIC]: OpsException }>,
+  TypedProducer<{ [TOPICS.opsExceptions]: OpsException }>,
   'send' | 'sendRaw'
 >;
 
@@ -97,7 +95,7 @@ export class KafkaConsumerTransport implements ConsumerTransport {
   }
 
   publishException(exception: OpsException, key: string | null, headers: RecordHeaders): Promise<void> {
-    return this.producer.send(OPS_EXCEPTIONS_TOPIC, [{ key, value: exception, headers }]);
+    return this.producer.send(TOPICS.opsExceptions, [{ key, value: exception, headers }]);
   }
 }
 
@@ -121,6 +119,11 @@ export function avroDecoder<V>(serde: AvroSerde, schemas: TopicSchemas, topic: s
             case MessagingErrorCode.ProducerClosed:
             case MessagingErrorCode.UnknownTopic:
             case MessagingErrorCode.TopicNotReady:
+            case MessagingErrorCode.RecordTooLarge:
+            case MessagingErrorCode.QueueFull:
+            case MessagingErrorCode.NotSent:
+            case MessagingErrorCode.OutcomeUnknown:
+            case MessagingErrorCode.RecordRefused:
               throw error;
           }
         }

@@ -31,7 +31,7 @@ export type {
   OdooValues,
   X2ManyCommand,
 } from './odoo.types';
-export { Command } from './odoo.types';
+export { Command, ODOO_API_FLAVORS } from './odoo.types';
 export type { FaultDescription } from './odoo-error.mapper';
 export { classifyOdooFault, parseRetryAfter } from './odoo-error.mapper';
 export { JSON2_SINCE_MAJOR } from './version.detector';

@@ -1,6 +1,8 @@
 // The client's one exception class. `retryable` and `business` derive from the code alone, through
 // exhaustive switches, so callers route on them without knowing Odoo's exception names.
 
+import { assertUnreachable } from '@tradewind/contracts';
+
 export enum OdooErrorCode {
   /** Bad or missing API key, wrong login/uid (401, AccessDenied, session expired). */
   AUTHENTICATION = 'AUTHENTICATION',
@@ -26,10 +28,6 @@ export enum OdooErrorCode {
   INVALID_REQUEST = 'INVALID_REQUEST',
   /** Any other server-side exception (500). */
   SERVER_ERROR = 'SERVER_ERROR',
-}
-
-export function assertUnreachable(value: never): never {
-  throw new Error(`unexpected value ${String(value)}`);
 }
 
 /** Worth retrying the same call later (with backoff, honouring retryAfterMs). */

@@ -80,6 +80,11 @@ export interface LoadResult {
 
 export type OdooApiFlavor = 'json2' | 'jsonrpc';
 
+/** What a service may configure (ODOO_API_FLAVOR): a flavor, or `auto` to ask the server its version. */
+export const ODOO_API_FLAVORS = ['json2', 'jsonrpc', 'auto'] as const satisfies readonly (
+  OdooApiFlavor | 'auto'
+)[];
+
 export interface OdooServerVersion {
   major: number;
   version: string;

@@ -1,10 +1,9 @@
-// The wire formats partners send. Values match `format` on ingress.documents (json | csv | x12 | edifact).
+// The formats this library parses: a subset of the schemas' DocumentFormat enum (the `format` of
+// ingress.documents and partners.outbound), taken from it so that the values cannot drift.
+import { DocumentFormat as WireFormat } from '@tradewind/contracts';
 
-export enum DocumentFormat {
-  Json = 'json',
-  Csv = 'csv',
-  X12 = 'x12',
-}
+export const DocumentFormat = { Json: WireFormat.Json, Csv: WireFormat.Csv, X12: WireFormat.X12 } as const;
+export type DocumentFormat = (typeof DocumentFormat)[keyof typeof DocumentFormat];
 
 export const CONTENT_TYPES: Readonly<Record<DocumentFormat, string>> = Object.freeze({
   [DocumentFormat.Json]: 'application/json',

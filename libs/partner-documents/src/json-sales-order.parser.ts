@@ -108,7 +108,9 @@ export function readJsonSalesOrders(
   const validate = isBatch ? compiled().batch : compiled().order;
   const problems = [
     ...structure,
-    ...(validate(canonical) ? [] : (validate.errors ?? []).flatMap((e) => schemaProblem(e, canonical, toPartner))),
+    ...(validate(canonical)
+      ? []
+      : (validate.errors ?? []).flatMap((e) => schemaProblem(e, canonical, toPartner))),
   ];
 
   // Each problem belongs to the order its pointer falls in, or to the document.

@@ -21,7 +21,7 @@ export { Inbox, type InboxKey } from './inbox/inbox.store';
 export { decodeJsonValue, encodeJsonValue, type JsonValue } from './json-value.codec';
 export type { PersistenceLogger } from './logger';
 export { purgePublishedOutbox } from './outbox/outbox.cleanup';
-export { MESSAGE_ID_HEADER, OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox/outbox.constants';
+export { OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox/outbox.constants';
 export { type OutboxMetrics, prometheusOutboxMetrics } from './outbox/outbox.metrics';
 export { OutboxRelay, type OutboxRelayOptions, type OutboxRelayState } from './outbox/outbox.relay';
 export type {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { ExceptionKind, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { errorClass, errorMessage, HEADER, isUndeliverable, type TypedProducer } from '@tradewind/messaging';
 import type {
   OutboxMessage,
@@ -54,7 +54,7 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
         key: message.key,
         value: {
           exceptionId: randomUUID(),
-          kind: 'dead-letter',
+          kind: ExceptionKind.DeadLetter,
           code: errorClass(error),
           message: `outbox message for ${message.topic} can never be sent: ${errorMessage(error)}`.slice(
             0,

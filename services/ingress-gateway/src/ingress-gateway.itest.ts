@@ -13,6 +13,7 @@ import { loadConfig } from '@tradewind/config';
 import {
   type AuditEvent,
   type IngressDocument,
+  type OrderStatus,
   type OutboundDocument,
   type SalesOrderState,
   TOPICS,
@@ -394,7 +395,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     const producer = app.get<TypedProducer<TopicValueMap>>(TypedProducer);
     // Versions far above what an order-intake running on the same broker would reach for this order.
     const base = 1_000_000;
-    const state = (version: number, status: string): SalesOrderState => ({
+    const state = (version: number, status: OrderStatus): SalesOrderState => ({
       orderId,
       partnerId: 'acme-portal',
       poNumber: firstTrackingId.po!,

@@ -47,7 +47,7 @@ describe('odoo-writer: a validation error inside a batch', () => {
       },
       { timeoutMs: 30_000, intervalMs: 200 },
     );
-    const failed = results.filter((r) => r.outcome === 'business-error');
+    const failed = results.filter((r) => r.outcome === 'business_error');
     assert.deepEqual(
       failed.map((r) => r.externalId),
       [bad],
@@ -81,7 +81,7 @@ describe('odoo-writer: a validation error inside a batch', () => {
       /No matching record found for external id 'tradewind.product_does_not_exist' in field 'Order Lines\/Product'/,
     );
     assert.equal(await harness.deadLetterCount(), 0);
-    assert.equal(await writer.metric('tradewind_odoo_results_total', { outcome: 'business-error' }), 1);
+    assert.equal(await writer.metric('tradewind_odoo_results_total', { outcome: 'business_error' }), 1);
 
     // SIGTERM: Nest's shutdown hooks stop the consumer, then re-raise the signal.
     writer.child.kill('SIGTERM');

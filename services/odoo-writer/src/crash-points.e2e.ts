@@ -13,7 +13,7 @@ const ORDERS = 3;
 const LINES = 2;
 
 /**
- * Each crash point, for a load (upsert-sale-order) and for an action (confirm-sale-order): the writer
+ * Each crash point, for a load (upsert_sale_order) and for an action (confirm_sale_order): the writer
  * exits with 137 at that point (ODOO_WRITER_CRASH_AT), is restarted, and replays from Kafka. Odoo must
  * end with exactly one order per external id, its lines once, confirmed once (one delivery each).
  */
@@ -57,7 +57,7 @@ describe('odoo-writer: a crash at each point of a write, then a replay', () => {
         };
 
         // 1. Crash while writing the orders.
-        await crashRun('upsert-sale-order');
+        await crashRun('upsert_sale_order');
         const ledgerAfterUpsertCrash = await harness.ledgerCount();
         switch (point) {
           case 'before-call':
@@ -81,7 +81,7 @@ describe('odoo-writer: a crash at each point of a write, then a replay', () => {
         }
 
         // 2. Crash while confirming them (the replay writes the orders again first, harmlessly).
-        await crashRun('confirm-sale-order');
+        await crashRun('confirm_sale_order');
         assert.equal(orders().length, ORDERS);
         switch (point) {
           case 'before-call':
@@ -121,7 +121,7 @@ describe('odoo-writer: a crash at each point of a write, then a replay', () => {
         // One result per command: results commit with the inbox mark, so a replay never doubles them.
         assert.equal(results.length, ORDERS * 2);
         assert.ok(
-          results.every((r) => ['written', 'already-done', 'unchanged'].includes(r.outcome)),
+          results.every((r) => ['written', 'already_done', 'unchanged'].includes(r.outcome)),
           JSON.stringify(results),
         );
 

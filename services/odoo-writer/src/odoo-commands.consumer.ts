@@ -7,7 +7,13 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type OdooCommand, TOPIC_CATALOG, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import {
+  type OdooCommand,
+  ResultOutcome,
+  TOPIC_CATALOG,
+  TOPICS,
+  type TopicValueMap,
+} from '@tradewind/contracts';
 import {
   AvroSerde,
   BusinessRuleError,
@@ -108,7 +114,7 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
     }
     const hash = command.payloadHash();
     if (history.entry && history.entry.payloadSha256 === hash) {
-      await this.record(command, hash, record, 'unchanged', history.entry);
+      await this.record(command, hash, record, ResultOutcome.Unchanged, history.entry);
       return;
     }
     let outcome: WriteOutcome;
@@ -120,10 +126,10 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
         // The runner dead-letters the record after this attempt: the issuer hears it from us too.
         await this.ledger.recordFailure(
           value.externalId,
-          errorResult(value, 'technical-error', error, record.attempt),
+          errorResult(value, ResultOutcome.TechnicalError, error, record.attempt),
           resultHeaders(record.headers),
         );
-        this.core.metrics.results.inc({ type: value.type, outcome: 'technical-error' });
+        this.core.metrics.results.inc({ type: value.type, outcome: ResultOutcome.TechnicalError });
       }
       throw error;
     }
@@ -137,7 +143,7 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
     command: WriterCommand,
     hash: string,
     record: ConsumedRecord<OdooCommand>,
-    outcome: 'written' | 'unchanged' | 'already-done',
+    outcome: Extract<ResultOutcome, 'written' | 'unchanged' | 'already_done'>,
     target: { odooModel: string; odooId: number | null },
   ): Promise<void> {
     const result = okResult(record.value, outcome, target, record.attempt);
@@ -151,10 +157,10 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
     const value = record.value;
     await this.ledger.recordFailure(
       value.externalId,
-      errorResult(value, 'business-error', error, record.attempt),
+      errorResult(value, ResultOutcome.BusinessError, error, record.attempt),
       resultHeaders(record.headers),
     );
-    this.core.metrics.results.inc({ type: value.type, outcome: 'business-error' });
+    this.core.metrics.results.inc({ type: value.type, outcome: ResultOutcome.BusinessError });
     if (error instanceof OdooWriterException) {
       throw new BusinessRuleError(error.code, error.message, error.details, { cause: error });
     }

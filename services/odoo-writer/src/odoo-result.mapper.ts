@@ -1,15 +1,12 @@
-import type { OdooCommand, OdooResult } from '@tradewind/contracts';
+import type { OdooCommand, OdooResult, ResultOutcome } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
 import { currentCorrelation } from '@tradewind/observability';
 
 import { OdooWriterException } from './odoo-writer.exception';
 
-/** odoo.results outcomes (the schema's `outcome` field). */
-export type ResultOutcome = 'written' | 'unchanged' | 'already-done' | 'business-error' | 'technical-error';
-
 export function okResult(
   command: Pick<OdooCommand, 'commandId' | 'externalId' | 'type'>,
-  outcome: Extract<ResultOutcome, 'written' | 'unchanged' | 'already-done'>,
+  outcome: Extract<ResultOutcome, 'written' | 'unchanged' | 'already_done'>,
   target: { odooModel: string; odooId: number | null },
   attempts: number,
 ): OdooResult {
@@ -29,7 +26,7 @@ export function okResult(
 
 export function errorResult(
   command: Pick<OdooCommand, 'commandId' | 'externalId' | 'type'>,
-  outcome: Extract<ResultOutcome, 'business-error' | 'technical-error'>,
+  outcome: Extract<ResultOutcome, 'business_error' | 'technical_error'>,
   error: unknown,
   attempts: number,
 ): OdooResult {

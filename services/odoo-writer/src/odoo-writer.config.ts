@@ -12,9 +12,8 @@ import {
   variable,
 } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
+import { ODOO_API_FLAVORS } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
-
-export const ODOO_API_FLAVORS = ['json2', 'jsonrpc', 'auto'] as const;
 
 /** Where the fault injector stops the process (tests prove a replay from each point writes once). */
 export const CRASH_POINTS = ['before-call', 'during-call', 'after-call', 'after-commit'] as const;
@@ -220,7 +219,7 @@ export const odooWriterConfig = defineConfig({
     crashType: variable(
       'ODOO_WRITER_CRASH_TYPE',
       str({
-        desc: 'Testing only: count only passages for commands of this type (e.g. confirm-sale-order)',
+        desc: 'Testing only: count only passages for commands of this type (e.g. confirm_sale_order)',
         default: undefined,
       }),
     ),

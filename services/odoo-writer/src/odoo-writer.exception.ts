@@ -1,6 +1,8 @@
 // The writer's one exception class. Whether a failure is a business error (ops.exceptions at once, never
 // retried) or a technical one (retried, then dead-lettered) follows from the code alone.
 
+import { assertUnreachable } from '@tradewind/contracts';
+
 export enum OdooWriterErrorCode {
   /** The command itself is malformed (missing body, bad reference, negative quantity...). */
   InvalidCommand = 'ODOO_WRITER_INVALID_COMMAND',
@@ -19,10 +21,6 @@ export enum OdooWriterErrorCode {
   CommandFailed = 'ODOO_COMMAND_FAILED',
   /** Odoo answered something the writer cannot interpret (a load without one id per record...). */
   UnexpectedAnswer = 'ODOO_UNEXPECTED_ANSWER',
-}
-
-export function assertUnreachable(value: never): never {
-  throw new Error(`unexpected value ${String(value)}`);
 }
 
 export function isBusinessCode(code: OdooWriterErrorCode): boolean {

@@ -31,7 +31,7 @@ export function odooWriterMetrics(): OdooWriterMetrics {
     }),
     recordsWritten: counter({
       name: 'tradewind_odoo_records_written_total',
-      help: 'Commands applied in Odoo (written: Odoo changed; already-done: it was already in the target state).',
+      help: 'Commands applied in Odoo (written: Odoo changed; already_done: it was already in the target state).',
       labelNames: ['type', 'outcome'],
     }),
     batchSize: histogram({
@@ -59,7 +59,7 @@ export function odooWriterMetrics(): OdooWriterMetrics {
     }),
     results: counter({
       name: 'tradewind_odoo_results_total',
-      help: 'Outcomes published to odoo.results (written, unchanged, already-done, business-error, technical-error).',
+      help: 'Outcomes published to odoo.results (written, unchanged, already_done, business_error, technical_error).',
       labelNames: ['type', 'outcome'],
     }),
   };

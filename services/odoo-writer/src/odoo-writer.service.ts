@@ -4,9 +4,10 @@
 // per command: the ones that succeeded or were refused are settled, only the failed ones go again.
 // An outage's failures (Odoo down, timing out alone) use up no attempt while the breaker is not closed,
 // up to `maxUncountedRetries`; a command's own failures (record rule, its server error) always count.
+import { CommandType } from '@tradewind/contracts';
 import type { Logger } from '@tradewind/observability';
 
-import { CommandType } from './commands/command-type';
+import type { WritableCommandType } from './commands/command-type';
 import type { WriterCommand } from './commands/writer-command';
 import type { FaultInjector } from './fault-injector';
 import { isOutageFailure, type OdooGateway } from './odoo/odoo-gateway';
@@ -23,7 +24,7 @@ import type { WriteOperation, WriteOutcome } from './operations/write-operation'
 import type { AdaptiveConcurrencyLimiter } from './resilience/adaptive-limiter';
 import { backoffDelay, pause } from './resilience/backoff';
 import { BreakerState, type CircuitBreaker } from './resilience/circuit-breaker';
-import { MicroBatcher, type Settled } from './resilience/micro-batcher';
+import { KeyedMicroBatcher, type Settled } from './resilience/micro-batcher';
 
 export interface OdooWriterServiceOptions {
   maxBatchRecords: number;
@@ -43,10 +44,10 @@ const OPERATIONS = {
   [CommandType.ValidatePicking]: new ValidatePickingOperation(),
   [CommandType.PostInvoice]: new PostInvoiceOperation(),
   [CommandType.RegisterPayment]: new RegisterPaymentOperation(),
-} satisfies { [T in CommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
+} satisfies { [T in WritableCommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
 
 export class OdooWriterService {
-  private readonly batcher: MicroBatcher<WriterCommand, WriteOutcome>;
+  private readonly batcher: KeyedMicroBatcher<WriterCommand, WriteOutcome>;
 
   constructor(
     private readonly odoo: OdooGateway,
@@ -57,7 +58,7 @@ export class OdooWriterService {
     private readonly log: Logger,
     private readonly options: OdooWriterServiceOptions,
   ) {
-    this.batcher = new MicroBatcher({
+    this.batcher = new KeyedMicroBatcher({
       maxItems: options.maxBatchRecords,
       lingerMs: options.lingerMs,
       capacity: () => this.limiter.whenAvailable(),

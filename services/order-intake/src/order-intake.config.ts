@@ -1,9 +1,8 @@
 // order-intake's configuration: the platform's variables, the partner catalog, and a read-only view of
 // Odoo (products, price list) for price checks. The write key stays with the odoo-writer.
 import { type ConfigValues, defineConfig, duration, httpUrl, oneOf, str, variable } from '@tradewind/config';
+import { ODOO_API_FLAVORS } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
-
-export const ODOO_API_FLAVORS = ['json2', 'jsonrpc', 'auto'] as const;
 
 export const orderIntakeConfig = defineConfig({
   ...platformConfig({ name: 'order-intake', port: 3020, schema: 'order_intake' }),

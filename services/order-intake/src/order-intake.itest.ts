@@ -10,11 +10,14 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import {
+  type CommandType,
+  ExceptionKind,
   type IngressDocument,
   type OdooCommand,
   type OdooResult,
   type OpsException,
   type OutboundDocument,
+  type ResultOutcome,
   type SalesOrderState,
   TOPICS,
   type TopicValueMap,
@@ -145,15 +148,20 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     return record;
   }
 
-  async function publishResult(name: string, type: string, outcome: string, extra: Partial<OdooResult> = {}) {
+  async function publishResult(
+    name: string,
+    type: CommandType,
+    outcome: ResultOutcome,
+    extra: Partial<OdooResult> = {},
+  ) {
     const command = commandsFor(name).find((c) => c.type === type)!;
     const result: OdooResult = {
       commandId: command.commandId,
       externalId: command.externalId,
       type,
       outcome,
-      odooModel: outcome === 'written' || outcome === 'already-done' ? 'sale.order' : null,
-      odooId: outcome === 'written' || outcome === 'already-done' ? 4242 : null,
+      odooModel: outcome === 'written' || outcome === 'already_done' ? 'sale.order' : null,
+      odooId: outcome === 'written' || outcome === 'already_done' ? 4242 : null,
       errorClass: null,
       errorMessage: null,
       attempts: 1,
@@ -314,7 +322,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     for (const name of ['A1', 'M1', 'G1']) {
       assert.deepEqual(
         commandsFor(name).map((c) => c.type),
-        ['upsert-sale-order', 'confirm-sale-order'],
+        ['upsert_sale_order', 'confirm_sale_order'],
         name,
       );
     }
@@ -368,8 +376,8 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
 
   it('moves accepted orders on with Odoo results: written, confirmed, then acknowledged (855 AD, JSON)', async () => {
     for (const name of ['A1', 'M1', 'G1']) {
-      await publishResult(name, 'upsert-sale-order', 'written');
-      await publishResult(name, 'confirm-sale-order', 'written');
+      await publishResult(name, 'upsert_sale_order', 'written');
+      await publishResult(name, 'confirm_sale_order', 'written');
     }
     await expectEventually(
       () => {
@@ -402,7 +410,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
   it('rejects an order Odoo refuses, with its message, and acknowledges the rejection', async () => {
     await publishDocument('A3', 'acme-portal', po('A3'), 'json', acmeOrderJson(po('A3')));
     await expectEventually(() => assert.equal(commandsFor('A3').length, 2), { timeoutMs: 60_000 });
-    await publishResult('A3', 'upsert-sale-order', 'business-error', {
+    await publishResult('A3', 'upsert_sale_order', 'business_error', {
       errorClass: 'ValidationError',
       errorMessage: 'The customer is archived.',
     });
@@ -427,9 +435,9 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     await publishDocument('M1', 'market-hub', m1.poNumber, 'csv', marketHubCsv(m1.poNumber), {
       documentId: m1.documentId,
     });
-    await publishResult('G1', 'upsert-sale-order', 'written');
-    await publishResult('G1', 'confirm-sale-order', 'already-done');
-    await publishResult('A3', 'confirm-sale-order', 'business-error', { errorMessage: 'missing sale order' });
+    await publishResult('G1', 'upsert_sale_order', 'written');
+    await publishResult('G1', 'confirm_sale_order', 'already_done');
+    await publishResult('A3', 'confirm_sale_order', 'business_error', { errorMessage: 'missing sale order' });
     await waitForQuiescence(() => collector.records.length, { quietMs: 4_000, timeoutMs: 60_000 });
     assert.deepEqual(
       ['A1', 'M1', 'G1', 'A3'].map((name) => stateOf(name)!.version),
@@ -554,7 +562,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     assert.deepEqual(
       collector.of<OpsException>(
         TOPICS.opsExceptions,
-        (r) => r.value.service === group && r.value.kind === 'dead-letter',
+        (r) => r.value.service === group && r.value.kind === ExceptionKind.DeadLetter,
       ),
       [],
     );

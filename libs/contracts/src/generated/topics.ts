@@ -156,7 +156,17 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: 'string',
           doc: 'Business document type from the partner catalog, e.g. sales-order.',
         },
-        { name: 'format', type: 'string', doc: 'json | csv | x12 | edifact' },
+        {
+          name: 'format',
+          type: {
+            type: 'enum',
+            name: 'DocumentFormat',
+            namespace: 'io.tradewind.common',
+            doc: 'The wire format of a partner document.',
+            symbols: ['unknown', 'json', 'csv', 'x12', 'edifact'],
+            default: 'unknown',
+          },
+        },
         { name: 'contentType', type: 'string' },
         {
           name: 'businessRef',
@@ -214,8 +224,23 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         { name: 'poNumber', type: 'string' },
         {
           name: 'status',
-          type: 'string',
-          doc: 'received | validated | accepted | rejected | written | confirmed | acknowledged | failed',
+          type: {
+            type: 'enum',
+            name: 'OrderStatus',
+            doc: 'Where the order is in its lifecycle (services/order-intake/src/orders/order-lifecycle.ts).',
+            symbols: [
+              'unknown',
+              'received',
+              'validated',
+              'accepted',
+              'rejected',
+              'written',
+              'confirmed',
+              'acknowledged',
+              'failed',
+            ],
+            default: 'unknown',
+          },
         },
         { name: 'version', type: 'long', doc: 'Increases with every state change of this order.' },
         {
@@ -309,8 +334,22 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         {
           name: 'type',
-          type: 'string',
-          doc: 'upsert-sale-order | confirm-sale-order | set-stock-level | upsert-purchase-order | validate-picking | post-invoice | register-payment',
+          type: {
+            type: 'enum',
+            name: 'CommandType',
+            doc: 'The write a command asks for; names the one typed body that is set.',
+            symbols: [
+              'unknown',
+              'upsert_sale_order',
+              'confirm_sale_order',
+              'set_stock_level',
+              'upsert_purchase_order',
+              'validate_picking',
+              'post_invoice',
+              'register_payment',
+            ],
+            default: 'unknown',
+          },
         },
         { name: 'issuedBy', type: 'string', doc: 'Service that issued the command.' },
         { name: 'issuedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
@@ -555,11 +594,34 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
       fields: [
         { name: 'commandId', type: 'string' },
         { name: 'externalId', type: 'string' },
-        { name: 'type', type: 'string' },
+        {
+          name: 'type',
+          type: {
+            type: 'enum',
+            name: 'CommandType',
+            doc: 'The write a command asks for; names the one typed body that is set.',
+            symbols: [
+              'unknown',
+              'upsert_sale_order',
+              'confirm_sale_order',
+              'set_stock_level',
+              'upsert_purchase_order',
+              'validate_picking',
+              'post_invoice',
+              'register_payment',
+            ],
+            default: 'unknown',
+          },
+        },
         {
           name: 'outcome',
-          type: 'string',
-          doc: 'written | unchanged | already-done | business-error | technical-error',
+          type: {
+            type: 'enum',
+            name: 'ResultOutcome',
+            doc: 'written, unchanged and already_done settle the command; business_error needs a person; technical_error means the writer gave up (dead-lettered).',
+            symbols: ['unknown', 'written', 'unchanged', 'already_done', 'business_error', 'technical_error'],
+            default: 'unknown',
+          },
         },
         { name: 'odooModel', type: ['null', 'string'], default: null },
         { name: 'odooId', type: ['null', 'long'], default: null },
@@ -595,7 +657,16 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
       doc: "A record that needs a person: a business-rule failure (sent at once) or a technical failure that exhausted its retries (dead-lettered). Key: the source record's key.",
       fields: [
         { name: 'exceptionId', type: 'string' },
-        { name: 'kind', type: 'string', doc: 'business | dead-letter' },
+        {
+          name: 'kind',
+          type: {
+            type: 'enum',
+            name: 'ExceptionKind',
+            doc: 'business: a business rule refused the record (sent at once); dead_letter: a technical failure exhausted its retries.',
+            symbols: ['unknown', 'business', 'dead_letter'],
+            default: 'unknown',
+          },
+        },
         {
           name: 'code',
           type: 'string',
@@ -662,7 +733,15 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         { name: 'trackingId', type: ['null', 'string'], default: null },
         { name: 'sizeBytes', type: 'long', default: 0 },
         { name: 'sha256', type: ['null', 'string'], default: null },
-        { name: 'outcome', type: 'string', doc: 'accepted | rejected | denied | replayed | error' },
+        {
+          name: 'outcome',
+          type: {
+            type: 'enum',
+            name: 'AuditOutcome',
+            symbols: ['unknown', 'accepted', 'rejected', 'denied', 'replayed', 'error'],
+            default: 'unknown',
+          },
+        },
         { name: 'httpStatus', type: ['null', 'int'], default: null },
         {
           name: 'policy',
@@ -707,7 +786,17 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'partnerId', type: 'string' },
         { name: 'documentType', type: 'string', doc: 'e.g. x12-997, x12-855, order-ack' },
-        { name: 'format', type: 'string' },
+        {
+          name: 'format',
+          type: {
+            type: 'enum',
+            name: 'DocumentFormat',
+            namespace: 'io.tradewind.common',
+            doc: 'The wire format of a partner document.',
+            symbols: ['unknown', 'json', 'csv', 'x12', 'edifact'],
+            default: 'unknown',
+          },
+        },
         { name: 'contentType', type: 'string' },
         {
           name: 'relatesTo',

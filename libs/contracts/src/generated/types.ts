@@ -28,8 +28,7 @@ export interface IngressDocument {
   principal: string;
   /** Business document type from the partner catalog, e.g. sales-order. */
   documentType: string;
-  /** json | csv | x12 | edifact */
-  format: string;
+  format: DocumentFormat;
   contentType: string;
   /**
    * The partner's own reference (PO number) when the gateway could read it.
@@ -67,6 +66,25 @@ export interface IngressDocument {
 }
 
 /**
+ * The wire format of a partner document.
+ *
+ * Avro enum `io.tradewind.common.DocumentFormat`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const DocumentFormat = {
+  Unknown: 'unknown',
+  Json: 'json',
+  Csv: 'csv',
+  X12: 'x12',
+  Edifact: 'edifact',
+} as const;
+/**
+ * The wire format of a partner document.
+ *
+ * Avro enum `io.tradewind.common.DocumentFormat`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type DocumentFormat = (typeof DocumentFormat)[keyof typeof DocumentFormat];
+
+/**
  * Latest state of one partner sales order (compacted). Key: orderId = <partnerId>/<poNumber>.
  *
  * Avro record `io.tradewind.orders.SalesOrderState`.
@@ -75,8 +93,7 @@ export interface SalesOrderState {
   orderId: string;
   partnerId: string;
   poNumber: string;
-  /** received | validated | accepted | rejected | written | confirmed | acknowledged | failed */
-  status: string;
+  status: OrderStatus;
   /** Increases with every state change of this order. */
   version: number;
   /** Every ingress document that carried this order (resubmissions included). */
@@ -107,6 +124,29 @@ export interface SalesOrderState {
    */
   duplicateDocumentIds: string[];
 }
+
+/**
+ * Where the order is in its lifecycle (services/order-intake/src/orders/order-lifecycle.ts).
+ *
+ * Avro enum `io.tradewind.orders.OrderStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const OrderStatus = {
+  Unknown: 'unknown',
+  Received: 'received',
+  Validated: 'validated',
+  Accepted: 'accepted',
+  Rejected: 'rejected',
+  Written: 'written',
+  Confirmed: 'confirmed',
+  Acknowledged: 'acknowledged',
+  Failed: 'failed',
+} as const;
+/**
+ * Where the order is in its lifecycle (services/order-intake/src/orders/order-lifecycle.ts).
+ *
+ * Avro enum `io.tradewind.orders.OrderStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 
 /** Avro record `io.tradewind.orders.SalesOrderLineState`. */
 export interface SalesOrderLineState {
@@ -147,8 +187,7 @@ export interface OdooCommand {
   commandId: string;
   /** Deterministic Odoo external id (module.name) of the target record, e.g. tradewind.so_acme_po1001. */
   externalId: string;
-  /** upsert-sale-order | confirm-sale-order | set-stock-level | upsert-purchase-order | validate-picking | post-invoice | register-payment */
-  type: string;
+  type: CommandType;
   /** Service that issued the command. */
   issuedBy: string;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
@@ -168,6 +207,28 @@ export interface OdooCommand {
   /** @defaultValue `null` */
   registerPayment: RegisterPayment | null;
 }
+
+/**
+ * The write a command asks for; names the one typed body that is set.
+ *
+ * Avro enum `io.tradewind.odoo.CommandType`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const CommandType = {
+  Unknown: 'unknown',
+  UpsertSaleOrder: 'upsert_sale_order',
+  ConfirmSaleOrder: 'confirm_sale_order',
+  SetStockLevel: 'set_stock_level',
+  UpsertPurchaseOrder: 'upsert_purchase_order',
+  ValidatePicking: 'validate_picking',
+  PostInvoice: 'post_invoice',
+  RegisterPayment: 'register_payment',
+} as const;
+/**
+ * The write a command asks for; names the one typed body that is set.
+ *
+ * Avro enum `io.tradewind.odoo.CommandType`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type CommandType = (typeof CommandType)[keyof typeof CommandType];
 
 /** Avro record `io.tradewind.odoo.UpsertSaleOrder`. */
 export interface UpsertSaleOrder {
@@ -318,9 +379,8 @@ export interface RegisterPayment {
 export interface OdooResult {
   commandId: string;
   externalId: string;
-  type: string;
-  /** written | unchanged | already-done | business-error | technical-error */
-  outcome: string;
+  type: CommandType;
+  outcome: ResultOutcome;
   /** @defaultValue `null` */
   odooModel: string | null;
   /** @defaultValue `null` */
@@ -340,14 +400,33 @@ export interface OdooResult {
 }
 
 /**
+ * written, unchanged and already_done settle the command; business_error needs a person; technical_error means the writer gave up (dead-lettered).
+ *
+ * Avro enum `io.tradewind.odoo.ResultOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ResultOutcome = {
+  Unknown: 'unknown',
+  Written: 'written',
+  Unchanged: 'unchanged',
+  AlreadyDone: 'already_done',
+  BusinessError: 'business_error',
+  TechnicalError: 'technical_error',
+} as const;
+/**
+ * written, unchanged and already_done settle the command; business_error needs a person; technical_error means the writer gave up (dead-lettered).
+ *
+ * Avro enum `io.tradewind.odoo.ResultOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ResultOutcome = (typeof ResultOutcome)[keyof typeof ResultOutcome];
+
+/**
  * A record that needs a person: a business-rule failure (sent at once) or a technical failure that exhausted its retries (dead-lettered). Key: the source record's key.
  *
  * Avro record `io.tradewind.ops.OpsException`.
  */
 export interface OpsException {
   exceptionId: string;
-  /** business | dead-letter */
-  kind: string;
+  kind: ExceptionKind;
   /** Machine-readable reason, e.g. UNKNOWN_SKU, ODOO_VALIDATION, HANDLER_FAILED. */
   code: string;
   message: string;
@@ -367,6 +446,23 @@ export interface OpsException {
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   occurredAt: number;
 }
+
+/**
+ * business: a business rule refused the record (sent at once); dead_letter: a technical failure exhausted its retries.
+ *
+ * Avro enum `io.tradewind.ops.ExceptionKind`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ExceptionKind = {
+  Unknown: 'unknown',
+  Business: 'business',
+  DeadLetter: 'dead_letter',
+} as const;
+/**
+ * business: a business rule refused the record (sent at once); dead_letter: a technical failure exhausted its retries.
+ *
+ * Avro enum `io.tradewind.ops.ExceptionKind`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ExceptionKind = (typeof ExceptionKind)[keyof typeof ExceptionKind];
 
 /** Avro record `io.tradewind.ops.ExceptionDetail`. */
 export interface ExceptionDetail {
@@ -403,8 +499,7 @@ export interface AuditEvent {
   sizeBytes: number;
   /** @defaultValue `null` */
   sha256: string | null;
-  /** accepted | rejected | denied | replayed | error */
-  outcome: string;
+  outcome: AuditOutcome;
   /** @defaultValue `null` */
   httpStatus: number | null;
   /**
@@ -425,6 +520,18 @@ export interface AuditEvent {
   count: number;
 }
 
+/** Avro enum `io.tradewind.ops.AuditOutcome`. A reader that does not know a symbol decodes it as `unknown`. */
+export const AuditOutcome = {
+  Unknown: 'unknown',
+  Accepted: 'accepted',
+  Rejected: 'rejected',
+  Denied: 'denied',
+  Replayed: 'replayed',
+  Error: 'error',
+} as const;
+/** Avro enum `io.tradewind.ops.AuditOutcome`. A reader that does not know a symbol decodes it as `unknown`. */
+export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
+
 /**
  * A document the platform owes a partner: acknowledgements (X12 997/855, JSON acks), supplier POs, stock feeds. Key: partnerId.
  *
@@ -436,7 +543,7 @@ export interface OutboundDocument {
   partnerId: string;
   /** e.g. x12-997, x12-855, order-ack */
   documentType: string;
-  format: string;
+  format: DocumentFormat;
   contentType: string;
   /** Tracking ids of the inbound documents it answers. */
   relatesTo: string[];

@@ -4,5 +4,3 @@ export const OUTBOX_TABLE = 'outbox_message';
  * channel per schema would not fit NAMEDATALEN for long schema names.
  */
 export const OUTBOX_NOTIFY_CHANNEL = 'tradewind_outbox';
-/** Header that carries the outbox message id, for consumers' inbox dedupe. */
-export const MESSAGE_ID_HEADER = 'message-id';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 
+import { HEADER } from '@tradewind/contracts';
 import { expectEventually, waitForQuiescence } from '@tradewind/testing';
 import { Registry } from 'prom-client';
 
@@ -78,7 +79,7 @@ void describe('OutboxRelay', () => {
       topic: 'orders.state',
       key: `k${(from + index) % 5}`,
       value: { n: from + index, blob: Buffer.from([from + index]) },
-      headers: { 'correlation-id': `c${from + index}` },
+      headers: { [HEADER.correlationId]: `c${from + index}` },
     }));
     const enqueued = await withTransaction(db.dataSource, (manager) => writer.enqueueAll(manager, requests));
     return enqueued.map((entry) => entry.messageId);
@@ -105,7 +106,7 @@ void describe('OutboxRelay', () => {
       messages.map((message) => message.messageId),
       ids,
     );
-    assert.deepEqual(messages[7].headers, { 'correlation-id': 'c7', 'message-id': ids[7] });
+    assert.deepEqual(messages[7].headers, { [HEADER.correlationId]: 'c7', [HEADER.messageId]: ids[7] });
     assert.deepEqual(messages[7].value, { n: 7, blob: Buffer.from([7]) });
     assert.equal(messages[7].key, 'k2');
     const numericIds = messages.map((message) => BigInt(message.id));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { HEADER } from '@tradewind/contracts';
 import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
 import { type Admin, type Consumer, Kafka, logLevel } from 'kafkajs';
 
@@ -143,7 +144,7 @@ void describe('outbox relay as a process, killed and restarted', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => {
-        const messageId = message.headers?.['message-id']?.toString() ?? '';
+        const messageId = message.headers?.[HEADER.messageId]?.toString() ?? '';
         const value = decodeJsonValue(JSON.parse(message.value!.toString())) as {
           orderId: string;
           seq: number;

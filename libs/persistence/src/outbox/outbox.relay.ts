@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { HEADER } from '@tradewind/contracts';
 import { Client, type Notification } from 'pg';
 
 import { decodeJsonValue } from '../json-value.codec';
 import { type PersistenceLogger, stderrLogger } from '../logger';
 import { PersistenceErrorCode, PersistenceException } from '../persistence.exception';
 import { AdvisoryLockClass, assertSchemaName, schemaLockKey } from '../schema-name';
-import { MESSAGE_ID_HEADER, OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox.constants';
+import { OUTBOX_NOTIFY_CHANNEL, OUTBOX_TABLE } from './outbox.constants';
 import type { OutboxMetrics } from './outbox.metrics';
 import type { OutboxMessage, OutboxPublisher, OutboxUndeliverable } from './outbox.types';
 
@@ -321,7 +322,7 @@ function toOutboxMessage(row: OutboxRow): OutboxMessage {
     topic: row.topic,
     key: row.key,
     value: decodeJsonValue(row.value),
-    headers: { ...row.headers, [MESSAGE_ID_HEADER]: row.message_id },
+    headers: { ...row.headers, [HEADER.messageId]: row.message_id },
   };
 }
 

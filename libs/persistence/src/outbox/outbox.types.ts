@@ -2,7 +2,7 @@
 export interface OutboxMessage {
   /** Position in the outbox (bigint as a decimal string): publish order. */
   id: string;
-  /** Unique id of the message, also in `headers['message-id']`: consumers dedupe on it. */
+  /** Unique id of the message, also in `headers[HEADER.messageId]`: consumers dedupe on it. */
   messageId: string;
   topic: string;
   /** Kafka key: the partitioning and ordering key. Null for unkeyed topics. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { HEADER } from '@tradewind/contracts';
+
 import { persistenceMigrations } from '../index';
 import { PersistenceErrorCode, PersistenceException } from '../persistence.exception';
 import { openTestDatabase, type TestDatabase } from '../test/test-database';
@@ -40,7 +42,7 @@ void describe('OutboxWriter', () => {
         topic: 'orders.state',
         key: 'o-1',
         value: { orderId: 'o-1', status: 'ACCEPTED', attachment: Buffer.from('PDF') },
-        headers: { 'correlation-id': 'c-1' },
+        headers: { [HEADER.correlationId]: 'c-1' },
       });
     });
     assert.deepEqual(await orders(), [{ id: 'o-1' }]);
@@ -50,7 +52,7 @@ void describe('OutboxWriter', () => {
     assert.equal(row.topic, 'orders.state');
     assert.equal(row.key, 'o-1');
     assert.deepEqual(row.value, { orderId: 'o-1', status: 'ACCEPTED', attachment: { $bytes: 'UERG' } });
-    assert.deepEqual(row.headers, { 'correlation-id': 'c-1' });
+    assert.deepEqual(row.headers, { [HEADER.correlationId]: 'c-1' });
     assert.equal(row.published_at, null);
   });
 

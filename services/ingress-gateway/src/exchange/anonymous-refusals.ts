@@ -4,11 +4,11 @@
 // with their count (the metrics still count every request). Nest-free, on an injectable clock.
 import { randomUUID } from 'node:crypto';
 
-import type { AuditEvent } from '@tradewind/contracts';
+import type { AuditEvent, AuditOutcome } from '@tradewind/contracts';
 
 export interface AnonymousRefusal {
   readonly action: string;
-  readonly outcome: string;
+  readonly outcome: AuditOutcome;
   readonly httpStatus: number;
   readonly policy: string | null;
   readonly reason: string | null;

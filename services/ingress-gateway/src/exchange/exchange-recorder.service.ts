@@ -6,14 +6,13 @@ import {
   Injectable,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { type AuditEvent, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { type AuditEvent, type AuditOutcome, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { TypedProducer } from '@tradewind/messaging';
 import { createLogger, runWithCorrelation } from '@tradewind/observability';
 
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, GATEWAY_METRICS } from '../gateway.tokens';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
-import type { AuditOutcome } from '../problem/problem-details';
 import { AnonymousRefusals } from './anonymous-refusals';
 import type { Exchange } from './exchange';
 

@@ -1,6 +1,6 @@
 // What one HTTP exchange did, filled in as the request goes through authentication, policy and
 // validation; recorded on ops.audit and in the metrics once the response is sent.
-import type { AuditOutcome } from '../problem/problem-details';
+import type { AuditOutcome } from '@tradewind/contracts';
 
 export interface Exchange {
   /** Stable label for metrics: the route pattern, e.g. `POST /v1/documents/:documentType`. */

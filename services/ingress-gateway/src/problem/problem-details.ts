@@ -1,12 +1,11 @@
 // RFC 9457 problem details for every refusal: `type` is a stable URI per reason (documented in the
 // service README), `title` is fixed per type, `detail` explains this occurrence, `instance` names it.
+import type { AuditOutcome } from '@tradewind/contracts';
+
 import { GatewayErrorCode, type GatewayException, type ProblemError } from '../gateway.exception';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPE_BASE = 'https://docs.tradewind.example/problems/';
-
-/** How a refused exchange is recorded on ops.audit. */
-export type AuditOutcome = 'accepted' | 'rejected' | 'denied' | 'replayed' | 'error';
 
 export interface ProblemType {
   readonly status: number;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { OdooCommand } from '@tradewind/contracts';
 
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
-import { BODY_FIELDS, bodyFieldOf, type CommandType } from './command-type';
+import { BODY_FIELDS, bodyFieldOf, type WritableCommandType } from './command-type';
 import { isExternalId, type OdooRef, parseRef } from './odoo-ref';
 
 /** What every command carries besides its body. */
@@ -72,7 +72,7 @@ export class CommandProblems {
  * envelope and the body and throws one OdooWriterException (InvalidCommand) listing every problem, so
  * code past the consumer edge never sees an invalid command (novu's BaseCommand.create()).
  */
-export abstract class BaseWriterCommand<T extends CommandType, B extends object> {
+export abstract class BaseWriterCommand<T extends WritableCommandType, B extends object> {
   abstract readonly type: T;
 
   protected constructor(
@@ -101,7 +101,7 @@ export abstract class BaseWriterCommand<T extends CommandType, B extends object>
   /** Checks the envelope and that `type`'s body, and no other, is set; returns the body. */
   protected static envelopeAndBody<F extends keyof OdooCommand>(
     value: OdooCommand,
-    type: CommandType,
+    type: WritableCommandType,
     problems: CommandProblems,
   ): { envelope: CommandEnvelope; body: NonNullable<OdooCommand[F]> | undefined } {
     problems.text('commandId', value.commandId, { required: true, max: 200 });

@@ -1,21 +1,11 @@
-import type { OdooCommand } from '@tradewind/contracts';
+import { CommandType, type OdooCommand } from '@tradewind/contracts';
 
-/** The writes odoo.commands carries (its `type` field). */
-export enum CommandType {
-  UpsertSaleOrder = 'upsert-sale-order',
-  ConfirmSaleOrder = 'confirm-sale-order',
-  SetStockLevel = 'set-stock-level',
-  UpsertPurchaseOrder = 'upsert-purchase-order',
-  ValidatePicking = 'validate-picking',
-  PostInvoice = 'post-invoice',
-  RegisterPayment = 'register-payment',
-}
+/** The command types the writer performs: every symbol of the schema's enum but its default. */
+export type WritableCommandType = Exclude<CommandType, typeof CommandType.Unknown>;
 
-const ALL = new Set<string>(Object.values(CommandType));
-
-export function parseCommandType(text: string): CommandType | undefined {
-  return ALL.has(text) ? (text as CommandType) : undefined;
-}
+export const WRITABLE_COMMAND_TYPES: readonly WritableCommandType[] = Object.values(CommandType).filter(
+  (type): type is WritableCommandType => type !== CommandType.Unknown,
+);
 
 /** The typed body fields of OdooCommand; exactly the one `type` names is set. */
 export type CommandBodyField = Exclude<
@@ -23,7 +13,7 @@ export type CommandBodyField = Exclude<
   'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'
 >;
 
-export function bodyFieldOf(type: CommandType): CommandBodyField {
+export function bodyFieldOf(type: WritableCommandType): CommandBodyField {
   switch (type) {
     case CommandType.UpsertSaleOrder:
       return 'upsertSaleOrder';
@@ -42,4 +32,4 @@ export function bodyFieldOf(type: CommandType): CommandBodyField {
   }
 }
 
-export const BODY_FIELDS: readonly CommandBodyField[] = Object.values(CommandType).map(bodyFieldOf);
+export const BODY_FIELDS: readonly CommandBodyField[] = WRITABLE_COMMAND_TYPES.map(bodyFieldOf);

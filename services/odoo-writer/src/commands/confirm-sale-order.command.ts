@@ -1,12 +1,11 @@
-import type { ConfirmSaleOrder, OdooCommand } from '@tradewind/contracts';
+import { CommandType, type ConfirmSaleOrder, type OdooCommand } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 /** Confirms a quotation (action_confirm); an order already confirmed counts as done. */
 export class ConfirmSaleOrderCommand extends BaseWriterCommand<
-  CommandType.ConfirmSaleOrder,
+  typeof CommandType.ConfirmSaleOrder,
   ConfirmSaleOrder
 > {
   readonly type = CommandType.ConfirmSaleOrder;

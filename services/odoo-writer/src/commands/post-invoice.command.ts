@@ -1,11 +1,10 @@
-import type { OdooCommand, PostInvoice } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type PostInvoice } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 /** Posts a draft invoice (account.move action_post); a posted invoice counts as done. */
-export class PostInvoiceCommand extends BaseWriterCommand<CommandType.PostInvoice, PostInvoice> {
+export class PostInvoiceCommand extends BaseWriterCommand<typeof CommandType.PostInvoice, PostInvoice> {
   readonly type = CommandType.PostInvoice;
 
   private constructor(

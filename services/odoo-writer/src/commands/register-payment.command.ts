@@ -1,11 +1,13 @@
-import type { OdooCommand, RegisterPayment } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type RegisterPayment } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 /** Creates (by the command's external id) and posts a customer payment for a posted invoice. */
-export class RegisterPaymentCommand extends BaseWriterCommand<CommandType.RegisterPayment, RegisterPayment> {
+export class RegisterPaymentCommand extends BaseWriterCommand<
+  typeof CommandType.RegisterPayment,
+  RegisterPayment
+> {
   readonly type = CommandType.RegisterPayment;
 
   private constructor(

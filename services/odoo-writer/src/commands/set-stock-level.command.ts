@@ -1,11 +1,10 @@
-import type { OdooCommand, SetStockLevel } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type SetStockLevel } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 /** Sets a product's on-hand quantity in one location (its stock.quant) to an absolute value. */
-export class SetStockLevelCommand extends BaseWriterCommand<CommandType.SetStockLevel, SetStockLevel> {
+export class SetStockLevelCommand extends BaseWriterCommand<typeof CommandType.SetStockLevel, SetStockLevel> {
   readonly type = CommandType.SetStockLevel;
 
   private constructor(

@@ -1,13 +1,12 @@
-import type { OdooCommand, UpsertPurchaseOrder } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type UpsertPurchaseOrder } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 import type { OrderLineSpec } from './upsert-sale-order.command';
 
 /** Creates or updates a purchase order (RFQ) and its lines by external id. */
 export class UpsertPurchaseOrderCommand extends BaseWriterCommand<
-  CommandType.UpsertPurchaseOrder,
+  typeof CommandType.UpsertPurchaseOrder,
   UpsertPurchaseOrder
 > {
   readonly type = CommandType.UpsertPurchaseOrder;

@@ -1,7 +1,6 @@
-import type { OdooCommand, UpsertSaleOrder } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type UpsertSaleOrder } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import type { OdooRef } from './odoo-ref';
 
 export interface OrderLineSpec {
@@ -12,7 +11,10 @@ export interface OrderLineSpec {
 }
 
 /** Creates or updates a sale order and its lines by external id. */
-export class UpsertSaleOrderCommand extends BaseWriterCommand<CommandType.UpsertSaleOrder, UpsertSaleOrder> {
+export class UpsertSaleOrderCommand extends BaseWriterCommand<
+  typeof CommandType.UpsertSaleOrder,
+  UpsertSaleOrder
+> {
   readonly type = CommandType.UpsertSaleOrder;
 
   private constructor(

@@ -1,11 +1,13 @@
-import type { OdooCommand, ValidatePicking } from '@tradewind/contracts';
+import { CommandType, type OdooCommand, type ValidatePicking } from '@tradewind/contracts';
 
 import { BaseWriterCommand, type CommandEnvelope, CommandProblems } from './base.command';
-import { CommandType } from './command-type';
 import { isExternalId, type OdooRef } from './odoo-ref';
 
 /** Validates a transfer, or every open transfer of a sale/purchase order; done transfers count as done. */
-export class ValidatePickingCommand extends BaseWriterCommand<CommandType.ValidatePicking, ValidatePicking> {
+export class ValidatePickingCommand extends BaseWriterCommand<
+  typeof CommandType.ValidatePicking,
+  ValidatePicking
+> {
   readonly type = CommandType.ValidatePicking;
 
   private constructor(

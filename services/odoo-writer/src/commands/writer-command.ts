@@ -1,7 +1,7 @@
-import type { OdooCommand } from '@tradewind/contracts';
+import { assertUnreachable, CommandType, type OdooCommand } from '@tradewind/contracts';
 
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
-import { CommandType, parseCommandType } from './command-type';
+import { WRITABLE_COMMAND_TYPES } from './command-type';
 import { ConfirmSaleOrderCommand } from './confirm-sale-order.command';
 import { PostInvoiceCommand } from './post-invoice.command';
 import { RegisterPaymentCommand } from './register-payment.command';
@@ -22,14 +22,13 @@ export type WriterCommand =
 
 /** The consumer edge: an odoo.commands value becomes a validated command, or an InvalidCommand error. */
 export function createWriterCommand(value: OdooCommand): WriterCommand {
-  const type = parseCommandType(value.type);
-  if (type === undefined) {
-    throw new OdooWriterException(
-      OdooWriterErrorCode.InvalidCommand,
-      `invalid command ${value.commandId} for ${value.externalId}: unknown type ${JSON.stringify(value.type)} (expected one of ${Object.values(CommandType).join(', ')})`,
-    );
-  }
-  switch (type) {
+  switch (value.type) {
+    // The schema's default: the issuer wrote a symbol this writer's schema does not know yet.
+    case CommandType.Unknown:
+      throw new OdooWriterException(
+        OdooWriterErrorCode.InvalidCommand,
+        `invalid command ${value.commandId} for ${value.externalId}: unknown type (expected one of ${WRITABLE_COMMAND_TYPES.join(', ')})`,
+      );
     case CommandType.UpsertSaleOrder:
       return UpsertSaleOrderCommand.create(value);
     case CommandType.ConfirmSaleOrder:
@@ -44,5 +43,7 @@ export function createWriterCommand(value: OdooCommand): WriterCommand {
       return PostInvoiceCommand.create(value);
     case CommandType.RegisterPayment:
       return RegisterPaymentCommand.create(value);
+    default:
+      return assertUnreachable(value.type);
   }
 }

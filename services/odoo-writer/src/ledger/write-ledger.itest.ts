@@ -91,13 +91,13 @@ describe('WriteLedger against PostgreSQL', () => {
     const value = upsertSaleOrder('tradewind.so_ledger_2');
     await ledger.recordFailure(
       value.externalId,
-      errorResult(value, 'business-error', new Error('unknown product'), 1),
+      errorResult(value, 'business_error', new Error('unknown product'), 1),
       {},
     );
     assert.deepEqual(await ledger.history(createWriterCommand(value)), {
       processed: false,
       entry: undefined,
     });
-    assert.deepEqual((await outbox()).at(-1), 'business-error');
+    assert.deepEqual((await outbox()).at(-1), 'business_error');
   });
 });

@@ -67,7 +67,7 @@ export class WriteLedger {
   }
 
   /**
-   * Records a command Odoo now reflects (written, already-done, unchanged): ledger row, inbox mark and
+   * Records a command Odoo now reflects (written, already_done, unchanged): ledger row, inbox mark and
    * result together. Returns false when a concurrent delivery of the same command got there first.
    */
   async recordDone(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { loadConfig } from '@tradewind/config';
-import type { OdooCommand } from '@tradewind/contracts';
+import { CommandType, type OdooCommand } from '@tradewind/contracts';
 import { configureLogging } from '@tradewind/observability';
 import { createOdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
@@ -60,7 +60,7 @@ describe('write operations against the Odoo simulator', () => {
     assert.deepEqual(await twice(confirmSaleOrder('tradewind.so_ops')), ['written', 'already-done']);
     const validate: OdooCommand = {
       ...confirmSaleOrder('tradewind.so_ops'),
-      type: 'validate-picking',
+      type: CommandType.ValidatePicking,
       ...emptyBodies(),
       validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_ops' },
     };
@@ -74,7 +74,7 @@ describe('write operations against the Odoo simulator', () => {
   it('upsert-purchase-order: created once by external id', async () => {
     const value: OdooCommand = {
       ...confirmSaleOrder('tradewind.po_ops'),
-      type: 'upsert-purchase-order',
+      type: CommandType.UpsertPurchaseOrder,
       ...emptyBodies(),
       upsertPurchaseOrder: {
         partnerRef: SEED.customers[0],
@@ -139,14 +139,14 @@ describe('write operations against the Odoo simulator', () => {
     ]);
     const post: OdooCommand = {
       ...confirmSaleOrder('tradewind.inv_ops'),
-      type: 'post-invoice',
+      type: CommandType.PostInvoice,
       ...emptyBodies(),
       postInvoice: { invoiceRef: String(invoiceId) },
     };
     assert.deepEqual(await twice(post), ['written', 'already-done']);
     const pay: OdooCommand = {
       ...confirmSaleOrder('tradewind.pay_ops'),
-      type: 'register-payment',
+      type: CommandType.RegisterPayment,
       ...emptyBodies(),
       registerPayment: {
         invoiceRef: String(invoiceId),

@@ -4,13 +4,15 @@
 // before a timeout, another user), the command counts as done. A call that fails on its records (a
 // record rule, a server error one record causes, a timeout of the whole batch) is bisected the same way;
 // the record that still fails alone is a technical failure of its own, not an Odoo outage.
+import { ResultOutcome } from '@tradewind/contracts';
 import { OdooErrorCode } from '@tradewind/odoo-client';
 
 import { isOdooBusinessError, isSplittable, type OdooGateway } from '../odoo/odoo-gateway';
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
+import type { WriteOutcomeKind } from './write-operation';
 
 export type ActionSettlement =
-  { ok: true; outcome: 'written' | 'already-done' } | { ok: false; error: OdooWriterException };
+  { ok: true; outcome: WriteOutcomeKind } | { ok: false; error: OdooWriterException };
 
 export interface RecordAction {
   model: string;
@@ -30,7 +32,7 @@ export async function runRecordAction(
     if (batch.length === 0) return;
     try {
       await odoo.action(action.model, action.method, batch);
-      for (const id of batch) settled.set(id, { ok: true, outcome: 'written' });
+      for (const id of batch) settled.set(id, { ok: true, outcome: ResultOutcome.Written });
     } catch (error) {
       const business = isOdooBusinessError(error);
       if (!business && !isSplittable(error, batch.length)) {
@@ -53,7 +55,7 @@ export async function runRecordAction(
       const [id] = batch;
       const [row] = await odoo.searchRead(action.model, [['id', '=', id]], ['state']);
       if (row && action.doneStates.includes(stateOf(row))) {
-        settled.set(id, { ok: true, outcome: 'already-done' });
+        settled.set(id, { ok: true, outcome: ResultOutcome.AlreadyDone });
         return;
       }
       const code = !business

@@ -1,8 +1,10 @@
+import { ResultOutcome } from '@tradewind/contracts';
+
 import type { WriterCommand } from '../commands/writer-command';
 import type { OdooGateway } from '../odoo/odoo-gateway';
 import type { Settled } from '../resilience/micro-batcher';
 
-export type WriteOutcomeKind = 'written' | 'already-done';
+export type WriteOutcomeKind = Extract<ResultOutcome, 'written' | 'already_done'>;
 
 /** What Odoo holds after a command: the record and whether this command changed it. */
 export interface WriteOutcome {
@@ -24,12 +26,12 @@ export interface WriteOperation<C extends WriterCommand> {
 
 export const written = (odooModel: string, odooId: number | null): Settled<WriteOutcome> => ({
   ok: true,
-  value: { outcome: 'written', odooModel, odooId },
+  value: { outcome: ResultOutcome.Written, odooModel, odooId },
 });
 
 export const alreadyDone = (odooModel: string, odooId: number | null): Settled<WriteOutcome> => ({
   ok: true,
-  value: { outcome: 'already-done', odooModel, odooId },
+  value: { outcome: ResultOutcome.AlreadyDone, odooModel, odooId },
 });
 
 export const refused = (error: unknown): Settled<WriteOutcome> => ({ ok: false, error });

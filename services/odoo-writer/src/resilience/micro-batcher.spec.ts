@@ -2,17 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { MicroBatcher, type Settled } from './micro-batcher';
+import { KeyedMicroBatcher, type Settled } from './micro-batcher';
 
 const echo = (batches: string[][]) => (key: string, items: string[]) => {
   batches.push([key, ...items]);
   return Promise.resolve(items.map((item): Settled<string> => ({ ok: true, value: item.toUpperCase() })));
 };
 
-describe('MicroBatcher', () => {
+describe('KeyedMicroBatcher', () => {
   it('flushes a full batch at once and the rest after the linger', async () => {
     const batches: string[][] = [];
-    const batcher = new MicroBatcher<string, string>({ maxItems: 3, lingerMs: 30, run: echo(batches) });
+    const batcher = new KeyedMicroBatcher<string, string>({ maxItems: 3, lingerMs: 30, run: echo(batches) });
     const results = Promise.all(['a', 'b', 'c', 'd'].map((item) => batcher.submit('k', item)));
     await sleep(5);
     assert.deepEqual(batches, [['k', 'a', 'b', 'c']]);
@@ -25,7 +25,7 @@ describe('MicroBatcher', () => {
 
   it('never mixes keys', async () => {
     const batches: string[][] = [];
-    const batcher = new MicroBatcher<string, string>({ maxItems: 10, lingerMs: 5, run: echo(batches) });
+    const batcher = new KeyedMicroBatcher<string, string>({ maxItems: 10, lingerMs: 5, run: echo(batches) });
     await Promise.all([batcher.submit('x', '1'), batcher.submit('y', '2'), batcher.submit('x', '3')]);
     assert.deepEqual(
       batches.sort((a, b) => a[0].localeCompare(b[0])),
@@ -40,7 +40,7 @@ describe('MicroBatcher', () => {
     const batches: string[][] = [];
     let open!: () => void;
     const capacity = new Promise<void>((resolve) => (open = resolve));
-    const batcher = new MicroBatcher<string, string>({
+    const batcher = new KeyedMicroBatcher<string, string>({
       maxItems: 100,
       lingerMs: 1,
       capacity: () => capacity,
@@ -59,7 +59,7 @@ describe('MicroBatcher', () => {
   });
 
   it('settles each item with its own outcome; a throwing run fails every item', async () => {
-    const batcher = new MicroBatcher<number, number>({
+    const batcher = new KeyedMicroBatcher<number, number>({
       maxItems: 10,
       lingerMs: 1,
       run: (_key, items) =>

@@ -1,10 +1,11 @@
 // Groups concurrent submissions with the same key into one batch, flushed when it holds `maxItems` or
 // its first item has waited `lingerMs`, and only when a call could start (the concurrency limiter has a
-// free slot): while Odoo is busy, batches grow instead of queueing as many small calls.
+// free slot): while Odoo is busy, batches grow instead of queueing as many small calls. Not the gateway's
+// MicroBatcher, a group commit with one queue and no linger.
 
 export type Settled<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
-export interface MicroBatcherOptions<I, O> {
+export interface KeyedMicroBatcherOptions<I, O> {
   maxItems: number;
   lingerMs: number;
   /** Resolves when a batch could start now; default: at once. */
@@ -25,11 +26,11 @@ interface Queue<I, O> {
   dispatching: boolean;
 }
 
-export class MicroBatcher<I, O> {
+export class KeyedMicroBatcher<I, O> {
   private readonly queues = new Map<string, Queue<I, O>>();
   private running = 0;
 
-  constructor(private readonly options: MicroBatcherOptions<I, O>) {
+  constructor(private readonly options: KeyedMicroBatcherOptions<I, O>) {
     if (!(options.maxItems >= 1)) throw new RangeError('maxItems must be at least 1');
   }
 

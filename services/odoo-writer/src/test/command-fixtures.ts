@@ -44,7 +44,7 @@ export function upsertSaleOrder(
   return {
     commandId: commandId(externalId, 'upsert', variant),
     externalId,
-    type: 'upsert-sale-order',
+    type: 'upsert_sale_order',
     issuedBy: 'test',
     issuedAt: Date.now(),
     ...EMPTY_BODIES,
@@ -69,7 +69,7 @@ export function confirmSaleOrder(externalId: string): OdooCommand {
   return {
     commandId: commandId(externalId, 'confirm'),
     externalId,
-    type: 'confirm-sale-order',
+    type: 'confirm_sale_order',
     issuedBy: 'test',
     issuedAt: Date.now(),
     ...EMPTY_BODIES,
@@ -81,7 +81,7 @@ export function setStockLevel(externalId: string, productRef: string, quantity: 
   return {
     commandId: commandId(externalId, 'stock', quantity),
     externalId,
-    type: 'set-stock-level',
+    type: 'set_stock_level',
     issuedBy: 'test',
     issuedAt: Date.now(),
     ...EMPTY_BODIES,

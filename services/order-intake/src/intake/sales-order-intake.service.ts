@@ -7,7 +7,7 @@
 //     added to the order's documentIds and duplicateDocumentIds and a new version is published, so the
 //     gateway's transaction index links it to the original order. No Odoo command and no acknowledgement
 //     of its own: the order's one acknowledgement lists every tracking id known when it is sent.
-import type { IngressDocument } from '@tradewind/contracts';
+import { type IngressDocument, OrderStatus } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
 import { createLogger } from '@tradewind/observability';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
@@ -18,7 +18,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderIntakeMetrics } from '../metrics/order-intake.metrics';
 import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
 import { orderIdOf, saleOrderExternalId } from '../orders/order-identity';
-import { intakeTransitions, OrderStatus } from '../orders/order-lifecycle';
+import { intakeTransitions } from '../orders/order-lifecycle';
 import type { OrderRecord } from '../orders/order-record';
 import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';

@@ -34,12 +34,12 @@ describe('sale order commands', () => {
       issuedAt: 1_700_000_000_000,
     };
     const [upsert, confirm] = saleOrderCommands(input);
-    assert.equal(upsert.type, 'upsert-sale-order');
-    assert.equal(confirm.type, 'confirm-sale-order');
+    assert.equal(upsert.type, 'upsert_sale_order');
+    assert.equal(confirm.type, 'confirm_sale_order');
     assert.equal(upsert.externalId, input.externalId);
     assert.equal(confirm.externalId, input.externalId);
-    assert.equal(upsert.commandId, commandIdOf('acme-portal/PO-5', 'upsert-sale-order', 3));
-    assert.equal(confirm.commandId, commandIdOf('acme-portal/PO-5', 'confirm-sale-order', 3));
+    assert.equal(upsert.commandId, commandIdOf('acme-portal/PO-5', 'upsert_sale_order', 3));
+    assert.equal(confirm.commandId, commandIdOf('acme-portal/PO-5', 'confirm_sale_order', 3));
     assert.deepEqual(saleOrderCommands({ ...input, issuedAt: 1 })[0].commandId, upsert.commandId);
     assert.deepEqual(confirm.confirmSaleOrder, { orderExternalId: input.externalId });
     assert.equal(confirm.upsertSaleOrder, null);

@@ -1,15 +1,10 @@
-// The two odoo.commands an accepted order becomes: upsert-sale-order, then confirm-sale-order, both keyed
+// The two odoo.commands an accepted order becomes: upsert_sale_order, then confirm_sale_order, both keyed
 // by the order's external id so the odoo-writer sees them in that order.
-import type { OdooCommand } from '@tradewind/contracts';
+import { CommandType, type OdooCommand } from '@tradewind/contracts';
 import type { CanonicalSalesOrder } from '@tradewind/partner-catalog';
 
 import type { PricedLine } from '../intake/sales-order.evaluator';
 import { commandIdOf } from '../orders/order-identity';
-
-export enum SaleOrderCommandType {
-  Upsert = 'upsert-sale-order',
-  Confirm = 'confirm-sale-order',
-}
 
 /** Every typed body empty: a command sets exactly the one its type names. */
 const NO_BODY = {
@@ -45,8 +40,8 @@ export function saleOrderCommands(input: SaleOrderCommandInput): [upsert: OdooCo
   const upsert: OdooCommand = {
     ...NO_BODY,
     ...envelope,
-    commandId: commandIdOf(input.orderId, SaleOrderCommandType.Upsert, input.version),
-    type: SaleOrderCommandType.Upsert,
+    commandId: commandIdOf(input.orderId, CommandType.UpsertSaleOrder, input.version),
+    type: CommandType.UpsertSaleOrder,
     upsertSaleOrder: {
       partnerRef: order.customer.odooExternalId,
       clientOrderRef: order.poNumber,
@@ -65,8 +60,8 @@ export function saleOrderCommands(input: SaleOrderCommandInput): [upsert: OdooCo
   const confirm: OdooCommand = {
     ...NO_BODY,
     ...envelope,
-    commandId: commandIdOf(input.orderId, SaleOrderCommandType.Confirm, input.version),
-    type: SaleOrderCommandType.Confirm,
+    commandId: commandIdOf(input.orderId, CommandType.ConfirmSaleOrder, input.version),
+    type: CommandType.ConfirmSaleOrder,
     confirmSaleOrder: { orderExternalId: input.externalId },
   };
   return [upsert, confirm];

@@ -42,16 +42,16 @@ describe('order identity', () => {
   it('is deterministic: the same order always yields the same ids', () => {
     assert.equal(saleOrderExternalId('a', 'PO 1'), saleOrderExternalId('a', 'PO 1'));
     assert.equal(
-      commandIdOf('acme-portal/PO-1', 'upsert-sale-order', 3),
-      commandIdOf('acme-portal/PO-1', 'upsert-sale-order', 3),
+      commandIdOf('acme-portal/PO-1', 'upsert_sale_order', 3),
+      commandIdOf('acme-portal/PO-1', 'upsert_sale_order', 3),
     );
     assert.notEqual(
-      commandIdOf('acme-portal/PO-1', 'upsert-sale-order', 3),
-      commandIdOf('acme-portal/PO-1', 'confirm-sale-order', 3),
+      commandIdOf('acme-portal/PO-1', 'upsert_sale_order', 3),
+      commandIdOf('acme-portal/PO-1', 'confirm_sale_order', 3),
     );
     assert.notEqual(
-      commandIdOf('acme-portal/PO-1', 'upsert-sale-order', 3),
-      commandIdOf('acme-portal/PO-1', 'upsert-sale-order', 4),
+      commandIdOf('acme-portal/PO-1', 'upsert_sale_order', 3),
+      commandIdOf('acme-portal/PO-1', 'upsert_sale_order', 4),
     );
     assert.notEqual(stateMessageIdOf('acme-portal/PO-1', 1), stateMessageIdOf('acme-portal/PO-1', 2));
   });

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { intakeTransitions, OrderEvent, OrderStatus, transitionsOn } from './order-lifecycle';
+import { OrderStatus } from '@tradewind/contracts';
+
+import { intakeTransitions, OrderEvent, transitionsOn } from './order-lifecycle';
 
 const S = OrderStatus;
 const E = OrderEvent;

@@ -12,22 +12,13 @@
 // Results from Odoo arrive at least once and may arrive late: a transition that would move an order
 // backwards, or sideways out of a final state, is ignored (`[]`), never applied.
 
-export enum OrderStatus {
-  Received = 'received',
-  Validated = 'validated',
-  Accepted = 'accepted',
-  Rejected = 'rejected',
-  Written = 'written',
-  Confirmed = 'confirmed',
-  Acknowledged = 'acknowledged',
-  Failed = 'failed',
-}
+import { OrderStatus } from '@tradewind/contracts';
 
 /** What happened to an order after intake, from odoo.results. */
 export enum OrderEvent {
-  /** upsert-sale-order done (written, unchanged or already there). */
+  /** upsert_sale_order done (written, unchanged or already there). */
   Written = 'written',
-  /** confirm-sale-order done (action_confirm ran, or the order was already confirmed). */
+  /** confirm_sale_order done (action_confirm ran, or the order was already confirmed). */
   Confirmed = 'confirmed',
   /** Odoo refused a command for a business reason. */
   Refused = 'refused',
@@ -53,6 +44,7 @@ function awaitingOdoo(status: OrderStatus): boolean {
     case OrderStatus.Rejected:
     case OrderStatus.Confirmed:
     case OrderStatus.Acknowledged:
+    case OrderStatus.Unknown: // the schema's default: a status newer than this service, never stored here
       return false;
   }
 }

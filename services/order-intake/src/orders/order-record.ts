@@ -1,9 +1,8 @@
-import type { SalesOrderLineState, SalesOrderState } from '@tradewind/contracts';
+import type { OrderStatus, SalesOrderLineState, SalesOrderState } from '@tradewind/contracts';
 import type { CanonicalSalesOrder } from '@tradewind/partner-catalog';
 import type { AnyDocumentProblem, DocumentFormat, PartnerSalesOrder } from '@tradewind/partner-documents';
 
 import type { PricedLine } from '../intake/sales-order.evaluator';
-import type { OrderStatus } from './order-lifecycle';
 
 /** One row of `orders`: everything needed to move the order on and to acknowledge it later. */
 export interface OrderRecord {

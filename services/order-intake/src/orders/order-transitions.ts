@@ -2,7 +2,7 @@
 // and an orders.state record; reaching `accepted` issues the Odoo commands, reaching `acknowledged` the
 // partner's acknowledgement. All of it goes through the outbox, so the orders row and everything the
 // order publishes commit together or not at all.
-import { TOPICS } from '@tradewind/contracts';
+import { OrderStatus, TOPICS } from '@tradewind/contracts';
 import { HEADER } from '@tradewind/messaging';
 import { currentCorrelation } from '@tradewind/observability';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
@@ -18,7 +18,6 @@ import {
 import { IntakeReasonCode } from '../intake/sales-order.evaluator';
 import { saleOrderCommands } from '../odoo/sale-order.commands';
 import { outboundMessageIdOf, stateMessageIdOf } from './order-identity';
-import { OrderStatus } from './order-lifecycle';
 import { type OrderRecord, toOrderState } from './order-record';
 import type { OrdersRepository } from './orders.repository';
 

@@ -2,7 +2,12 @@
 // (written, confirmed, rejected by Odoo, failed), and a confirmation or a rejection is acknowledged to
 // the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
 // drops results that would move an order backwards.
-import type { OdooResult } from '@tradewind/contracts';
+import {
+  assertUnreachable,
+  CommandType,
+  type OdooResult,
+  ResultOutcome as OdooOutcome,
+} from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
 import { createLogger } from '@tradewind/observability';
 import { problem } from '@tradewind/partner-documents';
@@ -11,30 +16,33 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import { IntakeReasonCode } from '../intake/sales-order.evaluator';
 import type { OrderIntakeMetrics, OrderOutcome } from '../metrics/order-intake.metrics';
-import { SaleOrderCommandType } from '../odoo/sale-order.commands';
 import { SALE_ORDER_XID_PREFIX } from '../orders/order-identity';
 import { OrderEvent, transitionsOn } from '../orders/order-lifecycle';
 import type { OrderRecord } from '../orders/order-record';
 import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
 
-export type ResultOutcome = 'applied' | 'stale' | 'not-ours' | 'redelivered';
+/** What handling one result did (not the result's own outcome, which is OdooOutcome). */
+export type ResultDisposition = 'applied' | 'stale' | 'not-ours' | 'redelivered';
 
 /** The lifecycle event a result stands for; undefined for results of commands this service never issues. */
 export function eventOf(result: Pick<OdooResult, 'type' | 'outcome'>): OrderEvent | undefined {
-  const type = Object.values(SaleOrderCommandType).find((t) => (t as string) === result.type);
-  if (type === undefined) return undefined;
+  if (result.type !== CommandType.UpsertSaleOrder && result.type !== CommandType.ConfirmSaleOrder)
+    return undefined;
   switch (result.outcome) {
-    case 'written':
-    case 'unchanged':
-    case 'already-done':
-      return type === SaleOrderCommandType.Upsert ? OrderEvent.Written : OrderEvent.Confirmed;
-    case 'business-error':
+    case OdooOutcome.Written:
+    case OdooOutcome.Unchanged:
+    case OdooOutcome.AlreadyDone:
+      return result.type === CommandType.UpsertSaleOrder ? OrderEvent.Written : OrderEvent.Confirmed;
+    case OdooOutcome.BusinessError:
       return OrderEvent.Refused;
-    case 'technical-error':
+    case OdooOutcome.TechnicalError:
       return OrderEvent.Failed;
-    default:
+    // The schema's default: an outcome newer than this service's schema; nothing to move the order on.
+    case OdooOutcome.Unknown:
       return undefined;
+    default:
+      return assertUnreachable(result.outcome);
   }
 }
 
@@ -46,7 +54,7 @@ const OUTCOME_OF_EVENT: Record<OrderEvent, OrderOutcome | undefined> = {
 };
 
 interface Applied {
-  outcome: ResultOutcome;
+  outcome: ResultDisposition;
   partnerId?: string;
   event?: OrderEvent;
   report?: TransitionReport;
@@ -64,7 +72,7 @@ export class OdooResultsService {
     private readonly consumerGroup: string,
   ) {}
 
-  async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultOutcome> {
+  async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultDisposition> {
     // Other services' commands share the topic; ours are the sale orders under our prefix.
     if (!result.externalId.startsWith(SALE_ORDER_XID_PREFIX)) return 'not-ours';
     const event = eventOf(result);
@@ -132,7 +140,7 @@ export class OdooResultsService {
 /** Odoo's refusal becomes a reason; a technical give-up is shown until a later result clears it. */
 function problemsAfter(order: OrderRecord, event: OrderEvent, result: OdooResult): OrderRecord['problems'] {
   const kept = order.problems.filter((p) => p.code !== (IntakeReasonCode.OdooWriteFailed as string));
-  const step = result.type === (SaleOrderCommandType.Confirm as string) ? 'confirm' : 'create';
+  const step = result.type === CommandType.ConfirmSaleOrder ? 'confirm' : 'create';
   switch (event) {
     case OrderEvent.Written:
     case OrderEvent.Confirmed:
