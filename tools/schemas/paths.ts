@@ -15,8 +15,12 @@ export function defaultGeneratedDir(): string {
 
 export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';
 
+/** REGISTRY_URL, else the local stack's registry on REGISTRY_PORT (as deploy/local/stack.sh starts it). */
 export function defaultRegistryUrl(): string {
-  return process.env.REGISTRY_URL ?? DEFAULT_REGISTRY_URL;
+  const port = process.env.REGISTRY_PORT;
+  return (
+    process.env.REGISTRY_URL ?? (port ? `http://127.0.0.1:${port}/apis/ccompat/v7` : DEFAULT_REGISTRY_URL)
+  );
 }
 
 /** A path as people see it in messages: repository-relative when inside the repository. */

@@ -17,7 +17,7 @@ export interface RegisterOptions {
   schemasDir?: string;
   /** Default REGISTRY_URL or the local stack's ccompat API. */
   registryUrl?: string;
-  /** Default KAFKA_BROKERS (comma-separated) or 127.0.0.1:9092. */
+  /** Default KAFKA_BROKERS (comma-separated) or the local stack on KAFKA_PORT (9092). */
   brokers?: string[];
   /** Default KAFKA_REPLICATION_FACTOR or 1. */
   replicationFactor?: number;
@@ -155,7 +155,7 @@ async function registerSubject(
 }
 
 function brokersFromEnv(): string[] {
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
+  const brokers = (process.env.KAFKA_BROKERS ?? `127.0.0.1:${process.env.KAFKA_PORT ?? '9092'}`)
     .split(',')
     .map((broker) => broker.trim())
     .filter((broker) => broker !== '');
