@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { forbiddenCharacterAt,TextRule } from './canonical-fields';
+import { forbiddenCharacterAt, TextRule } from './canonical-fields';
 import { DocumentFormat } from './document-format';
 import { DocumentProblemCode } from './document-problem';
 import { parseSalesOrders } from './document-split';

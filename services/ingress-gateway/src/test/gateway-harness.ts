@@ -20,6 +20,7 @@ import { REPO_CATALOG_DIR, signRequest, TEST_KEYS, testCredentialSources } from 
 export type KeyId = keyof typeof TEST_KEYS;
 
 export interface Reply {
+  /** The HTTP status, or 0 when the connection was reset before an answer. */
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
@@ -124,15 +125,25 @@ export async function startGateway(options: { unlimitedRate?: boolean } = {}): P
       pathWithQuery: request.signedPath ?? path,
       body: request.body,
     });
-    const response = await fetch(`${base}${path}`, {
-      method,
-      body: request.body,
-      headers: {
-        ...signed,
-        ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
-        ...request.headers,
-      },
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        body: request.body,
+        headers: {
+          ...signed,
+          ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }),
+          ...request.headers,
+        },
+      });
+    } catch (error) {
+      // No answer at all (the connection was reset): status 0, for the caller to count or retry.
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+        return { status: 0, headers: new Headers(), text: `connection reset (${String(code)})`, body: {} };
+      }
+      throw error;
+    }
     const text = await response.text();
     let body: Record<string, unknown> = {};
     try {
