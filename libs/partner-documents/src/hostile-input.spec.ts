@@ -122,6 +122,12 @@ void describe('hostile input: structure', () => {
     ]);
   });
 
+  void it('refuses a set whose SE is cut into another segment without crashing the reader', () => {
+    // Found by the gateway fuzz test: node-x12 reports this with a diagnostic that has no range.
+    const cut = X12.replace('SE*11*0001~', 'SE*11ST*850*0001~*0001~');
+    assert.equal(refused(DocumentFormat.X12, cut).length > 0, true);
+  });
+
   void it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels before parsing it`, () => {
     for (const depth of [MAX_JSON_DEPTH + 1, 5_000, 100_000]) {
       assert.deepEqual(refused(DocumentFormat.Json, '['.repeat(depth) + ']'.repeat(depth)), [

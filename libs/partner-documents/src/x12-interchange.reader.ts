@@ -477,7 +477,10 @@ class Positions {
   }
 
   diagnosticLocation(diagnostic: X12Diagnostic): ProblemLocation {
-    const start = this.charOffset(diagnostic.range.start.line, diagnostic.range.start.character);
+    // node-x12 reports some diagnostics with no range (a segment whose element it expected is missing).
+    const range = diagnostic.range as X12Diagnostic['range'] | undefined;
+    if (range?.start === undefined) return { kind: 'document' };
+    const start = this.charOffset(range.start.line, range.start.character);
     const ordinal = this.ordinalAt(start);
     const segmentStart = this.charOffsetOfOrdinal(ordinal);
     const tag =

@@ -27,6 +27,7 @@ export interface Seen<V> {
 }
 
 export interface Reply {
+  /** The HTTP status, or 0 when the connection was reset before an answer. */
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
@@ -118,9 +119,10 @@ export class GatewayHarness {
       SCHEMA_REGISTRY_URL: this.stack.registryUrl,
       DATABASE_URL: this.stack.databaseUrl,
       DATABASE_SCHEMA: this.schema,
-      DATABASE_POOL_SIZE: '5',
+      DATABASE_POOL_SIZE: '10',
       SERVICE_NAME: this.serviceName,
-      LOG_LEVEL: 'fatal',
+      // TW_TEST_LOG_LEVEL=error shows what the gateway logs about a failing request.
+      LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'fatal',
       PARTNER_CATALOG_DIR: catalogDir,
       GATEWAY_SECRETS_ROOT: sources.secretsRoot,
     });
@@ -154,15 +156,25 @@ export class GatewayHarness {
       pathWithQuery: options.signedPath ?? path,
       body: options.body,
     });
-    const response = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      body: options.body,
-      headers: {
-        ...signed,
-        ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
-        ...options.headers,
-      },
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        body: options.body,
+        headers: {
+          ...signed,
+          ...(options.contentType === undefined ? {} : { 'content-type': options.contentType }),
+          ...options.headers,
+        },
+      });
+    } catch (error) {
+      // No answer at all (the connection was reset): status 0, for the caller to count or retry.
+      const code = (error as { cause?: { code?: unknown } }).cause?.code;
+      if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+        return { status: 0, headers: new Headers(), text: `connection reset (${String(code)})`, body: {} };
+      }
+      throw error;
+    }
     const text = await response.text();
     let body: Record<string, unknown> = {};
     try {
