@@ -28,6 +28,8 @@ describe('unavailableDependency', () => {
     assert.equal(unavailableDependency(withCode('duplicate key value', '23505')), undefined);
     assert.equal(unavailableDependency(withCode('value too long', '22001')), undefined);
     assert.equal(unavailableDependency(new TypeError('cannot read properties of undefined')), undefined);
+    // A saturated pool says this too: load, not an outage.
+    assert.equal(unavailableDependency(new Error('timeout exceeded when trying to connect')), undefined);
     assert.equal(unavailableDependency('a string'), undefined);
   });
 });

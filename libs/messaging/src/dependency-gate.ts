@@ -11,8 +11,9 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH',
   'EAI_AGAIN',
 ]);
-const DATABASE_MESSAGES =
-  /connection terminated|timeout exceeded when trying to connect|the database system is/i;
+// Not pg-pool's "timeout exceeded when trying to connect": a saturated pool under load says it too,
+// and holding every record would only slow the consumer down.
+const DATABASE_MESSAGES = /connection terminated|the database system is/i;
 
 /**
  * The dependency an error says is unavailable, or undefined when the error is the record's own.
