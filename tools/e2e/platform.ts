@@ -113,6 +113,9 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     SCHEMA_REGISTRY_URL: stack.registryUrl,
     DATABASE_URL: stack.databaseUrl,
     LOG_LEVEL: 'warn',
+    // The broker is shared with every test before this one: this platform's new consumer groups read
+    // only what is produced from now on, not the topics' whole history.
+    KAFKA_NEW_GROUP_START_AT: new Date(Date.now() - 1_000).toISOString(),
     ODOO_URL: odooUrl,
     ODOO_DB: 'tradewind',
   };

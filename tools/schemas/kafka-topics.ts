@@ -1,6 +1,7 @@
 // Makes the broker's topics match the catalog: create missing topics, raise partition counts, keep
 // retention in line. Never destructive: a cleanup policy or partition count it cannot safely change is
 // reported, not changed.
+import { waitForTopicLeaders } from '@tradewind/messaging';
 import { type Admin, ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
 
 import type { CatalogTopic } from './catalog';
@@ -59,7 +60,7 @@ async function reconcile(
   const missing = topics.filter((topic) => !existing.has(topic.name));
   for (const topic of missing) {
     const created = await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: [
         {
           topic: topic.name,
@@ -81,6 +82,11 @@ async function reconcile(
     }
   }
 
+  // Created or not, every catalog topic exists now: its metadata and configs once the leaders serve.
+  await waitForTopicLeaders(
+    admin,
+    topics.map((topic) => topic.name),
+  );
   const present = topics.filter((topic) => existing.has(topic.name));
   if (present.length === 0) return result;
   const metadata = await admin.fetchTopicMetadata({ topics: present.map((topic) => topic.name) });

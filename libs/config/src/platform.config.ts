@@ -10,6 +10,7 @@ import {
   httpUrl,
   intInRange,
   oneOf,
+  parsedBy,
   port,
   postgresUrl,
   sqlIdentifier,
@@ -63,6 +64,13 @@ export function kafkaConfig(defaults: { clientId: string }) {
         duration({ desc: 'Time allowed to open a broker connection', default: 3_000 }),
       ),
       ssl: variable('KAFKA_SSL', bool({ desc: 'Connect to the brokers over TLS', default: false })),
+      newGroupStartAt: variable(
+        'KAFKA_NEW_GROUP_START_AT',
+        parsedBy(parseInstant)({
+          desc: 'Where a consumer group with no committed offsets starts: an ISO 8601 instant (its records from then on); unset: each topic from the beginning',
+          default: undefined,
+        }),
+      ),
       sasl: {
         mechanism: variable(
           'KAFKA_SASL_MECHANISM',
@@ -163,4 +171,13 @@ export function logConfig() {
       ),
     },
   };
+}
+
+/** An ISO 8601 instant with its zone (`2026-12-01T08:00:00Z`), as epoch milliseconds. */
+function parseInstant(input: string): number {
+  const ms = Date.parse(input);
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(input) || Number.isNaN(ms)) {
+    throw new Error('is not an ISO 8601 instant with a zone (2026-12-01T08:00:00Z)');
+  }
+  return ms;
 }

@@ -36,6 +36,8 @@ export interface MessagingModuleOptions {
   schemas: TopicSchemas;
   /** PostgreSQL for the consumer's parked-record bookkeeping (the service's own database and schema). */
   database: { url: string; schema: string };
+  /** Where a consumer group with no committed offsets starts (epoch ms); unset: the topic's beginning. */
+  newGroupStartAt?: number;
   /** Start consumers on bootstrap (false in tests that only produce). */
   consume?: boolean;
 }
@@ -99,6 +101,7 @@ export class MessagingLifecycle
         handler: invoke,
         retry: metadata.retry,
         keyConcurrency: metadata.keyConcurrency,
+        newGroupStartAt: this.options.newGroupStartAt,
       });
       await runner.start();
       this.runners.push(runner);

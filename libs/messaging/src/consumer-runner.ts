@@ -65,6 +65,8 @@ interface RunnerSettings<V> {
   keyConcurrency?: number;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
+  /** A new group (no committed offsets) starts at this instant, epoch ms (KAFKA_NEW_GROUP_START_AT). */
+  newGroupStartAt?: number;
   sessionTimeoutMs?: number;
   metrics?: MessagingMetrics;
 }
@@ -207,6 +209,9 @@ export class ConsumerRunner<V> {
         groupId,
         topic,
         fromBeginning: this.options.fromBeginning ?? true,
+        ...(this.options.newGroupStartAt === undefined
+          ? {}
+          : { newGroupStartAt: this.options.newGroupStartAt }),
         sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
       },

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { type OpsException, TOPICS } from '@tradewind/contracts';
 import type { Consumer, Kafka } from 'kafkajs';
 
@@ -40,6 +42,14 @@ export class KafkaConsumerTransport implements ConsumerTransport {
   }
 
   async subscribe(subscription: TransportSubscription, onBatch: BatchHandler): Promise<TransportConsumer> {
+    if (subscription.newGroupStartAt !== undefined) {
+      await startNewGroupAt(
+        this.kafka,
+        subscription.groupId,
+        subscription.topic,
+        subscription.newGroupStartAt,
+      );
+    }
     const consumer: Consumer = this.kafka.consumer({
       groupId: subscription.groupId,
       sessionTimeout: subscription.sessionTimeoutMs,
@@ -131,4 +141,37 @@ export function avroDecoder<V>(serde: AvroSerde, schemas: TopicSchemas, topic: s
       }
     },
   };
+}
+
+/**
+ * Commits, for a group that has none yet on `topic`, the offsets of the first records at or after `at`
+ * (the partition's end where none is that recent); a group with committed offsets is left as it is. Runs
+ * before the group's first member joins, so nothing can have been consumed from elsewhere.
+ */
+export async function startNewGroupAt(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  at: number,
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const deadline = Date.now() + 30_000;
+  try {
+    for (;;) {
+      try {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        if (committed.partitions.some((p) => p.offset !== '-1')) return;
+        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
+        await admin.setOffsets({ groupId, topic, partitions });
+        return;
+      } catch (error) {
+        // A new broker's group coordinator is still loading: retriable, worth waiting for.
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 import { errorMessage, MessagingErrorCode, MessagingException } from './messaging.exception';
 
@@ -19,6 +19,8 @@ export async function ensureDerivedTopics(
   const admin = kafka.admin();
   await admin.connect();
   try {
+    // On a new broker the source's metadata may not be served yet: wait for it like for the derived.
+    await waitForTopicLeaders(admin, [source]);
     const metadata = await admin.fetchTopicMetadata({ topics: [source] });
     const partitions = metadata.topics[0]?.partitions.length ?? 1;
     const existing = new Set(await admin.listTopics());
@@ -39,24 +41,37 @@ export async function ensureDerivedTopics(
           if (!/already exists/i.test(errorMessage(error))) throw error;
         });
     }
-    const deadline = Date.now() + LEADER_WAIT_MS;
-    for (;;) {
-      try {
-        const { topics: found } = await admin.fetchTopicMetadata({ topics: [...derived] });
-        if (found.length === derived.length && found.every((t) => t.partitions.every((p) => p.leader >= 0)))
-          return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      }
-      if (Date.now() > deadline) {
-        throw new MessagingException(
-          MessagingErrorCode.TopicNotReady,
-          `no leaders for ${derived.join(', ')} after ${LEADER_WAIT_MS / 1000} s`,
-        );
-      }
-      await sleep(200);
-    }
+    await waitForTopicLeaders(admin, derived);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of `topics` has a leader. kafkajs' `createTopics({ waitForLeaders })` asks
+ * before the broker knows a new topic and fails with UNKNOWN_TOPIC_OR_PARTITION, and a new broker answers
+ * metadata requests with retriable errors for a while: both are waited out here.
+ */
+export async function waitForTopicLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = LEADER_WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (found.length === topics.length && found.every((t) => t.partitions.every((p) => p.leader >= 0)))
+        return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new MessagingException(
+        MessagingErrorCode.TopicNotReady,
+        `no leaders for ${topics.join(', ')} after ${timeoutMs / 1000} s`,
+      );
+    }
+    await sleep(200);
   }
 }

@@ -21,6 +21,11 @@ export interface TransportSubscription {
   groupId: string;
   topic: string;
   fromBeginning: boolean;
+  /**
+   * Where the group starts when it has no committed offsets: the first record at or after this instant
+   * (epoch ms) in each partition. Unset: `fromBeginning` decides.
+   */
+  newGroupStartAt?: number;
   sessionTimeoutMs: number;
   partitionsConsumedConcurrently: number;
 }

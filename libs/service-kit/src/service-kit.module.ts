@@ -62,6 +62,7 @@ export class ServiceKitModule {
                 : undefined,
           },
           registryUrl: config.registry.url,
+          newGroupStartAt: config.kafka.newGroupStartAt,
           registryAuth:
             config.registry.username === undefined
               ? undefined

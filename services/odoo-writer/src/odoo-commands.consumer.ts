@@ -79,6 +79,7 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
       keyConcurrency: consumer.keyConcurrency,
       partitionsConsumedConcurrently: consumer.partitionsConcurrently,
       sessionTimeoutMs: consumer.sessionTimeoutMs,
+      newGroupStartAt: this.config.kafka.newGroupStartAt,
       retry: {
         inProcessAttempts: 1,
         maxAttempts: consumer.retryTopicAttempts,
