@@ -13,6 +13,7 @@ import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
+import { InboxRetention } from './inbox-retention.service';
 import { platformConfig } from './platform-config';
 import { ServiceKitModule } from './service-kit.module';
 
@@ -178,5 +179,9 @@ describe('ServiceKitModule wires a service to the real Kafka, registry and Postg
     const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
     assert.match(metrics, /tradewind_messages_consumed_total\{.*outcome="success"/);
     assert.match(metrics, /outbox_published_total/);
+  });
+
+  it("purges every service's old inbox marks (no service wires its own)", () => {
+    assert.ok(app.get(InboxRetention) instanceof InboxRetention);
   });
 });

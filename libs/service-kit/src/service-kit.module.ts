@@ -7,6 +7,7 @@ import { ObservabilityModule } from '@tradewind/observability-nest';
 import { createDataSource, Inbox, OutboxWriter, persistenceMigrations } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
 
+import { InboxRetention } from './inbox-retention.service';
 import { OutboxRelayService } from './outbox-relay.service';
 import { SERVICE_KIT_OPTIONS, type ServiceKitOptions } from './service-kit.options';
 
@@ -90,6 +91,7 @@ export class ServiceKitModule {
         { provide: OutboxWriter, useValue: new OutboxWriter() },
         { provide: Inbox, useValue: new Inbox() },
         OutboxRelayService,
+        InboxRetention,
       ],
       exports: [DataSource, OutboxWriter, Inbox],
     };

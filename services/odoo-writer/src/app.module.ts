@@ -3,7 +3,6 @@ import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
-import { InboxRetention } from './ledger/inbox-retention.service';
 import { CreateOdooWriteLedger1767400000000 } from './ledger/write-ledger.migration';
 import { WriteLedger } from './ledger/write-ledger.repository';
 import { odooReadiness } from './odoo/odoo.readiness';
@@ -36,7 +35,6 @@ export class AppModule {
             new WriteLedger(dataSource, outbox, inbox, config.service.name),
         },
         OdooCommandsConsumer,
-        InboxRetention,
       ],
     };
   }

@@ -15,7 +15,6 @@ import {
   PARTNER_CATALOG,
   PRICE_BOOK,
 } from './order-intake.tokens';
-import { InboxHousekeeping } from './orders/inbox-housekeeping.service';
 import { EXTERNAL_ID_MODULE } from './orders/order-identity';
 import { OrderTransitions } from './orders/order-transitions';
 import { CreateOrders1767500000000 } from './orders/orders.migration';
@@ -118,7 +117,6 @@ export class AppModule {
         },
         IngressDocumentsConsumer,
         OdooResultsConsumer,
-        InboxHousekeeping,
       ],
     };
   }

@@ -1,27 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { loadConfig } from '@tradewind/config';
 import { configureLogging } from '@tradewind/observability';
 import { createDataSource, Inbox, persistenceMigrations } from '@tradewind/persistence';
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
-import { AppModule } from '../app.module';
-import { odooWriterConfig } from '../odoo-writer.config';
 import { INBOX_RETENTION_MS, InboxRetention } from './inbox-retention.service';
 
 configureLogging({ level: 'silent' });
 
-describe("the odoo-writer's inbox retention (PostgreSQL)", () => {
-  const schema = uniqueName('odoo_writer_inbox').toLowerCase();
+describe('inbox retention (PostgreSQL)', () => {
+  const schema = uniqueName('kit_inbox').toLowerCase();
   let dataSource: DataSource;
 
   before(async () => {
     dataSource = await createDataSource({
       url: testStack().databaseUrl,
       schema,
-      applicationName: 'odoo-writer-inbox-itest',
+      applicationName: 'kit-inbox-itest',
       migrations: persistenceMigrations,
       logging: ['error'],
     });
@@ -46,10 +43,5 @@ describe("the odoo-writer's inbox retention (PostgreSQL)", () => {
       left.map((row) => row.message_id),
       ['recent'],
     );
-  });
-
-  it('is part of the service', () => {
-    const { values } = loadConfig(odooWriterConfig, { ODOO_API_KEY: 'k' });
-    assert.ok(AppModule.forRoot(values).providers?.includes(InboxRetention));
   });
 });

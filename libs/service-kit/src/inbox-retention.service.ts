@@ -1,4 +1,4 @@
-// The writer's inbox marks (one per command id handled) are forgotten after a retention, with the
+// Every service's inbox marks (one per message id handled) are forgotten after a retention, with the
 // shared purge of @tradewind/persistence, once at start-up and then every hour.
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createLogger } from '@tradewind/observability';
@@ -8,8 +8,9 @@ import { DataSource } from 'typeorm';
 const PURGE_INTERVAL_MS = 3_600_000;
 
 /**
- * 30 days: longer than odoo.commands keeps its records (14 d) plus a long outage, so no redelivery can
- * come after its mark is gone; a replay past that is still caught by the ledger's payload hash.
+ * 30 days: longer than any consumed topic keeps its records (ingress.documents 7 d, odoo.commands and
+ * odoo.results 14 d) plus a long outage, so no redelivery can come after its mark is gone; a replay past
+ * that is still caught by each service's business key (order-intake's PO guard, the writer's ledger hash).
  */
 export const INBOX_RETENTION_MS = 30 * 86_400_000;
 
