@@ -22,3 +22,11 @@ export function testStack(): TestStack {
 export function uniqueName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
+
+/**
+ * KAFKA_NEW_GROUP_START_AT for a service a test starts on the shared broker: its new consumer groups read
+ * what is published from now on (a second earlier, for clock skew), not every earlier test's records.
+ */
+export function newGroupsStartNow(): string {
+  return new Date(Date.now() - 1_000).toISOString();
+}

@@ -27,7 +27,13 @@ import {
   type RecordHeaders,
   TypedProducer,
 } from '@tradewind/messaging';
-import { expectEventually, testStack, uniqueName, waitForQuiescence } from '@tradewind/testing';
+import {
+  expectEventually,
+  newGroupsStartNow,
+  testStack,
+  uniqueName,
+  waitForQuiescence,
+} from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -182,6 +188,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     const sources = testCredentialSources();
     const config = loadConfig(gatewayConfig, {
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
       SCHEMA_REGISTRY_URL: stack.registryUrl,
       DATABASE_URL: stack.databaseUrl,
       DATABASE_SCHEMA: schema,

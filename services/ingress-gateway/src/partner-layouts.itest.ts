@@ -12,7 +12,7 @@ import { loadConfig } from '@tradewind/config';
 import { type IngressDocument, TOPICS } from '@tradewind/contracts';
 import { AvroSerde, createKafka } from '@tradewind/messaging';
 import { DocumentFormat, parseSalesOrders } from '@tradewind/partner-documents';
-import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
+import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -80,6 +80,7 @@ void describe('ingress-gateway reads each partner in its configured layout', () 
     const sources = testCredentialSources();
     const config = loadConfig(gatewayConfig, {
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
       SCHEMA_REGISTRY_URL: stack.registryUrl,
       DATABASE_URL: stack.databaseUrl,
       DATABASE_SCHEMA: schema,

@@ -32,7 +32,13 @@ import {
 } from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
-import { expectEventually, testStack, uniqueName, waitForQuiescence } from '@tradewind/testing';
+import {
+  expectEventually,
+  newGroupsStartNow,
+  testStack,
+  uniqueName,
+  waitForQuiescence,
+} from '@tradewind/testing';
 import type { Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -44,7 +50,7 @@ import { saleOrderExternalId } from './orders/order-identity';
 import type { OdooPriceBook } from './pricing/odoo-price-book';
 import { resultsGroupOf } from './results/odoo-results.consumer';
 import { acmeOrderJson, bazaarlyCsv, globex850, marketHubCsv } from './test/fixtures';
-import { type CollectedRecord, startGroupAtEnd, TopicCollector } from './test/topic-collector';
+import { type CollectedRecord, TopicCollector } from './test/topic-collector';
 
 const stack = testStack();
 const run = randomBytes(3).toString('hex').toUpperCase();
@@ -174,13 +180,6 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
   before(async () => {
     simulator = await startOdooSimulator();
     kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'order-intake-itest' });
-    // The service's groups start at the end of the shared topics: earlier runs' documents are not ours.
-    await startGroupAtEnd(
-      kafka,
-      defaultConsumerGroup(serviceName, TOPICS.ingressDocuments),
-      TOPICS.ingressDocuments,
-    );
-    await startGroupAtEnd(kafka, resultsGroupOf(serviceName), TOPICS.odooResults);
     collector = new TopicCollector(kafka, new AvroSerde({ registryUrl: stack.registryUrl }), collectorGroup);
     await collector.start([
       TOPICS.ordersState,
@@ -192,6 +191,8 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     const config = loadConfig(orderIntakeConfig, {
       SERVICE_NAME: serviceName,
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      // The service's groups read only what is published from now on: earlier runs' documents are not ours.
+      KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
       SCHEMA_REGISTRY_URL: stack.registryUrl,
       DATABASE_URL: stack.databaseUrl,
       DATABASE_SCHEMA: schema,

@@ -11,7 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@tradewind/config';
 import { type IngressDocument, TOPICS } from '@tradewind/contracts';
 import { AvroSerde, createKafka } from '@tradewind/messaging';
-import { testStack, uniqueName, waitForQuiescence } from '@tradewind/testing';
+import { newGroupsStartNow, testStack, uniqueName, waitForQuiescence } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -82,6 +82,7 @@ void describe('the gateway answers 503 only for what was not accepted', () => {
       const sources = testCredentialSources();
       const config = loadConfig(gatewayConfig, {
         KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+        KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
         SCHEMA_REGISTRY_URL: stack.registryUrl,
         DATABASE_URL: stack.databaseUrl,
         DATABASE_SCHEMA: databaseSchema,

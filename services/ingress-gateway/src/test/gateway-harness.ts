@@ -10,7 +10,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@tradewind/config';
 import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
 import { AvroSerde, createKafka, decodeHeaders, type RecordHeaders } from '@tradewind/messaging';
-import { testStack, uniqueName } from '@tradewind/testing';
+import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 
@@ -116,6 +116,8 @@ export class GatewayHarness {
     const sources = testCredentialSources();
     const config = loadConfig(gatewayConfig, {
       KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+      // The index consumers read only this gateway's acknowledgements and states, not the topics' history.
+      KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
       SCHEMA_REGISTRY_URL: this.stack.registryUrl,
       DATABASE_URL: this.stack.databaseUrl,
       DATABASE_SCHEMA: this.schema,

@@ -63,30 +63,3 @@ function bytesAsText(value: unknown): unknown {
   }
   return value;
 }
-
-/**
- * Commits a consumer group's offsets at the current end of `topic`, so a service started with that
- * group reads only what is published from now on (kafkajs' admin.resetOffsets does not commit for a
- * group that has never committed).
- */
-export async function startGroupAtEnd(kafka: Kafka, groupId: string, topic: string): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: () => Promise.resolve(),
-    });
-    await joined;
-    await consumer.commitOffsets(ends.map(({ partition, high }) => ({ topic, partition, offset: high })));
-  } finally {
-    await consumer.disconnect();
-  }
-}
