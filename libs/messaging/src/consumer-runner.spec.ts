@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
+import { ExceptionKind } from '@tradewind/contracts';
 import { expectEventually } from '@tradewind/testing';
 
 import { consumerReadiness, ConsumerRunner, type ConsumerRunnerOptions } from './consumer-runner';
@@ -98,7 +99,7 @@ describe('ConsumerRunner on the in-memory transport', () => {
       h.transport.messages(h.runner.topics.retry).map((m) => m.headers[HEADER.parkedReason]),
       ['failed', 'key-parked'],
     );
-    assert.equal(h.transport.exceptions[0].exception.kind, 'dead-letter');
+    assert.equal(h.transport.exceptions[0].exception.kind, ExceptionKind.DeadLetter);
     assert.equal(h.handled.filter((r) => r.key?.startsWith('other-')).length, 5);
     await expectEventually(async () => assert.equal(await h.parked.count(GROUP, TOPIC), 0), {
       timeoutMs: 5_000,
@@ -118,7 +119,7 @@ describe('ConsumerRunner on the in-memory transport', () => {
     h.transport.produce(TOPIC, { key: 'C', value: Buffer.from('not json'), headers: {} });
     await expectEventually(() => assert.equal(h.transport.exceptions.length, 2), { timeoutMs: 5_000 });
     const kinds = h.transport.exceptions.map((e) => `${e.key}:${e.exception.kind}:${e.exception.code}`);
-    assert.deepEqual(kinds.sort(), ['B:business:UNKNOWN_SKU', 'C:dead-letter:PoisonRecordError']);
+    assert.deepEqual(kinds.sort(), ['B:business:UNKNOWN_SKU', 'C:dead_letter:PoisonRecordError']);
     assert.equal(h.handled.filter((r) => r.key === 'B').length, 1, 'a business failure was retried');
     assert.equal(h.transport.messages(h.runner.topics.deadLetter).length, 1);
   });

@@ -58,7 +58,12 @@ void describe('createDataSource', () => {
     );
     assert.deepEqual(
       applied.map((row) => row.name),
-      ['CreateOutboxMessage1767225600000', 'CreateInboxMessage1767225600001', 'CreateTestOrder1767225700000'],
+      [
+        'CreateOutboxMessage1767225600000',
+        'CreateInboxMessage1767225600001',
+        'AddOutboxUndeliverableReason1767225600040',
+        'CreateTestOrder1767225700000',
+      ],
     );
     // Nothing leaked into public.
     const inPublic = await first.query<unknown[]>(
@@ -82,7 +87,7 @@ void describe('createDataSource', () => {
     const rows = await open[open.length - 1].query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM "${schema}".typeorm_migrations`,
     );
-    assert.equal(rows[0].n, 3);
+    assert.equal(rows[0].n, persistenceMigrations.length + 1);
   });
 
   void it('resolves unqualified SQL to the service schema', async () => {
