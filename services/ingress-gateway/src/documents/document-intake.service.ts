@@ -1,7 +1,7 @@
 // Accepting an upload: policy, idempotency, validation and split, the X12 envelope rules, the transaction
 // index, and Kafka — every accepted order acknowledged by the brokers before the partner hears 202. Per
 // order by default: the sound orders are accepted and the bad ones refused in the same answer
-// (docs/decisions/0003-per-order-acceptance.md).
+// (docs/decisions/0006-per-order-acceptance.md).
 import { randomUUID } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';

@@ -1,0 +1,2 @@
+import { x } from '../../../../services/order-intake/src/main';
+export const y = x;

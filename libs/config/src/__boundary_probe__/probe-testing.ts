@@ -1,0 +1,2 @@
+import { uniqueName } from '@tradewind/testing';
+export const x = uniqueName('a');
