@@ -397,19 +397,35 @@ function readNumber(
   return value;
 }
 
+/**
+ * Malformed records reported before reading stops. csv-parse reports each bad quote on its own, with the
+ * field read so far: a hostile file of a few kilobytes would otherwise yield thousands of ever longer
+ * problems (quadratic time for one request) and an answer nobody can read.
+ */
+const MAX_CSV_SYNTAX_PROBLEMS = 50;
+const MAX_CSV_MESSAGE_LENGTH = 240;
+
+class TooManyCsvProblems extends Error {}
+
 function readRecords(text: string, problems: DocumentProblem[]): Row[] {
   const rows: Row[] = [];
+  let skipped = 0;
   const onSkip = (error: CsvError | undefined): undefined => {
     if (error === undefined) return undefined;
     const line = typeof error.lines === 'number' ? error.lines : 1;
+    if (++skipped > MAX_CSV_SYNTAX_PROBLEMS) throw new TooManyCsvProblems(String(line));
     const code =
       error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
         ? DocumentProblemCode.CsvFieldCount
         : DocumentProblemCode.CsvSyntax;
+    const detail =
+      error.message.length > MAX_CSV_MESSAGE_LENGTH
+        ? `${error.message.slice(0, MAX_CSV_MESSAGE_LENGTH)}…`
+        : error.message;
     const message =
       code === DocumentProblemCode.CsvFieldCount
-        ? `The row does not have as many fields as the header (${error.message}).`
-        : error.message;
+        ? `The row does not have as many fields as the header (${detail}).`
+        : detail;
     problems.push(problem(code, message, { kind: 'csv', line }));
     return undefined;
   };
@@ -434,6 +450,16 @@ function readRecords(text: string, problems: DocumentProblem[]): Row[] {
       });
     }
   } catch (error) {
+    if (error instanceof TooManyCsvProblems) {
+      problems.push(
+        problem(
+          DocumentProblemCode.CsvSyntax,
+          `More than ${MAX_CSV_SYNTAX_PROBLEMS} malformed records: reading stopped at line ${error.message}.`,
+          { kind: 'csv', line: Number(error.message) },
+        ),
+      );
+      return [];
+    }
     // With skip_records_with_error csv-parse only throws for option errors; keep it a problem anyway.
     const line = (error as { lines?: unknown }).lines;
     problems.push(

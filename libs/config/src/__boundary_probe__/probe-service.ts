@@ -1,2 +1,0 @@
-import { x } from '../../../../services/order-intake/src/main';
-export const y = x;

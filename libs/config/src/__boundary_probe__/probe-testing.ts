@@ -1,2 +1,0 @@
-import { uniqueName } from '@tradewind/testing';
-export const x = uniqueName('a');
