@@ -21,15 +21,15 @@ describe('FaultInjector', () => {
 
   it('exits with 137 at the n-th passage of its point, counting only the configured command type', async () => {
     const sut = new FaultInjector(
-      { crashAt: 'before-call', crashAfter: 2, crashType: 'confirm-sale-order', crashDelayMs: 0 },
+      { crashAt: 'before-call', crashAfter: 2, crashType: 'confirm_sale_order', crashDelayMs: 0 },
       exit,
     );
-    sut.reach('before-call', { type: 'upsert-sale-order' });
-    sut.reach('after-call', { type: 'confirm-sale-order' });
-    await sut.forType('confirm-sale-order', () => Promise.resolve().then(() => sut.reach('before-call')));
+    sut.reach('before-call', { type: 'upsert_sale_order' });
+    sut.reach('after-call', { type: 'confirm_sale_order' });
+    await sut.forType('confirm_sale_order', () => Promise.resolve().then(() => sut.reach('before-call')));
     assert.deepEqual(exits, []);
     await assert.rejects(
-      sut.forType('confirm-sale-order', () => Promise.resolve().then(() => sut.reach('before-call'))),
+      sut.forType('confirm_sale_order', () => Promise.resolve().then(() => sut.reach('before-call'))),
       Exit,
     );
     assert.deepEqual(exits, [CRASH_EXIT_CODE]);

@@ -121,7 +121,7 @@ describe('OdooCommandsConsumer.handle', () => {
     );
     assert.deepEqual(
       mocks.failures.map((r) => [r.outcome, r.errorClass]),
-      [['business-error', 'ODOO_VALIDATION']],
+      [['business_error', 'ODOO_VALIDATION']],
     );
   });
 
@@ -142,7 +142,7 @@ describe('OdooCommandsConsumer.handle', () => {
     await assert.rejects(last.sut.handle(record(value, 3)), /Odoo failed/);
     assert.deepEqual(
       last.mocks.failures.map((r) => [r.outcome, r.attempts]),
-      [['technical-error', 3]],
+      [['technical_error', 3]],
     );
   });
 });

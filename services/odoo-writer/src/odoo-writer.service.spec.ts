@@ -143,7 +143,7 @@ describe('OdooWriterService', () => {
       sut.execute(createWriterCommand(confirmSaleOrder('tradewind.so_1'))),
     ]);
     assert.equal(written.outcome, 'written');
-    assert.deepEqual(confirmed, { outcome: 'already-done', odooModel: 'sale.order', odooId: 7 });
+    assert.deepEqual(confirmed, { outcome: 'already_done', odooModel: 'sale.order', odooId: 7 });
     assert.deepEqual(calls.sort(), ['load', 'read ir.model.data', 'read sale.order']);
   });
 

@@ -57,14 +57,14 @@ describe('write operations against the Odoo simulator', () => {
   });
 
   it('confirm-sale-order, then validate-picking by the order: done once, then already done', async () => {
-    assert.deepEqual(await twice(confirmSaleOrder('tradewind.so_ops')), ['written', 'already-done']);
+    assert.deepEqual(await twice(confirmSaleOrder('tradewind.so_ops')), ['written', 'already_done']);
     const validate: OdooCommand = {
       ...confirmSaleOrder('tradewind.so_ops'),
       type: CommandType.ValidatePicking,
       ...emptyBodies(),
       validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_ops' },
     };
-    assert.deepEqual(await twice(validate), ['written', 'already-done']);
+    assert.deepEqual(await twice(validate), ['written', 'already_done']);
     const order = odoo.store.findByExternalId('tradewind.so_ops')!;
     const pickings = odoo.store.search('stock.picking', [['sale_id', '=', order.id]]);
     assert.equal(pickings.length, 1);
@@ -94,7 +94,7 @@ describe('write operations against the Odoo simulator', () => {
   it('set-stock-level: updates the existing quant of (product, location) instead of adding one', async () => {
     assert.deepEqual(await twice(setStockLevel('tradewind.stock_ops', SEED.products[1], 777)), [
       'written',
-      'already-done',
+      'already_done',
     ]);
     const product = odoo.store.findByExternalId(SEED.products[1])!.id;
     const location = odoo.store.findByExternalId(SEED.stockLocation)!.id;
@@ -110,7 +110,7 @@ describe('write operations against the Odoo simulator', () => {
     freshCommand.setStockLevel!.locationRef = String(
       odoo.store.findByExternalId('stock.stock_location_customers')!.id,
     );
-    assert.deepEqual(await twice(freshCommand), ['written', 'already-done']);
+    assert.deepEqual(await twice(freshCommand), ['written', 'already_done']);
   });
 
   it('takes references by database id as well as by external id', async () => {
@@ -143,7 +143,7 @@ describe('write operations against the Odoo simulator', () => {
       ...emptyBodies(),
       postInvoice: { invoiceRef: String(invoiceId) },
     };
-    assert.deepEqual(await twice(post), ['written', 'already-done']);
+    assert.deepEqual(await twice(post), ['written', 'already_done']);
     const pay: OdooCommand = {
       ...confirmSaleOrder('tradewind.pay_ops'),
       type: CommandType.RegisterPayment,
@@ -155,7 +155,7 @@ describe('write operations against the Odoo simulator', () => {
         memo: 'BANK-1',
       },
     };
-    assert.deepEqual(await twice(pay), ['written', 'already-done']);
+    assert.deepEqual(await twice(pay), ['written', 'already_done']);
     assert.equal(odoo.store.externalIds('tradewind.pay_ops').length, 1);
     assert.equal(odoo.store.read('account.move', [invoiceId], ['payment_state'])[0].payment_state, 'paid');
   });

@@ -113,11 +113,11 @@ describe('record actions (one call for many records, all or nothing)', () => {
       { model: 'sale.order', method: 'action_confirm', doneStates: ['sale'] },
       [9],
     );
-    assert.deepEqual(verdicts.get(9), { ok: true, outcome: 'already-done' });
+    assert.deepEqual(verdicts.get(9), { ok: true, outcome: 'already_done' });
   });
 });
 
-describe('confirm-sale-order', () => {
+describe('confirm_sale_order', () => {
   it('reads states first: confirmed orders are done, cancelled ones refused, only quotations confirmed', async () => {
     const confirmed: number[][] = [];
     const odoo = {
@@ -149,7 +149,7 @@ describe('confirm-sale-order', () => {
       settled.map((s) => (s.ok ? s.value.outcome : (s.error as Error).message)),
       [
         'written',
-        'already-done',
+        'already_done',
         'sale order tradewind.so_c is cancel: it cannot be confirmed',
         'sale order tradewind.so_missing does not exist in Odoo',
       ],
@@ -157,7 +157,7 @@ describe('confirm-sale-order', () => {
   });
 });
 
-describe('set-stock-level', () => {
+describe('set_stock_level', () => {
   it('updates the quant found by product and location, creates a missing one, skips an equal one', async () => {
     const loads: { fields: readonly string[]; rows: readonly (readonly string[])[] }[] = [];
     const odoo = {
@@ -190,7 +190,7 @@ describe('set-stock-level', () => {
       settled.map((s) => (s.ok ? [s.value.outcome, s.value.odooId] : 'refused')),
       [
         ['written', 500],
-        ['already-done', 102],
+        ['already_done', 102],
         ['written', 500],
       ],
     );
