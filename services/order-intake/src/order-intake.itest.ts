@@ -520,19 +520,19 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
 
   it('exposes orders by outcome, rejection reasons by code and receipt-to-acknowledgement time', async () => {
     const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
-    // This run's documents only: A1, A3, R1 accepted at acme-portal; A2 rejected.
-    assert.match(
-      metrics,
-      /tradewind_orders_total\{[^}]*partner="acme-portal"[^}]*outcome="accepted"[^}]*\} 3\n/,
-    );
-    assert.match(
-      metrics,
-      /tradewind_orders_total\{[^}]*partner="globex-edi"[^}]*outcome="rejected"[^}]*\} 1\n/,
-    );
-    assert.match(
-      metrics,
-      /tradewind_orders_total\{[^}]*partner="acme-portal"[^}]*outcome="duplicate"[^}]*\} 2\n/,
-    );
+    // At least this run's documents (A1, A3, R1 accepted at acme-portal; A2 rejected; two duplicates): tests
+    // running beside this one (the gateway's fuzz test) publish acme-portal orders on the same topic, which
+    // this service consumes and counts too, so exact totals would depend on their timing.
+    const counted = (partner: string, outcome: string): number => {
+      const line = new RegExp(
+        `^tradewind_orders_total\\{[^}]*partner="${partner}"[^}]*outcome="${outcome}"[^}]*\\} (\\d+)$`,
+        'm',
+      ).exec(metrics);
+      return line === null ? 0 : Number(line[1]);
+    };
+    assert.ok(counted('acme-portal', 'accepted') >= 3, 'acme-portal accepted');
+    assert.ok(counted('globex-edi', 'rejected') >= 1, 'globex-edi rejected');
+    assert.ok(counted('acme-portal', 'duplicate') >= 2, 'acme-portal duplicates');
     assert.match(metrics, /tradewind_orders_total\{[^}]*partner="globex-edi"[^}]*outcome="accepted"/);
     assert.match(metrics, /tradewind_order_rejection_reasons_total\{[^}]*code="PRICE_OUT_OF_TOLERANCE"/);
     assert.match(
