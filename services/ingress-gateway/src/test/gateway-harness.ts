@@ -70,15 +70,16 @@ export class GatewayHarness {
   private consumer: Consumer | undefined;
   private app: NestExpressApplication | undefined;
   private baseUrl = '';
+  private readonly publishedIds = new Set<string>();
 
   /** The gateway's base URL while it runs. */
   get base(): string {
     return this.baseUrl;
   }
 
-  /** Document ids seen on ingress.documents since the reader started. */
+  /** Document ids seen on ingress.documents since the reader started (kept as records arrive). */
   get published(): ReadonlySet<string> {
-    return new Set(this.ingress.map((r) => r.value.documentId));
+    return this.publishedIds;
   }
 
   /** Starts reading ingress.documents and partners.outbound from their current end. */
@@ -102,8 +103,10 @@ export class GatewayHarness {
         if (!message.value) return;
         const { value } = await serde.decode<never>(message.value);
         const seen = { key: message.key?.toString() ?? null, value, headers: decodeHeaders(message.headers) };
-        if (topic === TOPICS.ingressDocuments) this.ingress.push(seen);
-        else this.outbound.push(seen);
+        if (topic === TOPICS.ingressDocuments) {
+          this.ingress.push(seen);
+          this.publishedIds.add((value as IngressDocument).documentId);
+        } else this.outbound.push(seen);
       },
     });
     for (const { topic, offsets } of ends) {
