@@ -160,7 +160,8 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
   before(async () => {
     kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'gateway-itest' });
     serde = new AvroSerde({ registryUrl: stack.registryUrl });
-    // Read only what this test produces: from the current end of each topic.
+    // Read only what this test's gateway produces: from the current end of each topic, and only records
+    // with its source-system (the fuzz test's gateway publishes on the same topics at the same time).
     const topics = [TOPICS.ingressDocuments, TOPICS.partnersOutbound, TOPICS.opsAudit];
     const admin = kafka.admin();
     await admin.connect();
@@ -176,6 +177,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
         if (!message.value) return;
         const { value } = await serde.decode<never>(message.value);
         const seen = { key: message.key?.toString() ?? null, value, headers: decodeHeaders(message.headers) };
+        if (seen.headers[HEADER.sourceSystem] !== serviceName) return;
         if (topic === TOPICS.ingressDocuments) ingress.push(seen);
         else if (topic === TOPICS.partnersOutbound) outbound.push(seen);
         else audits.push(seen);
@@ -194,6 +196,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
       DATABASE_SCHEMA: schema,
       DATABASE_POOL_SIZE: '5',
       SERVICE_NAME: serviceName,
+      SOURCE_SYSTEM: serviceName,
       LOG_LEVEL: 'warn',
       PARTNER_CATALOG_DIR: REPO_CATALOG_DIR,
       GATEWAY_SECRETS_ROOT: sources.secretsRoot,
@@ -273,7 +276,7 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     assert.equal(record.headers[HEADER.correlationId], trackingIds[0]);
     assert.equal(record.headers[HEADER.causationId], reply.requestId);
     assert.equal(record.headers[HEADER.partnerId], 'acme-portal');
-    assert.equal(record.headers[HEADER.sourceSystem], 'tradewind');
+    assert.equal(record.headers[HEADER.sourceSystem], serviceName);
     const audit = await auditOf(reply);
     assert.deepEqual(
       {

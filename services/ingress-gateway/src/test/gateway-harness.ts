@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@tradewind/config';
 import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
-import { AvroSerde, createKafka, decodeHeaders, type RecordHeaders } from '@tradewind/messaging';
+import { AvroSerde, createKafka, decodeHeaders, HEADER, type RecordHeaders } from '@tradewind/messaging';
 import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -103,6 +103,8 @@ export class GatewayHarness {
         if (!message.value) return;
         const { value } = await serde.decode<never>(message.value);
         const seen = { key: message.key?.toString() ?? null, value, headers: decodeHeaders(message.headers) };
+        // Only this harness's gateway's records: other tests publish on the same topics at the same time.
+        if (seen.headers[HEADER.sourceSystem] !== this.serviceName) return;
         if (topic === TOPICS.ingressDocuments) {
           this.ingress.push(seen);
           this.publishedIds.add((value as IngressDocument).documentId);
@@ -126,6 +128,7 @@ export class GatewayHarness {
       DATABASE_SCHEMA: this.schema,
       DATABASE_POOL_SIZE: '10',
       SERVICE_NAME: this.serviceName,
+      SOURCE_SYSTEM: this.serviceName,
       // TW_TEST_LOG_LEVEL=error shows what the gateway logs about a failing request.
       LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'fatal',
       PARTNER_CATALOG_DIR: catalogDir,
