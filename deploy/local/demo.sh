@@ -60,20 +60,27 @@ if [ -z "${ODOO_URL:-}" ]; then
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
 
+# The services, in start order, as name:HTTP port (`./tradewind new service` adds its line).
+services=(
+  odoo-writer:${ODOO_WRITER_PORT:-3030}
+  order-intake:${ORDER_INTAKE_PORT:-3020}
+  ingress-gateway:${GATEWAY_PORT:-3010}
+) # end of services
+
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
-start odoo-writer svc odoo-writer
-start order-intake svc order-intake
-start ingress-gateway svc ingress-gateway
-wait_ready odoo-writer "http://127.0.0.1:${ODOO_WRITER_PORT:-3030}/health/ready"
-wait_ready order-intake "http://127.0.0.1:${ORDER_INTAKE_PORT:-3020}/health/ready"
-wait_ready ingress-gateway "http://127.0.0.1:${GATEWAY_PORT:-3010}/health/ready"
+for entry in "${services[@]}"; do start "${entry%%:*}" svc "${entry%%:*}"; done
+metrics_urls=()
+for entry in "${services[@]}"; do
+  wait_ready "${entry%%:*}" "http://127.0.0.1:${entry##*:}/health/ready"
+  metrics_urls+=("http://127.0.0.1:${entry##*:}/metrics")
+done
 
 cat <<EOF
 
 Tradewind is up.
   partner API       http://127.0.0.1:${GATEWAY_PORT:-3010}/v1   (OpenAPI: /docs)
   Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
-  metrics           http://127.0.0.1:${GATEWAY_PORT:-3010}/metrics, :${ORDER_INTAKE_PORT:-3020}/metrics, :${ODOO_WRITER_PORT:-3030}/metrics
+  metrics           ${metrics_urls[*]}
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"
 
