@@ -11,6 +11,12 @@ export {
   X12_ELEMENT_MAX_LENGTH,
 } from './canonical-fields';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
+export {
+  type CsvStockSnapshotRead,
+  parseCsvStockSnapshot,
+  readCsvStockSnapshot,
+  STOCK_SNAPSHOT_COLUMNS,
+} from './csv-stock-snapshot.parser';
 export { CONTENT_TYPES, detectFormat, DocumentFormat } from './document-format';
 export {
   type AnyDocumentProblem,
@@ -26,6 +32,7 @@ export {
 export {
   DocumentPolicy,
   type DocumentSlice,
+  type DocumentSplit,
   parseSalesOrders,
   selectSlices,
   type SliceSelection,
@@ -35,6 +42,11 @@ export {
 export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
+export {
+  type JsonStockEventsRead,
+  parseJsonStockEvents,
+  readJsonStockEvents,
+} from './json-stock-event.parser';
 export {
   JSON_SALES_ORDER_BATCH_SCHEMA,
   JSON_SALES_ORDER_SCHEMA,
@@ -83,6 +95,20 @@ export {
   X12_ITEM_QUALIFIERS,
   type X12Layout,
 } from './sales-order-layout';
+export {
+  isStockDocumentType,
+  parseEventTime,
+  type ParsedStockDocument,
+  type ParsedStockEvents,
+  type ParsedStockSnapshot,
+  STOCK_LIMITS,
+  StockDocumentType,
+  type StockEntry,
+  type StockEvent,
+  type StockSnapshot,
+  type StockSnapshotLine,
+} from './stock-document';
+export { STOCK_DOCUMENT_FORMATS, type StockDocumentSplit, splitStockDocument } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
