@@ -7,8 +7,8 @@ import { DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, problem, type ProblemLocation } from './document-problem';
 import {
   parsedStockDocument,
-  parseEventTime,
   type ParsedStockSnapshot,
+  parseEventTime,
   STOCK_LIMITS,
   type StockSnapshot,
   type StockSnapshotLine,

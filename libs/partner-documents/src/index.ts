@@ -43,16 +43,16 @@ export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } fro
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
 export {
-  type JsonStockEventsRead,
-  parseJsonStockEvents,
-  readJsonStockEvents,
-} from './json-stock-event.parser';
-export {
   JSON_SALES_ORDER_BATCH_SCHEMA,
   JSON_SALES_ORDER_SCHEMA,
   type JsonSalesOrder,
   type JsonSalesOrderLine,
 } from './json-sales-order.schema';
+export {
+  type JsonStockEventsRead,
+  parseJsonStockEvents,
+  readJsonStockEvents,
+} from './json-stock-event.parser';
 export { MAX_JSON_DEPTH, scanJsonStructure } from './json-structure';
 export {
   type AcknowledgementOptions,
@@ -97,10 +97,10 @@ export {
 } from './sales-order-layout';
 export {
   isStockDocumentType,
-  parseEventTime,
   type ParsedStockDocument,
   type ParsedStockEvents,
   type ParsedStockSnapshot,
+  parseEventTime,
   STOCK_LIMITS,
   StockDocumentType,
   type StockEntry,
@@ -108,7 +108,7 @@ export {
   type StockSnapshot,
   type StockSnapshotLine,
 } from './stock-document';
-export { STOCK_DOCUMENT_FORMATS, type StockDocumentSplit, splitStockDocument } from './stock-document-split';
+export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {

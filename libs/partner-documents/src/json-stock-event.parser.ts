@@ -7,8 +7,8 @@ import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from 
 import { scanJsonStructure } from './json-structure';
 import {
   parsedStockDocument,
-  parseEventTime,
   type ParsedStockEvents,
+  parseEventTime,
   STOCK_LIMITS,
   type StockEntry,
   type StockEvent,

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parseCsvStockSnapshot } from './csv-stock-snapshot.parser';
 import { DocumentFormat } from './document-format';
 import { DocumentProblemCode } from './document-problem';
-import { selectSlices, DocumentPolicy } from './document-split';
+import { DocumentPolicy, selectSlices } from './document-split';
 import { parseJsonStockEvents } from './json-stock-event.parser';
 import { parseEventTime, StockDocumentType } from './stock-document';
 import { splitStockDocument } from './stock-document-split';
