@@ -2,7 +2,7 @@
 // warehouse, with write_date for polling) and a product's computed quantities in one warehouse. Read-only:
 // the read-only API key is enough.
 import type { CallOptions, OdooClient } from './odoo.client';
-import type { Domain, Many2oneValue, OdooRecord } from './odoo.types';
+import type { Domain, OdooRecord } from './odoo.types';
 
 /** One quant in an internal location: what Odoo holds of a SKU there. */
 export interface OdooStockQuant {
@@ -82,7 +82,7 @@ export async function readStockQuants(
   const codeOf = new Map(warehouses.map((w) => [w.id, text(w.code)]));
   return rows.map((row) => {
     const productId = id(row.product_id) ?? 0;
-    const warehouseId = id(row.warehouse_id as Many2oneValue);
+    const warehouseId = id(row.warehouse_id);
     return {
       quantId: row.id,
       productId,
