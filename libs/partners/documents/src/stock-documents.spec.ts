@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
+import fc from 'fast-check';
+
 import { parseCsvStockSnapshot } from './csv-stock-snapshot.parser';
 import { DocumentFormat } from './document-format';
-import { DocumentProblemCode } from './document-problem';
+import { DocumentProblemCode, printable } from './document-problem';
 import { DocumentPolicy, selectSlices } from './document-split';
 import { parseJsonStockEvents } from './json-stock-event.parser';
 import { parseEventTime, StockDocumentType } from './stock-document';
@@ -230,5 +232,44 @@ void describe('parseEventTime', () => {
       'now',
     ])
       assert.equal(parseEventTime(bad), undefined, bad);
+  });
+});
+
+void describe('stock documents under hostile input', () => {
+  const mutate = (base: Uint8Array) =>
+    fc
+      .array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+        minLength: 1,
+        maxLength: 8,
+      })
+      .map((edits) => {
+        const bytes = Uint8Array.from(base);
+        for (const [at, value] of edits) bytes[at] = value;
+        return bytes;
+      });
+
+  void it('never throws, and every problem of a refused upload says where it is', () => {
+    for (const [type, format, base] of [
+      [StockDocumentType.StockEvent, DocumentFormat.Json, eventExample],
+      [StockDocumentType.StockSnapshot, DocumentFormat.Csv, snapshotExample],
+    ] as const) {
+      fc.assert(
+        fc.property(mutate(base), (bytes) => {
+          const split = splitStockDocument(type, format, bytes);
+          const problems = [...split.documentProblems, ...split.slices.flatMap((s) => s.problems)];
+          assert.equal(split.ok, problems.length === 0 && split.slices.length > 0);
+          for (const p of problems) assert.ok(p.location.length > 0 && p.message === printable(p.message));
+          // What is accepted reads back alone to the same sound record.
+          for (const slice of selectSlices(split, DocumentPolicy.PerOrder).accepted) {
+            const again =
+              type === StockDocumentType.StockEvent
+                ? parseJsonStockEvents(slice.bytes)
+                : parseCsvStockSnapshot(slice.bytes);
+            assert.equal(again.ok, true);
+          }
+        }),
+        { seed: 20261201, numRuns: 3000 },
+      );
+    }
   });
 });
