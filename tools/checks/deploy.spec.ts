@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 
 import YAML from 'yaml';
 
+import { composeSchemaProblems } from './compose-schema';
 import {
   composeEnvironment,
   type ComposeFile,
@@ -35,15 +36,16 @@ import {
   topicsInPromQL,
   variablesOf,
 } from './deploy-model';
-import { manifestsOf, renderChart } from './helm-template';
-
-type K8sObject = Record<string, unknown> & {
-  kind: string;
-  apiVersion: string;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-};
+import {
+  CHART_DIR,
+  chartValues,
+  type K8sObject,
+  type Manifest,
+  parseManifests,
+  renderableCopy,
+  runHelm,
+} from './helm';
+import { KUBERNETES_SCHEMA_VERSION, schemaProblems } from './k8s-schemas';
 
 interface Container {
   name: string;
@@ -61,6 +63,11 @@ interface Container {
 
 interface PodSpec {
   containers: Container[];
+  topologySpreadConstraints?: {
+    topologyKey: string;
+    whenUnsatisfiable: string;
+    labelSelector: { matchLabels: Record<string, string> };
+  }[];
   securityContext?: Record<string, unknown>;
   volumes?: {
     name: string;
@@ -71,8 +78,16 @@ interface PodSpec {
 
 const SERVICES = repositoryServices();
 const CATALOG = topicCatalog();
-const CHART_DIR = repoPath('helm', 'tradewind');
 const RELEASE = 'tradewind';
+const PRODUCTION_VALUES = path.join(CHART_DIR, 'values-production.yaml');
+// The optional branches: SASL, registry auth, an existing catalog ConfigMap, no ServiceMonitor.
+const ALTERNATIVE_VALUES = {
+  kafka: { sasl: { mechanism: 'scram-sha-512', existingSecret: 'kafka-user' }, ssl: true },
+  schemaRegistry: { existingSecret: 'registry-user' },
+  partnerCatalog: { existingConfigMap: 'catalog-from-ci', existingXrefFiles: ['acme.yaml'] },
+  serviceMonitor: { enabled: false },
+  services: { 'odoo-writer': { autoscaling: { enabled: false } } },
+};
 const SERVICE_CONFIG_ENTRIES = new Set(['NODE_ENV', 'SERVICE', 'NODE_OPTIONS']);
 
 /** Items of `expected` that `present` lacks: the check behind "every service appears in X". */
@@ -89,10 +104,43 @@ function podOf(object: K8sObject): PodSpec {
   return (object.spec as { template: { spec: PodSpec } }).template.spec;
 }
 
-function render(values: Record<string, unknown> = {}) {
-  const rendered = renderChart(CHART_DIR, { releaseName: RELEASE, values });
-  return { rendered, objects: manifestsOf(rendered).map((m) => m.object as K8sObject) };
+/**
+ * Helm itself on the chart, in one JVM: lint with the default and the production values, and the
+ * manifests of the default, production and alternative values (helm.ts).
+ */
+function renderAll() {
+  const work = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'tw-chart-'));
+  try {
+    const chart = renderableCopy(path.join(work, 'chart'));
+    // helm-java's lint takes no values file: lint a copy whose values.yaml is the production values.
+    const production = renderableCopy(path.join(work, 'production'), (dir) =>
+      fs.writeFileSync(path.join(dir, 'values.yaml'), YAML.stringify(chartValues(PRODUCTION_VALUES))),
+    );
+    const alternative = path.join(work, 'alternative.yaml');
+    fs.writeFileSync(alternative, YAML.stringify(ALTERNATIVE_VALUES));
+    const [lint, lintProduction, defaults, prod, alt] = runHelm([
+      { kind: 'lint', chart: CHART_DIR },
+      { kind: 'lint', chart: production },
+      { kind: 'template', chart, release: RELEASE },
+      { kind: 'template', chart, release: RELEASE, valuesFile: PRODUCTION_VALUES },
+      { kind: 'template', chart, release: RELEASE, valuesFile: alternative },
+    ]);
+    const manifests = (result: { ok: boolean; output: string }, label: string): Manifest[] => {
+      assert.ok(result.ok, `helm template with the ${label} values: ${result.output}`);
+      return parseManifests(result.output);
+    };
+    return {
+      lint: { defaults: lint, production: lintProduction },
+      defaults: manifests(defaults, 'default'),
+      production: manifests(prod, 'production'),
+      alternative: manifests(alt, 'alternative'),
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
+
+const objectsOf = (manifests: Manifest[]): K8sObject[] => manifests.map((m) => m.object);
 
 function find(objects: K8sObject[], kind: string, name: string): K8sObject | undefined {
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -148,8 +196,8 @@ void describe('deployment: the services', () => {
       const compose = loadCompose();
       const inCompose = found.filter((s) => composeServiceFor(compose, s) !== undefined);
       assert.deepEqual(missingFrom(found, inCompose), ['billing']);
-      const chartValues = renderChart(CHART_DIR).values as { services: Record<string, unknown> };
-      assert.deepEqual(missingFrom(found, Object.keys(chartValues.services)), ['billing']);
+      const values = chartValues() as { services: Record<string, unknown> };
+      assert.deepEqual(missingFrom(found, Object.keys(values.services)), ['billing']);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -158,6 +206,10 @@ void describe('deployment: the services', () => {
 
 void describe('deployment: docker-compose.yml', () => {
   const compose = loadCompose();
+
+  void it('follows the Compose Specification (its JSON schema)', () => {
+    assert.deepEqual(composeSchemaProblems(), []);
+  });
 
   void it('parses, and every service under services/ runs in it', () => {
     const present = SERVICES.filter((s) => composeServiceFor(compose, s) !== undefined);
@@ -420,8 +472,9 @@ void describe('deployment: deploy/docker', () => {
 });
 
 void describe('deployment: helm/tradewind', () => {
-  const { rendered, objects } = render();
-  const values = rendered.values as {
+  const renders = renderAll();
+  const objects = objectsOf(renders.defaults);
+  const values = chartValues() as {
     services: Record<
       string,
       {
@@ -432,26 +485,60 @@ void describe('deployment: helm/tradewind', () => {
     >;
   };
 
-  void it('renders to valid Kubernetes YAML with the chart values', () => {
-    assert.ok(objects.length > 0);
-    for (const o of objects) {
-      assert.ok(
-        typeof o.apiVersion === 'string' && typeof o.kind === 'string',
-        `${JSON.stringify(o).slice(0, 80)}: apiVersion and kind`,
-      );
-      assert.match(
-        o.metadata.name,
-        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-        `${o.kind} ${o.metadata.name}: a DNS-1123 name`,
-      );
-      assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name}: at most 63 characters`);
+  void it('passes helm lint --strict with the default and the production values', () => {
+    for (const [label, lint] of Object.entries(renders.lint)) {
+      assert.ok(lint.ok, `helm lint (${label} values):\n${lint.output}`);
+      const beyondInfo = lint.output.split('\n').filter((l) => l !== '' && !l.startsWith('[INFO]'));
+      assert.deepEqual(beyondInfo, [], `helm lint (${label} values) warns`);
     }
-    assert.equal(
-      objects.filter((o) => o.kind === 'Secret').length,
-      0,
-      'the chart renders no Secret: secrets by reference',
-    );
-    assert.ok(rendered.templates.get('templates/NOTES.txt'));
+  });
+
+  void it(`validates every rendered object against the Kubernetes ${KUBERNETES_SCHEMA_VERSION} and Prometheus Operator schemas`, () => {
+    const kinds = new Set<string>();
+    for (const [label, manifests] of Object.entries({
+      default: renders.defaults,
+      production: renders.production,
+      alternative: renders.alternative,
+    })) {
+      const problems = manifests.flatMap((m) =>
+        schemaProblems(m.object).map((p) => `${label} values, ${m.source}: ${p}`),
+      );
+      assert.deepEqual(problems, []);
+      for (const m of manifests) kinds.add(m.object.kind);
+    }
+    for (const kind of [
+      'Deployment',
+      'Service',
+      'ConfigMap',
+      'Job',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'ServiceMonitor',
+      'PrometheusRule',
+    ])
+      assert.ok(kinds.has(kind), `the renders contain a ${kind}, so its schema was checked`);
+  });
+
+  void it('supports the Kubernetes versions the schemas are checked at', () => {
+    const chart = YAML.parse(readText('helm/tradewind/Chart.yaml')) as { kubeVersion: string };
+    // The lowest version the chart accepts is the one the schemas come from: nothing older is claimed.
+    const lowest = /^>=\s*(\d+\.\d+)\.\d+(-0)?$/.exec(chart.kubeVersion)?.[1];
+    assert.equal(lowest, KUBERNETES_SCHEMA_VERSION.split('.').slice(0, 2).join('.'), chart.kubeVersion);
+  });
+
+  void it('names objects in DNS-1123 and renders no Secret (secrets by reference only)', () => {
+    for (const manifests of [renders.defaults, renders.production, renders.alternative]) {
+      for (const o of objectsOf(manifests)) {
+        assert.match(
+          o.metadata.name,
+          /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+          `${o.kind} ${o.metadata.name}: a DNS-1123 name`,
+        );
+        assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name}: at most 63 characters`);
+      }
+      assert.equal(objectsOf(manifests).filter((o) => o.kind === 'Secret').length, 0, 'no Secret');
+    }
+    assert.ok(fs.existsSync(path.join(CHART_DIR, 'templates', 'NOTES.txt')));
   });
 
   void it('has every service under services/ in values.services', () => {
@@ -489,6 +576,15 @@ void describe('deployment: helm/tradewind', () => {
       assert.equal(pod.securityContext?.runAsNonRoot, true);
       assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
       assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
+      assert.equal(container.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot, true);
+      // Spread over zones and nodes, each constraint selecting this service's pods only.
+      const spread = pod.topologySpreadConstraints ?? [];
+      assert.deepEqual(
+        spread.map((c) => c.topologyKey),
+        ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+        'topology spread over zones, then nodes',
+      );
+      for (const c of spread) assert.ok(matches(c.labelSelector.matchLabels), `${c.topologyKey}: own pods`);
 
       const svc = find(objects, 'Service', name);
       assert.ok(svc, `Service ${name}`);
@@ -519,37 +615,42 @@ void describe('deployment: helm/tradewind', () => {
       );
     });
 
-    void it(`${service}: the chart sets every variable its configuration requires, secrets by reference`, async (t) => {
-      const deployment = find(objects, 'Deployment', `${RELEASE}-${service}`);
-      assert.ok(deployment);
-      const container = podOf(deployment).containers[0];
-      const config = await serviceConfigSpec(service);
-      const variables = variablesOf(config.spec);
-      const { env, fromSecrets, plain } = containerEnv(container, objects, variables);
-      assert.equal(env.NODE_ENV, 'production');
-      assert.equal(env.SERVICE, service, 'SERVICE picks the process in the image');
-      assert.deepEqual(
-        productionProblems(config.spec, env),
-        [],
-        `${service} would not start (checked with ${config.source})`,
-      );
-      for (const [key, variable] of variables) {
-        if (variable.sensitive && plain.has(key))
-          assert.fail(`${service}: ${key} is sensitive and set in plain text`);
-      }
-      assert.equal(Number(env.HTTP_PORT), values.services[service].port);
-      if (!config.complete) {
-        t.diagnostic(`${service}: ${config.source}; its own variables are not checked yet`);
-        return;
-      }
-      const unknown = Object.keys(env).filter((k) => !variables.has(k) && !SERVICE_CONFIG_ENTRIES.has(k));
-      assert.deepEqual(unknown, [], `${service}: variables ${config.source} does not define`);
-      assert.equal(
-        fromSecrets.has('ODOO_API_KEY'),
-        service === 'odoo-writer',
-        'only odoo-writer holds the Odoo write key',
-      );
-    });
+    for (const [label, rendered] of [
+      ['default', renders.defaults],
+      ['production', renders.production],
+    ] as const)
+      void it(`${service}: the chart (${label} values) sets every variable its configuration requires, secrets by reference`, async (t) => {
+        const all = objectsOf(rendered);
+        const deployment = find(all, 'Deployment', `${RELEASE}-${service}`);
+        assert.ok(deployment);
+        const container = podOf(deployment).containers[0];
+        const config = await serviceConfigSpec(service);
+        const variables = variablesOf(config.spec);
+        const { env, fromSecrets, plain } = containerEnv(container, all, variables);
+        assert.equal(env.NODE_ENV, 'production');
+        assert.equal(env.SERVICE, service, 'SERVICE picks the process in the image');
+        assert.deepEqual(
+          productionProblems(config.spec, env),
+          [],
+          `${service} would not start (checked with ${config.source})`,
+        );
+        for (const [key, variable] of variables) {
+          if (variable.sensitive && plain.has(key))
+            assert.fail(`${service}: ${key} is sensitive and set in plain text`);
+        }
+        assert.equal(Number(env.HTTP_PORT), values.services[service].port);
+        if (!config.complete) {
+          t.diagnostic(`${service}: ${config.source}; its own variables are not checked yet`);
+          return;
+        }
+        const unknown = Object.keys(env).filter((k) => !variables.has(k) && !SERVICE_CONFIG_ENTRIES.has(k));
+        assert.deepEqual(unknown, [], `${service}: variables ${config.source} does not define`);
+        assert.equal(
+          fromSecrets.has('ODOO_API_KEY'),
+          service === 'odoo-writer',
+          'only odoo-writer holds the Odoo write key',
+        );
+      });
   }
 
   void it('scales every consumer service on its consumer lag, never beyond the partitions it consumes', () => {
@@ -577,10 +678,13 @@ void describe('deployment: helm/tradewind', () => {
         kind: 'Deployment',
         name: `${RELEASE}-${service}`,
       });
-      const lag = spec.metrics.find(
-        (m) => m.type === 'External' && m.external?.metric.name === 'tradewind_consumer_lag_records',
-      );
-      assert.ok(lag, `${service}: an External metric tradewind_consumer_lag_records`);
+      // The odoo-writer scales on its lag only while its Odoo breaker is closed (see the next test).
+      const metric =
+        service === 'odoo-writer'
+          ? 'tradewind_consumer_lag_records_breaker_closed'
+          : 'tradewind_consumer_lag_records';
+      const lag = spec.metrics.find((m) => m.type === 'External' && m.external?.metric.name === metric);
+      assert.ok(lag, `${service}: an External metric ${metric}`);
       assert.ok(
         lag.external?.metric.selector.matchLabels.group,
         `${service}: the lag metric selects its consumer group`,
@@ -596,15 +700,56 @@ void describe('deployment: helm/tradewind', () => {
     );
   });
 
-  void it('registers schemas in a pre-install/pre-upgrade hook', () => {
-    const job = objects.find((o) => o.kind === 'Job');
-    assert.ok(job, 'the schemas Job');
+  void it('does not scale the odoo-writer up while its Odoo breaker is open', () => {
+    // prometheus-adapter serves the HPA's metric from this recording rule (README.md): absent while the
+    // breaker is open or half-open, so the HPA holds the replica count.
+    const rules = (
+      YAML.parse(readText('deploy/prometheus/alerts.yml')) as {
+        groups: { rules: { record?: string; expr: string }[] }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+    const rule = rules.find((r) => r.record === 'tradewind:consumer_lag_records:breaker_closed');
+    assert.ok(rule, 'the recording rule tradewind:consumer_lag_records:breaker_closed');
+    assert.match(rule.expr, /tradewind_consumer_lag_records\{group="odoo-writer"\}/);
+    assert.match(
+      rule.expr,
+      /unless on \(namespace\) \(max by \(namespace\) \(tradewind_odoo_circuit_breaker_state\) > 0\)/,
+    );
+    assert.match(readText('helm/tradewind/README.md'), /tradewind:consumer_lag_records:breaker_closed/);
+  });
+
+  void it('registers schemas in a pre-install/pre-upgrade hook, over TLS and SASL when the services use them', () => {
+    const jobOf = (manifests: Manifest[]) => {
+      const job = objectsOf(manifests).find((o) => o.kind === 'Job');
+      assert.ok(job, 'the schemas Job');
+      return job;
+    };
+    const job = jobOf(renders.defaults);
     assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
     const container = podOf(job).containers[0];
     assert.deepEqual(container.args, ['schemas-register']);
+    assert.equal(podOf(job).securityContext?.runAsNonRoot, true);
+    assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
+    assert.ok(container.resources?.limits?.memory, 'a memory limit');
     const names = (container.env ?? []).map((e) => e.name);
-    for (const needed of ['REGISTRY_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR'])
+    for (const needed of ['REGISTRY_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_SSL'])
       assert.ok(names.includes(needed), needed);
+
+    // A secured cluster: the same variables as the services, credentials by reference.
+    const secured = podOf(jobOf(renders.production)).containers[0];
+    const env = new Map((secured.env ?? []).map((e) => [e.name, e]));
+    assert.equal(env.get('KAFKA_SSL')?.value, 'true');
+    assert.equal(env.get('KAFKA_SASL_MECHANISM')?.value, 'scram-sha-512');
+    for (const key of [
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+      'SCHEMA_REGISTRY_USERNAME',
+      'SCHEMA_REGISTRY_PASSWORD',
+    ])
+      assert.ok(env.get(key)?.valueFrom?.secretKeyRef, `schemas job: ${key} from a Secret`);
+    const register = readText('tools/schemas/register.ts');
+    for (const key of ['KAFKA_SASL_MECHANISM', 'SCHEMA_REGISTRY_USERNAME', 'KAFKA_SSL'])
+      assert.ok(register.includes(key), `tools/schemas/register.ts reads ${key}`);
   });
 
   void it('mounts the partner catalog from a ConfigMap and the partner key secrets where the catalog says', () => {
@@ -650,13 +795,7 @@ void describe('deployment: helm/tradewind', () => {
   });
 
   void it('renders the optional branches (SASL, registry auth, an existing catalog ConfigMap) consistently', async () => {
-    const { objects: alt } = render({
-      kafka: { sasl: { mechanism: 'scram-sha-512', existingSecret: 'kafka-user' }, ssl: true },
-      schemaRegistry: { existingSecret: 'registry-user' },
-      partnerCatalog: { existingConfigMap: 'catalog-from-ci', existingXrefFiles: ['acme.yaml'] },
-      serviceMonitor: { enabled: false },
-      services: { 'odoo-writer': { autoscaling: { enabled: false } } },
-    });
+    const alt = objectsOf(renders.alternative);
     assert.equal(alt.filter((o) => o.kind === 'ServiceMonitor').length, 0);
     assert.ok(
       !find(alt, 'ConfigMap', `${RELEASE}-partner-catalog`),
