@@ -12,6 +12,8 @@ import { describe, it } from 'node:test';
 
 import YAML from 'yaml';
 
+import { seedConfig } from '../odoo/seed-masterdata';
+import { kafkaSecurityFromEnv } from '../schemas/register';
 import { composeSchemaProblems } from './compose-schema';
 import {
   composeEnvironment,
@@ -23,6 +25,7 @@ import {
   isKnownTopic,
   kafkaEnvToProperty,
   loadCompose,
+  mergeCompose,
   metricsInPromQL,
   parseProperties,
   partnerCredentialRefs,
@@ -356,7 +359,8 @@ void describe('deployment: docker-compose.yml', () => {
   });
 
   void it('hands Odoo write credentials to odoo-writer only, and both Odoo profiles answer as odoo', () => {
-    const odooSide = new Set(['odoo', 'odoo-init', 'odoo-simulator', 'odoo-db']);
+    // odoo-seed loads master data with the writer's key before the platform runs (compose profile odoo).
+    const odooSide = new Set(['odoo', 'odoo-init', 'odoo-seed', 'odoo-simulator', 'odoo-db']);
     for (const [name, svc] of Object.entries(compose.services)) {
       if (odooSide.has(name)) continue;
       const hasWriteKey =
@@ -389,6 +393,80 @@ void describe('deployment: docker-compose.yml', () => {
           assert.ok(mounts.has(String(file)), `gateway: ${ref.target}_FILE points at a mounted secret`);
       } else {
         assert.ok(mounts.has(ref.target), `gateway: ${ref.target} (credential ${ref.keyId}) is mounted`);
+      }
+    }
+  });
+
+  void it('seeds the real Odoo with the master data (odoo-seed) before the Odoo-side services start', () => {
+    const seed = compose.services['odoo-seed'];
+    assert.ok(seed, 'an odoo-seed job');
+    assert.deepEqual(seed.profiles, ['odoo']);
+    assert.deepEqual(seed.command, ['odoo-seed']);
+    assert.equal(
+      (seed.depends_on as Record<string, { condition: string }>).odoo?.condition,
+      'service_healthy',
+    );
+    const { env, fromSecrets } = composeEnvironment(seed, variablesOf(seedConfig));
+    assert.deepEqual(productionProblems(seedConfig, env), [], 'odoo-seed would not start');
+    assert.equal(fromSecrets.get('ODOO_API_KEY'), '/run/secrets/odoo_api_key');
+    assert.ok(composeSecretMounts(seed).has('/run/secrets/odoo_api_key'));
+    assert.match(readText('deploy/docker/entrypoint.sh'), /odoo-seed\) .*tools\/odoo\/seed-masterdata\.js/);
+    for (const service of ['order-intake', 'odoo-writer']) {
+      const deps = compose.services[service].depends_on as Record<string, { condition: string }>;
+      assert.equal(
+        deps['odoo-seed']?.condition,
+        'service_completed_successfully',
+        `${service} waits for the seed`,
+      );
+    }
+  });
+
+  void it('runs the schemas job and every service against a secured Kafka and registry with compose.secured.yml', async () => {
+    const overrideText = readText('deploy/docker/compose.secured.yml');
+    assert.deepEqual(
+      composeSchemaProblems(overrideText),
+      [],
+      'compose.secured.yml follows the Compose Specification',
+    );
+    const override = loadCompose(overrideText);
+    assert.deepEqual(
+      missingFrom([...SERVICES, 'schemas'], Object.keys(override.services)),
+      [],
+      'add these services to deploy/docker/compose.secured.yml',
+    );
+    const merged = mergeCompose(compose, override);
+    // What the operator exports (compose refuses to start without them: `${X:?}`).
+    const shell = {
+      KAFKA_BROKERS: 'kafka-0.example.com:9093',
+      KAFKA_SASL_USERNAME: 'tradewind',
+      SCHEMA_REGISTRY_URL: 'https://registry.example.com/apis/ccompat/v7',
+      SCHEMA_REGISTRY_USERNAME: 'tradewind',
+    };
+    for (const name of [...SERVICES, 'schemas']) {
+      const svc = merged.services[name];
+      const config = name === 'schemas' ? undefined : await serviceConfigSpec(name);
+      const { env, fromSecrets } = composeEnvironment(
+        svc,
+        config ? variablesOf(config.spec) : new Map<string, never>(),
+        shell,
+      );
+      for (const key of ['KAFKA_SASL_PASSWORD', 'SCHEMA_REGISTRY_PASSWORD']) {
+        const file = fromSecrets.get(key);
+        assert.ok(file, `${name}: ${key} from a secret file`);
+        const secret = composeSecretMounts(svc).get(file);
+        assert.ok(secret && merged.secrets?.[secret], `${name}: ${file} is a declared, mounted secret`);
+      }
+      assert.equal(env.KAFKA_SSL, 'true', `${name}: TLS`);
+      if (config) {
+        assert.deepEqual(productionProblems(config.spec, env), [], `${name} with the secured settings`);
+        assert.equal(env.KAFKA_SASL_MECHANISM, 'scram-sha-512');
+      } else {
+        // The job reads the same variables as the services (tools/schemas/register.ts).
+        assert.deepEqual(kafkaSecurityFromEnv(env), {
+          ssl: true,
+          sasl: { mechanism: 'scram-sha-512', username: 'tradewind', password: env.KAFKA_SASL_PASSWORD },
+        });
+        assert.equal(env.REGISTRY_URL, shell.SCHEMA_REGISTRY_URL);
       }
     }
   });
@@ -452,7 +530,7 @@ void describe('deployment: deploy/docker', () => {
   });
 
   void it('copies into the image what the entrypoint starts', () => {
-    for (const dir of ['libs', 'services', 'tools/schemas', 'schemas', 'config']) {
+    for (const dir of ['libs', 'services', 'tools/schemas', 'tools/odoo', 'schemas', 'config']) {
       assert.match(
         dockerfile,
         new RegExp(`^COPY ${dir.replace('/', '\\/')} `, 'm'),
@@ -462,10 +540,21 @@ void describe('deployment: deploy/docker', () => {
     assert.match(entrypoint, /services\/\$SERVICE\/src\/main\.js/);
     assert.match(entrypoint, /tools\/schemas\/register\.js/);
     assert.ok(fs.existsSync(repoPath('tools/schemas/register.ts')));
+    assert.match(entrypoint, /tools\/odoo\/seed-masterdata\.js/);
+    assert.ok(fs.existsSync(repoPath('tools/odoo/seed-masterdata.ts')));
+    assert.match(readText('deploy/docker/build.js'), /'tools\/odoo'/, 'build.js compiles tools/odoo');
     assert.match(entrypoint, /libs\/odoo\/simulator\/src\/main\.js/);
     assert.ok(fs.existsSync(repoPath('libs/odoo/simulator/src/main.ts')));
     const ignored = readText('.dockerignore').split('\n');
-    for (const needed of ['libs', 'services', 'schemas', 'config', 'tools/schemas', 'package-lock.json']) {
+    for (const needed of [
+      'libs',
+      'services',
+      'schemas',
+      'config',
+      'tools/schemas',
+      'tools/odoo',
+      'package-lock.json',
+    ]) {
       assert.ok(!ignored.includes(needed), `.dockerignore keeps ${needed} in the context`);
     }
   });

@@ -81,6 +81,18 @@ export const stockQuant: ModelDef = {
       compute: (row) => Number(row.quantity ?? 0) - Number(row.reserved_quantity ?? 0),
     },
     in_date: datetime('Incoming Date'),
+    // Inventory mode: the counted quantity, applied by action_apply_inventory (a master-data seed sets
+    // on-hand stock this way through the API, as on a real Odoo).
+    inventory_quantity: float('Counted Quantity', { default: always(0) }),
+  },
+  actions: {
+    action_apply_inventory: (env, ids) => {
+      for (const id of ids) {
+        const counted = Number(env.row('stock.quant', id).inventory_quantity ?? 0);
+        env.write('stock.quant', [id], { quantity: counted, inventory_quantity: 0, in_date: env.now() });
+      }
+      return false;
+    },
   },
   displayName: (row, env) =>
     `${env.displayName('stock.location', row.location_id as number)} - ${env.displayName('product.product', row.product_id as number)}`,
