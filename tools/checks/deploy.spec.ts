@@ -1011,6 +1011,77 @@ void describe('deployment: Prometheus and Grafana', () => {
     }
   });
 
+  void it('records the odoo-writer lag only while its breaker is closed (promtool test rules, when installed)', (t) => {
+    if (!spawnOk('promtool', ['--version'])) {
+      t.skip('promtool is not installed (Debian: prometheus)');
+      return;
+    }
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'tw-prom-test-'));
+    try {
+      fs.copyFileSync(repoPath('deploy/prometheus/alerts.yml'), path.join(dir, 'alerts.yml'));
+      // Two writer replicas report partitions of odoo.commands (p0 twice, after a rebalance); the breaker
+      // is closed for 5 minutes, open for 5, half-open for 5, then closed again.
+      const lag = (partition: string, replica: string, values: string) => ({
+        series: `tradewind_consumer_lag_records{namespace="tw",group="odoo-writer",topic="odoo.commands",partition="${partition}",pod="${replica}"}`,
+        values,
+      });
+      const test = {
+        rule_files: ['alerts.yml'],
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: [
+              lag('0', 'a', '300x20'),
+              lag('0', 'b', '300x20'),
+              lag('1', 'b', '200x20'),
+              {
+                series: 'tradewind_odoo_circuit_breaker_state{namespace="tw",pod="a"}',
+                values: '0x4 2x5 1x5 0x5',
+              },
+            ],
+            promql_expr_test: [
+              [
+                '2m',
+                [
+                  {
+                    labels:
+                      'tradewind:consumer_lag_records:breaker_closed{namespace="tw",group="odoo-writer"}',
+                    value: 500,
+                  },
+                ],
+              ],
+              ['7m', []],
+              ['12m', []],
+              [
+                '17m',
+                [
+                  {
+                    labels:
+                      'tradewind:consumer_lag_records:breaker_closed{namespace="tw",group="odoo-writer"}',
+                    value: 500,
+                  },
+                ],
+              ],
+            ].map(([at, expected]) => ({
+              expr: 'tradewind:consumer_lag_records:breaker_closed',
+              eval_time: at,
+              exp_samples: expected,
+            })),
+          },
+        ],
+      };
+      fs.writeFileSync(path.join(dir, 'breaker.test.yml'), YAML.stringify(test));
+      execFileSync('promtool', ['test', 'rules', path.join(dir, 'breaker.test.yml')], { stdio: 'pipe' });
+    } catch (error) {
+      assert.fail(
+        `promtool test rules: ${(error as { stdout?: Buffer }).stdout?.toString() ?? String(error)}`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   void it('provisions the datasource and the "Tradewind overview" dashboard on metrics the code defines', () => {
     const datasource = YAML.parse(readText('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
       datasources: { uid: string; url: string }[];
