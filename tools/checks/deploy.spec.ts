@@ -3,7 +3,9 @@
 // each service's configuration spec, schemas/topics.yaml, config/partners, the metrics the code defines
 // and deploy/local/kafka/server.properties. A new service without compose, chart and scrape entries, a
 // variable a service requires in production and nobody sets, or a dashboard on a metric nobody exports
-// fails here.
+// fails here. The chart is linted and rendered by Helm itself (helm.ts), its objects validated against
+// the Kubernetes schemas (k8s-schemas.ts), the compose files against the Compose Specification
+// (compose-schema.ts); deploy-checks.spec.ts shows each of those failing on a broken copy.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
