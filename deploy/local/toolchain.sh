@@ -35,6 +35,12 @@ tw_ensure_deps() {
   local stamp="$TW_ROOT/node_modules/.tradewind-lock-hash" want
   want="$(sha256sum "$TW_ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  # A node_modules shared through a link (a git worktree beside another checkout): npm ci first deletes
+  # everything inside the link's target, then installs here, so it would empty the other checkout's.
+  if [ -L "$TW_ROOT/node_modules" ]; then
+    echo "toolchain: node_modules links to $(readlink "$TW_ROOT/node_modules"), installed for another package-lock.json; not running npm ci through the link (install in that checkout, or replace the link)" >&2
+    return
+  fi
   echo "toolchain: npm ci" >&2
   (cd "$TW_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
   echo "$want" > "$stamp"
