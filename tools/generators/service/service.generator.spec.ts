@@ -95,6 +95,7 @@ describe('./tradewind new service', () => {
     assert.deepEqual(project.tags, ['type:service', `scope:${SERVICE}`]);
     for (const file of [
       'docker-compose.yml',
+      'deploy/docker/compose.secured.yml',
       'helm/tradewind/values.yaml',
       'deploy/prometheus/prometheus.yml',
       'deploy/local/demo.sh',

@@ -1,6 +1,7 @@
 // `./tradewind new service <name> [--topic <topic>]` (= `npx nx g ./tools/generators:service <name>`): a
 // service the way the house builds one (services/order-intake is the model), and its entries in every
-// file that lists the services: compose, the chart, Prometheus, the demo, the topic catalog, the docs.
+// file that lists the services: compose (and its secured override), the chart, Prometheus, the demo, the
+// topic catalog, the docs.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -81,6 +82,13 @@ export async function serviceGenerator(
     'services',
     helmEntry(name, port, topicName, partitions),
   );
+  appendToSection(
+    tree,
+    'deploy/docker/compose.secured.yml',
+    'services',
+    `  ${name}:\n    environment: *secured-env\n    secrets: *secured-secrets\n`,
+    { blankLine: false },
+  );
   insertBefore(
     tree,
     'deploy/prometheus/prometheus.yml',
@@ -139,14 +147,20 @@ function insertBefore(tree: Tree, file: string, anchor: RegExp, text: string): v
 }
 
 /** Appends `text` at the end of a top-level YAML section (before the next top-level key, or at the end). */
-function appendToSection(tree: Tree, file: string, section: string, text: string): void {
+function appendToSection(
+  tree: Tree,
+  file: string,
+  section: string,
+  text: string,
+  options: { blankLine: boolean } = { blankLine: true },
+): void {
   const lines = read(tree, file).split('\n');
   const start = lines.findIndex((line) => line === `${section}:`);
   if (start < 0) throw new ServiceGeneratorError(`${file}: no top-level "${section}:"`);
   let end = lines.findIndex((line, index) => index > start && /^\S/.test(line));
   if (end < 0) end = lines.length;
   while (end > start + 1 && lines[end - 1].trim() === '') end -= 1;
-  lines.splice(end, 0, '', ...text.replace(/\n$/, '').split('\n'));
+  lines.splice(end, 0, ...(options.blankLine ? [''] : []), ...text.replace(/\n$/, '').split('\n'));
   tree.write(file, lines.join('\n'));
 }
 
