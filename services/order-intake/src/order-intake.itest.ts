@@ -387,7 +387,9 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     assert.deepEqual(
       collector.of<OpsException>(
         TOPICS.opsExceptions,
-        (r) => r.value.correlationId === sent.get('S1')!.documentId,
+        (r) =>
+          r.value.service === defaultConsumerGroup(serviceName, TOPICS.ingressDocuments) &&
+          r.value.correlationId === sent.get('S1')!.documentId,
       ),
       [],
       'a stock event is skipped, not an exception',
