@@ -1,5 +1,5 @@
 // Static checks of the deployment files (no Docker, no cluster): docker-compose.yml, helm/tradewind,
-// deploy/docker, deploy/prometheus and deploy/grafana against the repository they deploy: services/,
+// deploy/docker against the repository they deploy (deploy/prometheus and deploy/grafana: observability.spec.ts): services/,
 // each service's configuration spec, schemas/topics.yaml, config/partners, the metrics the code defines
 // and deploy/local/kafka/server.properties. A new service without compose, chart and scrape entries, a
 // variable a service requires in production and nobody sets, or a dashboard on a metric nobody exports
@@ -17,12 +17,9 @@ import {
   type ComposeFile,
   composeSecretMounts,
   definedMetrics,
-  exposedSeries,
   interpolate,
-  isKnownTopic,
   kafkaEnvToProperty,
   loadCompose,
-  metricsInPromQL,
   parseProperties,
   partnerCredentialRefs,
   productionProblems,
@@ -32,7 +29,6 @@ import {
   secretPlaceholder,
   serviceConfigSpec,
   topicCatalog,
-  topicsInPromQL,
   variablesOf,
 } from './deploy-model';
 import { manifestsOf, renderChart } from './helm-template';
@@ -677,189 +673,5 @@ void describe('deployment: helm/tradewind', () => {
     }
     const writer = find(alt, 'Deployment', `${RELEASE}-odoo-writer`);
     assert.equal((writer?.spec as { replicas?: number }).replicas, 1, 'without an HPA, replicas holds');
-  });
-});
-
-void describe('deployment: Prometheus and Grafana', () => {
-  const metrics = definedMetrics();
-  const series = exposedSeries(metrics);
-  const alerts = YAML.parse(readText('deploy/prometheus/alerts.yml')) as {
-    groups: {
-      name: string;
-      rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[];
-    }[];
-  };
-  const recorded = new Set(
-    alerts.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))),
-  );
-  // Series from Prometheus itself and kube-state-metrics (alerts only).
-  const external = (name: string) => name === 'up' || name.startsWith('kube_');
-
-  void it('finds the metrics the code defines', () => {
-    assert.ok(metrics.length >= 10, `only ${metrics.length} metric definitions found`);
-    assert.ok(series.has('tradewind_message_handler_duration_seconds_bucket'));
-  });
-
-  void it('scrapes /metrics of every service, on the port compose gives it', () => {
-    const config = YAML.parse(readText('deploy/prometheus/prometheus.yml'), { merge: true }) as {
-      rule_files: string[];
-      scrape_configs: {
-        job_name: string;
-        metrics_path?: string;
-        dns_sd_configs?: { names: string[]; port: number }[];
-        static_configs?: { targets: string[] }[];
-      }[];
-    };
-    assert.ok(config.rule_files.some((f) => f.endsWith('alerts.yml')));
-    const compose = loadCompose();
-    for (const service of SERVICES) {
-      const job = config.scrape_configs.find((j) => j.job_name === service);
-      assert.ok(job, `a scrape job for ${service}`);
-      assert.equal(job.metrics_path ?? '/metrics', '/metrics');
-      const port =
-        job.dns_sd_configs?.[0]?.port ?? Number(job.static_configs?.[0]?.targets[0]?.split(':')[1]);
-      assert.equal(
-        String(port),
-        String(compose.services[service]?.environment?.HTTP_PORT),
-        `${service}: scrape port`,
-      );
-    }
-  });
-
-  void it('alerts on metrics that exist, on catalog topics, and keep business and technical apart', () => {
-    const catalog = CATALOG;
-    for (const group of alerts.groups) {
-      for (const rule of group.rules) {
-        const label = rule.alert ?? rule.record ?? '?';
-        for (const name of metricsInPromQL(rule.expr)) {
-          assert.ok(
-            series.has(name) || recorded.has(name) || external(name),
-            `${label}: ${name} is not a metric the code defines`,
-          );
-        }
-        for (const topic of topicsInPromQL(rule.expr)) {
-          assert.ok(isKnownTopic(topic, catalog), `${label}: topic ${topic} is not in schemas/topics.yaml`);
-        }
-        if (rule.alert) {
-          assert.ok(
-            ['business', 'technical'].includes(rule.labels?.category ?? ''),
-            `${label}: category business or technical`,
-          );
-          assert.ok(rule.labels?.severity, `${label}: severity`);
-        }
-      }
-    }
-    const alertNames = alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
-    for (const needed of [
-      'tradewind_consumer_lag_records',
-      'tradewind_message_dead_letters_total',
-      'business_error',
-      'outbox_pending_messages',
-      'tradewind_odoo_circuit_breaker_state',
-      'up{',
-    ]) {
-      assert.ok(alertNames.includes(needed), `an alert on ${needed}`);
-    }
-  });
-
-  void it('passes promtool when it is installed', (t) => {
-    if (!spawnOk('promtool', ['--version'])) {
-      t.skip('promtool is not installed (Debian: prometheus)');
-      return;
-    }
-    execFileSync('promtool', ['check', 'rules', repoPath('deploy/prometheus/alerts.yml')], { stdio: 'pipe' });
-    const copy = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'tw-prom-'));
-    try {
-      // rule_files is an absolute container path: check the config beside a copy of the rules.
-      const text = readText('deploy/prometheus/prometheus.yml').replace(
-        '/etc/prometheus/alerts.yml',
-        path.join(copy, 'alerts.yml'),
-      );
-      fs.writeFileSync(path.join(copy, 'prometheus.yml'), text);
-      fs.copyFileSync(repoPath('deploy/prometheus/alerts.yml'), path.join(copy, 'alerts.yml'));
-      execFileSync('promtool', ['check', 'config', path.join(copy, 'prometheus.yml')], { stdio: 'pipe' });
-    } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
-    }
-  });
-
-  void it('provisions the datasource and the "Tradewind overview" dashboard on metrics the code defines', () => {
-    const datasource = YAML.parse(readText('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
-      datasources: { uid: string; url: string }[];
-    };
-    const uid = datasource.datasources[0].uid;
-    const provider = YAML.parse(readText('deploy/grafana/provisioning/dashboards/tradewind.yml')) as {
-      providers: { options: { path: string } }[];
-    };
-    const compose = loadCompose();
-    const mounts = compose.services.grafana.volumes ?? [];
-    assert.ok(
-      mounts.some(
-        (m) =>
-          m.startsWith('./deploy/grafana/dashboards:') &&
-          m.split(':')[1] === provider.providers[0].options.path,
-      ),
-    );
-    assert.equal(new URL(datasource.datasources[0].url).host, 'prometheus:9090');
-
-    const files = fs.readdirSync(repoPath('deploy/grafana/dashboards')).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length > 0);
-    const overview = files
-      .map(
-        (f) => JSON.parse(readText(`deploy/grafana/dashboards/${f}`)) as { title: string; panels: unknown[] },
-      )
-      .find((d) => d.title === 'Tradewind overview');
-    assert.ok(overview, 'a dashboard titled "Tradewind overview"');
-    const exprs: string[] = [];
-    for (const panel of overview.panels as {
-      type: string;
-      title: string;
-      datasource?: { uid: string };
-      targets?: { expr: string }[];
-    }[]) {
-      if (panel.type === 'row') continue;
-      assert.equal(panel.datasource?.uid, uid, `${panel.title}: the provisioned datasource`);
-      for (const target of panel.targets ?? []) {
-        exprs.push(target.expr);
-        for (const name of metricsInPromQL(target.expr)) {
-          assert.ok(series.has(name), `panel "${panel.title}": ${name} is not a metric the code defines`);
-        }
-        for (const topic of topicsInPromQL(target.expr))
-          assert.ok(isKnownTopic(topic, CATALOG), `${panel.title}: topic ${topic}`);
-      }
-    }
-    const all = exprs.join('\n');
-    for (const needed of [
-      'tradewind_messages_consumed_total',
-      'tradewind_messages_produced_total',
-      'tradewind_message_handler_duration_seconds_bucket',
-      'tradewind_consumer_lag_records',
-      'tradewind_message_retries_total',
-      'tradewind_message_dead_letters_total',
-      'business_error',
-      'outbox_pending_messages',
-      'tradewind_odoo_calls_total',
-      'tradewind_odoo_call_duration_seconds_bucket',
-      'tradewind_odoo_circuit_breaker_state',
-      'tradewind_odoo_concurrency_limit',
-      'tradewind_gateway_requests_total',
-    ]) {
-      assert.ok(all.includes(needed), `the overview shows ${needed}`);
-    }
-  });
-
-  void it('reads PromQL as intended (the extraction the checks above rely on)', () => {
-    assert.deepEqual(
-      metricsInPromQL(
-        'histogram_quantile(0.99, sum by (le, topic) (rate(a_seconds_bucket{topic="x"}[5m]))) > 1e3 and on (g) b',
-      ),
-      ['a_seconds_bucket', 'b'],
-    );
-    assert.deepEqual(
-      topicsInPromQL('x{topic="odoo.commands", group=~"a|b"} + y{topic=~"ingress.documents|orders.state"}'),
-      ['odoo.commands', 'ingress.documents', 'orders.state'],
-    );
-    assert.ok(isKnownTopic('odoo.commands.odoo-writer.dlq', CATALOG));
-    assert.ok(!isKnownTopic('odoo.command', CATALOG));
   });
 });

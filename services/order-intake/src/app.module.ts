@@ -5,6 +5,7 @@ import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { acknowledgementKindFor } from './acknowledgements/order-acknowledgement.builder';
 import { IngressDocumentsConsumer } from './intake/ingress-documents.consumer';
 import { SalesOrderIntake } from './intake/sales-order-intake.service';
 import { type OrderIntakeMetrics, orderIntakeMetrics } from './metrics/order-intake.metrics';
@@ -48,7 +49,19 @@ export class AppModule {
           provide: PARTNER_CATALOG,
           useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir),
         },
-        { provide: ORDER_INTAKE_METRICS, useFactory: orderIntakeMetrics },
+        {
+          provide: ORDER_INTAKE_METRICS,
+          inject: [DataSource, OrdersRepository, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, orders: OrdersRepository, catalog: PartnerCatalog) => {
+            const acknowledging = new Map(
+              catalog
+                .partners()
+                .filter((p) => acknowledgementKindFor(p) !== undefined)
+                .map((p) => [p.id, p.sla.acknowledgeWithinMinutes]),
+            );
+            return orderIntakeMetrics(() => orders.openOrders(dataSource, acknowledging));
+          },
+        },
         {
           provide: PRICE_BOOK,
           inject: [ORDER_INTAKE_METRICS],

@@ -12,7 +12,7 @@ import {
   type TopicValueMap,
 } from '@tradewind/contracts';
 import { type SendOptions, TypedProducer } from '@tradewind/messaging';
-import { createLogger, runWithCorrelation } from '@tradewind/observability';
+import { createLogger, runWithCorrelation, TransactionStage } from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
@@ -444,8 +444,13 @@ export class DocumentIntakeService {
         throw outcomeUnknown(outcome.cause, batchId, trackingIds, idempotencyKey !== undefined);
     }
 
-    this.metrics.acceptedDocuments.inc(
-      { partner: partner.id, document_type: decision.documentType, format: decision.format },
+    this.metrics.transactions.inc(
+      {
+        workflow: decision.documentType,
+        stage: TransactionStage.Received,
+        outcome: 'accepted',
+        partner: partner.id,
+      },
       documents.length,
     );
     exchange.acceptedDocuments = documents.length;
