@@ -18,7 +18,7 @@ import {
 } from './order-intake.tokens';
 import { EXTERNAL_ID_MODULE } from './orders/order-identity';
 import { OrderTransitions } from './orders/order-transitions';
-import { CreateOrders1767500000000 } from './orders/orders.migration';
+import { CreateOrders1767500000000, IndexOpenOrders1767600000000 } from './orders/orders.migration';
 import { OrdersRepository } from './orders/orders.repository';
 import { OdooPriceBook } from './pricing/odoo-price-book';
 import type { PriceBook } from './pricing/price-book';
@@ -41,7 +41,13 @@ export class AppModule {
   static forRoot(config: OrderIntakeConfig, overrides: AppModuleOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateOrders1767500000000], outbox: true })],
+      imports: [
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [CreateOrders1767500000000, IndexOpenOrders1767600000000],
+          outbox: true,
+        }),
+      ],
       providers: [
         { provide: ORDER_INTAKE_CONFIG, useValue: config },
         // No `now`: credentials are the gateway's concern, an expired key must not stop order intake.

@@ -12,7 +12,12 @@ import {
   type TopicValueMap,
 } from '@tradewind/contracts';
 import { type SendOptions, TypedProducer } from '@tradewind/messaging';
-import { createLogger, runWithCorrelation, TransactionStage } from '@tradewind/observability';
+import {
+  createLogger,
+  FailureCategory,
+  runWithCorrelation,
+  TransactionStage,
+} from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
@@ -444,15 +449,18 @@ export class DocumentIntakeService {
         throw outcomeUnknown(outcome.cause, batchId, trackingIds, idempotencyKey !== undefined);
     }
 
-    this.metrics.transactions.inc(
-      {
-        workflow: decision.documentType,
-        stage: TransactionStage.Received,
-        outcome: 'accepted',
-        partner: partner.id,
-      },
-      documents.length,
-    );
+    const workflow = decision.documentType;
+    const stage = TransactionStage.Received;
+    const counted = (outcome: string) => ({ workflow, stage, outcome, partner: partner.id });
+    this.metrics.transactions.inc(counted('accepted'), documents.length);
+    // Orders refused inside an accepted upload (documentPolicy per-order) never get a tracking id.
+    if (refused.length > 0) this.metrics.transactions.inc(counted('rejected'), refused.length);
+    for (const slice of selection.refused) {
+      for (const reason of new Set(slice.problems.map((p) => p.code))) {
+        const category = FailureCategory.Business;
+        this.metrics.transactionRejections.inc({ workflow, stage, partner: partner.id, reason, category });
+      }
+    }
     exchange.acceptedDocuments = documents.length;
     if (refused.length > 0) {
       exchange.reason = `${refused.length} of ${split.slices.length} orders refused (documentPolicy per-order)`;

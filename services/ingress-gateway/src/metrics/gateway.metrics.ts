@@ -6,6 +6,8 @@ export interface GatewayMetrics {
   readonly latency: Histogram<'route' | 'status'>;
   /** `received` transactions: one per order of an accepted upload. */
   readonly transactions: TransactionMetrics['transactions'];
+  /** Reasons of orders refused inside an accepted upload (stage `received`). */
+  readonly transactionRejections: TransactionMetrics['rejections'];
   readonly rejections: Counter<'partner' | 'reason' | 'category'>;
   readonly deliveries: Counter<'partner' | 'document_type' | 'outcome'>;
   readonly auditFailures: Counter;
@@ -13,6 +15,7 @@ export interface GatewayMetrics {
 
 /** The gateway's series on the service registry (served at /metrics). `partner` is `unknown` before authentication. */
 export function gatewayMetrics(): GatewayMetrics {
+  const transaction = transactionMetrics();
   return {
     requests: counter({
       name: 'tradewind_gateway_requests_total',
@@ -25,7 +28,8 @@ export function gatewayMetrics(): GatewayMetrics {
       labelNames: ['route', 'status'],
       buckets: [0.0025, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.5, 5, 10],
     }),
-    transactions: transactionMetrics().transactions,
+    transactions: transaction.transactions,
+    transactionRejections: transaction.rejections,
     rejections: counter({
       name: 'tradewind_gateway_rejections_total',
       help: 'Refused requests by partner (unknown before authentication), reason (the problem code) and category (4xx business, 5xx technical).',
