@@ -111,7 +111,13 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     poNumber: string,
     format: 'json' | 'csv' | 'x12',
     text: string,
-    options: { documentType?: string; interchangeRef?: string; messageId?: string; documentId?: string } = {},
+    options: {
+      documentType?: string;
+      interchangeRef?: string;
+      messageId?: string;
+      documentId?: string;
+      key?: string;
+    } = {},
   ): Promise<Sent> {
     const documentId = options.documentId ?? randomUUID();
     const messageId = options.messageId ?? randomUUID();
@@ -140,7 +146,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     };
     await producer.send(TOPICS.ingressDocuments, [
       {
-        key: `${partnerId}/${value.documentType}/${poNumber}`,
+        key: options.key ?? `${partnerId}/${value.documentType}/${poNumber}`,
         value,
         headers: {
           [HEADER.messageId]: messageId,
@@ -274,6 +280,11 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
         interchangeRef: `${g2}/${Number(g2)}`,
       },
     );
+    // A stock event is inventory-sync's, not an exception here; on X1's key, so it is handled before X1.
+    await publishDocument('S1', 'northwind-wms', po('S1'), 'json', '{}', {
+      documentType: 'stock-event',
+      key: `acme-portal/invoice/${po('X1')}`,
+    });
     await publishDocument('X1', 'acme-portal', po('X1'), 'json', '{}', { documentType: 'invoice' });
 
     await expectEventually(
@@ -373,6 +384,14 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       assert.equal(found[0].value.code, 'UNSUPPORTED_DOCUMENT_TYPE');
       assert.equal(found[0].value.kind, 'business');
     });
+    assert.deepEqual(
+      collector.of<OpsException>(
+        TOPICS.opsExceptions,
+        (r) => r.value.correlationId === sent.get('S1')!.documentId,
+      ),
+      [],
+      'a stock event is skipped, not an exception',
+    );
   });
 
   it('moves accepted orders on with Odoo results: written, confirmed, then acknowledged (855 AD, JSON)', async () => {
