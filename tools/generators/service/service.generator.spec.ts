@@ -100,6 +100,7 @@ describe('./tradewind new service', () => {
       'deploy/prometheus/prometheus.yml',
       'deploy/local/demo.sh',
       'docs/architecture.md',
+      'docs/observability.md',
       'schemas/topics.yaml',
       'libs/platform/contracts/src/generated/topics.ts',
     ]) {
@@ -120,9 +121,11 @@ describe('./tradewind new service', () => {
     assert.match(output, /ℹ pass 1/);
   });
 
-  it('fits the deployment checks and the contracts (compose, chart, Prometheus, generated catalog)', () => {
+  it('fits the deployment and observability checks and the contracts (compose, chart, Prometheus, docs, catalog)', () => {
     const output = nodeTest(copy, 'tools/checks/deploy.spec.ts');
     assert.match(output, new RegExp(`${SERVICE}: Deployment, Service, PDB and ServiceMonitor`));
+    // Its scrape job and its metric's documentation.
+    nodeTest(copy, 'tools/checks/observability.spec.ts');
     // The generator regenerated TOPIC_CATALOG (the topic's consumers now name the service).
     const contracts = expectClean(copy, 'node', ['-r', '@swc-node/register', 'tools/schemas/generate.ts']);
     assert.match(contracts, /is up to date/);

@@ -100,8 +100,14 @@ export async function serviceGenerator(
   addTableRow(
     tree,
     'docs/architecture.md',
-    '<!-- services: ./tradewind new service adds its row above -->',
+    '## Services',
     `| ${name} | \`${topicName}\` | made by \`./tradewind new service\`: say what it owns | ${port} |`,
+  );
+  addTableRow(
+    tree,
+    'docs/observability.md',
+    '## Technical metrics',
+    `| \`tradewind_${vars.snakeName}_records_total\` | counter | outcome | ${name}'s records of \`${topicName}\`: stored, or a duplicate delivery. |`,
   );
 
   if (options.skipFinish) return () => undefined;
@@ -164,12 +170,14 @@ function appendToSection(
   tree.write(file, lines.join('\n'));
 }
 
-/** Adds a row to the Markdown table that ends just above the `marker` line. */
-function addTableRow(tree: Tree, file: string, marker: string, row: string): void {
+/** Appends a row to the first Markdown table under `heading`. */
+function addTableRow(tree: Tree, file: string, heading: string, row: string): void {
   const lines = read(tree, file).split('\n');
-  let at = lines.indexOf(marker);
-  if (at < 0) throw new ServiceGeneratorError(`${file}: no "${marker}" line`);
-  while (at > 0 && lines[at - 1].trim() === '') at -= 1;
+  const start = lines.indexOf(heading);
+  if (start < 0) throw new ServiceGeneratorError(`${file}: no "${heading}" heading`);
+  let at = lines.findIndex((line, index) => index > start && line.startsWith('|'));
+  if (at < 0) throw new ServiceGeneratorError(`${file}: no table under "${heading}"`);
+  while (at < lines.length && lines[at].startsWith('|')) at += 1;
   lines.splice(at, 0, row);
   tree.write(file, lines.join('\n'));
 }
