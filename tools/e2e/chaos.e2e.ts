@@ -146,9 +146,15 @@ describe(
           outcome.answer = 'accepted';
           outcome.trackingIds = (result.body as { trackingIds: string[] }).trackingIds;
         } else if (status === 503) {
+          const retryAfterMs = Number(result.headers.get('retry-after') ?? 1) * 1000;
+          if ((result.body as { code?: unknown }).code !== 'PUBLISH_UNAVAILABLE') {
+            // A dependency of the gateway was down (dependency-unavailable): no answer yet, send again.
+            await sleep(retryAfterMs);
+            continue;
+          }
           // Not accepted: the partner's system pauses as told, and keeps these orders out of the run.
           outcome.answer = 'not-accepted';
-          await sleep(Number(result.headers.get('retry-after') ?? 1) * 1000);
+          await sleep(retryAfterMs);
         }
         return outcome;
       }
@@ -279,20 +285,32 @@ describe(
       }
       await admin.disconnect();
 
+      // The transaction index follows orders.state: it may trail Odoo, but must get there.
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      const { rows: statuses } = await pool
-        .query<{ tracking_id: string; status: string }>(
-          `SELECT tracking_id, status FROM "ingress_gateway_${platform.run}".ingress_transaction
-            WHERE tracking_id = ANY ($1::text[]) AND status <> 'acknowledged'`,
-          [accepted.flatMap((o) => o.trackingIds)],
-        )
-        .finally(() => pool.end());
+      const notFinal = async () =>
+        (
+          await pool.query<{ tracking_id: string; status: string }>(
+            `SELECT tracking_id, status FROM "ingress_gateway_${platform.run}".ingress_transaction
+              WHERE tracking_id = ANY ($1::text[]) AND status <> 'acknowledged'`,
+            [accepted.flatMap((o) => o.trackingIds)],
+          )
+        ).rows;
+      const indexStarted = Date.now();
+      await expectEventually(async () => assert.equal((await notFinal()).length, 0), {
+        timeoutMs: 120_000,
+        intervalMs: 2_000,
+        description: 'every accepted tracking id final in the transaction index',
+      }).catch(() => undefined);
+      const indexWaitedS = Math.round((Date.now() - indexStarted) / 1000);
+      const statuses = await notFinal().finally(() => pool.end());
+      const byStatus = [...Map.groupBy(statuses, (s) => s.status)].map(([k, v]) => `${k} ${v.length}`);
 
       console.log(
         `chaos: answered 202 ${acceptedPos.length} / in Odoo ${new Set(refs).size} / duplicates ${duplicates.length} / ` +
           `answered 503 ${refusedPos.size} but in Odoo ${refusedInOdoo.length} / outcome unknown ${unknownPos.length} ` +
           `(in Odoo once ${unknownInOdoo.length}) / dead-lettered ${deadLettered} / ` +
-          `accepted but not confirmed ${unconfirmed.length} / tracking ids not final ${statuses.length}`,
+          `accepted but not confirmed ${unconfirmed.length} / tracking ids not final ${statuses.length}` +
+          ` (${byStatus.join(', ') || 'none'}; index waited ${indexWaitedS} s)`,
       );
       assert.equal(
         settled,
