@@ -82,6 +82,13 @@ export const gatewayConfig = defineConfig({
         default: 60_000,
       }),
     ),
+    x12InterchangeRetentionMs: variable(
+      'GATEWAY_X12_INTERCHANGE_RETENTION',
+      duration({
+        desc: 'How long received X12 interchange control numbers (ISA13) are kept before housekeeping forgets them; the longest x12.duplicateInterchange window of the catalog applies when it is longer',
+        default: 2_678_400_000,
+      }),
+    ),
     publishTimeoutMs: variable(
       'GATEWAY_PUBLISH_TIMEOUT',
       duration({
