@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { acmeJsonOrder, testStack, uniqueName } from '@tradewind/testing';
+import { acmeJsonOrder } from '@tradewind/partner-testing';
+import { testStack, uniqueName } from '@tradewind/testing';
 import { Pool, type PoolClient } from 'pg';
 
 import { GatewayHarness } from '../test/gateway-harness';

@@ -5,8 +5,8 @@
 // key's lease; once the broker answers, the same key replays 202 with the same tracking id, and the order
 // is on ingress.documents exactly once.
 //
-// It pauses the broker, so it runs only on a private stack (CI, or KAFKA_PORT and TW_STACK_DIR naming one:
-// see deploy/local/stack.sh), e.g. `KAFKA_PORT=9192 KAFKA_CONTROLLER_PORT=9193 REGISTRY_PORT=8181
+// It pauses the broker, so it is an e2e (run alone, after the parallel medium tests) and runs only on a
+// private stack (CI, or KAFKA_PORT and TW_STACK_DIR naming one: see deploy/local/stack.sh), e.g. `KAFKA_PORT=9192 KAFKA_CONTROLLER_PORT=9193 REGISTRY_PORT=8181
 // REGISTRY_MANAGEMENT_PORT=9111 TW_STACK_DIR=/tmp/tw-private ./tradewind test <this file>`.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { acmeJsonOrder, expectEventually, uniqueName, waitForQuiescence } from '@tradewind/testing';
+import { acmeJsonOrder } from '@tradewind/partner-testing';
+import { expectEventually, uniqueName, waitForQuiescence } from '@tradewind/testing';
 
 import { GatewayHarness, type Reply } from '../test/gateway-harness';
 
