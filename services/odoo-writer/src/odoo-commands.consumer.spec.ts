@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { OdooCommand, OdooResult } from '@tradewind/contracts';
 import { BusinessRuleError, type ConsumedRecord } from '@tradewind/messaging';
+import { KafkaHandlers } from '@tradewind/messaging-nest';
 import { configureLogging } from '@tradewind/observability';
 
 import { createWriterCommand } from './commands/writer-command';
@@ -47,8 +48,8 @@ function newTestConsumer(
     metrics: odooWriterMetrics(),
     faults: new FaultInjector({ crashAt: undefined, crashAfter: 1, crashDelayMs: 0 }),
   } as unknown as OdooWriterCore;
-  const config = { consumer: { retryTopicAttempts: 3 } } as unknown as OdooWriterConfig;
-  const sut = new OdooCommandsConsumer(config, core, null as never, null as never, null as never, ledger);
+  const config = { consumer: { maxAttempts: 3 } } as unknown as OdooWriterConfig;
+  const sut = new OdooCommandsConsumer(config, core, new KafkaHandlers(), ledger);
   return { sut, mocks };
 }
 
