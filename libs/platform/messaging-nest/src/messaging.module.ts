@@ -81,10 +81,11 @@ export class MessagingLifecycle
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.producer.connect();
     const registrations = [...this.discoverHandlers(), ...this.registry.seal()];
-    if (this.options.consume === false || registrations.length === 0) return;
-    const handlers = this.resolve(registrations);
+    // Before connecting: a missing settings section fails the start-up at once.
+    const handlers = this.options.consume === false ? [] : this.resolve(registrations);
+    await this.producer.connect();
+    if (handlers.length === 0) return;
     this.pool = new Pool({
       connectionString: this.options.database.url,
       max: 4,
