@@ -5,9 +5,7 @@ import { type ConfigValues, duration, durationList, intInRange, str, variable } 
 import { DEFAULT_CONSUMER_TUNING, DEFAULT_RETRY_POLICY } from '@tradewind/messaging';
 
 export interface ConsumerDefaults {
-  /** Consumer group; unset: `<SERVICE_NAME>.<topic>` (each handler needs a group of its own). */
-  group?: string;
-  /** What an unset group means, for the description, when the handler's registration says otherwise. */
+  /** What an unset `<PREFIX>_GROUP` means, for its description, when the handler's registration says otherwise. */
   groupWhenUnset?: string;
   inProcessAttempts?: number;
   maxAttempts?: number;
@@ -22,7 +20,7 @@ const DEFAULTS = {
   maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
   retryDelaysMs: [...DEFAULT_RETRY_POLICY.delaysMs],
   ...DEFAULT_CONSUMER_TUNING,
-} satisfies Required<Omit<ConsumerDefaults, 'group' | 'groupWhenUnset'>>;
+} satisfies Required<Omit<ConsumerDefaults, 'groupWhenUnset'>>;
 
 /**
  * The variables `<PREFIX>_GROUP`, `_IN_PROCESS_ATTEMPTS`, `_MAX_ATTEMPTS`, `_RETRY_DELAYS`, `_KEY_CONCURRENCY`,
@@ -36,7 +34,8 @@ export function consumerConfig(prefix: string, what: string, defaults: ConsumerD
       `${prefix}_GROUP`,
       str({
         desc: `Consumer group reading ${what}; unset: ${groupWhenUnset}`,
-        default: defaults.group,
+        // Always optional (typed string | undefined): a fixed default would not follow SERVICE_NAME.
+        default: undefined,
       }),
     ),
     inProcessAttempts: variable(

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { type AuditEvent, TOPIC_CATALOG, TOPICS } from '@tradewind/contracts';
+import { type AuditEvent, type OpsException, TOPIC_CATALOG, TOPICS } from '@tradewind/contracts';
 import { type ConsumedRecord, topicSchemasFrom } from '@tradewind/messaging';
 import { configureLogging } from '@tradewind/observability';
 
@@ -32,7 +32,7 @@ class AuditConsumer implements OnModuleInit {
   }
 
   @KafkaHandler(TOPICS.opsExceptions, { settings: 'exceptions' })
-  onException(): Promise<void> {
+  onException(_record: ConsumedRecord<OpsException>): Promise<void> {
     return Promise.resolve();
   }
 }
