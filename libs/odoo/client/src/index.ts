@@ -36,4 +36,11 @@ export type { OdooAccess, OdooConnectionSettings } from './odoo-connection.confi
 export { odooClientFrom, odooConnectionConfig } from './odoo-connection.config';
 export type { FaultDescription } from './odoo-error.mapper';
 export { classifyOdooFault, parseRetryAfter } from './odoo-error.mapper';
+export {
+  type OdooProductStock,
+  type OdooStockQuant,
+  readProductStock,
+  readStockQuants,
+  type StockQuantQuery,
+} from './odoo-stock.reader';
 export { JSON2_SINCE_MAJOR } from './version.detector';
