@@ -12,6 +12,8 @@ import {
   url,
   variable,
 } from '@tradewind/config';
+import { TOPICS } from '@tradewind/contracts';
+import { consumerConfig } from '@tradewind/messaging-nest';
 import { platformConfig } from '@tradewind/service-kit';
 
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
@@ -125,6 +127,11 @@ export const gatewayConfig = defineConfig({
         default: false as TrustProxy,
       }),
     ),
+  },
+  /** The transaction index's consumers (transaction-index.consumer.ts). */
+  consumers: {
+    orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
+    outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
   },
 });
 

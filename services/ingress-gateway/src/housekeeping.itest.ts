@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { loadConfig } from '@tradewind/config';
 import { createDataSource } from '@tradewind/persistence';
+import { Housekeeping } from '@tradewind/service-kit';
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
@@ -13,7 +14,7 @@ import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
 import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { InterchangeRegister } from './documents/interchange-register.repository';
 import { gatewayConfig } from './gateway.config';
-import { HousekeepingService } from './housekeeping.service';
+import { GatewayHousekeeping } from './housekeeping.service';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { InMemoryRateLimiter } from './limits/rate-limiter';
 import { REPO_CATALOG_DIR, repoCatalog } from './test/gateway-fixtures';
@@ -41,13 +42,14 @@ void describe('gateway housekeeping against PostgreSQL', () => {
     await dataSource.destroy();
   });
 
-  const housekeeping = (retention: string): HousekeepingService => {
+  const housekeeping = (retention: string): GatewayHousekeeping => {
     const config = loadConfig(gatewayConfig, {
       DATABASE_URL: testStack().databaseUrl,
       PARTNER_CATALOG_DIR: REPO_CATALOG_DIR,
       GATEWAY_X12_INTERCHANGE_RETENTION: retention,
     }).values;
-    return new HousekeepingService(
+    return new GatewayHousekeeping(
+      new Housekeeping(),
       new PostgresNonceStore(dataSource, schema),
       new IdempotencyStore(dataSource, schema, { leaseMs: 60_000, retentionMs: DAY_MS }),
       register,
@@ -77,8 +79,7 @@ void describe('gateway housekeeping against PostgreSQL', () => {
     await receivedDaysAgo('000000101', 45);
     await receivedDaysAgo('000000102', 40);
     await receivedDaysAgo('000000103', 2);
-    const purged = await housekeeping('35d').purge();
-    assert.equal(purged?.interchanges, 2);
+    assert.equal(await housekeeping('35d').purgeInterchanges(), 2);
     assert.deepEqual(await kept(), ['000000103']);
   });
 
@@ -86,7 +87,7 @@ void describe('gateway housekeeping against PostgreSQL', () => {
     // globex-edi's catalog entry remembers ISA13 for 30 days: a 1-day retention must not reopen them.
     await receivedDaysAgo('000000201', 31);
     await receivedDaysAgo('000000202', 20);
-    await housekeeping('1d').purge();
+    await housekeeping('1d').purgeInterchanges();
     assert.deepEqual(await kept(), ['000000103', '000000202']);
   });
 });

@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { createLogger } from '@tradewind/observability';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
+import { Housekeeping } from '@tradewind/service-kit';
 
 import type { NonceStore } from './auth/nonce.store';
 import { InterchangeRegister } from './documents/interchange-register.repository';
@@ -11,25 +11,17 @@ import type { RateLimiter } from './limits/rate-limiter';
 
 const PURGE_INTERVAL_MS = 60_000;
 
-export interface PurgeCounts {
-  readonly nonces: number;
-  readonly keys: number;
-  readonly interchanges: number;
-}
-
 /**
- * Forgets expired nonces, idempotency keys and X12 control numbers once a minute; closes the rate limit
- * store on shutdown.
+ * Forgets expired nonces, idempotency keys and X12 control numbers once a minute (jobs on the kit's
+ * Housekeeping); closes the rate limit store on shutdown.
  */
 @Injectable()
-export class HousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = createLogger(HousekeepingService.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+export class GatewayHousekeeping implements OnModuleInit, OnApplicationShutdown {
   /** Never shorter than a partner's duplicate window: a purged ISA13 could be processed twice. */
   private readonly interchangeRetentionMs: number;
 
   constructor(
+    @Inject(Housekeeping) private readonly housekeeping: Housekeeping,
     @Inject(NONCE_STORE) private readonly nonces: NonceStore,
     @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
     @Inject(InterchangeRegister) private readonly interchanges: InterchangeRegister,
@@ -46,37 +38,33 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
     );
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.housekeeping.schedule({
+      name: 'expired nonces',
+      everyMs: PURGE_INTERVAL_MS,
+      logLevel: 'debug',
+      purge: () => this.nonces.purgeExpired(),
+    });
+    this.housekeeping.schedule({
+      name: 'expired idempotency keys',
+      everyMs: PURGE_INTERVAL_MS,
+      logLevel: 'debug',
+      purge: () => this.idempotency.purgeExpired(),
+    });
+    this.housekeeping.schedule({
+      name: 'old X12 control numbers',
+      everyMs: PURGE_INTERVAL_MS,
+      logLevel: 'debug',
+      purge: () => this.purgeInterchanges(),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
     await this.rateLimiter.close();
   }
 
-  /** One purge (the one running, if any); failures are logged and retried at the next interval. */
-  purge(): Promise<PurgeCounts | undefined> {
-    const run = (this.running ??= this.purgeAll().finally(() => (this.running = undefined)));
-    return run as Promise<PurgeCounts | undefined>;
-  }
-
-  private async purgeAll(): Promise<PurgeCounts | undefined> {
-    try {
-      const [nonces, keys, interchanges] = await Promise.all([
-        this.nonces.purgeExpired(),
-        this.idempotency.purgeExpired(),
-        this.interchanges.purgeOlderThan(this.interchangeRetentionMs),
-      ]);
-      if (nonces + keys + interchanges > 0) {
-        this.log.debug({ nonces, keys, interchanges }, 'purged expired gateway records');
-      }
-      return { nonces, keys, interchanges };
-    } catch (error) {
-      this.log.warn({ err: error }, 'purging expired gateway records failed');
-      return undefined;
-    }
+  /** Forgets X12 control numbers received before the retention; resolves with how many. */
+  purgeInterchanges(): Promise<number> {
+    return this.interchanges.purgeOlderThan(this.interchangeRetentionMs);
   }
 }
