@@ -69,6 +69,7 @@ export async function serviceGenerator(
     port,
     topic: topicName,
     topicConst: constantName(topicName),
+    topicUpper: topicName.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase(),
     topicClass: topicNames.className,
     topicFile: topicNames.fileName,
     migrationTimestamp: Date.now(),
