@@ -1,27 +1,48 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { odooClientFrom } from '@tradewind/odoo-client';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
-import { OrdersStateConsumer } from './received/orders-state.consumer';
-import { CreateReceivedRecords1796125653527 } from './received/received-records.migration';
-import { PostgresReceivedRecords, RECEIVED_RECORDS } from './received/received-records.repository';
+import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
+import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from './reconciler.tokens';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
+import { ReconciliationRuns } from './reconciliation/reconciliation-runs.repository';
+import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
+import { OrdersStateConsumer } from './views/orders-state.consumer';
+import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
-/** reconciler: orders.state in, one received_records row per record. */
+/** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateReceivedRecords1796125653527] })],
+      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateReconcilerViews1796125653527] })],
+      controllers: [ReconciliationController],
       providers: [
+        { provide: RECONCILER_CONFIG, useValue: config },
         { provide: ReconcilerMetrics, useFactory: () => new ReconcilerMetrics() },
         {
-          provide: RECEIVED_RECORDS,
+          provide: ORDER_VIEWS,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new PostgresReceivedRecords(dataSource),
+          useFactory: (dataSource: DataSource) => new PostgresOrderViews(dataSource),
         },
+        {
+          provide: RECONCILIATION_RUNS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new ReconciliationRuns(dataSource),
+        },
+        {
+          provide: ODOO_SALE_ORDERS,
+          useFactory: () =>
+            new OdooSaleOrdersReader(
+              odooClientFrom(config.odoo, { userAgent: 'tradewind-reconciler', maxConcurrentRequests: 4 }),
+            ),
+        },
+        ReconciliationService,
         OrdersStateConsumer,
       ],
     };

@@ -1,15 +1,41 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its handler (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS, _KEY_CONCURRENCY…); add the
-// service's own beside them, each with a description and a default or an example.
-import { type ConfigValues, defineConfig } from '@tradewind/config';
+// settings of its orders.state handler (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
+// read-only key, and the reconciliation's windows and SLAs.
+import { type ConfigValues, defineConfig, duration, intInRange, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
+import { odooConnectionConfig } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
 
 export const reconcilerConfig = defineConfig({
   ...platformConfig({ name: 'reconciler', port: 3040, schema: 'reconciler' }),
   consumers: {
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
+  },
+  odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
+  reconciliation: {
+    windowMs: variable(
+      'RECONCILER_WINDOW',
+      duration({ desc: 'Size of one reconciliation window (aligned on the epoch)', default: 3_600_000 }),
+    ),
+    stuckAfterMs: variable(
+      'RECONCILER_STUCK_AFTER',
+      duration({
+        desc: 'An order with no final state this long after receipt is stuck (and its Odoo command overdue)',
+        default: 1_800_000,
+      }),
+    ),
+    acknowledgeWithinMs: variable(
+      'RECONCILER_ACKNOWLEDGE_WITHIN',
+      duration({
+        desc: 'A decided order without an acknowledgement this long after receipt was never acknowledged',
+        default: 3_600_000,
+      }),
+    ),
+    odooBatchSize: variable(
+      'RECONCILER_ODOO_BATCH_SIZE',
+      intInRange(1, 5000)({ desc: 'External ids / references per Odoo search_read', default: 500 }),
+    ),
   },
 });
 

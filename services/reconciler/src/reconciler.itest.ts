@@ -1,5 +1,8 @@
-// reconciler in process against the real Kafka, registry and PostgreSQL: a record published on
-// orders.state becomes one received_records row, and /health/ready and /metrics answer.
+// reconciler in process against the real Kafka, registry and PostgreSQL and the Odoo simulator: orders
+// published on orders.state become its view; Odoo is seeded as the odoo-writer would have left it, then
+// drifted (a confirmed sale order deleted, a line quantity changed, a command that never reached the
+// writer, a duplicate and an order made by hand); each drift is classified, and a clean partner's window
+// proves complete with the same checksum run after run.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -7,31 +10,59 @@ import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
-import { TOPIC_CATALOG, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { OrderStatus, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { createKafka, deadLetterTopicOf, HEADER, retryTopicOf, TypedProducer } from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
+import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
+import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
 import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
-import { Type } from 'avsc';
 import { Pool } from 'pg';
 
 import { AppModule } from './app.module';
-import type { OrdersStateValue } from './received/orders-state.consumer';
-import { RECEIVED_RECORDS, type ReceivedRecords } from './received/received-records.repository';
 import { reconcilerConfig } from './reconciler.config';
+import { DiscrepancyClass } from './reconciliation/reconciliation';
+import type { ReconciliationRun } from './reconciliation/reconciliation-runs.repository';
+import { orderState } from './test/order-state.fixtures';
+import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
+import type { OrdersStateValue } from './views/orders-state.consumer';
 
 const stack = testStack();
 const serviceName = uniqueName('reconciler-it');
 const schema = uniqueName('reconciler_it');
 const group = defaultConsumerGroup(serviceName, TOPICS.ordersState);
+// orders.state is the shared topic: partners of this test's own, and every assertion is per partner.
+const clean = uniqueName('clean').toLowerCase();
+const drifted = uniqueName('drift').toLowerCase();
+const xid = (partner: string, po: string) => `tradewind.so_${partner}_${po}`.replace(/[^A-Za-z0-9_.]/g, '_');
 
-describe('reconciler with the real Kafka, registry and PostgreSQL', () => {
+describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simulator', () => {
   let app: INestApplication;
+  let odoo: OdooSimulator;
+  let admin: OdooClient;
+  let url: string;
+  const products = new Map<string, number>();
+  const customers = new Map<string, number>();
 
   before(async () => {
+    odoo = await startOdooSimulator();
+    admin = createOdooClient({ url: odoo.url, db: odoo.db, apiKey: odoo.apiKeys.write, apiFlavor: 'json2' });
+    for (const row of await admin.searchRead(
+      'product.product',
+      [['default_code', 'in', ['SKU-1001', 'SKU-1002']]],
+      {
+        fields: ['default_code'],
+      },
+    )) {
+      products.set(String(row.default_code), row.id);
+    }
+    // Customers of their own, so no other test's orders name them.
+    for (const partner of [clean, drifted]) {
+      const [id] = await admin.create('res.partner', [{ name: `Customer of ${partner}` }]);
+      customers.set(partner, id);
+    }
     const config = loadConfig(reconcilerConfig, {
       SERVICE_NAME: serviceName,
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      // The service's groups read only what is published from now on: earlier runs' records are not ours.
       KAFKA_NEW_GROUP_START_AT: newGroupsStartNow(),
       SCHEMA_REGISTRY_URL: stack.registryUrl,
       DATABASE_URL: stack.databaseUrl,
@@ -39,47 +70,191 @@ describe('reconciler with the real Kafka, registry and PostgreSQL', () => {
       DATABASE_POOL_SIZE: '4',
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
+      ODOO_URL: odoo.url,
+      ODOO_READ_API_KEY: odoo.apiKeys.readOnly,
+      ODOO_API_FLAVOR: 'json2',
+      // A day's window holds this test's orders and Odoo's writes of them; SLAs are past at once.
+      RECONCILER_WINDOW: '24h',
+      RECONCILER_STUCK_AFTER: '1ms',
+      RECONCILER_ACKNOWLEDGE_WITHIN: '1ms',
+      RECONCILER_ODOO_BATCH_SIZE: '2',
     });
     app = await NestFactory.create(AppModule.forRoot(config.values), { logger: false });
     await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
   });
 
   after(async () => {
     await app?.close();
+    await odoo?.stop();
     const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-cleanup` });
-    const admin = kafka.admin();
-    await admin.connect();
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
     const topic = TOPICS.ordersState;
-    await admin
+    await kafkaAdmin
       .deleteTopics({ topics: [retryTopicOf(topic, group), deadLetterTopicOf(topic, group)] })
       .catch(() => undefined);
-    await admin.deleteGroups([group, `${group}.retry`]).catch(() => undefined);
-    await admin.disconnect();
+    await kafkaAdmin.deleteGroups([group, `${group}.retry`]).catch(() => undefined);
+    await kafkaAdmin.disconnect();
     const pool = new Pool({ connectionString: stack.databaseUrl });
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await pool.end();
   });
 
-  it('stores a published record once and reports ready with its metrics', async () => {
-    // A valid record of the topic's schema; use a real fixture once the handler reads the value.
-    const value = Type.forSchema(
-      TOPIC_CATALOG[TOPICS.ordersState].valueSchema,
-    ).random() as unknown as OrdersStateValue;
-    const messageId = randomUUID();
-    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
-    await producer.send(TOPICS.ordersState, [
-      { key: `${serviceName}/1`, value, headers: { [HEADER.messageId]: messageId } },
-    ]);
-
-    const received = app.get<ReceivedRecords>(RECEIVED_RECORDS);
-    await expectEventually(async () => assert.equal(await received.has(messageId), true), {
-      timeoutMs: 60_000,
+  /** The platform's order, and (unless told otherwise) the sale order the odoo-writer made of it. */
+  function platformOrder(
+    partner: string,
+    po: string,
+    overrides: Partial<OrdersStateValue> = {},
+  ): OrdersStateValue {
+    return orderState(partner, po, {
+      odooExternalId: xid(partner, po),
+      odooPartnerId: customers.get(partner)!,
+      ...overrides,
     });
-    const url = await app.getUrl();
-    assert.equal((await fetch(`${url}/health/ready`)).status, 200);
-    assert.match(
-      await (await fetch(`${url}/metrics`)).text(),
-      /tradewind_reconciler_records_total\{[^}]*outcome="stored"[^}]*\} [1-9]/,
+  }
+
+  async function saleOrder(
+    value: OrdersStateValue,
+    options: { externalId?: string | null; ref?: string } = {},
+  ) {
+    const [id] = await admin.create('sale.order', [
+      {
+        partner_id: value.odooPartnerId!,
+        client_order_ref: options.ref ?? value.poNumber,
+        order_line: value.lines.map((line) =>
+          Command.create({
+            product_id: products.get(line.sku!)!,
+            product_uom_qty: line.quantity,
+            price_unit: line.unitPrice!,
+          }),
+        ),
+      },
+    ]);
+    await admin.callAction('sale.order', 'action_confirm', [id]);
+    const externalId = options.externalId === undefined ? value.odooExternalId : options.externalId;
+    if (externalId !== null) {
+      const [module, name] = [
+        externalId.slice(0, externalId.indexOf('.')),
+        externalId.slice(externalId.indexOf('.') + 1),
+      ];
+      await admin.create('ir.model.data', [{ module, name, model: 'sale.order', res_id: id }]);
+    }
+    return id;
+  }
+
+  async function post(window: string): Promise<ReconciliationRun> {
+    const response = await fetch(`${url}/v1/reconciliation/windows/${window}/runs`, { method: 'POST' });
+    assert.equal(response.status, 201, await response.clone().text());
+    return (await response.json()) as ReconciliationRun;
+  }
+
+  it('classifies each drift, and proves a clean partner complete with a stable checksum', async () => {
+    const cleanOrders = ['PO-1', 'PO-2', 'PO-3'].map((po) => platformOrder(clean, po));
+    const deleted = platformOrder(drifted, 'PO-DELETED');
+    const changed = platformOrder(drifted, 'PO-CHANGED');
+    const dropped = platformOrder(drifted, 'PO-DROPPED', { status: OrderStatus.Accepted, version: 3 });
+    const duplicated = platformOrder(drifted, 'PO-DUP');
+    const stuck = platformOrder(drifted, 'PO-STUCK', { status: OrderStatus.Validated, odooExternalId: null });
+    const unacknowledged = platformOrder(drifted, 'PO-NOACK', { status: OrderStatus.Confirmed });
+    const drift = [deleted, changed, dropped, duplicated, stuck, unacknowledged];
+
+    for (const value of cleanOrders) await saleOrder(value);
+    const deletedId = await saleOrder(deleted);
+    const changedId = await saleOrder(changed);
+    await saleOrder(duplicated);
+    const duplicateId = await saleOrder(duplicated, { externalId: null });
+    await saleOrder(unacknowledged);
+    const byHandId = await saleOrder(platformOrder(drifted, 'PO-BY-HAND'), {
+      externalId: null,
+      ref: 'PHONE-ORDER',
+    });
+    // Drift: a confirmed sale order deleted (cancelled first, as Odoo demands), a line quantity changed.
+    await admin.callAction('sale.order', 'action_cancel', [deletedId]);
+    await admin.unlink('sale.order', [deletedId]);
+    const [firstLine] = await admin.searchRead('sale.order.line', [['order_id', '=', changedId]], {
+      fields: ['id'],
+      order: 'id asc',
+      limit: 1,
+    });
+    await admin.write('sale.order.line', [firstLine.id], { product_uom_qty: 140 });
+
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    await producer.send(
+      TOPICS.ordersState,
+      [...cleanOrders, ...drift].map((value) => ({
+        key: value.orderId,
+        value,
+        headers: { [HEADER.messageId]: randomUUID() },
+      })),
     );
+    const views = app.get<OrderViews>(ORDER_VIEWS);
+    const now = Date.now();
+    await expectEventually(
+      async () => {
+        const seen = await views.receivedIn(now - 3_600_000, now + 3_600_000);
+        assert.equal(seen.filter((o) => o.partnerId === clean || o.partnerId === drifted).length, 9);
+      },
+      { timeoutMs: 60_000 },
+    );
+
+    const window = new Date(Math.floor(cleanOrders[0].updatedAt / 86_400_000) * 86_400_000).toISOString();
+    const first = await post(window);
+    const report = first.report;
+    const cleanSummary = report.partners.find((p) => p.partnerId === clean)!;
+    assert.equal(cleanSummary.verdict, 'complete');
+    assert.equal(cleanSummary.orders, 3);
+    assert.equal(cleanSummary.matchedInOdoo, 3);
+    assert.equal(cleanSummary.amount, 3 * (100 * 0.45 + 50 * 0.12));
+    assert.equal(cleanSummary.odooAmount, cleanSummary.amount);
+
+    const found = report.discrepancies
+      .filter((d) => d.partnerId === drifted)
+      .map((d) => `${d.class} ${d.orderId ?? d.odooIds.join(',')}`)
+      .sort();
+    assert.deepEqual(found, [
+      `${DiscrepancyClass.AcknowledgementNotSent} ${unacknowledged.orderId}`,
+      `${DiscrepancyClass.DuplicatedInOdoo} ${duplicated.orderId}`,
+      `${DiscrepancyClass.FieldsDiffer} ${changed.orderId}`,
+      `${DiscrepancyClass.MissingInOdoo} ${deleted.orderId}`,
+      `${DiscrepancyClass.MissingInOdoo} ${dropped.orderId}`,
+      `${DiscrepancyClass.NoPlatformOrigin} ${byHandId}`,
+      `${DiscrepancyClass.Stuck} ${dropped.orderId}`,
+      `${DiscrepancyClass.Stuck} ${stuck.orderId}`,
+    ]);
+    const duplicate = report.discrepancies.find(
+      (d) => d.class === DiscrepancyClass.DuplicatedInOdoo && d.partnerId === drifted,
+    )!;
+    assert.ok(duplicate.odooIds.includes(duplicateId));
+    assert.match(
+      report.discrepancies.find((d) => d.class === DiscrepancyClass.FieldsDiffer && d.partnerId === drifted)!
+        .detail,
+      /SKU-1001: quantity 100 on the platform, 140 in Odoo/,
+    );
+    assert.equal(report.partners.find((p) => p.partnerId === drifted)!.verdict, 'discrepancies');
+
+    // The proof is stored and holds: run again, verify, read back.
+    const second = await post(window);
+    assert.equal(second.report.partners.find((p) => p.partnerId === clean)!.checksum, cleanSummary.checksum);
+    const verification = (await (
+      await fetch(`${url}/v1/reconciliation/windows/${window}/verification`)
+    ).json()) as {
+      partners: { partnerId: string; matches: boolean }[];
+    };
+    assert.equal(verification.partners.find((p) => p.partnerId === clean)?.matches, true);
+    const stored = (await (
+      await fetch(`${url}/v1/reconciliation/windows/${window}`)
+    ).json()) as ReconciliationRun;
+    assert.equal(stored.runId, second.runId);
+    assert.equal((await fetch(`${url}/v1/reconciliation/windows/not-a-time`)).status, 400);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(
+      metrics,
+      new RegExp(
+        `tradewind_reconciliation_discrepancies\\{[^}]*partner="${drifted}"[^}]*class="missing_in_odoo"[^}]*\\} 2`,
+      ),
+    );
+    assert.match(metrics, /tradewind_reconciler_records_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
   });
 });

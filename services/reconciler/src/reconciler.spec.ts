@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
-import { TOPICS } from '@tradewind/contracts';
+import { OrderStatus, TOPICS } from '@tradewind/contracts';
 import {
   ConsumerRunner,
   HEADER,
@@ -14,9 +14,10 @@ import {
 } from '@tradewind/messaging';
 import { expectEventually } from '@tradewind/testing';
 
-import { OrdersStateConsumer, type OrdersStateValue } from './received/orders-state.consumer';
-import { InMemoryReceivedRecords } from './received/received-records.repository';
 import { ReconcilerMetrics } from './reconciler.metrics';
+import { orderState } from './test/order-state.fixtures';
+import { InMemoryOrderViews } from './views/order-views.repository';
+import { OrdersStateConsumer, type OrdersStateValue } from './views/orders-state.consumer';
 
 const GROUP = 'reconciler.orders.state';
 const running: ConsumerRunner<OrdersStateValue>[] = [];
@@ -28,8 +29,8 @@ afterEach(async () => {
 async function start() {
   const transport = new InMemoryTransport();
   transport.createTopic(TOPICS.ordersState, 2);
-  const received = new InMemoryReceivedRecords();
-  const consumer = new OrdersStateConsumer(received, new ReconcilerMetrics());
+  const views = new InMemoryOrderViews();
+  const consumer = new OrdersStateConsumer(views, new ReconcilerMetrics());
   const runner = new ConsumerRunner<OrdersStateValue>({
     transport,
     decoder: jsonDecoder<OrdersStateValue>(),
@@ -40,27 +41,41 @@ async function start() {
   });
   await runner.start();
   running.push(runner);
-  // The handler reads the key and headers only; give it a real value when it reads the value.
-  const send = (key: string, messageId: string) =>
-    transport.produce(TOPICS.ordersState, jsonRecord(key, {}, { [HEADER.messageId]: messageId }));
+  const send = (value: OrdersStateValue, messageId: string) =>
+    transport.produce(
+      TOPICS.ordersState,
+      jsonRecord(value.orderId, value, { [HEADER.messageId]: messageId }),
+    );
   const committed = () =>
     [0, 1].reduce(
       (sum, partition) => sum + transport.committedOffset(GROUP, TOPICS.ordersState, partition),
       0,
     );
-  return { transport, received, send, committed };
+  return { transport, views, send, committed };
 }
 
 describe('reconciler: the orders.state handler', () => {
-  it('stores each record once, however often it is delivered, and commits every one', async () => {
+  it('keeps the latest version of each order and the time it was first seen, whatever the redeliveries', async () => {
     const h = await start();
-    h.send('k-1', 'm-1');
-    h.send('k-2', 'm-2');
-    h.send('k-1', 'm-1');
+    h.send(orderState('acme', 'PO-1', { version: 1, status: OrderStatus.Received, updatedAt: 1_000 }), 'm-1');
+    h.send(orderState('acme', 'PO-2', { version: 1, status: OrderStatus.Received, updatedAt: 1_500 }), 'm-2');
+    h.send(
+      orderState('acme', 'PO-1', { version: 4, status: OrderStatus.Confirmed, updatedAt: 3_000 }),
+      'm-3',
+    );
+    // Redelivered, and an older version arriving late: neither moves the view back.
+    h.send(
+      orderState('acme', 'PO-1', { version: 4, status: OrderStatus.Confirmed, updatedAt: 3_000 }),
+      'm-3',
+    );
+    h.send(orderState('acme', 'PO-1', { version: 2, status: OrderStatus.Accepted, updatedAt: 2_000 }), 'm-4');
 
-    await expectEventually(() => assert.equal(h.committed(), 3), { timeoutMs: 5_000 });
-    assert.deepEqual([...h.received.records.keys()].sort(), ['m-1', 'm-2']);
-    assert.equal(h.received.records.get('m-2')?.key, 'k-2');
+    await expectEventually(() => assert.equal(h.committed(), 5), { timeoutMs: 5_000 });
+    const po1 = h.views.views.get('acme/PO-1');
+    assert.equal(po1?.status, OrderStatus.Confirmed);
+    assert.equal(po1?.version, 4);
+    assert.equal(po1?.receivedAt, 1_000);
+    assert.equal(h.views.views.get('acme/PO-2')?.status, OrderStatus.Received);
     assert.equal(h.transport.exceptions.length, 0);
   });
 });

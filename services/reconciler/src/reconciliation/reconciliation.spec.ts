@@ -105,7 +105,7 @@ describe('reconcileWindow', () => {
       `${DiscrepancyClass.FieldsDiffer}:acme/PO-CHANGED`,
       `${DiscrepancyClass.MissingInOdoo}:acme/PO-DELETED`,
       `${DiscrepancyClass.MissingInOdoo}:acme/PO-DROPPED`,
-      `${DiscrepancyClass.NoPlatformOrigin}:${odoo[4]!.id}`,
+      `${DiscrepancyClass.NoPlatformOrigin}:${odoo[4].id}`,
       `${DiscrepancyClass.Stuck}:acme/PO-DROPPED`,
       `${DiscrepancyClass.Stuck}:acme/PO-STUCK`,
     ]);
@@ -113,8 +113,8 @@ describe('reconcileWindow', () => {
       result.discrepancies.find((d) => d.class === DiscrepancyClass.FieldsDiffer)!.detail,
       /SKU-1: quantity 2 on the platform, 3 in Odoo/,
     );
-    assert.equal(result.partners[0]!.verdict, 'discrepancies');
-    assert.equal(result.partners[0]!.discrepancies[DiscrepancyClass.MissingInOdoo], 2);
+    assert.equal(result.partners[0].verdict, 'discrepancies');
+    assert.equal(result.partners[0].discrepancies[DiscrepancyClass.MissingInOdoo], 2);
   });
 
   it('does not call an Odoo record of another window "no origin"', () => {
@@ -179,7 +179,7 @@ describe('reconcileWindow', () => {
           const orders = generated.map((g) => order(g.partner, g.po, { lines: g.lines }));
           const odoo = orders.map((o) => saleOrderOf(o));
           const clean = reconcileWindow({ orders, odoo, now: NOW, policy: POLICY });
-          const removed = odoo.splice(pick % odoo.length, 1)[0]!;
+          const removed = odoo.splice(pick % odoo.length, 1)[0];
           const drifted = reconcileWindow({ orders, odoo, now: NOW, policy: POLICY });
           assert.deepEqual(
             drifted.discrepancies.map((d) => [d.class, d.orderId]),

@@ -86,20 +86,21 @@ export interface PartnerSummary {
   readonly odooAmount: number;
   readonly discrepancies: Readonly<Record<DiscrepancyClass, number>>;
   readonly verdict: 'complete' | 'discrepancies';
+  /** sha256 of this partner's counts and sorted keys and amounts. */
+  readonly checksum: string;
 }
 
 export interface WindowReconciliation {
   readonly partners: readonly PartnerSummary[];
   readonly discrepancies: readonly Discrepancy[];
   readonly verdict: 'complete' | 'discrepancies';
-  /** sha256 of the counts and of the sorted keys and amounts: the window's proof, checkable later. */
+  /** sha256 of the partners' checksums (counts, sorted keys and amounts): the window's proof, checkable later. */
   readonly checksum: string;
 }
 
 const AMOUNT_TOLERANCE = 0.005;
 const PRE_DECISION = new Set<OrderStatus>([OrderStatus.Received, OrderStatus.Validated]);
 const IN_ODOO = new Set<OrderStatus>([OrderStatus.Written, OrderStatus.Confirmed, OrderStatus.Acknowledged]);
-const AWAITING_ODOO = new Set<OrderStatus>([OrderStatus.Accepted, OrderStatus.Failed]);
 const AWAITING_ACK = new Set<OrderStatus>([OrderStatus.Confirmed, OrderStatus.Rejected]);
 
 /** Platform orders that had an Odoo command (accepted, not refused). */
@@ -149,9 +150,14 @@ export function reconcileWindow(input: {
   readonly now: number;
   readonly policy: ReconciliationPolicy;
   readonly knownOrigins?: (record: OdooSaleOrder) => boolean;
+  /** Odoo customer → platform partner, beyond the window's own orders (for records with no origin). */
+  readonly customers?: ReadonlyMap<number, string>;
 }): WindowReconciliation {
   const { orders, now, policy } = input;
-  const odoo = [...new Map(input.odoo.map((record) => [record.id, record])).values()];
+  // A cancelled sale order is not there: the order it stood for is missing.
+  const odoo = [
+    ...new Map(input.odoo.filter((r) => r.state !== 'cancel').map((record) => [record.id, record])).values(),
+  ];
   const byExternalId = new Map<string, OdooSaleOrder[]>();
   const byRef = new Map<string, OdooSaleOrder[]>();
   for (const record of odoo) {
@@ -159,7 +165,7 @@ export function reconcileWindow(input: {
     if (record.clientOrderRef !== null)
       push(byRef, `${record.partnerId}\u0000${record.clientOrderRef}`, record);
   }
-  const partnerOfOdooCustomer = new Map<number, string>();
+  const partnerOfOdooCustomer = new Map<number, string>(input.customers ?? []);
   for (const order of orders) {
     if (order.odooPartnerId !== null) partnerOfOdooCustomer.set(order.odooPartnerId, order.partnerId);
   }
@@ -180,7 +186,12 @@ export function reconcileWindow(input: {
     discrepancies.push({ ...discrepancy, partnerId: summary.partnerId, workflow: summary.workflow });
     summary.discrepancies[discrepancy.class] += 1;
   };
-  const proof: string[] = [];
+  const proofs = new Map<MutableSummary, string[]>();
+  const prove = (summary: MutableSummary, line: string) => {
+    const lines = proofs.get(summary);
+    if (lines) lines.push(line);
+    else proofs.set(summary, [line]);
+  };
 
   for (const order of [...orders].sort((a, b) => compare(a.orderId, b.orderId))) {
     const summary = summaryOf(order.partnerId, SALES_ORDER_WORKFLOW);
@@ -221,8 +232,8 @@ export function reconcileWindow(input: {
         detail: `${order.status} on the platform, no sale order ${order.odooExternalId} in Odoo`,
       });
     } else if (accepted && found.length === 1) {
-      const differences = fieldDifferences(order, found[0]!);
-      summary.odooAmount = round2(summary.odooAmount + found[0]!.amountUntaxed);
+      const differences = fieldDifferences(order, found[0]);
+      summary.odooAmount = round2(summary.odooAmount + found[0].amountUntaxed);
       if (differences !== undefined) {
         raise(summary, {
           class: DiscrepancyClass.FieldsDiffer,
@@ -250,7 +261,7 @@ export function reconcileWindow(input: {
         detail: `${order.status}, never acknowledged`,
       });
     }
-    proof.push(`${order.orderId}\t${order.status}\t${amount.toFixed(2)}\t${odooIds.length}`);
+    prove(summary, `${order.orderId}\t${order.status}\t${amount.toFixed(2)}\t${odooIds.length}`);
   }
 
   for (const record of odoo.sort((a, b) => a.id - b.id)) {
@@ -265,30 +276,33 @@ export function reconcileWindow(input: {
       odooIds: [record.id],
       detail: `${record.name} (${record.clientOrderRef ?? 'no reference'}) has no platform order`,
     });
-    proof.push(`odoo:${record.id}\tno-origin\t${round2(record.amountUntaxed).toFixed(2)}\t1`);
+    prove(summary, `odoo:${record.id}\tno-origin\t${round2(record.amountUntaxed).toFixed(2)}\t1`);
   }
 
   const partners = [...summaries.values()]
     .sort((a, b) => compare(partnerKey(a.partnerId, a.workflow), partnerKey(b.partnerId, b.workflow)))
-    .map((summary) => ({
-      ...summary,
-      verdict: DISCREPANCY_CLASSES.some((c) => summary.discrepancies[c] > 0)
+    .map((summary) => {
+      const counts = [
+        summary.partnerId,
+        summary.workflow,
+        summary.orders,
+        summary.expectedInOdoo,
+        summary.matchedInOdoo,
+        summary.amount.toFixed(2),
+        ...DISCREPANCY_CLASSES.map((c) => summary.discrepancies[c]),
+      ];
+      const checksum = createHash('sha256')
+        .update(JSON.stringify(counts))
+        .update('\n')
+        .update((proofs.get(summary) ?? []).sort(compare).join('\n'))
+        .digest('hex');
+      const verdict = DISCREPANCY_CLASSES.some((c) => summary.discrepancies[c] > 0)
         ? ('discrepancies' as const)
-        : ('complete' as const),
-    }));
-  const counts = partners.map((p) => [
-    p.partnerId,
-    p.workflow,
-    p.orders,
-    p.expectedInOdoo,
-    p.matchedInOdoo,
-    p.amount.toFixed(2),
-    ...DISCREPANCY_CLASSES.map((c) => p.discrepancies[c]),
-  ]);
+        : ('complete' as const);
+      return { ...summary, verdict, checksum };
+    });
   const checksum = createHash('sha256')
-    .update(JSON.stringify(counts))
-    .update('\n')
-    .update(proof.sort(compare).join('\n'))
+    .update(partners.map((p) => `${p.partnerId}\t${p.workflow}\t${p.checksum}`).join('\n'))
     .digest('hex');
   return {
     partners,
@@ -320,6 +334,7 @@ function emptySummary(partnerId: string, workflow: string): MutableSummary {
       number
     >,
     verdict: 'complete',
+    checksum: '',
   };
 }
 

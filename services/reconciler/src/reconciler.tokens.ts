@@ -1,0 +1,4 @@
+/** Nest injection tokens of the reconciler's plain objects. */
+export const RECONCILER_CONFIG = Symbol('reconciler:config');
+export const ODOO_SALE_ORDERS = Symbol('reconciler:odoo-sale-orders');
+export const RECONCILIATION_RUNS = Symbol('reconciler:reconciliation-runs');

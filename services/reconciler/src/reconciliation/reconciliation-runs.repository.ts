@@ -1,0 +1,56 @@
+import type { DataSource } from 'typeorm';
+
+import type { WindowReconciliation } from './reconciliation';
+
+/** One stored reconciliation of a window: the report and the checksum that proves it. */
+export interface ReconciliationRun {
+  readonly runId: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly computedAt: string;
+  readonly report: WindowReconciliation;
+}
+
+interface RunRow {
+  run_id: string;
+  window_start: Date;
+  window_end: Date;
+  computed_at: Date;
+  report: WindowReconciliation;
+}
+
+const runOf = (row: RunRow): ReconciliationRun => ({
+  runId: Number(row.run_id),
+  windowStart: row.window_start.toISOString(),
+  windowEnd: row.window_end.toISOString(),
+  computedAt: row.computed_at.toISOString(),
+  report: row.report,
+});
+
+export class ReconciliationRuns {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(
+    windowStart: number,
+    windowEnd: number,
+    report: WindowReconciliation,
+  ): Promise<ReconciliationRun> {
+    const rows = await this.dataSource.query<RunRow[]>(
+      `INSERT INTO reconciliation_runs (window_start, window_end, verdict, checksum, report)
+       VALUES (to_timestamp($1 / 1000.0), to_timestamp($2 / 1000.0), $3, $4, $5)
+       RETURNING run_id, window_start, window_end, computed_at, report`,
+      [windowStart, windowEnd, report.verdict, report.checksum, JSON.stringify(report)],
+    );
+    return runOf(rows[0]);
+  }
+
+  /** The window's latest run, or undefined when it was never reconciled. */
+  async latest(windowStart: number): Promise<ReconciliationRun | undefined> {
+    const rows = await this.dataSource.query<RunRow[]>(
+      `SELECT run_id, window_start, window_end, computed_at, report FROM reconciliation_runs
+        WHERE window_start = to_timestamp($1 / 1000.0) ORDER BY run_id DESC LIMIT 1`,
+      [windowStart],
+    );
+    return rows[0] === undefined ? undefined : runOf(rows[0]);
+  }
+}

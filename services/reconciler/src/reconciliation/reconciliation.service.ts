@@ -1,0 +1,108 @@
+// One window's reconciliation: the view's orders, Odoo's sale orders (read-only, batched), the pure
+// comparison, then the stored proof and the metrics.
+import { Inject, Injectable } from '@nestjs/common';
+
+import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
+import type { ReconcilerConfig } from '../reconciler.config';
+import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
+import { ReconcilerMetrics } from '../reconciler.metrics';
+import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from '../reconciler.tokens';
+import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
+import { reconcileWindow, type WindowReconciliation } from './reconciliation';
+import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
+
+export interface Verification {
+  readonly stored: ReconciliationRun | undefined;
+  readonly recomputed: WindowReconciliation;
+  /** The stored checksum still holds: nothing in the window changed since it was proved. */
+  readonly matches: boolean;
+}
+
+@Injectable()
+export class ReconciliationService {
+  constructor(
+    @Inject(RECONCILER_CONFIG) private readonly config: ReconcilerConfig,
+    @Inject(ORDER_VIEWS) private readonly views: OrderViews,
+    @Inject(ODOO_SALE_ORDERS) private readonly odoo: OdooSaleOrdersReader,
+    @Inject(RECONCILIATION_RUNS) private readonly runs: ReconciliationRuns,
+    @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
+  ) {}
+
+  /** The window that holds `at` (windows are aligned on the epoch). */
+  windowOf(at: number): { start: number; end: number } {
+    const size = this.config.reconciliation.windowMs;
+    const start = Math.floor(at / size) * size;
+    return { start, end: start + size };
+  }
+
+  /** Parses a window's start as the API names it; it must be a window boundary. */
+  parseWindow(text: string): { start: number; end: number } {
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) {
+      throw new ReconcilerError(ReconcilerErrorCode.InvalidWindow, `${text} is not an ISO-8601 time`);
+    }
+    const window = this.windowOf(at);
+    if (window.start !== at) {
+      throw new ReconcilerError(
+        ReconcilerErrorCode.InvalidWindow,
+        `${text} is not a window start (windows of ${this.config.reconciliation.windowMs} ms, e.g. ${new Date(window.start).toISOString()})`,
+      );
+    }
+    return window;
+  }
+
+  async compute(window: { start: number; end: number }, now = Date.now()): Promise<WindowReconciliation> {
+    const orders = await this.views.receivedIn(window.start, window.end);
+    const customers = await this.views.odooCustomers();
+    const odoo = await this.odoo.read({
+      externalIds: orders.flatMap((o) => (o.odooExternalId === null ? [] : [o.odooExternalId])),
+      clientOrderRefs: [...new Set(orders.map((o) => o.poNumber))],
+      writtenFrom: window.start,
+      writtenTo: window.end,
+      customerIds: [...customers.keys()],
+      batchSize: this.config.reconciliation.odooBatchSize,
+    });
+    // Sale orders that orders of other windows explain are theirs, not "no origin".
+    const origins = await this.views.origins({
+      externalIds: odoo.flatMap((r) => (r.externalId === null ? [] : [r.externalId])),
+      refs: odoo.flatMap((r) =>
+        r.partnerId === null || r.clientOrderRef === null
+          ? []
+          : [{ odooPartnerId: r.partnerId, poNumber: r.clientOrderRef }],
+      ),
+    });
+    return reconcileWindow({
+      orders,
+      odoo,
+      now,
+      policy: {
+        stuckAfterMs: this.config.reconciliation.stuckAfterMs,
+        acknowledgeWithinMs: this.config.reconciliation.acknowledgeWithinMs,
+      },
+      customers,
+      knownOrigins: (record) =>
+        (record.externalId !== null && origins.externalIds.has(record.externalId)) ||
+        (record.partnerId !== null &&
+          record.clientOrderRef !== null &&
+          origins.refs.has(refKey(record.partnerId, record.clientOrderRef))),
+    });
+  }
+
+  /** Reconciles the window, stores its proof and publishes its figures. */
+  async run(window: { start: number; end: number }): Promise<ReconciliationRun> {
+    const report = await this.compute(window);
+    const run = await this.runs.record(window.start, window.end, report);
+    this.metrics.observe(report);
+    return run;
+  }
+
+  latest(window: { start: number; end: number }): Promise<ReconciliationRun | undefined> {
+    return this.runs.latest(window.start);
+  }
+
+  /** Recomputes the window and compares with its stored proof, storing nothing. */
+  async verify(window: { start: number; end: number }): Promise<Verification> {
+    const [stored, recomputed] = await Promise.all([this.runs.latest(window.start), this.compute(window)]);
+    return { stored, recomputed, matches: stored?.report.checksum === recomputed.checksum };
+  }
+}
