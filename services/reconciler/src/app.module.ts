@@ -10,6 +10,7 @@ import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from './reco
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReconciliationRuns } from './reconciliation/reconciliation-runs.repository';
+import { RedriveService } from './redrive/redrive.service';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
@@ -43,6 +44,7 @@ export class AppModule {
             ),
         },
         ReconciliationService,
+        RedriveService,
         OrdersStateConsumer,
       ],
     };

@@ -36,6 +36,16 @@ export const reconcilerConfig = defineConfig({
       'RECONCILER_ODOO_BATCH_SIZE',
       intInRange(1, 5000)({ desc: 'External ids / references per Odoo search_read', default: 500 }),
     ),
+    redriveMaxOrders: variable(
+      'RECONCILER_REDRIVE_MAX_ORDERS',
+      intInRange(
+        1,
+        1000,
+      )({
+        desc: 'Orders one re-drive call sends again at most (the rest wait for the next call)',
+        default: 20,
+      }),
+    ),
   },
 });
 

@@ -10,7 +10,14 @@ import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
-import { OrderStatus, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import {
+  type AuditEvent,
+  type OdooCommand,
+  type OpsException,
+  OrderStatus,
+  TOPICS,
+  type TopicValueMap,
+} from '@tradewind/contracts';
 import { createKafka, deadLetterTopicOf, HEADER, retryTopicOf, TypedProducer } from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
@@ -22,7 +29,9 @@ import { AppModule } from './app.module';
 import { reconcilerConfig } from './reconciler.config';
 import { DiscrepancyClass } from './reconciliation/reconciliation';
 import type { ReconciliationRun } from './reconciliation/reconciliation-runs.repository';
+import type { RedriveOutcome } from './redrive/redrive.service';
 import { orderState } from './test/order-state.fixtures';
+import { recordsSince, topicEnd } from './test/topic-reader';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
 
@@ -256,5 +265,58 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       ),
     );
     assert.match(metrics, /tradewind_reconciler_records_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
+
+    // Re-drive: the repairable ones as odoo.commands (audited), the rest for a person.
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-reader` });
+    const since = {
+      commands: await topicEnd(kafka, TOPICS.odooCommands),
+      audit: await topicEnd(kafka, TOPICS.opsAudit),
+      exceptions: await topicEnd(kafka, TOPICS.opsExceptions),
+    };
+    const response = await fetch(`${url}/v1/reconciliation/windows/${window}/redrives`, { method: 'POST' });
+    assert.equal(response.status, 201, await response.clone().text());
+    const outcome = (await response.json()) as RedriveOutcome;
+    const ours = (orderId: string | null) => orderId === null || orderId.startsWith(`${drifted}/`);
+    assert.deepEqual(
+      outcome.redriven
+        .filter((r) => ours(r.orderId))
+        .map((r) => `${r.class} ${r.orderId}`)
+        .sort(),
+      [
+        `${DiscrepancyClass.FieldsDiffer} ${changed.orderId}`,
+        `${DiscrepancyClass.MissingInOdoo} ${deleted.orderId}`,
+        `${DiscrepancyClass.MissingInOdoo} ${dropped.orderId}`,
+      ],
+    );
+    const commands = (
+      await recordsSince<OdooCommand>(kafka, stack.registryUrl, TOPICS.odooCommands, since.commands)
+    ).filter((r) => r.value.issuedBy === serviceName);
+    const ourCommands = commands.filter((r) =>
+      [changed, deleted, dropped].some((o) => o.odooExternalId === r.key),
+    );
+    assert.deepEqual(
+      ourCommands.map((r) => `${r.key} ${r.value.type}`).sort(),
+      [changed, deleted, dropped]
+        .flatMap((o) => [`${o.odooExternalId} confirm_sale_order`, `${o.odooExternalId} upsert_sale_order`])
+        .sort(),
+    );
+    const upsertOfChanged = ourCommands.find(
+      (r) => r.key === changed.odooExternalId && r.value.upsertSaleOrder !== null,
+    )!;
+    assert.deepEqual(
+      upsertOfChanged.value.upsertSaleOrder!.lines.map((l) => [l.productRef, l.quantity, l.priceUnit]),
+      changed.lines.map((l) => [String(products.get(l.sku!)), l.quantity, l.unitPrice]),
+    );
+    const audit = (
+      await recordsSince<AuditEvent>(kafka, stack.registryUrl, TOPICS.opsAudit, since.audit)
+    ).filter((r) => r.value.partnerId === drifted);
+    assert.equal(audit.filter((r) => r.value.action === 'reconciliation.redrive').length, 3);
+    const exceptions = (
+      await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since.exceptions)
+    ).filter((r) => r.value.partnerId === drifted);
+    assert.deepEqual(exceptions.map((r) => r.value.code).sort(), [
+      'RECONCILIATION_DUPLICATE_IN_ODOO',
+      'RECONCILIATION_NO_PLATFORM_ORIGIN',
+    ]);
   });
 });

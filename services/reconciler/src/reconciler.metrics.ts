@@ -23,6 +23,12 @@ export class ReconcilerMetrics {
     labelNames: ['verdict'],
   });
 
+  readonly redrives: Counter<'class' | 'outcome'> = counter({
+    name: 'tradewind_reconciliation_redrives_total',
+    help: 'Discrepancies a re-drive handled, by class and outcome: redriven (odoo.commands), for_person (ops.exceptions), deferred (rate limit).',
+    labelNames: ['class', 'outcome'],
+  });
+
   observe(report: WindowReconciliation): void {
     this.windows.inc({ verdict: report.verdict });
     for (const partner of report.partners) {

@@ -133,6 +133,19 @@ export class OdooSaleOrdersReader {
     });
   }
 
+  /** Odoo product ids by SKU (`default_code`), for the commands of a re-drive. */
+  async productIds(skus: readonly string[], batchSize: number): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (const batch of chunks(skus, batchSize)) {
+      const rows = await this.page([['default_code', 'in', batch]], 'product.product', ['default_code']);
+      for (const row of rows) {
+        const sku = textOf(row.default_code);
+        if (sku !== null) ids.set(sku, row.id);
+      }
+    }
+    return ids;
+  }
+
   private async page(
     domain: Domain,
     model = 'sale.order',

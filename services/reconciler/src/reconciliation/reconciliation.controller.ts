@@ -13,11 +13,25 @@ import {
 import { assertUnreachable } from '@tradewind/contracts';
 
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
+import { RedriveService } from '../redrive/redrive.service';
 import { ReconciliationService } from './reconciliation.service';
 
 @Controller('v1/reconciliation/windows')
 export class ReconciliationController {
-  constructor(@Inject(ReconciliationService) private readonly service: ReconciliationService) {}
+  constructor(
+    @Inject(ReconciliationService) private readonly service: ReconciliationService,
+    @Inject(RedriveService) private readonly redrives: RedriveService,
+  ) {}
+
+  /**
+   * Re-drives the window: an order missing in Odoo or different there is sent again through odoo.commands
+   * (rate limited, audited); a duplicate or an Odoo order with no origin is raised on ops.exceptions.
+   */
+  @Post(':start/redrives')
+  @HttpCode(201)
+  async redrive(@Param('start') start: string): Promise<unknown> {
+    return this.redrives.redrive(this.window(start));
+  }
 
   /** Reconciles the window now and stores its proof. `:start` is an ISO-8601 window start. */
   @Post(':start/runs')

@@ -306,7 +306,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake'],
+    producers: ['order-intake', 'reconciler'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -703,7 +703,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'ops.audit': {
     name: 'ops.audit',
     owner: 'ops',
-    producers: ['ingress-gateway'],
+    producers: ['ingress-gateway', 'reconciler'],
     consumers: [],
     partitions: 6,
     cleanupPolicy: 'delete',
