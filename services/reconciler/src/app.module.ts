@@ -8,6 +8,7 @@ import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from './reconciler.tokens';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationSchedule } from './reconciliation/reconciliation.schedule';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReconciliationRuns } from './reconciliation/reconciliation-runs.repository';
 import { RedriveService } from './redrive/redrive.service';
@@ -15,7 +16,7 @@ import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository'
 import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
-/** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on request. */
+/** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on a schedule and on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -45,6 +46,7 @@ export class AppModule {
         },
         ReconciliationService,
         RedriveService,
+        ReconciliationSchedule,
         OrdersStateConsumer,
       ],
     };

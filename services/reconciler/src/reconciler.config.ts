@@ -14,6 +14,10 @@ export const reconcilerConfig = defineConfig({
   },
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
   reconciliation: {
+    everyMs: variable(
+      'RECONCILER_EVERY',
+      duration({ desc: 'How often the previous and the current window are reconciled', default: 300_000 }),
+    ),
     windowMs: variable(
       'RECONCILER_WINDOW',
       duration({ desc: 'Size of one reconciliation window (aligned on the epoch)', default: 3_600_000 }),
