@@ -1,0 +1,22 @@
+// Inventory rules without I/O: availability, what a reservation line gets, channel allocation and the
+// order stock events apply in. The store (@tradewind/inventory-store) enforces the same rules in SQL.
+export { availableQuantity, type StockLevel } from './availability';
+export { allocateToChannel, assertAllocationRule, type ChannelAllocationRule } from './channel-allocation';
+export {
+  assertQuantity,
+  InventoryDomainErrorCode,
+  InventoryDomainException,
+} from './inventory-domain.exception';
+export {
+  chooseWarehouse,
+  decideLine,
+  type LineDecision,
+  type WarehouseAvailability,
+} from './reservation-decision';
+export {
+  isNewer,
+  judgeStockEvent,
+  type LedgerPosition,
+  type StockEventStamp,
+  type StockEventVerdict,
+} from './stock-event-order';
