@@ -1,10 +1,32 @@
 // One lint configuration for the whole repository: type-aware rules as errors, and Nx module
-// boundaries (services depend on libraries only; libraries never on services).
+// boundaries (services depend on libraries only; libraries never on services; a library imports only
+// its own domain and the platform).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
+
+// libs/<group>/<lib>: the group is the library's scope tag. Every group but platform is a domain, so a
+// new domain folder is constrained as soon as it exists (tools/checks/scopes.spec.ts keeps tags and
+// folders in step).
+const DOMAINS = readdirSync(join(import.meta.dirname, 'libs'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'platform')
+  .map((entry) => entry.name);
+const LIBRARY_TYPES = ['type:lib', 'type:contracts', 'type:testing'];
+const scopeConstraints = [
+  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform'] },
+  // Services compose domains, so only libraries are held to their own domain.
+  ...DOMAINS.flatMap((domain) =>
+    LIBRARY_TYPES.map((type) => ({
+      allSourceTags: [type, `scope:${domain}`],
+      onlyDependOnLibsWithTags: ['scope:platform', `scope:${domain}`],
+    })),
+  ),
+];
 
 const boundaries = (extra = []) => [
   'error',
@@ -17,6 +39,7 @@ const boundaries = (extra = []) => [
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts', 'type:testing'] },
+      ...scopeConstraints,
     ],
   },
 ];
@@ -69,7 +92,7 @@ export default tseslint.config(
   {
     // The cores stay free of NestJS, so that tools, benchmarks and the next transports use them as they
     // are; their Nest adapters are messaging-nest and observability-nest.
-    files: ['libs/messaging/**/*.ts', 'libs/observability/**/*.ts'],
+    files: ['libs/platform/messaging/**/*.ts', 'libs/platform/observability/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -87,7 +110,7 @@ export default tseslint.config(
   },
   {
     // The configuration library is the one place that reads process.env.
-    files: ['libs/config/**/*.ts', 'libs/testing/**/*.ts', 'tools/**/*.ts'],
+    files: ['libs/platform/config/**/*.ts', 'libs/platform/testing/**/*.ts', 'tools/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   prettier,

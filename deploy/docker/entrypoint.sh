@@ -31,6 +31,6 @@ fi
 
 case "$1" in
   schemas-register) shift; exec node /app/tools/schemas/register.js "$@" ;;
-  odoo-simulator) shift; exec node /app/libs/odoo-simulator/src/main.js "$@" ;;
+  odoo-simulator) shift; exec node /app/libs/odoo/simulator/src/main.js "$@" ;;
   *) exec "$@" ;;
 esac

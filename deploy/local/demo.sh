@@ -56,7 +56,7 @@ node -r @swc-node/register tools/schemas/register.ts
 
 if [ -z "${ODOO_URL:-}" ]; then
   export ODOO_URL="http://127.0.0.1:${ODOO_SIM_PORT:-8069}"
-  start odoo-simulator node -r @swc-node/register libs/odoo-simulator/src/main.ts
+  start odoo-simulator node -r @swc-node/register libs/odoo/simulator/src/main.ts
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
 

@@ -3,7 +3,7 @@
 // real Kafka, registry and PostgreSQL. Usage: ./tradewind bench order-latency [ordersPerSecond=5] [seconds=40]
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { acmeJsonOrder, PartnerClient } from '@tradewind/testing';
+import { acmeJsonOrder, PartnerClient } from '@tradewind/partner-testing';
 
 import { E2E_PARTNER_KEYS, odooSearchRead, startPlatform } from '../e2e/platform';
 

@@ -410,8 +410,8 @@ void describe('deployment: deploy/docker', () => {
     assert.match(entrypoint, /services\/\$SERVICE\/src\/main\.js/);
     assert.match(entrypoint, /tools\/schemas\/register\.js/);
     assert.ok(fs.existsSync(repoPath('tools/schemas/register.ts')));
-    assert.match(entrypoint, /libs\/odoo-simulator\/src\/main\.js/);
-    assert.ok(fs.existsSync(repoPath('libs/odoo-simulator/src/main.ts')));
+    assert.match(entrypoint, /libs\/odoo\/simulator\/src\/main\.js/);
+    assert.ok(fs.existsSync(repoPath('libs/odoo/simulator/src/main.ts')));
     const ignored = readText('.dockerignore').split('\n');
     for (const needed of ['libs', 'services', 'schemas', 'config', 'tools/schemas', 'package-lock.json']) {
       assert.ok(!ignored.includes(needed), `.dockerignore keeps ${needed} in the context`);

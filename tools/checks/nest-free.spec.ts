@@ -1,4 +1,4 @@
-// libs/messaging and libs/observability must not import NestJS, directly or through a Nest adapter
+// libs/platform/messaging and libs/platform/observability must not import NestJS, directly or through a Nest adapter
 // (issue 8 §3): lint refuses it. Probes are temporary files inside each library.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 const root = join(__dirname, '../..');
-const probeDirs = ['libs/messaging/src/__nest_probe__', 'libs/observability/src/__nest_probe__'];
+const probeDirs = [
+  'libs/platform/messaging/src/__nest_probe__',
+  'libs/platform/observability/src/__nest_probe__',
+];
 
 function lint(dir: string, source: string): { status: number | null; output: string } {
   mkdirSync(join(root, dir), { recursive: true });
@@ -23,7 +26,7 @@ describe('the Nest-free cores', () => {
   });
 
   for (const dir of probeDirs) {
-    it(`${dir.split('/')[1]} refuses an import of @nestjs/* and of a -nest adapter`, () => {
+    it(`${dir.split('/')[2]} refuses an import of @nestjs/* and of a -nest adapter`, () => {
       const nest = lint(dir, "import { Injectable } from '@nestjs/common';\nexport const x = Injectable;\n");
       assert.match(nest.output, /no-restricted-imports/);
       const adapter = lint(

@@ -40,7 +40,7 @@ describe('static checks', () => {
 
 // Module boundaries are errors, not decoration: production code importing the testing library, or a
 // library importing a service, must fail lint.
-const probeDir = join(root, 'libs/config/src/__boundary_probe__');
+const probeDir = join(root, 'libs/platform/config/src/__boundary_probe__');
 
 function lint(file: string, source: string): string {
   mkdirSync(probeDir, { recursive: true });
@@ -64,7 +64,7 @@ describe('Nx module boundaries', () => {
   it('refuses a library importing a service', () => {
     const output = lint(
       'probe-service.ts',
-      "import { x } from '../../../../services/order-intake/src/main';\nexport const y = x;\n",
+      "import { x } from '../../../../../services/order-intake/src/main';\nexport const y = x;\n",
     );
     assert.match(
       output,

@@ -14,7 +14,7 @@ import {
   type OrderVariant,
   PartnerClient,
   type PartnerDocument,
-} from '@tradewind/testing';
+} from '@tradewind/partner-testing';
 
 const env = process.env;
 const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';

@@ -19,13 +19,12 @@ import { promisify } from 'node:util';
 
 import {
   acmeJsonOrder,
-  expectEventually,
   globexX12,
   marketHubCsv,
   PartnerClient,
   type PartnerDocument,
-  testStack,
-} from '@tradewind/testing';
+} from '@tradewind/partner-testing';
+import { expectEventually, testStack } from '@tradewind/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Pool } from 'pg';
 

@@ -8,14 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   acmeJsonOrder,
-  expectEventually,
   globexX12,
   marketHubCsv,
   type OrderVariant,
   PartnerClient,
   type PartnerDocument,
   type SubmitResult,
-} from '@tradewind/testing';
+} from '@tradewind/partner-testing';
+import { expectEventually } from '@tradewind/testing';
 
 import { E2E_PARTNER_KEYS, odooSearchRead, type RunningPlatform, startPlatform } from './platform';
 

@@ -172,7 +172,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
   };
 
   try {
-    start('odoo-simulator', 'libs/odoo-simulator/src/main.ts', {
+    start('odoo-simulator', 'libs/odoo/simulator/src/main.ts', {
       ODOO_SIM_PORT: String(odooPort),
       ODOO_SIM_API_KEY: ODOO_WRITE_KEY,
       ODOO_SIM_READONLY_API_KEY: ODOO_READ_KEY,

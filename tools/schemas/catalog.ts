@@ -63,7 +63,7 @@ export interface CatalogDefaults {
   retentionMs: number | null;
 }
 
-/** A Kafka record header every service agrees on; generated into `HEADER` in libs/contracts. */
+/** A Kafka record header every service agrees on; generated into `HEADER` in libs/platform/contracts. */
 export interface CatalogHeader {
   /** The constant's key, camelCase: `HEADER.messageId`. */
   constant: string;

@@ -32,7 +32,7 @@ import { SchemaToolException } from './schema-tool.exception';
 export interface CheckOptions {
   /** Default `schemas/` (or TW_SCHEMAS_DIR). */
   schemasDir?: string;
-  /** The generated contracts to compare; null skips the staleness check. Default libs/contracts/src/generated. */
+  /** The generated contracts to compare; null skips the staleness check. Default libs/platform/contracts/src/generated. */
   generatedDir?: string | null;
   /** Confluent-compatible registry API; null compares with git only. Default REGISTRY_URL or the local stack. */
   registryUrl?: string | null;

@@ -171,10 +171,10 @@ void describe('contracts code generation', () => {
     assert.equal(constantName('ops-dead_letter'), 'opsDeadLetter');
   });
 
-  void it('matches the committed libs/contracts (run ./tradewind schemas generate when this fails)', async () => {
+  void it('matches the committed libs/platform/contracts (run ./tradewind schemas generate when this fails)', async () => {
     const catalog = loadCatalog({ schemasDir: path.join(REPO_ROOT, 'schemas') });
     const generated = await generateContracts(catalog);
-    const stale = staleFiles(path.join(REPO_ROOT, 'libs/contracts/src/generated'), generated);
+    const stale = staleFiles(path.join(REPO_ROOT, 'libs/platform/contracts/src/generated'), generated);
     assert.deepEqual(stale, []);
   });
 

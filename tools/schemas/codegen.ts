@@ -77,7 +77,7 @@ export async function renderTypesModule(schemas: readonly SchemaSource[]): Promi
 
 /** Formats with the repository's prettier configuration, wherever the output goes. */
 export async function formatTypeScript(code: string): Promise<string> {
-  const anchor = path.join(REPO_ROOT, 'libs/contracts/src/generated/index.ts');
+  const anchor = path.join(REPO_ROOT, 'libs/platform/contracts/src/generated/index.ts');
   const config = (await prettier.resolveConfig(anchor, { editorconfig: true })) ?? {};
   return prettier.format(code, { ...config, filepath: anchor, parser: 'typescript' });
 }

@@ -1,4 +1,4 @@
-// `./tradewind schemas generate`: writes libs/contracts/src/generated/ from schemas/topics.yaml and the .avsc
+// `./tradewind schemas generate`: writes libs/platform/contracts/src/generated/ from schemas/topics.yaml and the .avsc
 // files it names. Only changed files are rewritten; files no longer generated are removed.
 import fs from 'node:fs';
 import path from 'node:path';

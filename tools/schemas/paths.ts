@@ -10,7 +10,9 @@ export function defaultSchemasDir(): string {
 
 /** Where generated TypeScript lives; TW_GENERATED_DIR redirects it (tests). */
 export function defaultGeneratedDir(): string {
-  return path.resolve(process.env.TW_GENERATED_DIR ?? path.join(REPO_ROOT, 'libs/contracts/src/generated'));
+  return path.resolve(
+    process.env.TW_GENERATED_DIR ?? path.join(REPO_ROOT, 'libs/platform/contracts/src/generated'),
+  );
 }
 
 export const DEFAULT_REGISTRY_URL = 'http://127.0.0.1:8081/apis/ccompat/v7';

@@ -1,0 +1,150 @@
+// Master data from config/masterdata/seed.yaml: warehouse and stock location, products (SKU, GTIN, list
+// price) with on-hand quants, customers with their delivery addresses and the B2B fixed-price list, each
+// under its external id.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { parse } from 'yaml';
+
+import type { Env } from './orm/env';
+import { registerExternalId } from './orm/load';
+
+export interface SeedData {
+  company?: { name: string; currency?: string };
+  warehouses?: { externalId: string; code: string; name: string; stockLocationExternalId: string }[];
+  products?: {
+    externalId: string;
+    sku: string;
+    gtin?: string;
+    name: string;
+    listPrice: number;
+    onHand?: number;
+  }[];
+  customers?: {
+    externalId: string;
+    canonicalId?: string;
+    name: string;
+    email?: string;
+    /** Child contacts of type delivery (the ship-to stores of a retailer). */
+    deliveryAddresses?: { externalId: string; name: string; street?: string; city?: string; zip?: string }[];
+  }[];
+  pricelists?: {
+    externalId: string;
+    name: string;
+    currency?: string;
+    items?: { sku: string; fixedPrice: number }[];
+  }[];
+}
+
+/** The repository's seed file, resolved from this library's location. */
+export const DEFAULT_SEED_PATH = resolve(__dirname, '../../../../config/masterdata/seed.yaml');
+
+export function loadSeedFile(path: string = DEFAULT_SEED_PATH): SeedData {
+  return parse(readFileSync(path, 'utf8')) as SeedData;
+}
+
+function createWithXmlid(env: Env, model: string, xmlid: string, vals: Record<string, unknown>): number {
+  const [id] = env.create(model, [vals]);
+  registerExternalId(env, xmlid, model, id);
+  return id;
+}
+
+/** Odoo's standard locations (stock module data) that deliveries and receipts use. */
+function seedStandardLocations(env: Env): void {
+  const physical = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations', {
+    name: 'Physical Locations',
+    usage: 'view',
+  });
+  const partners = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations_partner', {
+    name: 'Partners',
+    usage: 'view',
+  });
+  createWithXmlid(env, 'stock.location', 'stock.stock_location_customers', {
+    name: 'Customers',
+    usage: 'customer',
+    location_id: partners,
+  });
+  createWithXmlid(env, 'stock.location', 'stock.stock_location_suppliers', {
+    name: 'Vendors',
+    usage: 'supplier',
+    location_id: partners,
+  });
+  void physical;
+}
+
+export function applySeed(env: Env, seed: SeedData): void {
+  if (seed.company) {
+    createWithXmlid(env, 'res.partner', 'base.main_partner', { name: seed.company.name, is_company: true });
+  }
+  seedStandardLocations(env);
+  for (const warehouse of seed.warehouses ?? []) {
+    const view = env.create('stock.location', [{ name: warehouse.code, usage: 'view' }])[0];
+    const stock = createWithXmlid(env, 'stock.location', warehouse.stockLocationExternalId, {
+      name: 'Stock',
+      usage: 'internal',
+      location_id: view,
+    });
+    createWithXmlid(env, 'stock.warehouse', warehouse.externalId, {
+      name: warehouse.name,
+      code: warehouse.code,
+      view_location_id: view,
+      lot_stock_id: stock,
+    });
+  }
+  const stockLocation = env
+    .search('stock.warehouse', [], { limit: 1 })
+    .map((id) => env.store.get('stock.warehouse', id)!.lot_stock_id as number)[0];
+  const productBySku = new Map<string, number>();
+  for (const product of seed.products ?? []) {
+    const id = createWithXmlid(env, 'product.product', product.externalId, {
+      name: product.name,
+      default_code: product.sku,
+      barcode: product.gtin ?? false,
+      list_price: product.listPrice,
+      type: 'consu',
+      is_storable: true,
+    });
+    productBySku.set(product.sku, id);
+    if (product.onHand && stockLocation !== undefined) {
+      env.create('stock.quant', [
+        { product_id: id, location_id: stockLocation, quantity: product.onHand, in_date: env.now() },
+      ]);
+    }
+  }
+  for (const customer of seed.customers ?? []) {
+    const customerId = createWithXmlid(env, 'res.partner', customer.externalId, {
+      name: customer.name,
+      email: customer.email ?? false,
+      ref: customer.canonicalId ?? false,
+      is_company: true,
+      customer_rank: 1,
+    });
+    for (const address of customer.deliveryAddresses ?? []) {
+      createWithXmlid(env, 'res.partner', address.externalId, {
+        name: address.name,
+        type: 'delivery',
+        parent_id: customerId,
+        street: address.street ?? false,
+        city: address.city ?? false,
+        zip: address.zip ?? false,
+      });
+    }
+  }
+  for (const pricelist of seed.pricelists ?? []) {
+    const id = createWithXmlid(env, 'product.pricelist', pricelist.externalId, { name: pricelist.name });
+    for (const item of pricelist.items ?? []) {
+      const productId = productBySku.get(item.sku);
+      if (productId === undefined)
+        throw new Error(`seed: price list ${pricelist.externalId} names unknown SKU ${item.sku}`);
+      env.create('product.pricelist.item', [
+        {
+          pricelist_id: id,
+          applied_on: '0_product_variant',
+          product_id: productId,
+          compute_price: 'fixed',
+          fixed_price: item.fixedPrice,
+        },
+      ]);
+    }
+  }
+}

@@ -1,4 +1,0 @@
-// Test helpers shared by every tier: where the real stack is, polling instead of sleeping, unique names.
-export * from './eventually';
-export * from './partner-traffic';
-export * from './stack';
