@@ -18,15 +18,15 @@ const policy = fc.constantFrom(ShortagePolicy.Reject, ShortagePolicy.Backorder, 
 const rule: fc.Arbitrary<ChannelAllocationRule> = fc
   .record(
     {
-      percent: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100),
-      maximum: fc.integer({ min: 0, max: 5_000 }),
-      minimum: fc.integer({ min: 0, max: 5_000 }),
+      percentOfAvailable: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100),
+      max: fc.integer({ min: 0, max: 5_000 }),
+      min: fc.integer({ min: 0, max: 5_000 }),
       safetyBuffer: fc.integer({ min: 0, max: 500 }),
       zeroBelow: fc.integer({ min: 0, max: 500 }),
     },
-    { requiredKeys: ['percent'] },
+    { requiredKeys: ['percentOfAvailable'] },
   )
-  .filter((r) => r.minimum === undefined || r.maximum === undefined || r.minimum <= r.maximum);
+  .filter((r) => r.min === undefined || r.max === undefined || r.min <= r.max);
 
 describe('availability', () => {
   void it('is on hand − reserved − safety stock, never negative', () => {
@@ -110,10 +110,9 @@ describe('allocateToChannel', () => {
         const pool = Math.max(0, available - (r.safetyBuffer ?? 0));
         assert.ok(Number.isSafeInteger(q) && q >= 0);
         assert.ok(q <= pool, 'never more than is there after the buffer');
-        if (r.maximum !== undefined) assert.ok(q <= r.maximum);
-        if (pool < (r.zeroBelow ?? 0)) assert.equal(q, 0);
-        else if (r.minimum !== undefined && pool > 0)
-          assert.ok(q >= Math.min(r.minimum, pool, r.maximum ?? Infinity));
+        if (r.max !== undefined) assert.ok(q <= r.max);
+        if (available < (r.zeroBelow ?? 0)) assert.equal(q, 0);
+        else if (r.min !== undefined) assert.ok(q >= Math.min(r.min, pool, r.max ?? Infinity));
       }),
       PARAMS,
     );
@@ -123,7 +122,7 @@ describe('allocateToChannel', () => {
     fc.assert(
       fc.property(units, fc.integer({ min: 0, max: 10_000 }), (available, hundredths) => {
         assert.equal(
-          allocateToChannel(available, { percent: hundredths / 100 }),
+          allocateToChannel(available, { percentOfAvailable: hundredths / 100 }),
           Math.floor((available * hundredths) / 10_000),
         );
       }),
@@ -142,24 +141,26 @@ describe('allocateToChannel', () => {
   });
 
   void it('rounds the share down in whole units', () => {
-    assert.equal(allocateToChannel(29, { percent: 10 }), 2);
-    assert.equal(allocateToChannel(100, { percent: 33.33 }), 33);
-    assert.equal(allocateToChannel(100, { percent: 50, safetyBuffer: 10 }), 45);
-    assert.equal(allocateToChannel(100, { percent: 50, maximum: 20 }), 20);
-    assert.equal(allocateToChannel(10, { percent: 10, minimum: 4 }), 4);
-    assert.equal(allocateToChannel(3, { percent: 100, minimum: 5 }), 3);
-    assert.equal(allocateToChannel(9, { percent: 100, zeroBelow: 10 }), 0);
-    assert.equal(allocateToChannel(10, { percent: 100, zeroBelow: 10 }), 10);
+    assert.equal(allocateToChannel(29, { percentOfAvailable: 10 }), 2);
+    assert.equal(allocateToChannel(100, { percentOfAvailable: 33.33 }), 33);
+    assert.equal(allocateToChannel(100, { percentOfAvailable: 50, safetyBuffer: 10 }), 45);
+    assert.equal(allocateToChannel(100, { percentOfAvailable: 50, max: 20 }), 20);
+    assert.equal(allocateToChannel(10, { percentOfAvailable: 10, min: 4 }), 4);
+    assert.equal(allocateToChannel(3, { percentOfAvailable: 100, min: 5 }), 3);
+    assert.equal(allocateToChannel(9, { percentOfAvailable: 100, zeroBelow: 10 }), 0);
+    // The threshold looks at available before the buffer (as the catalog's rule says).
+    assert.equal(allocateToChannel(12, { percentOfAvailable: 100, zeroBelow: 10, safetyBuffer: 5 }), 7);
+    assert.equal(allocateToChannel(10, { percentOfAvailable: 100, zeroBelow: 10 }), 10);
   });
 
   void it('refuses a rule it cannot apply, naming every problem', () => {
     assert.throws(
-      () => allocateToChannel(10, { percent: 120, minimum: 5, maximum: 2 }),
+      () => allocateToChannel(10, { percentOfAvailable: 120, min: 5, max: 2 }),
       (e: unknown) =>
         e instanceof InventoryDomainException &&
         e.code === InventoryDomainErrorCode.InvalidAllocationRule &&
-        /percent/.test(e.message) &&
-        /minimum 5 is above maximum 2/.test(e.message),
+        /percentOfAvailable/.test(e.message) &&
+        /min 5 is above max 2/.test(e.message),
     );
   });
 });

@@ -11,8 +11,16 @@ export {
   ReservationStore,
   type ReserveResult,
 } from './reservation.store';
-export type { StockLevelRecord } from './stock-level';
 export { type StockEventResult, StockLedgerStore } from './stock-ledger.store';
+export type { StockLevelRecord } from './stock-level';
 
 /** The library's migrations, after `persistenceMigrations` in a service's list. */
 export const inventoryMigrations = [CreateInventory1768000000000];
+export {
+  type AvailabilityRecord,
+  channelAvailability,
+  channelAvailabilityKey,
+  warehouseAvailability,
+  warehouseAvailabilityKey,
+} from './availability.mapper';
+export { type HandledOutcome, InventorySyncCore, type InventorySyncCoreOptions } from './inventory-sync.core';

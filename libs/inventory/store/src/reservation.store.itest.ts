@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   type ReleaseReason,
   type ReservationRequest,
-  type ShortagePolicy,
+  ShortagePolicy,
   StockEventKind,
 } from '@tradewind/contracts';
 import { createDataSource, sqlState, withTransaction } from '@tradewind/persistence';
@@ -166,7 +166,7 @@ void describe('ReservationStore', () => {
       200,
       'each line decided exactly once',
     );
-    const [level] = await ledger.levelsOf(ds, sku);
+    const [level] = await ledger.levelsOf(ds.manager, sku);
     assert.equal(level.reserved, 50);
     assert.equal(level.available, 0);
     assert.equal(await heldOf(sku), 50);
@@ -196,7 +196,7 @@ void describe('ReservationStore', () => {
     await count(ds, b, 'WH1', 20);
     const orders = Array.from({ length: 120 }, (_, i) => ({
       id: `acme/${a}-PO${i}`,
-      policy: (i % 2 === 0 ? 'reject' : 'backorder') as ShortagePolicy,
+      policy: i % 2 === 0 ? ShortagePolicy.Reject : ShortagePolicy.Backorder,
       qa: 1 + (i % 3),
       qb: 1 + (i % 2),
     }));
@@ -214,7 +214,7 @@ void describe('ReservationStore', () => {
     assert.ok(results.length > 0);
 
     for (const sku of [a, b]) {
-      const levels = await ledger.levelsOf(ds, sku);
+      const levels = await ledger.levelsOf(ds.manager, sku);
       for (const l of levels)
         assert.ok(l.reserved <= l.onHand - l.safetyStock, `${sku} ${l.warehouseId} oversold`);
       assert.equal(
@@ -238,7 +238,7 @@ void describe('ReservationStore', () => {
     // Releasing everything returns every unit.
     await Promise.all(orders.map((o, i) => release(pools[i % pools.length], o.id, 'rejected')));
     for (const sku of [a, b]) {
-      for (const l of await ledger.levelsOf(ds, sku)) assert.equal(l.reserved, 0);
+      for (const l of await ledger.levelsOf(ds.manager, sku)) assert.equal(l.reserved, 0);
     }
   });
 
@@ -266,11 +266,11 @@ void describe('ReservationStore', () => {
     await ds.query('SELECT pg_terminate_backend($1)', [backendPid]);
     resume();
     await assert.rejects(crashed);
-    assert.equal((await ledger.levelsOf(ds, sku))[0].reserved, 0);
+    assert.equal((await ledger.levelsOf(ds.manager, sku))[0].reserved, 0);
     const again = await reserve(ds, r);
     assert.equal(again.decided[0].outcome, 'reserved');
     assert.equal((await reserve(ds, r)).decided.length, 0);
-    assert.equal((await ledger.levelsOf(ds, sku))[0].reserved, 5);
+    assert.equal((await ledger.levelsOf(ds.manager, sku))[0].reserved, 5);
   });
 
   void it('the table refuses any statement that reserves beyond stock, yet a lower WMS count is applied', async () => {
@@ -319,7 +319,7 @@ void describe('ReservationStore', () => {
     assert.ok(due.includes(r.orderId));
     const expired = await withTransaction(ds, (m) => reservations.expireHolds(m, r.orderId, new Date(2_000)));
     assert.equal(expired.released[0].status, 'expired');
-    assert.equal((await ledger.levelsOf(ds, sku))[0].reserved, 0);
+    assert.equal((await ledger.levelsOf(ds.manager, sku))[0].reserved, 0);
   });
 });
 
@@ -360,7 +360,7 @@ void describe('StockLedgerStore', () => {
     const verdicts = [];
     for (const e of delivered) verdicts.push((await withTransaction(ds, (m) => ledger.apply(m, e))).verdict);
     assert.deepEqual(verdicts, ['applied', 'stale', 'duplicate', 'stale', 'duplicate']);
-    const [level] = await ledger.levelsOf(ds, sku);
+    const [level] = await ledger.levelsOf(ds.manager, sku);
     assert.deepEqual([level.onHand, level.staleEvents, level.lastEventId], [30, 2, 'e3']);
     const rows = await ds.query<{ event_id: string; verdict: string }[]>(
       'SELECT event_id, verdict FROM stock_events WHERE sku = $1 ORDER BY event_id',

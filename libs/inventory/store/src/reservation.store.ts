@@ -4,19 +4,19 @@
 // Lock order, the same everywhere so two transactions never wait on each other in a cycle: the order's
 // row in reservation_orders first, then stock_levels rows in (sku, warehouse_id) order.
 import {
+  assertUnreachable,
+  ReleaseReason as Reason,
   type ReleaseReason,
+  type ReservationRelease,
   type ReservationReply,
   type ReservationReplyLine,
   type ReservationRequest,
-  type ReservationRelease,
-  ReleaseReason as Reason,
-  assertUnreachable,
 } from '@tradewind/contracts';
 import { chooseWarehouse, decideLine, type LineDecision } from '@tradewind/inventory-domain';
 import type { EntityManager } from 'typeorm';
 
 import { InventoryStoreErrorCode, InventoryStoreException } from './inventory-store.exception';
-import { LEVEL_COLUMNS, type LevelRow, type StockLevelRecord, toLevel } from './stock-level';
+import { LEVEL_COLUMNS, type LevelRow, type StockLevelRecord, toLevel, updateReturning } from './stock-level';
 
 /** What a reservation line is now. `none`: nothing was held (refused, or backordered without stock). */
 export type ReservationLineStatus = 'held' | 'none' | 'released' | 'consumed' | 'expired';
@@ -253,7 +253,8 @@ export class ReservationStore {
     const changed = new Map<string, StockLevelRecord>();
     for (const line of held) {
       // Sorted by (sku, warehouse): the stock rows are locked in the one order.
-      const [row] = await manager.query<LevelRow[]>(
+      const [row] = await updateReturning<LevelRow>(
+        manager,
         `UPDATE stock_levels
             SET reserved = reserved - $3,
                 on_hand = CASE WHEN $4 THEN greatest(on_hand - $3, 0) ELSE on_hand END,
@@ -264,7 +265,8 @@ export class ReservationStore {
         [line.sku, line.warehouseId, line.reserved, status === 'consumed', now],
       );
       changed.set(`${line.sku}\u0000${line.warehouseId}`, toLevel(row));
-      const [updated] = await manager.query<LineRow[]>(
+      const [updated] = await updateReturning<LineRow>(
+        manager,
         `UPDATE reservation_lines SET status = $3, updated_at = $4
           WHERE order_id = $1 AND line_no = $2 RETURNING ${LINE_COLUMNS}`,
         [orderId, line.lineNo, status, now],
@@ -285,7 +287,8 @@ export class ReservationStore {
     quantity: number,
     now: Date,
   ): Promise<StockLevelRecord> {
-    const rows = await manager.query<LevelRow[]>(
+    const rows = await updateReturning<LevelRow>(
+      manager,
       `UPDATE stock_levels SET reserved = reserved + $3, version = version + 1, updated_at = $4
         WHERE sku = $1 AND warehouse_id = $2 AND on_hand - safety_stock - reserved >= $3
         RETURNING ${LEVEL_COLUMNS}`,

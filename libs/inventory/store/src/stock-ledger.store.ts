@@ -4,7 +4,7 @@ import { judgeStockEvent, type StockEventVerdict } from '@tradewind/inventory-do
 import type { EntityManager } from 'typeorm';
 
 import { InventoryStoreErrorCode, InventoryStoreException } from './inventory-store.exception';
-import { LEVEL_COLUMNS, type LevelRow, type StockLevelRecord, toLevel } from './stock-level';
+import { LEVEL_COLUMNS, type LevelRow, type StockLevelRecord, toLevel, updateReturning } from './stock-level';
 
 export interface StockEventResult {
   verdict: StockEventVerdict;
@@ -59,13 +59,15 @@ export class StockLedgerStore {
     );
     const [row] =
       verdict === 'applied'
-        ? await manager.query<LevelRow[]>(
+        ? await updateReturning<LevelRow>(
+            manager,
             `UPDATE stock_levels SET on_hand = $3, last_event_time = $4, last_event_id = $5,
                     version = version + 1, updated_at = $6
               WHERE sku = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
             [event.sku, event.warehouseId, event.onHand, new Date(event.eventTime), event.eventId, now],
           )
-        : await manager.query<LevelRow[]>(
+        : await updateReturning<LevelRow>(
+            manager,
             `UPDATE stock_levels SET stale_events = stale_events + 1
               WHERE sku = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
             [event.sku, event.warehouseId],
@@ -82,7 +84,8 @@ export class StockLedgerStore {
     now = new Date(),
   ): Promise<StockLevelRecord> {
     await this.lock(manager, sku, warehouseId);
-    const [row] = await manager.query<LevelRow[]>(
+    const [row] = await updateReturning<LevelRow>(
+      manager,
       `UPDATE stock_levels SET safety_stock = $3, version = version + 1, updated_at = $4
         WHERE sku = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
       [sku, warehouseId, safetyStock, now],

@@ -1,4 +1,5 @@
 import { availableQuantity } from '@tradewind/inventory-domain';
+import type { EntityManager } from 'typeorm';
 
 /** One SKU in one warehouse, as the ledger holds it. */
 export interface StockLevelRecord {
@@ -49,4 +50,17 @@ export function toLevel(row: LevelRow): StockLevelRecord {
     staleEvents: Number(row.stale_events),
     version: Number(row.version),
   };
+}
+
+/**
+ * Rows of an `UPDATE … RETURNING`: typeorm's postgres driver answers UPDATE and DELETE with
+ * `[rows, affectedCount]` where INSERT and SELECT give the rows alone.
+ */
+export async function updateReturning<T>(
+  manager: EntityManager,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
+  const result = await manager.query<[T[], number]>(sql, parameters);
+  return result[0];
 }
