@@ -16,6 +16,8 @@ export enum GatewayErrorCode {
   PartnerSuspended = 'PARTNER_SUSPENDED',
   ScopeNotGranted = 'SCOPE_NOT_GRANTED',
   FormatNotPermitted = 'FORMAT_NOT_PERMITTED',
+  /** The document writes a data domain (stock on hand...) whose system of record is another party. */
+  NotSystemOfRecord = 'NOT_SYSTEM_OF_RECORD',
   X12SenderMismatch = 'X12_SENDER_MISMATCH',
   // 404
   RouteNotFound = 'ROUTE_NOT_FOUND',

@@ -34,4 +34,11 @@ export type {
 export { Command, ODOO_API_FLAVORS } from './odoo.types';
 export type { FaultDescription } from './odoo-error.mapper';
 export { classifyOdooFault, parseRetryAfter } from './odoo-error.mapper';
+export {
+  type OdooProductStock,
+  type OdooStockQuant,
+  readProductStock,
+  readStockQuants,
+  type StockQuantQuery,
+} from './odoo-stock.reader';
 export { JSON2_SINCE_MAJOR } from './version.detector';

@@ -104,7 +104,8 @@ describe('seed', () => {
     });
     assert.deepEqual(
       { sku: bolt.default_code, price: bolt.list_price, onHand: bolt.qty_available, name: bolt.display_name },
-      { sku: 'SKU-1001', price: 0.45, onHand: 50000, name: '[SKU-1001] Stainless Bolt M8' },
+      // Every warehouse's stock: 50,000 in MAIN and 8,000 in EAST.
+      { sku: 'SKU-1001', price: 0.45, onHand: 58000, name: '[SKU-1001] Stainless Bolt M8' },
     );
     const items = await odoo.searchRead(
       'product.pricelist.item',
@@ -118,8 +119,14 @@ describe('seed', () => {
       items.map((i) => i.fixed_price),
       [0.4, 82, 310],
     );
-    const [warehouse] = await odoo.searchRead('stock.warehouse', [], { fields: ['code', 'lot_stock_id'] });
-    assert.deepEqual(warehouse.lot_stock_id, [xmlidOf('tradewind.loc_main_stock'), 'MAIN/Stock']);
+    const warehouses = await odoo.searchRead('stock.warehouse', [], { fields: ['code', 'lot_stock_id'] });
+    assert.deepEqual(
+      warehouses.map((w) => [w.code, w.lot_stock_id]),
+      [
+        ['MAIN', [xmlidOf('tradewind.loc_main_stock'), 'MAIN/Stock']],
+        ['EAST', [xmlidOf('tradewind.loc_east_stock'), 'EAST/Stock']],
+      ],
+    );
   });
 });
 
@@ -163,11 +170,12 @@ describe('state machines', () => {
       fields: ['state', 'picking_type_code'],
     });
     assert.deepEqual([picking.state, picking.picking_type_code], ['assigned', 'outgoing']);
+    // 400 in MAIN (where the order ships from) and 120 in EAST.
     const [reserved] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
-    assert.deepEqual([reserved.qty_available, reserved.free_qty], [400, 390]);
+    assert.deepEqual([reserved.qty_available, reserved.free_qty], [520, 510]);
     assert.equal(await odoo.callAction('stock.picking', 'button_validate', [picking.id]), true);
     const [after] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
-    assert.deepEqual([after.qty_available, after.free_qty], [390, 390]);
+    assert.deepEqual([after.qty_available, after.free_qty], [510, 510]);
     const [delivered] = await odoo.read('sale.order.line', [line.id], ['qty_delivered']);
     assert.equal(delivered.qty_delivered, 10);
     const refused = await failure(odoo.unlink('sale.order', [order]));
@@ -313,5 +321,205 @@ describe('admin routes and counters', () => {
     });
     assert.equal(bad.status, 400);
     sim.setKnobs({ latencyMs: 0 });
+  });
+});
+
+describe('stock as Odoo 17/18 computes it', () => {
+  const QTY = ['qty_available', 'free_qty', 'incoming_qty', 'outgoing_qty', 'virtual_available'];
+  const quantities = async (product: number, context: Record<string, unknown> = {}) => {
+    const [row] = await rpc<Rec[]>('product.product', 'read', { ids: [product], fields: QTY, context });
+    return QTY.map((f) => row[f]);
+  };
+  const warehouseId = async (code: string): Promise<number> =>
+    (await odoo.search('stock.warehouse', [['code', '=', code]]))[0];
+
+  it('counts per warehouse or location from the context, every warehouse without one', async () => {
+    const drill = xmlidOf('tradewind.product_sku_2001');
+    const main = await warehouseId('MAIN');
+    const east = await warehouseId('EAST');
+    assert.deepEqual(await quantities(drill), [520, 520, 0, 0, 520]);
+    assert.deepEqual(await quantities(drill, { warehouse: main }), [400, 400, 0, 0, 400]);
+    assert.deepEqual(await quantities(drill, { warehouse: [east] }), [120, 120, 0, 0, 120]);
+    // A warehouse by name (ilike), a location by id, and a location outside the named warehouse.
+    assert.deepEqual((await quantities(drill, { warehouse: 'east distribution' }))[0], 120);
+    assert.deepEqual((await quantities(drill, { location: xmlidOf('tradewind.loc_main_stock') }))[0], 400);
+    assert.deepEqual(
+      (await quantities(drill, { warehouse: east, location: xmlidOf('tradewind.loc_main_stock') }))[0],
+      0,
+    );
+    // The view location holds nothing itself: `strict` leaves out its children.
+    const [view] = await odoo.read('stock.warehouse', [main], ['view_location_id']);
+    const viewId = (view.view_location_id as [number, string])[0];
+    assert.equal((await quantities(drill, { location: viewId }))[0], 400);
+    assert.equal((await quantities(drill, { location: viewId, strict: true }))[0], 0);
+    const [quant] = await odoo.searchRead(
+      'stock.quant',
+      [
+        ['product_id', '=', drill],
+        ['warehouse_id', '=', east],
+      ],
+      {
+        fields: ['quantity', 'warehouse_id', 'location_id'],
+      },
+    );
+    assert.deepEqual([quant.quantity, quant.warehouse_id], [120, [east, 'East Distribution Center']]);
+  });
+
+  it('free_qty nets reservations and virtual_available the open moves, in and out', async () => {
+    const drill = xmlidOf('tradewind.product_sku_2001');
+    const main = await warehouseId('MAIN');
+    const [order] = await odoo.create('sale.order', [
+      {
+        partner_id: xmlidOf('tradewind.customer_acme'),
+        warehouse_id: main,
+        order_line: [[0, 0, { product_id: drill, product_uom_qty: 30 }]],
+      },
+    ]);
+    await odoo.callAction('sale.order', 'action_confirm', [order]);
+    const [po] = await odoo.create('purchase.order', [
+      {
+        partner_id: xmlidOf('tradewind.customer_bolt'),
+        order_line: [[0, 0, { product_id: drill, product_qty: 50, price_unit: 60 }]],
+      },
+    ]);
+    await odoo.callAction('purchase.order', 'button_confirm', [po]);
+    // qty, free (30 reserved), incoming 50, outgoing 30, forecast 400 + 50 - 30.
+    assert.deepEqual(await quantities(drill, { warehouse: main }), [400, 370, 50, 30, 420]);
+    assert.deepEqual(
+      await quantities(drill, { warehouse: await warehouseId('EAST') }),
+      [120, 120, 0, 0, 120],
+    );
+  });
+
+  it('applies an inventory adjustment: counted quantity in inventory mode, then action_apply_inventory', async () => {
+    const bolt = xmlidOf('tradewind.product_sku_1001');
+    const location = xmlidOf('tradewind.loc_east_stock');
+    const inventoryMode = { inventory_mode: true, inventory_name: 'WMS count 2026-12-01' };
+    // In inventory mode a count goes onto the existing quant instead of making a second one.
+    const created = await rpc<number[]>('stock.quant', 'create', {
+      vals_list: [{ product_id: bolt, location_id: location, inventory_quantity: 7950 }],
+      context: inventoryMode,
+    });
+    const [counted] = await odoo.read('stock.quant', created, [
+      'quantity',
+      'inventory_quantity',
+      'inventory_quantity_set',
+      'inventory_diff_quantity',
+    ]);
+    assert.deepEqual(
+      [
+        counted.quantity,
+        counted.inventory_quantity,
+        counted.inventory_quantity_set,
+        counted.inventory_diff_quantity,
+      ],
+      [8000, 7950, true, -50],
+    );
+    assert.equal(
+      await odoo.searchCount('stock.quant', [
+        ['product_id', '=', bolt],
+        ['location_id', '=', location],
+      ]),
+      1,
+    );
+    const applied = await rpc<unknown>('stock.quant', 'action_apply_inventory', {
+      ids: created,
+      context: inventoryMode,
+    });
+    assert.equal(applied, null);
+    const [after] = await odoo.read('stock.quant', created, [
+      'quantity',
+      'inventory_quantity_set',
+      'inventory_diff_quantity',
+    ]);
+    assert.deepEqual(
+      [after.quantity, after.inventory_quantity_set, after.inventory_diff_quantity],
+      [7950, false, 0],
+    );
+    const moves = await odoo.searchRead(
+      'stock.move',
+      [
+        ['product_id', '=', bolt],
+        ['is_inventory', '=', true],
+      ],
+      {
+        fields: ['name', 'state', 'quantity', 'location_id', 'location_dest_id'],
+      },
+    );
+    assert.deepEqual(
+      moves.map((m) => [
+        m.name,
+        m.state,
+        m.quantity,
+        (m.location_id as [number, string])[1],
+        (m.location_dest_id as [number, string])[1],
+      ]),
+      [['WMS count 2026-12-01', 'done', 50, 'EAST/Stock', 'Virtual Locations/Inventory adjustment']],
+    );
+    assert.equal((await quantities(bolt, { warehouse: await warehouseId('EAST') }))[0], 7950);
+    // Raising a count brings stock in from the inventory location; a count on a new location makes its quant.
+    const fresh = await rpc<number[]>('stock.quant', 'create', {
+      vals_list: [
+        { product_id: xmlidOf('tradewind.product_sku_4001'), location_id: location, inventory_quantity: 3 },
+      ],
+      context: inventoryMode,
+    });
+    await rpc('stock.quant', 'action_apply_inventory', { ids: fresh, context: inventoryMode });
+    assert.equal((await odoo.read('stock.quant', fresh, ['quantity']))[0].quantity, 3);
+  });
+
+  it('refuses other quant fields in inventory mode, and every quant write from the read-only key', async () => {
+    const [quant] = await odoo.search('stock.quant', [
+      ['location_id', '=', xmlidOf('tradewind.loc_main_stock')],
+    ]);
+    const restricted = await failure(
+      rpc('stock.quant', 'write', { ids: [quant], vals: { quantity: 1 }, context: { inventory_mode: true } }),
+    );
+    assert.deepEqual(
+      [restricted.odooName, restricted.odooMessage],
+      ['odoo.exceptions.UserError', "Quant's editing is restricted, you can't do this operation."],
+    );
+    const response = await fetch(`${sim.url}/json/2/stock.quant/action_apply_inventory`, {
+      method: 'POST',
+      headers: { Authorization: `bearer ${sim.apiKeys.readOnly}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ids: [quant] }),
+    });
+    assert.equal(((await response.json()) as { name: string }).name, 'odoo.exceptions.AccessError');
+  });
+
+  it('polls by write_date: a domain on it finds what changed since, ISO and Odoo forms alike', async () => {
+    const [quant] = await odoo.searchRead(
+      'stock.quant',
+      [['location_id', '=', xmlidOf('tradewind.loc_main_stock')]],
+      {
+        fields: ['write_date'],
+        limit: 1,
+      },
+    );
+    const since = String(quant.write_date);
+    assert.match(since, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const all = await odoo.searchCount('stock.quant', []);
+    assert.equal(await odoo.searchCount('stock.quant', [['write_date', '>=', since]]), all);
+    assert.equal(await odoo.searchCount('stock.quant', [['write_date', '>', '2999-01-01T00:00:00Z']]), 0);
+    assert.equal(await odoo.searchCount('stock.quant', [['write_date', '>', '2000-01-01']]), all);
+    await rpc('stock.quant', 'write', {
+      ids: [quant.id],
+      vals: { inventory_quantity: 5 },
+      context: { inventory_mode: true },
+    });
+    await rpc('stock.quant', 'action_apply_inventory', { ids: [quant.id] });
+    const changed = await odoo.searchRead(
+      'stock.quant',
+      [
+        ['write_date', '>=', since],
+        ['id', '=', quant.id],
+      ],
+      {
+        fields: ['quantity', 'write_date'],
+        order: 'write_date asc, id asc',
+      },
+    );
+    assert.equal(changed[0].quantity, 5);
+    assert.ok(String(changed[0].write_date) >= since);
   });
 });

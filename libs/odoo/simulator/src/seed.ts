@@ -1,5 +1,5 @@
-// Master data from config/masterdata/seed.yaml: warehouse and stock location, products (SKU, GTIN, list
-// price) with on-hand quants, customers with their delivery addresses and the B2B fixed-price list, each
+// Master data from config/masterdata/seed.yaml: warehouses and their stock locations, products (SKU, GTIN,
+// list price) with on-hand quants per warehouse, customers with their delivery addresses and the B2B fixed-price list, each
 // under its external id.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 
 import type { Env } from './orm/env';
 import { registerExternalId } from './orm/load';
+import { asText } from './orm/model.types';
 
 export interface SeedData {
   company?: { name: string; currency?: string };
@@ -18,7 +19,8 @@ export interface SeedData {
     gtin?: string;
     name: string;
     listPrice: number;
-    onHand?: number;
+    /** Units on hand per warehouse code (a quant in that warehouse's stock location). */
+    stock?: Record<string, number>;
   }[];
   customers?: {
     externalId: string;
@@ -69,6 +71,16 @@ function seedStandardLocations(env: Env): void {
     usage: 'supplier',
     location_id: partners,
   });
+  const virtual = createWithXmlid(env, 'stock.location', 'stock.stock_location_locations_virtual', {
+    name: 'Virtual Locations',
+    usage: 'view',
+  });
+  // Where inventory adjustments take stock from and put it (action_apply_inventory).
+  createWithXmlid(env, 'stock.location', 'stock.stock_location_inventory', {
+    name: 'Inventory adjustment',
+    usage: 'inventory',
+    location_id: virtual,
+  });
   void physical;
 }
 
@@ -91,9 +103,12 @@ export function applySeed(env: Env, seed: SeedData): void {
       lot_stock_id: stock,
     });
   }
-  const stockLocation = env
-    .search('stock.warehouse', [], { limit: 1 })
-    .map((id) => env.store.get('stock.warehouse', id)!.lot_stock_id as number)[0];
+  const stockByCode = new Map(
+    env
+      .search('stock.warehouse', [])
+      .map((id) => env.store.get('stock.warehouse', id)!)
+      .map((w) => [asText(w.code), w.lot_stock_id as number] as const),
+  );
   const productBySku = new Map<string, number>();
   for (const product of seed.products ?? []) {
     const id = createWithXmlid(env, 'product.product', product.externalId, {
@@ -105,10 +120,13 @@ export function applySeed(env: Env, seed: SeedData): void {
       is_storable: true,
     });
     productBySku.set(product.sku, id);
-    if (product.onHand && stockLocation !== undefined) {
-      env.create('stock.quant', [
-        { product_id: id, location_id: stockLocation, quantity: product.onHand, in_date: env.now() },
-      ]);
+    for (const [code, quantity] of Object.entries(product.stock ?? {})) {
+      const location = stockByCode.get(code);
+      if (location === undefined)
+        throw new Error(`seed: product ${product.sku} has stock in unknown warehouse ${code}`);
+      if (quantity > 0) {
+        env.create('stock.quant', [{ product_id: id, location_id: location, quantity, in_date: env.now() }]);
+      }
     }
   }
   for (const customer of seed.customers ?? []) {

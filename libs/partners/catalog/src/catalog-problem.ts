@@ -23,6 +23,13 @@ export enum CatalogProblemCode {
   MasterdataMismatch = 'MASTERDATA_MISMATCH',
   InvalidLayout = 'INVALID_LAYOUT',
   UnknownMasterdataAddress = 'UNKNOWN_MASTERDATA_ADDRESS',
+  /** A systemsOfRecord owner that is neither a partner nor `tradewind`. */
+  UnknownSystemOfRecord = 'UNKNOWN_SYSTEM_OF_RECORD',
+  /** A partner granted to submit documents that write a data domain it does not own. */
+  NotSystemOfRecord = 'NOT_SYSTEM_OF_RECORD',
+  /** An allocation rule without an outbound stock-feed, a stock-feed without a rule, or bounds that cross. */
+  InvalidAllocationRule = 'INVALID_ALLOCATION_RULE',
+  UnknownMasterdataWarehouse = 'UNKNOWN_MASTERDATA_WAREHOUSE',
 }
 
 export interface CatalogProblem {

@@ -10,12 +10,20 @@ import addFormats from 'ajv-formats';
 import { LineCounter, parseDocument } from 'yaml';
 
 import { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
-import { type CatalogFile, CredentialStatus, type MappingSetFile, type PartnerConfig } from './catalog.types';
+import {
+  type CatalogFile,
+  CredentialStatus,
+  DataDomain,
+  type MappingSetFile,
+  type PartnerConfig,
+  PLATFORM_SYSTEM_OF_RECORD,
+} from './catalog.types';
 import { type CatalogProblem, CatalogProblemCode } from './catalog-problem';
 import { checkLayout } from './layout-config';
 import { PartnerCatalog } from './partner-catalog';
 import { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 import { secretSuspicion } from './secret-detection';
+import { dataDomainOfDocument, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
 
 export interface CatalogLoadOptions {
   /** config/masterdata/seed.yaml: when given, every xref SKU and customer must exist there. */
@@ -108,7 +116,13 @@ function readCatalogDir(
   if (catalog !== undefined && catalogFile !== undefined)
     checkCatalog(catalog, catalogFile, xrefNames, options, report);
   if (options.masterdataSeedPath !== undefined) {
-    checkMasterdata(options.masterdataSeedPath, xrefFiles, mappingSets, report);
+    checkMasterdata(
+      options.masterdataSeedPath,
+      xrefFiles,
+      mappingSets,
+      report,
+      catalog === undefined || catalogFile === undefined ? undefined : { catalog, file: catalogFile },
+    );
   }
 
   if (catalog === undefined || problems.length > 0) return { problems };
@@ -227,6 +241,18 @@ function checkCatalog(
   const x12Ids = new Map<string, string>();
   const company = catalog.company.x12;
   if (company !== undefined) x12Ids.set(`${company.qualifier}/${company.id}`, '(company)');
+  const ids = new Set(catalog.partners.map((p) => p.id));
+  for (const domain of Object.values(DataDomain)) {
+    const owner = catalog.systemsOfRecord[domain];
+    if (owner !== PLATFORM_SYSTEM_OF_RECORD && !ids.has(owner)) {
+      report(
+        CatalogProblemCode.UnknownSystemOfRecord,
+        `The system of record of ${domain} is "${owner}", which is neither a partner nor ${PLATFORM_SYSTEM_OF_RECORD}.`,
+        file,
+        `/systemsOfRecord/${domain}`,
+      );
+    }
+  }
 
   catalog.partners.forEach((partner: PartnerConfig, i) => {
     const at = `/partners/${i}`;
@@ -316,6 +342,15 @@ function checkCatalog(
     partner.scopes.forEach((scope, s) => {
       const [resource, action, object] = scope.split(':');
       if (resource !== 'documents') return;
+      const domain = action === 'submit' ? dataDomainOfDocument(object) : undefined;
+      if (domain !== undefined && catalog.systemsOfRecord[domain] !== partner.id) {
+        report(
+          CatalogProblemCode.NotSystemOfRecord,
+          `Scope ${scope} lets ${partner.id} write ${domain}, whose system of record is ${catalog.systemsOfRecord[domain]}.`,
+          file,
+          `${at}/scopes/${s}`,
+        );
+      }
       const direction = action === 'submit' ? 'inbound' : 'outbound';
       if (!partner.documents.some((d) => d.type === object && d.direction === direction)) {
         report(
@@ -326,6 +361,8 @@ function checkCatalog(
         );
       }
     });
+
+    checkAllocation(partner, at, file, report);
 
     const usesX12 = partner.documents.some((d) => d.formats.includes(DocumentFormat.X12));
     if (usesX12 && partner.x12 === undefined) {
@@ -359,6 +396,39 @@ function checkCatalog(
       }
     }
   });
+}
+
+/** A channel has both an outbound stock-feed and an allocation rule, or neither; bounds do not cross. */
+function checkAllocation(partner: PartnerConfig, at: string, file: YamlFile, report: Report): void {
+  const feeds = partner.documents.some(
+    (d) => d.type === STOCK_FEED_DOCUMENT_TYPE && d.direction === 'outbound',
+  );
+  const rule = partner.allocation;
+  if (feeds && rule === undefined) {
+    report(
+      CatalogProblemCode.InvalidAllocationRule,
+      `Partner ${partner.id} receives a ${STOCK_FEED_DOCUMENT_TYPE} and needs an allocation rule.`,
+      file,
+      at,
+    );
+  }
+  if (rule === undefined) return;
+  if (!feeds) {
+    report(
+      CatalogProblemCode.InvalidAllocationRule,
+      `Partner ${partner.id} has an allocation rule but no documents entry { type: ${STOCK_FEED_DOCUMENT_TYPE}, direction: outbound }.`,
+      file,
+      `${at}/allocation`,
+    );
+  }
+  if (rule.min !== undefined && rule.max !== undefined && rule.min > rule.max) {
+    report(
+      CatalogProblemCode.InvalidAllocationRule,
+      `min ${rule.min} is above max ${rule.max}.`,
+      file,
+      `${at}/allocation/min`,
+    );
+  }
 }
 
 function checkXref(set: MappingSetFile, file: YamlFile, report: Report): void {
@@ -400,6 +470,7 @@ function checkXref(set: MappingSetFile, file: YamlFile, report: Report): void {
 }
 
 interface MasterdataSeed {
+  readonly warehouses?: readonly { readonly code: string }[];
   readonly products?: readonly { readonly sku: string; readonly gtin?: string }[];
   readonly customers?: readonly {
     readonly canonicalId: string;
@@ -413,10 +484,24 @@ function checkMasterdata(
   xrefFiles: readonly { name: string; file: YamlFile }[],
   sets: ReadonlyMap<string, MappingSetFile>,
   report: Report,
+  catalog: { catalog: CatalogFile; file: YamlFile } | undefined,
 ): void {
   const seedFile = readYaml(seedPath, report);
   if (seedFile === undefined) return;
   const seed = (seedFile.data ?? {}) as MasterdataSeed;
+  const warehouses = new Set((seed.warehouses ?? []).map((w) => w.code));
+  catalog?.catalog.partners.forEach((partner, i) =>
+    (partner.allocation?.warehouses ?? []).forEach((code, w) => {
+      if (!warehouses.has(code)) {
+        report(
+          CatalogProblemCode.UnknownMasterdataWarehouse,
+          `Warehouse ${code} is not in ${seedPath}.`,
+          catalog.file,
+          `/partners/${i}/allocation/warehouses/${w}`,
+        );
+      }
+    }),
+  );
   const products = new Map((seed.products ?? []).map((p) => [p.sku, p]));
   const customers = new Map((seed.customers ?? []).map((c) => [c.canonicalId, c]));
   for (const { name, file } of xrefFiles) {

@@ -1,4 +1,5 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
+import { DataDomain } from './catalog.types';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
 const isoDate = { type: 'string', format: 'date' } as const;
@@ -41,17 +42,45 @@ const uom = {
   },
 } as const;
 
+const units = { type: 'integer', minimum: 0, maximum: 1_000_000_000 } as const;
+const allocation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['percentOfAvailable'],
+  properties: {
+    percentOfAvailable: { type: 'integer', minimum: 0, maximum: 100 },
+    safetyBuffer: units,
+    zeroBelow: units,
+    min: units,
+    max: units,
+    warehouses: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[A-Z0-9][A-Z0-9_-]{0,15}$' },
+    },
+  },
+} as const;
+
 export const CATALOG_SCHEMA = {
   $id: 'https://schemas.tradewind.example/config/partner-catalog.json',
   type: 'object',
   additionalProperties: false,
-  required: ['version', 'company', 'partners'],
+  required: ['version', 'company', 'systemsOfRecord', 'partners'],
   properties: {
     version: { const: 1 },
     company: {
       type: 'object',
       additionalProperties: false,
       properties: { x12: x12Identity },
+    },
+    systemsOfRecord: {
+      type: 'object',
+      additionalProperties: false,
+      required: Object.values(DataDomain),
+      properties: Object.fromEntries(
+        Object.values(DataDomain).map((domain) => [domain, { type: 'string', pattern: id }]),
+      ),
     },
     partners: {
       type: 'array',
@@ -78,7 +107,7 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal'] },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms'] },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -165,6 +194,7 @@ export const CATALOG_SCHEMA = {
           },
           documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
+          allocation,
           credentials: {
             type: 'array',
             minItems: 1,

@@ -19,6 +19,47 @@ export enum PartnerKind {
   Marketplace = 'marketplace',
   Edi = 'edi',
   Internal = 'internal',
+  /** A warehouse management system (ours or a 3PL's): the source of physical stock. */
+  Wms = 'wms',
+}
+
+/**
+ * The data domains whose truth has one owner (the catalog's `systemsOfRecord`). An update of a domain from
+ * a party that does not own it is a business exception, never a write.
+ */
+export enum DataDomain {
+  /** Units physically on hand per SKU and warehouse. */
+  StockOnHand = 'stock-on-hand',
+  /** Reservations of stock for orders and channel holds. */
+  StockReservations = 'stock-reservations',
+  /** What each channel may sell (allocation of available stock). */
+  ChannelAvailability = 'channel-availability',
+  Products = 'products',
+  Customers = 'customers',
+  Prices = 'prices',
+}
+
+/** The owner naming Tradewind itself (its ledger), for domains no partner owns. */
+export const PLATFORM_SYSTEM_OF_RECORD = 'tradewind';
+
+/**
+ * How much of the available stock a channel partner is offered (applied in this order): nothing when
+ * available is below `zeroBelow`; `safetyBuffer` units held back; `percentOfAvailable` of the rest,
+ * rounded down; at least `min` (never more than the rest); at most `max`.
+ */
+export interface AllocationRule {
+  /** Whole percent (0-100) of available stock after the safety buffer. */
+  readonly percentOfAvailable: number;
+  /** Units held back from this channel before the percentage. Default 0. */
+  readonly safetyBuffer?: number;
+  /** Available below this publishes 0 (the last units are not worth an oversell). Default 0. */
+  readonly zeroBelow?: number;
+  /** Lower bound, capped by what is left after the buffer. Default 0. */
+  readonly min?: number;
+  /** Upper bound. Default: none. */
+  readonly max?: number;
+  /** Warehouse codes whose stock feeds the channel. Default: every warehouse. */
+  readonly warehouses?: readonly string[];
 }
 
 export enum CredentialStatus {
@@ -123,6 +164,8 @@ export interface PartnerConfig {
   /** How much of an upload with a bad order is accepted; default per-order. */
   readonly documentPolicy?: DocumentPolicy;
   readonly x12?: PartnerX12Identity;
+  /** Channel partners only (an outbound stock-feed): what share of the stock they are offered. */
+  readonly allocation?: AllocationRule;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }
@@ -130,6 +173,8 @@ export interface PartnerConfig {
 export interface CatalogFile {
   readonly version: 1;
   readonly company: { readonly x12?: PartnerX12Identity };
+  /** The owner of each data domain: a partner id, or `tradewind` for the platform's own ledger. */
+  readonly systemsOfRecord: Readonly<Record<DataDomain, string>>;
   readonly partners: readonly PartnerConfig[];
 }
 

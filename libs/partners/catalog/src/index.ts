@@ -9,6 +9,7 @@ export {
 } from './catalog.loader';
 export { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
 export {
+  type AllocationRule,
   type ApiVersionInfo,
   CANONICAL_UOM,
   type CatalogFile,
@@ -16,6 +17,7 @@ export {
   CredentialStatus,
   type CsvColumnConfig,
   type CustomerXref,
+  DataDomain,
   type DocumentPermission,
   type ItemXref,
   type LayoutConfig,
@@ -27,6 +29,7 @@ export {
   type PartnerSla,
   PartnerStatus,
   type PartnerX12Identity,
+  PLATFORM_SYSTEM_OF_RECORD,
   type ShipToXref,
   type UomConversion,
 } from './catalog.types';
@@ -49,3 +52,9 @@ export {
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';
+export {
+  allocateToChannel,
+  dataDomainOfDocument,
+  DOCUMENT_DATA_DOMAINS,
+  STOCK_FEED_DOCUMENT_TYPE,
+} from './system-of-record';

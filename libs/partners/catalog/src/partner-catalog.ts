@@ -10,11 +10,13 @@ import {
 } from '@tradewind/partner-documents';
 
 import {
+  type AllocationRule,
   CANONICAL_UOM,
   type CatalogFile,
   type CredentialRef,
   CredentialStatus,
   type CustomerXref,
+  type DataDomain,
   type ItemXref,
   type MappingSetFile,
   type PartnerConfig,
@@ -23,6 +25,7 @@ import {
   type ShipToXref,
 } from './catalog.types';
 import { salesOrderLayout } from './layout-config';
+import { dataDomainOfDocument } from './system-of-record';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -81,6 +84,7 @@ function itemKey(qualifier: ItemIdQualifier, id: string): string {
 
 export class PartnerCatalog {
   readonly company: CatalogFile['company'];
+  private readonly owners: CatalogFile['systemsOfRecord'];
   private readonly byId: ReadonlyMap<string, PartnerConfig>;
   private readonly byKeyId: ReadonlyMap<string, { partner: PartnerConfig; credential: CredentialRef }>;
   private readonly byX12: ReadonlyMap<string, PartnerConfig>;
@@ -91,6 +95,7 @@ export class PartnerCatalog {
   constructor(file: CatalogFile, mappingSets: ReadonlyMap<string, MappingSetFile>) {
     const catalog = deepFreeze(structuredClone(file));
     this.company = catalog.company;
+    this.owners = catalog.systemsOfRecord;
     this.byId = new Map(catalog.partners.map((p) => [p.id, p]));
     this.byKeyId = new Map(
       catalog.partners.flatMap((p) =>
@@ -185,6 +190,41 @@ export class PartnerCatalog {
       windowMs: (rule?.windowDays ?? DEFAULT_DUPLICATE_WINDOW_DAYS) * 86_400_000,
       answer: rule?.answer ?? 'x12-ta1',
     };
+  }
+
+  /** The owner of a data domain: a partner id, or PLATFORM_SYSTEM_OF_RECORD (`tradewind`). */
+  systemOfRecord(domain: DataDomain): string {
+    return this.owners[domain];
+  }
+
+  /** Whether the partner owns the domain (the platform enforces it: anything else is a business exception). */
+  isSystemOfRecord(partnerId: string, domain: DataDomain): boolean {
+    return this.owners[domain] === partnerId;
+  }
+
+  /**
+   * For an inbound document type that writes a data domain, the domain and its owner when `partnerId` is
+   * not that owner; undefined when the partner may write it (or the type writes no domain).
+   */
+  ownershipViolation(
+    partnerId: string,
+    documentType: string,
+  ): { readonly domain: DataDomain; readonly owner: string } | undefined {
+    const domain = dataDomainOfDocument(documentType);
+    if (domain === undefined || this.isSystemOfRecord(partnerId, domain)) return undefined;
+    return { domain, owner: this.owners[domain] };
+  }
+
+  /** The channel partner's allocation rule (undefined for a partner that is not a channel). */
+  allocationRule(partnerId: string): AllocationRule | undefined {
+    return this.byId.get(partnerId)?.allocation;
+  }
+
+  /** Active partners with an allocation rule: the channels that receive stock feeds. */
+  channelPartners(): readonly PartnerConfig[] {
+    return [...this.byId.values()].filter(
+      (p) => p.allocation !== undefined && p.status === PartnerStatus.Active,
+    );
   }
 
   /** Whether an active partner holds a scope. Suspended partners hold none. */

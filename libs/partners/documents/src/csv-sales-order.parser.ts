@@ -23,6 +23,7 @@ import {
 import { decodeUtf8 } from './text-decoding';
 
 type Cell = { readonly value: string; readonly at: ProblemLocation };
+type Row = CsvRecord;
 type CellAt = (row: Row, field: CsvField) => Cell;
 
 export interface CsvReadResult {
@@ -31,7 +32,8 @@ export interface CsvReadResult {
   readonly slices: readonly Uint8Array[];
 }
 
-interface Row {
+/** One CSV record: its first line (1-based), its text as sent, its cells. */
+export interface CsvRecord {
   readonly line: number;
   readonly raw: string;
   readonly cells: readonly string[];
@@ -61,7 +63,7 @@ export function readCsvSalesOrders(
     return fail([problem(DocumentProblemCode.EmptyDocument, 'The file is empty.', { kind: 'document' })]);
 
   const documentProblems: DocumentProblem[] = [];
-  const records = readRecords(text, documentProblems);
+  const records = readCsvRecords(text, documentProblems);
   const header = records.shift();
   if (header === undefined) return fail(documentProblems);
 
@@ -407,7 +409,8 @@ const MAX_CSV_MESSAGE_LENGTH = 240;
 
 class TooManyCsvProblems extends Error {}
 
-function readRecords(text: string, problems: DocumentProblem[]): Row[] {
+/** The records of an LF-separated CSV text; malformed ones are skipped and reported into `problems`. */
+export function readCsvRecords(text: string, problems: DocumentProblem[]): CsvRecord[] {
   const rows: Row[] = [];
   let skipped = 0;
   const onSkip = (error: CsvError | undefined): undefined => {

@@ -46,6 +46,13 @@ export enum DocumentProblemCode {
   X12UnsupportedVersion = 'X12_UNSUPPORTED_VERSION',
   X12UsageNotAccepted = 'X12_USAGE_NOT_ACCEPTED',
   X12DuplicateInterchange = 'X12_DUPLICATE_INTERCHANGE',
+  // Stock documents (WMS events and snapshots).
+  /** A stock event document without events, or a snapshot without rows. */
+  NoStockRecords = 'NO_STOCK_RECORDS',
+  /** The same event id twice in one upload, or the same SKU and warehouse twice in one snapshot. */
+  DuplicateStockRecord = 'DUPLICATE_STOCK_RECORD',
+  /** Snapshot rows that disagree on the snapshot's id or time. */
+  CsvInconsistentSnapshot = 'CSV_INCONSISTENT_SNAPSHOT',
 }
 
 const DOCUMENT_PROBLEM_CODES: ReadonlySet<string> = new Set(Object.values(DocumentProblemCode));

@@ -26,13 +26,17 @@ export interface DocumentSlice {
   readonly problems: readonly DocumentProblem[];
 }
 
-export interface SplitDocument {
+/** An upload split into publishable slices, whatever its document type (orders, stock events, a snapshot). */
+export interface DocumentSplit {
   readonly format: DocumentFormat;
-  /** True when every order is valid and the upload as a whole is sound. */
+  /** True when every record is valid and the upload as a whole is sound. */
   readonly ok: boolean;
   readonly slices: readonly DocumentSlice[];
   /** Problems of the upload as a whole (encoding, CSV header, X12 envelope). */
   readonly documentProblems: readonly DocumentProblem[];
+}
+
+export interface SplitDocument extends DocumentSplit {
   /** The full parse, for callers that want the orders too. */
   readonly parsed: ParsedSalesOrders;
   /** X12 only: the envelope as read, for functionalAckInput (the 997) without parsing twice. */
@@ -91,7 +95,7 @@ export interface SliceSelection {
  * Which orders of a split upload are accepted under a policy. A problem of the upload itself (encoding,
  * CSV header, X12 envelope) always refuses it whole: no order of it can be trusted.
  */
-export function selectSlices(split: SplitDocument, policy: DocumentPolicy): SliceSelection {
+export function selectSlices(split: DocumentSplit, policy: DocumentPolicy): SliceSelection {
   const bad = split.slices.filter((s) => s.problems.length > 0);
   const whole =
     split.documentProblems.length > 0 ||

@@ -11,6 +11,12 @@ export {
   X12_ELEMENT_MAX_LENGTH,
 } from './canonical-fields';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
+export {
+  type CsvStockSnapshotRead,
+  parseCsvStockSnapshot,
+  readCsvStockSnapshot,
+  STOCK_SNAPSHOT_COLUMNS,
+} from './csv-stock-snapshot.parser';
 export { CONTENT_TYPES, detectFormat, DocumentFormat } from './document-format';
 export {
   type AnyDocumentProblem,
@@ -26,6 +32,7 @@ export {
 export {
   DocumentPolicy,
   type DocumentSlice,
+  type DocumentSplit,
   parseSalesOrders,
   selectSlices,
   type SliceSelection,
@@ -41,6 +48,11 @@ export {
   type JsonSalesOrder,
   type JsonSalesOrderLine,
 } from './json-sales-order.schema';
+export {
+  type JsonStockEventsRead,
+  parseJsonStockEvents,
+  readJsonStockEvents,
+} from './json-stock-event.parser';
 export { MAX_JSON_DEPTH, scanJsonStructure } from './json-structure';
 export {
   type AcknowledgementOptions,
@@ -83,6 +95,20 @@ export {
   X12_ITEM_QUALIFIERS,
   type X12Layout,
 } from './sales-order-layout';
+export {
+  isStockDocumentType,
+  type ParsedStockDocument,
+  type ParsedStockEvents,
+  type ParsedStockSnapshot,
+  parseEventTime,
+  STOCK_LIMITS,
+  StockDocumentType,
+  type StockEntry,
+  type StockEvent,
+  type StockSnapshot,
+  type StockSnapshotLine,
+} from './stock-document';
+export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {

@@ -177,6 +177,9 @@ function noteCodes(code: DocumentProblemCode): { segment: string; element?: stri
     case DocumentProblemCode.EmptyDocument:
     case DocumentProblemCode.UnsupportedFormat:
     case DocumentProblemCode.NoOrders:
+    case DocumentProblemCode.NoStockRecords:
+    case DocumentProblemCode.DuplicateStockRecord:
+    case DocumentProblemCode.CsvInconsistentSnapshot:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:
@@ -238,6 +241,9 @@ function setErrorCode(p: AnyDocumentProblem): string | undefined {
     case DocumentProblemCode.EmptyDocument:
     case DocumentProblemCode.UnsupportedFormat:
     case DocumentProblemCode.NoOrders:
+    case DocumentProblemCode.NoStockRecords:
+    case DocumentProblemCode.DuplicateStockRecord:
+    case DocumentProblemCode.CsvInconsistentSnapshot:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.CsvSyntax:
     case DocumentProblemCode.CsvMissingColumn:
@@ -276,6 +282,9 @@ function groupErrorCode(p: AnyDocumentProblem): string[] {
     case DocumentProblemCode.EmptyDocument:
     case DocumentProblemCode.UnsupportedFormat:
     case DocumentProblemCode.NoOrders:
+    case DocumentProblemCode.NoStockRecords:
+    case DocumentProblemCode.DuplicateStockRecord:
+    case DocumentProblemCode.CsvInconsistentSnapshot:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:

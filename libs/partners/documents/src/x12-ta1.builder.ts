@@ -71,6 +71,9 @@ export function interchangeNoteCode(p: AnyDocumentProblem): string {
     case DocumentProblemCode.EmptyDocument:
     case DocumentProblemCode.UnsupportedFormat:
     case DocumentProblemCode.NoOrders:
+    case DocumentProblemCode.NoStockRecords:
+    case DocumentProblemCode.DuplicateStockRecord:
+    case DocumentProblemCode.CsvInconsistentSnapshot:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:

@@ -21,12 +21,15 @@ import {
   CONTENT_TYPES,
   DocumentFormat,
   DocumentProblemCode,
+  type DocumentSplit,
   duplicateInterchangeProblem,
   hasEnvelopeFindings,
+  isStockDocumentType,
   NO_FINDINGS,
+  type SalesOrderLayout,
   selectSlices,
-  type SplitDocument,
   splitDocument,
+  splitStockDocument,
   type X12EnvelopeRules,
   type X12InterchangeRead,
   type X12ReadResult,
@@ -235,8 +238,8 @@ export class DocumentIntakeService {
     const receivedAt = new Date();
     const batchId = randomUUID();
     const layout = this.catalog.layoutOf(partner.id);
-    const split = splitDocument(decision.format, call.body, layout);
-    const interchange = split.interchange;
+    const { split, x12 } = readUpload(decision, call.body, layout);
+    const interchange = x12?.interchange;
     if (interchange !== undefined) this.checkX12Sender(interchange, partner.id);
 
     const batch = {
@@ -269,7 +272,7 @@ export class DocumentIntakeService {
 
     const envelope =
       interchange === undefined ? NO_FINDINGS : checkX12Envelope(interchange, this.envelopeRules(partner));
-    if (interchange !== undefined && hasEnvelopeFindings(envelope)) {
+    if (x12 !== undefined && hasEnvelopeFindings(envelope)) {
       const errors = [...envelope.interchange, ...[...envelope.groups.values()].flat()].map((p) =>
         toProblemError(p),
       );
@@ -284,9 +287,8 @@ export class DocumentIntakeService {
           },
         ),
         envelope.interchange.length > 0
-          ? () => this.interchangeAckPublication(interchange, envelope.interchange, batchId, submission)
-          : () =>
-              this.functionalAckPublication(split, { accepted: false, envelope }, batchId, [], submission),
+          ? () => this.interchangeAckPublication(x12.interchange, envelope.interchange, batchId, submission)
+          : () => this.functionalAckPublication(x12, { accepted: false, envelope }, batchId, [], submission),
       );
     }
 
@@ -299,9 +301,9 @@ export class DocumentIntakeService {
           policy: `validation:${decision.documentType}:${decision.format}:${this.catalog.documentPolicy(partner)}`,
           extensions: { batchId, links: { batch: batchLink(batchId) } },
         }),
-        interchange === undefined
+        x12 === undefined
           ? undefined
-          : () => this.functionalAckPublication(split, { accepted: false }, batchId, [], submission),
+          : () => this.functionalAckPublication(x12, { accepted: false }, batchId, [], submission),
       );
     }
 
@@ -318,7 +320,8 @@ export class DocumentIntakeService {
 
     // Last check before anything is kept: a repeated ISA13 is answered as a duplicate, never processed twice.
     let claimedInterchange = false;
-    if (interchange !== undefined) {
+    if (x12 !== undefined) {
+      const interchange = x12.interchange;
       const rule = this.catalog.duplicateInterchangeRule(partner);
       const claim = await this.interchanges.claim(
         partner.id,
@@ -343,7 +346,7 @@ export class DocumentIntakeService {
             ? () => this.interchangeAckPublication(interchange, [duplicate], batchId, submission)
             : () =>
                 this.functionalAckPublication(
-                  split,
+                  x12,
                   { accepted: false, reason: duplicate },
                   batchId,
                   [],
@@ -415,9 +418,9 @@ export class DocumentIntakeService {
           this.producer.send(TOPICS.ingressDocuments, [{ key, value }], options),
         );
     });
-    if (interchange !== undefined) {
+    if (x12 !== undefined) {
       publications.push(
-        await this.functionalAckPublication(split, { accepted: true }, batchId, trackingIds, submission),
+        await this.functionalAckPublication(x12, { accepted: true }, batchId, trackingIds, submission),
       );
     }
     const response = this.acceptedResponse(batchId, documents, trackingIds, refused);
@@ -487,7 +490,7 @@ export class DocumentIntakeService {
   }
 
   /** The problem the upload's parse found, as the refusal to send (every order's problems listed). */
-  private problemsOf(split: SplitDocument): {
+  private problemsOf(split: DocumentSplit): {
     code: GatewayErrorCode;
     detail: string;
     errors: ProblemError[];
@@ -550,7 +553,7 @@ export class DocumentIntakeService {
 
   /** The upload's 997, ready to send (a no-op when the interchange gets none). */
   private async functionalAckPublication(
-    read: Pick<X12ReadResult, 'parsed' | 'interchange'>,
+    read: X12Upload,
     outcome: Pick<FunctionalAckRequest, 'accepted' | 'envelope' | 'reason'>,
     batchId: string,
     trackingIds: readonly string[],
@@ -628,4 +631,21 @@ function replayedTrackingId(body: unknown): string | undefined {
   if (Array.isArray(trackingIds) && trackingIds.length === 1 && typeof trackingIds[0] === 'string')
     return trackingIds[0];
   return typeof batchId === 'string' ? batchId : undefined;
+}
+
+/** An X12 upload's parse and envelope, for its 997/TA1. */
+type X12Upload = Pick<X12ReadResult, 'parsed'> & { readonly interchange: X12InterchangeRead };
+
+/** Validates and splits the upload with the reader of its document type (orders or stock). */
+function readUpload(
+  decision: SubmissionDecision,
+  body: Uint8Array,
+  layout: SalesOrderLayout,
+): { split: DocumentSplit; x12: X12Upload | undefined } {
+  if (isStockDocumentType(decision.documentType)) {
+    return { split: splitStockDocument(decision.documentType, decision.format, body), x12: undefined };
+  }
+  const split = splitDocument(decision.format, body, layout);
+  const interchange = split.interchange;
+  return { split, x12: interchange === undefined ? undefined : { parsed: split.parsed, interchange } };
 }

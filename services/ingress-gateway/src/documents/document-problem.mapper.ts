@@ -1,4 +1,4 @@
-import type { DocumentProblem, SplitDocument } from '@tradewind/partner-documents';
+import type { DocumentProblem, DocumentSplit } from '@tradewind/partner-documents';
 
 import type { ProblemError } from '../gateway.exception';
 
@@ -52,7 +52,7 @@ export function toProblemError(
 }
 
 /** Every problem of a split upload: the upload's own first, then each order's, in document order. */
-export function splitProblems(split: SplitDocument): ProblemError[] {
+export function splitProblems(split: DocumentSplit): ProblemError[] {
   return [
     ...split.documentProblems.map((p) => toProblemError(p)),
     ...split.slices.flatMap((slice) =>

@@ -39,7 +39,10 @@ export class DocumentsController {
       'be accepted — every order is bad, the document itself is broken, or the partner is configured ' +
       '`documentPolicy: whole-document` and one order is bad — nothing is accepted and the 422 lists every ' +
       'problem. The batch resource shows the same split. X12 uploads are answered with a 997 (AK5 per ' +
-      'transaction set, AK9 A/P/R) or, for an interchange refused as a whole, a TA1 (GET the batch to read it).',
+      'transaction set, AK9 A/P/R) or, for an interchange refused as a whole, a TA1 (GET the batch to read it). ' +
+      'Stock documents come only from the system of record of stock on hand (403 `not-system-of-record`, ' +
+      'naming it, for anyone else): `stock-event` (JSON, one event or `{"events": [...]}`, accepted per event ' +
+      'like orders) and `stock-snapshot` (CSV, one snapshot per file, accepted or refused whole).',
   })
   @ApiParam({ name: 'documentType', enum: SUPPORTED_DOCUMENT_TYPES })
   @ApiConsumes(...Object.keys(MEDIA_TYPES))

@@ -1,12 +1,16 @@
 // Who may submit what, in which format: the document types the gateway can validate, the media types it
 // reads, and the catalog's scopes and document permissions. Pure functions: unit-tested without I/O.
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
-import { DocumentFormat } from '@tradewind/partner-documents';
+import { DocumentFormat, StockDocumentType } from '@tradewind/partner-documents';
 
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 
 /** Document types the gateway can validate and split (partner-documents has parsers for these). */
-export const SUPPORTED_DOCUMENT_TYPES = ['sales-order'] as const;
+export const SUPPORTED_DOCUMENT_TYPES = [
+  'sales-order',
+  StockDocumentType.StockEvent,
+  StockDocumentType.StockSnapshot,
+] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 
 /** The media types of the API, one per format. */
@@ -56,7 +60,8 @@ export interface SubmissionDecision {
 
 /**
  * Decides whether `partner` may submit `documentType` with this Content-Type:
- * 404 for a type the gateway does not know, 403 without the `documents:submit:<type>` scope, 415 for a
+ * 404 for a type the gateway does not know, 403 `not-system-of-record` for a type that writes a data domain
+ * another party owns (stock on hand: the WMS), 403 without the `documents:submit:<type>` scope, 415 for a
  * media type or charset the gateway cannot read, 403 for a format the catalog does not grant the partner.
  */
 export function authorizeSubmission(
@@ -70,6 +75,18 @@ export function authorizeSubmission(
       GatewayErrorCode.UnknownDocumentType,
       `"${documentType}" is not a document type of this API; known types: ${SUPPORTED_DOCUMENT_TYPES.join(', ')}.`,
       { policy: 'api:document-types' },
+    );
+  }
+  // Before the scope: the catalog never grants such a scope to a non-owner, and the owner is the useful answer.
+  const violation = catalog.ownershipViolation(partner.id, documentType);
+  if (violation !== undefined) {
+    throw new GatewayException(
+      GatewayErrorCode.NotSystemOfRecord,
+      `Partner ${partner.id} may not send ${documentType}: it changes ${violation.domain}, whose system of record is ${violation.owner}.`,
+      {
+        policy: `system-of-record:${violation.domain}`,
+        extensions: { domain: violation.domain, systemOfRecord: violation.owner },
+      },
     );
   }
   const scope = `documents:submit:${documentType}`;
@@ -108,8 +125,9 @@ export function authorizeSubmission(
     );
   }
   if (!catalog.allowsDocument(partner.id, documentType, 'inbound', format)) {
+    const type: string = documentType;
     const granted = partner.documents
-      .filter((d) => d.type === documentType && d.direction === 'inbound')
+      .filter((d) => d.type === type && d.direction === 'inbound')
       .flatMap((d) => d.formats);
     throw new GatewayException(
       GatewayErrorCode.FormatNotPermitted,

@@ -75,7 +75,10 @@ export const ApiSignedRequest = (): MethodDecorator & ClassDecorator =>
         'hex(HMAC-SHA256(key = signing secret, "TW1-HMAC-SHA256" + "\\n" + X-Key-Id + "\\n" + METHOD + "\\n" + path-with-query + "\\n" + X-Timestamp + "\\n" + X-Nonce + "\\n" + hex(SHA-256(body)))); the signing secret is never sent',
     }),
     ApiProblem(401, 'Missing or invalid credentials, stale timestamp, replayed nonce, bad signature'),
-    ApiProblem(403, 'Scope not granted, format not permitted, partner suspended'),
+    ApiProblem(
+      403,
+      'Scope not granted, format not permitted, partner suspended, not the system of record of the data',
+    ),
     ApiProblem(429, 'Rate limit exceeded (Retry-After)'),
   );
 

@@ -50,6 +50,13 @@ export function problemType(code: GatewayErrorCode): ProblemType {
         'The partner may not send this document type in this format',
         'denied',
       );
+    case GatewayErrorCode.NotSystemOfRecord:
+      return t(
+        403,
+        'not-system-of-record',
+        'The partner is not the system of record of the data this document would change',
+        'denied',
+      );
     case GatewayErrorCode.X12SenderMismatch:
       return t(
         403,

@@ -44,6 +44,10 @@ export const TEST_KEYS = {
     apiKey: 'tw-test-bazaarly-2026-09-77e1d2c3b4a59687',
     signingSecret: 'tw-test-signing-bazaarly-2026-09-9a8b7c6d',
   },
+  'northwind-wms-2026-11': {
+    apiKey: 'tw-test-northwind-2026-11-3c2b1a0f9e8d7c6b',
+    signingSecret: 'tw-test-signing-northwind-2026-11-6b5a4c3d',
+  },
 } as const;
 
 export type TestKeyId = keyof typeof TEST_KEYS;

@@ -1,7 +1,8 @@
 // product.product (default_code = SKU, barcode = GTIN), product.pricelist and its fixed-price items.
 import type { Env } from '../orm/env';
-import { asText, type ModelDef } from '../orm/model.types';
+import { asText, type FieldDef, type ModelDef } from '../orm/model.types';
 import { always, boolean, char, date, float, many2one, one2many, selection } from './field.builders';
+import { type StockQuantities, stockQuantities } from './stock-quantities';
 
 export const productProduct: ModelDef = {
   name: 'product.product',
@@ -26,31 +27,19 @@ export const productProduct: ModelDef = {
     sale_ok: boolean('Can be Sold', { default: always(true) }),
     purchase_ok: boolean('Can be Purchased', { default: always(true) }),
     active: boolean('Active', { default: always(true) }),
-    qty_available: {
-      type: 'float',
-      string: 'Quantity On Hand',
-      compute: (row, env) => onHand(env, row.id),
-    },
-    free_qty: {
-      type: 'float',
-      string: 'Free To Use Quantity',
-      compute: (row, env) => onHand(env, row.id, true),
-    },
+    qty_available: quantityField('Quantity On Hand', 'qty_available'),
+    free_qty: quantityField('Free To Use Quantity', 'free_qty'),
+    incoming_qty: quantityField('Incoming', 'incoming_qty'),
+    outgoing_qty: quantityField('Outgoing', 'outgoing_qty'),
+    virtual_available: quantityField('Forecasted Quantity', 'virtual_available'),
   },
   displayName: (row) =>
     row.default_code ? `[${asText(row.default_code)}] ${asText(row.name)}` : asText(row.name),
 };
 
-/** Quantity in internal locations (what Odoo's qty_available sums), optionally net of reservations. */
-export function onHand(env: Env, productId: number, free = false): number {
-  let total = 0;
-  for (const quantId of env.store.referencing('stock.quant', 'product_id', productId)) {
-    const quant = env.store.get('stock.quant', quantId)!;
-    const location = env.store.get('stock.location', quant.location_id as number);
-    if (location?.usage !== 'internal') continue;
-    total += Number(quant.quantity ?? 0) - (free ? Number(quant.reserved_quantity ?? 0) : 0);
-  }
-  return total;
+/** A stock quantity of the product, computed from quants and moves in the call's context. */
+function quantityField(string: string, name: keyof StockQuantities): FieldDef {
+  return { type: 'float', string, compute: (row, env) => stockQuantities(env, row)[name] };
 }
 
 export const productPricelist: ModelDef = {

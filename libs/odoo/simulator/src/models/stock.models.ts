@@ -1,10 +1,23 @@
 // stock.warehouse, stock.location, stock.quant, stock.picking and stock.move, with the picking flow:
-// confirm → reserve (assigned) → button_validate (done, quants moved, delivered/received quantities).
-import type { Env } from '../orm/env';
+// confirm → reserve (assigned) → button_validate (done, quants moved, delivered/received quantities), and
+// inventory adjustments the way Odoo 17/18 makes them: a counted `inventory_quantity` on the quant (set in
+// inventory mode), then `action_apply_inventory`, which validates a move from or to the inventory loss
+// location for the difference (addons/stock/models/stock_quant.py).
+import { Env } from '../orm/env';
 import { pad } from '../orm/env';
 import { asText, type ModelDef } from '../orm/model.types';
 import { userError } from '../orm/python-error';
-import { always, boolean, char, datetime, float, many2one, one2many, selection } from './field.builders';
+import {
+  always,
+  boolean,
+  char,
+  date,
+  datetime,
+  float,
+  many2one,
+  one2many,
+  selection,
+} from './field.builders';
 
 const MOVE_STATES = [
   ['draft', 'New'],
@@ -63,9 +76,30 @@ export const stockLocation: ModelDef = {
     ),
     barcode: char('Barcode'),
     active: boolean('Active', { default: always(true) }),
+    warehouse_id: {
+      type: 'many2one',
+      string: 'Warehouse',
+      relation: 'stock.warehouse',
+      compute: (row, env) => warehouseOfLocation(env, row.id),
+    },
+    last_inventory_date: date('Last Inventory'),
   },
   displayName: (row, env) => asText(env.valueOf('stock.location', row, 'complete_name')),
 };
+
+/** Fields a quant takes in inventory mode (Odoo's `_get_inventory_fields_write`); others are refused. */
+const INVENTORY_FIELDS = new Set([
+  'inventory_quantity',
+  'inventory_quantity_set',
+  'inventory_date',
+  'inventory_diff_quantity',
+  'user_id',
+]);
+
+/** Odoo's `_is_inventory_mode`: the context asks for it and the user may manage stock. */
+function inventoryMode(env: Env): boolean {
+  return env.context.inventory_mode === true && !env.user.readOnly;
+}
 
 export const stockQuant: ModelDef = {
   name: 'stock.quant',
@@ -81,10 +115,111 @@ export const stockQuant: ModelDef = {
       compute: (row) => Number(row.quantity ?? 0) - Number(row.reserved_quantity ?? 0),
     },
     in_date: datetime('Incoming Date'),
+    warehouse_id: {
+      type: 'many2one',
+      string: 'Warehouse',
+      relation: 'stock.warehouse',
+      compute: (row, env) =>
+        typeof row.location_id === 'number' ? warehouseOfLocation(env, row.location_id) : null,
+    },
+    inventory_quantity: float('Counted Quantity', { default: always(0) }),
+    inventory_quantity_set: boolean('Inventory Quantity Set', { default: always(false) }),
+    inventory_diff_quantity: {
+      type: 'float',
+      string: 'Difference',
+      // Counted minus on hand while a count is set; an unset count changes nothing when applied.
+      compute: (row) =>
+        row.inventory_quantity_set === true
+          ? Number(row.inventory_quantity ?? 0) - Number(row.quantity ?? 0)
+          : 0,
+    },
+    inventory_date: date('Scheduled Date'),
+    user_id: many2one('res.users', 'Assigned To'),
   },
   displayName: (row, env) =>
     `${env.displayName('stock.location', row.location_id as number)} - ${env.displayName('product.product', row.product_id as number)}`,
+  // In inventory mode a count lands on the existing quant of its product and location, never a second one.
+  createOne: (env, vals, create) => {
+    if (!inventoryMode(env) || !('inventory_quantity' in vals)) return create(vals);
+    const existing = env.store
+      .referencing('stock.quant', 'product_id', Number(vals.product_id))
+      .find((id) => env.store.get('stock.quant', id)!.location_id === vals.location_id);
+    const counted = { inventory_quantity: vals.inventory_quantity, inventory_quantity_set: true };
+    if (existing === undefined) return create({ ...vals, ...counted });
+    env.sudo().write('stock.quant', [existing], counted);
+    return existing;
+  },
+  beforeWrite: (env, _ids, vals) => {
+    if (inventoryMode(env) && Object.keys(vals).some((field) => !INVENTORY_FIELDS.has(field))) {
+      throw userError("Quant's editing is restricted, you can't do this operation.");
+    }
+    return 'inventory_quantity' in vals && !('inventory_quantity_set' in vals)
+      ? { ...vals, inventory_quantity_set: true }
+      : vals;
+  },
+  actions: {
+    action_apply_inventory: (env, ids) => {
+      env.checkAccess('stock.quant', 'write');
+      applyInventory(env, ids);
+      return null;
+    },
+    action_set_inventory_quantity_to_zero: (env, ids) => {
+      env.checkAccess('stock.quant', 'write');
+      env.sudo().write('stock.quant', ids, { inventory_quantity: 0, inventory_quantity_set: false });
+      return null;
+    },
+  },
 };
+
+/**
+ * Validates, per quant with a count, a move of the difference between the inventory loss location and the
+ * quant's location (name: the context's `inventory_name`, else "Product Quantity Updated"), then clears the
+ * count and dates the location's last inventory.
+ */
+function applyInventory(caller: Env, ids: number[]): void {
+  // As Odoo's `_apply_inventory`: the moves are made and done outside inventory mode.
+  const env = new Env(caller.store, caller.registry, caller.user, {
+    ...caller.context,
+    inventory_mode: false,
+  });
+  const sudo = env.sudo();
+  const loss = locationFor(env, 'stock.stock_location_inventory', 'inventory');
+  const name =
+    typeof env.context.inventory_name === 'string' ? env.context.inventory_name : 'Product Quantity Updated';
+  for (const id of ids) {
+    const quant = env.row('stock.quant', id);
+    const diff = Number(env.valueOf('stock.quant', quant, 'inventory_diff_quantity'));
+    if (quant.inventory_quantity_set === true && diff !== 0) {
+      const location = quant.location_id as number;
+      const [moveId] = sudo.create('stock.move', [
+        {
+          name,
+          product_id: quant.product_id,
+          product_uom_qty: Math.abs(diff),
+          quantity: Math.abs(diff),
+          location_id: diff > 0 ? loss : location,
+          location_dest_id: diff > 0 ? location : loss,
+          is_inventory: true,
+          origin: name,
+        },
+      ]);
+      doneMove(env, moveId);
+    }
+    sudo.write('stock.location', [quant.location_id as number], { last_inventory_date: env.today() });
+  }
+  sudo.write('stock.quant', ids, { inventory_quantity: 0, inventory_quantity_set: false, user_id: false });
+}
+
+/** The warehouse whose view location holds the location (itself included), as Odoo's `warehouse_id`. */
+export function warehouseOfLocation(env: Env, locationId: number): number | null {
+  for (let current: number | null = locationId; current !== null;) {
+    const owner = env.store.referencing('stock.warehouse', 'view_location_id', current)[0];
+    if (owner !== undefined) return owner;
+    const parent: unknown = env.store.get('stock.location', current)?.location_id;
+    current = typeof parent === 'number' ? parent : null;
+  }
+  return null;
+}
 
 export const stockPicking: ModelDef = {
   name: 'stock.picking',
@@ -219,6 +354,7 @@ export const stockMove: ModelDef = {
     date: datetime('Date Scheduled', { default: ({ env }) => env.now() }),
     sale_line_id: many2one('sale.order.line', 'Sale Line'),
     purchase_line_id: many2one('purchase.order.line', 'Purchase Order Line'),
+    is_inventory: boolean('Inventory', { default: always(false) }),
   },
 };
 

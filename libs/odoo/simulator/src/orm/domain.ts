@@ -153,13 +153,29 @@ function compilePath(
     return (row) => relationalMatch(relatedIds(env.valueOf(model, row, fname)), operator, value);
   }
 
-  const predicate = scalarPredicate(operator, value);
+  const predicate = scalarPredicate(
+    operator,
+    field.type === 'datetime' ? datetimeOperand(operator, value) : value,
+  );
   const isChar = field.type === 'char' || field.type === 'text' || field.type === 'selection';
   return (row) => {
     let current = env.valueOf(model, row, fname);
     if (isChar && current === '') current = null;
     return predicate(current);
   };
+}
+
+/**
+ * A datetime compared in a domain, in the stored form (`YYYY-MM-DD HH:MM:SS`, UTC, whole seconds), as
+ * PostgreSQL would read it: ISO `T`/`Z` and fractions are accepted, and a bare date means its first second
+ * (its last for `>` and `<=`, as Odoo's expression does), so `write_date > '2026-12-01T10:00:00Z'` works.
+ */
+function datetimeOperand(operator: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value))
+    return `${value} ${operator === '>' || operator === '<=' ? '23:59:59' : '00:00:00'}`;
+  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|\+00:?00)?$/.exec(value);
+  return match === null ? value : `${match[1]} ${match[2]}`;
 }
 
 function positive(operator: string): string {

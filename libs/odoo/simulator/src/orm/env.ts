@@ -244,36 +244,45 @@ export class Env {
       }
       const given = vals as Values;
       this.checkFieldNames(def, given);
-      const id = this.store.nextId(model);
-      const now = this.now();
-      const row: Row = {
-        id,
-        create_date: now,
-        write_date: now,
-        create_uid: this.user.uid,
-        write_uid: this.user.uid,
-      };
-      const x2many: [string, unknown][] = [];
-      for (const [fname, value] of Object.entries(given)) {
-        const field = def.fields[fname];
-        if (field.compute || fname === 'id' || fname === 'display_name') continue;
-        if (field.type === 'one2many') x2many.push([fname, value]);
-        else if (field.type === 'many2many') row[fname] = this.applyM2m(def, fname, [], value);
-        else row[fname] = this.convertScalar(def, fname, value);
-      }
-      for (const [fname, field] of Object.entries(def.fields)) {
-        if (fname in given || !field.default || field.compute) continue;
-        const value = field.default({ env: this, vals: row });
-        if (field.type === 'one2many') x2many.push([fname, value]);
-        else row[fname] = value;
-      }
-      this.checkRow(def, row);
-      this.store.put(model, row);
-      for (const [fname, commands] of x2many) this.applyO2m(def, fname, id, commands);
-      ids.push(id);
+      ids.push(
+        def.createOne
+          ? def.createOne(this, given, (own) => this.createRow(model, def, own))
+          : this.createRow(model, def, given),
+      );
     }
     def.afterCreate?.(this, ids);
     return ids;
+  }
+
+  /** The generic create of one record from checked values. */
+  private createRow(model: string, def: ModelDef, given: Values): number {
+    const id = this.store.nextId(model);
+    const now = this.now();
+    const row: Row = {
+      id,
+      create_date: now,
+      write_date: now,
+      create_uid: this.user.uid,
+      write_uid: this.user.uid,
+    };
+    const x2many: [string, unknown][] = [];
+    for (const [fname, value] of Object.entries(given)) {
+      const field = def.fields[fname];
+      if (field.compute || fname === 'id' || fname === 'display_name') continue;
+      if (field.type === 'one2many') x2many.push([fname, value]);
+      else if (field.type === 'many2many') row[fname] = this.applyM2m(def, fname, [], value);
+      else row[fname] = this.convertScalar(def, fname, value);
+    }
+    for (const [fname, field] of Object.entries(def.fields)) {
+      if (fname in given || !field.default || field.compute) continue;
+      const value = field.default({ env: this, vals: row });
+      if (field.type === 'one2many') x2many.push([fname, value]);
+      else row[fname] = value;
+    }
+    this.checkRow(def, row);
+    this.store.put(model, row);
+    for (const [fname, commands] of x2many) this.applyO2m(def, fname, id, commands);
+    return id;
   }
 
   write(model: string, ids: number[], vals: unknown): true {
@@ -282,11 +291,11 @@ export class Env {
     if (vals === null || typeof vals !== 'object' || Array.isArray(vals)) {
       throw typeError(`'${Array.isArray(vals) ? 'list' : typeof vals}' object is not a mapping`);
     }
-    const given = vals as Values;
-    this.checkFieldNames(def, given);
+    this.checkFieldNames(def, vals as Values);
     const missing = ids.filter((id) => !this.store.get(model, id));
     if (missing.length > 0) throw this.missing(model, missing);
     if (!this.su) for (const id of ids) this.checkRecordFaults(model, id);
+    const given = def.beforeWrite ? def.beforeWrite(this, ids, vals as Values) : (vals as Values);
     for (const id of ids) {
       const row: Row = { ...this.store.get(model, id)!, write_date: this.now(), write_uid: this.user.uid };
       const x2many: [string, unknown][] = [];

@@ -56,6 +56,17 @@ export interface ModelDef {
   actions?: Record<string, ActionMethod>;
   /** Custom display_name (e.g. products as `[SKU] Name`). */
   displayName?: (row: Row, env: Env) => string;
+  /**
+   * Creates one record in the model's own way (Odoo's overridden `create`), e.g. a quant in inventory mode
+   * updating the existing quant of its product and location; `create` is the generic one.
+   */
+  createOne?: (
+    env: Env,
+    vals: Record<string, unknown>,
+    create: (vals: Record<string, unknown>) => number,
+  ) => number;
+  /** Runs before the generic write with the values given; returns the values to write, or throws to refuse. */
+  beforeWrite?: (env: Env, ids: number[], vals: Record<string, unknown>) => Record<string, unknown>;
   /** Runs after the generic create (sequence names, follow-up records). */
   afterCreate?: (env: Env, ids: number[]) => void;
   /** Runs before the generic unlink; throws to refuse (Odoo's `@api.ondelete`). */
