@@ -46,6 +46,7 @@ async function seed(ds: DataSource, skus: string[], onHand: number): Promise<voi
           warehouseId: 'WH1',
           onHand,
           eventTime: 1,
+          sequence: null,
           receivedAt: Date.now(),
         });
       }

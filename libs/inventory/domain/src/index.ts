@@ -1,7 +1,7 @@
-// Inventory rules without I/O: availability, what a reservation line gets, channel allocation and the
-// order stock events apply in. The store (@tradewind/inventory-store) enforces the same rules in SQL.
+// Inventory rules without I/O: availability, what a reservation line gets and the order stock events
+// apply in (a channel's share is the catalog's allocateToChannel, in @tradewind/partner-catalog). The
+// store (@tradewind/inventory-store) enforces the same rules in SQL.
 export { availableQuantity, type StockLevel } from './availability';
-export { allocateToChannel, assertAllocationRule, type ChannelAllocationRule } from './channel-allocation';
 export {
   assertQuantity,
   InventoryDomainErrorCode,

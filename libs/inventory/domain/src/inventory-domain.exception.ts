@@ -1,8 +1,6 @@
 export enum InventoryDomainErrorCode {
   /** A quantity that is not a non-negative safe integer (or not positive where a request needs one). */
   InvalidQuantity = 'INVALID_QUANTITY',
-  /** A channel allocation rule whose numbers cannot be applied (percentage outside 0–100, min above max…). */
-  InvalidAllocationRule = 'INVALID_ALLOCATION_RULE',
 }
 
 export class InventoryDomainException extends Error {

@@ -6,7 +6,6 @@ import { ShortagePolicy } from '@tradewind/contracts';
 import fc from 'fast-check';
 
 import { availableQuantity } from './availability';
-import { allocateToChannel, type ChannelAllocationRule } from './channel-allocation';
 import { InventoryDomainErrorCode, InventoryDomainException } from './inventory-domain.exception';
 import { chooseWarehouse, decideLine } from './reservation-decision';
 import { judgeStockEvent, type LedgerPosition, type StockEventStamp } from './stock-event-order';
@@ -14,19 +13,6 @@ import { judgeStockEvent, type LedgerPosition, type StockEventStamp } from './st
 const PARAMS = { seed: 20_261_201, numRuns: 500 };
 const units = fc.integer({ min: 0, max: 100_000 });
 const policy = fc.constantFrom(ShortagePolicy.Reject, ShortagePolicy.Backorder, ShortagePolicy.Unknown);
-
-const rule: fc.Arbitrary<ChannelAllocationRule> = fc
-  .record(
-    {
-      percentOfAvailable: fc.integer({ min: 0, max: 10_000 }).map((n) => n / 100),
-      max: fc.integer({ min: 0, max: 5_000 }),
-      min: fc.integer({ min: 0, max: 5_000 }),
-      safetyBuffer: fc.integer({ min: 0, max: 500 }),
-      zeroBelow: fc.integer({ min: 0, max: 500 }),
-    },
-    { requiredKeys: ['percentOfAvailable'] },
-  )
-  .filter((r) => r.min === undefined || r.max === undefined || r.min <= r.max);
 
 describe('availability', () => {
   void it('is on hand − reserved − safety stock, never negative', () => {
@@ -102,69 +88,6 @@ describe('decideLine', () => {
   });
 });
 
-describe('allocateToChannel', () => {
-  void it('stays within available and the maximum, and honours the threshold and the minimum', () => {
-    fc.assert(
-      fc.property(units, rule, (available, r) => {
-        const q = allocateToChannel(available, r);
-        const pool = Math.max(0, available - (r.safetyBuffer ?? 0));
-        assert.ok(Number.isSafeInteger(q) && q >= 0);
-        assert.ok(q <= pool, 'never more than is there after the buffer');
-        if (r.max !== undefined) assert.ok(q <= r.max);
-        if (available < (r.zeroBelow ?? 0)) assert.equal(q, 0);
-        else if (r.min !== undefined) assert.ok(q >= Math.min(r.min, pool, r.max ?? Infinity));
-      }),
-      PARAMS,
-    );
-  });
-
-  void it('is the percentage rounded down when nothing else applies', () => {
-    fc.assert(
-      fc.property(units, fc.integer({ min: 0, max: 10_000 }), (available, hundredths) => {
-        assert.equal(
-          allocateToChannel(available, { percentOfAvailable: hundredths / 100 }),
-          Math.floor((available * hundredths) / 10_000),
-        );
-      }),
-      PARAMS,
-    );
-  });
-
-  void it('never falls when availability rises', () => {
-    fc.assert(
-      fc.property(units, units, rule, (a, b, r) => {
-        const [low, high] = a <= b ? [a, b] : [b, a];
-        assert.ok(allocateToChannel(low, r) <= allocateToChannel(high, r));
-      }),
-      PARAMS,
-    );
-  });
-
-  void it('rounds the share down in whole units', () => {
-    assert.equal(allocateToChannel(29, { percentOfAvailable: 10 }), 2);
-    assert.equal(allocateToChannel(100, { percentOfAvailable: 33.33 }), 33);
-    assert.equal(allocateToChannel(100, { percentOfAvailable: 50, safetyBuffer: 10 }), 45);
-    assert.equal(allocateToChannel(100, { percentOfAvailable: 50, max: 20 }), 20);
-    assert.equal(allocateToChannel(10, { percentOfAvailable: 10, min: 4 }), 4);
-    assert.equal(allocateToChannel(3, { percentOfAvailable: 100, min: 5 }), 3);
-    assert.equal(allocateToChannel(9, { percentOfAvailable: 100, zeroBelow: 10 }), 0);
-    // The threshold looks at available before the buffer (as the catalog's rule says).
-    assert.equal(allocateToChannel(12, { percentOfAvailable: 100, zeroBelow: 10, safetyBuffer: 5 }), 7);
-    assert.equal(allocateToChannel(10, { percentOfAvailable: 100, zeroBelow: 10 }), 10);
-  });
-
-  void it('refuses a rule it cannot apply, naming every problem', () => {
-    assert.throws(
-      () => allocateToChannel(10, { percentOfAvailable: 120, min: 5, max: 2 }),
-      (e: unknown) =>
-        e instanceof InventoryDomainException &&
-        e.code === InventoryDomainErrorCode.InvalidAllocationRule &&
-        /percentOfAvailable/.test(e.message) &&
-        /min 5 is above max 2/.test(e.message),
-    );
-  });
-});
-
 describe('stock events', () => {
   interface Event extends StockEventStamp {
     onHand: number;
@@ -181,7 +104,7 @@ describe('stock events', () => {
       counts[verdict]++;
       seen.add(e.eventId);
       if (verdict === 'applied') {
-        position = { eventTime: e.eventTime, eventId: e.eventId };
+        position = { eventTime: e.eventTime, sequence: e.sequence, eventId: e.eventId };
         onHand = e.onHand;
       }
     }
@@ -194,6 +117,7 @@ describe('stock events', () => {
       fc.record({
         eventId: fc.string({ minLength: 1, maxLength: 4 }),
         eventTime: fc.integer({ min: 0, max: 8 }),
+        sequence: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
         onHand: units,
       }),
       { minLength: 1, maxLength: 30, selector: (e) => e.eventId },
@@ -210,7 +134,12 @@ describe('stock events', () => {
     fc.assert(
       fc.property(deliveries, ({ events, delivered }) => {
         const newest = [...events]
-          .sort((a, b) => a.eventTime - b.eventTime || (a.eventId < b.eventId ? -1 : 1))
+          .sort(
+            (a, b) =>
+              a.eventTime - b.eventTime ||
+              (a.sequence ?? -1) - (b.sequence ?? -1) ||
+              (a.eventId < b.eventId ? -1 : 1),
+          )
           .at(-1)!;
         const { onHand, counts } = replay(delivered);
         assert.equal(onHand, newest.onHand);
@@ -239,11 +168,22 @@ describe('stock events', () => {
   });
 
   void it('records an older event as stale and a repeated id as a duplicate', () => {
-    const position = { eventTime: 100, eventId: 'b' };
-    assert.equal(judgeStockEvent({ eventId: 'x', eventTime: 99 }, position, false), 'stale');
-    assert.equal(judgeStockEvent({ eventId: 'a', eventTime: 100 }, position, false), 'stale');
-    assert.equal(judgeStockEvent({ eventId: 'c', eventTime: 100 }, position, false), 'applied');
-    assert.equal(judgeStockEvent({ eventId: 'c', eventTime: 101 }, position, true), 'duplicate');
-    assert.equal(judgeStockEvent({ eventId: 'z', eventTime: 0 }, undefined, false), 'applied');
+    const position = { eventTime: 100, sequence: 5, eventId: 'b' };
+    const at = (eventId: string, eventTime: number, sequence: number | null = null) => ({
+      eventId,
+      eventTime,
+      sequence,
+    });
+    assert.equal(judgeStockEvent(at('x', 99, 9), position, false), 'stale');
+    assert.equal(judgeStockEvent(at('a', 100, 5), position, false), 'stale');
+    assert.equal(judgeStockEvent(at('c', 100, 5), position, false), 'applied');
+    assert.equal(
+      judgeStockEvent(at('a', 100, 6), position, false),
+      'applied',
+      'the source sequence orders a tie',
+    );
+    assert.equal(judgeStockEvent(at('z', 100), position, false), 'stale', 'no sequence is below any');
+    assert.equal(judgeStockEvent(at('c', 101), position, true), 'duplicate');
+    assert.equal(judgeStockEvent(at('z', 0), undefined, false), 'applied');
   });
 });

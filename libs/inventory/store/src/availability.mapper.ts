@@ -1,8 +1,17 @@
 // StockLevelRecord → inventory.availability records (compacted; a reader keeps the highest sequence).
 import { AvailabilityScope, type StockAvailability } from '@tradewind/contracts';
-import { allocateToChannel, type ChannelAllocationRule } from '@tradewind/inventory-domain';
 
 import type { StockLevelRecord } from './stock-level';
+
+/**
+ * One channel partner's feed: the warehouses that feed it and its share of their availability (the
+ * service builds it from the catalog's allocation rule and allocateToChannel).
+ */
+export interface ChannelFeed {
+  /** Default: every warehouse. */
+  readonly warehouses?: readonly string[];
+  allocate(available: number): number;
+}
 
 export interface AvailabilityRecord {
   key: string;
@@ -35,7 +44,7 @@ export function warehouseAvailability(level: StockLevelRecord, now: Date): Avail
 }
 
 /**
- * What one channel may sell of a SKU, its rule's warehouses together (every warehouse by default). The
+ * What one channel may sell of a SKU, its feed's warehouses together (every warehouse by default). The
  * sequence is the sum of the rows' versions: each change of any row raises it, so it grows with every
  * change of the SKU.
  */
@@ -43,10 +52,10 @@ export function channelAvailability(
   sku: string,
   allLevels: readonly StockLevelRecord[],
   channelId: string,
-  rule: ChannelAllocationRule,
+  feed: ChannelFeed,
   now: Date,
 ): AvailabilityRecord {
-  const feeding = rule.warehouses === undefined ? undefined : new Set(rule.warehouses);
+  const feeding = feed.warehouses === undefined ? undefined : new Set(feed.warehouses);
   const levels = feeding === undefined ? allLevels : allLevels.filter((l) => feeding.has(l.warehouseId));
   const sum = (pick: (l: StockLevelRecord) => number) => levels.reduce((n, l) => n + pick(l), 0);
   const available = sum((l) => l.available);
@@ -62,7 +71,7 @@ export function channelAvailability(
       reserved: sum((l) => l.reserved),
       safetyStock: sum((l) => l.safetyStock),
       available,
-      channelQuantity: allocateToChannel(available, rule),
+      channelQuantity: feed.allocate(available),
       sequence: sum((l) => l.version),
       asOf: times.length === 0 ? null : Math.max(...times),
       updatedAt: now.getTime(),

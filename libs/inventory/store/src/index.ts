@@ -20,6 +20,7 @@ export {
   type AvailabilityRecord,
   channelAvailability,
   channelAvailabilityKey,
+  type ChannelFeed,
   warehouseAvailability,
   warehouseAvailabilityKey,
 } from './availability.mapper';

@@ -54,7 +54,11 @@ void describe('InventorySyncCore', () => {
       new StockLedgerStore(),
       {
         groupOf: (topic) => `inventory-sync.${topic}`,
-        channels: () => new Map([['bazaarly', { percentOfAvailable: 50, max: 30 }]]),
+        // The service passes the catalog's rule through allocateToChannel; any share will do here.
+        channels: () =>
+          new Map([
+            ['bazaarly', { allocate: (available: number) => Math.min(30, Math.floor(available / 2)) }],
+          ]),
       },
     );
   });
@@ -81,6 +85,7 @@ void describe('InventorySyncCore', () => {
     warehouseId: 'WH1',
     onHand,
     eventTime,
+    sequence: null,
     receivedAt: Date.now(),
   });
 

@@ -8,7 +8,6 @@ import {
   type StockEvent,
   TOPICS,
 } from '@tradewind/contracts';
-import type { ChannelAllocationRule } from '@tradewind/inventory-domain';
 import {
   type Inbox,
   type OutboxEnqueueRequest,
@@ -17,7 +16,7 @@ import {
 } from '@tradewind/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
-import { channelAvailability, warehouseAvailability } from './availability.mapper';
+import { channelAvailability, type ChannelFeed, warehouseAvailability } from './availability.mapper';
 import type { ReservationStore } from './reservation.store';
 import type { StockLedgerStore } from './stock-ledger.store';
 import type { StockLevelRecord } from './stock-level';
@@ -26,7 +25,7 @@ export interface InventorySyncCoreOptions {
   /** Consumer group per topic: the inbox keys a record by group and message id. */
   groupOf: (topic: string) => string;
   /** Channel partners with an allocation rule (from the catalog): each gets a channel availability. */
-  channels: () => ReadonlyMap<string, ChannelAllocationRule>;
+  channels: () => ReadonlyMap<string, ChannelFeed>;
   /** Transactions retried on deadlock or serialization failure (default 5). */
   maxAttempts?: number;
 }

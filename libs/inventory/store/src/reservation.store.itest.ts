@@ -42,6 +42,7 @@ async function count(
       warehouseId,
       onHand,
       eventTime,
+      sequence: null,
       receivedAt: Date.now(),
     }),
   );
@@ -344,8 +345,8 @@ void describe('StockLedgerStore', () => {
 
   void it('out-of-order and duplicate events never move stock backwards; stale ones are recorded and counted', async () => {
     const sku = uniqueName('SKU-EV');
-    const event = (eventId: string, eventTime: number, onHand: number) => ({
-      eventId,
+    const event = (eventId: string, eventTime: number, onHand: number, sequence: number | null = null) => ({
+      eventId: `${sku}-${eventId}`,
       kind: StockEventKind.OnHand,
       sourcePartnerId: WMS,
       documentId: null,
@@ -353,23 +354,36 @@ void describe('StockLedgerStore', () => {
       warehouseId: 'WH1',
       onHand,
       eventTime,
+      sequence,
       receivedAt: Date.now(),
     });
-    const events = [event('e1', 1_000, 10), event('e2', 2_000, 20), event('e3', 3_000, 30)];
-    const delivered = [events[2], events[0], events[2], events[1], events[0]];
+    // e4 and e5 share e3's event time: the WMS's sequence orders them, whatever the arrival order.
+    const events = [
+      event('e1', 1_000, 10),
+      event('e2', 2_000, 20),
+      event('e3', 3_000, 30, 1),
+      event('e4', 3_000, 34, 3),
+      event('e5', 3_000, 32, 2),
+    ];
+    const delivered = [events[2], events[0], events[2], events[3], events[1], events[4], events[0]];
     const verdicts = [];
     for (const e of delivered) verdicts.push((await withTransaction(ds, (m) => ledger.apply(m, e))).verdict);
-    assert.deepEqual(verdicts, ['applied', 'stale', 'duplicate', 'stale', 'duplicate']);
+    assert.deepEqual(verdicts, ['applied', 'stale', 'duplicate', 'applied', 'stale', 'stale', 'duplicate']);
     const [level] = await ledger.levelsOf(ds.manager, sku);
-    assert.deepEqual([level.onHand, level.staleEvents, level.lastEventId], [30, 2, 'e3']);
+    assert.deepEqual([level.onHand, level.staleEvents, level.lastEventId], [34, 3, `${sku}-e4`]);
     const rows = await ds.query<{ event_id: string; verdict: string }[]>(
       'SELECT event_id, verdict FROM stock_events WHERE sku = $1 ORDER BY event_id',
       [sku],
     );
-    assert.deepEqual(rows, [
-      { event_id: 'e1', verdict: 'stale' },
-      { event_id: 'e2', verdict: 'stale' },
-      { event_id: 'e3', verdict: 'applied' },
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.event_id.slice(sku.length + 1), r.verdict]),
+      [
+        ['e1', 'stale'],
+        ['e2', 'stale'],
+        ['e3', 'applied'],
+        ['e4', 'applied'],
+        ['e5', 'stale'],
+      ],
+    );
   });
 });

@@ -39,19 +39,24 @@ export class StockLedgerStore {
       event,
       before.lastEventTime === null || before.lastEventId === null
         ? undefined
-        : { eventTime: before.lastEventTime.getTime(), eventId: before.lastEventId },
+        : {
+            eventTime: before.lastEventTime.getTime(),
+            sequence: before.lastEventSequence,
+            eventId: before.lastEventId,
+          },
       seen.length > 0,
     );
     if (verdict === 'duplicate') return { verdict, level: before };
     await manager.query(
-      `INSERT INTO stock_events (event_id, sku, warehouse_id, on_hand, event_time, verdict, source, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO stock_events (event_id, sku, warehouse_id, on_hand, event_time, sequence, verdict, source, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         event.eventId,
         event.sku,
         event.warehouseId,
         event.onHand,
         new Date(event.eventTime),
+        event.sequence,
         verdict,
         event.sourcePartnerId,
         now,
@@ -61,10 +66,18 @@ export class StockLedgerStore {
       verdict === 'applied'
         ? await updateReturning<LevelRow>(
             manager,
-            `UPDATE stock_levels SET on_hand = $3, last_event_time = $4, last_event_id = $5,
+            `UPDATE stock_levels SET on_hand = $3, last_event_time = $4, last_event_id = $5, last_event_seq = $7,
                     version = version + 1, updated_at = $6
               WHERE sku = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
-            [event.sku, event.warehouseId, event.onHand, new Date(event.eventTime), event.eventId, now],
+            [
+              event.sku,
+              event.warehouseId,
+              event.onHand,
+              new Date(event.eventTime),
+              event.eventId,
+              now,
+              event.sequence,
+            ],
           )
         : await updateReturning<LevelRow>(
             manager,

@@ -12,6 +12,7 @@ export interface StockLevelRecord {
   available: number;
   /** The last stock event applied (event time, then id): newer ones only move on hand. */
   lastEventTime: Date | null;
+  lastEventSequence: number | null;
   lastEventId: string | null;
   /** Stock events older than the one applied: recorded in stock_events, counted here, never applied. */
   staleEvents: number;
@@ -26,13 +27,14 @@ export interface LevelRow {
   reserved: string;
   safety_stock: string;
   last_event_time: Date | null;
+  last_event_seq: string | null;
   last_event_id: string | null;
   stale_events: string;
   version: string;
 }
 
 export const LEVEL_COLUMNS =
-  'sku, warehouse_id, on_hand, reserved, safety_stock, last_event_time, last_event_id, stale_events, version';
+  'sku, warehouse_id, on_hand, reserved, safety_stock, last_event_time, last_event_seq, last_event_id, stale_events, version';
 
 export function toLevel(row: LevelRow): StockLevelRecord {
   const onHand = Number(row.on_hand);
@@ -46,6 +48,7 @@ export function toLevel(row: LevelRow): StockLevelRecord {
     safetyStock,
     available: availableQuantity({ onHand, reserved, safetyStock }),
     lastEventTime: row.last_event_time,
+    lastEventSequence: row.last_event_seq === null ? null : Number(row.last_event_seq),
     lastEventId: row.last_event_id,
     staleEvents: Number(row.stale_events),
     version: Number(row.version),

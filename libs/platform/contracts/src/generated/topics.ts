@@ -1059,6 +1059,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: { type: 'long', logicalType: 'timestamp-millis' },
           doc: 'When the source counted it: the order the ledger applies events in.',
         },
+        {
+          name: 'sequence',
+          type: ['null', 'long'],
+          default: null,
+          doc: "The source's counter per SKU and warehouse when it sends one: orders events with the same event time (before the event id).",
+        },
         { name: 'receivedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],
     },

@@ -722,6 +722,12 @@ export interface StockEvent {
    * Epoch milliseconds (Avro `timestamp-millis`).
    */
   eventTime: number;
+  /**
+   * The source's counter per SKU and warehouse when it sends one: orders events with the same event time (before the event id).
+   *
+   * @defaultValue `null`
+   */
+  sequence: number | null;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   receivedAt: number;
 }
