@@ -14,6 +14,13 @@ export {
   type WarehouseAvailability,
 } from './reservation-decision';
 export {
+  type StockDocumentOrigin,
+  stockEventsFromWmsEvents,
+  stockEventsFromWmsSnapshot,
+  type WmsStockEvent,
+  type WmsStockSnapshot,
+} from './stock-event.mapper';
+export {
   isNewer,
   judgeStockEvent,
   type LedgerPosition,
