@@ -24,4 +24,9 @@ export {
   warehouseAvailability,
   warehouseAvailabilityKey,
 } from './availability.mapper';
-export { type HandledOutcome, InventorySyncCore, type InventorySyncCoreOptions } from './inventory-sync.core';
+export {
+  type HandledOutcome,
+  InventorySyncCore,
+  type InventorySyncCoreOptions,
+  type StockEventOutcome,
+} from './inventory-sync.core';

@@ -91,8 +91,11 @@ void describe('InventorySyncCore', () => {
 
   void it('a stock event publishes the warehouse and every channel availability; a stale one publishes nothing', async () => {
     const sku = uniqueName('SKU');
-    assert.equal(await core.onStockEvent(stockEvent(sku, 100, 2_000), headers()), 'handled');
-    await core.onStockEvent(stockEvent(sku, 5, 1_000), headers()); // older: recorded, not applied
+    assert.equal(await core.onStockEvent(stockEvent(sku, 100, 2_000), headers()), 'applied');
+    const [older, h] = [stockEvent(sku, 5, 1_000), headers()];
+    assert.equal(await core.onStockEvent(older, h), 'stale'); // recorded, not applied
+    assert.equal(await core.onStockEvent(older, h), 'redelivered'); // the same record again
+    assert.equal(await core.onStockEvent(older, headers()), 'duplicate'); // the same event, resent
     const warehouse = await outboxFor<StockAvailability>(
       TOPICS.inventoryAvailability,
       `warehouse/WH1/${sku}`,

@@ -8,6 +8,7 @@ import {
   type StockEvent,
   TOPICS,
 } from '@tradewind/contracts';
+import type { StockEventVerdict } from '@tradewind/inventory-domain';
 import {
   type Inbox,
   type OutboxEnqueueRequest,
@@ -32,6 +33,9 @@ export interface InventorySyncCoreOptions {
 
 /** `redelivered`: the inbox had the record already, nothing changed. */
 export type HandledOutcome = 'handled' | 'redelivered';
+
+/** A stock event's fate: the ledger's verdict (applied, stale, duplicate event id) or an inbox redelivery. */
+export type StockEventOutcome = StockEventVerdict | 'redelivered';
 
 export class InventorySyncCore {
   constructor(
@@ -85,17 +89,20 @@ export class InventorySyncCore {
     );
   }
 
-  /** inventory.stock-events → the ledger; availability when on hand moved (or the stale count did). */
-  async onStockEvent(event: StockEvent, headers: Record<string, string>): Promise<HandledOutcome> {
-    return this.once(
+  /** inventory.stock-events → the ledger; availability when on hand moved. Stale ones are counted. */
+  async onStockEvent(event: StockEvent, headers: Record<string, string>): Promise<StockEventOutcome> {
+    let verdict: StockEventVerdict | undefined;
+    const outcome = await this.once(
       TOPICS.inventoryStockEvents,
       headers,
       `${event.sourcePartnerId}/${event.eventId}`,
       async (manager, now) => {
-        const { verdict, level } = await this.ledger.apply(manager, event, now);
-        return verdict === 'applied' ? this.availabilityOf(manager, event.sku, [level], now) : [];
+        const applied = await this.ledger.apply(manager, event, now);
+        verdict = applied.verdict;
+        return verdict === 'applied' ? this.availabilityOf(manager, event.sku, [applied.level], now) : [];
       },
     );
+    return outcome === 'redelivered' || verdict === undefined ? 'redelivered' : verdict;
   }
 
   /** Ends the channel holds whose TTL passed, one order per transaction; returns how many orders. */
