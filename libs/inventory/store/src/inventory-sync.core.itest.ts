@@ -160,6 +160,33 @@ void describe('InventorySyncCore', () => {
     assert.deepEqual([after.at(-1)?.reserved, after.at(-1)?.available], [0, 3]);
   });
 
+  void it('expires a channel hold after its TTL and says so on inventory.availability', async () => {
+    const sku = uniqueName('SKU');
+    await core.onStockEvent(stockEvent(sku, 10, 1), headers());
+    const orderId = `bazaarly/${sku}-PO1`;
+    await core.onReservationRequest(
+      {
+        requestId: `${orderId}/${sku}`,
+        orderId,
+        partnerId: 'bazaarly',
+        sku,
+        orderLineCount: 1,
+        lines: [{ lineNo: 1, quantity: 4 }],
+        shortagePolicy: ShortagePolicy.Reject,
+        holdExpiresAt: Date.now() - 1_000,
+        requestedAt: Date.now(),
+      },
+      headers(),
+    );
+    assert.ok((await core.expireDue(new Date())) >= 1);
+    assert.equal(await core.expireDue(new Date()), 0, 'nothing left to expire');
+    const records = await outboxFor<StockAvailability>(TOPICS.inventoryAvailability, `warehouse/WH1/${sku}`);
+    assert.deepEqual(
+      records.map((a) => a.reserved),
+      [0, 4, 0],
+    );
+  });
+
   // Runs last: what the tests above left in the outbox must be what the topics' schemas accept (the
   // relay's producer would refuse anything else, and the outbox would stop).
   void it('leaves only records their topic schema accepts', async () => {
