@@ -80,6 +80,22 @@ export const orderIntakeConfig = defineConfig({
       }),
     ),
   },
+  reservations: {
+    policy: variable(
+      'RESERVATION_POLICY',
+      oneOf(['off', 'reject', 'backorder'] as const)({
+        desc: "Ask inventory-sync to hold an accepted order's lines before it goes to Odoo: off (not asked), reject (a line without stock rejects the order with INSUFFICIENT_STOCK), backorder (the shortfall is backordered)",
+        default: 'off',
+      }),
+    ),
+    holdTtlMs: variable(
+      'RESERVATION_HOLD_TTL',
+      duration({
+        desc: 'How long inventory-sync holds the units before it releases them (0: until released)',
+        default: 0,
+      }),
+    ),
+  },
 });
 
 export type OrderIntakeConfig = ConfigValues<typeof orderIntakeConfig>;

@@ -2,7 +2,8 @@ import { counter, histogram } from '@tradewind/observability';
 import type { Counter, Histogram } from 'prom-client';
 
 /** Outcomes of an ingress document and of an order's later life, as counted in orders_total. */
-export type OrderOutcome = 'accepted' | 'rejected' | 'duplicate' | 'confirmed' | 'odoo-rejected' | 'failed';
+export type OrderOutcome =
+  'accepted' | 'reserving' | 'rejected' | 'duplicate' | 'confirmed' | 'odoo-rejected' | 'failed';
 
 export interface OrderIntakeMetrics {
   orders: Counter<'partner' | 'outcome'>;
@@ -15,7 +16,7 @@ export function orderIntakeMetrics(): OrderIntakeMetrics {
   return {
     orders: counter({
       name: 'tradewind_orders_total',
-      help: 'Orders by outcome: accepted/rejected/duplicate at intake; confirmed, odoo-rejected, failed after Odoo.',
+      help: 'Orders by outcome: accepted/rejected/duplicate at intake (reserving: waiting for stock, then accepted or rejected); confirmed, odoo-rejected, failed after Odoo.',
       labelNames: ['partner', 'outcome'],
     }),
     rejectionReasons: counter({

@@ -1,7 +1,6 @@
 // order-intake's side of the reservation exchange with inventory-sync (issue 9), pure: the requests an
-// accepted-for-stock order sends (one per SKU, keyed by SKU), and what the reply makes of the order.
-// Wiring them into the lifecycle (an order waits in `validated` for its reply) is described in
-// docs/decisions/0016-reservations-refused-by-the-database.md.
+// order the checks accepted sends (one per SKU, keyed by SKU), and what the reply makes of the order. The
+// order waits in `validated` in between (decision 0016).
 import {
   assertUnreachable,
   ReleaseReason,
@@ -14,6 +13,7 @@ import {
 import { type AnyDocumentProblem, problem } from '@tradewind/partner-documents';
 
 import type { PricedLine } from '../intake/sales-order.evaluator';
+import type { OrderRecord } from '../orders/order-record';
 
 /** Why a line cannot be reserved (the 855 / JSON ack carries it as the line's reason). */
 export enum ReservationReasonCode {
@@ -21,6 +21,13 @@ export enum ReservationReasonCode {
   InsufficientStock = 'INSUFFICIENT_STOCK',
   /** Stock is counted in whole units; a line converted to a fraction of one cannot be held. */
   FractionalQuantity = 'FRACTIONAL_QUANTITY',
+}
+
+/** RESERVATION_POLICY and RESERVATION_HOLD_TTL (per partner in the catalog, later: see decision 0016). */
+export interface ReservationSettings {
+  readonly policy: Extract<ShortagePolicy, 'reject' | 'backorder'>;
+  /** 0: held until released. */
+  readonly holdTtlMs: number;
 }
 
 export interface ReservationLineRef {
@@ -36,6 +43,15 @@ export interface OrderReservationOptions {
   /** A channel hold's time to live; undefined: held until released. */
   readonly holdTtlMs?: number;
   readonly now: Date;
+}
+
+/** An accepted order's priced lines with the partner's line numbers (for the acknowledgement). */
+export function reservableLines(order: OrderRecord): (PricedLine & ReservationLineRef)[] {
+  const partnerLine = new Map(order.canonicalOrder?.lines.map((l) => [l.lineNo, l.partnerLineNumber]) ?? []);
+  return (order.pricedLines ?? []).map((line) => ({
+    ...line,
+    partnerLineNumber: partnerLine.get(line.lineNo) ?? String(line.lineNo),
+  }));
 }
 
 /**
