@@ -1,4 +1,4 @@
-// Build stage of deploy/docker/Dockerfile: compiles the TypeScript of services/, libs/ and tools/schemas/
+// Build stage of deploy/docker/Dockerfile: compiles the TypeScript of services/, libs/, tools/schemas/ and tools/odoo/
 // to CommonJS next to where it was (same layout under OUT), with the very transform that
 // `node -r @swc-node/register` applies in development (swc-node's own tsconfig -> swc mapping: legacy
 // decorators with metadata, class fields, and `@tradewind/*` path aliases rewritten to relative requires).
@@ -17,7 +17,7 @@ const {
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist', 'image'));
 // Code the image runs, and the data files it reads at run time.
-const SOURCES = ['services', 'libs', 'tools/schemas'];
+const SOURCES = ['services', 'libs', 'tools/schemas', 'tools/odoo'];
 const DATA = ['schemas', 'config'];
 // Tests never ship; neither do declaration files.
 const SKIP = /(\.spec|\.itest|\.e2e)\.ts$|\.d\.ts$/;

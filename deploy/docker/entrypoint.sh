@@ -31,6 +31,7 @@ fi
 
 case "$1" in
   schemas-register) shift; exec node /app/tools/schemas/register.js "$@" ;;
+  odoo-seed) shift; exec node /app/tools/odoo/seed-masterdata.js "$@" ;;
   odoo-simulator) shift; exec node /app/libs/odoo/simulator/src/main.js "$@" ;;
   *) exec "$@" ;;
 esac

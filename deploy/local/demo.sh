@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `./tradewind demo`: the whole platform on its embedded defaults — the local stack, the Odoo simulator
-# (unless ODOO_URL points at a real Odoo), every service — and demo traffic from three partners.
+# (unless ODOO_URL points at a real Odoo), every service, Prometheus scraping them — and demo traffic from
+# three partners.
 # Ctrl-C stops everything this script started.
 set -euo pipefail
 
@@ -68,12 +69,36 @@ wait_ready odoo-writer "http://127.0.0.1:${ODOO_WRITER_PORT:-3030}/health/ready"
 wait_ready order-intake "http://127.0.0.1:${ORDER_INTAKE_PORT:-3020}/health/ready"
 wait_ready ingress-gateway "http://127.0.0.1:${GATEWAY_PORT:-3010}/health/ready"
 
+# Prometheus on the three services' /metrics with the alert rules SRE gets (docs/observability.md).
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9095}"
+prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT"
+if command -v prometheus >/dev/null; then
+  prom_dir="$LOG_DIR/prometheus"
+  mkdir -p "$prom_dir"
+  {
+    echo "global: { scrape_interval: 5s, evaluation_interval: 5s }"
+    echo "rule_files: ['$ROOT/deploy/prometheus/alerts.yml']"
+    echo "scrape_configs:"
+    for target in "ingress-gateway:${GATEWAY_PORT:-3010}" "order-intake:${ORDER_INTAKE_PORT:-3020}" \
+      "odoo-writer:${ODOO_WRITER_PORT:-3030}"; do
+      echo "  - job_name: ${target%%:*}"
+      echo "    static_configs: [{ targets: ['127.0.0.1:${target##*:}'], labels: { tradewind_service: ${target%%:*} } }]"
+    done
+  } >"$prom_dir/prometheus.yml"
+  start prometheus prometheus --config.file="$prom_dir/prometheus.yml" --storage.tsdb.path="$prom_dir/data" \
+    --storage.tsdb.retention.time=1d --web.listen-address="127.0.0.1:$PROMETHEUS_PORT"
+  wait_ready prometheus "$prometheus_url/-/ready"
+else
+  prometheus_url="not running: ./tradewind setup installs it"
+fi
+
 cat <<EOF
 
 Tradewind is up.
   partner API       http://127.0.0.1:${GATEWAY_PORT:-3010}/v1   (OpenAPI: /docs)
   Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
   metrics           http://127.0.0.1:${GATEWAY_PORT:-3010}/metrics, :${ORDER_INTAKE_PORT:-3020}/metrics, :${ODOO_WRITER_PORT:-3030}/metrics
+  Prometheus        $prometheus_url   (alerts: /alerts; metrics: docs/observability.md)
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"
 

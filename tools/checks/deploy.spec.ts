@@ -3,7 +3,9 @@
 // each service's configuration spec, schemas/topics.yaml, config/partners, the metrics the code defines
 // and deploy/local/kafka/server.properties. A new service without compose, chart and scrape entries, a
 // variable a service requires in production and nobody sets, or a dashboard on a metric nobody exports
-// fails here.
+// fails here. The chart is linted and rendered by Helm itself (helm.ts), its objects validated against
+// the Kubernetes schemas (k8s-schemas.ts), the compose files against the Compose Specification
+// (compose-schema.ts); deploy-checks.spec.ts shows each of those failing on a broken copy.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,17 +14,18 @@ import { describe, it } from 'node:test';
 
 import YAML from 'yaml';
 
+import { seedConfig } from '../odoo/seed-masterdata';
+import { kafkaSecurityFromEnv } from '../schemas/register';
+import { composeSchemaProblems } from './compose-schema';
 import {
   composeEnvironment,
   type ComposeFile,
   composeSecretMounts,
   definedMetrics,
-  exposedSeries,
   interpolate,
-  isKnownTopic,
   kafkaEnvToProperty,
   loadCompose,
-  metricsInPromQL,
+  mergeCompose,
   parseProperties,
   partnerCredentialRefs,
   productionProblems,
@@ -32,18 +35,18 @@ import {
   secretPlaceholder,
   serviceConfigSpec,
   topicCatalog,
-  topicsInPromQL,
   variablesOf,
 } from './deploy-model';
-import { manifestsOf, renderChart } from './helm-template';
-
-type K8sObject = Record<string, unknown> & {
-  kind: string;
-  apiVersion: string;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-};
+import {
+  CHART_DIR,
+  chartValues,
+  type K8sObject,
+  type Manifest,
+  parseManifests,
+  renderableCopy,
+  runHelm,
+} from './helm';
+import { KUBERNETES_SCHEMA_VERSION, schemaProblems } from './k8s-schemas';
 
 interface Container {
   name: string;
@@ -61,6 +64,11 @@ interface Container {
 
 interface PodSpec {
   containers: Container[];
+  topologySpreadConstraints?: {
+    topologyKey: string;
+    whenUnsatisfiable: string;
+    labelSelector: { matchLabels: Record<string, string> };
+  }[];
   securityContext?: Record<string, unknown>;
   volumes?: {
     name: string;
@@ -71,8 +79,16 @@ interface PodSpec {
 
 const SERVICES = repositoryServices();
 const CATALOG = topicCatalog();
-const CHART_DIR = repoPath('helm', 'tradewind');
 const RELEASE = 'tradewind';
+const PRODUCTION_VALUES = path.join(CHART_DIR, 'values-production.yaml');
+// The optional branches: SASL, registry auth, an existing catalog ConfigMap, no ServiceMonitor.
+const ALTERNATIVE_VALUES = {
+  kafka: { sasl: { mechanism: 'scram-sha-512', existingSecret: 'kafka-user' }, ssl: true },
+  schemaRegistry: { existingSecret: 'registry-user' },
+  partnerCatalog: { existingConfigMap: 'catalog-from-ci', existingXrefFiles: ['acme.yaml'] },
+  serviceMonitor: { enabled: false },
+  services: { 'odoo-writer': { autoscaling: { enabled: false } } },
+};
 const SERVICE_CONFIG_ENTRIES = new Set(['NODE_ENV', 'SERVICE', 'NODE_OPTIONS']);
 
 /** Items of `expected` that `present` lacks: the check behind "every service appears in X". */
@@ -89,10 +105,43 @@ function podOf(object: K8sObject): PodSpec {
   return (object.spec as { template: { spec: PodSpec } }).template.spec;
 }
 
-function render(values: Record<string, unknown> = {}) {
-  const rendered = renderChart(CHART_DIR, { releaseName: RELEASE, values });
-  return { rendered, objects: manifestsOf(rendered).map((m) => m.object as K8sObject) };
+/**
+ * Helm itself on the chart, in one JVM: lint with the default and the production values, and the
+ * manifests of the default, production and alternative values (helm.ts).
+ */
+function renderAll() {
+  const work = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'tw-chart-'));
+  try {
+    const chart = renderableCopy(path.join(work, 'chart'));
+    // helm-java's lint takes no values file: lint a copy whose values.yaml is the production values.
+    const production = renderableCopy(path.join(work, 'production'), (dir) =>
+      fs.writeFileSync(path.join(dir, 'values.yaml'), YAML.stringify(chartValues(PRODUCTION_VALUES))),
+    );
+    const alternative = path.join(work, 'alternative.yaml');
+    fs.writeFileSync(alternative, YAML.stringify(ALTERNATIVE_VALUES));
+    const [lint, lintProduction, defaults, prod, alt] = runHelm([
+      { kind: 'lint', chart: CHART_DIR },
+      { kind: 'lint', chart: production },
+      { kind: 'template', chart, release: RELEASE },
+      { kind: 'template', chart, release: RELEASE, valuesFile: PRODUCTION_VALUES },
+      { kind: 'template', chart, release: RELEASE, valuesFile: alternative },
+    ]);
+    const manifests = (result: { ok: boolean; output: string }, label: string): Manifest[] => {
+      assert.ok(result.ok, `helm template with the ${label} values: ${result.output}`);
+      return parseManifests(result.output);
+    };
+    return {
+      lint: { defaults: lint, production: lintProduction },
+      defaults: manifests(defaults, 'default'),
+      production: manifests(prod, 'production'),
+      alternative: manifests(alt, 'alternative'),
+    };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
+
+const objectsOf = (manifests: Manifest[]): K8sObject[] => manifests.map((m) => m.object);
 
 function find(objects: K8sObject[], kind: string, name: string): K8sObject | undefined {
   return objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -148,8 +197,8 @@ void describe('deployment: the services', () => {
       const compose = loadCompose();
       const inCompose = found.filter((s) => composeServiceFor(compose, s) !== undefined);
       assert.deepEqual(missingFrom(found, inCompose), ['billing']);
-      const chartValues = renderChart(CHART_DIR).values as { services: Record<string, unknown> };
-      assert.deepEqual(missingFrom(found, Object.keys(chartValues.services)), ['billing']);
+      const values = chartValues() as { services: Record<string, unknown> };
+      assert.deepEqual(missingFrom(found, Object.keys(values.services)), ['billing']);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -158,6 +207,10 @@ void describe('deployment: the services', () => {
 
 void describe('deployment: docker-compose.yml', () => {
   const compose = loadCompose();
+
+  void it('follows the Compose Specification (its JSON schema)', () => {
+    assert.deepEqual(composeSchemaProblems(), []);
+  });
 
   void it('parses, and every service under services/ runs in it', () => {
     const present = SERVICES.filter((s) => composeServiceFor(compose, s) !== undefined);
@@ -304,7 +357,8 @@ void describe('deployment: docker-compose.yml', () => {
   });
 
   void it('hands Odoo write credentials to odoo-writer only, and both Odoo profiles answer as odoo', () => {
-    const odooSide = new Set(['odoo', 'odoo-init', 'odoo-simulator', 'odoo-db']);
+    // odoo-seed loads master data with the writer's key before the platform runs (compose profile odoo).
+    const odooSide = new Set(['odoo', 'odoo-init', 'odoo-seed', 'odoo-simulator', 'odoo-db']);
     for (const [name, svc] of Object.entries(compose.services)) {
       if (odooSide.has(name)) continue;
       const hasWriteKey =
@@ -337,6 +391,80 @@ void describe('deployment: docker-compose.yml', () => {
           assert.ok(mounts.has(String(file)), `gateway: ${ref.target}_FILE points at a mounted secret`);
       } else {
         assert.ok(mounts.has(ref.target), `gateway: ${ref.target} (credential ${ref.keyId}) is mounted`);
+      }
+    }
+  });
+
+  void it('seeds the real Odoo with the master data (odoo-seed) before the Odoo-side services start', () => {
+    const seed = compose.services['odoo-seed'];
+    assert.ok(seed, 'an odoo-seed job');
+    assert.deepEqual(seed.profiles, ['odoo']);
+    assert.deepEqual(seed.command, ['odoo-seed']);
+    assert.equal(
+      (seed.depends_on as Record<string, { condition: string }>).odoo?.condition,
+      'service_healthy',
+    );
+    const { env, fromSecrets } = composeEnvironment(seed, variablesOf(seedConfig));
+    assert.deepEqual(productionProblems(seedConfig, env), [], 'odoo-seed would not start');
+    assert.equal(fromSecrets.get('ODOO_API_KEY'), '/run/secrets/odoo_api_key');
+    assert.ok(composeSecretMounts(seed).has('/run/secrets/odoo_api_key'));
+    assert.match(readText('deploy/docker/entrypoint.sh'), /odoo-seed\) .*tools\/odoo\/seed-masterdata\.js/);
+    for (const service of ['order-intake', 'odoo-writer']) {
+      const deps = compose.services[service].depends_on as Record<string, { condition: string }>;
+      assert.equal(
+        deps['odoo-seed']?.condition,
+        'service_completed_successfully',
+        `${service} waits for the seed`,
+      );
+    }
+  });
+
+  void it('runs the schemas job and every service against a secured Kafka and registry with compose.secured.yml', async () => {
+    const overrideText = readText('deploy/docker/compose.secured.yml');
+    assert.deepEqual(
+      composeSchemaProblems(overrideText),
+      [],
+      'compose.secured.yml follows the Compose Specification',
+    );
+    const override = loadCompose(overrideText);
+    assert.deepEqual(
+      missingFrom([...SERVICES, 'schemas'], Object.keys(override.services)),
+      [],
+      'add these services to deploy/docker/compose.secured.yml',
+    );
+    const merged = mergeCompose(compose, override);
+    // What the operator exports (compose refuses to start without them: `${X:?}`).
+    const shell = {
+      KAFKA_BROKERS: 'kafka-0.example.com:9093',
+      KAFKA_SASL_USERNAME: 'tradewind',
+      SCHEMA_REGISTRY_URL: 'https://registry.example.com/apis/ccompat/v7',
+      SCHEMA_REGISTRY_USERNAME: 'tradewind',
+    };
+    for (const name of [...SERVICES, 'schemas']) {
+      const svc = merged.services[name];
+      const config = name === 'schemas' ? undefined : await serviceConfigSpec(name);
+      const { env, fromSecrets } = composeEnvironment(
+        svc,
+        config ? variablesOf(config.spec) : new Map<string, never>(),
+        shell,
+      );
+      for (const key of ['KAFKA_SASL_PASSWORD', 'SCHEMA_REGISTRY_PASSWORD']) {
+        const file = fromSecrets.get(key);
+        assert.ok(file, `${name}: ${key} from a secret file`);
+        const secret = composeSecretMounts(svc).get(file);
+        assert.ok(secret && merged.secrets?.[secret], `${name}: ${file} is a declared, mounted secret`);
+      }
+      assert.equal(env.KAFKA_SSL, 'true', `${name}: TLS`);
+      if (config) {
+        assert.deepEqual(productionProblems(config.spec, env), [], `${name} with the secured settings`);
+        assert.equal(env.KAFKA_SASL_MECHANISM, 'scram-sha-512');
+      } else {
+        // The job reads the same variables as the services (tools/schemas/register.ts).
+        assert.deepEqual(kafkaSecurityFromEnv(env), {
+          ssl: true,
+          sasl: { mechanism: 'scram-sha-512', username: 'tradewind', password: env.KAFKA_SASL_PASSWORD },
+        });
+        assert.equal(env.REGISTRY_URL, shell.SCHEMA_REGISTRY_URL);
       }
     }
   });
@@ -400,7 +528,7 @@ void describe('deployment: deploy/docker', () => {
   });
 
   void it('copies into the image what the entrypoint starts', () => {
-    for (const dir of ['libs', 'services', 'tools/schemas', 'schemas', 'config']) {
+    for (const dir of ['libs', 'services', 'tools/schemas', 'tools/odoo', 'schemas', 'config']) {
       assert.match(
         dockerfile,
         new RegExp(`^COPY ${dir.replace('/', '\\/')} `, 'm'),
@@ -410,18 +538,30 @@ void describe('deployment: deploy/docker', () => {
     assert.match(entrypoint, /services\/\$SERVICE\/src\/main\.js/);
     assert.match(entrypoint, /tools\/schemas\/register\.js/);
     assert.ok(fs.existsSync(repoPath('tools/schemas/register.ts')));
+    assert.match(entrypoint, /tools\/odoo\/seed-masterdata\.js/);
+    assert.ok(fs.existsSync(repoPath('tools/odoo/seed-masterdata.ts')));
+    assert.match(readText('deploy/docker/build.js'), /'tools\/odoo'/, 'build.js compiles tools/odoo');
     assert.match(entrypoint, /libs\/odoo\/simulator\/src\/main\.js/);
     assert.ok(fs.existsSync(repoPath('libs/odoo/simulator/src/main.ts')));
     const ignored = readText('.dockerignore').split('\n');
-    for (const needed of ['libs', 'services', 'schemas', 'config', 'tools/schemas', 'package-lock.json']) {
+    for (const needed of [
+      'libs',
+      'services',
+      'schemas',
+      'config',
+      'tools/schemas',
+      'tools/odoo',
+      'package-lock.json',
+    ]) {
       assert.ok(!ignored.includes(needed), `.dockerignore keeps ${needed} in the context`);
     }
   });
 });
 
 void describe('deployment: helm/tradewind', () => {
-  const { rendered, objects } = render();
-  const values = rendered.values as {
+  const renders = renderAll();
+  const objects = objectsOf(renders.defaults);
+  const values = chartValues() as {
     services: Record<
       string,
       {
@@ -432,26 +572,60 @@ void describe('deployment: helm/tradewind', () => {
     >;
   };
 
-  void it('renders to valid Kubernetes YAML with the chart values', () => {
-    assert.ok(objects.length > 0);
-    for (const o of objects) {
-      assert.ok(
-        typeof o.apiVersion === 'string' && typeof o.kind === 'string',
-        `${JSON.stringify(o).slice(0, 80)}: apiVersion and kind`,
-      );
-      assert.match(
-        o.metadata.name,
-        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-        `${o.kind} ${o.metadata.name}: a DNS-1123 name`,
-      );
-      assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name}: at most 63 characters`);
+  void it('passes helm lint --strict with the default and the production values', () => {
+    for (const [label, lint] of Object.entries(renders.lint)) {
+      assert.ok(lint.ok, `helm lint (${label} values):\n${lint.output}`);
+      const beyondInfo = lint.output.split('\n').filter((l) => l !== '' && !l.startsWith('[INFO]'));
+      assert.deepEqual(beyondInfo, [], `helm lint (${label} values) warns`);
     }
-    assert.equal(
-      objects.filter((o) => o.kind === 'Secret').length,
-      0,
-      'the chart renders no Secret: secrets by reference',
-    );
-    assert.ok(rendered.templates.get('templates/NOTES.txt'));
+  });
+
+  void it(`validates every rendered object against the Kubernetes ${KUBERNETES_SCHEMA_VERSION} and Prometheus Operator schemas`, () => {
+    const kinds = new Set<string>();
+    for (const [label, manifests] of Object.entries({
+      default: renders.defaults,
+      production: renders.production,
+      alternative: renders.alternative,
+    })) {
+      const problems = manifests.flatMap((m) =>
+        schemaProblems(m.object).map((p) => `${label} values, ${m.source}: ${p}`),
+      );
+      assert.deepEqual(problems, []);
+      for (const m of manifests) kinds.add(m.object.kind);
+    }
+    for (const kind of [
+      'Deployment',
+      'Service',
+      'ConfigMap',
+      'Job',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'ServiceMonitor',
+      'PrometheusRule',
+    ])
+      assert.ok(kinds.has(kind), `the renders contain a ${kind}, so its schema was checked`);
+  });
+
+  void it('supports the Kubernetes versions the schemas are checked at', () => {
+    const chart = YAML.parse(readText('helm/tradewind/Chart.yaml')) as { kubeVersion: string };
+    // The lowest version the chart accepts is the one the schemas come from: nothing older is claimed.
+    const lowest = /^>=\s*(\d+\.\d+)\.\d+(-0)?$/.exec(chart.kubeVersion)?.[1];
+    assert.equal(lowest, KUBERNETES_SCHEMA_VERSION.split('.').slice(0, 2).join('.'), chart.kubeVersion);
+  });
+
+  void it('names objects in DNS-1123 and renders no Secret (secrets by reference only)', () => {
+    for (const manifests of [renders.defaults, renders.production, renders.alternative]) {
+      for (const o of objectsOf(manifests)) {
+        assert.match(
+          o.metadata.name,
+          /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+          `${o.kind} ${o.metadata.name}: a DNS-1123 name`,
+        );
+        assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name}: at most 63 characters`);
+      }
+      assert.equal(objectsOf(manifests).filter((o) => o.kind === 'Secret').length, 0, 'no Secret');
+    }
+    assert.ok(fs.existsSync(path.join(CHART_DIR, 'templates', 'NOTES.txt')));
   });
 
   void it('has every service under services/ in values.services', () => {
@@ -489,6 +663,15 @@ void describe('deployment: helm/tradewind', () => {
       assert.equal(pod.securityContext?.runAsNonRoot, true);
       assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
       assert.equal(container.securityContext?.allowPrivilegeEscalation, false);
+      assert.equal(container.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot, true);
+      // Spread over zones and nodes, each constraint selecting this service's pods only.
+      const spread = pod.topologySpreadConstraints ?? [];
+      assert.deepEqual(
+        spread.map((c) => c.topologyKey),
+        ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'],
+        'topology spread over zones, then nodes',
+      );
+      for (const c of spread) assert.ok(matches(c.labelSelector.matchLabels), `${c.topologyKey}: own pods`);
 
       const svc = find(objects, 'Service', name);
       assert.ok(svc, `Service ${name}`);
@@ -519,37 +702,42 @@ void describe('deployment: helm/tradewind', () => {
       );
     });
 
-    void it(`${service}: the chart sets every variable its configuration requires, secrets by reference`, async (t) => {
-      const deployment = find(objects, 'Deployment', `${RELEASE}-${service}`);
-      assert.ok(deployment);
-      const container = podOf(deployment).containers[0];
-      const config = await serviceConfigSpec(service);
-      const variables = variablesOf(config.spec);
-      const { env, fromSecrets, plain } = containerEnv(container, objects, variables);
-      assert.equal(env.NODE_ENV, 'production');
-      assert.equal(env.SERVICE, service, 'SERVICE picks the process in the image');
-      assert.deepEqual(
-        productionProblems(config.spec, env),
-        [],
-        `${service} would not start (checked with ${config.source})`,
-      );
-      for (const [key, variable] of variables) {
-        if (variable.sensitive && plain.has(key))
-          assert.fail(`${service}: ${key} is sensitive and set in plain text`);
-      }
-      assert.equal(Number(env.HTTP_PORT), values.services[service].port);
-      if (!config.complete) {
-        t.diagnostic(`${service}: ${config.source}; its own variables are not checked yet`);
-        return;
-      }
-      const unknown = Object.keys(env).filter((k) => !variables.has(k) && !SERVICE_CONFIG_ENTRIES.has(k));
-      assert.deepEqual(unknown, [], `${service}: variables ${config.source} does not define`);
-      assert.equal(
-        fromSecrets.has('ODOO_API_KEY'),
-        service === 'odoo-writer',
-        'only odoo-writer holds the Odoo write key',
-      );
-    });
+    for (const [label, rendered] of [
+      ['default', renders.defaults],
+      ['production', renders.production],
+    ] as const)
+      void it(`${service}: the chart (${label} values) sets every variable its configuration requires, secrets by reference`, async (t) => {
+        const all = objectsOf(rendered);
+        const deployment = find(all, 'Deployment', `${RELEASE}-${service}`);
+        assert.ok(deployment);
+        const container = podOf(deployment).containers[0];
+        const config = await serviceConfigSpec(service);
+        const variables = variablesOf(config.spec);
+        const { env, fromSecrets, plain } = containerEnv(container, all, variables);
+        assert.equal(env.NODE_ENV, 'production');
+        assert.equal(env.SERVICE, service, 'SERVICE picks the process in the image');
+        assert.deepEqual(
+          productionProblems(config.spec, env),
+          [],
+          `${service} would not start (checked with ${config.source})`,
+        );
+        for (const [key, variable] of variables) {
+          if (variable.sensitive && plain.has(key))
+            assert.fail(`${service}: ${key} is sensitive and set in plain text`);
+        }
+        assert.equal(Number(env.HTTP_PORT), values.services[service].port);
+        if (!config.complete) {
+          t.diagnostic(`${service}: ${config.source}; its own variables are not checked yet`);
+          return;
+        }
+        const unknown = Object.keys(env).filter((k) => !variables.has(k) && !SERVICE_CONFIG_ENTRIES.has(k));
+        assert.deepEqual(unknown, [], `${service}: variables ${config.source} does not define`);
+        assert.equal(
+          fromSecrets.has('ODOO_API_KEY'),
+          service === 'odoo-writer',
+          'only odoo-writer holds the Odoo write key',
+        );
+      });
   }
 
   void it('scales every consumer service on its consumer lag, never beyond the partitions it consumes', () => {
@@ -577,10 +765,13 @@ void describe('deployment: helm/tradewind', () => {
         kind: 'Deployment',
         name: `${RELEASE}-${service}`,
       });
-      const lag = spec.metrics.find(
-        (m) => m.type === 'External' && m.external?.metric.name === 'tradewind_consumer_lag_records',
-      );
-      assert.ok(lag, `${service}: an External metric tradewind_consumer_lag_records`);
+      // The odoo-writer scales on its lag only while its Odoo breaker is closed (see the next test).
+      const metric =
+        service === 'odoo-writer'
+          ? 'tradewind_consumer_lag_records_breaker_closed'
+          : 'tradewind_consumer_lag_records';
+      const lag = spec.metrics.find((m) => m.type === 'External' && m.external?.metric.name === metric);
+      assert.ok(lag, `${service}: an External metric ${metric}`);
       assert.ok(
         lag.external?.metric.selector.matchLabels.group,
         `${service}: the lag metric selects its consumer group`,
@@ -596,15 +787,56 @@ void describe('deployment: helm/tradewind', () => {
     );
   });
 
-  void it('registers schemas in a pre-install/pre-upgrade hook', () => {
-    const job = objects.find((o) => o.kind === 'Job');
-    assert.ok(job, 'the schemas Job');
+  void it('does not scale the odoo-writer up while its Odoo breaker is open', () => {
+    // prometheus-adapter serves the HPA's metric from this recording rule (README.md): absent while the
+    // breaker is open or half-open, so the HPA holds the replica count.
+    const rules = (
+      YAML.parse(readText('deploy/prometheus/alerts.yml')) as {
+        groups: { rules: { record?: string; expr: string }[] }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+    const rule = rules.find((r) => r.record === 'tradewind:consumer_lag_records:breaker_closed');
+    assert.ok(rule, 'the recording rule tradewind:consumer_lag_records:breaker_closed');
+    assert.match(rule.expr, /tradewind_consumer_lag_records\{group="odoo-writer"\}/);
+    assert.match(
+      rule.expr,
+      /unless on \(namespace\) \(max by \(namespace\) \(tradewind_odoo_circuit_breaker_state\) > 0\)/,
+    );
+    assert.match(readText('helm/tradewind/README.md'), /tradewind:consumer_lag_records:breaker_closed/);
+  });
+
+  void it('registers schemas in a pre-install/pre-upgrade hook, over TLS and SASL when the services use them', () => {
+    const jobOf = (manifests: Manifest[]) => {
+      const job = objectsOf(manifests).find((o) => o.kind === 'Job');
+      assert.ok(job, 'the schemas Job');
+      return job;
+    };
+    const job = jobOf(renders.defaults);
     assert.equal(job.metadata.annotations?.['helm.sh/hook'], 'pre-install,pre-upgrade');
     const container = podOf(job).containers[0];
     assert.deepEqual(container.args, ['schemas-register']);
+    assert.equal(podOf(job).securityContext?.runAsNonRoot, true);
+    assert.equal(container.securityContext?.readOnlyRootFilesystem, true);
+    assert.ok(container.resources?.limits?.memory, 'a memory limit');
     const names = (container.env ?? []).map((e) => e.name);
-    for (const needed of ['REGISTRY_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR'])
+    for (const needed of ['REGISTRY_URL', 'KAFKA_BROKERS', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_SSL'])
       assert.ok(names.includes(needed), needed);
+
+    // A secured cluster: the same variables as the services, credentials by reference.
+    const secured = podOf(jobOf(renders.production)).containers[0];
+    const env = new Map((secured.env ?? []).map((e) => [e.name, e]));
+    assert.equal(env.get('KAFKA_SSL')?.value, 'true');
+    assert.equal(env.get('KAFKA_SASL_MECHANISM')?.value, 'scram-sha-512');
+    for (const key of [
+      'KAFKA_SASL_USERNAME',
+      'KAFKA_SASL_PASSWORD',
+      'SCHEMA_REGISTRY_USERNAME',
+      'SCHEMA_REGISTRY_PASSWORD',
+    ])
+      assert.ok(env.get(key)?.valueFrom?.secretKeyRef, `schemas job: ${key} from a Secret`);
+    const register = readText('tools/schemas/register.ts');
+    for (const key of ['KAFKA_SASL_MECHANISM', 'SCHEMA_REGISTRY_USERNAME', 'KAFKA_SSL'])
+      assert.ok(register.includes(key), `tools/schemas/register.ts reads ${key}`);
   });
 
   void it('mounts the partner catalog from a ConfigMap and the partner key secrets where the catalog says', () => {
@@ -650,13 +882,7 @@ void describe('deployment: helm/tradewind', () => {
   });
 
   void it('renders the optional branches (SASL, registry auth, an existing catalog ConfigMap) consistently', async () => {
-    const { objects: alt } = render({
-      kafka: { sasl: { mechanism: 'scram-sha-512', existingSecret: 'kafka-user' }, ssl: true },
-      schemaRegistry: { existingSecret: 'registry-user' },
-      partnerCatalog: { existingConfigMap: 'catalog-from-ci', existingXrefFiles: ['acme.yaml'] },
-      serviceMonitor: { enabled: false },
-      services: { 'odoo-writer': { autoscaling: { enabled: false } } },
-    });
+    const alt = objectsOf(renders.alternative);
     assert.equal(alt.filter((o) => o.kind === 'ServiceMonitor').length, 0);
     assert.ok(
       !find(alt, 'ConfigMap', `${RELEASE}-partner-catalog`),
@@ -677,189 +903,5 @@ void describe('deployment: helm/tradewind', () => {
     }
     const writer = find(alt, 'Deployment', `${RELEASE}-odoo-writer`);
     assert.equal((writer?.spec as { replicas?: number }).replicas, 1, 'without an HPA, replicas holds');
-  });
-});
-
-void describe('deployment: Prometheus and Grafana', () => {
-  const metrics = definedMetrics();
-  const series = exposedSeries(metrics);
-  const alerts = YAML.parse(readText('deploy/prometheus/alerts.yml')) as {
-    groups: {
-      name: string;
-      rules: { alert?: string; record?: string; expr: string; labels?: Record<string, string> }[];
-    }[];
-  };
-  const recorded = new Set(
-    alerts.groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : []))),
-  );
-  // Series from Prometheus itself and kube-state-metrics (alerts only).
-  const external = (name: string) => name === 'up' || name.startsWith('kube_');
-
-  void it('finds the metrics the code defines', () => {
-    assert.ok(metrics.length >= 10, `only ${metrics.length} metric definitions found`);
-    assert.ok(series.has('tradewind_message_handler_duration_seconds_bucket'));
-  });
-
-  void it('scrapes /metrics of every service, on the port compose gives it', () => {
-    const config = YAML.parse(readText('deploy/prometheus/prometheus.yml'), { merge: true }) as {
-      rule_files: string[];
-      scrape_configs: {
-        job_name: string;
-        metrics_path?: string;
-        dns_sd_configs?: { names: string[]; port: number }[];
-        static_configs?: { targets: string[] }[];
-      }[];
-    };
-    assert.ok(config.rule_files.some((f) => f.endsWith('alerts.yml')));
-    const compose = loadCompose();
-    for (const service of SERVICES) {
-      const job = config.scrape_configs.find((j) => j.job_name === service);
-      assert.ok(job, `a scrape job for ${service}`);
-      assert.equal(job.metrics_path ?? '/metrics', '/metrics');
-      const port =
-        job.dns_sd_configs?.[0]?.port ?? Number(job.static_configs?.[0]?.targets[0]?.split(':')[1]);
-      assert.equal(
-        String(port),
-        String(compose.services[service]?.environment?.HTTP_PORT),
-        `${service}: scrape port`,
-      );
-    }
-  });
-
-  void it('alerts on metrics that exist, on catalog topics, and keep business and technical apart', () => {
-    const catalog = CATALOG;
-    for (const group of alerts.groups) {
-      for (const rule of group.rules) {
-        const label = rule.alert ?? rule.record ?? '?';
-        for (const name of metricsInPromQL(rule.expr)) {
-          assert.ok(
-            series.has(name) || recorded.has(name) || external(name),
-            `${label}: ${name} is not a metric the code defines`,
-          );
-        }
-        for (const topic of topicsInPromQL(rule.expr)) {
-          assert.ok(isKnownTopic(topic, catalog), `${label}: topic ${topic} is not in schemas/topics.yaml`);
-        }
-        if (rule.alert) {
-          assert.ok(
-            ['business', 'technical'].includes(rule.labels?.category ?? ''),
-            `${label}: category business or technical`,
-          );
-          assert.ok(rule.labels?.severity, `${label}: severity`);
-        }
-      }
-    }
-    const alertNames = alerts.groups.flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
-    for (const needed of [
-      'tradewind_consumer_lag_records',
-      'tradewind_message_dead_letters_total',
-      'business_error',
-      'outbox_pending_messages',
-      'tradewind_odoo_circuit_breaker_state',
-      'up{',
-    ]) {
-      assert.ok(alertNames.includes(needed), `an alert on ${needed}`);
-    }
-  });
-
-  void it('passes promtool when it is installed', (t) => {
-    if (!spawnOk('promtool', ['--version'])) {
-      t.skip('promtool is not installed (Debian: prometheus)');
-      return;
-    }
-    execFileSync('promtool', ['check', 'rules', repoPath('deploy/prometheus/alerts.yml')], { stdio: 'pipe' });
-    const copy = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'tw-prom-'));
-    try {
-      // rule_files is an absolute container path: check the config beside a copy of the rules.
-      const text = readText('deploy/prometheus/prometheus.yml').replace(
-        '/etc/prometheus/alerts.yml',
-        path.join(copy, 'alerts.yml'),
-      );
-      fs.writeFileSync(path.join(copy, 'prometheus.yml'), text);
-      fs.copyFileSync(repoPath('deploy/prometheus/alerts.yml'), path.join(copy, 'alerts.yml'));
-      execFileSync('promtool', ['check', 'config', path.join(copy, 'prometheus.yml')], { stdio: 'pipe' });
-    } finally {
-      fs.rmSync(copy, { recursive: true, force: true });
-    }
-  });
-
-  void it('provisions the datasource and the "Tradewind overview" dashboard on metrics the code defines', () => {
-    const datasource = YAML.parse(readText('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
-      datasources: { uid: string; url: string }[];
-    };
-    const uid = datasource.datasources[0].uid;
-    const provider = YAML.parse(readText('deploy/grafana/provisioning/dashboards/tradewind.yml')) as {
-      providers: { options: { path: string } }[];
-    };
-    const compose = loadCompose();
-    const mounts = compose.services.grafana.volumes ?? [];
-    assert.ok(
-      mounts.some(
-        (m) =>
-          m.startsWith('./deploy/grafana/dashboards:') &&
-          m.split(':')[1] === provider.providers[0].options.path,
-      ),
-    );
-    assert.equal(new URL(datasource.datasources[0].url).host, 'prometheus:9090');
-
-    const files = fs.readdirSync(repoPath('deploy/grafana/dashboards')).filter((f) => f.endsWith('.json'));
-    assert.ok(files.length > 0);
-    const overview = files
-      .map(
-        (f) => JSON.parse(readText(`deploy/grafana/dashboards/${f}`)) as { title: string; panels: unknown[] },
-      )
-      .find((d) => d.title === 'Tradewind overview');
-    assert.ok(overview, 'a dashboard titled "Tradewind overview"');
-    const exprs: string[] = [];
-    for (const panel of overview.panels as {
-      type: string;
-      title: string;
-      datasource?: { uid: string };
-      targets?: { expr: string }[];
-    }[]) {
-      if (panel.type === 'row') continue;
-      assert.equal(panel.datasource?.uid, uid, `${panel.title}: the provisioned datasource`);
-      for (const target of panel.targets ?? []) {
-        exprs.push(target.expr);
-        for (const name of metricsInPromQL(target.expr)) {
-          assert.ok(series.has(name), `panel "${panel.title}": ${name} is not a metric the code defines`);
-        }
-        for (const topic of topicsInPromQL(target.expr))
-          assert.ok(isKnownTopic(topic, CATALOG), `${panel.title}: topic ${topic}`);
-      }
-    }
-    const all = exprs.join('\n');
-    for (const needed of [
-      'tradewind_messages_consumed_total',
-      'tradewind_messages_produced_total',
-      'tradewind_message_handler_duration_seconds_bucket',
-      'tradewind_consumer_lag_records',
-      'tradewind_message_retries_total',
-      'tradewind_message_dead_letters_total',
-      'business_error',
-      'outbox_pending_messages',
-      'tradewind_odoo_calls_total',
-      'tradewind_odoo_call_duration_seconds_bucket',
-      'tradewind_odoo_circuit_breaker_state',
-      'tradewind_odoo_concurrency_limit',
-      'tradewind_gateway_requests_total',
-    ]) {
-      assert.ok(all.includes(needed), `the overview shows ${needed}`);
-    }
-  });
-
-  void it('reads PromQL as intended (the extraction the checks above rely on)', () => {
-    assert.deepEqual(
-      metricsInPromQL(
-        'histogram_quantile(0.99, sum by (le, topic) (rate(a_seconds_bucket{topic="x"}[5m]))) > 1e3 and on (g) b',
-      ),
-      ['a_seconds_bucket', 'b'],
-    );
-    assert.deepEqual(
-      topicsInPromQL('x{topic="odoo.commands", group=~"a|b"} + y{topic=~"ingress.documents|orders.state"}'),
-      ['odoo.commands', 'ingress.documents', 'orders.state'],
-    );
-    assert.ok(isKnownTopic('odoo.commands.odoo-writer.dlq', CATALOG));
-    assert.ok(!isKnownTopic('odoo.command', CATALOG));
   });
 });

@@ -76,6 +76,8 @@ export interface RunningPlatform {
   odooDb: string;
   odooReadKey: string;
   run: string;
+  /** Each service's /metrics, by service (ingress-gateway, order-intake, odoo-writer). */
+  metricsUrls: Readonly<Record<string, string>>;
   logs(name: string): string;
   /** SIGKILLs a child (as a crash would) and waits for it to be gone. */
   kill(name: string): Promise<void>;
@@ -212,6 +214,11 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
     run,
+    metricsUrls: {
+      'ingress-gateway': `http://127.0.0.1:${gatewayPort}/metrics`,
+      'order-intake': `http://127.0.0.1:${intakePort}/metrics`,
+      'odoo-writer': `http://127.0.0.1:${writerPort}/metrics`,
+    },
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async kill(name) {
       const child = children.find((c) => c.name === name);

@@ -2,7 +2,7 @@
 // retention in line. Never destructive: a cleanup policy or partition count it cannot safely change is
 // reported, not changed.
 import { waitForTopicLeaders } from '@tradewind/messaging';
-import { type Admin, ConfigResourceTypes, ConfigSource, Kafka, logLevel } from 'kafkajs';
+import { type Admin, ConfigResourceTypes, ConfigSource, Kafka, logLevel, type SASLOptions } from 'kafkajs';
 
 import type { CatalogTopic } from './catalog';
 
@@ -10,6 +10,9 @@ export interface TopicSyncOptions {
   brokers: string[];
   replicationFactor: number;
   clientId?: string;
+  /** A secured cluster: TLS and SASL as the services connect (KAFKA_SSL, KAFKA_SASL_*). */
+  ssl?: boolean;
+  sasl?: SASLOptions;
 }
 
 export interface TopicAction {
@@ -36,6 +39,8 @@ export async function syncTopics(
   const kafka = new Kafka({
     clientId: options.clientId ?? 'tradewind-schemas-register',
     brokers: options.brokers,
+    ssl: options.ssl,
+    sasl: options.sasl,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 5_000,
     retry: { retries: 3 },

@@ -2,6 +2,9 @@
 // and safe on every start (tests and demos call it first): only differences are changed, one line each.
 import path from 'node:path';
 
+import { SASL_MECHANISMS } from '@tradewind/config';
+import type { SASLOptions } from 'kafkajs';
+
 import { canonicalSchemaText, loadAvroSchema, type LoadedSchema, parseAvroSchema } from './avro-schema';
 import { loadBaselineResets, registryResetNote, resetsFor } from './baseline';
 import { type Catalog, type CatalogTopic, loadCatalog } from './catalog';
@@ -21,6 +24,10 @@ export interface RegisterOptions {
   brokers?: string[];
   /** Default KAFKA_REPLICATION_FACTOR or 1. */
   replicationFactor?: number;
+  /** Default from KAFKA_SSL, KAFKA_SASL_MECHANISM/USERNAME/PASSWORD (the services' variables). */
+  kafkaSecurity?: { ssl?: boolean; sasl?: SASLOptions };
+  /** Default SCHEMA_REGISTRY_USERNAME/PASSWORD. */
+  registryAuth?: { username: string; password: string };
 }
 
 export interface RegisterResult {
@@ -45,7 +52,10 @@ export async function runRegister(options: RegisterOptions = {}): Promise<Regist
   };
 
   try {
-    await registerSubjects(catalog, new RegistryClient(options.registryUrl ?? defaultRegistryUrl()), result);
+    const registry = new RegistryClient(options.registryUrl ?? defaultRegistryUrl(), {
+      auth: options.registryAuth ?? registryAuthFromEnv(),
+    });
+    await registerSubjects(catalog, registry, result);
   } catch (error) {
     collect(error);
   }
@@ -55,6 +65,7 @@ export async function runRegister(options: RegisterOptions = {}): Promise<Regist
     const topics = await syncTopics(catalog.topics, {
       brokers,
       replicationFactor: options.replicationFactor ?? replicationFactorFromEnv(),
+      ...(options.kafkaSecurity ?? kafkaSecurityFromEnv()),
     });
     result.changes.push(...topics.changes.map((change) => `kafka: ${change.text}`));
     result.warnings.push(...topics.warnings.map((warning) => `kafka: ${warning.text}`));
@@ -166,6 +177,42 @@ function brokersFromEnv(): string[] {
     );
   }
   return brokers;
+}
+
+/** TLS and SASL to Kafka from the variables the services read (libs/config platform.config.ts). */
+export function kafkaSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  ssl?: boolean;
+  sasl?: SASLOptions;
+} {
+  const ssl = env.KAFKA_SSL === undefined ? undefined : ['true', '1', 'yes'].includes(env.KAFKA_SSL);
+  const mechanism = env.KAFKA_SASL_MECHANISM;
+  if (mechanism === undefined || mechanism === '') return { ssl };
+  if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new SchemaToolException(
+      SchemaToolErrorCode.ConfigurationInvalid,
+      `KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')} (got "${mechanism}")`,
+    );
+  }
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = env;
+  if (!username || !password) {
+    throw new SchemaToolException(
+      SchemaToolErrorCode.ConfigurationInvalid,
+      'KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required',
+    );
+  }
+  return { ssl, sasl: { mechanism, username, password } as SASLOptions };
+}
+
+function registryAuthFromEnv(): { username: string; password: string } | undefined {
+  const { SCHEMA_REGISTRY_USERNAME: username, SCHEMA_REGISTRY_PASSWORD: password } = process.env;
+  if (!username) return undefined;
+  if (!password) {
+    throw new SchemaToolException(
+      SchemaToolErrorCode.ConfigurationInvalid,
+      'SCHEMA_REGISTRY_USERNAME is set: SCHEMA_REGISTRY_PASSWORD is required',
+    );
+  }
+  return { username, password };
 }
 
 function replicationFactorFromEnv(): number {

@@ -18,15 +18,23 @@ export interface RegisteredVersion {
 export interface RegistryClientOptions {
   /** Per request; the registry is local, so a slow answer means it is not there. */
   timeoutMs?: number;
+  /** Basic auth of a secured registry (SCHEMA_REGISTRY_USERNAME/PASSWORD, as the services use). */
+  auth?: { username: string; password: string };
 }
 
 export class RegistryClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly authorization: Record<string, string>;
 
   constructor(baseUrl: string, options: RegistryClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.authorization = options.auth
+      ? {
+          Authorization: `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`,
+        }
+      : {};
   }
 
   get url(): string {
@@ -144,7 +152,11 @@ export class RegistryClient {
     try {
       response = await fetch(url, {
         method,
-        headers: { Accept: CONTENT_TYPE, ...(body === undefined ? {} : { 'Content-Type': CONTENT_TYPE }) },
+        headers: {
+          Accept: CONTENT_TYPE,
+          ...this.authorization,
+          ...(body === undefined ? {} : { 'Content-Type': CONTENT_TYPE }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -53,13 +53,18 @@ app.kubernetes.io/component: {{ .component | quote }}
 {{- end -}}
 {{- end -}}
 
-{{/* Kafka SASL and registry credentials by reference (every service and the schemas job). */}}
+{{/* Every service's secret environment: the database URL, then Kafka and registry credentials. */}}
 {{- define "tradewind.platformSecretEnv" -}}
 - name: DATABASE_URL
   valueFrom:
     secretKeyRef:
       name: {{ required "database.existingSecret is required" .Values.database.existingSecret | quote }}
       key: {{ .Values.database.urlKey | quote }}
+{{ include "tradewind.kafkaRegistrySecretEnv" . }}
+{{- end -}}
+
+{{/* Kafka SASL and registry credentials by reference (every service and the schemas job). */}}
+{{- define "tradewind.kafkaRegistrySecretEnv" -}}
 {{- if .Values.kafka.sasl.mechanism }}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
@@ -83,5 +88,17 @@ app.kubernetes.io/component: {{ .component | quote }}
     secretKeyRef:
       name: {{ .Values.schemaRegistry.existingSecret | quote }}
       key: {{ .Values.schemaRegistry.passwordKey | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Spread a service's pods over zones and nodes: values.topologySpread with the service's selector. */}}
+{{- define "tradewind.topologySpread" -}}
+{{- range .root.Values.topologySpread }}
+- maxSkew: {{ .maxSkew }}
+  topologyKey: {{ .topologyKey | quote }}
+  whenUnsatisfiable: {{ .whenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "tradewind.selectorLabels" $ | nindent 6 }}
 {{- end }}
 {{- end -}}

@@ -852,9 +852,12 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     );
     assert.match(
       metrics,
-      /tradewind_gateway_documents_accepted_total\{partner="market-hub",document_type="sales-order",format="csv"[^}]*\} 2/,
+      /tradewind_transactions_total\{workflow="sales-order",stage="received",outcome="accepted",partner="market-hub"[^}]*\} 2/,
     );
-    assert.match(metrics, /tradewind_gateway_rejections_total\{reason="RATE_LIMITED"/);
+    assert.match(
+      metrics,
+      /tradewind_gateway_rejections_total\{[^}]*reason="RATE_LIMITED",category="business"/,
+    );
     assert.match(metrics, /tradewind_gateway_request_duration_seconds_bucket/);
   });
 });

@@ -5,6 +5,7 @@ import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { acknowledgementKindFor } from './acknowledgements/order-acknowledgement.builder';
 import { IngressDocumentsConsumer } from './intake/ingress-documents.consumer';
 import { SalesOrderIntake } from './intake/sales-order-intake.service';
 import { type OrderIntakeMetrics, orderIntakeMetrics } from './metrics/order-intake.metrics';
@@ -17,7 +18,7 @@ import {
 } from './order-intake.tokens';
 import { EXTERNAL_ID_MODULE } from './orders/order-identity';
 import { OrderTransitions } from './orders/order-transitions';
-import { CreateOrders1767500000000 } from './orders/orders.migration';
+import { CreateOrders1767500000000, IndexOpenOrders1767600000000 } from './orders/orders.migration';
 import { OrdersRepository } from './orders/orders.repository';
 import { OdooPriceBook } from './pricing/odoo-price-book';
 import type { PriceBook } from './pricing/price-book';
@@ -43,7 +44,13 @@ export class AppModule {
   static forRoot(config: OrderIntakeConfig, overrides: AppModuleOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateOrders1767500000000], outbox: true })],
+      imports: [
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [CreateOrders1767500000000, IndexOpenOrders1767600000000],
+          outbox: true,
+        }),
+      ],
       providers: [
         { provide: ORDER_INTAKE_CONFIG, useValue: config },
         // No `now`: credentials are the gateway's concern, an expired key must not stop order intake.
@@ -51,7 +58,19 @@ export class AppModule {
           provide: PARTNER_CATALOG,
           useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir),
         },
-        { provide: ORDER_INTAKE_METRICS, useFactory: orderIntakeMetrics },
+        {
+          provide: ORDER_INTAKE_METRICS,
+          inject: [DataSource, OrdersRepository, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, orders: OrdersRepository, catalog: PartnerCatalog) => {
+            const acknowledging = new Map(
+              catalog
+                .partners()
+                .filter((p) => acknowledgementKindFor(p) !== undefined)
+                .map((p) => [p.id, p.sla.acknowledgeWithinMinutes]),
+            );
+            return orderIntakeMetrics(() => orders.openOrders(dataSource, acknowledging));
+          },
+        },
         {
           provide: PRICE_BOOK,
           inject: [ORDER_INTAKE_METRICS],

@@ -8,4 +8,5 @@ export * from './health/readiness.checks';
 export * from './logging/log-capture';
 export * from './logging/logger';
 export * from './metrics/metrics.registry';
+export * from './metrics/transaction.metrics';
 export * from './observability.exception';

@@ -178,7 +178,7 @@ describe('ServiceKitModule wires a service to the real Kafka, registry and Postg
     assert.equal(response.status, 200);
     const metrics = await (await fetch(`${await app.getUrl()}/metrics`)).text();
     assert.match(metrics, /tradewind_messages_consumed_total\{.*outcome="success"/);
-    assert.match(metrics, /outbox_published_total/);
+    assert.match(metrics, /tradewind_outbox_published_total/);
   });
 
   it("purges every service's old inbox marks (no service wires its own)", () => {

@@ -12,7 +12,12 @@ import {
   type TopicValueMap,
 } from '@tradewind/contracts';
 import { type SendOptions, TypedProducer } from '@tradewind/messaging';
-import { createLogger, runWithCorrelation } from '@tradewind/observability';
+import {
+  createLogger,
+  FailureCategory,
+  runWithCorrelation,
+  TransactionStage,
+} from '@tradewind/observability';
 import { sha256Hex } from '@tradewind/partner-auth';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
@@ -447,10 +452,18 @@ export class DocumentIntakeService {
         throw outcomeUnknown(outcome.cause, batchId, trackingIds, idempotencyKey !== undefined);
     }
 
-    this.metrics.acceptedDocuments.inc(
-      { partner: partner.id, document_type: decision.documentType, format: decision.format },
-      documents.length,
-    );
+    const workflow = decision.documentType;
+    const stage = TransactionStage.Received;
+    const counted = (outcome: string) => ({ workflow, stage, outcome, partner: partner.id });
+    this.metrics.transactions.inc(counted('accepted'), documents.length);
+    // Orders refused inside an accepted upload (documentPolicy per-order) never get a tracking id.
+    if (refused.length > 0) this.metrics.transactions.inc(counted('rejected'), refused.length);
+    for (const slice of selection.refused) {
+      for (const reason of new Set(slice.problems.map((p) => p.code))) {
+        const category = FailureCategory.Business;
+        this.metrics.transactionRejections.inc({ workflow, stage, partner: partner.id, reason, category });
+      }
+    }
     exchange.acceptedDocuments = documents.length;
     if (refused.length > 0) {
       exchange.reason = `${refused.length} of ${split.slices.length} orders refused (documentPolicy per-order)`;

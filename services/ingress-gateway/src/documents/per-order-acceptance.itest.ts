@@ -194,6 +194,16 @@ void describe('per-order acceptance and X12 envelope governance (real Kafka, reg
     assert.equal(records[0].value.businessRef, `MH-${suffix}-001`);
     await waitForQuiescence(() => gateway.ingress.length, { quietMs: 1_000 });
     assert.equal(recordsOf(reply.body.batchId).length, 1);
+    // The refused order counts as a transaction rejected at the gateway, with its reason.
+    const metrics = await (await fetch(gateway.url('/metrics'))).text();
+    assert.match(
+      metrics,
+      /tradewind_transactions_total\{workflow="sales-order",stage="received",outcome="rejected",partner="market-hub"[^}]*\} [1-9]/,
+    );
+    assert.match(
+      metrics,
+      /tradewind_transaction_rejections_total\{workflow="sales-order",stage="received",partner="market-hub",reason="INVALID_NUMBER",category="business"/,
+    );
   });
 
   void it('a sound upload is accepted whole with an empty refused list', async () => {

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { type AuditEvent, type AuditOutcome, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { TypedProducer } from '@tradewind/messaging';
-import { createLogger, runWithCorrelation } from '@tradewind/observability';
+import { createLogger, FailureCategory, runWithCorrelation } from '@tradewind/observability';
 
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG, GATEWAY_METRICS } from '../gateway.tokens';
@@ -73,7 +73,13 @@ export class ExchangeRecorder implements OnApplicationBootstrap, BeforeApplicati
     const partner = exchange.partnerId ?? 'unknown';
     this.metrics.requests.inc({ route: exchange.route, partner, status: String(status) });
     this.metrics.latency.observe({ route: exchange.route, status: String(status) }, finished.durationSeconds);
-    if (status >= 400) this.metrics.rejections.inc({ reason: exchange.reasonCode ?? String(status) });
+    if (status >= 400) {
+      this.metrics.rejections.inc({
+        partner,
+        reason: exchange.reasonCode ?? String(status),
+        category: status >= 500 ? FailureCategory.Technical : FailureCategory.Business,
+      });
+    }
     if (exchange.partnerId === undefined && status >= 400 && status < 500) {
       this.anonymous.add({
         action: exchange.action,

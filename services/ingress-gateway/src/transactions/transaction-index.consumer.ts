@@ -6,6 +6,8 @@ import { type OutboundDocument, type SalesOrderState, TOPICS } from '@tradewind/
 import type { ConsumedRecord } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
 
+import { GATEWAY_METRICS } from '../gateway.tokens';
+import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { TransactionIndex } from './transaction-index.repository';
 
 /**
@@ -17,7 +19,10 @@ import { TransactionIndex } from './transaction-index.repository';
 export function transactionIndexConsumer(serviceName: string): Type<unknown> {
   @Injectable()
   class TransactionIndexConsumer {
-    constructor(@Inject(TransactionIndex) private readonly index: TransactionIndex) {}
+    constructor(
+      @Inject(TransactionIndex) private readonly index: TransactionIndex,
+      @Inject(GATEWAY_METRICS) private readonly metrics: GatewayMetrics,
+    ) {}
 
     @KafkaHandler(TOPICS.ordersState, { groupId: `${serviceName}.${TOPICS.ordersState}` })
     async onOrderState(record: ConsumedRecord<SalesOrderState>): Promise<void> {
@@ -29,7 +34,11 @@ export function transactionIndexConsumer(serviceName: string): Type<unknown> {
     async onOutbound(record: ConsumedRecord<OutboundDocument>): Promise<void> {
       // Only what answers inbound documents belongs to a transaction (not supplier POs or stock feeds).
       if (record.value.relatesTo.length === 0) return;
-      await this.index.recordAcknowledgement(record.value);
+      if (await this.index.recordAcknowledgement(record.value)) {
+        // Partners fetch what they are owed from the transaction API: indexed is delivered for now.
+        const { partnerId: partner, documentType: document_type } = record.value;
+        this.metrics.deliveries.inc({ partner, document_type, outcome: 'available' });
+      }
     }
   }
   return TransactionIndexConsumer;

@@ -210,12 +210,15 @@ export class TransactionIndex {
     );
   }
 
-  /** Keeps an acknowledgement sent to a partner; the same outboundId twice changes nothing. */
-  async recordAcknowledgement(document: OutboundDocument): Promise<void> {
-    await this.dataSource.query(
+  /**
+   * Keeps an acknowledgement sent to a partner; the same outboundId twice changes nothing (false: it was
+   * recorded already).
+   */
+  async recordAcknowledgement(document: OutboundDocument): Promise<boolean> {
+    const inserted = await this.dataSource.query<unknown[]>(
       `INSERT INTO ${this.t('partner_acknowledgement')} (outbound_id, partner_id, document_type, format, content_type,
          relates_to, payload, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (outbound_id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (outbound_id) DO NOTHING RETURNING outbound_id`,
       [
         document.outboundId,
         document.partnerId,
@@ -227,6 +230,7 @@ export class TransactionIndex {
         new Date(document.createdAt),
       ],
     );
+    return inserted.length > 0;
   }
 
   async transaction(trackingId: string): Promise<TransactionRow | undefined> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type IngressDocument, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
+import { dataDomainOfDocument } from '@tradewind/partner-catalog';
 
 import { toRunnerError } from '../order-intake.exception';
 import { SalesOrderIntake } from './sales-order-intake.service';
@@ -10,7 +11,8 @@ import { SalesOrderIntake } from './sales-order-intake.service';
  * ingress.documents → order decisions (consumer group `<service>.ingress.documents`). A rejected order is a
  * normal outcome (the partner is told); only a record that cannot be an order goes to ops.exceptions
  * (BusinessRuleError); Odoo or PostgreSQL being down holds the records (DependencyUnavailableError);
- * everything else thrown is technical and retried, then dead-lettered.
+ * everything else thrown is technical and retried, then dead-lettered. The topic carries every inbound
+ * document: those that write another data domain (stock events and snapshots: inventory-sync's) are skipped.
  */
 @Injectable()
 export class IngressDocumentsConsumer {
@@ -18,6 +20,7 @@ export class IngressDocumentsConsumer {
 
   @KafkaHandler(TOPICS.ingressDocuments)
   async onDocument(record: ConsumedRecord<IngressDocument>): Promise<void> {
+    if (dataDomainOfDocument(record.value.documentType) !== undefined) return;
     try {
       await this.intake.handle(record.value, record.headers);
     } catch (error) {

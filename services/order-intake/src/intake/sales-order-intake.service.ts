@@ -9,13 +9,18 @@
 //     of its own: the order's one acknowledgement lists every tracking id known when it is sent.
 import { type IngressDocument, OrderStatus } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
-import { createLogger } from '@tradewind/observability';
+import { createLogger, TransactionStage } from '@tradewind/observability';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import type { Inbox } from '@tradewind/persistence';
 import { withTransaction } from '@tradewind/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
-import type { OrderIntakeMetrics } from '../metrics/order-intake.metrics';
+import {
+  countAcknowledgement,
+  countReasons,
+  countStage,
+  type OrderIntakeMetrics,
+} from '../metrics/order-intake.metrics';
 import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
 import { orderIdOf, saleOrderExternalId } from '../orders/order-identity';
 import { intakeTransitions } from '../orders/order-lifecycle';
@@ -118,16 +123,18 @@ export class SalesOrderIntake {
       return decided;
     });
 
-    if (result.outcome !== 'redelivered')
-      this.metrics.orders.inc({ partner: partner.id, outcome: result.outcome });
-    for (const p of result.problems) this.metrics.rejectionReasons.inc({ partner: partner.id, code: p.code });
-    const acknowledged = result.report?.acknowledged;
-    if (acknowledged !== undefined) {
-      this.metrics.receiptToAck.observe(
-        { partner: partner.id, outcome: acknowledged.outcome },
-        acknowledged.secondsSinceReceipt,
-      );
+    // A reserving order is counted when inventory-sync's reply decides it (ReservationRepliesService).
+    if (result.outcome !== 'redelivered' && result.outcome !== 'reserving') {
+      const seconds = (Date.now() - document.receivedAt) / 1000;
+      countStage(this.metrics, partner.id, TransactionStage.Validated, result.outcome, seconds);
     }
+    countReasons(
+      this.metrics,
+      partner.id,
+      TransactionStage.Validated,
+      result.problems.map((p) => p.code),
+    );
+    countAcknowledgement(this.metrics, partner.id, result.report);
     return result.outcome;
   }
 

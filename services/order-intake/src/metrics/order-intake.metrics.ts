@@ -1,39 +1,134 @@
-import { counter, histogram } from '@tradewind/observability';
-import type { Counter, Histogram } from 'prom-client';
+import {
+  counter,
+  FailureCategory,
+  gauge,
+  type TransactionMetrics,
+  transactionMetrics,
+  TransactionStage,
+} from '@tradewind/observability';
+import type { Counter, Gauge } from 'prom-client';
 
-/** Outcomes of an ingress document and of an order's later life, as counted in orders_total. */
-export type OrderOutcome =
-  'accepted' | 'reserving' | 'rejected' | 'duplicate' | 'confirmed' | 'odoo-rejected' | 'failed';
+import type { TransitionReport } from '../orders/order-transitions';
 
-export interface OrderIntakeMetrics {
-  orders: Counter<'partner' | 'outcome'>;
-  rejectionReasons: Counter<'partner' | 'code'>;
-  receiptToAck: Histogram<'partner' | 'outcome'>;
-  priceLookups: Counter<'result'>;
+/** The workflow label of this service's transactions (the partner document type it takes in). */
+export const SALES_ORDER_WORKFLOW = 'sales-order';
+
+/** Orders not in a final state now, as read from the orders table when /metrics is scraped. */
+export interface OpenOrders {
+  partner: string;
+  status: string;
+  count: number;
+  oldestSeconds: number;
+  /** Of them, those the partner should have had an acknowledgement for by now (its SLA). */
+  overdue: number;
 }
 
-export function orderIntakeMetrics(): OrderIntakeMetrics {
+export interface OrderIntakeMetrics extends TransactionMetrics {
+  priceLookups: Counter<'result'>;
+  open: Gauge<'workflow' | 'status' | 'partner'>;
+  oldestOpen: Gauge<'workflow' | 'status' | 'partner'>;
+  acknowledgementsOverdue: Gauge<'workflow' | 'partner'>;
+}
+
+/**
+ * `readOpen` is called on every scrape (the gauges are the database's view, whichever replica is
+ * scraped); without it the gauges stay empty (tests that build the service without a database).
+ */
+export function orderIntakeMetrics(readOpen?: () => Promise<OpenOrders[]>): OrderIntakeMetrics {
+  const open = gauge({
+    name: 'tradewind_transactions_open',
+    help: 'Orders not in a final state, by status and partner (stuck orders: see the oldest).',
+    labelNames: ['workflow', 'status', 'partner'],
+  });
+  const oldestOpen = gauge({
+    name: 'tradewind_transaction_oldest_open_seconds',
+    help: "Age since the gateway's receipt of the oldest order in a non-final status.",
+    labelNames: ['workflow', 'status', 'partner'],
+  });
+  const acknowledgementsOverdue = gauge({
+    name: 'tradewind_acknowledgements_overdue',
+    help: "Orders without an acknowledgement past the partner's SLA (sla.acknowledgeWithinMinutes).",
+    labelNames: ['workflow', 'partner'],
+  });
+  if (readOpen !== undefined) {
+    // A scrape collects every metric at once: the three gauges share one read of the table.
+    let reading: Promise<void> | undefined;
+    const refresh = async (): Promise<void> => {
+      const rows = await readOpen();
+      for (const g of [open, oldestOpen, acknowledgementsOverdue]) g.reset();
+      const overdue = new Map<string, number>();
+      for (const row of rows) {
+        const labels = { workflow: SALES_ORDER_WORKFLOW, status: row.status, partner: row.partner };
+        open.set(labels, row.count);
+        oldestOpen.set(labels, row.oldestSeconds);
+        overdue.set(row.partner, (overdue.get(row.partner) ?? 0) + row.overdue);
+      }
+      for (const [partner, count] of overdue)
+        acknowledgementsOverdue.set({ workflow: SALES_ORDER_WORKFLOW, partner }, count);
+    };
+    const collect = (): Promise<void> =>
+      // A failed read keeps the last values: the database being down shows in /health/ready and the
+      // scrape still serves every other series.
+      (reading ??= refresh()
+        .catch(() => undefined)
+        .finally(() => {
+          reading = undefined;
+        }));
+    // Set on the gauge rather than in its options: a second app in one process (tests) reuses the gauges.
+    for (const g of [open, oldestOpen, acknowledgementsOverdue])
+      (g as unknown as { collect: () => Promise<void> }).collect = collect;
+  }
   return {
-    orders: counter({
-      name: 'tradewind_orders_total',
-      help: 'Orders by outcome: accepted/rejected/duplicate at intake (reserving: waiting for stock, then accepted or rejected); confirmed, odoo-rejected, failed after Odoo.',
-      labelNames: ['partner', 'outcome'],
-    }),
-    rejectionReasons: counter({
-      name: 'tradewind_order_rejection_reasons_total',
-      help: 'Reasons orders were rejected for, by code (an order counts once per reason).',
-      labelNames: ['partner', 'code'],
-    }),
-    receiptToAck: histogram({
-      name: 'tradewind_order_receipt_to_acknowledgement_seconds',
-      help: "Time from the gateway's receipt of an order to its acknowledgement being committed.",
-      labelNames: ['partner', 'outcome'],
-      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 1800, 3600, 14400, 86400],
-    }),
+    ...transactionMetrics(),
     priceLookups: counter({
       name: 'tradewind_order_price_lookups_total',
       help: 'SKU price lookups by result (cache hit, Odoo read, stale served while Odoo was unreachable).',
       labelNames: ['result'],
     }),
+    open,
+    oldestOpen,
+    acknowledgementsOverdue,
   };
+}
+
+/** Counts a transaction reaching `stage`, with its time since the gateway's receipt. */
+export function countStage(
+  metrics: OrderIntakeMetrics,
+  partner: string,
+  stage: TransactionStage,
+  outcome: string,
+  secondsSinceReceipt: number,
+): void {
+  const labels = { workflow: SALES_ORDER_WORKFLOW, stage, outcome, partner };
+  metrics.transactions.inc(labels);
+  metrics.stageSeconds.observe(labels, secondsSinceReceipt);
+}
+
+/** Counts the reasons a transaction was refused (business) or failed (technical) at `stage`. */
+export function countReasons(
+  metrics: OrderIntakeMetrics,
+  partner: string,
+  stage: TransactionStage,
+  reasons: readonly string[],
+  category: FailureCategory = FailureCategory.Business,
+): void {
+  for (const reason of reasons)
+    metrics.rejections.inc({ workflow: SALES_ORDER_WORKFLOW, stage, partner, reason, category });
+}
+
+/** The acknowledgement a run of transitions issued, once its transaction committed. */
+export function countAcknowledgement(
+  metrics: OrderIntakeMetrics,
+  partner: string,
+  report: TransitionReport | undefined,
+): void {
+  const acknowledged = report?.acknowledged;
+  if (acknowledged === undefined) return;
+  countStage(
+    metrics,
+    partner,
+    TransactionStage.Acknowledged,
+    acknowledged.outcome,
+    acknowledged.secondsSinceReceipt,
+  );
 }

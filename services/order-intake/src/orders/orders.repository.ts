@@ -3,6 +3,7 @@
 import type { DocumentFormat } from '@tradewind/partner-documents';
 import type { DataSource, EntityManager } from 'typeorm';
 
+import type { OpenOrders } from '../metrics/order-intake.metrics';
 import { isOrderStatus } from './order-lifecycle';
 import type { OrderRecord } from './order-record';
 
@@ -191,5 +192,37 @@ export class OrdersRepository {
   async nextControlNumber(manager: EntityManager): Promise<number> {
     const [row] = await manager.query<{ n: string }[]>(`SELECT nextval('x12_control_number') AS n`);
     return Number(row.n);
+  }
+
+  /**
+   * Orders not in a final state, by partner and status, with the oldest one's age and how many are past
+   * their acknowledgement SLA. Final: `acknowledged`, and `confirmed`/`rejected` for partners that get no
+   * acknowledgement. `acknowledging` maps each partner that gets one to its SLA in minutes.
+   */
+  async openOrders(
+    dataSource: DataSource,
+    acknowledging: ReadonlyMap<string, number>,
+  ): Promise<OpenOrders[]> {
+    const rows = await dataSource.query<
+      { partner: string; status: string; count: number; oldest_seconds: number; overdue: number }[]
+    >(
+      `SELECT o.partner_id AS partner, o.status, count(*)::int AS count,
+              extract(epoch FROM now() - min(o.received_at))::float8 AS oldest_seconds,
+              (count(*) FILTER (WHERE a.partner_id IS NOT NULL
+                 AND o.received_at < now() - make_interval(mins => a.minutes)))::int AS overdue
+         FROM orders o
+         LEFT JOIN unnest($1::text[], $2::int[]) AS a(partner_id, minutes) ON a.partner_id = o.partner_id
+        WHERE o.status <> 'acknowledged'
+          AND (a.partner_id IS NOT NULL OR o.status NOT IN ('confirmed', 'rejected'))
+        GROUP BY o.partner_id, o.status`,
+      [[...acknowledging.keys()], [...acknowledging.values()]],
+    );
+    return rows.map((r) => ({
+      partner: r.partner,
+      status: r.status,
+      count: r.count,
+      oldestSeconds: r.oldest_seconds,
+      overdue: r.overdue,
+    }));
   }
 }

@@ -6,10 +6,17 @@ import { randomUUID } from 'node:crypto';
 
 import { OrderStatus, type ReservationReply } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
+import { TransactionStage } from '@tradewind/observability';
 import { type Inbox, withTransaction } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
-import type { OrderIntakeMetrics } from '../metrics/order-intake.metrics';
+import {
+  countAcknowledgement,
+  countReasons,
+  countStage,
+  type OrderIntakeMetrics,
+} from '../metrics/order-intake.metrics';
+import type { TransitionReport } from '../orders/order-transitions';
 import type { OrderTransitions } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
 import { judgeReservationReply, reservableLines } from './order-reservations';
@@ -29,37 +36,63 @@ export class ReservationRepliesService {
 
   async handle(reply: ReservationReply, headers: RecordHeaders): Promise<ReplyDisposition> {
     const messageId = headers[HEADER.messageId] ?? `reservation-reply:${reply.orderId}:${reply.decidedAt}`;
-    const disposition = await withTransaction(this.dataSource, async (manager): Promise<ReplyDisposition> => {
+    const decided = await withTransaction(this.dataSource, async (manager): Promise<Decided> => {
       // An object: TypeScript does not see the assignments inside the callback.
-      const done: { value: ReplyDisposition } = { value: 'redelivered' };
+      const done: { value: Decided } = { value: { disposition: 'redelivered' } };
       await this.inbox.runOnce(manager, { consumerGroup: this.consumerGroup, messageId }, async () => {
         const order = await this.orders.lockByOrderId(manager, reply.orderId);
         if (order === undefined || order.status !== OrderStatus.Validated) {
-          done.value = 'stale';
+          done.value = { disposition: 'stale' };
           return;
         }
-        const now = new Date();
-        const verdict = judgeReservationReply(reply, reservableLines(order), randomUUID(), now);
+        const receivedAt = order.receivedAt;
+        const verdict = judgeReservationReply(reply, reservableLines(order), randomUUID(), new Date());
         if (verdict.accepted) {
-          await this.transitions.advance(manager, order, [OrderStatus.Accepted]);
-          done.value = 'accepted';
+          const report = await this.transitions.advance(manager, order, [OrderStatus.Accepted]);
+          done.value = {
+            disposition: 'accepted',
+            partnerId: order.partnerId,
+            receivedAt,
+            report,
+            reasons: [],
+          };
           return;
         }
         order.problems = [...verdict.problems];
         const acknowledged = this.transitions.acknowledges(order.partnerId) ? [OrderStatus.Acknowledged] : [];
-        await this.transitions.advance(manager, order, [OrderStatus.Rejected, ...acknowledged]);
+        const report = await this.transitions.advance(manager, order, [
+          OrderStatus.Rejected,
+          ...acknowledged,
+        ]);
         if (verdict.release !== undefined)
           await this.transitions.releaseReservations(manager, order, verdict.release);
-        done.value = 'rejected';
-        for (const p of verdict.problems) {
-          this.metrics.rejectionReasons.inc({ partner: order.partnerId, code: p.code });
-        }
+        done.value = {
+          disposition: 'rejected',
+          partnerId: order.partnerId,
+          receivedAt,
+          report,
+          reasons: verdict.problems.map((p) => p.code),
+        };
       });
       return done.value;
     });
-    if (disposition === 'accepted' || disposition === 'rejected') {
-      this.metrics.orders.inc({ partner: reply.partnerId, outcome: disposition });
+    // The validated stage of a reserving order is decided here, after the transaction committed.
+    if (decided.disposition === 'accepted' || decided.disposition === 'rejected') {
+      const seconds = (Date.now() - decided.receivedAt.getTime()) / 1000;
+      countStage(this.metrics, decided.partnerId, TransactionStage.Validated, decided.disposition, seconds);
+      countReasons(this.metrics, decided.partnerId, TransactionStage.Validated, decided.reasons);
+      countAcknowledgement(this.metrics, decided.partnerId, decided.report);
     }
-    return disposition;
+    return decided.disposition;
   }
 }
+
+type Decided =
+  | { disposition: 'stale' | 'redelivered' }
+  | {
+      disposition: 'accepted' | 'rejected';
+      partnerId: string;
+      receivedAt: Date;
+      report: TransitionReport;
+      reasons: string[];
+    };

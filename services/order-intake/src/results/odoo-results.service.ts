@@ -9,13 +9,18 @@ import {
   ResultOutcome as OdooOutcome,
 } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
-import { createLogger } from '@tradewind/observability';
+import { createLogger, FailureCategory, TransactionStage } from '@tradewind/observability';
 import { problem } from '@tradewind/partner-documents';
 import { type Inbox, withTransaction } from '@tradewind/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { IntakeReasonCode } from '../intake/sales-order.evaluator';
-import type { OrderIntakeMetrics, OrderOutcome } from '../metrics/order-intake.metrics';
+import {
+  countAcknowledgement,
+  countReasons,
+  countStage,
+  type OrderIntakeMetrics,
+} from '../metrics/order-intake.metrics';
 import { SALE_ORDER_XID_PREFIX } from '../orders/order-identity';
 import { OrderEvent, transitionsOn } from '../orders/order-lifecycle';
 import type { OrderRecord } from '../orders/order-record';
@@ -46,16 +51,29 @@ export function eventOf(result: Pick<OdooResult, 'type' | 'outcome'>): OrderEven
   }
 }
 
-const OUTCOME_OF_EVENT: Record<OrderEvent, OrderOutcome | undefined> = {
+/** An event's outcome at the `written` stage; the upsert alone is no final answer of Odoo's. */
+const WRITTEN_OUTCOME: Record<
+  OrderEvent,
+  { outcome: string; reason?: IntakeReasonCode; category?: FailureCategory } | undefined
+> = {
   [OrderEvent.Written]: undefined,
-  [OrderEvent.Confirmed]: 'confirmed',
-  [OrderEvent.Refused]: 'odoo-rejected',
-  [OrderEvent.Failed]: 'failed',
+  [OrderEvent.Confirmed]: { outcome: 'confirmed' },
+  [OrderEvent.Refused]: {
+    outcome: 'rejected',
+    reason: IntakeReasonCode.OdooRejected,
+    category: FailureCategory.Business,
+  },
+  [OrderEvent.Failed]: {
+    outcome: 'failed',
+    reason: IntakeReasonCode.OdooWriteFailed,
+    category: FailureCategory.Technical,
+  },
 };
 
 interface Applied {
   outcome: ResultDisposition;
   partnerId?: string;
+  receivedAt?: Date;
   event?: OrderEvent;
   report?: TransitionReport;
 }
@@ -87,21 +105,20 @@ export class OdooResultsService {
       return done;
     });
     if (applied.outcome === 'applied' && applied.partnerId !== undefined && applied.event !== undefined) {
-      const outcome = OUTCOME_OF_EVENT[applied.event];
-      if (outcome !== undefined) this.metrics.orders.inc({ partner: applied.partnerId, outcome });
-      if (applied.event === OrderEvent.Refused) {
-        this.metrics.rejectionReasons.inc({
-          partner: applied.partnerId,
-          code: IntakeReasonCode.OdooRejected,
-        });
+      const written = WRITTEN_OUTCOME[applied.event];
+      if (written !== undefined) {
+        const seconds = (Date.now() - (applied.receivedAt?.getTime() ?? Date.now())) / 1000;
+        countStage(this.metrics, applied.partnerId, TransactionStage.Written, written.outcome, seconds);
+        if (written.reason !== undefined)
+          countReasons(
+            this.metrics,
+            applied.partnerId,
+            TransactionStage.Written,
+            [written.reason],
+            written.category,
+          );
       }
-      const acknowledged = applied.report?.acknowledged;
-      if (acknowledged !== undefined) {
-        this.metrics.receiptToAck.observe(
-          { partner: applied.partnerId, outcome: acknowledged.outcome },
-          acknowledged.secondsSinceReceipt,
-        );
-      }
+      countAcknowledgement(this.metrics, applied.partnerId, applied.report);
     }
     return applied.outcome;
   }
@@ -133,7 +150,7 @@ export class OdooResultsService {
     if (result.odooModel === 'sale.order' && result.odooId !== null) order.odooOrderId ??= result.odooId;
     order.problems = problemsAfter(order, event, result);
     const report = await this.transitions.advance(manager, order, statuses);
-    return { outcome: 'applied', partnerId: order.partnerId, event, report };
+    return { outcome: 'applied', partnerId: order.partnerId, receivedAt: order.receivedAt, event, report };
   }
 }
 

@@ -41,6 +41,19 @@ export const stockWarehouse: ModelDef = {
     view_location_id: many2one('stock.location', 'View Location'),
     lot_stock_id: many2one('stock.location', 'Location Stock'),
   },
+  // As Odoo's warehouse create: a view location named by the code, and its `Stock` location under it.
+  createOne: (env, vals, create) => {
+    if (vals.view_location_id !== undefined && vals.lot_stock_id !== undefined) return create(vals);
+    const view =
+      typeof vals.view_location_id === 'number'
+        ? vals.view_location_id
+        : env.create('stock.location', [{ name: vals.code, usage: 'view' }])[0];
+    const stock =
+      typeof vals.lot_stock_id === 'number'
+        ? vals.lot_stock_id
+        : env.create('stock.location', [{ name: 'Stock', usage: 'internal', location_id: view }])[0];
+    return create({ ...vals, view_location_id: view, lot_stock_id: stock });
+  },
 };
 
 export const stockLocation: ModelDef = {

@@ -15,9 +15,9 @@ void describe('prometheusOutboxMetrics', () => {
     b.published('orders', 2);
     b.publishFailed?.('stock', new Error('broker down'));
     const text = await registry.metrics();
-    assert.match(text, /outbox_pending_messages\{schema="orders"\} 7/);
-    assert.match(text, /outbox_published_total\{schema="orders"\} 5/);
-    assert.match(text, /outbox_publish_failures_total\{schema="stock"\} 1/);
+    assert.match(text, /tradewind_outbox_pending_messages\{schema="orders"\} 7/);
+    assert.match(text, /tradewind_outbox_published_total\{schema="orders"\} 5/);
+    assert.match(text, /tradewind_outbox_publish_failures_total\{schema="stock"\} 1/);
   });
 
   void it('keeps registries apart', async () => {
@@ -25,7 +25,7 @@ void describe('prometheusOutboxMetrics', () => {
     const two = new Registry();
     prometheusOutboxMetrics(one).published('s', 1);
     prometheusOutboxMetrics(two);
-    assert.match(await one.metrics(), /outbox_published_total\{schema="s"\} 1/);
+    assert.match(await one.metrics(), /tradewind_outbox_published_total\{schema="s"\} 1/);
     assert.doesNotMatch(await two.metrics(), /schema="s"/);
   });
 });

@@ -20,32 +20,32 @@ interface OutboxCollectors {
 // One set of collectors per registry: several relays in one process (one per schema) share them.
 const collectors = new WeakMap<Registry, OutboxCollectors>();
 
-/** `outbox_pending_messages`, `outbox_published_total`, `outbox_publish_failures_total`, `outbox_undeliverable_total`. */
+/** `tradewind_outbox_` + pending_messages, published_total, publish_failures_total, undeliverable_total. */
 export function prometheusOutboxMetrics(registry: Registry): OutboxMetrics {
   let set = collectors.get(registry);
   if (!set) {
     const registers = [registry];
     set = {
       pending: new Gauge({
-        name: 'outbox_pending_messages',
+        name: 'tradewind_outbox_pending_messages',
         help: 'Outbox rows not yet published, as last seen by the active relay of the schema.',
         labelNames: ['schema'],
         registers,
       }),
       published: new Counter({
-        name: 'outbox_published_total',
+        name: 'tradewind_outbox_published_total',
         help: 'Outbox rows published to the broker and marked (a re-publish after a crash counts again).',
         labelNames: ['schema'],
         registers,
       }),
       failures: new Counter({
-        name: 'outbox_publish_failures_total',
+        name: 'tradewind_outbox_publish_failures_total',
         help: 'Publish attempts of an outbox batch that failed and will be retried.',
         labelNames: ['schema'],
         registers,
       }),
       undeliverable: new Counter({
-        name: 'outbox_undeliverable_total',
+        name: 'tradewind_outbox_undeliverable_total',
         help: 'Outbox rows that can never be sent (e.g. over the broker limit): reported to ops.exceptions and skipped.',
         labelNames: ['schema'],
         registers,

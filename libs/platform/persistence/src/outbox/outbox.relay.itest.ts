@@ -192,9 +192,9 @@ void describe('OutboxRelay', () => {
       ids,
     );
     const text = await registry.metrics();
-    assert.match(text, new RegExp(`outbox_published_total\\{schema="${db.schema}"\\} 30`));
-    assert.match(text, new RegExp(`outbox_publish_failures_total\\{schema="${db.schema}"\\} 3`));
-    assert.match(text, new RegExp(`outbox_pending_messages\\{schema="${db.schema}"\\} 0`));
+    assert.match(text, new RegExp(`tradewind_outbox_published_total\\{schema="${db.schema}"\\} 30`));
+    assert.match(text, new RegExp(`tradewind_outbox_publish_failures_total\\{schema="${db.schema}"\\} 3`));
+    assert.match(text, new RegExp(`tradewind_outbox_pending_messages\\{schema="${db.schema}"\\} 0`));
   });
 
   void it('reports pending rows through a callback while the publisher is stuck', async () => {
