@@ -61,15 +61,22 @@ if [ -z "${ODOO_URL:-}" ]; then
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
 
-svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
-start odoo-writer svc odoo-writer
-start order-intake svc order-intake
-start ingress-gateway svc ingress-gateway
-wait_ready odoo-writer "http://127.0.0.1:${ODOO_WRITER_PORT:-3030}/health/ready"
-wait_ready order-intake "http://127.0.0.1:${ORDER_INTAKE_PORT:-3020}/health/ready"
-wait_ready ingress-gateway "http://127.0.0.1:${GATEWAY_PORT:-3010}/health/ready"
+# The services, in start order, as name:HTTP port (`./tradewind new service` adds its line).
+services=(
+  odoo-writer:${ODOO_WRITER_PORT:-3030}
+  order-intake:${ORDER_INTAKE_PORT:-3020}
+  ingress-gateway:${GATEWAY_PORT:-3010}
+) # end of services
 
-# Prometheus on the three services' /metrics with the alert rules SRE gets (docs/observability.md).
+svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
+for entry in "${services[@]}"; do start "${entry%%:*}" svc "${entry%%:*}"; done
+metrics_urls=()
+for entry in "${services[@]}"; do
+  wait_ready "${entry%%:*}" "http://127.0.0.1:${entry##*:}/health/ready"
+  metrics_urls+=("http://127.0.0.1:${entry##*:}/metrics")
+done
+
+# Prometheus on the services' /metrics with the alert rules SRE gets (docs/observability.md).
 PROMETHEUS_PORT="${PROMETHEUS_PORT:-9095}"
 prometheus_url="http://127.0.0.1:$PROMETHEUS_PORT"
 if command -v prometheus >/dev/null; then
@@ -79,8 +86,7 @@ if command -v prometheus >/dev/null; then
     echo "global: { scrape_interval: 5s, evaluation_interval: 5s }"
     echo "rule_files: ['$ROOT/deploy/prometheus/alerts.yml']"
     echo "scrape_configs:"
-    for target in "ingress-gateway:${GATEWAY_PORT:-3010}" "order-intake:${ORDER_INTAKE_PORT:-3020}" \
-      "odoo-writer:${ODOO_WRITER_PORT:-3030}"; do
+    for target in "${services[@]}"; do
       echo "  - job_name: ${target%%:*}"
       echo "    static_configs: [{ targets: ['127.0.0.1:${target##*:}'], labels: { tradewind_service: ${target%%:*} } }]"
     done
@@ -97,7 +103,7 @@ cat <<EOF
 Tradewind is up.
   partner API       http://127.0.0.1:${GATEWAY_PORT:-3010}/v1   (OpenAPI: /docs)
   Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
-  metrics           http://127.0.0.1:${GATEWAY_PORT:-3010}/metrics, :${ORDER_INTAKE_PORT:-3020}/metrics, :${ODOO_WRITER_PORT:-3030}/metrics
+  metrics           ${metrics_urls[*]}
   Prometheus        $prometheus_url   (alerts: /alerts; metrics: docs/observability.md)
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"

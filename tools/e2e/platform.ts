@@ -1,7 +1,7 @@
 // Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service,
 // each a child process with its own PostgreSQL schema and consumer group, on free ports.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -130,7 +130,11 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
+    // TW_E2E_LOG_DIR keeps every line of every child (the in-memory tail is for failure messages).
+    const logDir = process.env.TW_E2E_LOG_DIR;
+    if (logDir !== undefined) mkdirSync(logDir, { recursive: true });
     const keep = (chunk: Buffer): void => {
+      if (logDir !== undefined) appendFileSync(join(logDir, `${name}.log`), chunk);
       output.push(chunk.toString());
       if (output.length > 400) output.splice(0, output.length - 400);
     };

@@ -4,28 +4,13 @@
 // second run changes nothing. The seed's warehouses are created by external id too, and on-hand stock
 // goes into each one's stock location through inventory mode, as a stock count would. The integration users and
 // their API keys are odoo-init's (deploy/docker/odoo/provision.py); this job runs with the writer's key.
-import { defineConfig, httpUrl, loadConfigOrExit, oneOf, str, variable } from '@tradewind/config';
-import { createOdooClient, ODOO_API_FLAVORS, type OdooClient } from '@tradewind/odoo-client';
+import { defineConfig, loadConfigOrExit, str, variable } from '@tradewind/config';
+import { type OdooClient, odooClientFrom, odooConnectionConfig } from '@tradewind/odoo-client';
 import { DEFAULT_SEED_PATH, loadSeedFile, type SeedData } from '@tradewind/odoo-simulator';
 
 export const seedConfig = defineConfig({
-  odoo: {
-    url: variable(
-      'ODOO_URL',
-      httpUrl({ desc: 'Odoo base URL (no path)', devDefault: 'http://127.0.0.1:8069' }),
-    ),
-    db: variable('ODOO_DB', str({ desc: 'Odoo database name', devDefault: 'tradewind' })),
-    apiKey: variable(
-      'ODOO_API_KEY',
-      str({ desc: 'API key of a user allowed to create products, partners and price lists' }),
-      { sensitive: true },
-    ),
-    login: variable('ODOO_LOGIN', str({ desc: "Login of the API key's user (JSON-RPC)", default: 'admin' })),
-    apiFlavor: variable(
-      'ODOO_API_FLAVOR',
-      oneOf(ODOO_API_FLAVORS)({ desc: 'json2, jsonrpc or auto', default: 'auto' }),
-    ),
-  },
+  // The writer's user: it may create products, partners and price lists.
+  odoo: odooConnectionConfig({ access: 'write', timeoutMs: 30_000 }),
   seedFile: variable('MASTERDATA_SEED_FILE', str({ desc: 'The seed YAML', default: DEFAULT_SEED_PATH })),
 });
 
@@ -178,7 +163,7 @@ async function applyStock(
 
 if (require.main === module) {
   const config = loadConfigOrExit(seedConfig).values;
-  const client = createOdooClient({ ...config.odoo, userAgent: 'tradewind-odoo-seed' });
+  const client = odooClientFrom(config.odoo, { userAgent: 'tradewind-odoo-seed' });
   seedMasterdata(client, loadSeedFile(config.seedFile)).then(
     (report) => {
       for (const line of report.lines) console.log(`odoo-seed: ${line}`);

@@ -27,12 +27,12 @@ import {
   PARTNER_CATALOG,
   RATE_LIMITER,
 } from './gateway.tokens';
-import { HousekeepingService } from './housekeeping.service';
+import { GatewayHousekeeping } from './housekeeping.service';
 import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idempotency.store';
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
-import { transactionIndexConsumer } from './transactions/transaction-index.consumer';
+import { TransactionIndexConsumer } from './transactions/transaction-index.consumer';
 import { TransactionIndex } from './transactions/transaction-index.repository';
 import { TransactionQueryService } from './transactions/transaction-query.service';
 import { TransactionsController } from './transactions/transactions.controller';
@@ -166,9 +166,9 @@ export class AppModule implements NestModule {
         DocumentPublication,
         DocumentIntakeService,
         TransactionQueryService,
-        transactionIndexConsumer(config.service.name),
+        TransactionIndexConsumer,
         ExchangeRecorder,
-        HousekeepingService,
+        GatewayHousekeeping,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: DeprecationInterceptor },
       ],

@@ -1,8 +1,5 @@
-import 'reflect-metadata';
-
-import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { PinoLoggerService } from '@tradewind/observability-nest';
+import { createServiceApp, type ServiceApp } from '@tradewind/service-kit';
 
 import { AppModule, type GatewayModuleOptions } from './app.module';
 import type { GatewayConfig } from './gateway.config';
@@ -10,24 +7,27 @@ import { expressTrustProxy } from './http/trust-proxy';
 import { setUpOpenApi } from './openapi/openapi';
 
 /**
- * The gateway's Nest application, configured but not listening (main.ts and the itest listen).
- *
- * Not runService: the gateway must read request bodies itself — byte-exact for the signature, refused
- * while reading when too large, never parsed as JSON before the partner is authenticated — so Nest's
- * body parsers are off, and /docs must be mounted between creation and listen. runService offers neither.
+ * What the gateway's application has of its own: it reads request bodies itself — byte-exact for the
+ * signature, refused while reading when too large, never parsed as JSON before the partner is
+ * authenticated — so Nest's body parsers are off; /docs is mounted between creation and listen.
  */
-export async function createGatewayApp(
+export function gatewayApp(options: GatewayModuleOptions = {}): ServiceApp<GatewayConfig> {
+  return {
+    module: (config) => AppModule.forRoot(config, options),
+    nest: { bodyParser: false },
+    configure: (app, config) => {
+      app.set('trust proxy', expressTrustProxy(config.gateway.trustProxy));
+      app.disable('x-powered-by');
+      setUpOpenApi(app);
+    },
+  };
+}
+
+/** The gateway's Nest application, configured but not listening (the itests listen). */
+export function createGatewayApp(
   config: GatewayConfig,
   options: GatewayModuleOptions & { logger?: false } = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
-    bodyParser: false,
-    bufferLogs: options.logger !== false,
-    ...(options.logger === false ? { logger: false } : {}),
-  });
-  if (options.logger !== false) app.useLogger(app.get(PinoLoggerService));
-  app.set('trust proxy', expressTrustProxy(config.gateway.trustProxy));
-  app.disable('x-powered-by');
-  setUpOpenApi(app);
-  return app;
+  const { logger, ...moduleOptions } = options;
+  return createServiceApp(gatewayApp(moduleOptions), config, { logger });
 }

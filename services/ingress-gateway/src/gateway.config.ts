@@ -12,6 +12,8 @@ import {
   url,
   variable,
 } from '@tradewind/config';
+import { TOPICS } from '@tradewind/contracts';
+import { consumerConfig } from '@tradewind/messaging-nest';
 import { platformConfig } from '@tradewind/service-kit';
 
 import { parseTrustProxy, type TrustProxy } from './http/trust-proxy';
@@ -82,6 +84,13 @@ export const gatewayConfig = defineConfig({
         default: 60_000,
       }),
     ),
+    x12InterchangeRetentionMs: variable(
+      'GATEWAY_X12_INTERCHANGE_RETENTION',
+      duration({
+        desc: 'How long received X12 interchange control numbers (ISA13) are kept before housekeeping forgets them; the longest x12.duplicateInterchange window of the catalog applies when it is longer',
+        default: 2_678_400_000,
+      }),
+    ),
     publishTimeoutMs: variable(
       'GATEWAY_PUBLISH_TIMEOUT',
       duration({
@@ -118,6 +127,11 @@ export const gatewayConfig = defineConfig({
         default: false as TrustProxy,
       }),
     ),
+  },
+  /** The transaction index's consumers (transaction-index.consumer.ts). */
+  consumers: {
+    orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
+    outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
   },
 });
 

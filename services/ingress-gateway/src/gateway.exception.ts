@@ -40,6 +40,8 @@ export enum GatewayErrorCode {
   PublishUnavailable = 'PUBLISH_UNAVAILABLE',
   /** Records were with the broker at the deadline: may be written; the Idempotency-Key learns which. */
   PublishOutcomeUnknown = 'PUBLISH_OUTCOME_UNKNOWN',
+  /** PostgreSQL (or another store) is down or its pool saturated: retry later, with the same key. */
+  DependencyUnavailable = 'DEPENDENCY_UNAVAILABLE',
   Internal = 'INTERNAL',
 }
 

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 
 import type { OdooCommand, OdooResult } from '@tradewind/contracts';
 import { BusinessRuleError, type ConsumedRecord } from '@tradewind/messaging';
+import { KafkaHandlers } from '@tradewind/messaging-nest';
 import { configureLogging } from '@tradewind/observability';
 
 import { createWriterCommand } from './commands/writer-command';
@@ -47,9 +48,13 @@ function newTestConsumer(
     metrics: odooWriterMetrics(),
     faults: new FaultInjector({ crashAt: undefined, crashAfter: 1, crashDelayMs: 0 }),
   } as unknown as OdooWriterCore;
-  const config = { consumer: { retryTopicAttempts: 3 } } as unknown as OdooWriterConfig;
-  const sut = new OdooCommandsConsumer(config, core, null as never, null as never, null as never, ledger);
-  return { sut, mocks };
+  const config = {
+    consumer: { topic: 'test.odoo.commands', maxAttempts: 3, group: undefined },
+    service: { name: 'writer-under-test' },
+  } as unknown as OdooWriterConfig;
+  const handlers = new KafkaHandlers();
+  const sut = new OdooCommandsConsumer(config, core, handlers, ledger);
+  return { sut, mocks, handlers, config };
 }
 
 const record = (value: OdooCommand, attempt = 1): ConsumedRecord<OdooCommand> => ({
@@ -61,6 +66,18 @@ const record = (value: OdooCommand, attempt = 1): ConsumedRecord<OdooCommand> =>
   headers: { 'message-id': 'm-1', 'correlation-id': 'c-1' },
   timestamp: '0',
   attempt,
+});
+
+describe('OdooCommandsConsumer registration', () => {
+  it("reads the configured topic with odoo.commands' type, its settings from `consumer`, group SERVICE_NAME", () => {
+    const { sut, handlers, config } = newTestConsumer();
+    sut.onModuleInit();
+    const [registration] = handlers.seal();
+    assert.equal(registration.topic, 'odoo.commands');
+    assert.equal(registration.readFrom, 'test.odoo.commands');
+    assert.equal(registration.settings, config.consumer);
+    assert.equal(registration.defaultGroup, 'writer-under-test');
+  });
 });
 
 describe('OdooCommandsConsumer.handle', () => {

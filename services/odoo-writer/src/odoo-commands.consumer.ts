@@ -1,32 +1,11 @@
-// Consumes odoo.commands. Not an @KafkaHandler: the topic, the key concurrency (records of one batch
-// handled at once, which is what fills the writer's micro-batches) and the retry policy come from the
-// configuration, and a decorator's arguments are fixed when the class loads.
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
-import {
-  type OdooCommand,
-  ResultOutcome,
-  TOPIC_CATALOG,
-  TOPICS,
-  type TopicValueMap,
-} from '@tradewind/contracts';
-import {
-  AvroSerde,
-  BusinessRuleError,
-  type ConsumedRecord,
-  ConsumerRunner,
-  PostgresParkedRecordStore,
-  topicSchemasFrom,
-  TypedProducer,
-} from '@tradewind/messaging';
-import { KAFKA } from '@tradewind/messaging-nest';
+// Consumes odoo.commands, registered in code (KafkaHandlers.register) rather than with @KafkaHandler: the
+// topic read is configured (ODOO_COMMANDS_TOPIC; tests use topics of their own) and the group defaults to
+// SERVICE_NAME, as deployed. The settings are the config's `consumer` section (ODOO_WRITER_*).
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type OdooCommand, ResultOutcome, TOPICS } from '@tradewind/contracts';
+import { BusinessRuleError, type ConsumedRecord } from '@tradewind/messaging';
+import { KafkaHandlers } from '@tradewind/messaging-nest';
 import { createLogger } from '@tradewind/observability';
-import type { Kafka } from 'kafkajs';
-import { Pool } from 'pg';
 
 import { createWriterCommand, type WriterCommand } from './commands/writer-command';
 import { WriteLedger } from './ledger/write-ledger.repository';
@@ -37,62 +16,31 @@ import { OdooWriterException } from './odoo-writer.exception';
 import { ODOO_WRITER_CONFIG, ODOO_WRITER_CORE } from './odoo-writer.tokens';
 import type { WriteOutcome } from './operations/write-operation';
 
-/** Runner deliveries after the first in-process attempt wait this long (the writer already retried). */
-const RETRY_TOPIC_DELAYS_MS = [5_000, 30_000, 120_000];
-
 @Injectable()
-export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OdooCommandsConsumer implements OnModuleInit, OnApplicationShutdown {
   private readonly log = createLogger(OdooCommandsConsumer.name);
-  private runner: ConsumerRunner<OdooCommand> | undefined;
-  private pool: Pool | undefined;
 
   constructor(
     @Inject(ODOO_WRITER_CONFIG) private readonly config: OdooWriterConfig,
     @Inject(ODOO_WRITER_CORE) private readonly core: OdooWriterCore,
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    private readonly serde: AvroSerde,
-    private readonly producer: TypedProducer<TopicValueMap>,
-    private readonly ledger: WriteLedger,
+    @Inject(KafkaHandlers) private readonly handlers: KafkaHandlers,
+    @Inject(WriteLedger) private readonly ledger: WriteLedger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const { consumer, database, service } = this.config;
-    this.pool = new Pool({
-      connectionString: database.url,
-      max: 4,
-      application_name: `${service.name}:parked`,
-    });
-    // The configured topic reads with odoo.commands' schema (tests use topics of their own).
-    const schemas = topicSchemasFrom({
-      ...TOPIC_CATALOG,
-      [consumer.topic]: TOPIC_CATALOG[TOPICS.odooCommands],
-    });
-    this.runner = new ConsumerRunner<OdooCommand>({
-      kafka: this.kafka,
-      serde: this.serde,
-      schemas,
-      producer: this.producer,
-      parked: new PostgresParkedRecordStore(this.pool, database.schema),
-      groupId: service.name,
-      topic: consumer.topic,
+  onModuleInit(): void {
+    const { consumer, service } = this.config;
+    this.handlers.register({
+      topic: TOPICS.odooCommands,
+      readFrom: consumer.topic,
+      settings: consumer,
+      defaultGroup: service.name,
+      name: 'Odoo commands', // the start-up line `consuming Odoo commands` (tests wait for it)
       handler: (record) => this.handle(record),
-      keyConcurrency: consumer.keyConcurrency,
-      partitionsConsumedConcurrently: consumer.partitionsConcurrently,
-      sessionTimeoutMs: consumer.sessionTimeoutMs,
-      newGroupStartAt: this.config.kafka.newGroupStartAt,
-      retry: {
-        inProcessAttempts: 1,
-        maxAttempts: consumer.retryTopicAttempts,
-        delaysMs: RETRY_TOPIC_DELAYS_MS,
-      },
     });
-    await this.runner.start();
-    this.log.info({ topic: consumer.topic, group: service.name }, 'consuming Odoo commands');
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner?.stop();
-    await this.pool?.end();
+  /** After the consumers stopped (beforeApplicationShutdown) and finished their records. */
+  onApplicationShutdown(): void {
     this.core.close();
   }
 
@@ -123,7 +71,7 @@ export class OdooCommandsConsumer implements OnApplicationBootstrap, BeforeAppli
       outcome = await this.core.writer.execute(command);
     } catch (error) {
       if (error instanceof OdooWriterException && error.business) return this.refuse(record, error);
-      if (record.attempt >= this.config.consumer.retryTopicAttempts) {
+      if (record.attempt >= this.config.consumer.maxAttempts) {
         // The runner dead-letters the record after this attempt: the issuer hears it from us too.
         await this.ledger.recordFailure(
           value.externalId,

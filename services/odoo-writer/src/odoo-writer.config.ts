@@ -4,7 +4,6 @@ import {
   type ConfigValues,
   defineConfig,
   duration,
-  httpUrl,
   intInRange,
   num,
   oneOf,
@@ -12,7 +11,8 @@ import {
   variable,
 } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
-import { ODOO_API_FLAVORS } from '@tradewind/odoo-client';
+import { consumerConfig } from '@tradewind/messaging-nest';
+import { odooConnectionConfig } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
 
 /** Where the fault injector stops the process (tests prove a replay from each point writes once). */
@@ -21,41 +21,7 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 export const odooWriterConfig = defineConfig({
   ...platformConfig({ name: 'odoo-writer', port: 3030, schema: 'odoo_writer' }),
-  odoo: {
-    url: variable(
-      'ODOO_URL',
-      httpUrl({
-        desc: 'Odoo base URL (no path)',
-        example: 'https://erp.example.com',
-        devDefault: 'http://127.0.0.1:8069',
-      }),
-    ),
-    db: variable('ODOO_DB', str({ desc: 'Odoo database name', devDefault: 'tradewind' })),
-    apiKey: variable(
-      'ODOO_API_KEY',
-      // The devDefault is the Odoo simulator's published admin key, so a local run needs no environment.
-      str({
-        desc: 'API key of the Odoo integration user (write rights)',
-        devDefault: 'tw-sim-admin-0123456789abcdef0123456789abcdef',
-      }),
-      { sensitive: true },
-    ),
-    login: variable(
-      'ODOO_LOGIN',
-      str({ desc: "Login of the API key's user (JSON-RPC only, for common.authenticate)", default: 'admin' }),
-    ),
-    apiFlavor: variable(
-      'ODOO_API_FLAVOR',
-      oneOf(ODOO_API_FLAVORS)({
-        desc: 'Odoo API: json2 (Odoo 19+), jsonrpc (16-18), auto (ask the server its version)',
-        default: 'auto',
-      }),
-    ),
-    timeoutMs: variable(
-      'ODOO_TIMEOUT',
-      duration({ desc: 'Time allowed for one Odoo call (the whole exchange)', default: 30_000 }),
-    ),
-  },
+  odoo: odooConnectionConfig({ access: 'write', timeoutMs: 30_000 }),
   limits: {
     maxConcurrency: variable(
       'ODOO_MAX_CONCURRENCY',
@@ -169,37 +135,17 @@ export const odooWriterConfig = defineConfig({
         default: TOPICS.odooCommands,
       }),
     ),
-    keyConcurrency: variable(
-      'ODOO_WRITER_KEY_CONCURRENCY',
-      intInRange(
-        1,
-        10_000,
-      )({
-        desc: "Records (distinct keys) of one partition's batch handled at once; they meet in the batcher",
-        default: 100,
-      }),
-    ),
-    partitionsConcurrently: variable(
-      'ODOO_WRITER_PARTITIONS_CONCURRENTLY',
-      intInRange(1, 256)({ desc: 'Partitions consumed at once', default: 6 }),
-    ),
-    sessionTimeoutMs: variable(
-      'ODOO_WRITER_SESSION_TIMEOUT',
-      duration({
-        desc: 'Kafka consumer session timeout: how long a crashed instance holds its partitions',
-        default: 30_000,
-      }),
-    ),
-    retryTopicAttempts: variable(
-      'ODOO_WRITER_MAX_ATTEMPTS',
-      intInRange(
-        1,
-        50,
-      )({
-        desc: 'Deliveries of a record to the writer (main and retry topic) before it is dead-lettered',
-        default: 4,
-      }),
-    ),
+    // An unset ODOO_WRITER_GROUP means SERVICE_NAME (odoo-commands.consumer.ts), as deployed. One in-process
+    // attempt, long retry-topic delays: the writer already retried inside (ODOO_RETRY_*). Many keys at
+    // once: the records of a batch meet in the writer's micro-batcher.
+    ...consumerConfig('ODOO_WRITER', TOPICS.odooCommands, {
+      groupWhenUnset: 'SERVICE_NAME',
+      inProcessAttempts: 1,
+      maxAttempts: 4,
+      retryDelaysMs: [5_000, 30_000, 120_000],
+      keyConcurrency: 100,
+      partitionsConcurrently: 6,
+    }),
   },
   faults: {
     crashAt: variable(

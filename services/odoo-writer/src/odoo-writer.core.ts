@@ -1,7 +1,7 @@
 // The composition root of the write path, without Nest: the service's module provides it, and the
 // benchmark builds the same object graph against the simulator.
 import { createLogger, type Logger } from '@tradewind/observability';
-import { createOdooClient, type FetchLike, type OdooClient } from '@tradewind/odoo-client';
+import { type FetchLike, type OdooClient, odooClientFrom } from '@tradewind/odoo-client';
 
 import { FaultInjector } from './fault-injector';
 import { OdooGateway } from './odoo/odoo-gateway';
@@ -57,16 +57,7 @@ export function createOdooWriterCore(
     },
   });
   metrics.concurrencyLimit.set(limiter.limit);
-  const client = createOdooClient({
-    url: config.odoo.url,
-    db: config.odoo.db,
-    apiKey: config.odoo.apiKey,
-    login: config.odoo.login,
-    apiFlavor: config.odoo.apiFlavor,
-    timeoutMs: config.odoo.timeoutMs,
-    userAgent: 'tradewind-odoo-writer',
-    fetch: options.fetch,
-  });
+  const client = odooClientFrom(config.odoo, { userAgent: 'tradewind-odoo-writer', fetch: options.fetch });
   const faults = new FaultInjector(config.faults);
   const gateway = new OdooGateway(client, limiter, breaker, metrics, faults, log, {
     refusalBaseDelayMs: config.retry.baseDelayMs,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { createOdooClient } from '@tradewind/odoo-client';
+import { odooClientFrom } from '@tradewind/odoo-client';
 import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
@@ -177,13 +177,7 @@ function reservationSettings(config: OrderIntakeConfig): ReservationSettings | u
 }
 
 function odooPriceBook(config: OrderIntakeConfig, metrics: OrderIntakeMetrics): OdooPriceBook {
-  const client = createOdooClient({
-    url: config.odoo.url,
-    db: config.odoo.db,
-    apiKey: config.odoo.readApiKey,
-    login: config.odoo.readLogin,
-    apiFlavor: config.odoo.apiFlavor,
-    timeoutMs: config.odoo.timeoutMs,
+  const client = odooClientFrom(config.odoo, {
     maxConcurrentRequests: 4,
     userAgent: `tradewind-${config.service.name}`,
   });

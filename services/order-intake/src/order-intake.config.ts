@@ -1,7 +1,9 @@
 // order-intake's configuration: the platform's variables, the partner catalog, and a read-only view of
 // Odoo (products, price list) for price checks. The write key stays with the odoo-writer.
-import { type ConfigValues, defineConfig, duration, httpUrl, oneOf, str, variable } from '@tradewind/config';
-import { ODOO_API_FLAVORS } from '@tradewind/odoo-client';
+import { type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
+import { TOPICS } from '@tradewind/contracts';
+import { consumerConfig } from '@tradewind/messaging-nest';
+import { odooConnectionConfig } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
 
 export const orderIntakeConfig = defineConfig({
@@ -13,42 +15,8 @@ export const orderIntakeConfig = defineConfig({
     ),
   },
   odoo: {
-    url: variable(
-      'ODOO_URL',
-      httpUrl({
-        desc: 'Odoo base URL (no path), read for products and prices',
-        example: 'https://erp.example.com',
-        devDefault: 'http://127.0.0.1:8069',
-      }),
-    ),
-    db: variable('ODOO_DB', str({ desc: 'Odoo database name', devDefault: 'tradewind' })),
-    readApiKey: variable(
-      'ODOO_READ_API_KEY',
-      // The devDefault is the Odoo simulator's published read-only key, so a local run needs no environment.
-      str({
-        desc: 'API key of the read-only Odoo integration user (never the write key: only the odoo-writer writes)',
-        devDefault: 'tw-sim-reader-0123456789abcdef0123456789abcde',
-      }),
-      { sensitive: true },
-    ),
-    readLogin: variable(
-      'ODOO_READ_LOGIN',
-      str({
-        desc: "Login of the read-only key's user (JSON-RPC only, for common.authenticate)",
-        default: 'tradewind-reader',
-      }),
-    ),
-    apiFlavor: variable(
-      'ODOO_API_FLAVOR',
-      oneOf(ODOO_API_FLAVORS)({
-        desc: 'Odoo API: json2 (Odoo 19+), jsonrpc (16-18), auto (ask the server its version)',
-        default: 'auto',
-      }),
-    ),
-    timeoutMs: variable(
-      'ODOO_TIMEOUT',
-      duration({ desc: 'Time allowed for one Odoo read (the whole exchange)', default: 15_000 }),
-    ),
+    // Read-only: products and prices. The write key stays with the odoo-writer.
+    ...odooConnectionConfig({ access: 'read', timeoutMs: 15_000 }),
     pricelistExternalId: variable(
       'ODOO_PRICELIST_EXTERNAL_ID',
       str({
@@ -63,6 +31,10 @@ export const orderIntakeConfig = defineConfig({
         default: undefined,
       }),
     ),
+  },
+  consumers: {
+    ingressDocuments: consumerConfig('INTAKE_DOCUMENTS', TOPICS.ingressDocuments),
+    odooResults: consumerConfig('INTAKE_RESULTS', TOPICS.odooResults),
   },
   prices: {
     ttlMs: variable(

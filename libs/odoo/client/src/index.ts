@@ -32,6 +32,8 @@ export type {
   X2ManyCommand,
 } from './odoo.types';
 export { Command, ODOO_API_FLAVORS } from './odoo.types';
+export type { OdooAccess, OdooConnectionSettings } from './odoo-connection.config';
+export { odooClientFrom, odooConnectionConfig } from './odoo-connection.config';
 export type { FaultDescription } from './odoo-error.mapper';
 export { classifyOdooFault, parseRetryAfter } from './odoo-error.mapper';
 export {

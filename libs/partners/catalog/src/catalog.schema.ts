@@ -315,6 +315,21 @@ const layout = {
   },
 } as const;
 
+// A partner's code for a customer (or a ship-to) and the canonical customer and Odoo record it maps to.
+const customerMappings = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['partnerCode', 'customerId', 'odooExternalId'],
+    properties: {
+      partnerCode: { type: 'string', minLength: 1, maxLength: 80 },
+      customerId: { type: 'string', pattern: '^[A-Z][A-Z0-9-]+$' },
+      odooExternalId: { type: 'string', pattern: '^[a-z_][a-z0-9_]*\\.[a-z0-9_]+$' },
+    },
+  },
+} as const;
+
 export const XREF_SCHEMA = {
   $id: 'https://schemas.tradewind.example/config/partner-xref.json',
   type: 'object',
@@ -323,32 +338,8 @@ export const XREF_SCHEMA = {
   properties: {
     mappingSet: { type: 'string', pattern: id },
     layout,
-    shipTos: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['partnerCode', 'customerId', 'odooExternalId'],
-        properties: {
-          partnerCode: { type: 'string', minLength: 1, maxLength: 80 },
-          customerId: { type: 'string', pattern: '^[A-Z][A-Z0-9-]+$' },
-          odooExternalId: { type: 'string', pattern: '^[a-z_][a-z0-9_]*\\.[a-z0-9_]+$' },
-        },
-      },
-    },
-    customers: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['partnerCode', 'customerId', 'odooExternalId'],
-        properties: {
-          partnerCode: { type: 'string', minLength: 1, maxLength: 80 },
-          customerId: { type: 'string', pattern: '^[A-Z][A-Z0-9-]+$' },
-          odooExternalId: { type: 'string', pattern: '^[a-z_][a-z0-9_]*\\.[a-z0-9_]+$' },
-        },
-      },
-    },
+    shipTos: customerMappings,
+    customers: customerMappings,
     items: {
       type: 'array',
       items: {

@@ -63,9 +63,23 @@ export function acmeJsonOrder(poNumber: string, variant: OrderVariant = 'ok'): P
   };
 }
 
-/** market-hub: a CSV file with one or more orders (one row per line). */
-export function marketHubCsv(orders: { poNumber: string; variant?: OrderVariant }[]): PartnerDocument {
-  const [header, ...rows] = example('market-hub.sales-orders.csv').trim().split('\n');
+/** Where a partner's CSV rows carry the cells a variant changes, and the values that break them. */
+interface CsvColumns {
+  customer: number;
+  sku: number;
+  price: number;
+  unknownCustomer: string;
+  unknownSku: string;
+}
+
+/** Orders in a partner's CSV layout, built from the rows of its reviewed example (one row per line). */
+function csvOrders(
+  partnerId: string,
+  exampleFile: string,
+  columns: CsvColumns,
+  orders: { poNumber: string; variant?: OrderVariant }[],
+): PartnerDocument {
+  const [header, ...rows] = example(exampleFile).trim().split('\n');
   const templateOrders = [...new Set(rows.map((row) => row.split(',')[0]))];
   const out = [header];
   orders.forEach(({ poNumber, variant = 'ok' }, index) => {
@@ -76,15 +90,15 @@ export function marketHubCsv(orders: { poNumber: string; variant?: OrderVariant 
         const cells = splitCsvRow(row);
         cells[0] = poNumber;
         cells[1] = new Date().toISOString().slice(0, 10);
-        if (variant === 'unknown-customer') cells[2] = 'MH-NOWHERE';
-        if (lineIndex === 0 && variant === 'unknown-sku') cells[5] = 'MH-000000';
+        if (variant === 'unknown-customer') cells[columns.customer] = columns.unknownCustomer;
+        if (lineIndex === 0 && variant === 'unknown-sku') cells[columns.sku] = columns.unknownSku;
         if (lineIndex === 0 && variant === 'price-out-of-tolerance')
-          cells[8] = (Number(cells[8]) * 3).toFixed(2);
+          cells[columns.price] = (Number(cells[columns.price]) * 3).toFixed(2);
         out.push(cells.map(csvCell).join(','));
       });
   });
   return {
-    partnerId: 'market-hub',
+    partnerId,
     documentType: 'sales-order',
     contentType: 'text/csv',
     body: `${out.join('\n')}\n`,
@@ -93,37 +107,27 @@ export function marketHubCsv(orders: { poNumber: string; variant?: OrderVariant 
   };
 }
 
+/** market-hub: a CSV file with one or more orders (one row per line). */
+export function marketHubCsv(orders: { poNumber: string; variant?: OrderVariant }[]): PartnerDocument {
+  return csvOrders(
+    'market-hub',
+    'market-hub.sales-orders.csv',
+    { customer: 2, sku: 5, price: 8, unknownCustomer: 'MH-NOWHERE', unknownSku: 'MH-000000' },
+    orders,
+  );
+}
+
 /**
  * bazaarly: a CSV in the marketplace's own header (po_number,order_date,customer_code,sku,qty,price,
  * ship_to), one row per line; onboarded by configuration only (config/partners/xref/bazaarly.yaml).
  */
 export function bazaarlyCsv(orders: { poNumber: string; variant?: OrderVariant }[]): PartnerDocument {
-  const [header, ...rows] = example('bazaarly.sales-orders.csv').trim().split('\n');
-  const templateOrders = [...new Set(rows.map((row) => row.split(',')[0]))];
-  const out = [header];
-  orders.forEach(({ poNumber, variant = 'ok' }, index) => {
-    const template = templateOrders[index % templateOrders.length];
-    rows
-      .filter((row) => row.startsWith(`${template},`))
-      .forEach((row, lineIndex) => {
-        const cells = splitCsvRow(row);
-        cells[0] = poNumber;
-        cells[1] = new Date().toISOString().slice(0, 10);
-        if (variant === 'unknown-customer') cells[2] = 'BZ-NOWHERE';
-        if (lineIndex === 0 && variant === 'unknown-sku') cells[3] = 'BZ-000000';
-        if (lineIndex === 0 && variant === 'price-out-of-tolerance')
-          cells[5] = (Number(cells[5]) * 3).toFixed(2);
-        out.push(cells.map(csvCell).join(','));
-      });
-  });
-  return {
-    partnerId: 'bazaarly',
-    documentType: 'sales-order',
-    contentType: 'text/csv',
-    body: `${out.join('\n')}\n`,
-    poNumbers: orders.map((o) => o.poNumber),
-    variants: orders.map((o) => o.variant ?? 'ok'),
-  };
+  return csvOrders(
+    'bazaarly',
+    'bazaarly.sales-orders.csv',
+    { customer: 2, sku: 3, price: 5, unknownCustomer: 'BZ-NOWHERE', unknownSku: 'BZ-000000' },
+    orders,
+  );
 }
 
 /** globex-edi: an X12 interchange with one 850 transaction set per order. */

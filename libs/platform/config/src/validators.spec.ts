@@ -5,6 +5,7 @@ import {
   bool,
   brokers,
   duration,
+  durationList,
   httpUrl,
   int,
   intInRange,
@@ -79,6 +80,12 @@ void describe('validators', () => {
     assert.equal(parse(duration(), '0'), 0);
     assert.throws(() => parse(duration(), '30'), /"30" is not a duration \(e.g. 500ms, 30s, 5m, 1h\)/);
     assert.throws(() => parse(duration(), '5 minutes'), /is not a duration/);
+  });
+
+  void it('durationList reads comma-separated durations and names the bad item', () => {
+    assert.deepEqual(parse(durationList(), '5s, 30s,2m'), [5_000, 30_000, 120_000]);
+    assert.throws(() => parse(durationList(), '5s,30'), /"30" in "5s,30" is not a duration/);
+    assert.throws(() => parse(durationList(), ' , '), /is an empty list/);
   });
 
   void it('oneOf lists the allowed values', () => {

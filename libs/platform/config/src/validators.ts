@@ -182,13 +182,26 @@ const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
  */
 export const duration = withFormat(
   makeExactValidator<number>((input) => {
-    const text = input.trim();
-    if (text === '0') return 0;
-    const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text);
-    if (!match) throw new EnvError(`${quote(input)} is not a duration (e.g. 500ms, 30s, 5m, 1h)`);
-    return Math.round(Number(match[1]) * DURATION_UNITS_MS[match[2]]);
+    const ms = parseDuration(input);
+    if (ms === undefined) throw new EnvError(`${quote(input)} is not a duration (e.g. 500ms, 30s, 5m, 1h)`);
+    return ms;
   }),
   formatDuration,
+);
+
+/** Comma-separated durations (`5s,30s,2m`), each as {@link duration} reads it: retry delays. */
+export const durationList = withFormat(
+  makeExactValidator<number[]>((input) => {
+    const items = splitList(input);
+    if (items.length === 0) throw new EnvError(`${quote(input)} is an empty list`);
+    return items.map((item) => {
+      const ms = parseDuration(item);
+      if (ms === undefined)
+        throw new EnvError(`${quote(item)} in ${quote(input)} is not a duration (e.g. 5s,30s,2m)`);
+      return ms;
+    });
+  }),
+  (items: readonly number[]) => items.map(formatDuration).join(','),
 );
 
 /** Milliseconds in the largest unit that divides them: 30000 → `30s`, 90000 → `90s`, 250 → `250ms`. */
@@ -207,6 +220,13 @@ export const sqlIdentifier = makeValidator<string>((input) => {
   }
   return input;
 });
+
+function parseDuration(input: string): number | undefined {
+  const text = input.trim();
+  if (text === '0') return 0;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(text);
+  return match ? Math.round(Number(match[1]) * DURATION_UNITS_MS[match[2]]) : undefined;
+}
 
 function splitList(input: string): string[] {
   return input

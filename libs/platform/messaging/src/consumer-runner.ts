@@ -97,6 +97,13 @@ export interface ConsumerHealth {
 
 type Stage = 'main' | 'retry';
 
+/** Concurrency and session settings of a runner that names none. */
+export const DEFAULT_CONSUMER_TUNING = {
+  keyConcurrency: 16,
+  partitionsConcurrently: 3,
+  sessionTimeoutMs: 30_000,
+} as const;
+
 /** Derived topic names: one retry and one dead-letter topic per consumer group and source topic. */
 export function retryTopicOf(topic: string, groupId: string): string {
   return `${topic}.${groupId}.retry`;
@@ -212,8 +219,9 @@ export class ConsumerRunner<V> {
         ...(this.options.newGroupStartAt === undefined
           ? {}
           : { newGroupStartAt: this.options.newGroupStartAt }),
-        sessionTimeoutMs: this.options.sessionTimeoutMs ?? 30_000,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        sessionTimeoutMs: this.options.sessionTimeoutMs ?? DEFAULT_CONSUMER_TUNING.sessionTimeoutMs,
+        partitionsConsumedConcurrently:
+          this.options.partitionsConsumedConcurrently ?? DEFAULT_CONSUMER_TUNING.partitionsConcurrently,
       },
       (batch) => this.handleBatch(stage, batch),
     );
@@ -249,7 +257,10 @@ export class ConsumerRunner<V> {
             stage === 'main'
               ? this.handleMain(batch.partition, record.message, record.key, parkedKeys, active)
               : this.handleRetry(batch.partition, record.message, record.key, active),
-          { concurrency: this.options.keyConcurrency ?? 16, shouldContinue: active },
+          {
+            concurrency: this.options.keyConcurrency ?? DEFAULT_CONSUMER_TUNING.keyConcurrency,
+            shouldContinue: active,
+          },
         );
       }
     } finally {

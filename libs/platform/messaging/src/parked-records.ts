@@ -1,3 +1,4 @@
+import { createLogger } from '@tradewind/observability';
 import type { Pool } from 'pg';
 
 /**
@@ -16,12 +17,17 @@ export interface ParkedRecordStore {
 
 export class PostgresParkedRecordStore implements ParkedRecordStore {
   private readonly table: string;
+  private readonly log = createLogger('ParkedRecordStore');
 
   constructor(
     private readonly pool: Pool,
     schema: string,
   ) {
     this.table = `"${schema.replaceAll('"', '')}".messaging_parked_record`;
+    // When PostgreSQL drops an idle connection (a restart, a terminated backend) pg-pool discards the
+    // client and emits 'error' on the pool: unheard, that event crashes the whole service. The next
+    // query simply connects again.
+    pool.on('error', (error) => this.log.warn({ err: error }, 'an idle database connection was closed'));
   }
 
   async init(): Promise<void> {

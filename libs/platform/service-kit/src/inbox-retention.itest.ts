@@ -6,6 +6,7 @@ import { createDataSource, Inbox, persistenceMigrations } from '@tradewind/persi
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
+import { Housekeeping } from './housekeeping.service';
 import { INBOX_RETENTION_MS, InboxRetention } from './inbox-retention.service';
 
 configureLogging({ level: 'silent' });
@@ -36,7 +37,7 @@ describe('inbox retention (PostgreSQL)', () => {
               ('odoo-writer', 'recent', now() - interval '1 day')`,
       [INBOX_RETENTION_MS],
     );
-    const retention = new InboxRetention(dataSource, new Inbox());
+    const retention = new InboxRetention(dataSource, new Inbox(), new Housekeeping());
     assert.equal(await retention.purge(), 2);
     const left = await dataSource.query<{ message_id: string }[]>('SELECT message_id FROM inbox_message');
     assert.deepEqual(

@@ -1,9 +1,10 @@
 // Every service's inbox marks (one per message id handled) are forgotten after a retention, with the
-// shared purge of @tradewind/persistence, once at start-up and then every hour.
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { createLogger } from '@tradewind/observability';
+// shared purge of @tradewind/persistence, once at start-up and then every hour (a Housekeeping job).
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Inbox } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
+
+import { Housekeeping } from './housekeeping.service';
 
 const PURGE_INTERVAL_MS = 3_600_000;
 
@@ -15,42 +16,24 @@ const PURGE_INTERVAL_MS = 3_600_000;
 export const INBOX_RETENTION_MS = 30 * 86_400_000;
 
 @Injectable()
-export class InboxRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly log = createLogger(InboxRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-
+export class InboxRetention implements OnModuleInit {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(Inbox) private readonly inbox: Inbox,
+    @Inject(Housekeeping) private readonly housekeeping: Housekeeping,
   ) {}
 
-  onApplicationBootstrap(): void {
-    void this.purge();
-    this.timer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
-    this.timer.unref();
+  onModuleInit(): void {
+    this.housekeeping.schedule({
+      name: 'inbox marks',
+      everyMs: PURGE_INTERVAL_MS,
+      atStart: true,
+      purge: () => this.purge(),
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One pass (never two at once); resolves with the marks removed, 0 when it failed (logged). */
+  /** One pass: resolves with the marks removed. */
   purge(): Promise<number> {
-    this.running ??= this.inbox
-      .purge(this.dataSource, { olderThanMs: INBOX_RETENTION_MS })
-      .then(
-        (removed) => {
-          if (removed > 0) this.log.info({ removed }, 'purged old inbox marks');
-          return removed;
-        },
-        (error: unknown) => {
-          this.log.warn({ err: error }, 'purging old inbox marks failed');
-          return 0;
-        },
-      )
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.inbox.purge(this.dataSource, { olderThanMs: INBOX_RETENTION_MS });
   }
 }

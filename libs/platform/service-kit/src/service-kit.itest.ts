@@ -4,10 +4,10 @@ import { after, before, describe, it } from 'node:test';
 
 import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@tradewind/config';
+import { defineConfig, loadConfig } from '@tradewind/config';
 import { type AuditEvent, type OpsException, TOPICS } from '@tradewind/contracts';
 import { type ConsumedRecord, HEADER } from '@tradewind/messaging';
-import { KafkaHandler } from '@tradewind/messaging-nest';
+import { consumerConfig, KafkaHandler } from '@tradewind/messaging-nest';
 import { OutboxWriter, withTransaction } from '@tradewind/persistence';
 import { expectEventually, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
@@ -23,13 +23,13 @@ const groupId = uniqueName('service-kit');
 
 @Injectable()
 class AuditListener {
-  @KafkaHandler(TOPICS.opsAudit, { groupId })
+  @KafkaHandler(TOPICS.opsAudit, { settings: 'audit' })
   onAudit(record: ConsumedRecord<AuditEvent>): Promise<void> {
     received.push(record);
     return Promise.resolve();
   }
 
-  @KafkaHandler(TOPICS.opsExceptions, { groupId: `${groupId}-exceptions` })
+  @KafkaHandler(TOPICS.opsExceptions, { settings: 'exceptions' })
   onException(record: ConsumedRecord<OpsException>): Promise<void> {
     exceptions.push(record);
     return Promise.resolve();
@@ -62,7 +62,17 @@ describe('ServiceKitModule wires a service to the real Kafka, registry and Postg
   let app: INestApplication;
 
   before(async () => {
-    const config = loadConfig(platformConfig({ name: 'kit-itest', port: 0, schema }), {
+    const spec = defineConfig({
+      ...platformConfig({ name: 'kit-itest', port: 0, schema }),
+      consumers: {
+        audit: consumerConfig('KIT_AUDIT', TOPICS.opsAudit),
+        exceptions: consumerConfig('KIT_EXCEPTIONS', TOPICS.opsExceptions),
+      },
+    });
+    // The groups come from the config like a deployed service's (unique: the broker is shared).
+    const config = loadConfig(spec, {
+      KIT_AUDIT_GROUP: groupId,
+      KIT_EXCEPTIONS_GROUP: `${groupId}-exceptions`,
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       SCHEMA_REGISTRY_URL: stack.registryUrl,
       DATABASE_URL: stack.databaseUrl,

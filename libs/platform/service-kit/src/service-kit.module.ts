@@ -7,6 +7,7 @@ import { ObservabilityModule } from '@tradewind/observability-nest';
 import { createDataSource, Inbox, OutboxWriter, persistenceMigrations } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
 
+import { Housekeeping } from './housekeeping.service';
 import { InboxRetention } from './inbox-retention.service';
 import { OutboxRelayService } from './outbox-relay.service';
 import { SERVICE_KIT_OPTIONS, type ServiceKitOptions } from './service-kit.options';
@@ -24,7 +25,8 @@ class DataSourceLifecycle implements OnApplicationShutdown {
  * Everything a Tradewind service shares, from its loaded configuration: JSON logs with correlation
  * ids, /metrics and /health endpoints (ready when Kafka, the registry and PostgreSQL answer), the
  * typed Avro producer and @KafkaHandler consumers, the service's own PostgreSQL schema with its
- * migrations, the transactional outbox (and its relay) and the inbox.
+ * migrations, the transactional outbox (and its relay), the inbox and its retention, and Housekeeping
+ * for a service's own periodic purges.
  */
 @Module({})
 export class ServiceKitModule {
@@ -69,6 +71,7 @@ export class ServiceKitModule {
               ? undefined
               : { username: config.registry.username, password: config.registry.password ?? '' },
           schemas: topicSchemasFrom(TOPIC_CATALOG),
+          consumers: config.consumers,
           database: { url: config.database.url, schema: config.database.schema },
           consume: options.consume,
         }),
@@ -91,9 +94,10 @@ export class ServiceKitModule {
         { provide: OutboxWriter, useValue: new OutboxWriter() },
         { provide: Inbox, useValue: new Inbox() },
         OutboxRelayService,
+        Housekeeping,
         InboxRetention,
       ],
-      exports: [DataSource, OutboxWriter, Inbox],
+      exports: [DataSource, OutboxWriter, Inbox, Housekeeping],
     };
   }
 }

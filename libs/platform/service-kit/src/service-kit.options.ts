@@ -1,3 +1,4 @@
+import type { ConsumerSettings } from '@tradewind/messaging-nest';
 import type { ReadinessCheck } from '@tradewind/observability';
 import type { ServiceDataSourceConfig } from '@tradewind/persistence';
 
@@ -6,13 +7,14 @@ import type { PlatformValues } from './platform-config';
 export const SERVICE_KIT_OPTIONS = Symbol('tradewind:service-kit-options');
 
 export interface ServiceKitOptions {
-  config: PlatformValues;
+  /** The service's loaded config: the platform's values, and its handlers' `consumers` sections. */
+  config: PlatformValues & { readonly consumers?: Readonly<Record<string, ConsumerSettings>> };
   /** The service's typeorm entities and migrations; the outbox and inbox migrations are added. */
   entities?: ServiceDataSourceConfig['entities'];
   migrations?: ServiceDataSourceConfig['migrations'];
   /** Run the outbox relay (services that enqueue events in their transactions). */
   outbox?: boolean;
-  /** Start @KafkaHandler consumers (default true). */
+  /** Start the Kafka handlers (@KafkaHandler and KafkaHandlers.register; default true). */
   consume?: boolean;
   readinessChecks?: ReadinessCheck[];
 }

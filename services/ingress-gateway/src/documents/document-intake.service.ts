@@ -3,6 +3,7 @@
 // order by default: the sound orders are accepted and the bad ones refused in the same answer
 // (docs/decisions/0006-per-order-acceptance.md).
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Inject, Injectable } from '@nestjs/common';
 import {
@@ -108,7 +109,6 @@ export class DocumentIntakeService {
 
   async submit(submission: Submission): Promise<StoredResponse> {
     const { call, exchange } = submission;
-    this.publication.admit(); // before any work: a full queue or a silent broker is a 503 at once
     const decision = authorizeSubmission(
       this.catalog,
       call.partner,
@@ -118,6 +118,10 @@ export class DocumentIntakeService {
     exchange.format = decision.format;
     const key =
       submission.idempotencyKey === undefined ? undefined : checkIdempotencyKey(submission.idempotencyKey);
+    // Before any work a full queue or a silent broker is a 503 at once, but not before the key is looked
+    // up: a resubmission after "outcome unknown" must learn that outcome (409 in progress, or the 202
+    // replayed), never hear "not accepted" while the first request's records may still be written.
+    if (key === undefined) this.publication.admit();
     if (key !== undefined) {
       const hash = requestHash({
         method: submission.method,
@@ -151,6 +155,7 @@ export class DocumentIntakeService {
     }
     let response: StoredResponse;
     try {
+      if (key !== undefined) this.publication.admit(); // a 503 of ours: settleFailure frees the key
       response = await this.accept(submission, decision, key);
     } catch (error) {
       if (key !== undefined) await this.settleFailure(call.partner.id, key, error, submission.instance);
@@ -162,19 +167,25 @@ export class DocumentIntakeService {
   }
 
   /** Stores the response for replays, retrying a little; the key stays claimed when it cannot. */
-  private async completeKey(partnerId: string, key: string, response: StoredResponse): Promise<void> {
+  private async completeKey(
+    partnerId: string,
+    key: string,
+    response: StoredResponse,
+    attempts = 3,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.idempotency.complete(partnerId, key, response);
         return;
       } catch (error) {
-        if (attempt >= 3) {
+        if (attempt >= attempts) {
           this.log.error(
             { err: error, partnerId },
             'could not record the response of an accepted request; its Idempotency-Key stays claimed',
           );
           return;
         }
+        await sleep(Math.min(5_000, 100 * 2 ** attempt));
       }
     }
   }
@@ -187,9 +198,22 @@ export class DocumentIntakeService {
     written: Promise<boolean>,
     response: StoredResponse,
   ): void {
+    // The key stays "in progress" for as long as the broker takes: were its lease to lapse, a
+    // resubmission would be processed again (a second copy) or answered 503 while these records land.
+    const lease =
+      key === undefined
+        ? undefined
+        : setInterval(() => {
+            this.idempotency
+              .extendLease(partnerId, key)
+              .catch((e: unknown) => this.log.warn({ err: e, partnerId }, 'could not extend a key lease'));
+          }, this.idempotency.leaseRenewalMs);
+    lease?.unref();
     void written.then(async (ok) => {
+      clearInterval(lease);
       if (ok) {
-        if (key !== undefined) await this.completeKey(partnerId, key, response);
+        // Written is written: the replay must say 202 even across a database outage.
+        if (key !== undefined) await this.completeKey(partnerId, key, response, 30);
         return;
       }
       await this.index

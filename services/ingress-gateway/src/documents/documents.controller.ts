@@ -120,7 +120,8 @@ export class DocumentsController {
   )
   @ApiProblem(
     503,
-    'Not accepted: the platform cannot take documents right now (Retry-After); nothing will be written',
+    '`publish-unavailable`: not accepted, the platform cannot take documents right now (Retry-After); nothing will be written. ' +
+      '`dependency-unavailable`: a store of the platform is down or saturated (Retry-After); send again with the same Idempotency-Key',
   )
   @ApiProblem(
     504,

@@ -1,6 +1,7 @@
 // X12 interchange control numbers (ISA13) received per partner, in PostgreSQL so that a repeat is caught
 // after a restart and by every replica. A claim is one atomic statement: of two concurrent uploads of the
 // same interchange exactly one proceeds.
+import { deleteInBatches } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
 export type InterchangeClaim =
@@ -44,6 +45,20 @@ export class InterchangeRegister {
     // Released between the two statements: the caller's retry claims it.
     if (first === undefined) return this.claim(partnerId, controlNumber, batchId, receivedAt, windowMs);
     return { kind: 'duplicate', batchId: first.batch_id, receivedAt: new Date(first.received_at) };
+  }
+
+  /**
+   * Forgets control numbers received more than `retentionMs` ago, however many there are; returns how
+   * many. Past its partner's duplicate window a row only makes its ISA13 reusable (see {@link claim}), so
+   * a retention at least as long as every window changes no answer.
+   */
+  async purgeOlderThan(retentionMs: number, batchSize?: number): Promise<number> {
+    return deleteInBatches(this.dataSource, {
+      table: this.table,
+      where: 'received_at < now() - make_interval(secs => $1::double precision / 1000)',
+      params: [retentionMs],
+      ...(batchSize === undefined ? {} : { batchSize }),
+    });
   }
 
   /** Gives the control number back when the batch that claimed it was not accepted after all. */

@@ -94,6 +94,20 @@ export class IdempotencyStore {
     );
   }
 
+  /** How often a key whose request is still settling ({@link extendLease}) has its lease renewed. */
+  get leaseRenewalMs(): number {
+    return Math.max(1, Math.floor(this.durations.leaseMs / 3));
+  }
+
+  /** Keeps an in-progress key claimed for another lease (its request's outcome is still unknown). */
+  async extendLease(partnerId: string, key: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE partner_id = $1 AND idempotency_key = $2 AND state = 'in-progress'`,
+      [partnerId, key, this.durations.leaseMs],
+    );
+  }
+
   /** Gives the key back after a failure of ours (5xx), so the partner's retry is processed. */
   async release(partnerId: string, key: string): Promise<void> {
     await this.dataSource.query(

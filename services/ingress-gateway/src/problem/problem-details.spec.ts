@@ -54,7 +54,8 @@ void describe('problem+json (RFC 9457)', () => {
       const ours =
         code === GatewayErrorCode.Internal ||
         code === GatewayErrorCode.PublishUnavailable ||
-        code === GatewayErrorCode.PublishOutcomeUnknown;
+        code === GatewayErrorCode.PublishOutcomeUnknown ||
+        code === GatewayErrorCode.DependencyUnavailable;
       assert.equal(type.status >= 500, ours, code);
       assert.equal(type.outcome === 'error', ours, code);
     }

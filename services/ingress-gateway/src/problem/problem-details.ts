@@ -123,6 +123,13 @@ export function problemType(code: GatewayErrorCode): ProblemType {
         'Documents handed over but not yet confirmed; resubmit with the same Idempotency-Key to learn the outcome',
         'error',
       );
+    case GatewayErrorCode.DependencyUnavailable:
+      return t(
+        503,
+        'dependency-unavailable',
+        'A platform dependency is unavailable; retry later with the same Idempotency-Key',
+        'error',
+      );
     case GatewayErrorCode.Internal:
       return t(500, 'internal-error', 'Internal error', 'error');
   }

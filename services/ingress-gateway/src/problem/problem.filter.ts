@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
+import { unavailableDependency } from '@tradewind/messaging';
 import { createLogger, currentCorrelation } from '@tradewind/observability';
 import type { Request, Response } from 'express';
 
@@ -35,9 +36,36 @@ export function fromHttpException(error: HttpException): GatewayException {
   });
 }
 
+const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+// pg-pool's words when no connection frees up within the connect timeout (a stalled or saturated pool).
+const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
+
+/**
+ * An error of a store the request needed (PostgreSQL down, restarting or its pool exhausted, Redis
+ * unreachable), as a 503 to retry: not the request's fault, and not a bug of ours (500).
+ */
+export function fromDependencyFailure(error: unknown): GatewayException | undefined {
+  const dependency = unavailableDependency(error) ?? (poolTimedOut(error) ? 'database' : undefined);
+  if (dependency === undefined) return undefined;
+  return new GatewayException(
+    GatewayErrorCode.DependencyUnavailable,
+    'The request could not be completed now because a platform dependency is unavailable. Send it again shortly (with the same Idempotency-Key: it is never accepted twice).',
+    { cause: error, retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS, policy: `dependency:${dependency}` },
+  );
+}
+
+function poolTimedOut(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; depth++) {
+    if (POOL_TIMEOUT.test(e.message)) return true;
+    e = (e as { driverError?: unknown }).driverError ?? e.cause;
+  }
+  return false;
+}
+
 /**
  * Renders every error as `application/problem+json` (RFC 9457) and notes on the exchange why it was
- * refused, for the audit record. Anything that is not a GatewayException is a bug of ours: 500, logged.
+ * refused, for the audit record. Anything else is a bug of ours (500, logged), but for an unavailable
+ * dependency (503 + Retry-After).
  */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -52,9 +80,10 @@ export class ProblemFilter implements ExceptionFilter {
         ? exception
         : exception instanceof HttpException
           ? fromHttpException(exception)
-          : new GatewayException(GatewayErrorCode.Internal, 'The request could not be processed.', {
+          : (fromDependencyFailure(exception) ??
+            new GatewayException(GatewayErrorCode.Internal, 'The request could not be processed.', {
               cause: exception,
-            });
+            }));
     const type = problemType(error.code);
     if (type.status >= 500) this.log.error({ err: exception }, 'request failed');
 

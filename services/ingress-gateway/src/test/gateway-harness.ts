@@ -116,8 +116,14 @@ export class GatewayHarness {
     }
   }
 
-  /** Starts (or restarts) the gateway on this harness's schema with a catalog directory. */
-  async startGateway(catalogDir = REPO_CATALOG_DIR): Promise<void> {
+  /**
+   * Starts (or restarts) the gateway on this harness's schema with a catalog directory; `env` sets or
+   * overrides configuration variables (a pool of one, a short publish deadline).
+   */
+  async startGateway(
+    catalogDir = REPO_CATALOG_DIR,
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     const sources = testCredentialSources();
     const config = loadConfig(gatewayConfig, {
       KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
@@ -133,6 +139,7 @@ export class GatewayHarness {
       LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'fatal',
       PARTNER_CATALOG_DIR: catalogDir,
       GATEWAY_SECRETS_ROOT: sources.secretsRoot,
+      ...env,
     });
     this.app = await createGatewayApp(config.values, {
       credentialEnv: sources.env,

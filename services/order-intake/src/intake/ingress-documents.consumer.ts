@@ -8,7 +8,7 @@ import { toRunnerError } from '../order-intake.exception';
 import { SalesOrderIntake } from './sales-order-intake.service';
 
 /**
- * ingress.documents → order decisions (consumer group `<service>.ingress.documents`). A rejected order is a
+ * ingress.documents → order decisions (settings and group: config `consumers.ingressDocuments`, INTAKE_DOCUMENTS_*). A rejected order is a
  * normal outcome (the partner is told); only a record that cannot be an order goes to ops.exceptions
  * (BusinessRuleError); Odoo or PostgreSQL being down holds the records (DependencyUnavailableError);
  * everything else thrown is technical and retried, then dead-lettered. The topic carries every inbound
@@ -18,7 +18,7 @@ import { SalesOrderIntake } from './sales-order-intake.service';
 export class IngressDocumentsConsumer {
   constructor(@Inject(SalesOrderIntake) private readonly intake: SalesOrderIntake) {}
 
-  @KafkaHandler(TOPICS.ingressDocuments)
+  @KafkaHandler(TOPICS.ingressDocuments, { settings: 'ingressDocuments' })
   async onDocument(record: ConsumedRecord<IngressDocument>): Promise<void> {
     if (dataDomainOfDocument(record.value.documentType) !== undefined) return;
     try {

@@ -7,7 +7,7 @@ import { defaultConsumerGroup, KafkaHandler } from '@tradewind/messaging-nest';
 import { toRunnerError } from '../order-intake.exception';
 import { OdooResultsService } from './odoo-results.service';
 
-/** The consumer group reading odoo.results. */
+/** The inbox's consumer group for odoo.results (the Kafka group's default name; INTAKE_RESULTS_GROUP may differ). */
 export function resultsGroupOf(serviceName: string): string {
   return defaultConsumerGroup(serviceName, TOPICS.odooResults);
 }
@@ -16,7 +16,7 @@ export function resultsGroupOf(serviceName: string): string {
 export class OdooResultsConsumer {
   constructor(@Inject(OdooResultsService) private readonly results: OdooResultsService) {}
 
-  @KafkaHandler(TOPICS.odooResults)
+  @KafkaHandler(TOPICS.odooResults, { settings: 'odooResults' })
   async handle(record: ConsumedRecord<OdooResult>): Promise<void> {
     try {
       await this.results.handle(record.value, record.headers);
