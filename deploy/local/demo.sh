@@ -66,6 +66,7 @@ services=(
   odoo-writer:${ODOO_WRITER_PORT:-3030}
   order-intake:${ORDER_INTAKE_PORT:-3020}
   ingress-gateway:${GATEWAY_PORT:-3010}
+  inventory-sync:3040
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

@@ -1,6 +1,6 @@
 // order-intake's configuration: the platform's variables, the partner catalog, and a read-only view of
 // Odoo (products, price list) for price checks. The write key stays with the odoo-writer.
-import { type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
+import { type ConfigValues, defineConfig, duration, oneOf, str, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
 import { odooConnectionConfig } from '@tradewind/odoo-client';
@@ -35,6 +35,7 @@ export const orderIntakeConfig = defineConfig({
   consumers: {
     ingressDocuments: consumerConfig('INTAKE_DOCUMENTS', TOPICS.ingressDocuments),
     odooResults: consumerConfig('INTAKE_RESULTS', TOPICS.odooResults),
+    reservationReplies: consumerConfig('INTAKE_RESERVATION_REPLIES', TOPICS.inventoryReservationReplies),
   },
   prices: {
     ttlMs: variable(

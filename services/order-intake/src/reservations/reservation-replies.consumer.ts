@@ -16,7 +16,7 @@ export function repliesGroupOf(serviceName: string): string {
 export class ReservationRepliesConsumer {
   constructor(@Inject(ReservationRepliesService) private readonly replies: ReservationRepliesService) {}
 
-  @KafkaHandler(TOPICS.inventoryReservationReplies)
+  @KafkaHandler(TOPICS.inventoryReservationReplies, { settings: 'reservationReplies' })
   async handle(record: ConsumedRecord<ReservationReply>): Promise<void> {
     try {
       await this.replies.handle(record.value, record.headers);
