@@ -64,6 +64,13 @@ export function kafkaConfig(defaults: { clientId: string }) {
         duration({ desc: 'Time allowed to open a broker connection', default: 3_000 }),
       ),
       ssl: variable('KAFKA_SSL', bool({ desc: 'Connect to the brokers over TLS', default: false })),
+      producerLingerMs: variable(
+        'KAFKA_PRODUCER_LINGER',
+        duration({
+          desc: "How long the producer gathers records into one produce request (Kafka's linger.ms)",
+          default: 2,
+        }),
+      ),
       newGroupStartAt: variable(
         'KAFKA_NEW_GROUP_START_AT',
         parsedBy(parseInstant)({

@@ -33,6 +33,8 @@ import { type ErasedRegistration, KafkaHandlers } from './kafka-handlers.registr
 export interface MessagingModuleOptions {
   serviceName: string;
   kafka: KafkaConnection;
+  /** The default producer's linger (KAFKA_PRODUCER_LINGER); TypedProducer's own default when unset. */
+  producerLingerMs?: number;
   registryUrl: string;
   /** Registry basic auth (SCHEMA_REGISTRY_USERNAME/PASSWORD): every lookup of the serde sends it. */
   registryAuth?: { username: string; password: string };
@@ -226,6 +228,7 @@ export class MessagingModule {
               serde,
               schemas: options.schemas,
               sourceSystem: options.serviceName,
+              lingerMs: options.producerLingerMs,
             }),
         },
         KafkaHandlers,

@@ -51,6 +51,7 @@ export class ServiceKitModule {
         }),
         MessagingModule.forRoot({
           serviceName: config.service.name,
+          producerLingerMs: config.kafka.producerLingerMs,
           kafka: {
             brokers: [...config.kafka.brokers],
             clientId: config.kafka.clientId,

@@ -97,8 +97,11 @@ void describe('the gateway answers 503 only for what was not accepted', () => {
       await started.listen(0, '127.0.0.1');
       return { started, url: (await started.getUrl()).replace('[::1]', '127.0.0.1') };
     };
-    // Shorter than the producer's linger: every record is still queued when the deadline passes.
-    ({ started: app, url: base } = await start(schema, { GATEWAY_PUBLISH_TIMEOUT: '1ms' }));
+    // A deadline well inside the producer's linger: every record is still queued when it passes.
+    ({ started: app, url: base } = await start(schema, {
+      GATEWAY_PUBLISH_TIMEOUT: '50ms',
+      KAFKA_PRODUCER_LINGER: '1s',
+    }));
     ({ started: keptApp, url: keptBase } = await start(keptSchema, {}));
     // A real failure of PostgreSQL after the publish: recording a completed response is refused.
     const pool = new Pool({ connectionString: stack.databaseUrl });
