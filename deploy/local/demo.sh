@@ -66,7 +66,8 @@ services=(
   odoo-writer:${ODOO_WRITER_PORT:-3030}
   order-intake:${ORDER_INTAKE_PORT:-3020}
   ingress-gateway:${GATEWAY_PORT:-3010}
-  reconciler:3040
+  inventory-sync:3040
+  reconciler:3050
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

@@ -3,59 +3,31 @@
 // variables the services use, so the Helm hook and the compose job work where the services do.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { testStack, uniqueName } from '@tradewind/testing';
+import {
+  SECURED_REGISTRY_PASSWORD,
+  SECURED_REGISTRY_USER,
+  type SecuredRegistry,
+  securedRegistry,
+  testStack,
+  uniqueName,
+} from '@tradewind/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
 import { kafkaSecurityFromEnv, runRegister } from './register';
 import { RegistryClient } from './registry-client';
 
-const USER = 'tradewind';
-const PASSWORD = 'registry-secret';
-
-/** Forwards to the real registry only what carries the expected basic auth; counts the refusals. */
-async function securedRegistry(
-  target: string,
-): Promise<{ server: Server; url: string; refused: () => number }> {
-  const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
-  const origin = new URL(target).origin;
-  let refused = 0;
-  const server = createServer((request, response) => {
-    if (request.headers.authorization !== expected) {
-      refused++;
-      response.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"unauthorized"}');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      fetch(`${origin}${request.url ?? '/'}`, {
-        method: request.method,
-        headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-      })
-        .then(async (answer) => {
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
-          response.end(Buffer.from(await answer.arrayBuffer()));
-        })
-        .catch(() => response.writeHead(502).end());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}${new URL(target).pathname}`, refused: () => refused };
-}
+const USER = SECURED_REGISTRY_USER;
+const PASSWORD = SECURED_REGISTRY_PASSWORD;
 
 void describe('schemas register on a secured cluster', () => {
   const stack = testStack();
   const topic = `${uniqueName('schemas_secured')}.parcels`;
   let schemasDir: string;
-  let secured: Awaited<ReturnType<typeof securedRegistry>>;
+  let secured: SecuredRegistry;
 
   before(async () => {
     schemasDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tw-schemas-secured-'));
@@ -77,7 +49,7 @@ void describe('schemas register on a secured cluster', () => {
   });
 
   after(async () => {
-    secured?.server.close();
+    await secured?.close();
     const kafka = new Kafka({
       clientId: 'schemas-secured-itest',
       brokers: stack.kafkaBrokers,

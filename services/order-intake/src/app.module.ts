@@ -22,6 +22,9 @@ import { CreateOrders1767500000000, IndexOpenOrders1767600000000 } from './order
 import { OrdersRepository } from './orders/orders.repository';
 import { OdooPriceBook } from './pricing/odoo-price-book';
 import type { PriceBook } from './pricing/price-book';
+import type { ReservationSettings } from './reservations/order-reservations';
+import { repliesGroupOf, ReservationRepliesConsumer } from './reservations/reservation-replies.consumer';
+import { ReservationRepliesService } from './reservations/reservation-replies.service';
 import { OdooResultsConsumer, resultsGroupOf } from './results/odoo-results.consumer';
 import { OdooResultsService } from './results/odoo-results.service';
 
@@ -113,6 +116,7 @@ export class AppModule {
               prices,
               metrics,
               config.service.name,
+              reservationSettings(config),
             ),
         },
         {
@@ -136,9 +140,40 @@ export class AppModule {
         },
         IngressDocumentsConsumer,
         OdooResultsConsumer,
+        // Replies are read only when this service asks for reservations.
+        ...(reservationSettings(config) === undefined
+          ? []
+          : [
+              {
+                provide: ReservationRepliesService,
+                inject: [DataSource, Inbox, OrdersRepository, OrderTransitions, ORDER_INTAKE_METRICS],
+                useFactory: (
+                  dataSource: DataSource,
+                  inbox: Inbox,
+                  orders: OrdersRepository,
+                  transitions: OrderTransitions,
+                  metrics: OrderIntakeMetrics,
+                ) =>
+                  new ReservationRepliesService(
+                    dataSource,
+                    inbox,
+                    orders,
+                    transitions,
+                    metrics,
+                    repliesGroupOf(config.service.name),
+                  ),
+              },
+              ReservationRepliesConsumer,
+            ]),
       ],
     };
   }
+}
+
+/** RESERVATION_POLICY: off, or how a line without stock is treated. */
+function reservationSettings(config: OrderIntakeConfig): ReservationSettings | undefined {
+  const { policy, holdTtlMs } = config.reservations;
+  return policy === 'off' ? undefined : { policy, holdTtlMs };
 }
 
 function odooPriceBook(config: OrderIntakeConfig, metrics: OrderIntakeMetrics): OdooPriceBook {

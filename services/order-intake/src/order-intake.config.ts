@@ -1,6 +1,6 @@
 // order-intake's configuration: the platform's variables, the partner catalog, and a read-only view of
 // Odoo (products, price list) for price checks. The write key stays with the odoo-writer.
-import { type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
+import { type ConfigValues, defineConfig, duration, oneOf, str, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
 import { odooConnectionConfig } from '@tradewind/odoo-client';
@@ -35,6 +35,7 @@ export const orderIntakeConfig = defineConfig({
   consumers: {
     ingressDocuments: consumerConfig('INTAKE_DOCUMENTS', TOPICS.ingressDocuments),
     odooResults: consumerConfig('INTAKE_RESULTS', TOPICS.odooResults),
+    reservationReplies: consumerConfig('INTAKE_RESERVATION_REPLIES', TOPICS.inventoryReservationReplies),
   },
   prices: {
     ttlMs: variable(
@@ -49,6 +50,22 @@ export const orderIntakeConfig = defineConfig({
       duration({
         desc: 'While Odoo cannot be read, prices up to this old are still used (0: never use an expired price)',
         default: 3_600_000,
+      }),
+    ),
+  },
+  reservations: {
+    policy: variable(
+      'RESERVATION_POLICY',
+      oneOf(['off', 'reject', 'backorder'] as const)({
+        desc: "Ask inventory-sync to hold an accepted order's lines before it goes to Odoo: off (not asked), reject (a line without stock rejects the order with INSUFFICIENT_STOCK), backorder (the shortfall is backordered)",
+        default: 'off',
+      }),
+    ),
+    holdTtlMs: variable(
+      'RESERVATION_HOLD_TTL',
+      duration({
+        desc: 'How long inventory-sync holds the units before it releases them (0: until released)',
+        default: 0,
       }),
     ),
   },

@@ -8,7 +8,7 @@ import { odooConnectionConfig } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
 
 export const reconcilerConfig = defineConfig({
-  ...platformConfig({ name: 'reconciler', port: 3040, schema: 'reconciler' }),
+  ...platformConfig({ name: 'reconciler', port: 3050, schema: 'reconciler' }),
   consumers: {
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
   },

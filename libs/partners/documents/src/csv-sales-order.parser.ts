@@ -55,38 +55,9 @@ export function readCsvSalesOrders(
     parsed: parsedSalesOrders(DocumentFormat.Csv, problems, []),
     slices: [],
   });
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return fail([...decoded.problems]);
-  // Line numbers survive CRLF → LF, and csv-parse then sees one record delimiter.
-  const text = decoded.text.replace(/\r\n?/g, '\n');
-  if (text.trim() === '')
-    return fail([problem(DocumentProblemCode.EmptyDocument, 'The file is empty.', { kind: 'document' })]);
-
-  const documentProblems: DocumentProblem[] = [];
-  const records = readCsvRecords(text, documentProblems);
-  const header = records.shift();
-  if (header === undefined) return fail(documentProblems);
-
-  const columns = new Map<string, number>();
-  header.cells.forEach((name, i) => {
-    const key = name.trim().toLowerCase();
-    if (columns.has(key)) {
-      documentProblems.push(
-        problem(
-          DocumentProblemCode.CsvDuplicateColumn,
-          `Column "${name}" appears more than once in the header.`,
-          {
-            kind: 'csv',
-            line: header.line,
-            column: i + 1,
-            header: name,
-          },
-        ),
-      );
-    } else {
-      columns.set(key, i);
-    }
-  });
+  const table = readCsvTable(bytes);
+  if (!table.ok) return fail(table.problems);
+  const { header, columns, records, problems: documentProblems } = table;
   const fields = Object.entries(layout.columns) as [CsvField, NonNullable<CsvLayout['columns'][CsvField]>][];
   const missing = fields.filter(
     ([, spec]) => spec.required && spec.column !== undefined && !columns.has(spec.column.toLowerCase()),
@@ -406,6 +377,54 @@ function readNumber(
  */
 const MAX_CSV_SYNTAX_PROBLEMS = 50;
 const MAX_CSV_MESSAGE_LENGTH = 240;
+
+/** A CSV upload read up to its header: the records after it and the header's columns (lower-cased names). */
+export type CsvTable =
+  | { ok: false; problems: DocumentProblem[] }
+  | {
+      ok: true;
+      /** The decoded text with LF line ends. */
+      text: string;
+      header: CsvRecord;
+      columns: Map<string, number>;
+      records: CsvRecord[];
+      /** Problems so far (malformed records, duplicate columns); the caller adds its own. */
+      problems: DocumentProblem[];
+    };
+
+/** Decodes UTF-8, reads the records and the header's columns; an empty file or no header is not ok. */
+export function readCsvTable(bytes: Uint8Array): CsvTable {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, problems: [...decoded.problems] };
+  // Line numbers survive CRLF → LF, and csv-parse then sees one record delimiter.
+  const text = decoded.text.replace(/\r\n?/g, '\n');
+  if (text.trim() === '') {
+    return {
+      ok: false,
+      problems: [problem(DocumentProblemCode.EmptyDocument, 'The file is empty.', { kind: 'document' })],
+    };
+  }
+  const problems: DocumentProblem[] = [];
+  const records = readCsvRecords(text, problems);
+  const header = records.shift();
+  if (header === undefined) return { ok: false, problems };
+  const columns = new Map<string, number>();
+  header.cells.forEach((name, i) => {
+    const key = name.trim().toLowerCase();
+    if (columns.has(key)) {
+      problems.push(
+        problem(
+          DocumentProblemCode.CsvDuplicateColumn,
+          `Column "${name}" appears more than once in the header.`,
+          { kind: 'csv', line: header.line, column: i + 1, header: name },
+        ),
+      );
+    } else {
+      columns.set(key, i);
+    }
+  });
+  return { ok: true, text, header, columns, records, problems };
+}
 
 class TooManyCsvProblems extends Error {}
 

@@ -2,7 +2,7 @@
 // `snapshot_id,as_of,warehouse,sku,on_hand` in any order (more columns are ignored). The snapshot is one
 // record: a partial count would reconcile the wrong way, so one bad row refuses the file.
 import { forbiddenCharacterAt, TextRule } from './canonical-fields';
-import { type CsvRecord, readCsvRecords } from './csv-sales-order.parser';
+import { type CsvRecord, readCsvTable } from './csv-sales-order.parser';
 import { DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, problem, type ProblemLocation } from './document-problem';
 import {
@@ -13,7 +13,6 @@ import {
   type StockSnapshot,
   type StockSnapshotLine,
 } from './stock-document';
-import { decodeUtf8 } from './text-decoding';
 
 /** Column names of the snapshot template. */
 export const STOCK_SNAPSHOT_COLUMNS = Object.freeze([
@@ -42,33 +41,9 @@ export function readCsvStockSnapshot(bytes: Uint8Array): CsvStockSnapshotRead {
     parsed: parsedStockDocument<StockSnapshot>(DocumentFormat.Csv, problems, []),
     slices: [],
   });
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return fail([...decoded.problems]);
-  const text = decoded.text.replace(/\r\n?/g, '\n');
-  if (text.trim() === '')
-    return fail([problem(DocumentProblemCode.EmptyDocument, 'The file is empty.', { kind: 'document' })]);
-  const documentProblems: DocumentProblem[] = [];
-  const records = readCsvRecords(text, documentProblems);
-  const header = records.shift();
-  if (header === undefined) return fail(documentProblems);
-  const columns = new Map<string, number>();
-  header.cells.forEach((name, i) => {
-    const key = name.trim().toLowerCase();
-    if (columns.has(key)) {
-      documentProblems.push(
-        problem(
-          DocumentProblemCode.CsvDuplicateColumn,
-          `Column "${name}" appears more than once in the header.`,
-          {
-            kind: 'csv',
-            line: header.line,
-            column: i + 1,
-            header: name,
-          },
-        ),
-      );
-    } else columns.set(key, i);
-  });
+  const table = readCsvTable(bytes);
+  if (!table.ok) return fail(table.problems);
+  const { text, header, columns, records, problems: documentProblems } = table;
   for (const column of STOCK_SNAPSHOT_COLUMNS) {
     if (!columns.has(column)) {
       documentProblems.push(

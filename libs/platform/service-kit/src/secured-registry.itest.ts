@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { type INestApplication, Module } from '@nestjs/common';
@@ -9,54 +7,27 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import { type AuditEvent, TOPIC_CATALOG, TOPICS } from '@tradewind/contracts';
 import { AvroSerde } from '@tradewind/messaging';
-import { testStack, uniqueName } from '@tradewind/testing';
+import {
+  SECURED_REGISTRY_PASSWORD,
+  SECURED_REGISTRY_USER,
+  type SecuredRegistry,
+  securedRegistry,
+  testStack,
+  uniqueName,
+} from '@tradewind/testing';
 import { Pool } from 'pg';
 
 import { platformConfig } from './platform-config';
 import { ServiceKitModule } from './service-kit.module';
 
-const USER = 'tradewind';
-const PASSWORD = 'registry-secret';
-
-/** The real registry behind a proxy that answers 401 to any request without the right basic auth. */
-async function securedRegistry(
-  target: string,
-): Promise<{ server: Server; url: string; refused: () => number }> {
-  const expected = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
-  const origin = new URL(target).origin;
-  let refused = 0;
-  const server = createServer((request, response) => {
-    if (request.headers.authorization !== expected) {
-      refused++;
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="registry"' }).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${origin}${request.url ?? '/'}`, {
-        method: request.method,
-        headers: { 'content-type': request.headers['content-type'] ?? 'application/json' },
-        body,
-      })
-        .then(async (answer) => {
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? '' });
-          response.end(Buffer.from(await answer.arrayBuffer()));
-        })
-        .catch(() => response.writeHead(502).end());
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}${new URL(target).pathname}`, refused: () => refused };
-}
+const USER = SECURED_REGISTRY_USER;
+const PASSWORD = SECURED_REGISTRY_PASSWORD;
 
 describe('a service against a registry that demands basic auth', () => {
   const stack = testStack();
   const schema = uniqueName('kit_auth');
   let app: INestApplication;
-  let registry: Awaited<ReturnType<typeof securedRegistry>>;
+  let registry: SecuredRegistry;
 
   before(async () => {
     registry = await securedRegistry(stack.registryUrl);
@@ -76,7 +47,7 @@ describe('a service against a registry that demands basic auth', () => {
 
   after(async () => {
     await app.close();
-    registry.server.close();
+    await registry.close();
     const pool = new Pool({ connectionString: stack.databaseUrl });
     await pool.query(`drop schema if exists "${schema}" cascade`);
     await pool.end();

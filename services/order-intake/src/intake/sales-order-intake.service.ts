@@ -28,10 +28,15 @@ import type { OrderRecord } from '../orders/order-record';
 import type { OrderTransitions, TransitionReport } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
 import type { PriceBook } from '../pricing/price-book';
+import {
+  reservableLines,
+  reservationRequestsFor,
+  type ReservationSettings,
+} from '../reservations/order-reservations';
 import { decodePartnerOrder } from './partner-order.decoder';
 import { judgeOrder, mapPartnerOrder, type OrderVerdict } from './sales-order.evaluator';
 
-export type IntakeOutcome = 'accepted' | 'rejected' | 'duplicate' | 'redelivered';
+export type IntakeOutcome = 'accepted' | 'reserving' | 'rejected' | 'duplicate' | 'redelivered';
 
 /** The verdict and the price list it was priced on. */
 type Priced = OrderVerdict & { pricelistRef: string | null };
@@ -63,6 +68,8 @@ export class SalesOrderIntake {
     private readonly priceBook: PriceBook,
     private readonly metrics: OrderIntakeMetrics,
     private readonly consumerGroup: string,
+    /** When set, an accepted order waits in `validated` for inventory-sync to hold its lines. */
+    private readonly reservations?: ReservationSettings,
   ) {}
 
   /**
@@ -116,7 +123,8 @@ export class SalesOrderIntake {
       return decided;
     });
 
-    if (result.outcome !== 'redelivered') {
+    // A reserving order is counted when inventory-sync's reply decides it (ReservationRepliesService).
+    if (result.outcome !== 'redelivered' && result.outcome !== 'reserving') {
       const seconds = (Date.now() - document.receivedAt) / 1000;
       countStage(this.metrics, partner.id, TransactionStage.Validated, result.outcome, seconds);
     }
@@ -144,9 +152,14 @@ export class SalesOrderIntake {
       if (await this.orders.insert(manager, order)) {
         await this.transitions.publish(manager, order);
         order.problems = [...verdict.problems];
-        const statuses = intakeTransitions(verdict.accepted, this.transitions.acknowledges(partnerId));
+        if (verdict.accepted && this.reservations !== undefined) {
+          const reserving = await this.requestReservations(manager, order, this.reservations);
+          if (reserving !== undefined) return reserving;
+        }
+        const accepted = order.problems.length === 0;
+        const statuses = intakeTransitions(accepted, this.transitions.acknowledges(partnerId));
         const report = await this.transitions.advance(manager, order, statuses.slice(1));
-        return { outcome: verdict.accepted ? 'accepted' : 'rejected', problems: order.problems, report };
+        return { outcome: accepted ? 'accepted' : 'rejected', problems: order.problems, report };
       }
     }
     // Known, or inserted concurrently since the look before the transaction: a repeat of an existing order.
@@ -167,6 +180,32 @@ export class SalesOrderIntake {
       );
     }
     return { outcome, problems: [] };
+  }
+
+  /**
+   * The order stops at `validated` with one reservation request per SKU; the reply moves it on
+   * (ReservationRepliesService). Undefined, with the problems on the order, when a line cannot be
+   * reserved at all (a fraction of a unit): then it is rejected at once.
+   */
+  private async requestReservations(
+    manager: EntityManager,
+    order: OrderRecord,
+    settings: ReservationSettings,
+  ): Promise<IntakeResult | undefined> {
+    const { requests, problems } = reservationRequestsFor(reservableLines(order), {
+      orderId: order.orderId,
+      partnerId: order.partnerId,
+      shortagePolicy: settings.policy,
+      holdTtlMs: settings.holdTtlMs > 0 ? settings.holdTtlMs : undefined,
+      now: new Date(),
+    });
+    if (problems.length > 0) {
+      order.problems = problems;
+      return undefined;
+    }
+    const report = await this.transitions.advance(manager, order, [OrderStatus.Validated]);
+    await this.transitions.requestReservations(manager, order, requests);
+    return { outcome: 'reserving', problems: [], report };
   }
 
   private newOrder(

@@ -2,7 +2,7 @@
 // and an orders.state record; reaching `accepted` issues the Odoo commands, reaching `acknowledged` the
 // partner's acknowledgement. All of it goes through the outbox, so the orders row and everything the
 // order publishes commit together or not at all.
-import { OrderStatus, TOPICS } from '@tradewind/contracts';
+import { OrderStatus, type ReservationRelease, type ReservationRequest, TOPICS } from '@tradewind/contracts';
 import { HEADER } from '@tradewind/messaging';
 import { currentCorrelation } from '@tradewind/observability';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
@@ -103,6 +103,37 @@ export class OrderTransitions {
     }
     await this.orders.update(manager, order);
     return report;
+  }
+
+  /** Asks inventory-sync to hold the order's lines: one request per SKU, keyed by the SKU. */
+  async requestReservations(
+    manager: EntityManager,
+    order: OrderRecord,
+    requests: readonly ReservationRequest[],
+  ): Promise<void> {
+    await this.outbox.enqueueAll(
+      manager,
+      requests.map((request) => ({
+        topic: TOPICS.inventoryReservationRequests,
+        key: request.sku,
+        value: request,
+        headers: outboxHeaders(order.partnerId),
+      })),
+    );
+  }
+
+  /** Gives back what a refused order's other lines hold. */
+  async releaseReservations(
+    manager: EntityManager,
+    order: OrderRecord,
+    release: ReservationRelease,
+  ): Promise<void> {
+    await this.outbox.enqueue(manager, {
+      topic: TOPICS.inventoryReservationReleases,
+      key: order.orderId,
+      value: release,
+      headers: outboxHeaders(order.partnerId),
+    });
   }
 
   private stateMessage(order: OrderRecord): OutboxEnqueueRequest {

@@ -147,6 +147,13 @@ export class OrdersRepository {
     return rows.length === 0 ? undefined : toRecord(rows[0]);
   }
 
+  async lockByOrderId(manager: EntityManager, orderId: string): Promise<OrderRecord | undefined> {
+    const rows = await manager.query<Row[]>(`SELECT ${COLUMNS} FROM orders WHERE order_id = $1 FOR UPDATE`, [
+      orderId,
+    ]);
+    return rows.length === 0 ? undefined : toRecord(rows[0]);
+  }
+
   async lockByExternalId(manager: EntityManager, externalId: string): Promise<OrderRecord | undefined> {
     const rows = await manager.query<Row[]>(
       `SELECT ${COLUMNS} FROM orders WHERE external_id = $1 FOR UPDATE`,

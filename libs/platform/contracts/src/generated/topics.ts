@@ -8,7 +8,12 @@ import type {
   OdooResult,
   OpsException,
   OutboundDocument,
+  ReservationRelease,
+  ReservationReply,
+  ReservationRequest,
   SalesOrderState,
+  StockAvailability,
+  StockEvent,
 } from './types';
 
 /** Every Kafka topic, by constant: search for the constant to find a topic's producers and consumers. */
@@ -27,6 +32,16 @@ export const TOPICS = {
   opsAudit: 'ops.audit',
   /** Owner: partner-delivery. Key: partnerId. */
   partnersOutbound: 'partners.outbound',
+  /** Owner: inventory-sync. Key: sku. */
+  inventoryReservationRequests: 'inventory.reservation-requests',
+  /** Owner: inventory-sync. Key: orderId (<partnerId>/<poNumber>). */
+  inventoryReservationReplies: 'inventory.reservation-replies',
+  /** Owner: inventory-sync. Key: orderId (<partnerId>/<poNumber>). */
+  inventoryReservationReleases: 'inventory.reservation-releases',
+  /** Owner: inventory-sync. Key: sku. */
+  inventoryStockEvents: 'inventory.stock-events',
+  /** Owner: inventory-sync. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>. */
+  inventoryAvailability: 'inventory.availability',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -40,6 +55,11 @@ export interface TopicValueMap {
   'ops.exceptions': OpsException;
   'ops.audit': AuditEvent;
   'partners.outbound': OutboundDocument;
+  'inventory.reservation-requests': ReservationRequest;
+  'inventory.reservation-replies': ReservationReply;
+  'inventory.reservation-releases': ReservationRelease;
+  'inventory.stock-events': StockEvent;
+  'inventory.availability': StockAvailability;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -53,6 +73,11 @@ export interface TopicKeyMap {
   'ops.exceptions': string;
   'ops.audit': string;
   'partners.outbound': string;
+  'inventory.reservation-requests': string;
+  'inventory.reservation-replies': string;
+  'inventory.reservation-releases': string;
+  'inventory.stock-events': string;
+  'inventory.availability': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -805,6 +830,304 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'payload', type: 'bytes' },
         { name: 'createdAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'inventory.reservation-requests': {
+    name: 'inventory.reservation-requests',
+    owner: 'inventory-sync',
+    producers: ['order-intake'],
+    consumers: ['inventory-sync'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 604800000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'sku' },
+    subject: 'inventory.reservation-requests-value',
+    valueType: 'io.tradewind.inventory.ReservationRequest',
+    valueSchemaFile: 'avro/inventory.reservation-requests.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'ReservationRequest',
+      namespace: 'io.tradewind.inventory',
+      doc: "Reserve one order's lines of one SKU. An order with several SKUs sends one request per SKU, so the key (the SKU) puts every request for a SKU on one partition, which serializes them. Key: sku.",
+      fields: [
+        {
+          name: 'requestId',
+          type: 'string',
+          doc: '<orderId>/<sku>: the same for a redelivery or a resend, so the store applies it once.',
+        },
+        { name: 'orderId', type: 'string', doc: '<partnerId>/<poNumber>, as on orders.state.' },
+        {
+          name: 'partnerId',
+          type: 'string',
+          doc: 'The ordering partner (the channel the stock is allocated to).',
+        },
+        { name: 'sku', type: 'string', doc: 'Canonical SKU.' },
+        {
+          name: 'orderLineCount',
+          type: 'int',
+          doc: 'Lines of the whole order, every SKU included: the reply is sent once all of them are decided.',
+        },
+        {
+          name: 'lines',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'ReservationRequestLine',
+              fields: [
+                { name: 'lineNo', type: 'int' },
+                { name: 'quantity', type: 'long', doc: 'Units in the canonical unit of measure, > 0.' },
+              ],
+            },
+          },
+        },
+        {
+          name: 'shortagePolicy',
+          type: {
+            type: 'enum',
+            name: 'ShortagePolicy',
+            doc: 'What a line without enough stock becomes (per partner, from the catalog): reject reserves nothing and answers insufficient_stock; backorder reserves what there is and backorders the rest.',
+            symbols: ['unknown', 'reject', 'backorder'],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'holdExpiresAt',
+          type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+          default: null,
+          doc: 'When a channel hold lapses unless the order goes on; null: held until released.',
+        },
+        { name: 'requestedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'inventory.reservation-replies': {
+    name: 'inventory.reservation-replies',
+    owner: 'inventory-sync',
+    producers: [],
+    consumers: ['order-intake'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 604800000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'orderId (<partnerId>/<poNumber>)' },
+    subject: 'inventory.reservation-replies-value',
+    valueType: 'io.tradewind.inventory.ReservationReply',
+    valueSchemaFile: 'avro/inventory.reservation-replies.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'ReservationReply',
+      namespace: 'io.tradewind.inventory',
+      doc: "The decision on every line of one order, sent once all its SKUs' requests are decided (a redelivered request re-sends the same decision). Key: orderId.",
+      fields: [
+        { name: 'orderId', type: 'string' },
+        { name: 'partnerId', type: 'string' },
+        {
+          name: 'lines',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'ReservationReplyLine',
+              fields: [
+                { name: 'lineNo', type: 'int' },
+                { name: 'sku', type: 'string' },
+                { name: 'requested', type: 'long' },
+                { name: 'reserved', type: 'long', doc: 'Units now held for the line.' },
+                {
+                  name: 'backordered',
+                  type: 'long',
+                  doc: 'Units accepted without stock (policy backorder).',
+                },
+                {
+                  name: 'outcome',
+                  type: {
+                    type: 'enum',
+                    name: 'ReservationOutcome',
+                    doc: 'reserved: every unit held; insufficient_stock: refused, nothing held (the reason carried into the 855 / JSON ack); backordered: held what there was, the rest on backorder.',
+                    symbols: ['unknown', 'reserved', 'insufficient_stock', 'backordered'],
+                    default: 'unknown',
+                  },
+                },
+                {
+                  name: 'warehouseId',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Where the units are held; null when nothing is.',
+                },
+              ],
+            },
+          },
+        },
+        { name: 'decidedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'inventory.reservation-releases': {
+    name: 'inventory.reservation-releases',
+    owner: 'inventory-sync',
+    producers: ['order-intake', 'shipments'],
+    consumers: ['inventory-sync'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 604800000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'orderId (<partnerId>/<poNumber>)' },
+    subject: 'inventory.reservation-releases-value',
+    valueType: 'io.tradewind.inventory.ReservationRelease',
+    valueSchemaFile: 'avro/inventory.reservation-releases.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'ReservationRelease',
+      namespace: 'io.tradewind.inventory',
+      doc: "An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units leave on hand with the WMS's next count). A release that arrives before its request also stops the request from reserving. Key: orderId.",
+      fields: [
+        { name: 'releaseId', type: 'string', doc: 'Unique per release: consumers dedupe on it.' },
+        { name: 'orderId', type: 'string' },
+        {
+          name: 'reason',
+          type: {
+            type: 'enum',
+            name: 'ReleaseReason',
+            doc: 'Why the reservation ends. shipped consumes it; the others return the units to available.',
+            symbols: ['unknown', 'rejected', 'cancelled', 'shipped', 'expired'],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'lineNos',
+          type: { type: 'array', items: 'int' },
+          default: [],
+          doc: 'The lines released; empty: every line of the order.',
+        },
+        { name: 'releasedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'inventory.stock-events': {
+    name: 'inventory.stock-events',
+    owner: 'inventory-sync',
+    producers: [],
+    consumers: ['inventory-sync'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 604800000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'sku' },
+    subject: 'inventory.stock-events-value',
+    valueType: 'io.tradewind.inventory.StockEvent',
+    valueSchemaFile: 'avro/inventory.stock-events.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'StockEvent',
+      namespace: 'io.tradewind.inventory',
+      doc: 'Canonical on-hand quantity of one SKU in one warehouse, from the owner of stock truth (the WMS; decoded from its documents on ingress.documents). Absolute, not a delta: an event older by event time than the last one applied for its SKU and warehouse is recorded and counted, never applied. Key: sku.',
+      fields: [
+        {
+          name: 'eventId',
+          type: 'string',
+          doc: "The source's event id (a snapshot row: <documentId>/<row>); a second event with the same id is a duplicate and is ignored.",
+        },
+        {
+          name: 'kind',
+          type: {
+            type: 'enum',
+            name: 'StockEventKind',
+            doc: 'on_hand: a WMS stock event; snapshot: one row of a full snapshot file (it reconciles the ledger).',
+            symbols: ['unknown', 'on_hand', 'snapshot'],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'sourcePartnerId',
+          type: 'string',
+          doc: 'The party that reported it (checked against the system-of-record policy).',
+        },
+        {
+          name: 'documentId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'The ingress document it was decoded from.',
+        },
+        { name: 'sku', type: 'string', doc: 'Canonical SKU.' },
+        { name: 'warehouseId', type: 'string' },
+        { name: 'onHand', type: 'long', doc: 'Units on hand, >= 0.' },
+        {
+          name: 'eventTime',
+          type: { type: 'long', logicalType: 'timestamp-millis' },
+          doc: 'When the source counted it: the order the ledger applies events in.',
+        },
+        {
+          name: 'sequence',
+          type: ['null', 'long'],
+          default: null,
+          doc: "The source's counter per SKU and warehouse when it sends one: orders events with the same event time (before the event id).",
+        },
+        { name: 'receivedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'inventory.availability': {
+    name: 'inventory.availability',
+    owner: 'inventory-sync',
+    producers: [],
+    consumers: ['partner-delivery', 'reconciler'],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>' },
+    subject: 'inventory.availability-value',
+    valueType: 'io.tradewind.inventory.StockAvailability',
+    valueSchemaFile: 'avro/inventory.availability.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'StockAvailability',
+      namespace: 'io.tradewind.inventory',
+      doc: 'Latest availability of one SKU (compacted): in one warehouse, or what one channel may sell. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>.',
+      fields: [
+        { name: 'sku', type: 'string' },
+        {
+          name: 'scope',
+          type: {
+            type: 'enum',
+            name: 'AvailabilityScope',
+            doc: 'warehouse: one SKU in one warehouse; channel: one SKU for one channel partner, every warehouse together.',
+            symbols: ['unknown', 'warehouse', 'channel'],
+            default: 'unknown',
+          },
+        },
+        { name: 'warehouseId', type: ['null', 'string'], default: null, doc: 'Set for scope warehouse.' },
+        {
+          name: 'channelId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Set for scope channel (a partner id).',
+        },
+        { name: 'onHand', type: 'long' },
+        { name: 'reserved', type: 'long' },
+        { name: 'safetyStock', type: 'long' },
+        { name: 'available', type: 'long', doc: 'max(0, onHand - reserved - safetyStock).' },
+        {
+          name: 'channelQuantity',
+          type: ['null', 'long'],
+          default: null,
+          doc: "Scope channel: what the channel's allocation rule gives it out of available.",
+        },
+        {
+          name: 'sequence',
+          type: 'long',
+          doc: 'Increases with every change of this key: a reader keeps the highest.',
+        },
+        {
+          name: 'asOf',
+          type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+          default: null,
+          doc: 'Event time of the last stock event applied; null before the first.',
+        },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],
     },
   },

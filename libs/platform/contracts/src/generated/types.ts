@@ -551,3 +551,262 @@ export interface OutboundDocument {
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   createdAt: number;
 }
+
+/**
+ * Reserve one order's lines of one SKU. An order with several SKUs sends one request per SKU, so the key (the SKU) puts every request for a SKU on one partition, which serializes them. Key: sku.
+ *
+ * Avro record `io.tradewind.inventory.ReservationRequest`.
+ */
+export interface ReservationRequest {
+  /** <orderId>/<sku>: the same for a redelivery or a resend, so the store applies it once. */
+  requestId: string;
+  /** <partnerId>/<poNumber>, as on orders.state. */
+  orderId: string;
+  /** The ordering partner (the channel the stock is allocated to). */
+  partnerId: string;
+  /** Canonical SKU. */
+  sku: string;
+  /** Lines of the whole order, every SKU included: the reply is sent once all of them are decided. */
+  orderLineCount: number;
+  lines: ReservationRequestLine[];
+  shortagePolicy: ShortagePolicy;
+  /**
+   * When a channel hold lapses unless the order goes on; null: held until released.
+   *
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   *
+   * @defaultValue `null`
+   */
+  holdExpiresAt: number | null;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  requestedAt: number;
+}
+
+/** Avro record `io.tradewind.inventory.ReservationRequestLine`. */
+export interface ReservationRequestLine {
+  lineNo: number;
+  /** Units in the canonical unit of measure, > 0. */
+  quantity: number;
+}
+
+/**
+ * What a line without enough stock becomes (per partner, from the catalog): reject reserves nothing and answers insufficient_stock; backorder reserves what there is and backorders the rest.
+ *
+ * Avro enum `io.tradewind.inventory.ShortagePolicy`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ShortagePolicy = {
+  Unknown: 'unknown',
+  Reject: 'reject',
+  Backorder: 'backorder',
+} as const;
+/**
+ * What a line without enough stock becomes (per partner, from the catalog): reject reserves nothing and answers insufficient_stock; backorder reserves what there is and backorders the rest.
+ *
+ * Avro enum `io.tradewind.inventory.ShortagePolicy`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ShortagePolicy = (typeof ShortagePolicy)[keyof typeof ShortagePolicy];
+
+/**
+ * The decision on every line of one order, sent once all its SKUs' requests are decided (a redelivered request re-sends the same decision). Key: orderId.
+ *
+ * Avro record `io.tradewind.inventory.ReservationReply`.
+ */
+export interface ReservationReply {
+  orderId: string;
+  partnerId: string;
+  lines: ReservationReplyLine[];
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  decidedAt: number;
+}
+
+/** Avro record `io.tradewind.inventory.ReservationReplyLine`. */
+export interface ReservationReplyLine {
+  lineNo: number;
+  sku: string;
+  requested: number;
+  /** Units now held for the line. */
+  reserved: number;
+  /** Units accepted without stock (policy backorder). */
+  backordered: number;
+  outcome: ReservationOutcome;
+  /**
+   * Where the units are held; null when nothing is.
+   *
+   * @defaultValue `null`
+   */
+  warehouseId: string | null;
+}
+
+/**
+ * reserved: every unit held; insufficient_stock: refused, nothing held (the reason carried into the 855 / JSON ack); backordered: held what there was, the rest on backorder.
+ *
+ * Avro enum `io.tradewind.inventory.ReservationOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ReservationOutcome = {
+  Unknown: 'unknown',
+  Reserved: 'reserved',
+  InsufficientStock: 'insufficient_stock',
+  Backordered: 'backordered',
+} as const;
+/**
+ * reserved: every unit held; insufficient_stock: refused, nothing held (the reason carried into the 855 / JSON ack); backordered: held what there was, the rest on backorder.
+ *
+ * Avro enum `io.tradewind.inventory.ReservationOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ReservationOutcome = (typeof ReservationOutcome)[keyof typeof ReservationOutcome];
+
+/**
+ * An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units leave on hand with the WMS's next count). A release that arrives before its request also stops the request from reserving. Key: orderId.
+ *
+ * Avro record `io.tradewind.inventory.ReservationRelease`.
+ */
+export interface ReservationRelease {
+  /** Unique per release: consumers dedupe on it. */
+  releaseId: string;
+  orderId: string;
+  reason: ReleaseReason;
+  /**
+   * The lines released; empty: every line of the order.
+   *
+   * @defaultValue `[]`
+   */
+  lineNos: number[];
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  releasedAt: number;
+}
+
+/**
+ * Why the reservation ends. shipped consumes it; the others return the units to available.
+ *
+ * Avro enum `io.tradewind.inventory.ReleaseReason`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ReleaseReason = {
+  Unknown: 'unknown',
+  Rejected: 'rejected',
+  Cancelled: 'cancelled',
+  Shipped: 'shipped',
+  Expired: 'expired',
+} as const;
+/**
+ * Why the reservation ends. shipped consumes it; the others return the units to available.
+ *
+ * Avro enum `io.tradewind.inventory.ReleaseReason`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ReleaseReason = (typeof ReleaseReason)[keyof typeof ReleaseReason];
+
+/**
+ * Canonical on-hand quantity of one SKU in one warehouse, from the owner of stock truth (the WMS; decoded from its documents on ingress.documents). Absolute, not a delta: an event older by event time than the last one applied for its SKU and warehouse is recorded and counted, never applied. Key: sku.
+ *
+ * Avro record `io.tradewind.inventory.StockEvent`.
+ */
+export interface StockEvent {
+  /** The source's event id (a snapshot row: <documentId>/<row>); a second event with the same id is a duplicate and is ignored. */
+  eventId: string;
+  kind: StockEventKind;
+  /** The party that reported it (checked against the system-of-record policy). */
+  sourcePartnerId: string;
+  /**
+   * The ingress document it was decoded from.
+   *
+   * @defaultValue `null`
+   */
+  documentId: string | null;
+  /** Canonical SKU. */
+  sku: string;
+  warehouseId: string;
+  /** Units on hand, >= 0. */
+  onHand: number;
+  /**
+   * When the source counted it: the order the ledger applies events in.
+   *
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   */
+  eventTime: number;
+  /**
+   * The source's counter per SKU and warehouse when it sends one: orders events with the same event time (before the event id).
+   *
+   * @defaultValue `null`
+   */
+  sequence: number | null;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  receivedAt: number;
+}
+
+/**
+ * on_hand: a WMS stock event; snapshot: one row of a full snapshot file (it reconciles the ledger).
+ *
+ * Avro enum `io.tradewind.inventory.StockEventKind`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const StockEventKind = {
+  Unknown: 'unknown',
+  OnHand: 'on_hand',
+  Snapshot: 'snapshot',
+} as const;
+/**
+ * on_hand: a WMS stock event; snapshot: one row of a full snapshot file (it reconciles the ledger).
+ *
+ * Avro enum `io.tradewind.inventory.StockEventKind`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type StockEventKind = (typeof StockEventKind)[keyof typeof StockEventKind];
+
+/**
+ * Latest availability of one SKU (compacted): in one warehouse, or what one channel may sell. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>.
+ *
+ * Avro record `io.tradewind.inventory.StockAvailability`.
+ */
+export interface StockAvailability {
+  sku: string;
+  scope: AvailabilityScope;
+  /**
+   * Set for scope warehouse.
+   *
+   * @defaultValue `null`
+   */
+  warehouseId: string | null;
+  /**
+   * Set for scope channel (a partner id).
+   *
+   * @defaultValue `null`
+   */
+  channelId: string | null;
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  /** max(0, onHand - reserved - safetyStock). */
+  available: number;
+  /**
+   * Scope channel: what the channel's allocation rule gives it out of available.
+   *
+   * @defaultValue `null`
+   */
+  channelQuantity: number | null;
+  /** Increases with every change of this key: a reader keeps the highest. */
+  sequence: number;
+  /**
+   * Event time of the last stock event applied; null before the first.
+   *
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   *
+   * @defaultValue `null`
+   */
+  asOf: number | null;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  updatedAt: number;
+}
+
+/**
+ * warehouse: one SKU in one warehouse; channel: one SKU for one channel partner, every warehouse together.
+ *
+ * Avro enum `io.tradewind.inventory.AvailabilityScope`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const AvailabilityScope = {
+  Unknown: 'unknown',
+  Warehouse: 'warehouse',
+  Channel: 'channel',
+} as const;
+/**
+ * warehouse: one SKU in one warehouse; channel: one SKU for one channel partner, every warehouse together.
+ *
+ * Avro enum `io.tradewind.inventory.AvailabilityScope`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type AvailabilityScope = (typeof AvailabilityScope)[keyof typeof AvailabilityScope];

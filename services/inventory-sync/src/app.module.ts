@@ -1,0 +1,97 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@tradewind/contracts';
+import {
+  type ChannelFeed,
+  inventoryMigrations,
+  InventorySyncCore,
+  ReservationStore,
+  StockLedgerStore,
+} from '@tradewind/inventory-store';
+import { defaultConsumerGroup } from '@tradewind/messaging-nest';
+import { allocateToChannel, loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
+import { Inbox, OutboxWriter } from '@tradewind/persistence';
+import { ServiceKitModule } from '@tradewind/service-kit';
+import { DataSource } from 'typeorm';
+
+import type { InventorySyncConfig } from './inventory-sync.config';
+import { InventorySyncMetrics } from './inventory-sync.metrics';
+import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
+import { HoldExpiry } from './reservations/hold-expiry.service';
+import { ReservationReleasesConsumer } from './reservations/reservation-releases.consumer';
+import { ReservationRequestsConsumer } from './reservations/reservation-requests.consumer';
+import { IngressDocumentsConsumer } from './stock/ingress-documents.consumer';
+import { StockEventsConsumer } from './stock/stock-events.consumer';
+import { WmsDocumentIntake } from './stock/wms-documents.intake';
+
+/** The catalog's channel partners, each with its warehouses and its share of their availability. */
+function channelFeeds(catalog: PartnerCatalog): ReadonlyMap<string, ChannelFeed> {
+  const feeds = new Map<string, ChannelFeed>();
+  for (const partner of catalog.channelPartners()) {
+    const rule = partner.allocation!;
+    feeds.set(partner.id, {
+      warehouses: rule.warehouses,
+      allocate: (available) => allocateToChannel(rule, available),
+    });
+  }
+  return feeds;
+}
+
+/**
+ * inventory-sync: the stock ledger and the reservations. ingress.documents (the WMS's stock documents)
+ * → inventory.stock-events → ledger; inventory.reservation-requests/-releases → reservations; replies and
+ * inventory.availability out through the outbox.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: InventorySyncConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ServiceKitModule.forRoot({ config, migrations: inventoryMigrations, outbox: true })],
+      providers: [
+        { provide: INVENTORY_SYNC_CONFIG, useValue: config },
+        { provide: InventorySyncMetrics, useFactory: () => new InventorySyncMetrics() },
+        { provide: PARTNER_CATALOG, useFactory: () => loadPartnerCatalog(config.catalog.dir) },
+        {
+          provide: InventorySyncCore,
+          inject: [DataSource, Inbox, OutboxWriter, PARTNER_CATALOG],
+          useFactory: (
+            dataSource: DataSource,
+            inbox: Inbox,
+            outbox: OutboxWriter,
+            catalog: PartnerCatalog,
+          ) => {
+            const feeds = channelFeeds(catalog);
+            return new InventorySyncCore(
+              dataSource,
+              inbox,
+              outbox,
+              new ReservationStore(),
+              new StockLedgerStore(),
+              {
+                groupOf: (topic) => defaultConsumerGroup(config.service.name, topic),
+                channels: () => feeds,
+              },
+            );
+          },
+        },
+        {
+          provide: WmsDocumentIntake,
+          inject: [DataSource, Inbox, OutboxWriter, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, inbox: Inbox, outbox: OutboxWriter, catalog: PartnerCatalog) =>
+            new WmsDocumentIntake(
+              dataSource,
+              inbox,
+              outbox,
+              catalog,
+              defaultConsumerGroup(config.service.name, TOPICS.ingressDocuments),
+            ),
+        },
+        HoldExpiry,
+        ReservationRequestsConsumer,
+        ReservationReleasesConsumer,
+        StockEventsConsumer,
+        IngressDocumentsConsumer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,71 @@
+// What reaches the consumer runner, without a broker or a database: business failures become
+// BusinessRuleError (ops.exceptions at once), and the WMS intake refuses a stock document from a party
+// that does not own stock on hand before it touches anything. inventory-sync.itest.ts runs the service
+// against the real Kafka, registry and PostgreSQL.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { DocumentFormat, type IngressDocument } from '@tradewind/contracts';
+import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
+import { BusinessRuleError } from '@tradewind/messaging';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
+import { Inbox, OutboxWriter } from '@tradewind/persistence';
+import { DataSource } from 'typeorm';
+
+import { InventorySyncErrorCode, InventorySyncException, toRunnerError } from './inventory-sync.exception';
+import { WmsDocumentIntake } from './stock/wms-documents.intake';
+
+const document = (partnerId: string, documentType: string): IngressDocument => ({
+  documentId: 'doc-1',
+  batchId: null,
+  batchIndex: 0,
+  batchSize: 1,
+  partnerId,
+  principal: 'key-1',
+  documentType,
+  format: DocumentFormat.Json,
+  contentType: 'application/json',
+  businessRef: 'e-1',
+  interchangeRef: null,
+  idempotencyKey: null,
+  apiVersion: 'v1',
+  receivedAt: 0,
+  sha256: '',
+  sizeBytes: 2,
+  payload: Buffer.from('{}'),
+  claimCheckUri: null,
+});
+
+describe('inventory-sync at its consumer edges', () => {
+  it('turns the store and intake refusals into business-rule errors, and leaves other errors technical', () => {
+    for (const error of [
+      new InventoryStoreException(InventoryStoreErrorCode.InvalidRequest, 'no lines'),
+      new InventoryStoreException(InventoryStoreErrorCode.UnknownReleaseReason, 'unknown'),
+      new InventorySyncException(InventorySyncErrorCode.NotSystemOfRecord, 'not the owner'),
+    ]) {
+      const mapped = toRunnerError(error);
+      assert.ok(mapped instanceof BusinessRuleError);
+      assert.equal(mapped.code, error.code);
+    }
+    const technical = new Error('boom');
+    assert.equal(toRunnerError(technical), technical);
+  });
+
+  it('skips documents that are not stock documents and refuses stock from a non-owner', async () => {
+    // Never connected: both paths end before the database.
+    const unused = new DataSource({ type: 'postgres' });
+    const intake = new WmsDocumentIntake(
+      unused,
+      new Inbox(),
+      new OutboxWriter(),
+      loadPartnerCatalog('config/partners'),
+      'g',
+    );
+    assert.equal(await intake.handle(document('acme-portal', 'sales-order'), {}), 'skipped');
+    await assert.rejects(
+      intake.handle(document('acme-portal', 'stock-event'), {}),
+      (e: unknown) =>
+        e instanceof InventorySyncException && e.code === InventorySyncErrorCode.NotSystemOfRecord,
+    );
+  });
+});

@@ -1,0 +1,2 @@
+export const INVENTORY_SYNC_CONFIG = Symbol('INVENTORY_SYNC_CONFIG');
+export const PARTNER_CATALOG = Symbol('PARTNER_CATALOG');
