@@ -194,7 +194,9 @@ function addConsumer(tree: Tree, topicName: string, service: string): void {
   const at = block.findIndex((line) => /^ {4}consumers: \[.*\]$/.test(line));
   if (at >= 0) {
     const current = block[at].replace(/^ {4}consumers: \[(.*)\]$/, '$1').trim();
-    lines[start + at] = `    consumers: [${current === '' ? service : `${current}, ${service}`}]`;
+    const listed = current === '' ? [] : current.split(',').map((c) => c.trim());
+    // Idempotent: the generator may be run again over its own output.
+    if (!listed.includes(service)) lines[start + at] = `    consumers: [${[...listed, service].join(', ')}]`;
   } else {
     let last = end;
     while (last > start + 1 && lines[last - 1].trim() === '') last -= 1;
