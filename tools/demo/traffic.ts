@@ -361,8 +361,12 @@ async function main(): Promise<void> {
     }
     await sleep(intervalMs);
   }
-  await sleep(3_000);
-  await summary();
+  // Ctrl-C reaches the whole process group: Odoo and the services are stopping too, so the last
+  // summary printed stands. After DEMO_COUNT submissions they are up: one more once the orders settle.
+  if (!stopping) {
+    await sleep(3_000);
+    await summary();
+  }
   await stopFollowing();
 }
 
