@@ -1,19 +1,30 @@
-// Demo traffic: plays the four demo partners against the ingress gateway (signed requests, as their
-// systems would send them) and shows orders flowing into Odoo. Started by `./tradewind demo`.
+// Demo traffic: plays the four demo partners and the WMS against the ingress gateway (signed requests, as
+// their systems would send them) and shows orders flowing into Odoo and stock going down. Started by
+// `./tradewind demo`. The WMS (northwind-wms) first sends a snapshot of the seed's stock, then now and
+// then makes SKU-2001 scarce (orders for it are refused: INSUFFICIENT_STOCK, with RESERVATION_POLICY=reject)
+// and restores it, and receives goods where stock runs low (nothing ships in the demo).
 // Environment: GATEWAY_URL, ODOO_URL, ODOO_DB, ODOO_READ_API_KEY, TW_DEMO_KEYS (JSON partnerId →
-// { keyId, apiKey, signingSecret }),
+// { keyId, apiKey, signingSecret }), KAFKA_BROKERS, SCHEMA_REGISTRY_URL (availability is read from the
+// compacted inventory.availability topic, what channels are fed from),
 // DEMO_INTERVAL_MS (between submissions, default 700), DEMO_COUNT (submissions, 0 = until Ctrl-C).
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { type StockAvailability, TOPICS } from '@tradewind/contracts';
+import { AvroSerde, createKafka, startNewGroupAt } from '@tradewind/messaging';
+import { loadSeedFile } from '@tradewind/odoo-simulator';
 import type { PartnerCredentials } from '@tradewind/partner-auth';
 import {
   acmeJsonOrder,
   bazaarlyCsv,
   globexX12,
   marketHubCsv,
+  northwindStockEvents,
+  northwindStockSnapshot,
   type OrderVariant,
   PartnerClient,
   type PartnerDocument,
+  type StockCount,
+  type StockDocument,
 } from '@tradewind/partner-testing';
 
 const env = process.env;
@@ -21,6 +32,8 @@ const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';
 const odooUrl = env.ODOO_URL ?? 'http://127.0.0.1:8069';
 const odooDb = env.ODOO_DB ?? 'tradewind';
 const odooKey = env.ODOO_READ_API_KEY ?? '';
+const kafkaBrokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const registryUrl = env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const intervalMs = Number(env.DEMO_INTERVAL_MS ?? 700);
 const count = Number(env.DEMO_COUNT ?? 0);
 const client = new PartnerClient(
@@ -68,7 +81,159 @@ function nextDocument(turn: number): PartnerDocument {
   }
 }
 
-const tracked = new Map<string, { partnerId: string; po: string; status: string }>();
+// --- The WMS: what it counts per SKU and warehouse, and the availability the platform publishes. ---
+
+const WMS = 'northwind-wms';
+/** The SKU the WMS now and then makes scarce, and the SKUs the summary shows. */
+const SCARCE_SKU = 'SKU-2001';
+const SHOWN_SKUS = [SCARCE_SKU, 'SKU-1001'];
+const seedStock: StockCount[] = (loadSeedFile().products ?? []).flatMap((product) =>
+  Object.entries(product.stock ?? {}).map(([warehouse, onHand]) => ({ sku: product.sku, warehouse, onHand })),
+);
+const slot = (sku: string, warehouse: string): string => `${sku}/${warehouse}`;
+/** On hand as the WMS last reported it. */
+const wmsOnHand = new Map(seedStock.map((c) => [slot(c.sku, c.warehouse), c.onHand]));
+/** What the scarce SKU had before the WMS made it scarce; undefined while it is not. */
+let beforeScarcity: StockCount[] | undefined;
+let wmsEvents = 0;
+
+/** The latest inventory.availability record per key (warehouse/<wh>/<sku>, channel/<partner>/<sku>). */
+const availability = new Map<string, StockAvailability>();
+const seedSkus = new Set(seedStock.map((c) => c.sku));
+const warehouseAvailability = (sku: string, warehouse: string): StockAvailability | undefined =>
+  availability.get(`warehouse/${warehouse}/${sku}`);
+
+/** Follows inventory.availability from `from` on (a group of its own), for the seed's SKUs. */
+async function followAvailability(from: number): Promise<() => Promise<void>> {
+  const kafka = createKafka({ brokers: kafkaBrokers, clientId: `tradewind-demo-${run}` });
+  const serde = new AvroSerde({ registryUrl });
+  const groupId = `tradewind-demo-availability-${run}`;
+  await startNewGroupAt(kafka, groupId, TOPICS.inventoryAvailability, from);
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.inventoryAvailability });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.key === null || message.value === null) return;
+      const key = message.key.toString();
+      if (!seedSkus.has(key.slice(key.lastIndexOf('/') + 1))) return;
+      const { value } = await serde.decode<StockAvailability>(message.value);
+      const seen = availability.get(key);
+      if (seen === undefined || Number(value.sequence) >= Number(seen.sequence)) availability.set(key, value);
+    },
+  });
+  return () => consumer.disconnect();
+}
+
+async function submitStock(document: StockDocument, what: string): Promise<boolean> {
+  const result = await client.submit(document, { idempotencyKey: document.references.join('+') });
+  const body = result.body as { title?: string; detail?: string };
+  const outcome =
+    result.status === 202 ? '202 accepted' : `${result.status} ${body.title ?? ''} ${body.detail ?? ''}`;
+  console.log(`→ ${WMS.padEnd(11)} ${document.documentType.padEnd(36)} ${outcome.trimEnd()}  ${what}`);
+  return result.status === 202;
+}
+
+/** Sends the WMS's events and remembers what it reported. */
+async function sendStockEvents(counts: StockCount[], reason: string, what: string): Promise<void> {
+  const eventTime = new Date();
+  const events = counts.map((c) => ({ ...c, eventId: `nw-evt-${run}-${++wmsEvents}`, eventTime, reason }));
+  if (await submitStock(northwindStockEvents(events), what))
+    for (const c of counts) wmsOnHand.set(slot(c.sku, c.warehouse), c.onHand);
+}
+
+/** The seed's stock as one WMS snapshot; waits until inventory-sync published availability for it. */
+async function sendSnapshot(): Promise<void> {
+  const asOf = new Date();
+  const sent = await submitStock(
+    northwindStockSnapshot(`nw-snap-${run}`, asOf, seedStock),
+    `the seed's stock: ${seedStock.length} SKU and warehouse counts`,
+  );
+  const deadline = Date.now() + 60_000;
+  const applied = (): boolean =>
+    seedStock.every((c) => Number(warehouseAvailability(c.sku, c.warehouse)?.asOf ?? 0) >= asOf.getTime());
+  while (sent && !applied() && Date.now() < deadline) await sleep(250);
+  console.log(
+    applied()
+      ? '   inventory-sync applied the snapshot (inventory.availability)\n'
+      : '   inventory-sync has not published availability for the snapshot yet: orders may be refused\n',
+  );
+}
+
+/** A count that leaves 3 units of the scarce SKU free (none in EAST): its next orders are refused. */
+async function makeScarce(): Promise<void> {
+  const counts = seedStock.filter((c) => c.sku === SCARCE_SKU);
+  beforeScarcity = counts.map((c) => ({ ...c, onHand: wmsOnHand.get(slot(c.sku, c.warehouse)) ?? c.onHand }));
+  const scarce = counts.map((c) => ({
+    ...c,
+    onHand:
+      Number(warehouseAvailability(c.sku, c.warehouse)?.reserved ?? 0) + (c.warehouse === 'MAIN' ? 3 : 0),
+  }));
+  await sendStockEvents(
+    scarce,
+    'count',
+    `${SCARCE_SKU} counted short: 3 units free, its next orders are refused`,
+  );
+}
+
+async function restoreScarce(): Promise<void> {
+  if (beforeScarcity === undefined) return;
+  const counts = beforeScarcity;
+  beforeScarcity = undefined;
+  await sendStockEvents(
+    counts,
+    'receipt',
+    `${SCARCE_SKU} back to ${counts.map((c) => `${c.warehouse} ${c.onHand}`).join(', ')}`,
+  );
+}
+
+/** Receives goods where less than a fifth of the seed's stock is free (orders reserve, nothing ships). */
+async function replenish(): Promise<void> {
+  const low = seedStock.filter((c) => {
+    if (c.sku === SCARCE_SKU && beforeScarcity !== undefined) return false;
+    const level = warehouseAvailability(c.sku, c.warehouse);
+    return level !== undefined && Number(level.available) < c.onHand / 5;
+  });
+  if (low.length === 0) return;
+  const counts = low.map((c) => ({
+    ...c,
+    onHand: (wmsOnHand.get(slot(c.sku, c.warehouse)) ?? 0) + c.onHand,
+  }));
+  await sendStockEvents(
+    counts,
+    'receipt',
+    `goods received: ${counts.map((c) => `${c.sku} ${c.warehouse} → ${c.onHand}`).join(', ')}`,
+  );
+}
+
+function stockLine(sku: string): string {
+  const warehouses = seedStock
+    .filter((c) => c.sku === sku)
+    .map((c) => {
+      const level = warehouseAvailability(sku, c.warehouse);
+      return level === undefined
+        ? `${c.warehouse} ?`
+        : `${c.warehouse} ${level.available} free of ${level.onHand} (${level.reserved} reserved)`;
+    });
+  const channels = [...availability.values()]
+    .filter((a) => a.sku === sku && a.channelId !== null)
+    .map((a) => `${a.channelId} ${a.channelQuantity ?? 0}`)
+    .sort();
+  return `   ${sku}: ${warehouses.join(' · ')}; channels: ${channels.join(' · ') || 'none yet'}`;
+}
+
+// --- The orders. ---
+
+interface Tracked {
+  partnerId: string;
+  po: string;
+  status: string;
+  /** Refused for stock and shown with its acknowledgement (or looked at for long enough). */
+  done?: boolean;
+  polls?: number;
+}
+
+const tracked = new Map<string, Tracked>();
 
 async function submit(document: PartnerDocument, label: string): Promise<void> {
   const result = await client.submit(document, {
@@ -110,13 +275,48 @@ async function odooCount(domain: unknown[]): Promise<number | string> {
   }
 }
 
+interface TransactionBody {
+  status?: string;
+  rejectionReasons?: { code: string; message: string }[];
+  acknowledgements?: { documentType: string; format: string; content?: string }[];
+}
+
+/** The refusal for stock and the acknowledgement the partner got (its lines that carry the reason). */
+function showStockRefusal(t: Tracked, body: TransactionBody): void {
+  const reasons = (body.rejectionReasons ?? []).filter((r) => r.code === 'INSUFFICIENT_STOCK');
+  console.log(
+    `✗ ${t.partnerId.padEnd(11)} ${t.po.padEnd(36)} rejected: ${reasons.map((r) => `${r.code} (${r.message})`).join('; ')}`,
+  );
+  for (const ack of body.acknowledgements ?? []) {
+    console.log(`    acknowledgement (${ack.documentType}, ${ack.format}): ${ackExcerpt(ack.content ?? '')}`);
+  }
+}
+
+/** A JSON acknowledgement's status and the lines that carry reasons; other formats as sent, cut short. */
+function ackExcerpt(content: string): string {
+  try {
+    const ack = JSON.parse(content) as { status?: string; lines?: { reasons?: unknown[] }[] };
+    const lines = (ack.lines ?? []).filter((line) => (line.reasons ?? []).length > 0);
+    return `status ${ack.status}, lines ${JSON.stringify(lines)}`.slice(0, 600);
+  } catch {
+    return content.replace(/\s+/g, ' ').slice(0, 300);
+  }
+}
+
 async function refreshStatuses(): Promise<void> {
-  const open = [...tracked].filter(([, t]) => !['acknowledged', 'rejected'].includes(t.status)).slice(-60);
+  const open = [...tracked].filter(([, t]) => !t.done).slice(-80);
   await Promise.all(
     open.map(async ([id, t]) => {
       const result = await client.get(t.partnerId, `/v1/transactions/${id}`);
-      const status = (result.body as { status?: string }).status;
-      if (result.status === 200 && status) t.status = status;
+      const body = result.body as TransactionBody;
+      if (result.status !== 200 || !body.status) return;
+      t.status = body.status;
+      t.polls = (t.polls ?? 0) + 1;
+      const forStock = (body.rejectionReasons ?? []).some((r) => r.code === 'INSUFFICIENT_STOCK');
+      if (forStock && ((body.acknowledgements ?? []).length > 0 || t.polls > 5)) {
+        showStockRefusal(t, body);
+        t.done = true;
+      } else if (!forStock && ['acknowledged', 'rejected'].includes(t.status)) t.done = true;
     }),
   );
 }
@@ -131,7 +331,10 @@ async function summary(): Promise<void> {
     ['state', '=', 'sale'],
   ]);
   console.log(`\n   orders this run: ${tracked.size} (${statuses || 'none yet'})`);
-  console.log(`   confirmed sale orders in Odoo from this run: ${confirmed}   (${odooUrl})\n`);
+  console.log(`   confirmed sale orders in Odoo from this run: ${confirmed}   (${odooUrl})`);
+  console.log('   stock (inventory.availability; free = on hand − reserved − safety stock):');
+  for (const sku of SHOWN_SKUS) console.log(stockLine(sku));
+  console.log();
 }
 
 async function main(): Promise<void> {
@@ -139,7 +342,11 @@ async function main(): Promise<void> {
   let stopping = false;
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
+  const stopFollowing = await followAvailability(Date.now());
+  await sendSnapshot().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
   for (let turn = 0; !stopping && (count === 0 || turn < count); turn++) {
+    const wms = turn % 40 === 12 ? makeScarce : turn % 40 === 24 ? restoreScarce : undefined;
+    await wms?.().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
     const document = nextDocument(turn);
     await submit(document, '').catch((error: Error) =>
       console.log(`→ ${document.partnerId} failed: ${error.message}`),
@@ -148,11 +355,19 @@ async function main(): Promise<void> {
       // A partner retrying a whole document with a new idempotency key: no second sale order.
       await submit(document, '(resubmitted: duplicate)').catch(() => undefined);
     }
-    if (turn % 6 === 5) await summary();
+    if (turn % 6 === 5) {
+      await summary();
+      await replenish().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
+    }
     await sleep(intervalMs);
   }
-  await sleep(3_000);
-  await summary();
+  // Ctrl-C reaches the whole process group: Odoo and the services are stopping too, so the last
+  // summary printed stands. After DEMO_COUNT submissions they are up: one more once the orders settle.
+  if (!stopping) {
+    await sleep(3_000);
+    await summary();
+  }
+  await stopFollowing();
 }
 
 main().then(

@@ -5,19 +5,32 @@ import { type PartnerCredentials, SIGNATURE_HEADERS, signedHeaders } from '@trad
 
 /**
  * Documents the demo partners send, built from the reviewed examples in config/partners/examples with
- * fresh PO numbers, and a signed HTTP client for the ingress gateway. Used by the demo traffic
- * generator, the end-to-end test and the gateway benchmark, so all of them speak exactly like partners.
+ * fresh PO numbers (the WMS's stock documents with the counts given), and a signed HTTP client for the
+ * ingress gateway. Used by the demo traffic generator, the end-to-end test and the gateway benchmark, so
+ * all of them speak exactly like partners.
  */
 export type OrderVariant = 'ok' | 'unknown-sku' | 'unknown-customer' | 'price-out-of-tolerance';
 
-export interface PartnerDocument {
+/** What PartnerClient posts to `/v1/documents/<documentType>`. */
+export interface GatewayDocument {
   partnerId: string;
-  documentType: 'sales-order';
+  documentType: string;
   contentType: string;
   body: string;
+}
+
+export interface PartnerDocument extends GatewayDocument {
+  documentType: 'sales-order';
   /** PO numbers of the orders inside, in document order. */
   poNumbers: string[];
   variants: OrderVariant[];
+}
+
+/** A WMS's stock document (northwind-wms): a JSON stock-event webhook or a CSV stock snapshot. */
+export interface StockDocument extends GatewayDocument {
+  documentType: 'stock-event' | 'stock-snapshot';
+  /** The event ids, or the snapshot id. */
+  references: string[];
 }
 
 const EXAMPLES = join(__dirname, '../../../../config/partners/examples');
@@ -177,6 +190,68 @@ export function globexX12(
   };
 }
 
+/** On hand of one SKU in one warehouse, as the WMS counts it. */
+export interface StockCount {
+  sku: string;
+  warehouse: string;
+  onHand: number;
+}
+
+/** northwind-wms: a stock snapshot file (every SKU and warehouse counted at `asOf`), in its example's columns. */
+export function northwindStockSnapshot(
+  snapshotId: string,
+  asOf: Date,
+  counts: readonly StockCount[],
+): StockDocument {
+  const [header] = example('northwind-wms.stock-snapshot.csv').trim().split('\n');
+  const cell: Record<string, (count: StockCount) => string> = {
+    snapshot_id: () => snapshotId,
+    as_of: () => asOf.toISOString(),
+    warehouse: (c) => c.warehouse,
+    sku: (c) => c.sku,
+    on_hand: (c) => String(c.onHand),
+  };
+  const columns = splitCsvRow(header);
+  const rows = counts.map((count) => columns.map((column) => csvCell(cell[column]?.(count) ?? '')).join(','));
+  return {
+    partnerId: 'northwind-wms',
+    documentType: 'stock-snapshot',
+    contentType: 'text/csv',
+    body: `${[header, ...rows].join('\n')}\n`,
+    references: [snapshotId],
+  };
+}
+
+export interface WmsStockEvent extends StockCount {
+  eventId: string;
+  eventTime: Date;
+  /** The WMS's counter per SKU and warehouse (orders events with the same event time). */
+  sequence?: number;
+  /** receipt, pick, count, adjustment… */
+  reason?: string;
+}
+
+/** northwind-wms: a stock-event webhook (absolute on hand after each event), shaped as its example. */
+export function northwindStockEvents(events: readonly WmsStockEvent[]): StockDocument {
+  const template = JSON.parse(example('northwind-wms.stock-event.json')) as { events: unknown[] };
+  template.events = events.map((event) => ({
+    eventId: event.eventId,
+    sku: event.sku,
+    warehouse: event.warehouse,
+    onHand: event.onHand,
+    eventTime: event.eventTime.toISOString(),
+    ...(event.sequence === undefined ? {} : { sequence: event.sequence }),
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
+  }));
+  return {
+    partnerId: 'northwind-wms',
+    documentType: 'stock-event',
+    contentType: 'application/json',
+    body: JSON.stringify(template),
+    references: events.map((e) => e.eventId),
+  };
+}
+
 function splitCsvRow(row: string): string[] {
   const cells: string[] = [];
   let current = '';
@@ -210,7 +285,7 @@ export class PartnerClient {
     private readonly credentials: Readonly<Record<string, PartnerCredentials>>,
   ) {}
 
-  async submit(document: PartnerDocument, options: { idempotencyKey?: string } = {}): Promise<SubmitResult> {
+  async submit(document: GatewayDocument, options: { idempotencyKey?: string } = {}): Promise<SubmitResult> {
     const path = `/v1/documents/${document.documentType}`;
     return this.request(document.partnerId, 'POST', path, document.body, {
       'content-type': document.contentType,
