@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = path.resolve(__dirname, '../../..');
 const SERVICE = 'probe-sink';
@@ -106,7 +107,8 @@ describe('./tradewind new service', () => {
     ]) {
       assert.match(fs.readFileSync(path.join(copy, file), 'utf8'), new RegExp(SERVICE), `${file} names it`);
     }
-    assert.match(generated, /CREATE services\/probe-sink\/src\/main\.ts/);
+    // Nx colours its log when CI is set.
+    assert.match(stripVTControlCharacters(generated), /CREATE services\/probe-sink\/src\/main\.ts/);
   });
 
   it('type-checks, lints and is formatted with no edits', () => {
