@@ -29,6 +29,8 @@ import {
 
 const env = process.env;
 const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';
+const reconcilerUrl = env.RECONCILER_URL ?? 'http://127.0.0.1:3050';
+const reconcilerWindowMs = Number(env.RECONCILER_WINDOW_MS ?? 3_600_000);
 const odooUrl = env.ODOO_URL ?? 'http://127.0.0.1:8069';
 const odooDb = env.ODOO_DB ?? 'tradewind';
 const odooKey = env.ODOO_READ_API_KEY ?? '';
@@ -321,6 +323,40 @@ async function refreshStatuses(): Promise<void> {
   );
 }
 
+interface ReconciliationRunView {
+  report: {
+    verdict: string;
+    checksum: string;
+    partners: {
+      partnerId: string;
+      expectedInOdoo: number;
+      matchedInOdoo: number;
+      discrepancies: Record<string, number>;
+    }[];
+  };
+}
+
+/** Reconciles the current window now (the reconciler also does so every few minutes) and says its verdict. */
+async function reconciliationLine(): Promise<string> {
+  const start = new Date(Math.floor(Date.now() / reconcilerWindowMs) * reconcilerWindowMs).toISOString();
+  try {
+    const response = await fetch(`${reconcilerUrl}/v1/reconciliation/windows/${start}/runs`, {
+      method: 'POST',
+    });
+    if (!response.ok) return `   reconciliation: HTTP ${response.status}`;
+    const { report } = (await response.json()) as ReconciliationRunView;
+    const partners = report.partners.map((p) => {
+      const found = Object.entries(p.discrepancies)
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${kind} ${n}`);
+      return `${p.partnerId} ${p.matchedInOdoo}/${p.expectedInOdoo} in Odoo${found.length ? ` (${found.join(', ')})` : ''}`;
+    });
+    return `   reconciliation of the window from ${start}: ${report.verdict} (checksum ${report.checksum.slice(0, 12)}): ${partners.join(' · ')}`;
+  } catch (error) {
+    return `   reconciliation: unreachable (${(error as Error).message})`;
+  }
+}
+
 async function summary(): Promise<void> {
   await refreshStatuses();
   const byStatus = new Map<string, number>();
@@ -334,6 +370,7 @@ async function summary(): Promise<void> {
   console.log(`   confirmed sale orders in Odoo from this run: ${confirmed}   (${odooUrl})`);
   console.log('   stock (inventory.availability; free = on hand − reserved − safety stock):');
   for (const sku of SHOWN_SKUS) console.log(stockLine(sku));
+  console.log(await reconciliationLine());
   console.log();
 }
 
