@@ -136,6 +136,7 @@ export class AppModule {
               transitions,
               metrics,
               resultsGroupOf(config.service.name),
+              config.reservations.policy !== 'off',
             ),
         },
         IngressDocumentsConsumer,

@@ -10,13 +10,16 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import {
+  CommandType,
   DocumentFormat,
   type IngressDocument,
   type OdooCommand,
+  type OdooResult,
   type OutboundDocument,
   type ReservationRelease,
   type ReservationReply,
   type ReservationRequest,
+  ResultOutcome,
   type SalesOrderState,
   TOPICS,
   type TopicValueMap,
@@ -228,5 +231,34 @@ describe('order-intake with reservations (RESERVATION_POLICY=reject)', () => {
         .map((r) => [r.value.reason, r.value.lineNos]);
       assert.deepEqual(releases, [['rejected', []]]);
     });
+
+    // Odoo refuses the held order for good: its units go back to stock.
+    const upsert = commands.find((c) => c.value.type === CommandType.UpsertSaleOrder)!.value;
+    const refused: OdooResult = {
+      commandId: upsert.commandId,
+      externalId: upsert.externalId,
+      type: CommandType.UpsertSaleOrder,
+      outcome: ResultOutcome.BusinessError,
+      odooModel: null,
+      odooId: null,
+      errorClass: 'ValidationError',
+      errorMessage: 'refused by a rule (test)',
+      attempts: 1,
+      completedAt: Date.now(),
+    };
+    await producer.send(TOPICS.odooResults, [{ key: upsert.externalId, value: refused }]);
+    await expectEventually(
+      () => {
+        assert.equal(latestState('R1')?.status, 'acknowledged');
+        const releases = collector
+          .of<ReservationRelease>(
+            TOPICS.inventoryReservationReleases,
+            (r) => r.value.orderId === orderId('R1'),
+          )
+          .map((r) => [r.value.reason, r.value.lineNos]);
+        assert.deepEqual(releases, [['rejected', []]]);
+      },
+      { timeoutMs: 60_000, description: "the Odoo-refused order's holds released" },
+    );
   });
 });

@@ -2,10 +2,13 @@
 // (written, confirmed, rejected by Odoo, failed), and a confirmation or a rejection is acknowledged to
 // the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
 // drops results that would move an order backwards.
+import { randomUUID } from 'node:crypto';
+
 import {
   assertUnreachable,
   CommandType,
   type OdooResult,
+  ReleaseReason,
   ResultOutcome as OdooOutcome,
 } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
@@ -88,6 +91,8 @@ export class OdooResultsService {
     private readonly transitions: OrderTransitions,
     private readonly metrics: OrderIntakeMetrics,
     private readonly consumerGroup: string,
+    /** Orders are reserved before they go to Odoo (RESERVATION_POLICY is not off): Odoo's refusal frees them. */
+    private readonly releasesReservations = false,
   ) {}
 
   async handle(result: OdooResult, headers: RecordHeaders): Promise<ResultDisposition> {
@@ -150,6 +155,16 @@ export class OdooResultsService {
     if (result.odooModel === 'sale.order' && result.odooId !== null) order.odooOrderId ??= result.odooId;
     order.problems = problemsAfter(order, event, result);
     const report = await this.transitions.advance(manager, order, statuses);
+    if (event === OrderEvent.Refused && this.releasesReservations) {
+      // Refused for good: what inventory-sync holds for it goes back to stock (a no-op if it holds nothing).
+      await this.transitions.releaseReservations(manager, order, {
+        releaseId: randomUUID(),
+        orderId: order.orderId,
+        reason: ReleaseReason.Rejected,
+        lineNos: [],
+        releasedAt: Date.now(),
+      });
+    }
     return { outcome: 'applied', partnerId: order.partnerId, receivedAt: order.receivedAt, event, report };
   }
 }
