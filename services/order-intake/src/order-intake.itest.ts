@@ -49,7 +49,7 @@ import { PRICE_BOOK } from './order-intake.tokens';
 import { saleOrderExternalId } from './orders/order-identity';
 import type { OdooPriceBook } from './pricing/odoo-price-book';
 import { resultsGroupOf } from './results/odoo-results.consumer';
-import { acmeOrderJson, bazaarlyCsv, globex850, marketHubCsv } from './test/fixtures';
+import { acmeOrderJson, bazaarlyCsv, globex850, ingressDocumentOf, marketHubCsv } from './test/fixtures';
 import { type CollectedRecord, TopicCollector } from './test/topic-collector';
 
 const stack = testStack();
@@ -119,31 +119,9 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       key?: string;
     } = {},
   ): Promise<Sent> {
-    const documentId = options.documentId ?? randomUUID();
     const messageId = options.messageId ?? randomUUID();
-    const payload = Buffer.from(text, 'utf8');
-    const value: IngressDocument = {
-      documentId,
-      batchId: null,
-      batchIndex: 0,
-      batchSize: 1,
-      partnerId,
-      principal: `${partnerId}-itest`,
-      documentType: options.documentType ?? 'sales-order',
-      format,
-      contentType: { json: 'application/json', csv: 'text/csv; charset=utf-8', x12: 'application/edi-x12' }[
-        format
-      ],
-      businessRef: poNumber,
-      interchangeRef: options.interchangeRef ?? null,
-      idempotencyKey: randomUUID(),
-      apiVersion: 'v1',
-      receivedAt: Date.now(),
-      sha256: 'not-checked-here',
-      sizeBytes: payload.length,
-      payload,
-      claimCheckUri: null,
-    };
+    const value = ingressDocumentOf({ partnerId, poNumber, format, text, ...options });
+    const { documentId } = value;
     await producer.send(TOPICS.ingressDocuments, [
       {
         key: options.key ?? `${partnerId}/${value.documentType}/${poNumber}`,

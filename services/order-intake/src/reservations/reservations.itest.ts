@@ -12,7 +12,6 @@ import { loadConfig } from '@tradewind/config';
 import {
   CommandType,
   DocumentFormat,
-  type IngressDocument,
   type OdooCommand,
   type OdooResult,
   type OutboundDocument,
@@ -31,7 +30,7 @@ import { Pool } from 'pg';
 import { AppModule } from '../app.module';
 import { orderIntakeConfig } from '../order-intake.config';
 import { saleOrderExternalId } from '../orders/order-identity';
-import { acmeOrderJson, FixedPriceBook } from '../test/fixtures';
+import { acmeOrderJson, FixedPriceBook, ingressDocumentOf } from '../test/fixtures';
 import { TopicCollector } from '../test/topic-collector';
 
 const stack = testStack();
@@ -60,28 +59,13 @@ describe('order-intake with reservations (RESERVATION_POLICY=reject)', () => {
       .map((r) => r.value);
 
   async function publishOrder(name: string): Promise<string> {
-    const documentId = randomUUID();
-    const payload = Buffer.from(acmeOrderJson(po(name)), 'utf8');
-    const value: IngressDocument = {
-      documentId,
-      batchId: null,
-      batchIndex: 0,
-      batchSize: 1,
+    const value = ingressDocumentOf({
       partnerId: PARTNER,
-      principal: `${PARTNER}-itest`,
-      documentType: 'sales-order',
+      poNumber: po(name),
       format: DocumentFormat.Json,
-      contentType: 'application/json',
-      businessRef: po(name),
-      interchangeRef: null,
-      idempotencyKey: randomUUID(),
-      apiVersion: 'v1',
-      receivedAt: Date.now(),
-      sha256: 'not-checked-here',
-      sizeBytes: payload.length,
-      payload,
-      claimCheckUri: null,
-    };
+      text: acmeOrderJson(po(name)),
+    });
+    const { documentId } = value;
     await producer.send(TOPICS.ingressDocuments, [
       {
         key: `${PARTNER}/sales-order/${po(name)}`,

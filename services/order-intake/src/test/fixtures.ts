@@ -1,7 +1,10 @@
-// Shared by the service's tests: the repository's partner catalog, partner orders in each format, and
-// the seed's prices as a PriceBook would answer them.
+// Shared by the service's tests: the repository's partner catalog, partner orders in each format, the
+// ingress.documents record the gateway would publish for one, and the seed's prices as a PriceBook would
+// answer them.
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 
+import type { IngressDocument } from '@tradewind/contracts';
 import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
 import { DocumentFormat, parseSalesOrders, type PartnerSalesOrder } from '@tradewind/partner-documents';
 
@@ -160,6 +163,45 @@ export function parseOne(format: DocumentFormat, text: string): PartnerSalesOrde
     throw new Error(`fixture is not one sound order: ${JSON.stringify(parsed.problems)}`);
   }
   return parsed.orders[0];
+}
+
+const CONTENT_TYPES = {
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  x12: 'application/edi-x12',
+} as const;
+
+/** One partner document as the gateway publishes it on ingress.documents (a batch of one). */
+export function ingressDocumentOf(document: {
+  partnerId: string;
+  poNumber: string;
+  format: 'json' | 'csv' | 'x12';
+  text: string;
+  documentType?: string;
+  interchangeRef?: string;
+  documentId?: string;
+}): IngressDocument {
+  const payload = Buffer.from(document.text, 'utf8');
+  return {
+    documentId: document.documentId ?? randomUUID(),
+    batchId: null,
+    batchIndex: 0,
+    batchSize: 1,
+    partnerId: document.partnerId,
+    principal: `${document.partnerId}-itest`,
+    documentType: document.documentType ?? 'sales-order',
+    format: document.format,
+    contentType: CONTENT_TYPES[document.format],
+    businessRef: document.poNumber,
+    interchangeRef: document.interchangeRef ?? null,
+    idempotencyKey: randomUUID(),
+    apiVersion: 'v1',
+    receivedAt: Date.now(),
+    sha256: 'not-checked-here',
+    sizeBytes: payload.length,
+    payload,
+    claimCheckUri: null,
+  };
 }
 
 export { DocumentFormat };
