@@ -666,7 +666,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ops.exceptions',
     owner: 'ops',
     producers: ['*'],
-    consumers: [],
+    consumers: ['ops-console'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 2592000000,
