@@ -470,6 +470,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       sizeBytes: 0,
       payload: Buffer.from(acmeOrderJson(poNumber)),
       claimCheckUri: null,
+      correction: null,
     });
     const ids = [randomUUID(), randomUUID()];
     const outcomes = await Promise.all(
