@@ -47,7 +47,7 @@ export class AppModule {
     const auth = authSettingsFrom(config.auth);
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateConsoleTables1796140000000] })],
+      imports: [ServiceKitModule.forRoot({ config, outbox: true, migrations: [CreateConsoleTables1796140000000] })],
       controllers: [ConsolePagesController],
       providers: [
         { provide: OPS_CONSOLE_CONFIG, useValue: config },

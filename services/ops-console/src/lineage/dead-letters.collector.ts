@@ -76,6 +76,10 @@ export class DeadLettersCollector implements OnApplicationBootstrap, OnModuleDes
     const consumer = this.kafka.consumer({
       groupId: this.config.deadLetters.group ?? `${this.config.service.name}.dlq`,
     });
+    // Dead-letter topics come and go (tests delete theirs): a crash re-subscribes at the next discovery.
+    consumer.on(consumer.events.CRASH, () => {
+      if (this.consumer === consumer) this.topics = [];
+    });
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({

@@ -353,8 +353,8 @@ export class ConsolePagesController {
 
   // ---- rendering -----------------------------------------------------------------------------------
 
-  private render(res: Response, session: Session, view: string, data: Record<string, unknown>): void {
-    this.html(res, 200, view, { ...data, user: session.user, csrf: this.auth.csrfToken(session) });
+  private render(res: Response, session: Session, view: string, data: Record<string, unknown>, status = 200): void {
+    this.html(res, status, view, { ...data, user: session.user, csrf: this.auth.csrfToken(session) });
   }
 
   private html(res: Response, status: number, view: string, data: Record<string, unknown>): void {
@@ -398,7 +398,7 @@ export class ConsolePagesController {
         message: failure.message,
         problems: failure.problems,
         back: req.get('referer') ?? '/exceptions',
-      });
+      }, status);
     }
   }
 }
