@@ -789,7 +789,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'partners.outbound',
     owner: 'partner-delivery',
     producers: ['ingress-gateway', 'order-intake'],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'partner-delivery'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,
