@@ -91,7 +91,7 @@ export async function startSftpServer(options: { port?: number } = {}): Promise<
         () => reject(new Error(`sshd did not start within 10 s:\n${logText}`)),
         10_000,
       );
-      proc.stderr!.on('data', (chunk: Buffer) => {
+      proc.stderr.on('data', (chunk: Buffer) => {
         logText += chunk.toString('utf8');
         if (logText.includes(`Server listening on 127.0.0.1 port ${port}`)) {
           clearTimeout(timer);
