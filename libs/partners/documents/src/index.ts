@@ -167,6 +167,12 @@ export {
 } from './x12-interchange.reader';
 export { parseX12SalesOrders, readX12SalesOrders, type X12ReadResult } from './x12-sales-order.parser';
 export {
+  buildX12InterchangeAck,
+  type InterchangeAck,
+  InterchangeAckCode,
+  interchangeNoteCode,
+} from './x12-ta1.builder';
+export {
   readX12Sets,
   reenvelopeSet,
   x12EnvelopeRef,
@@ -176,9 +182,3 @@ export {
   X12SetReader,
   type X12SetsRead,
 } from './x12-transaction-sets';
-export {
-  buildX12InterchangeAck,
-  type InterchangeAck,
-  InterchangeAckCode,
-  interchangeNoteCode,
-} from './x12-ta1.builder';
