@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
-  AuditOutcome,
   type AuditEvent,
+  AuditOutcome,
   DocumentFormat,
   ExceptionKind,
   type IngressDocument,
@@ -70,7 +70,10 @@ describe('ops console in a browser, end to end', () => {
     // What the partner receives, what is audited, and what reaches ingress.documents, from now on.
     watcher = kafka.consumer({ groupId: `ops-console-e2e-${platform.run}` });
     await watcher.connect();
-    await watcher.subscribe({ topics: [TOPICS.partnersOutbound, TOPICS.opsAudit, TOPICS.ingressDocuments], fromBeginning: false });
+    await watcher.subscribe({
+      topics: [TOPICS.partnersOutbound, TOPICS.opsAudit, TOPICS.ingressDocuments],
+      fromBeginning: false,
+    });
     await watcher.run({
       eachMessage: async ({ topic, message }) => {
         if (message.value === null) return;
@@ -80,7 +83,9 @@ describe('ops console in a browser, end to end', () => {
         else ingress.push({ value: value as IngressDocument, headers: decodeHeaders(message.headers) });
       },
     });
-    await expectEventually(async () => assert.ok((await watcher.describeGroup()).state === 'Stable'), { timeoutMs: 30_000 });
+    await expectEventually(async () => assert.ok((await watcher.describeGroup()).state === 'Stable'), {
+      timeoutMs: 30_000,
+    });
   });
 
   after(async () => {
@@ -102,7 +107,8 @@ describe('ops console in a browser, end to end', () => {
   }
 
   async function shot(page: Page, name: string): Promise<void> {
-    if (SCREENSHOTS !== undefined) await page.screenshot({ path: join(SCREENSHOTS, `ops-console-${name}.png`), fullPage: true });
+    if (SCREENSHOTS !== undefined)
+      await page.screenshot({ path: join(SCREENSHOTS, `ops-console-${name}.png`), fullPage: true });
   }
 
   /** The queue row of a business key, once the console has it (the page is reloaded until then). */
@@ -161,23 +167,42 @@ describe('ops console in a browser, end to end', () => {
       intervalMs: 1_000,
       description: 'the correction accepted and the exception resolved by orders.state',
     });
-    const orders = await odooSearchRead<{ id: number; state: string }>(platform, 'sale.order', [['client_order_ref', '=', po]], ['state']);
+    const orders = await odooSearchRead<{ id: number; state: string }>(
+      platform,
+      'sale.order',
+      [['client_order_ref', '=', po]],
+      ['state'],
+    );
     assert.equal(orders.length, 1, 'the order is in Odoo exactly once');
     await expectEventually(
       () => {
-        const acks = outbound.filter((d) => d.partnerId === 'acme-portal' && d.relatesTo.includes(trackingId));
-        const statuses = acks.map((d) => (JSON.parse(d.payload.toString('utf8')) as { status: string }).status);
+        const acks = outbound.filter(
+          (d) => d.partnerId === 'acme-portal' && d.relatesTo.includes(trackingId),
+        );
+        const statuses = acks.map(
+          (d) => (JSON.parse(d.payload.toString('utf8')) as { status: string }).status,
+        );
         assert.deepEqual(statuses.sort(), ['accepted', 'rejected'], 'the rejection, then the acceptance');
       },
       { timeoutMs: 30_000, description: 'the acceptance on partners.outbound' },
     );
     await page.goto(url(`/exceptions/${id}`));
     assert.match((await page.textContent('[data-testid=odoo-record]')) ?? '', /sale\.order #\d+/);
-    assert.match((await page.textContent('[data-testid=history]')) ?? '', /auto-resolved[\s\S]*replayed[\s\S]*corrected/);
+    assert.match(
+      (await page.textContent('[data-testid=history]')) ?? '',
+      /auto-resolved[\s\S]*replayed[\s\S]*corrected/,
+    );
     await shot(page, 'detail');
     const replays = ingress.filter((r) => r.value.correction?.exceptionId === id);
     assert.equal(replays.length, 1, 'one corrected document on ingress.documents');
-    assert.ok(audit.some((a) => a.action === 'console.correct' && a.principal === 'ops-console:bea' && a.outcome === AuditOutcome.Replayed));
+    assert.ok(
+      audit.some(
+        (a) =>
+          a.action === 'console.correct' &&
+          a.principal === 'ops-console:bea' &&
+          a.outcome === AuditOutcome.Replayed,
+      ),
+    );
     await page.context().close();
   });
 
@@ -192,9 +217,17 @@ describe('ops console in a browser, end to end', () => {
     await page.click('[data-testid=discard]');
     await page.waitForSelector('[data-testid=notice]');
     assert.equal(await stateOf(page, id), 'discarded');
-    assert.match((await page.textContent('[data-testid=history]')) ?? '', /discarded[\s\S]*Test order from Acme/);
+    assert.match(
+      (await page.textContent('[data-testid=history]')) ?? '',
+      /discarded[\s\S]*Test order from Acme/,
+    );
     await expectEventually(() =>
-      assert.ok(audit.some((a) => a.action === 'console.discard' && a.reason?.includes(id) && a.policy?.includes('business user'))),
+      assert.ok(
+        audit.some(
+          (a) =>
+            a.action === 'console.discard' && a.reason?.includes(id) && a.policy?.includes('business user'),
+        ),
+      ),
     );
     await page.context().close();
   });
@@ -225,7 +258,13 @@ describe('ops console in a browser, end to end', () => {
     const { subject, valueSchema } = TOPIC_CATALOG[TOPICS.opsExceptions];
     await producer.send({
       topic: TOPICS.opsExceptions,
-      messages: [{ key, value: await serde.encode(subject, valueSchema, exception), headers: { [HEADER.messageId]: exception.exceptionId } }],
+      messages: [
+        {
+          key,
+          value: await serde.encode(subject, valueSchema, exception),
+          headers: { [HEADER.messageId]: exception.exceptionId },
+        },
+      ],
     });
 
     const bea = await signIn('bea');
@@ -245,9 +284,19 @@ describe('ops console in a browser, end to end', () => {
     await ben.click(`tr:has-text("INV-${platform.run}") >> text=Review`);
     await ben.click('[data-testid=approve]');
     assert.equal(await stateOf(ben, id), 'discarded');
-    assert.match((await ben.textContent('[data-testid=history]')) ?? '', /approved[\s\S]*four-eyes: requested by bea, approved by ben/);
+    assert.match(
+      (await ben.textContent('[data-testid=history]')) ?? '',
+      /approved[\s\S]*four-eyes: requested by bea, approved by ben/,
+    );
     await expectEventually(() =>
-      assert.ok(audit.some((a) => a.action === 'console.approve' && a.principal === 'ops-console:bea' && a.outcome === AuditOutcome.Denied)),
+      assert.ok(
+        audit.some(
+          (a) =>
+            a.action === 'console.approve' &&
+            a.principal === 'ops-console:bea' &&
+            a.outcome === AuditOutcome.Denied,
+        ),
+      ),
     );
     await bea.context().close();
     await ben.context().close();
@@ -289,7 +338,14 @@ describe('ops console in a browser, end to end', () => {
     assert.equal(forged, 403);
     assert.equal(await stateOf(ada, id), 'open');
     await expectEventually(() =>
-      assert.ok(audit.some((a) => a.action === 'console.discard' && a.principal === 'ops-console:ada' && a.outcome === AuditOutcome.Denied)),
+      assert.ok(
+        audit.some(
+          (a) =>
+            a.action === 'console.discard' &&
+            a.principal === 'ops-console:ada' &&
+            a.outcome === AuditOutcome.Denied,
+        ),
+      ),
     );
     await ada.context().close();
     await bea.context().close();
@@ -376,7 +432,16 @@ describe('ops console in a browser, end to end', () => {
     };
     await producer.send({
       topic: TOPICS.opsExceptions,
-      messages: [{ key: exception.sourceKey, value: await serde.encode(TOPIC_CATALOG[TOPICS.opsExceptions].subject, TOPIC_CATALOG[TOPICS.opsExceptions].valueSchema, exception) }],
+      messages: [
+        {
+          key: exception.sourceKey,
+          value: await serde.encode(
+            TOPIC_CATALOG[TOPICS.opsExceptions].subject,
+            TOPIC_CATALOG[TOPICS.opsExceptions].valueSchema,
+            exception,
+          ),
+        },
+      ],
     });
 
     // A business user does not see the technical queue's record at all.
@@ -391,7 +456,10 @@ describe('ops console in a browser, end to end', () => {
     await expectEventually(
       async () => {
         await eli.goto(url(`/exceptions/${id}`));
-        await eli.fill('form[action$="/redrive"] input[name=reason]', 'deadlock was transient; database healthy again');
+        await eli.fill(
+          'form[action$="/redrive"] input[name=reason]',
+          'deadlock was transient; database healthy again',
+        );
         await eli.click('[data-testid=redrive]');
         await eli.waitForSelector('[data-testid=notice]', { timeout: 5_000 });
       },
@@ -399,12 +467,20 @@ describe('ops console in a browser, end to end', () => {
     );
     assert.equal(await stateOf(eli, id), 'resolved');
     await expectEventually(
-      () => assert.ok(ingress.some((r) => r.headers[HEADER.messageId] === messageId && r.value.documentId === documentId)),
+      () =>
+        assert.ok(
+          ingress.some((r) => r.headers[HEADER.messageId] === messageId && r.value.documentId === documentId),
+        ),
       { timeoutMs: 15_000, description: 'the dead letter back on ingress.documents with its headers' },
     );
     await expectEventually(
       async () => {
-        const orders = await odooSearchRead<{ id: number }>(platform, 'sale.order', [['client_order_ref', '=', po]], ['state']);
+        const orders = await odooSearchRead<{ id: number }>(
+          platform,
+          'sale.order',
+          [['client_order_ref', '=', po]],
+          ['state'],
+        );
         assert.equal(orders.length, 1);
       },
       { timeoutMs: 45_000, intervalMs: 1_000, description: 'the re-driven order in Odoo' },

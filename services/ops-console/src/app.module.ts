@@ -47,12 +47,17 @@ export class AppModule {
     const auth = authSettingsFrom(config.auth);
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, outbox: true, migrations: [CreateConsoleTables1796140000000] })],
+      imports: [
+        ServiceKitModule.forRoot({ config, outbox: true, migrations: [CreateConsoleTables1796140000000] }),
+      ],
       controllers: [ConsolePagesController],
       providers: [
         { provide: OPS_CONSOLE_CONFIG, useValue: config },
         { provide: OpsConsoleMetrics, useFactory: () => new OpsConsoleMetrics() },
-        { provide: PARTNER_CATALOG, useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir) },
+        {
+          provide: PARTNER_CATALOG,
+          useFactory: () => overrides.catalog ?? loadPartnerCatalog(config.catalog.dir),
+        },
         { provide: ExceptionsRepository, useValue: new ExceptionsRepository() },
         { provide: ViewsRepository, useValue: new ViewsRepository() },
         {
@@ -68,7 +73,15 @@ export class AppModule {
         },
         {
           provide: ExceptionActions,
-          inject: [DataSource, ExceptionsRepository, ViewsRepository, OutboxWriter, PARTNER_CATALOG, KAFKA, OpsConsoleMetrics],
+          inject: [
+            DataSource,
+            ExceptionsRepository,
+            ViewsRepository,
+            OutboxWriter,
+            PARTNER_CATALOG,
+            KAFKA,
+            OpsConsoleMetrics,
+          ],
           useFactory: (
             dataSource: DataSource,
             exceptions: ExceptionsRepository,
@@ -77,7 +90,17 @@ export class AppModule {
             catalog: PartnerCatalog,
             kafka: Kafka,
             metrics: OpsConsoleMetrics,
-          ) => new ExceptionActions(dataSource, exceptions, views, outbox, catalog, kafka, metrics, config.service.name),
+          ) =>
+            new ExceptionActions(
+              dataSource,
+              exceptions,
+              views,
+              outbox,
+              catalog,
+              kafka,
+              metrics,
+              config.service.name,
+            ),
         },
         {
           provide: SourceRecordsReader,

@@ -23,7 +23,10 @@ export const opsConsoleConfig = defineConfig({
   deadLetters: {
     group: variable(
       'OPS_DEAD_LETTERS_GROUP',
-      str({ desc: 'Consumer group reading every <topic>.<group>.dlq topic; unset: <SERVICE_NAME>.dlq', default: undefined }),
+      str({
+        desc: 'Consumer group reading every <topic>.<group>.dlq topic; unset: <SERVICE_NAME>.dlq',
+        default: undefined,
+      }),
     ),
     discoverEveryMs: variable(
       'OPS_DEAD_LETTERS_DISCOVER_EVERY',
@@ -70,9 +73,15 @@ export const opsConsoleConfig = defineConfig({
     oidc: {
       issuerUrl: variable(
         'OIDC_ISSUER_URL',
-        str({ desc: 'OpenID Connect issuer (discovery at /.well-known/openid-configuration)', default: undefined }),
+        str({
+          desc: 'OpenID Connect issuer (discovery at /.well-known/openid-configuration)',
+          default: undefined,
+        }),
       ),
-      clientId: variable('OIDC_CLIENT_ID', str({ desc: 'OIDC client id of the console', default: undefined })),
+      clientId: variable(
+        'OIDC_CLIENT_ID',
+        str({ desc: 'OIDC client id of the console', default: undefined }),
+      ),
       clientSecret: variable(
         'OIDC_CLIENT_SECRET',
         str({ desc: 'OIDC client secret of the console', default: undefined }),
@@ -80,11 +89,14 @@ export const opsConsoleConfig = defineConfig({
       ),
       redirectUrl: variable(
         'OIDC_REDIRECT_URL',
-        str({ desc: 'Callback URL registered at the issuer: https://<console>/auth/oidc/callback', default: undefined }),
+        str({
+          desc: 'Callback URL registered at the issuer: https://<console>/auth/oidc/callback',
+          default: undefined,
+        }),
       ),
       rolesClaim: variable(
         'OIDC_ROLES_CLAIM',
-        str({ desc: 'ID token claim listing the user\'s console roles', default: 'roles' }),
+        str({ desc: "ID token claim listing the user's console roles", default: 'roles' }),
       ),
       workflowsClaim: variable(
         'OIDC_WORKFLOWS_CLAIM',

@@ -30,10 +30,10 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import { ExceptionActions } from './actions/exception-actions.service';
-import { ConsoleRole } from './auth/console-user';
 import { AppModule } from './app.module';
-import { ConsoleErrorCode } from './ops-console.exception';
+import { ConsoleRole } from './auth/console-user';
 import { opsConsoleConfig } from './ops-console.config';
+import { ConsoleErrorCode } from './ops-console.exception';
 import { ExceptionsRepository } from './store/exceptions.repository';
 
 const root = join(__dirname, '../../..');
@@ -85,7 +85,7 @@ function state(orderId: string, version: number, status: OrderStatus): SalesOrde
     odooOrderId: 42,
     updatedAt: Date.now(),
     duplicateDocumentIds: [],
-  } as unknown as SalesOrderState;
+  };
 }
 
 describe('ops-console with the real Kafka, registry and PostgreSQL', () => {
@@ -123,7 +123,9 @@ describe('ops-console with the real Kafka, registry and PostgreSQL', () => {
     await admin.connect();
     for (const topic of consumed) {
       const group = defaultConsumerGroup(serviceName, topic);
-      await admin.deleteTopics({ topics: [retryTopicOf(topic, group), deadLetterTopicOf(topic, group)] }).catch(() => undefined);
+      await admin
+        .deleteTopics({ topics: [retryTopicOf(topic, group), deadLetterTopicOf(topic, group)] })
+        .catch(() => undefined);
       await admin.deleteGroups([group, `${group}.retry`]).catch(() => undefined);
     }
     await admin.deleteGroups([`${serviceName}.dlq`]).catch(() => undefined);
@@ -145,20 +147,37 @@ describe('ops-console with the real Kafka, registry and PostgreSQL', () => {
       // Delivered twice: still one row.
       { key, value: first, headers: { [HEADER.messageId]: first.exceptionId } },
     ]);
-    await expectEventually(async () => assert.equal(await stateOf(first.exceptionId), 'open'), { timeoutMs: 60_000 });
+    await expectEventually(async () => assert.equal(await stateOf(first.exceptionId), 'open'), {
+      timeoutMs: 60_000,
+    });
     await producer.send(TOPICS.opsExceptions, [{ key, value: second }]);
-    await expectEventually(async () => assert.equal(await stateOf(first.exceptionId), 'superseded'), { timeoutMs: 20_000 });
-    assert.equal((await repository.get(dataSource.manager, first.exceptionId))?.supersededBy, second.exceptionId);
+    await expectEventually(async () => assert.equal(await stateOf(first.exceptionId), 'superseded'), {
+      timeoutMs: 20_000,
+    });
+    assert.equal(
+      (await repository.get(dataSource.manager, first.exceptionId))?.supersededBy,
+      second.exceptionId,
+    );
     assert.equal(await stateOf(second.exceptionId), 'open');
 
     await producer.send(TOPICS.ordersState, [{ key, value: state(key, 6, OrderStatus.Confirmed) }]);
-    await expectEventually(async () => assert.equal(await stateOf(second.exceptionId), 'resolved'), { timeoutMs: 30_000 });
+    await expectEventually(async () => assert.equal(await stateOf(second.exceptionId), 'resolved'), {
+      timeoutMs: 30_000,
+    });
     const late = rejection(key, 5);
     await producer.send(TOPICS.opsExceptions, [{ key, value: late }]);
-    await expectEventually(async () => assert.equal(await stateOf(late.exceptionId), 'resolved'), { timeoutMs: 20_000 });
+    await expectEventually(async () => assert.equal(await stateOf(late.exceptionId), 'resolved'), {
+      timeoutMs: 20_000,
+    });
     const history = await repository.events(dataSource.manager, second.exceptionId);
-    assert.deepEqual(history.map((e) => e.action), ['received', 'auto-resolved']);
-    const [{ n }] = await dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM exceptions WHERE business_key = $1', [key]);
+    assert.deepEqual(
+      history.map((e) => e.action),
+      ['received', 'auto-resolved'],
+    );
+    const [{ n }] = await dataSource.query<{ n: string }[]>(
+      'SELECT count(*) AS n FROM exceptions WHERE business_key = $1',
+      [key],
+    );
     assert.equal(Number(n), 3);
   });
 
@@ -167,47 +186,69 @@ describe('ops-console with the real Kafka, registry and PostgreSQL', () => {
       .replace('ACME-PO-7781', `IT-${serviceName}-C`)
       .replace('"AC-BOLT-M8"', '"AC-DOES-NOT-EXIST"');
     const catalog = loadPartnerCatalog(join(root, 'config/partners'));
-    const order = parseSalesOrders(DocumentFormat.Json, Buffer.from(text), catalog.layoutOf('acme-portal')).orders[0];
+    const order = parseSalesOrders(DocumentFormat.Json, Buffer.from(text), catalog.layoutOf('acme-portal'))
+      .orders[0];
     const key = `acme-portal/${order.poNumber}`;
     const exception = rejection(key, 3, order);
     await producer.send(TOPICS.opsExceptions, [{ key, value: exception }]);
-    await expectEventually(async () => assert.equal(await stateOf(exception.exceptionId), 'open'), { timeoutMs: 30_000 });
+    await expectEventually(async () => assert.equal(await stateOf(exception.exceptionId), 'open'), {
+      timeoutMs: 30_000,
+    });
 
     const actions = app.get(ExceptionActions);
-    await assert.rejects(actions.correct(bea, exception.exceptionId, {}, 'nothing changed'), { code: ConsoleErrorCode.InvalidInput });
+    await assert.rejects(actions.correct(bea, exception.exceptionId, {}, 'nothing changed'), {
+      code: ConsoleErrorCode.InvalidInput,
+    });
     await assert.rejects(
       actions.correct(bea, exception.exceptionId, { 'lines.0.item': 'AC-STILL-WRONG' }, 'wrong fix'),
       { code: ConsoleErrorCode.InvalidInput },
     );
-    const done = await actions.correct(bea, exception.exceptionId, { 'lines.0.item': 'AC-BOLT-M8' }, 'Acme confirmed the SKU');
+    const done = await actions.correct(
+      bea,
+      exception.exceptionId,
+      { 'lines.0.item': 'AC-BOLT-M8' },
+      'Acme confirmed the SKU',
+    );
     assert.equal(done.outcome, 'done');
-    await assert.rejects(actions.correct(bea, exception.exceptionId, { 'lines.0.item': 'AC-NUT-M8' }, 'again'), {
-      code: ConsoleErrorCode.InvalidState,
-    });
+    await assert.rejects(
+      actions.correct(bea, exception.exceptionId, { 'lines.0.item': 'AC-NUT-M8' }, 'again'),
+      {
+        code: ConsoleErrorCode.InvalidState,
+      },
+    );
     const ada = { id: 'ada', name: 'Ada', roles: [ConsoleRole.Auditor], workflows: [] };
-    await assert.rejects(actions.discard(ada, exception.exceptionId, 'auditors cannot'), { code: ConsoleErrorCode.Forbidden });
+    await assert.rejects(actions.discard(ada, exception.exceptionId, 'auditors cannot'), {
+      code: ConsoleErrorCode.Forbidden,
+    });
 
     const rows = await dataSource.query<{ topic: string; value: unknown; published_at: Date | null }[]>(
       `SELECT topic, value, published_at FROM outbox_message ORDER BY id`,
     );
-    const replays = rows.filter((r) => r.topic === TOPICS.ingressDocuments).map((r) => r.value as IngressDocument);
+    const replays = rows
+      .filter((r) => r.topic === TOPICS.ingressDocuments)
+      .map((r) => r.value as IngressDocument);
     assert.equal(replays.length, 1);
     assert.equal(replays[0].correction?.exceptionId, exception.exceptionId);
     assert.match(replays[0].correction?.record ?? '', /AC-BOLT-M8/);
     const audits = rows.filter((r) => r.topic === TOPICS.opsAudit).map((r) => r.value as AuditEvent);
     assert.deepEqual(
-      audits.filter((a) => a.reason?.includes(exception.exceptionId)).map((a) => [a.action, a.principal, a.outcome]),
+      audits
+        .filter((a) => a.reason?.includes(exception.exceptionId))
+        .map((a) => [a.action, a.principal, a.outcome]),
       [
         ['console.correct', 'ops-console:bea', 'replayed'],
         ['console.discard', 'ops-console:ada', 'denied'],
       ],
     );
-    await expectEventually(async () => {
-      const [{ pending }] = await dataSource.query<{ pending: string }[]>(
-        'SELECT count(*) AS pending FROM outbox_message WHERE published_at IS NULL',
-      );
-      assert.equal(Number(pending), 0);
-    }, { timeoutMs: 20_000, description: 'the outbox relayed to Kafka' });
+    await expectEventually(
+      async () => {
+        const [{ pending }] = await dataSource.query<{ pending: string }[]>(
+          'SELECT count(*) AS pending FROM outbox_message WHERE published_at IS NULL',
+        );
+        assert.equal(Number(pending), 0);
+      },
+      { timeoutMs: 20_000, description: 'the outbox relayed to Kafka' },
+    );
     assert.equal(await stateOf(exception.exceptionId), 'in_progress');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
-import { parseSalesOrders } from '@tradewind/partner-documents';
+import { DocumentFormat, parseSalesOrders, type PartnerSalesOrder } from '@tradewind/partner-documents';
 
 import { ConsoleRole } from '../auth/console-user';
 import { ConsoleAction, decide } from './console-policy';
@@ -37,19 +37,24 @@ describe('console policy', () => {
     assert.equal(decide(eli, ConsoleAction.Correct, order).allowed, false);
     for (const action of Object.values(ConsoleAction)) {
       for (const subject of [order, invoice, deadLetter]) {
-        assert.deepEqual(decide(ada, action, subject), { allowed: false, fourEyes: false, policy: 'auditor: read only' });
+        assert.deepEqual(decide(ada, action, subject), {
+          allowed: false,
+          fourEyes: false,
+          policy: 'auditor: read only',
+        });
       }
     }
   });
 });
 
 describe('correcting a sales order', () => {
-  const text = readFileSync(join(root, 'config/partners/examples/acme-portal.sales-order.json'), 'utf8').replace(
-    '"AC-BOLT-M8"',
-    '"AC-DOES-NOT-EXIST"',
-  );
-  const parsed = parseSalesOrders('json' as never, Buffer.from(text), catalog.layoutOf('acme-portal'));
-  const original = JSON.parse(JSON.stringify(parsed.orders[0])) as (typeof parsed.orders)[0];
+  const text = readFileSync(
+    join(root, 'config/partners/examples/acme-portal.sales-order.json'),
+    'utf8',
+  ).replace('"AC-BOLT-M8"', '"AC-DOES-NOT-EXIST"');
+  const parsed = parseSalesOrders(DocumentFormat.Json, Buffer.from(text), catalog.layoutOf('acme-portal'));
+  // As the console holds it: the JSON of the ops.exceptions record.
+  const original = JSON.parse(JSON.stringify(parsed.orders[0])) as PartnerSalesOrder;
 
   it('offers the canonical fields for editing', () => {
     const fields = editableFields(original);
@@ -66,18 +71,36 @@ describe('correcting a sales order', () => {
   it("judges the correction by intake's mapping and shows the diff", () => {
     const unchanged = correctSalesOrder(original, {}, 'acme-portal', catalog);
     assert.deepEqual(unchanged.changes, []);
-    assert.deepEqual(unchanged.problems.map((p) => p.code), ['UNKNOWN_SKU']);
+    assert.deepEqual(
+      unchanged.problems.map((p) => p.code),
+      ['UNKNOWN_SKU'],
+    );
 
     const fixed = correctSalesOrder(original, { 'lines.0.item': 'AC-BOLT-M8' }, 'acme-portal', catalog);
     assert.deepEqual(fixed.problems, []);
-    assert.deepEqual(fixed.changes, [{ field: 'lines.0.item', before: 'AC-DOES-NOT-EXIST', after: 'AC-BOLT-M8' }]);
+    assert.deepEqual(fixed.changes, [
+      { field: 'lines.0.item', before: 'AC-DOES-NOT-EXIST', after: 'AC-BOLT-M8' },
+    ]);
     assert.equal(fixed.order.lines[0].itemIds[0].value, 'AC-BOLT-M8');
   });
 
   it("refuses what intake's field rules refuse, with the location", () => {
-    const bad = correctSalesOrder(original, { 'lines.0.item': 'AC-BOLT-M8', 'lines.1.quantity': 'two', currency: 'usd' }, 'acme-portal', catalog);
-    assert.deepEqual(bad.problems.map((p) => [p.code, p.location]), [['INVALID_NUMBER', 'lines.1.quantity']]);
-    const currency = correctSalesOrder(original, { 'lines.0.item': 'AC-BOLT-M8', currency: 'dollars' }, 'acme-portal', catalog);
+    const bad = correctSalesOrder(
+      original,
+      { 'lines.0.item': 'AC-BOLT-M8', 'lines.1.quantity': 'two', currency: 'usd' },
+      'acme-portal',
+      catalog,
+    );
+    assert.deepEqual(
+      bad.problems.map((p) => [p.code, p.location]),
+      [['INVALID_NUMBER', 'lines.1.quantity']],
+    );
+    const currency = correctSalesOrder(
+      original,
+      { 'lines.0.item': 'AC-BOLT-M8', currency: 'dollars' },
+      'acme-portal',
+      catalog,
+    );
     assert.ok(currency.problems.length > 0, 'a currency that is no ISO 4217 code is refused');
   });
 });

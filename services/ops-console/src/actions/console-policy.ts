@@ -2,7 +2,7 @@
 // service asks before it changes anything, the pages ask to show only the buttons that would work.
 import { assertUnreachable } from '@tradewind/contracts';
 
-import { type ConsoleUser, ConsoleRole, coversWorkflow, hasRole } from '../auth/console-user';
+import { ConsoleRole, type ConsoleUser, coversWorkflow, hasRole } from '../auth/console-user';
 import { TECHNICAL_WORKFLOW } from '../store/exceptions.repository';
 
 export enum ConsoleAction {
@@ -16,7 +16,12 @@ export enum ConsoleAction {
 }
 
 /** Workflows and document types that move money: discarding or correcting them needs a second person. */
-export const MONEY_WORKFLOWS: ReadonlySet<string> = new Set(['invoice', 'payment', 'remittance', 'credit-note']);
+export const MONEY_WORKFLOWS: ReadonlySet<string> = new Set([
+  'invoice',
+  'payment',
+  'remittance',
+  'credit-note',
+]);
 
 /** Document types the console can correct and replay (actions/sales-order.correction.ts). */
 export const CORRECTABLE_DOCUMENT_TYPES: ReadonlySet<string> = new Set(['sales-order']);
@@ -35,7 +40,10 @@ export interface PolicyDecision {
 }
 
 export function isMoney(subject: PolicySubject): boolean {
-  return MONEY_WORKFLOWS.has(subject.workflow) || (subject.documentType !== null && MONEY_WORKFLOWS.has(subject.documentType));
+  return (
+    MONEY_WORKFLOWS.has(subject.workflow) ||
+    (subject.documentType !== null && MONEY_WORKFLOWS.has(subject.documentType))
+  );
 }
 
 const deny = (policy: string): PolicyDecision => ({ allowed: false, fourEyes: false, policy });
@@ -52,17 +60,30 @@ export function decide(user: ConsoleUser, action: ConsoleAction, subject: Policy
     case ConsoleAction.Comment:
     case ConsoleAction.Tag:
       if (technical ? engineer : business || engineer) {
-        return allow(technical ? 'engineer: technical queue' : `business user of workflow ${subject.workflow}`);
+        return allow(
+          technical ? 'engineer: technical queue' : `business user of workflow ${subject.workflow}`,
+        );
       }
-      return deny(technical ? 'technical queue: integration engineers only' : `not a business user of workflow ${subject.workflow}`);
+      return deny(
+        technical
+          ? 'technical queue: integration engineers only'
+          : `not a business user of workflow ${subject.workflow}`,
+      );
     case ConsoleAction.Discard:
-      if (technical) return engineer ? allow('engineer: technical queue') : deny('technical queue: integration engineers only');
+      if (technical)
+        return engineer
+          ? allow('engineer: technical queue')
+          : deny('technical queue: integration engineers only');
       if (!business) return deny(`not a business user of workflow ${subject.workflow}`);
       return money
         ? allow(`four-eyes: ${subject.workflow} moves money; another business user approves`, true)
         : allow(`business user of workflow ${subject.workflow}`);
     case ConsoleAction.Correct:
-      if (technical || subject.documentType === null || !CORRECTABLE_DOCUMENT_TYPES.has(subject.documentType)) {
+      if (
+        technical ||
+        subject.documentType === null ||
+        !CORRECTABLE_DOCUMENT_TYPES.has(subject.documentType)
+      ) {
         return deny(`${subject.documentType ?? 'this record'} cannot be corrected in the console`);
       }
       if (!business) return deny(`not a business user of workflow ${subject.workflow}`);
@@ -71,9 +92,13 @@ export function decide(user: ConsoleUser, action: ConsoleAction, subject: Policy
         : allow(`business user of workflow ${subject.workflow}; replay through the normal path`);
     case ConsoleAction.Redrive:
       if (subject.kind !== 'dead_letter') return deny('only dead letters are re-driven');
-      return engineer ? allow('engineer: re-drive to the original topic, consumers deduplicate (inbox)') : deny('re-drive: integration engineers only');
+      return engineer
+        ? allow('engineer: re-drive to the original topic, consumers deduplicate (inbox)')
+        : deny('re-drive: integration engineers only');
     case ConsoleAction.Approve:
-      return business ? allow(`four-eyes approver of workflow ${subject.workflow}`) : deny(`not a business user of workflow ${subject.workflow}`);
+      return business
+        ? allow(`four-eyes approver of workflow ${subject.workflow}`)
+        : deny(`not a business user of workflow ${subject.workflow}`);
     default:
       return assertUnreachable(action);
   }

@@ -4,8 +4,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import {
-  AuditOutcome,
   type AuditEvent,
+  AuditOutcome,
   DocumentFormat,
   type IngressDocument,
   TOPICS,
@@ -22,13 +22,13 @@ import { ConsoleErrorCode, ConsoleException } from '../ops-console.exception';
 import type { OpsConsoleMetrics } from '../ops-console.metrics';
 import {
   ACTIVE_STATES,
-  ExceptionState,
   type ExceptionsRepository,
+  ExceptionState,
   type StoredException,
 } from '../store/exceptions.repository';
 import type { ViewsRepository } from '../store/views.repository';
 import { ConsoleAction, decide, type PolicyDecision } from './console-policy';
-import { correctSalesOrder, type CorrectionResult } from './sales-order.correction';
+import { type CorrectionResult, correctSalesOrder } from './sales-order.correction';
 
 export interface ActionResult {
   readonly outcome: 'done' | 'requested';
@@ -76,18 +76,34 @@ export class ExceptionActions {
   // ---- the actions ---------------------------------------------------------------------------------
 
   assign(user: ConsoleUser, id: string, assignee: string | null): Promise<ActionResult> {
-    return this.act(user, id, ConsoleAction.Assign, assignee === null ? 'unassigned' : `assigned to ${assignee}`, async (m, e, d) => {
-      this.assertActive(e);
-      await this.exceptions.assign(m, id, assignee);
-      await this.exceptions.addEvent(m, id, user.id, assignee === null ? 'unassigned' : 'assigned', null, d.policy, { assignee });
-      return { outcome: 'done', message: assignee === null ? 'Unassigned.' : `Assigned to ${assignee}.` };
-    });
+    return this.act(
+      user,
+      id,
+      ConsoleAction.Assign,
+      assignee === null ? 'unassigned' : `assigned to ${assignee}`,
+      async (m, e, d) => {
+        this.assertActive(e);
+        await this.exceptions.assign(m, id, assignee);
+        await this.exceptions.addEvent(
+          m,
+          id,
+          user.id,
+          assignee === null ? 'unassigned' : 'assigned',
+          null,
+          d.policy,
+          { assignee },
+        );
+        return { outcome: 'done', message: assignee === null ? 'Unassigned.' : `Assigned to ${assignee}.` };
+      },
+    );
   }
 
   comment(user: ConsoleUser, id: string, text: string): Promise<ActionResult> {
     const body = text.trim();
     if (body.length === 0 || body.length > 4000) {
-      throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'A comment has 1 to 4000 characters.', [{ field: 'comment', message: 'required' }]);
+      throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'A comment has 1 to 4000 characters.', [
+        { field: 'comment', message: 'required' },
+      ]);
     }
     return this.act(user, id, ConsoleAction.Comment, body, async (m, _e, d) => {
       await this.exceptions.addEvent(m, id, user.id, 'commented', body, d.policy, null);
@@ -96,12 +112,21 @@ export class ExceptionActions {
   }
 
   tag(user: ConsoleUser, id: string, tagsText: string): Promise<ActionResult> {
-    const tags = [...new Set(tagsText.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))];
+    const tags = [
+      ...new Set(
+        tagsText
+          .split(',')
+          .map((t) => t.trim().toLowerCase())
+          .filter((t) => t.length > 0),
+      ),
+    ];
     const bad = tags.filter((t) => !/^[a-z0-9][a-z0-9-]{0,31}$/.test(t));
     if (bad.length > 0 || tags.length > 10) {
-      throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Tags are up to 10 words of a-z, 0-9 and -, up to 32 characters.', [
-        { field: 'tags', message: bad.join(', ') },
-      ]);
+      throw new ConsoleException(
+        ConsoleErrorCode.InvalidInput,
+        'Tags are up to 10 words of a-z, 0-9 and -, up to 32 characters.',
+        [{ field: 'tags', message: bad.join(', ') }],
+      );
     }
     return this.act(user, id, ConsoleAction.Tag, tags.join(','), async (m, _e, d) => {
       await this.exceptions.setTags(m, id, tags);
@@ -115,20 +140,32 @@ export class ExceptionActions {
     return this.act(user, id, ConsoleAction.Discard, reason, async (m, e, d) => {
       this.assertActive(e);
       if (d.fourEyes) return this.requestApproval(m, user, e, ConsoleAction.Discard, { reason }, d);
-      await this.exceptions.moveTo(m, id, ExceptionState.Discarded, user.id, 'discarded', { reason, policy: d.policy });
+      await this.exceptions.moveTo(m, id, ExceptionState.Discarded, user.id, 'discarded', {
+        reason,
+        policy: d.policy,
+      });
       return { outcome: 'done', message: 'Discarded.' };
     });
   }
 
   /** The correction as it would be replayed, without doing anything (the form's preview). */
-  async previewCorrection(user: ConsoleUser, id: string, form: Record<string, string>): Promise<CorrectionResult> {
+  async previewCorrection(
+    user: ConsoleUser,
+    id: string,
+    form: Record<string, string>,
+  ): Promise<CorrectionResult> {
     const exception = await this.load(this.dataSource.manager, id);
     const decision = decide(user, ConsoleAction.Correct, exception);
     if (!decision.allowed) throw new ConsoleException(ConsoleErrorCode.Forbidden, decision.policy);
     return this.correctionOf(exception, form);
   }
 
-  correct(user: ConsoleUser, id: string, form: Record<string, string>, reasonText: string): Promise<ActionResult> {
+  correct(
+    user: ConsoleUser,
+    id: string,
+    form: Record<string, string>,
+    reasonText: string,
+  ): Promise<ActionResult> {
     const reason = this.requireReason(reasonText);
     return this.act(user, id, ConsoleAction.Correct, reason, async (m, e, d) => {
       this.assertActive(e);
@@ -138,11 +175,17 @@ export class ExceptionActions {
         throw new ConsoleException(
           ConsoleErrorCode.InvalidInput,
           'The corrected order still breaks intake rules.',
-          correction.problems.map((p) => ({ field: p.location ?? undefined, message: `${p.code}: ${p.message}` })),
+          correction.problems.map((p) => ({
+            field: p.location ?? undefined,
+            message: `${p.code}: ${p.message}`,
+          })),
         );
       }
       if (correction.changes.length === 0) {
-        throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Nothing was changed: a replay of the same order would be rejected again.');
+        throw new ConsoleException(
+          ConsoleErrorCode.InvalidInput,
+          'Nothing was changed: a replay of the same order would be rejected again.',
+        );
       }
       if (d.fourEyes) return this.requestApproval(m, user, e, ConsoleAction.Correct, { form, reason }, d);
       await this.replay(m, user, e, correction, reason, d.policy);
@@ -160,10 +203,16 @@ export class ExceptionActions {
         true,
       );
       if (letter === undefined) {
-        throw new ConsoleException(ConsoleErrorCode.InvalidState, `The dead letter of ${e.sourceTopic}/${e.sourcePartition}@${e.sourceOffset} is not in the console yet.`);
+        throw new ConsoleException(
+          ConsoleErrorCode.InvalidState,
+          `The dead letter of ${e.sourceTopic}/${e.sourcePartition}@${e.sourceOffset} is not in the console yet.`,
+        );
       }
       if (letter.redrivenAt !== null) {
-        throw new ConsoleException(ConsoleErrorCode.InvalidState, `Already re-driven by ${letter.redrivenBy} at ${letter.redrivenAt.toISOString()}.`);
+        throw new ConsoleException(
+          ConsoleErrorCode.InvalidState,
+          `Already re-driven by ${letter.redrivenBy} at ${letter.redrivenAt.toISOString()}.`,
+        );
       }
       // Sent before the commit: if the commit fails the record was re-driven without the mark, and a
       // second re-drive is deduplicated by the consumers' inbox (same message-id header).
@@ -177,7 +226,10 @@ export class ExceptionActions {
       await this.exceptions.moveTo(m, id, ExceptionState.Resolved, user.id, 're-driven', {
         reason,
         policy: d.policy,
-        detail: { to: `${letter.originalTopic}/${letter.originalPartition}`, from: `${letter.dlqTopic}/${letter.dlqPartition}@${letter.dlqOffset}` },
+        detail: {
+          to: `${letter.originalTopic}/${letter.originalPartition}`,
+          from: `${letter.dlqTopic}/${letter.dlqPartition}@${letter.dlqOffset}`,
+        },
       });
       return { outcome: 'done', message: `Re-driven to ${letter.originalTopic}.` };
     });
@@ -216,51 +268,103 @@ export class ExceptionActions {
   }
 
   /** Four-eyes: another business user of the workflow approves (the action runs) or rejects it. */
-  decideApproval(user: ConsoleUser, approvalId: string, approve: boolean, reasonText: string): Promise<ActionResult> {
+  decideApproval(
+    user: ConsoleUser,
+    approvalId: string,
+    approve: boolean,
+    reasonText: string,
+  ): Promise<ActionResult> {
     const reason = approve ? reasonText.trim() || 'approved' : this.requireReason(reasonText);
     return withTransaction(this.dataSource, async (m) => {
-      const [approval] = await m.query<{ exception_id: string; requested_by: string; decision: string | null; action: ConsoleAction; payload: Approval['payload'] }[]>(
+      const [approval] = await m.query<
+        {
+          exception_id: string;
+          requested_by: string;
+          decision: string | null;
+          action: ConsoleAction;
+          payload: Approval['payload'];
+        }[]
+      >(
         'SELECT exception_id, requested_by, decision, action, payload FROM approvals WHERE approval_id = $1 FOR UPDATE',
         [approvalId],
       );
-      if (approval === undefined) throw new ConsoleException(ConsoleErrorCode.NotFound, 'No such approval request.');
-      if (approval.decision !== null) throw new ConsoleException(ConsoleErrorCode.InvalidState, `Already ${approval.decision}.`);
-      return this.act(user, approval.exception_id, ConsoleAction.Approve, reason, async (_m, e, d) => {
-        if (approval.requested_by === user.id) {
-          throw new ConsoleException(ConsoleErrorCode.SameApprover, `Four-eyes: ${user.id} requested this ${approval.action} and cannot also approve it; another business user must.`);
-        }
-        await m.query('UPDATE approvals SET decision = $2, decided_by = $3, decided_at = now() WHERE approval_id = $1', [
-          approvalId,
-          approve ? 'approved' : 'rejected',
-          user.id,
-        ]);
-        const policy = `four-eyes: requested by ${approval.requested_by}, ${approve ? 'approved' : 'rejected'} by ${user.id} (${d.policy})`;
-        await this.exceptions.addEvent(m, e.exceptionId, user.id, approve ? 'approved' : 'approval rejected', reason, policy, {
-          approvalId,
-          action: approval.action,
-        });
-        if (!approve) return { outcome: 'done', message: 'Request rejected.' };
-        this.assertActive(e);
-        if (approval.action === ConsoleAction.Discard) {
-          await this.exceptions.moveTo(m, e.exceptionId, ExceptionState.Discarded, approval.requested_by, 'discarded', {
-            reason: approval.payload.reason,
+      if (approval === undefined)
+        throw new ConsoleException(ConsoleErrorCode.NotFound, 'No such approval request.');
+      if (approval.decision !== null)
+        throw new ConsoleException(ConsoleErrorCode.InvalidState, `Already ${approval.decision}.`);
+      return this.act(
+        user,
+        approval.exception_id,
+        ConsoleAction.Approve,
+        reason,
+        async (_m, e, d) => {
+          if (approval.requested_by === user.id) {
+            throw new ConsoleException(
+              ConsoleErrorCode.SameApprover,
+              `Four-eyes: ${user.id} requested this ${approval.action} and cannot also approve it; another business user must.`,
+            );
+          }
+          await m.query(
+            'UPDATE approvals SET decision = $2, decided_by = $3, decided_at = now() WHERE approval_id = $1',
+            [approvalId, approve ? 'approved' : 'rejected', user.id],
+          );
+          const policy = `four-eyes: requested by ${approval.requested_by}, ${approve ? 'approved' : 'rejected'} by ${user.id} (${d.policy})`;
+          await this.exceptions.addEvent(
+            m,
+            e.exceptionId,
+            user.id,
+            approve ? 'approved' : 'approval rejected',
+            reason,
             policy,
-          });
-          return { outcome: 'done', message: 'Approved: discarded.' };
-        }
-        const correction = this.correctionOf(e, approval.payload.form ?? {});
-        await this.replay(m, { id: approval.requested_by, name: approval.requested_by, roles: [], workflows: [] }, e, correction, approval.payload.reason, policy);
-        return { outcome: 'done', message: 'Approved: corrected and replayed.' };
-      }, m);
+            {
+              approvalId,
+              action: approval.action,
+            },
+          );
+          if (!approve) return { outcome: 'done', message: 'Request rejected.' };
+          this.assertActive(e);
+          if (approval.action === ConsoleAction.Discard) {
+            await this.exceptions.moveTo(
+              m,
+              e.exceptionId,
+              ExceptionState.Discarded,
+              approval.requested_by,
+              'discarded',
+              {
+                reason: approval.payload.reason,
+                policy,
+              },
+            );
+            return { outcome: 'done', message: 'Approved: discarded.' };
+          }
+          const correction = this.correctionOf(e, approval.payload.form ?? {});
+          await this.replay(
+            m,
+            { id: approval.requested_by, name: approval.requested_by, roles: [], workflows: [] },
+            e,
+            correction,
+            approval.payload.reason,
+            policy,
+          );
+          return { outcome: 'done', message: 'Approved: corrected and replayed.' };
+        },
+        m,
+      );
     });
   }
 
   /** The same action on many exceptions, each on its own (one refusal does not stop the others). */
-  async bulk(user: ConsoleUser, ids: readonly string[], action: 'discard' | 'assign', reason: string): Promise<{ id: string; result: string }[]> {
+  async bulk(
+    user: ConsoleUser,
+    ids: readonly string[],
+    action: 'discard' | 'assign',
+    reason: string,
+  ): Promise<{ id: string; result: string }[]> {
     const results: { id: string; result: string }[] = [];
     for (const id of ids.slice(0, 200)) {
       try {
-        const done = action === 'discard' ? await this.discard(user, id, reason) : await this.assign(user, id, user.id);
+        const done =
+          action === 'discard' ? await this.discard(user, id, reason) : await this.assign(user, id, user.id);
         results.push({ id, result: done.message });
       } catch (error) {
         results.push({ id, result: error instanceof ConsoleException ? error.message : 'failed' });
@@ -280,7 +384,11 @@ export class ExceptionActions {
     id: string,
     action: ConsoleAction,
     why: string,
-    body: (manager: EntityManager, exception: StoredException, decision: PolicyDecision) => Promise<ActionResult>,
+    body: (
+      manager: EntityManager,
+      exception: StoredException,
+      decision: PolicyDecision,
+    ) => Promise<ActionResult>,
     outer?: EntityManager,
   ): Promise<ActionResult> {
     let denied: { exception: StoredException; decision: PolicyDecision } | undefined;
@@ -292,7 +400,15 @@ export class ExceptionActions {
         throw new ConsoleException(ConsoleErrorCode.Forbidden, `Not allowed: ${decision.policy}.`);
       }
       const result = await body(m, exception, decision);
-      await this.audit(m, user, action, exception, result.outcome === 'requested' ? AuditOutcome.Accepted : outcomeOf(action), decision.policy, why);
+      await this.audit(
+        m,
+        user,
+        action,
+        exception,
+        result.outcome === 'requested' ? AuditOutcome.Accepted : outcomeOf(action),
+        decision.policy,
+        why,
+      );
       return result;
     };
     try {
@@ -301,11 +417,19 @@ export class ExceptionActions {
       return result;
     } catch (error) {
       const code = error instanceof ConsoleException ? error.code : undefined;
-      this.metrics.actions.inc({ action, outcome: code === ConsoleErrorCode.Forbidden || code === ConsoleErrorCode.SameApprover ? 'denied' : 'invalid' });
+      this.metrics.actions.inc({
+        action,
+        outcome:
+          code === ConsoleErrorCode.Forbidden || code === ConsoleErrorCode.SameApprover
+            ? 'denied'
+            : 'invalid',
+      });
       if (denied !== undefined || code === ConsoleErrorCode.SameApprover) {
         const subject = denied?.exception ?? (await this.load(this.dataSource.manager, id));
         const policy = denied?.decision.policy ?? (error as Error).message;
-        await withTransaction(this.dataSource, (m) => this.audit(m, user, action, subject, AuditOutcome.Denied, policy, why));
+        await withTransaction(this.dataSource, (m) =>
+          this.audit(m, user, action, subject, AuditOutcome.Denied, policy, why),
+        );
       }
       throw error;
     }
@@ -319,7 +443,10 @@ export class ExceptionActions {
 
   private assertActive(exception: StoredException): void {
     if (!ACTIVE_STATES.includes(exception.state)) {
-      throw new ConsoleException(ConsoleErrorCode.InvalidState, `The exception is ${exception.state.replace('_', ' ')}: nothing more to do.`);
+      throw new ConsoleException(
+        ConsoleErrorCode.InvalidState,
+        `The exception is ${exception.state.replace('_', ' ')}: nothing more to do.`,
+      );
     }
   }
 
@@ -327,21 +454,31 @@ export class ExceptionActions {
   private async assertNotReplayed(manager: EntityManager, exception: StoredException): Promise<void> {
     const events = await this.exceptions.events(manager, exception.exceptionId);
     if (events.some((e) => e.action === 'replayed')) {
-      throw new ConsoleException(ConsoleErrorCode.InvalidState, 'Already replayed: waiting for order-intake to decide the correction.');
+      throw new ConsoleException(
+        ConsoleErrorCode.InvalidState,
+        'Already replayed: waiting for order-intake to decide the correction.',
+      );
     }
   }
 
   private requireReason(text: string): string {
     const reason = text.trim();
     if (reason.length < 3 || reason.length > 1000) {
-      throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Say why (3 to 1000 characters).', [{ field: 'reason', message: 'required' }]);
+      throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Say why (3 to 1000 characters).', [
+        { field: 'reason', message: 'required' },
+      ]);
     }
     return reason;
   }
 
   private correctionOf(exception: StoredException, form: Record<string, string>): CorrectionResult {
     const record = exception.record as PartnerSalesOrder | null;
-    if (record === null || typeof record !== 'object' || !Array.isArray(record.lines) || exception.partnerId === null) {
+    if (
+      record === null ||
+      typeof record !== 'object' ||
+      !Array.isArray(record.lines) ||
+      exception.partnerId === null
+    ) {
       throw new ConsoleException(ConsoleErrorCode.InvalidState, 'The exception carries no order to correct.');
     }
     return correctSalesOrder(record, form, exception.partnerId, this.catalog);
@@ -355,16 +492,29 @@ export class ExceptionActions {
     payload: Approval['payload'],
     decision: PolicyDecision,
   ): Promise<ActionResult> {
-    const pending = await m.query<unknown[]>('SELECT 1 FROM approvals WHERE exception_id = $1 AND decision IS NULL', [exception.exceptionId]);
-    if (pending.length > 0) throw new ConsoleException(ConsoleErrorCode.InvalidState, 'A request already waits for approval.');
+    const pending = await m.query<unknown[]>(
+      'SELECT 1 FROM approvals WHERE exception_id = $1 AND decision IS NULL',
+      [exception.exceptionId],
+    );
+    if (pending.length > 0)
+      throw new ConsoleException(ConsoleErrorCode.InvalidState, 'A request already waits for approval.');
     const approvalId = randomUUID();
     await m.query(
       `INSERT INTO approvals (approval_id, exception_id, action, payload, reason, requested_by)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6)`,
       [approvalId, exception.exceptionId, action, JSON.stringify(payload), payload.reason, user.id],
     );
-    await this.exceptions.addEvent(m, exception.exceptionId, user.id, `${action} requested`, payload.reason, decision.policy, { approvalId });
-    if (exception.state === ExceptionState.Open) await this.exceptions.assign(m, exception.exceptionId, exception.assignee ?? user.id);
+    await this.exceptions.addEvent(
+      m,
+      exception.exceptionId,
+      user.id,
+      `${action} requested`,
+      payload.reason,
+      decision.policy,
+      { approvalId },
+    );
+    if (exception.state === ExceptionState.Open)
+      await this.exceptions.assign(m, exception.exceptionId, exception.assignee ?? user.id);
     return { outcome: 'requested', message: `Waiting for a second business user to approve the ${action}.` };
   }
 
@@ -423,7 +573,9 @@ export class ExceptionActions {
       },
       messageId: documentId,
     });
-    await this.exceptions.addEvent(m, exception.exceptionId, user.id, 'corrected', reason, policy, { changes: correction.changes });
+    await this.exceptions.addEvent(m, exception.exceptionId, user.id, 'corrected', reason, policy, {
+      changes: correction.changes,
+    });
     await this.exceptions.moveTo(m, exception.exceptionId, ExceptionState.InProgress, user.id, 'replayed', {
       reason,
       policy,
@@ -466,7 +618,10 @@ export class ExceptionActions {
     });
   }
 
-  private async send(topic: string, record: { key: Buffer | null; value: Buffer | null; headers: Record<string, string>; partition?: number }): Promise<void> {
+  private async send(
+    topic: string,
+    record: { key: Buffer | null; value: Buffer | null; headers: Record<string, string>; partition?: number },
+  ): Promise<void> {
     if (this.producer === undefined) {
       const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();

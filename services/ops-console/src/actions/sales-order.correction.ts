@@ -3,14 +3,14 @@
 // the canonical field rules of @tradewind/partner-documents and the catalog mapping of
 // @tradewind/partner-catalog (customer, SKU/GTIN, units) — and the field diff is shown. Prices and
 // products Odoo sells are checked by order-intake when the correction is replayed.
+import { mapSalesOrder, type PartnerCatalog } from '@tradewind/partner-catalog';
 import {
+  checkCanonicalFields,
   ItemIdQualifier,
   type PartnerItemId,
   type PartnerSalesOrder,
   type PartnerSalesOrderLine,
-  checkCanonicalFields,
 } from '@tradewind/partner-documents';
-import { mapSalesOrder, type PartnerCatalog } from '@tradewind/partner-catalog';
 
 export interface FieldChange {
   readonly field: string;
@@ -41,10 +41,18 @@ export function editableFields(order: PartnerSalesOrder): { field: string; label
     const item = line.itemIds[0];
     const n = `Line ${line.lineNumber}`;
     fields.push(
-      { field: `lines.${i}.item`, label: `${n} item (${item?.sourceQualifier ?? 'sku'})`, value: item?.value ?? '' },
+      {
+        field: `lines.${i}.item`,
+        label: `${n} item (${item?.sourceQualifier ?? 'sku'})`,
+        value: item?.value ?? '',
+      },
       { field: `lines.${i}.quantity`, label: `${n} quantity`, value: String(line.quantity) },
       { field: `lines.${i}.uom`, label: `${n} unit`, value: line.uom },
-      { field: `lines.${i}.unitPrice`, label: `${n} unit price`, value: line.unitPrice === undefined ? '' : String(line.unitPrice) },
+      {
+        field: `lines.${i}.unitPrice`,
+        label: `${n} unit price`,
+        value: line.unitPrice === undefined ? '' : String(line.unitPrice),
+      },
     );
   });
   return fields;
@@ -54,7 +62,11 @@ function numberOf(text: string, field: string, problems: CorrectionProblem[]): n
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
   if (!/^-?\d+(\.\d+)?$/.test(trimmed)) {
-    problems.push({ code: 'INVALID_NUMBER', message: `${JSON.stringify(text)} is not a number`, location: field });
+    problems.push({
+      code: 'INVALID_NUMBER',
+      message: `${JSON.stringify(text)} is not a number`,
+      location: field,
+    });
     return undefined;
   }
   return Number(trimmed);
@@ -92,7 +104,11 @@ export function correctSalesOrder(
   const lines: PartnerSalesOrderLine[] = original.lines.map((line, i) => {
     const item = line.itemIds[0];
     const itemValue = value(`lines.${i}.item`, item?.value ?? '').trim();
-    const quantity = numberOf(value(`lines.${i}.quantity`, String(line.quantity)), `lines.${i}.quantity`, problems);
+    const quantity = numberOf(
+      value(`lines.${i}.quantity`, String(line.quantity)),
+      `lines.${i}.quantity`,
+      problems,
+    );
     const uom = value(`lines.${i}.uom`, line.uom).trim();
     const price = numberOf(
       value(`lines.${i}.unitPrice`, line.unitPrice === undefined ? '' : String(line.unitPrice)),
@@ -110,11 +126,13 @@ export function correctSalesOrder(
     lines,
   };
   if (problems.length === 0) {
-    for (const p of checkCanonicalFields(order)) problems.push({ code: p.code, message: p.message, location: p.location });
+    for (const p of checkCanonicalFields(order))
+      problems.push({ code: p.code, message: p.message, location: p.location });
   }
   if (problems.length === 0) {
     const mapping = mapSalesOrder(order, partnerId, catalog);
-    for (const p of mapping.problems) problems.push({ code: p.code, message: p.message, location: p.location });
+    for (const p of mapping.problems)
+      problems.push({ code: p.code, message: p.message, location: p.location });
   }
   return { order, changes, problems };
 }

@@ -88,9 +88,10 @@ describe('sign-in configuration', () => {
       SCHEMA_REGISTRY_URL: 'http://registry:8080',
       DATABASE_URL: 'postgres://db/tradewind',
     });
-    assert.deepEqual(problemsOf(() => authSettingsFrom(values.auth)), [
-      'OPS_CONSOLE_USERS_FILE is required when OPS_CONSOLE_AUTH=local',
-    ]);
+    assert.deepEqual(
+      problemsOf(() => authSettingsFrom(values.auth)),
+      ['OPS_CONSOLE_USERS_FILE is required when OPS_CONSOLE_AUTH=local'],
+    );
   });
 
   it('maps ID token claims to a console user and refuses a token without a console role', () => {
@@ -102,8 +103,16 @@ describe('sign-in configuration', () => {
       rolesClaim: 'roles',
       workflowsClaim: 'workflows',
     };
-    const user = userFromClaims({ sub: 'u1', name: 'Ursula', roles: ['business', 'admin'], workflows: 'order invoice' }, settings);
-    assert.deepEqual(user, { id: 'oidc:u1', name: 'Ursula', roles: ['business'], workflows: ['order', 'invoice'] });
+    const user = userFromClaims(
+      { sub: 'u1', name: 'Ursula', roles: ['business', 'admin'], workflows: 'order invoice' },
+      settings,
+    );
+    assert.deepEqual(user, {
+      id: 'oidc:u1',
+      name: 'Ursula',
+      roles: ['business'],
+      workflows: ['order', 'invoice'],
+    });
     assert.throws(() => userFromClaims({ sub: 'u2', roles: ['admin'] }, settings), /names no console role/);
   });
 });
@@ -115,7 +124,12 @@ describe('local users and sessions', () => {
     assert.equal(await verifyPassword('correct horse batterz', hash), false);
     const dir = mkdtempSync(join(tmpdir(), 'ops-users-'));
     const file = join(dir, 'users.json');
-    writeFileSync(file, JSON.stringify([{ username: 'bea', name: 'Bea', passwordHash: hash, roles: ['business'], workflows: ['order'] }]));
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { username: 'bea', name: 'Bea', passwordHash: hash, roles: ['business'], workflows: ['order'] },
+      ]),
+    );
     const users = LocalUsers.load(file);
     assert.equal((await users.authenticate('bea', 'correct horse battery'))?.id, 'bea');
     assert.equal(await users.authenticate('bea', 'nope'), undefined);
@@ -125,8 +139,16 @@ describe('local users and sessions', () => {
   it('refuses a users file with a bad entry, naming it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ops-users-'));
     const file = join(dir, 'users.json');
-    writeFileSync(file, JSON.stringify([{ username: 'Bea!', name: '', passwordHash: 'plain', roles: ['root'], workflows: 'order' }]));
-    assert.throws(() => LocalUsers.load(file), /username must be[\s\S]*name is missing[\s\S]*passwordHash[\s\S]*roles[\s\S]*workflows/);
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { username: 'Bea!', name: '', passwordHash: 'plain', roles: ['root'], workflows: 'order' },
+      ]),
+    );
+    assert.throws(
+      () => LocalUsers.load(file),
+      /username must be[\s\S]*name is missing[\s\S]*passwordHash[\s\S]*roles[\s\S]*workflows/,
+    );
   });
 
   it('signs sessions: a forged, altered or expired cookie is nobody', () => {
@@ -135,7 +157,9 @@ describe('local users and sessions', () => {
     const { cookie } = signer.issue(bea);
     assert.deepEqual(signer.verify(cookie)?.user, bea);
     const [body, sig] = cookie.split('.');
-    const tampered = Buffer.from(Buffer.from(body, 'base64url').toString().replace('business', 'engineer')).toString('base64url');
+    const tampered = Buffer.from(
+      Buffer.from(body, 'base64url').toString().replace('business', 'engineer'),
+    ).toString('base64url');
     assert.equal(signer.verify(`${tampered}.${sig}`), undefined);
     assert.equal(new SessionSigner(`${SECRET}-other`, 60_000, () => now).verify(cookie), undefined);
     now += 60_001;

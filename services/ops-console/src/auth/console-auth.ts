@@ -40,7 +40,10 @@ export class ConsoleAuth {
     const session = this.require(req);
     const body = req.body as Record<string, unknown> | undefined;
     if (!this.signer.checkCsrf(session, body?._csrf)) {
-      throw new ConsoleException(ConsoleErrorCode.CsrfMismatch, 'The form expired or came from elsewhere: reload the page and try again.');
+      throw new ConsoleException(
+        ConsoleErrorCode.CsrfMismatch,
+        'The form expired or came from elsewhere: reload the page and try again.',
+      );
     }
     return session.user;
   }
@@ -49,7 +52,12 @@ export class ConsoleAuth {
     return this.signer.csrfToken(session);
   }
 
-  async signInLocal(username: string, password: string, req: Request, res: Response): Promise<ConsoleUser | undefined> {
+  async signInLocal(
+    username: string,
+    password: string,
+    req: Request,
+    res: Response,
+  ): Promise<ConsoleUser | undefined> {
     if (this.local === undefined) return undefined;
     const user = await this.local.authenticate(username, password);
     if (user !== undefined) this.setSession(user, req, res);
@@ -57,9 +65,14 @@ export class ConsoleAuth {
   }
 
   async startOidc(req: Request, res: Response): Promise<URL> {
-    if (this.oidc === undefined) throw new ConsoleException(ConsoleErrorCode.NotFound, 'OpenID Connect is not configured.');
+    if (this.oidc === undefined)
+      throw new ConsoleException(ConsoleErrorCode.NotFound, 'OpenID Connect is not configured.');
     const { url, pending } = await this.oidc.start();
-    res.cookie(OIDC_COOKIE, this.signer.seal(JSON.stringify(pending), 600_000), this.cookieOptions(req, 600_000));
+    res.cookie(
+      OIDC_COOKIE,
+      this.signer.seal(JSON.stringify(pending), 600_000),
+      this.cookieOptions(req, 600_000),
+    );
     return url;
   }
 
@@ -68,7 +81,8 @@ export class ConsoleAuth {
       throw new ConsoleException(ConsoleErrorCode.NotFound, 'OpenID Connect is not configured.');
     }
     const sealed = this.signer.unseal(parseCookies(req.headers.cookie).get(OIDC_COOKIE));
-    if (sealed === undefined) throw new ConsoleException(ConsoleErrorCode.Unauthenticated, 'The sign-in took too long; start again.');
+    if (sealed === undefined)
+      throw new ConsoleException(ConsoleErrorCode.Unauthenticated, 'The sign-in took too long; start again.');
     const callback = new URL(req.originalUrl, this.settings.oidc.redirectUrl);
     const user = await this.oidc.finish(callback, JSON.parse(sealed) as PendingLogin);
     res.clearCookie(OIDC_COOKIE);
@@ -85,7 +99,10 @@ export class ConsoleAuth {
     res.cookie(SESSION_COOKIE, cookie, this.cookieOptions(req, this.settings.sessionTtlMs));
   }
 
-  private cookieOptions(req: Request, maxAge: number): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; maxAge: number } {
+  private cookieOptions(
+    req: Request,
+    maxAge: number,
+  ): { httpOnly: true; sameSite: 'lax'; secure: boolean; path: string; maxAge: number } {
     const secure = this.secureCookies === 'always' || (this.secureCookies === 'auto' && req.secure);
     return { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge };
   }

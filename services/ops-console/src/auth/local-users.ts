@@ -69,9 +69,14 @@ export class LocalUsers {
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      throw new ConsoleException(ConsoleErrorCode.Misconfigured, `users file ${path} is not readable JSON`, [], {
-        cause: error,
-      });
+      throw new ConsoleException(
+        ConsoleErrorCode.Misconfigured,
+        `users file ${path} is not readable JSON`,
+        [],
+        {
+          cause: error,
+        },
+      );
     }
     const problems = checkEntries(raw);
     if (problems.length > 0) {
@@ -112,7 +117,11 @@ function checkEntries(raw: unknown): string[] {
     if (typeof entry.passwordHash !== 'string' || parseHash(entry.passwordHash) === undefined) {
       problems.push(`${at}: passwordHash is not scrypt$N$r$p$salt$key`);
     }
-    if (!Array.isArray(entry.roles) || entry.roles.length === 0 || !entry.roles.every((r) => isConsoleRole(String(r)))) {
+    if (
+      !Array.isArray(entry.roles) ||
+      entry.roles.length === 0 ||
+      !entry.roles.every((r) => isConsoleRole(String(r)))
+    ) {
       problems.push(`${at}: roles must list business, engineer or auditor`);
     }
     if (!Array.isArray(entry.workflows) || !entry.workflows.every((w) => typeof w === 'string')) {

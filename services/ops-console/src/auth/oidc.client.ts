@@ -28,8 +28,15 @@ export function userFromClaims(claims: Record<string, unknown>, settings: OidcSe
     );
   }
   const sub = typeof claims.sub === 'string' ? claims.sub : '';
-  const name = [claims.name, claims.preferred_username, claims.email, sub].find((v) => typeof v === 'string' && v !== '');
-  return { id: `oidc:${sub}`, name: String(name), roles, workflows: strings(claims[settings.workflowsClaim]) };
+  const name = [claims.name, claims.preferred_username, claims.email, sub].find(
+    (v) => typeof v === 'string' && v !== '',
+  );
+  return {
+    id: `oidc:${sub}`,
+    name: String(name),
+    roles,
+    workflows: strings(claims[settings.workflowsClaim]),
+  };
 }
 
 export class OidcClient {
@@ -44,15 +51,26 @@ export class OidcClient {
   private config(): Promise<OpenId.Configuration> {
     this.configuration ??= this.lib()
       .then((client) =>
-        client.discovery(this.settings.issuerUrl, this.settings.clientId, this.settings.clientSecret, undefined, {
-          execute: this.settings.issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [],
-        }),
+        client.discovery(
+          this.settings.issuerUrl,
+          this.settings.clientId,
+          this.settings.clientSecret,
+          undefined,
+          {
+            execute: this.settings.issuerUrl.protocol === 'http:' ? [client.allowInsecureRequests] : [],
+          },
+        ),
       )
       .catch((error: unknown) => {
         this.configuration = undefined;
-        throw new ConsoleException(ConsoleErrorCode.Unavailable, `OIDC discovery at ${this.settings.issuerUrl.href} failed`, [], {
-          cause: error,
-        });
+        throw new ConsoleException(
+          ConsoleErrorCode.Unavailable,
+          `OIDC discovery at ${this.settings.issuerUrl.href} failed`,
+          [],
+          {
+            cause: error,
+          },
+        );
       });
     return this.configuration;
   }
@@ -60,7 +78,11 @@ export class OidcClient {
   async start(): Promise<{ url: URL; pending: PendingLogin }> {
     const client = await this.lib();
     const config = await this.config();
-    const pending = { verifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
+    const pending = {
+      verifier: client.randomPKCECodeVerifier(),
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+    };
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.settings.redirectUrl.href,
       scope: 'openid profile email',
@@ -82,7 +104,8 @@ export class OidcClient {
       idTokenExpected: true,
     });
     const claims = tokens.claims();
-    if (claims === undefined) throw new ConsoleException(ConsoleErrorCode.Unauthenticated, 'the issuer sent no ID token');
-    return userFromClaims(claims as Record<string, unknown>, this.settings);
+    if (claims === undefined)
+      throw new ConsoleException(ConsoleErrorCode.Unauthenticated, 'the issuer sent no ID token');
+    return userFromClaims(claims, this.settings);
   }
 }

@@ -14,8 +14,18 @@ export interface OidcSettings {
 }
 
 export type AuthSettings =
-  | { readonly mode: 'local'; readonly usersFile: string; readonly sessionSecret: string; readonly sessionTtlMs: number }
-  | { readonly mode: 'oidc'; readonly oidc: OidcSettings; readonly sessionSecret: string; readonly sessionTtlMs: number };
+  | {
+      readonly mode: 'local';
+      readonly usersFile: string;
+      readonly sessionSecret: string;
+      readonly sessionTtlMs: number;
+    }
+  | {
+      readonly mode: 'oidc';
+      readonly oidc: OidcSettings;
+      readonly sessionSecret: string;
+      readonly sessionTtlMs: number;
+    };
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -40,17 +50,25 @@ function secureUrl(name: string, value: string | undefined, problems: string[]):
 
 export function authSettingsFrom(auth: OpsConsoleConfig['auth']): AuthSettings {
   const problems: string[] = [];
-  if (auth.sessionSecret.length < 32) problems.push('OPS_CONSOLE_SESSION_SECRET must be at least 32 characters');
+  if (auth.sessionSecret.length < 32)
+    problems.push('OPS_CONSOLE_SESSION_SECRET must be at least 32 characters');
   if (auth.mode === 'local') {
-    if (auth.usersFile === undefined) problems.push('OPS_CONSOLE_USERS_FILE is required when OPS_CONSOLE_AUTH=local');
+    if (auth.usersFile === undefined)
+      problems.push('OPS_CONSOLE_USERS_FILE is required when OPS_CONSOLE_AUTH=local');
     if (problems.length > 0) throw misconfigured(problems);
-    return { mode: 'local', usersFile: auth.usersFile!, sessionSecret: auth.sessionSecret, sessionTtlMs: auth.sessionTtlMs };
+    return {
+      mode: 'local',
+      usersFile: auth.usersFile!,
+      sessionSecret: auth.sessionSecret,
+      sessionTtlMs: auth.sessionTtlMs,
+    };
   }
   const { oidc } = auth;
   const issuerUrl = secureUrl('OIDC_ISSUER_URL', oidc.issuerUrl, problems);
   const redirectUrl = secureUrl('OIDC_REDIRECT_URL', oidc.redirectUrl, problems);
   if (oidc.clientId === undefined) problems.push('OIDC_CLIENT_ID is required when OPS_CONSOLE_AUTH=oidc');
-  if (oidc.clientSecret === undefined) problems.push('OIDC_CLIENT_SECRET is required when OPS_CONSOLE_AUTH=oidc');
+  if (oidc.clientSecret === undefined)
+    problems.push('OIDC_CLIENT_SECRET is required when OPS_CONSOLE_AUTH=oidc');
   if (redirectUrl !== undefined && redirectUrl.pathname !== '/auth/oidc/callback') {
     problems.push(`OIDC_REDIRECT_URL must end in /auth/oidc/callback (is ${redirectUrl.pathname})`);
   }

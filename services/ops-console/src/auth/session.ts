@@ -96,7 +96,10 @@ export class SessionSigner {
     if (body === undefined || signature === undefined || !equalText(signature, this.sign(`seal.${body}`))) {
       return undefined;
     }
-    const { v, exp } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { v: string; exp: number };
+    const { v, exp } = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
+      v: string;
+      exp: number;
+    };
     return exp > this.now() ? v : undefined;
   }
 }

@@ -10,9 +10,9 @@ import { withTransaction } from '@tradewind/persistence';
 import type { Consumer, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 
-import { OPS_CONSOLE_CONFIG } from '../ops-console.tokens';
 import type { OpsConsoleConfig } from '../ops-console.config';
 import { OpsConsoleMetrics } from '../ops-console.metrics';
+import { OPS_CONSOLE_CONFIG } from '../ops-console.tokens';
 import { ViewsRepository } from '../store/views.repository';
 
 export const DEAD_LETTER_SUFFIX = '.dlq';
@@ -47,9 +47,11 @@ export class DeadLettersCollector implements OnApplicationBootstrap, OnModuleDes
 
   /** Looks for dead-letter topics now (tests call it instead of waiting for the period). */
   refresh(): Promise<void> {
-    this.refreshing = this.refreshing.then(() => this.discover()).catch((error: unknown) => {
-      this.log.warn({ err: error }, 'dead-letter topic discovery failed; trying again later');
-    });
+    this.refreshing = this.refreshing
+      .then(() => this.discover())
+      .catch((error: unknown) => {
+        this.log.warn({ err: error }, 'dead-letter topic discovery failed; trying again later');
+      });
     return this.refreshing;
   }
 

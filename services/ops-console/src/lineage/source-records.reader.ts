@@ -34,7 +34,11 @@ export class SourceRecordsReader {
     private readonly clientName: string,
   ) {}
 
-  async read(at: { topic: string; partition: number; offset: string }): Promise<SourceRecordView | undefined> {
+  async read(at: {
+    topic: string;
+    partition: number;
+    offset: string;
+  }): Promise<SourceRecordView | undefined> {
     if (at.partition < 0 || !/^\d+$/.test(at.offset)) return undefined;
     const kept = await this.views.sourceRecord(this.dataSource.manager, at);
     if (kept !== undefined) return kept;
@@ -43,7 +47,11 @@ export class SourceRecordsReader {
     try {
       const offsets = await admin.fetchTopicOffsets(at.topic).catch(() => []);
       const range = offsets.find((o) => o.partition === at.partition);
-      if (range === undefined || BigInt(at.offset) < BigInt(range.low) || BigInt(at.offset) >= BigInt(range.high)) {
+      if (
+        range === undefined ||
+        BigInt(at.offset) < BigInt(range.low) ||
+        BigInt(at.offset) >= BigInt(range.high)
+      ) {
         return undefined;
       }
     } finally {
@@ -55,7 +63,8 @@ export class SourceRecordsReader {
     try {
       const record = await new Promise<SourceRecordView>((resolve, reject) => {
         const timer = setTimeout(
-          () => reject(new ConsoleException(ConsoleErrorCode.Unavailable, `${at.topic} did not answer in time`)),
+          () =>
+            reject(new ConsoleException(ConsoleErrorCode.Unavailable, `${at.topic} did not answer in time`)),
           FETCH_TIMEOUT_MS,
         );
         const start = async (): Promise<void> => {

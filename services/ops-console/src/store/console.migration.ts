@@ -120,7 +120,9 @@ export class CreateConsoleTables1796140000000 implements MigrationInterface {
         payload       text        NOT NULL,
         created_at    timestamptz NOT NULL
       )`);
-    await queryRunner.query('CREATE INDEX acknowledgements_relates_to ON acknowledgements USING gin (relates_to)');
+    await queryRunner.query(
+      'CREATE INDEX acknowledgements_relates_to ON acknowledgements USING gin (relates_to)',
+    );
     await queryRunner.query(`
       CREATE TABLE audit_events (
         audit_id      text        PRIMARY KEY,

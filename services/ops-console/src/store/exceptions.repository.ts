@@ -322,7 +322,14 @@ export class ExceptionsRepository {
 
   async events(manager: EntityManager, exceptionId: string): Promise<ExceptionEvent[]> {
     const rows = await manager.query<
-      { at: Date; actor: string; action: string; reason: string | null; policy: string | null; detail: unknown }[]
+      {
+        at: Date;
+        actor: string;
+        action: string;
+        reason: string | null;
+        policy: string | null;
+        detail: unknown;
+      }[]
     >(
       'SELECT at, actor, action, reason, policy, detail FROM exception_events WHERE exception_id = $1 ORDER BY event_id',
       [exceptionId],
@@ -355,8 +362,12 @@ export class ExceptionsRepository {
   }
 
   /** The distinct values the filters offer. */
-  async facets(manager: EntityManager): Promise<{ partners: string[]; workflows: string[]; codes: string[] }> {
-    const [row] = await manager.query<{ partners: string[] | null; workflows: string[] | null; codes: string[] | null }[]>(
+  async facets(
+    manager: EntityManager,
+  ): Promise<{ partners: string[]; workflows: string[]; codes: string[] }> {
+    const [row] = await manager.query<
+      { partners: string[] | null; workflows: string[] | null; codes: string[] | null }[]
+    >(
       `SELECT array_agg(DISTINCT partner_id) FILTER (WHERE partner_id IS NOT NULL) AS partners,
               array_agg(DISTINCT workflow) AS workflows, array_agg(DISTINCT code) AS codes FROM exceptions`,
     );
@@ -375,7 +386,8 @@ function whereOf(filter: QueueFilter): { where: string; params: unknown[] } {
   if (filter.workflow !== undefined) add('workflow = ?', filter.workflow);
   if (filter.code !== undefined) add('code = ?', filter.code);
   if (filter.states !== undefined && filter.states.length > 0) add('state = ANY(?)', filter.states);
-  if (filter.olderThanMs !== undefined) add("occurred_at < now() - (? || ' milliseconds')::interval", String(filter.olderThanMs));
+  if (filter.olderThanMs !== undefined)
+    add("occurred_at < now() - (? || ' milliseconds')::interval", String(filter.olderThanMs));
   if (filter.workflows !== undefined) add('workflow = ANY(?)', filter.workflows);
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }

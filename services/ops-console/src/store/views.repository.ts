@@ -173,7 +173,10 @@ export class ViewsRepository {
     );
   }
 
-  async acknowledgementsOf(manager: EntityManager, documentIds: readonly string[]): Promise<AcknowledgementView[]> {
+  async acknowledgementsOf(
+    manager: EntityManager,
+    documentIds: readonly string[],
+  ): Promise<AcknowledgementView[]> {
     if (documentIds.length === 0) return [];
     const rows = await manager.query<
       {
@@ -341,7 +344,14 @@ export class ViewsRepository {
     at: { topic: string; partition: number; offset: string },
   ): Promise<SourceRecordView | undefined> {
     const rows = await manager.query<
-      { topic: string; partition: number; offset: string; record_key: string | null; value: unknown; headers: Record<string, string> }[]
+      {
+        topic: string;
+        partition: number;
+        offset: string;
+        record_key: string | null;
+        value: unknown;
+        headers: Record<string, string>;
+      }[]
     >('SELECT * FROM source_records WHERE topic = $1 AND partition = $2 AND "offset" = $3', [
       at.topic,
       at.partition,
@@ -350,14 +360,28 @@ export class ViewsRepository {
     const r = rows[0];
     return r === undefined
       ? undefined
-      : { topic: r.topic, partition: r.partition, offset: r.offset, key: r.record_key, value: r.value, headers: r.headers };
+      : {
+          topic: r.topic,
+          partition: r.partition,
+          offset: r.offset,
+          key: r.record_key,
+          value: r.value,
+          headers: r.headers,
+        };
   }
 
   async addSourceRecord(manager: EntityManager, record: SourceRecordView): Promise<void> {
     await manager.query(
       `INSERT INTO source_records (topic, partition, "offset", record_key, value, headers)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) ON CONFLICT DO NOTHING`,
-      [record.topic, record.partition, record.offset, record.key, JSON.stringify(record.value), JSON.stringify(record.headers)],
+      [
+        record.topic,
+        record.partition,
+        record.offset,
+        record.key,
+        JSON.stringify(record.value),
+        JSON.stringify(record.headers),
+      ],
     );
   }
 

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { createLogger } from '@tradewind/observability';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import type { PartnerSalesOrder } from '@tradewind/partner-documents';
-import { createLogger } from '@tradewind/observability';
 import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -17,27 +17,38 @@ import { ConsoleAction, decide, isMoney } from '../actions/console-policy';
 import { ExceptionActions } from '../actions/exception-actions.service';
 import { editableFields } from '../actions/sales-order.correction';
 import { ConsoleAuth } from '../auth/console-auth';
-import type { ConsoleUser } from '../auth/console-user';
+import { ConsoleRole, type ConsoleUser } from '../auth/console-user';
 import type { Session } from '../auth/session';
 import { SourceRecordsReader } from '../lineage/source-records.reader';
 import { ConsoleErrorCode, ConsoleException, httpStatusOf } from '../ops-console.exception';
 import { PARTNER_CATALOG } from '../ops-console.tokens';
 import {
   ACTIVE_STATES,
-  ExceptionState,
   ExceptionsRepository,
+  ExceptionState,
   type QueueFilter,
   TECHNICAL_WORKFLOW,
 } from '../store/exceptions.repository';
 import { ViewsRepository } from '../store/views.repository';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
-  'pico.min.css': { file: require.resolve('@picocss/pico/css/pico.min.css'), type: 'text/css; charset=utf-8' },
-  'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'pico.min.css': {
+    file: require.resolve('@picocss/pico/css/pico.min.css'),
+    type: 'text/css; charset=utf-8',
+  },
+  'htmx.min.js': {
+    file: require.resolve('htmx.org/dist/htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'console.css': { file: join(__dirname, 'assets/console.css'), type: 'text/css; charset=utf-8' },
 };
 
-const AGES: Record<string, number> = { '1h': 3_600_000, '4h': 4 * 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 };
+const AGES: Record<string, number> = {
+  '1h': 3_600_000,
+  '4h': 4 * 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+};
 const STATES: readonly string[] = Object.values(ExceptionState);
 
 type Form = Record<string, string>;
@@ -45,7 +56,9 @@ type Form = Record<string, string>;
 function formOf(req: Request): Form {
   const body = (req.body ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
-    Object.entries(body).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : Array.isArray(v) ? [[k, v.join(',')]] : [])),
+    Object.entries(body).flatMap(([k, v]) =>
+      typeof v === 'string' ? [[k, v]] : Array.isArray(v) ? [[k, v.join(',')]] : [],
+    ),
   );
 }
 
@@ -55,7 +68,11 @@ function one(value: unknown): string | undefined {
 
 /** The user's view of the queue: a business user sees the workflows they act on, others everything. */
 function visibleWorkflows(user: ConsoleUser): readonly string[] | undefined {
-  if (user.roles.some((r) => r === 'engineer' || r === 'auditor') || user.workflows.includes('*')) return undefined;
+  if (
+    user.roles.some((r) => r === ConsoleRole.Engineer || r === ConsoleRole.Auditor) ||
+    user.workflows.includes('*')
+  )
+    return undefined;
   return user.workflows;
 }
 
@@ -106,7 +123,11 @@ export class ConsolePagesController {
 
   @Get('login')
   loginPage(@Req() req: Request, @Res() res: Response, @Query('error') error?: string): void {
-    this.html(res, 200, 'login', { mode: this.auth.mode, error: one(error), next: one(req.query.next) ?? '/exceptions' });
+    this.html(res, 200, 'login', {
+      mode: this.auth.mode,
+      error: one(error),
+      next: one(req.query.next) ?? '/exceptions',
+    });
   }
 
   @Post('login')
@@ -130,15 +151,25 @@ export class ConsolePagesController {
 
   @Get('auth/oidc/start')
   async oidcStart(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.page(req, res, async () => res.redirect(303, (await this.auth.startOidc(req, res)).href), false);
+    await this.page(
+      req,
+      res,
+      async () => res.redirect(303, (await this.auth.startOidc(req, res)).href),
+      false,
+    );
   }
 
   @Get('auth/oidc/callback')
   async oidcCallback(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.page(req, res, async () => {
-      await this.auth.finishOidc(req, res);
-      res.redirect(303, '/exceptions');
-    }, false);
+    await this.page(
+      req,
+      res,
+      async () => {
+        await this.auth.finishOidc(req, res);
+        res.redirect(303, '/exceptions');
+      },
+      false,
+    );
   }
 
   // ---- the queue -----------------------------------------------------------------------------------
@@ -147,7 +178,12 @@ export class ConsolePagesController {
   async queue(@Req() req: Request, @Res() res: Response): Promise<void> {
     await this.page(req, res, async (session) => {
       const q = req.query;
-      const states = (one(q.state) ?? 'active') === 'active' ? [...ACTIVE_STATES] : one(q.state) === 'all' ? [] : [one(q.state) as ExceptionState];
+      const states =
+        (one(q.state) ?? 'active') === 'active'
+          ? [...ACTIVE_STATES]
+          : one(q.state) === 'all'
+            ? []
+            : [one(q.state) as ExceptionState];
       const filter: QueueFilter = {
         partnerId: one(q.partner),
         workflow: one(q.workflow),
@@ -167,7 +203,13 @@ export class ConsolePagesController {
         items: items.map((e) => ({ ...e, age: ageOf(e.occurredAt), money: isMoney(e) })),
         counts,
         facets: { ...facets, workflows: facets.workflows.filter((w) => canSee(session.user, w)) },
-        filter: { partner: one(q.partner) ?? '', workflow: one(q.workflow) ?? '', code: one(q.code) ?? '', state: one(q.state) ?? 'active', age: one(q.age) ?? '' },
+        filter: {
+          partner: one(q.partner) ?? '',
+          workflow: one(q.workflow) ?? '',
+          code: one(q.code) ?? '',
+          state: one(q.state) ?? 'active',
+          age: one(q.age) ?? '',
+        },
         states: STATES,
         ages: Object.keys(AGES),
         canBulk: items.some((e) => decide(session.user, ConsoleAction.Discard, e).allowed),
@@ -182,11 +224,22 @@ export class ConsolePagesController {
       const user = this.auth.requireForm(req);
       const form = formOf(req);
       const ids = (form.ids ?? '').split(',').filter((id) => id.length > 0);
-      if (ids.length === 0) throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Select at least one exception.');
+      if (ids.length === 0)
+        throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Select at least one exception.');
       const action = form.action === 'assign' ? 'assign' : 'discard';
       const results = await this.actions.bulk(user, ids, action, form.reason ?? '');
-      const done = results.filter((r) => !r.result.startsWith('Not allowed') && !r.result.includes('nothing more'));
-      res.redirect(303, `/exceptions?notice=${encodeURIComponent(`${action}: ${done.length} of ${results.length} done. ${results.filter((r) => !done.includes(r)).map((r) => `${r.id.slice(0, 8)}: ${r.result}`).join(' ')}`)}`);
+      const done = results.filter(
+        (r) => !r.result.startsWith('Not allowed') && !r.result.includes('nothing more'),
+      );
+      res.redirect(
+        303,
+        `/exceptions?notice=${encodeURIComponent(
+          `${action}: ${done.length} of ${results.length} done. ${results
+            .filter((r) => !done.includes(r))
+            .map((r) => `${r.id.slice(0, 8)}: ${r.result}`)
+            .join(' ')}`,
+        )}`,
+      );
     });
   }
 
@@ -197,21 +250,35 @@ export class ConsolePagesController {
     await this.page(req, res, async (session) => {
       const m = this.dataSource.manager;
       const e = await this.exceptions.get(m, id);
-      if (e === undefined || !canSee(session.user, e.workflow)) throw new ConsoleException(ConsoleErrorCode.NotFound, `No exception ${id}.`);
-      const order = e.workflow === 'order' && e.businessKey !== null ? await this.views.orderState(m, e.businessKey) : undefined;
-      const documentIds = [...new Set([...(e.documentId === null ? [] : [e.documentId]), ...(order?.documentIds ?? [])])];
+      if (e === undefined || !canSee(session.user, e.workflow))
+        throw new ConsoleException(ConsoleErrorCode.NotFound, `No exception ${id}.`);
+      const order =
+        e.workflow === 'order' && e.businessKey !== null
+          ? await this.views.orderState(m, e.businessKey)
+          : undefined;
+      const documentIds = [
+        ...new Set([...(e.documentId === null ? [] : [e.documentId]), ...(order?.documentIds ?? [])]),
+      ];
       const [events, approvals, audit, acks, deadLetter] = await Promise.all([
         this.exceptions.events(m, id),
         this.actions.approvals(m, id),
         this.views.auditOf(m, documentIds),
         this.views.acknowledgementsOf(m, documentIds),
         e.kind === 'dead_letter'
-          ? this.views.deadLetterOf(m, { topic: e.sourceTopic, group: e.service, partition: e.sourcePartition, offset: e.sourceOffset })
+          ? this.views.deadLetterOf(m, {
+              topic: e.sourceTopic,
+              group: e.service,
+              partition: e.sourcePartition,
+              offset: e.sourceOffset,
+            })
           : Promise.resolve(undefined),
       ]);
-      const may = Object.fromEntries(Object.values(ConsoleAction).map((a) => [a, decide(session.user, a, e)]));
+      const may = Object.fromEntries(
+        Object.values(ConsoleAction).map((a) => [a, decide(session.user, a, e)]),
+      );
       const record = e.record as PartnerSalesOrder | null;
-      const correctable = may[ConsoleAction.Correct].allowed && record !== null && Array.isArray(record.lines);
+      const correctable =
+        may[ConsoleAction.Correct].allowed && record !== null && Array.isArray(record.lines);
       this.render(res, session, 'detail', {
         title: `${e.code} · ${e.partnerId ?? e.service}`,
         e,
@@ -242,22 +309,37 @@ export class ConsolePagesController {
   async source(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.page(req, res, async (session) => {
       const e = await this.exceptions.get(this.dataSource.manager, id);
-      if (e === undefined || !canSee(session.user, e.workflow)) throw new ConsoleException(ConsoleErrorCode.NotFound, `No exception ${id}.`);
+      if (e === undefined || !canSee(session.user, e.workflow))
+        throw new ConsoleException(ConsoleErrorCode.NotFound, `No exception ${id}.`);
       let record;
       let problem: string | undefined;
       try {
-        record = await this.sources.read({ topic: e.sourceTopic, partition: e.sourcePartition, offset: e.sourceOffset });
+        record = await this.sources.read({
+          topic: e.sourceTopic,
+          partition: e.sourcePartition,
+          offset: e.sourceOffset,
+        });
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
       const value = record?.value as { payload?: unknown } | null | undefined;
-      const payload = value !== null && typeof value === 'object' && typeof value.payload === 'string' ? value.payload : undefined;
+      const payload =
+        value !== null && typeof value === 'object' && typeof value.payload === 'string'
+          ? value.payload
+          : undefined;
       this.html(res, 200, 'source', {
         e,
         record,
         problem,
         payload,
-        valueJson: record === undefined ? null : JSON.stringify({ ...(value ?? {}), payload: payload === undefined ? value?.payload : '(below)' }, null, 2),
+        valueJson:
+          record === undefined
+            ? null
+            : JSON.stringify(
+                { ...(value ?? {}), payload: payload === undefined ? value?.payload : '(below)' },
+                null,
+                2,
+              ),
       });
     });
   }
@@ -272,7 +354,12 @@ export class ConsolePagesController {
   }
 
   @Post('exceptions/:id/:action')
-  async act(@Param('id') id: string, @Param('action') action: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async act(
+    @Param('id') id: string,
+    @Param('action') action: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.page(req, res, async () => {
       const user = this.auth.requireForm(req);
       const form = formOf(req);
@@ -314,26 +401,39 @@ export class ConsolePagesController {
       const rows = [];
       for (const a of pending) {
         const e = await this.exceptions.get(m, a.exceptionId);
-        if (e !== undefined && canSee(session.user, e.workflow)) rows.push({ ...a, e, mine: a.requestedBy === session.user.id });
+        if (e !== undefined && canSee(session.user, e.workflow))
+          rows.push({ ...a, e, mine: a.requestedBy === session.user.id });
       }
       this.render(res, session, 'approvals', { title: 'Approvals', rows, notice: one(req.query.notice) });
     });
   }
 
   @Post('approvals/:id/:decision')
-  async decideApproval(@Param('id') id: string, @Param('decision') decision: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async decideApproval(
+    @Param('id') id: string,
+    @Param('decision') decision: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     await this.page(req, res, async () => {
       const user = this.auth.requireForm(req);
-      if (decision !== 'approve' && decision !== 'reject') throw new ConsoleException(ConsoleErrorCode.NotFound, `No decision ${decision}.`);
-      const result = await this.actions.decideApproval(user, id, decision === 'approve', formOf(req).reason ?? '');
+      if (decision !== 'approve' && decision !== 'reject')
+        throw new ConsoleException(ConsoleErrorCode.NotFound, `No decision ${decision}.`);
+      const result = await this.actions.decideApproval(
+        user,
+        id,
+        decision === 'approve',
+        formOf(req).reason ?? '',
+      );
       res.redirect(303, `/approvals?notice=${encodeURIComponent(result.message)}`);
     });
   }
 
   @Get('partners')
   async partners(@Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.page(req, res, async (session) => {
+    await this.page(req, res, (session) => {
       this.render(res, session, 'partners', { title: 'Partner catalog', partners: this.catalog.partners() });
+      return Promise.resolve();
     });
   }
 
@@ -345,7 +445,11 @@ export class ConsolePagesController {
       const timers = await this.views.ackTimers(this.dataSource.manager, sla);
       this.render(res, session, 'acknowledgements', {
         title: 'Acknowledgements',
-        timers: timers.map((t) => ({ ...t, sla: sla.get(t.partnerId), partner: this.catalog.partner(t.partnerId) })),
+        timers: timers.map((t) => ({
+          ...t,
+          sla: sla.get(t.partnerId),
+          partner: this.catalog.partner(t.partnerId),
+        })),
         notOwed: this.catalog.partners().filter((p) => p.acknowledgements?.order === undefined),
       });
     });
@@ -353,7 +457,13 @@ export class ConsolePagesController {
 
   // ---- rendering -----------------------------------------------------------------------------------
 
-  private render(res: Response, session: Session, view: string, data: Record<string, unknown>, status = 200): void {
+  private render(
+    res: Response,
+    session: Session,
+    view: string,
+    data: Record<string, unknown>,
+    status = 200,
+  ): void {
     this.html(res, status, view, { ...data, user: session.user, csrf: this.auth.csrfToken(session) });
   }
 
@@ -371,7 +481,12 @@ export class ConsolePagesController {
   }
 
   /** Runs a page with its session; a ConsoleException becomes the sign-in redirect or an error page. */
-  private async page(req: Request, res: Response, body: (session: Session) => Promise<void>, needsSession = true): Promise<void> {
+  private async page(
+    req: Request,
+    res: Response,
+    body: (session: Session) => Promise<void>,
+    needsSession = true,
+  ): Promise<void> {
     let session: Session | undefined;
     try {
       session = needsSession ? this.auth.require(req) : this.auth.session(req);
@@ -379,26 +494,45 @@ export class ConsolePagesController {
     } catch (error) {
       if (!(error instanceof ConsoleException)) {
         this.log.error({ err: error, path: req.path }, 'page failed');
-        error = new ConsoleException(ConsoleErrorCode.Unavailable, 'Something went wrong; it is logged. Try again.', [], { cause: error });
       }
-      const failure = error as ConsoleException;
+      const failure =
+        error instanceof ConsoleException
+          ? error
+          : new ConsoleException(
+              ConsoleErrorCode.Unavailable,
+              'Something went wrong; it is logged. Try again.',
+              [],
+              {
+                cause: error,
+              },
+            );
       if (failure.code === ConsoleErrorCode.Unauthenticated && req.method === 'GET') {
         res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
         return;
       }
       const status = httpStatusOf(failure.code);
       if (session === undefined) {
-        this.html(res, status, 'login', { mode: this.auth.mode, error: failure.message, next: '/exceptions' });
+        this.html(res, status, 'login', {
+          mode: this.auth.mode,
+          error: failure.message,
+          next: '/exceptions',
+        });
         return;
       }
-      this.render(res, session, 'error', {
-        title: 'Not done',
+      this.render(
+        res,
+        session,
+        'error',
+        {
+          title: 'Not done',
+          status,
+          code: failure.code,
+          message: failure.message,
+          problems: failure.problems,
+          back: req.get('referer') ?? '/exceptions',
+        },
         status,
-        code: failure.code,
-        message: failure.message,
-        problems: failure.problems,
-        back: req.get('referer') ?? '/exceptions',
-      }, status);
+      );
     }
   }
 }

@@ -30,10 +30,11 @@ export function orderRejectionException(
     exceptionId: uuidFromSeed(`exception|${order.orderId}|${order.version}`),
     kind: ExceptionKind.Business,
     code: problems[0]?.code ?? 'REJECTED',
-    message: `Order ${order.poNumber} of ${order.partnerId} rejected: ${problems.map((p) => p.message).join(' ')}`.slice(
-      0,
-      4000,
-    ),
+    message:
+      `Order ${order.poNumber} of ${order.partnerId} rejected: ${problems.map((p) => p.message).join(' ')}`.slice(
+        0,
+        4000,
+      ),
     service,
     sourceTopic: TOPICS.ingressDocuments,
     sourcePartition: source?.partition ?? -1,

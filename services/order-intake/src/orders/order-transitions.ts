@@ -2,7 +2,13 @@
 // and an orders.state record; reaching `accepted` issues the Odoo commands, reaching `acknowledged` the
 // partner's acknowledgement. All of it goes through the outbox, so the orders row and everything the
 // order publishes commit together or not at all.
-import { type OpsException, OrderStatus, type ReservationRelease, type ReservationRequest, TOPICS } from '@tradewind/contracts';
+import {
+  type OpsException,
+  OrderStatus,
+  type ReservationRelease,
+  type ReservationRequest,
+  TOPICS,
+} from '@tradewind/contracts';
 import { HEADER } from '@tradewind/messaging';
 import { currentCorrelation } from '@tradewind/observability';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';

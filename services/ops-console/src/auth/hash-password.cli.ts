@@ -1,7 +1,7 @@
 // Prints the scrypt hash of a password for an ops-console users file: reads the password from stdin
 // (never from the command line, where the shell history would keep it).
-//   printf %s 'the password' | node -r @swc-node/register tools/ops-console/hash-password.ts
-import { hashPassword } from '../../services/ops-console/src/auth/local-users';
+//   printf %s 'the password' | node -r @swc-node/register services/ops-console/src/auth/hash-password.cli.ts
+import { hashPassword } from './local-users';
 
 let input = '';
 process.stdin.setEncoding('utf8');
