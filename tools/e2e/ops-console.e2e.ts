@@ -140,7 +140,6 @@ describe('ops console in a browser, end to end', () => {
 
     const page = await signIn('bea');
     const id = await openException(page, `acme-portal/${po}`, 'partner=acme-portal&code=UNKNOWN_SKU');
-    await shot(page, 'queue-detail');
     assert.match((await page.textContent('[data-testid=details]')) ?? '', /UNKNOWN_SKU[\s\S]*\/lines\/0/);
     // The partner's original document, read from ingress.documents by the exception's coordinates.
     await page.waitForSelector('[data-testid=original-document]', { timeout: 30_000 });
@@ -273,11 +272,26 @@ describe('ops console in a browser, end to end', () => {
     await bea.click('[data-testid=discard]');
     await bea.waitForSelector('[data-testid=pending-approval]');
     assert.equal(await stateOf(bea, id), 'in progress');
-    await bea.click('[data-testid=approve]');
-    await bea.waitForSelector('[data-testid=problem]');
-    assert.match((await bea.textContent('[data-testid=problem-message]')) ?? '', /cannot also approve/);
-    assert.equal(await stateOf(bea, id), 'in progress');
+    // The page offers her no approval; a hand-made one (with her valid CSRF token) is refused.
+    assert.equal(await bea.locator('[data-testid=approve]').count(), 0);
+    assert.match((await bea.textContent('[data-testid=own-request]')) ?? '', /another business user/);
     await shot(bea, 'four-eyes');
+    const approvalId = await bea.getAttribute('[data-testid=pending-approval]', 'data-approval-id');
+    const csrf = await bea.getAttribute('form[action="/logout"] input[name=_csrf]', 'value');
+    const refused = await bea.evaluate(
+      async ({ approvalId, csrf }) => {
+        const response = await fetch(`/approvals/${approvalId}/approve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf ?? '', reason: 'self-approval' }).toString(),
+        });
+        return { status: response.status, text: await response.text() };
+      },
+      { approvalId, csrf },
+    );
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /cannot also approve/);
+    assert.equal(await stateOf(bea, id), 'in progress');
 
     const ben = await signIn('ben');
     await ben.goto(url('/approvals'));

@@ -62,6 +62,15 @@ function formOf(req: Request): Form {
   );
 }
 
+/** A JSON document indented for reading; anything else (CSV, X12) as it came. */
+function prettyIfJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
 function one(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
@@ -325,7 +334,7 @@ export class ConsolePagesController {
       const value = record?.value as { payload?: unknown } | null | undefined;
       const payload =
         value !== null && typeof value === 'object' && typeof value.payload === 'string'
-          ? value.payload
+          ? prettyIfJson(value.payload)
           : undefined;
       this.html(res, 200, 'source', {
         e,
