@@ -154,7 +154,8 @@ export class ExceptionsRepository {
    */
   async ingest(manager: EntityManager, exception: OpsException): Promise<IngestOutcome> {
     const workflow =
-      exception.workflow ?? (exception.kind === ExceptionKind.DeadLetter ? TECHNICAL_WORKFLOW : 'unassigned');
+      exception.workflow ??
+      (exception.kind === ExceptionKind.DeadLetter ? TECHNICAL_WORKFLOW : 'unclassified');
     const inserted = await manager.query<{ exception_id: string }[]>(
       `INSERT INTO exceptions (exception_id, kind, code, message, service, source_topic, source_partition,
          source_offset, source_key, partner_id, correlation_id, details, occurred_at, workflow, document_type,
