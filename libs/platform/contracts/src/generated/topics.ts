@@ -242,7 +242,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
                 {
                   name: 'record',
                   type: 'string',
-                  doc: 'JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload keeps the original bytes.',
+                  doc: "JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload carries the same JSON, the partner's original stays at the rejected document's coordinates.",
                 },
               ],
             },

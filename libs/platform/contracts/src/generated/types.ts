@@ -102,7 +102,7 @@ export interface DocumentCorrection {
   exceptionId: string;
   /** Who corrected it (the console user). */
   correctedBy: string;
-  /** JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload keeps the original bytes. */
+  /** JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload carries the same JSON, the partner's original stays at the rejected document's coordinates. */
   record: string;
 }
 
