@@ -359,15 +359,15 @@ export class ExceptionActions {
     ids: readonly string[],
     action: 'discard' | 'assign',
     reason: string,
-  ): Promise<{ id: string; result: string }[]> {
-    const results: { id: string; result: string }[] = [];
+  ): Promise<{ id: string; ok: boolean; result: string }[]> {
+    const results: { id: string; ok: boolean; result: string }[] = [];
     for (const id of ids.slice(0, 200)) {
       try {
         const done =
           action === 'discard' ? await this.discard(user, id, reason) : await this.assign(user, id, user.id);
-        results.push({ id, result: done.message });
+        results.push({ id, ok: true, result: done.message });
       } catch (error) {
-        results.push({ id, result: error instanceof ConsoleException ? error.message : 'failed' });
+        results.push({ id, ok: false, result: error instanceof ConsoleException ? error.message : 'failed' });
       }
     }
     return results;

@@ -237,14 +237,12 @@ export class ConsolePagesController {
         throw new ConsoleException(ConsoleErrorCode.InvalidInput, 'Select at least one exception.');
       const action = form.action === 'assign' ? 'assign' : 'discard';
       const results = await this.actions.bulk(user, ids, action, form.reason ?? '');
-      const done = results.filter(
-        (r) => !r.result.startsWith('Not allowed') && !r.result.includes('nothing more'),
-      );
+      const done = results.filter((r) => r.ok);
       res.redirect(
         303,
         `/exceptions?notice=${encodeURIComponent(
           `${action}: ${done.length} of ${results.length} done. ${results
-            .filter((r) => !done.includes(r))
+            .filter((r) => !r.ok)
             .map((r) => `${r.id.slice(0, 8)}: ${r.result}`)
             .join(' ')}`,
         )}`,
