@@ -181,6 +181,43 @@ describe('ops-console with the real Kafka, registry and PostgreSQL', () => {
     assert.equal(Number(n), 3);
   });
 
+  it('bulk-discards what the user may discard and reports the rest', async () => {
+    const a = rejection(`acme-portal/IT-${serviceName}-B1`, 1);
+    const b = rejection(`acme-portal/IT-${serviceName}-B2`, 1);
+    const technical: OpsException = {
+      ...rejection(`x/IT-${serviceName}-B3`, 1),
+      kind: ExceptionKind.DeadLetter,
+      workflow: null,
+    };
+    await producer.send(
+      TOPICS.opsExceptions,
+      [a, b, technical].map((value) => ({ key: value.sourceKey, value })),
+    );
+    await expectEventually(
+      async () => {
+        for (const e of [a, b, technical]) assert.equal(await stateOf(e.exceptionId), 'open');
+      },
+      { timeoutMs: 30_000 },
+    );
+    const results = await app
+      .get(ExceptionActions)
+      .bulk(
+        bea,
+        [a.exceptionId, b.exceptionId, technical.exceptionId],
+        'discard',
+        'duplicates of a test upload',
+      );
+    assert.deepEqual(
+      results.map((r) => r.ok),
+      [true, true, false],
+    );
+    assert.match(results[2].result, /technical queue/);
+    assert.deepEqual(
+      [await stateOf(a.exceptionId), await stateOf(b.exceptionId), await stateOf(technical.exceptionId)],
+      ['discarded', 'discarded', 'open'],
+    );
+  });
+
   it('replays a correction once, and audits it, through the outbox', async () => {
     const text = readFileSync(join(root, 'config/partners/examples/acme-portal.sales-order.json'), 'utf8')
       .replace('ACME-PO-7781', `IT-${serviceName}-C`)
