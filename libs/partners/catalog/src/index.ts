@@ -51,6 +51,15 @@ export {
   type ResolvedShipTo,
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
+export {
+  type CatalogShortagePolicy,
+  type FeedTerms,
+  feedTermsOf,
+  INVENTORY_TERMS_DEFAULTS,
+  type InventoryTerms,
+  type ReservationTerms,
+  reservationTermsOf,
+} from './inventory-terms';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export {
   allocateToChannel,
