@@ -6,9 +6,16 @@ import {
   InventorySyncCore,
   ReservationStore,
   StockLedgerStore,
+  StockReconciliationStore,
 } from '@tradewind/inventory-store';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
-import { allocateToChannel, loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
+import { odooClientFrom } from '@tradewind/odoo-client';
+import {
+  allocateToChannel,
+  DataDomain,
+  loadPartnerCatalog,
+  type PartnerCatalog,
+} from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
@@ -16,6 +23,8 @@ import { DataSource } from 'typeorm';
 import type { InventorySyncConfig } from './inventory-sync.config';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
 import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
+import { OdooStockReconciliation } from './reconciliation/odoo-stock.reconciliation';
+import { StockReconciliationService } from './reconciliation/stock-reconciliation.service';
 import { HoldExpiry } from './reservations/hold-expiry.service';
 import { ReservationReleasesConsumer } from './reservations/reservation-releases.consumer';
 import { ReservationRequestsConsumer } from './reservations/reservation-requests.consumer';
@@ -86,6 +95,26 @@ export class AppModule {
               defaultConsumerGroup(config.service.name, TOPICS.ingressDocuments),
             ),
         },
+        {
+          provide: OdooStockReconciliation,
+          inject: [DataSource, OutboxWriter, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, outbox: OutboxWriter, catalog: PartnerCatalog) =>
+            new OdooStockReconciliation(
+              dataSource,
+              outbox,
+              new StockReconciliationStore(),
+              odooClientFrom(config.odoo, {
+                userAgent: 'tradewind-inventory-sync',
+                maxConcurrentRequests: 2,
+              }),
+              {
+                serviceName: config.service.name,
+                stockOwner: catalog.systemOfRecord(DataDomain.StockOnHand),
+                correct: config.reconciliation.correct,
+              },
+            ),
+        },
+        StockReconciliationService,
         HoldExpiry,
         ReservationRequestsConsumer,
         ReservationReleasesConsumer,

@@ -27,3 +27,12 @@ export {
   type StockEventStamp,
   type StockEventVerdict,
 } from './stock-event-order';
+export {
+  describeDrift,
+  DriftCause,
+  type DriftPolicy,
+  findStockDrifts,
+  type LedgerStock,
+  type OdooStock,
+  type StockDrift,
+} from './stock-drift';
