@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@tradewind/contracts';
 import {
   type ChannelFeed,
+  ChannelFeedStore,
   inventoryMigrations,
   InventorySyncCore,
   ReservationStore,
@@ -21,6 +22,8 @@ import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
 import type { InventorySyncConfig } from './inventory-sync.config';
+import { ChannelFeedPublisher } from './feeds/channel-feed.publisher';
+import { ChannelFeedsService } from './feeds/channel-feeds.service';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
 import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
 import { OdooStockReconciliation } from './reconciliation/odoo-stock.reconciliation';
@@ -70,6 +73,7 @@ export class AppModule {
             catalog: PartnerCatalog,
           ) => {
             const feeds = channelFeeds(catalog);
+            const feedStore = new ChannelFeedStore();
             return new InventorySyncCore(
               dataSource,
               inbox,
@@ -79,6 +83,7 @@ export class AppModule {
               {
                 groupOf: (topic) => defaultConsumerGroup(config.service.name, topic),
                 channels: () => feeds,
+                feeds: config.feeds.tickMs === 0 ? undefined : feedStore,
               },
             );
           },
@@ -115,6 +120,13 @@ export class AppModule {
             ),
         },
         StockReconciliationService,
+        {
+          provide: ChannelFeedPublisher,
+          inject: [DataSource, OutboxWriter, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, outbox: OutboxWriter, catalog: PartnerCatalog) =>
+            new ChannelFeedPublisher(dataSource, outbox, new ChannelFeedStore(), catalog),
+        },
+        ChannelFeedsService,
         HoldExpiry,
         ReservationRequestsConsumer,
         ReservationReleasesConsumer,

@@ -33,6 +33,15 @@ export const inventorySyncConfig = defineConfig({
       duration({ desc: 'How often channel holds past their TTL are released', default: 30_000 }),
     ),
   },
+  feeds: {
+    tickMs: variable(
+      'INVENTORY_FEED_TICK',
+      duration({
+        desc: "How often channel stock feeds due are looked for (each channel's rate is the catalog's feedEverySeconds); 0: no feeds",
+        default: 1_000,
+      }),
+    ),
+  },
   // Odoo's stock is read with the read-only key only; corrections go through the odoo-writer.
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
   reconciliation: {

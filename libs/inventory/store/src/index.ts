@@ -36,3 +36,4 @@ export {
   type ReconciliationCursor,
   StockReconciliationStore,
 } from './stock-reconciliation.store';
+export { ChannelFeedStore, type FeedPosition } from './channel-feed.store';

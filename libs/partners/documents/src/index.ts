@@ -152,3 +152,12 @@ export {
   InterchangeAckCode,
   interchangeNoteCode,
 } from './x12-ta1.builder';
+export {
+  buildCsvStockFeed,
+  buildJsonStockFeed,
+  CSV_STOCK_FEED_HEADER,
+  JSON_STOCK_FEED_TYPE,
+  JSON_STOCK_FEED_VERSION,
+  type StockFeed,
+  type StockFeedItem,
+} from './stock-feed.builder';

@@ -4,8 +4,6 @@
 // warehouse and compared with the ledger. Each new drift is an ops.exceptions record (SKU, both values,
 // likely cause); where the ledger carries the stock owner's count, Odoo is set to it through the
 // odoo-writer (set_stock_level on the warehouse's stock location). All of it through the outbox.
-import { createHash } from 'node:crypto';
-
 import {
   CommandType,
   ExceptionKind,
@@ -18,6 +16,8 @@ import type { StockReconciliationStore } from '@tradewind/inventory-store';
 import { type OdooClient, type OdooStockQuant, readStockQuants } from '@tradewind/odoo-client';
 import { type OutboxEnqueueRequest, type OutboxWriter, withTransaction } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
+
+import { seededUuid } from '../seeded-uuid';
 
 /** The ops.exceptions code of a stock drift (its cause is the detail's code). */
 export const STOCK_DRIFT_CODE = 'STOCK_DRIFT';
@@ -52,11 +52,6 @@ const id = (value: unknown): number | undefined =>
 /** Odoo's datetime, UTC, whole seconds. */
 const odooDatetime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const odooTime = (text: string) => Date.parse(`${text.replace(' ', 'T')}Z`);
-
-function uuidOf(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 function chunks<T>(values: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -172,7 +167,7 @@ export class OdooStockReconciliation {
       .toLowerCase()
       .replace(/[^a-z0-9_.]/g, '_');
     return {
-      commandId: uuidOf(
+      commandId: seededUuid(
         `stock|${drift.sku}|${drift.warehouseId}|${ledgerVersion}|${drift.odooQuantity ?? 'none'}`,
       ),
       externalId,
@@ -195,7 +190,7 @@ export class OdooStockReconciliation {
 
   private exception(drift: StockDrift, now: Date): OpsException {
     return {
-      exceptionId: uuidOf(
+      exceptionId: seededUuid(
         `drift|${drift.sku}|${drift.warehouseId}|${drift.ledgerOnHand}|${drift.odooQuantity}|${now.getTime()}`,
       ),
       kind: ExceptionKind.Business,

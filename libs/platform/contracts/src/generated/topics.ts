@@ -331,7 +331,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler'],
+    producers: ['order-intake', 'reconciler', 'inventory-sync'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -788,7 +788,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake'],
+    producers: ['ingress-gateway', 'order-intake', 'inventory-sync'],
     consumers: ['ingress-gateway'],
     partitions: 6,
     cleanupPolicy: 'delete',
