@@ -96,13 +96,20 @@ interface Child {
 }
 
 /** Starts the simulator and the three services and waits until each is ready. */
-export async function startPlatform(options: { odooLatencyMs?: number } = {}): Promise<RunningPlatform> {
+export interface PlatformOptions {
+  odooLatencyMs?: number;
+  /** Also inventory-sync, with order-intake reserving before it accepts (RESERVATION_POLICY=reject). */
+  inventory?: boolean;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
 
-  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([
+  const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -196,7 +203,18 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
         ...env,
       });
     service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
-    service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
+    service('order-intake', intakePort, {
+      ODOO_READ_API_KEY: ODOO_READ_KEY,
+      ...(options.inventory === true ? { RESERVATION_POLICY: 'reject' } : {}),
+    });
+    if (options.inventory === true) {
+      // Reconciliation and feeds are tested on their own; here only reservations run.
+      service('inventory-sync', inventoryPort, {
+        ODOO_READ_API_KEY: ODOO_READ_KEY,
+        INVENTORY_RECONCILE_EVERY: '0',
+        INVENTORY_FEED_TICK: '0',
+      });
+    }
     service('ingress-gateway', gatewayPort, {
       GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
       ...credentials.env,
@@ -205,6 +223,9 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
       ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+      ...(options.inventory === true
+        ? [ready('inventory-sync', `http://127.0.0.1:${inventoryPort}/health/ready`)]
+        : []),
     ]);
   } catch (error) {
     // Children keep the test process alive: stop them before reporting why start-up failed.
@@ -222,6 +243,9 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       'ingress-gateway': `http://127.0.0.1:${gatewayPort}/metrics`,
       'order-intake': `http://127.0.0.1:${intakePort}/metrics`,
       'odoo-writer': `http://127.0.0.1:${writerPort}/metrics`,
+      ...(options.inventory === true
+        ? { 'inventory-sync': `http://127.0.0.1:${inventoryPort}/metrics` }
+        : {}),
     },
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async kill(name) {
@@ -242,7 +266,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     async stop() {
       await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway']) {
+      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway', 'inventory-sync']) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

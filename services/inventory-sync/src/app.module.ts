@@ -21,9 +21,9 @@ import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
-import type { InventorySyncConfig } from './inventory-sync.config';
 import { ChannelFeedPublisher } from './feeds/channel-feed.publisher';
 import { ChannelFeedsService } from './feeds/channel-feeds.service';
+import type { InventorySyncConfig } from './inventory-sync.config';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
 import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
 import { OdooStockReconciliation } from './reconciliation/odoo-stock.reconciliation';

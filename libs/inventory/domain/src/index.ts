@@ -14,6 +14,15 @@ export {
   type WarehouseAvailability,
 } from './reservation-decision';
 export {
+  describeDrift,
+  DriftCause,
+  type DriftPolicy,
+  findStockDrifts,
+  type LedgerStock,
+  type OdooStock,
+  type StockDrift,
+} from './stock-drift';
+export {
   type StockDocumentOrigin,
   stockEventsFromWmsEvents,
   stockEventsFromWmsSnapshot,
@@ -27,12 +36,3 @@ export {
   type StockEventStamp,
   type StockEventVerdict,
 } from './stock-event-order';
-export {
-  describeDrift,
-  DriftCause,
-  type DriftPolicy,
-  findStockDrifts,
-  type LedgerStock,
-  type OdooStock,
-  type StockDrift,
-} from './stock-drift';

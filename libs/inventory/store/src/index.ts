@@ -25,6 +25,7 @@ export {
   warehouseAvailability,
   warehouseAvailabilityKey,
 } from './availability.mapper';
+export { ChannelFeedStore, type FeedPosition } from './channel-feed.store';
 export {
   type HandledOutcome,
   InventorySyncCore,
@@ -36,4 +37,3 @@ export {
   type ReconciliationCursor,
   StockReconciliationStore,
 } from './stock-reconciliation.store';
-export { ChannelFeedStore, type FeedPosition } from './channel-feed.store';

@@ -35,6 +35,15 @@ export {
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
 export {
+  type CatalogShortagePolicy,
+  type FeedTerms,
+  feedTermsOf,
+  INVENTORY_TERMS_DEFAULTS,
+  type InventoryTerms,
+  type ReservationTerms,
+  reservationTermsOf,
+} from './inventory-terms';
+export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
   checkPrices,
@@ -51,15 +60,6 @@ export {
   type ResolvedShipTo,
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
-export {
-  type CatalogShortagePolicy,
-  type FeedTerms,
-  feedTermsOf,
-  INVENTORY_TERMS_DEFAULTS,
-  type InventoryTerms,
-  type ReservationTerms,
-  reservationTermsOf,
-} from './inventory-terms';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export {
   allocateToChannel,

@@ -53,15 +53,13 @@ void describe('channel stock feeds (real PostgreSQL, the catalog’s channels)',
       migrations: [...persistenceMigrations, ...inventoryMigrations],
     });
     const channels = new Map<string, ChannelFeed>(
-      catalog
-        .channelPartners()
-        .map((p) => [
-          p.id,
-          {
-            warehouses: p.allocation!.warehouses,
-            allocate: (n: number) => allocateToChannel(p.allocation!, n),
-          },
-        ]),
+      catalog.channelPartners().map((p) => [
+        p.id,
+        {
+          warehouses: p.allocation!.warehouses,
+          allocate: (n: number) => allocateToChannel(p.allocation!, n),
+        },
+      ]),
     );
     const feeds = new ChannelFeedStore();
     core = new InventorySyncCore(
@@ -120,7 +118,7 @@ void describe('channel stock feeds (real PostgreSQL, the catalog’s channels)',
       (q) => q.sku === sku,
     );
   const csvItems = (doc: OutboundDocument | undefined, sku: string) =>
-    (parse(Buffer.from(doc!.payload).toString('utf8'), { columns: true }) as Record<string, string>[]).filter(
+    parse<Record<string, string>>(Buffer.from(doc!.payload).toString('utf8'), { columns: true }).filter(
       (r) => r.sku === sku,
     );
 

@@ -156,7 +156,8 @@ void describe('reconciliation of the ledger with Odoo (simulator, real Kafka, re
         const drifts = follower
           .of<OpsException>(TOPICS.opsExceptions)
           .filter(
-            (r) => r.value.code === STOCK_DRIFT_CODE && r.value.details[0].code !== DriftCause.NotCounted,
+            (r) =>
+              r.value.code === STOCK_DRIFT_CODE && r.value.details[0].code !== String(DriftCause.NotCounted),
           );
         assert.deepEqual(drifts.map((r) => [r.key, r.value.details[0].code]).sort(), [
           ['SKU-1001', DriftCause.CountNotInOdoo],
