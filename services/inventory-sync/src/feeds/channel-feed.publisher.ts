@@ -74,6 +74,9 @@ export class ChannelFeedPublisher {
                   'utf8',
                 ),
                 createdAt: now.getTime(),
+                // A channel's feed documents arrive in the order published: each one's compareQuantity is
+                // the quantity the one before set (per channel, so per channel and SKU too).
+                orderingKey: `${STOCK_FEED_DOCUMENT_TYPE}/${partner.id}/${format}`,
               };
               return {
                 topic: TOPICS.partnersOutbound,

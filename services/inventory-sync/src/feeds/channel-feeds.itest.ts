@@ -216,5 +216,6 @@ function emptyFeed(): OutboundDocument {
     relatesTo: [],
     payload: Buffer.from(JSON.stringify({ quantities: [] })),
     createdAt: 0,
+    orderingKey: null,
   };
 }
