@@ -23,6 +23,7 @@ import { DataSource } from 'typeorm';
 
 import { ChannelFeedPublisher } from './feeds/channel-feed.publisher';
 import { ChannelFeedsService } from './feeds/channel-feeds.service';
+import { DeliveryResultsConsumer } from './feeds/delivery-results.consumer';
 import type { InventorySyncConfig } from './inventory-sync.config';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
 import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
@@ -120,12 +121,18 @@ export class AppModule {
             ),
         },
         StockReconciliationService,
+        { provide: ChannelFeedStore, useFactory: () => new ChannelFeedStore() },
         {
           provide: ChannelFeedPublisher,
-          inject: [DataSource, OutboxWriter, PARTNER_CATALOG],
-          useFactory: (dataSource: DataSource, outbox: OutboxWriter, catalog: PartnerCatalog) =>
-            new ChannelFeedPublisher(dataSource, outbox, new ChannelFeedStore(), catalog),
+          inject: [DataSource, OutboxWriter, ChannelFeedStore, PARTNER_CATALOG],
+          useFactory: (
+            dataSource: DataSource,
+            outbox: OutboxWriter,
+            feedStore: ChannelFeedStore,
+            catalog: PartnerCatalog,
+          ) => new ChannelFeedPublisher(dataSource, outbox, feedStore, catalog),
         },
+        DeliveryResultsConsumer,
         ChannelFeedsService,
         HoldExpiry,
         ReservationRequestsConsumer,

@@ -20,6 +20,7 @@ export const inventorySyncConfig = defineConfig({
     ),
     stockEvents: consumerConfig('INVENTORY_STOCK_EVENTS', TOPICS.inventoryStockEvents),
     ingressDocuments: consumerConfig('INVENTORY_DOCUMENTS', TOPICS.ingressDocuments),
+    deliveryResults: consumerConfig('INVENTORY_DELIVERY_RESULTS', TOPICS.partnersDeliveryResults),
   },
   catalog: {
     dir: variable(

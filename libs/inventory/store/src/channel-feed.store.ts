@@ -5,6 +5,8 @@
 // most once per its interval, claimed in `channel_feed_runs` so two replicas never both publish.
 import type { EntityManager } from 'typeorm';
 
+import { updateReturning } from './stock-level';
+
 export interface FeedPosition {
   channelId: string;
   sku: string;
@@ -112,6 +114,66 @@ export class ChannelFeedStore {
         [p.channelId, p.sku, p.wanted, p.sequence, now],
       );
     }
+  }
+
+  /** Keeps what a published document carried, for its delivery outcome. */
+  async recordDocument(
+    manager: EntityManager,
+    outboundId: string,
+    channelId: string,
+    positions: readonly FeedPosition[],
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO channel_feed_documents (outbound_id, channel_id, items, published_at) VALUES ($1, $2, $3, $4)`,
+      [
+        outboundId,
+        channelId,
+        JSON.stringify(positions.map((p) => ({ sku: p.sku, quantity: p.wanted, sequence: p.sequence }))),
+        now,
+      ],
+    );
+  }
+
+  /**
+   * partner-delivery's final outcome for a feed document. Delivered: its quantities are what the channel
+   * holds (`acknowledged`, never older than one already acknowledged). Given up (dead-lettered,
+   * unroutable): the channel kept what it acknowledged, so each SKU whose latest publication was this
+   * document is due again — the next run sends the current value once, compared with the acknowledged one.
+   * Returns the SKUs it changed; an unknown or already settled document changes nothing.
+   */
+  async settleDocument(
+    manager: EntityManager,
+    outboundId: string,
+    outcome: 'delivered' | 'given-up',
+  ): Promise<string[]> {
+    const [document] = await updateReturning<{
+      channel_id: string;
+      items: { sku: string; quantity: number; sequence: number }[];
+    }>(
+      manager,
+      `UPDATE channel_feed_documents SET outcome = $2 WHERE outbound_id = $1 AND outcome IS NULL
+       RETURNING channel_id, items`,
+      [outboundId, outcome],
+    );
+    if (document === undefined) return [];
+    const changed: string[] = [];
+    for (const item of document.items) {
+      const rows = await updateReturning<{ sku: string }>(
+        manager,
+        outcome === 'delivered'
+          ? `UPDATE channel_feed_positions SET acknowledged = $3, acknowledged_sequence = $4
+              WHERE channel_id = $1 AND sku = $2
+                AND (acknowledged_sequence IS NULL OR acknowledged_sequence < $4) RETURNING sku`
+          : `UPDATE channel_feed_positions SET published = acknowledged, published_sequence = acknowledged_sequence
+              WHERE channel_id = $1 AND sku = $2 AND published_sequence = $3 RETURNING sku`,
+        outcome === 'delivered'
+          ? [document.channel_id, item.sku, item.quantity, item.sequence]
+          : [document.channel_id, item.sku, item.sequence],
+      );
+      if (rows.length > 0) changed.push(item.sku);
+    }
+    return changed;
   }
 
   async positionsOf(manager: EntityManager, channelId: string): Promise<FeedPosition[]> {

@@ -8,6 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `channel_feed_positions`: per channel and SKU, the quantity wanted now (written in the transaction
  *   that changed the stock, so every change coalesces into one row) and the last one published (the
  *   compare-and-set value of the next push). A row whose wanted differs from published is due.
+ * - `channel_feed_documents`: the items of each published feed document; partner-delivery's outcome for it
+ *   (partners.delivery-results) makes them `acknowledged`, or, when it gives up, due again.
  * - `channel_feed_runs`: when each channel's feed was last published, for its rate.
  */
 export class CreateInventoryReconciliation1768100000000 implements MigrationInterface {
@@ -40,6 +42,8 @@ export class CreateInventoryReconciliation1768100000000 implements MigrationInte
         published           bigint,
         published_sequence  bigint,
         published_at        timestamptz,
+        acknowledged          bigint,
+        acknowledged_sequence bigint,
         CONSTRAINT channel_feed_positions_pkey PRIMARY KEY (channel_id, sku),
         CONSTRAINT channel_feed_positions_quantities CHECK (wanted >= 0 AND (published IS NULL OR published >= 0))
       )`);
@@ -47,6 +51,15 @@ export class CreateInventoryReconciliation1768100000000 implements MigrationInte
       `CREATE INDEX channel_feed_positions_due ON channel_feed_positions (channel_id, wanted_at)
          WHERE published IS DISTINCT FROM wanted`,
     );
+    // What each published feed document carried, so partner-delivery's outcome for it can be applied.
+    await queryRunner.query(`
+      CREATE TABLE channel_feed_documents (
+        outbound_id   text        PRIMARY KEY,
+        channel_id    text        NOT NULL,
+        items         jsonb       NOT NULL,
+        published_at  timestamptz NOT NULL,
+        outcome       text
+      )`);
     await queryRunner.query(`
       CREATE TABLE channel_feed_runs (
         channel_id    text PRIMARY KEY,
@@ -57,6 +70,7 @@ export class CreateInventoryReconciliation1768100000000 implements MigrationInte
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE channel_feed_runs');
+    await queryRunner.query('DROP TABLE channel_feed_documents');
     await queryRunner.query('DROP TABLE channel_feed_positions');
     await queryRunner.query('DROP TABLE odoo_stock_cursor');
     await queryRunner.query('DROP TABLE stock_drifts');

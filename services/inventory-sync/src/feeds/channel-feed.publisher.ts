@@ -4,7 +4,14 @@
 // quantity and the last one sent (compare-and-set). Changes between two documents coalesce in
 // channel_feed_positions, so a channel never receives a queue of stale values: after any pause (the
 // feed's, the outbox relay's, Kafka's) it gets the current value once. partner-delivery delivers them.
-import { DocumentFormat, HEADER, type OutboundDocument, TOPICS } from '@tradewind/contracts';
+import {
+  assertUnreachable,
+  DeliveryOutcome,
+  DocumentFormat,
+  HEADER,
+  type OutboundDocument,
+  TOPICS,
+} from '@tradewind/contracts';
 import type { ChannelFeedStore, FeedPosition } from '@tradewind/inventory-store';
 import { type PartnerCatalog, STOCK_FEED_DOCUMENT_TYPE } from '@tradewind/partner-catalog';
 import { buildCsvStockFeed, buildJsonStockFeed, type StockFeed } from '@tradewind/partner-documents';
@@ -88,6 +95,8 @@ export class ChannelFeedPublisher {
               };
             }),
           );
+          for (const format of formats)
+            await this.store.recordDocument(manager, `${feedId}/${format}`, partner.id, due, now);
           await this.store.markPublished(manager, due, now);
           return { channelId: partner.id, feedId, formats, items: due };
         },
@@ -96,5 +105,22 @@ export class ChannelFeedPublisher {
       if (feed !== undefined) published.push(feed);
     }
     return published;
+  }
+}
+
+/** What partner-delivery's outcome for a stock-feed document does to the channel's positions. */
+export function feedSettlement(outcome: DeliveryOutcome): 'delivered' | 'given-up' | undefined {
+  switch (outcome) {
+    case DeliveryOutcome.Delivered:
+      return 'delivered';
+    case DeliveryOutcome.DeadLettered:
+    case DeliveryOutcome.Unroutable:
+      return 'given-up';
+    // Another attempt follows; an outcome this build does not know settles nothing.
+    case DeliveryOutcome.Failed:
+    case DeliveryOutcome.Unknown:
+      return undefined;
+    default:
+      return assertUnreachable(outcome);
   }
 }

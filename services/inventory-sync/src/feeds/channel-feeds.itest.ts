@@ -204,6 +204,46 @@ void describe('channel stock feeds (real PostgreSQL, the catalog’s channels)',
     const after = await newDocuments();
     assert.equal(jsonItems(after.get('market-hub')?.[0] ?? emptyFeed(), sku).length, 0);
   });
+
+  void it('a channel down until partner-delivery gives up gets the current value once, compared with what it acknowledged', async () => {
+    const sku = uniqueName('SKU-DOWN');
+    const t0 = new Date(Date.now() + 10_800_000);
+    const store = new ChannelFeedStore();
+    await count(sku, 'MAIN', 100);
+    const [first] = (await publisher.publishDue(t0)).filter((f) => f.channelId === 'market-hub');
+    await newDocuments();
+    // Delivered (twice: a redelivered result changes nothing): the channel holds 40.
+    assert.deepEqual(
+      await ds.transaction((m) => store.settleDocument(m, `${first.feedId}/json`, 'delivered')),
+      [sku],
+    );
+    assert.deepEqual(
+      await ds.transaction((m) => store.settleDocument(m, `${first.feedId}/json`, 'delivered')),
+      [],
+    );
+    // The channel goes down: two documents are published and partner-delivery gives up on both.
+    await count(sku, 'MAIN', 80);
+    const [second] = (await publisher.publishDue(new Date(t0.getTime() + 10_000))).filter(
+      (f) => f.channelId === 'market-hub',
+    );
+    await count(sku, 'MAIN', 60);
+    const [third] = (await publisher.publishDue(new Date(t0.getTime() + 20_000))).filter(
+      (f) => f.channelId === 'market-hub',
+    );
+    await newDocuments();
+    await count(sku, 'MAIN', 70);
+    for (const feed of [second, third])
+      await ds.transaction((m) => store.settleDocument(m, `${feed.feedId}/json`, 'given-up'));
+    // Back: one document with the current value, compared with the 40 the channel acknowledged.
+    await publisher.publishDue(new Date(t0.getTime() + 30_000));
+    const docs = await newDocuments();
+    assert.deepEqual(
+      jsonItems(docs.get('market-hub')?.[0], sku).map((q) => [q.quantity, q.compareQuantity]),
+      [[25, 40]],
+      '(70 − 20) × 50 % once, against the (100 − 20) × 50 % delivered',
+    );
+    assert.equal(docs.get('market-hub')?.[0].orderingKey, 'stock-feed/market-hub/json');
+  });
 });
 
 function emptyFeed(): OutboundDocument {

@@ -848,7 +848,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'partners.delivery-results',
     owner: 'partner-delivery',
     producers: [],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'inventory-sync'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 2592000000,
