@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { HEADER, type OutboundDocument, type StockEvent, StockEventKind, TOPICS } from '@tradewind/contracts';
+import { stockEventsFromWmsSnapshot } from '@tradewind/inventory-domain';
 import {
   type ChannelFeed,
   ChannelFeedStore,
@@ -16,6 +17,7 @@ import {
   StockLedgerStore,
 } from '@tradewind/inventory-store';
 import { allocateToChannel, loadPartnerCatalog } from '@tradewind/partner-catalog';
+import { parseCsvStockSnapshot } from '@tradewind/partner-documents';
 import {
   createDataSource,
   decodeJsonValue,
@@ -243,6 +245,53 @@ void describe('channel stock feeds (real PostgreSQL, the catalog’s channels)',
       '(70 − 20) × 50 % once, against the (100 − 20) × 50 % delivered',
     );
     assert.equal(docs.get('market-hub')?.[0].orderingKey, 'stock-feed/market-hub/json');
+  });
+
+  void it('a WMS snapshot reconciles a ledger that missed an event, and what is older than it stays stale', async () => {
+    const a = uniqueName('SKU-SNAP-A');
+    const b = uniqueName('SKU-SNAP-B');
+    const t0 = new Date(Date.now() + 14_400_000);
+    await count(a, 'MAIN', 300);
+    await count(b, 'MAIN', 120);
+    await publisher.publishDue(t0);
+    await newDocuments();
+    // The WMS counted A at 260 but that event was lost; the night's snapshot file says 260 and 120.
+    const asOf = new Date(clock + 1_000).toISOString();
+    const csv = `snapshot_id,as_of,warehouse,sku,on_hand\nsnap-1,${asOf},MAIN,${a},260\nsnap-1,${asOf},MAIN,${b},120\n`;
+    const parsed = parseCsvStockSnapshot(Buffer.from(csv));
+    assert.ok(parsed.ok);
+    const events = parsed.records.flatMap((snapshot) =>
+      stockEventsFromWmsSnapshot(
+        { documentId: 'snap-1', partnerId: 'northwind-wms', receivedAt: Date.now() },
+        snapshot,
+      ),
+    );
+    const verdicts = [];
+    for (const event of events)
+      verdicts.push(await core.onStockEvent(event, { [HEADER.messageId]: randomUUID() }));
+    assert.deepEqual(verdicts, ['applied', 'applied']);
+    // The lost event, delivered late (older than the snapshot): recorded, never applied.
+    const late: StockEvent = {
+      ...events[0],
+      eventId: randomUUID(),
+      kind: StockEventKind.OnHand,
+      onHand: 300,
+      eventTime: clock - 500,
+    };
+    assert.equal(await core.onStockEvent(late, { [HEADER.messageId]: randomUUID() }), 'stale');
+    const [level] = await ds.query<{ on_hand: string; stale_events: string }[]>(
+      `SELECT on_hand, stale_events FROM stock_levels WHERE sku = $1`,
+      [a],
+    );
+    assert.deepEqual([Number(level.on_hand), Number(level.stale_events)], [260, 1]);
+    // The channels hear of A's correction only; B's count changed nothing.
+    await publisher.publishDue(new Date(t0.getTime() + 100_000));
+    const docs = await newDocuments();
+    assert.deepEqual(
+      jsonItems(docs.get('market-hub')?.[0], a).map((q) => [q.quantity, q.compareQuantity]),
+      [[120, 140]],
+    );
+    assert.deepEqual(jsonItems(docs.get('market-hub')?.[0], b), []);
   });
 });
 
