@@ -100,6 +100,8 @@ export interface PlatformOptions {
   odooLatencyMs?: number;
   /** Also inventory-sync, with order-intake reserving before it accepts (RESERVATION_POLICY=reject). */
   inventory?: boolean;
+  /** false: no gateway (a test that publishes on ingress.documents itself starts faster). */
+  gateway?: boolean;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
@@ -215,14 +217,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Runn
         INVENTORY_FEED_TICK: '0',
       });
     }
-    service('ingress-gateway', gatewayPort, {
-      GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
-      ...credentials.env,
-    });
+    if (options.gateway !== false)
+      service('ingress-gateway', gatewayPort, {
+        GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
+        ...credentials.env,
+      });
     await Promise.all([
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
-      ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+      ...(options.gateway === false
+        ? []
+        : [ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`)]),
       ...(options.inventory === true
         ? [ready('inventory-sync', `http://127.0.0.1:${inventoryPort}/health/ready`)]
         : []),
