@@ -128,6 +128,8 @@ async function main(): Promise<void> {
     const ends = await admin.fetchTopicOffsets(TOPICS.partnersOutbound);
     await admin.disconnect();
     await consumer.connect();
+    // The clock starts once the reader holds its partitions: nothing published before is missed.
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.subscribe({ topic: TOPICS.partnersOutbound, fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ message }) => {
@@ -151,7 +153,8 @@ async function main(): Promise<void> {
     });
     for (const { partition, high } of ends)
       consumer.seek({ topic: TOPICS.partnersOutbound, partition, offset: high });
-    await sleep(3_000);
+    await joined;
+    await sleep(1_000);
 
     // market-hub: (onHand − 20) × 50 %, MAIN only (the catalog's rule); distinct counts give distinct quantities.
     const total = RATE * SECONDS;
@@ -161,7 +164,8 @@ async function main(): Promise<void> {
       const due = start + (i * 1000) / RATE;
       if (due > performance.now()) await sleep(due - performance.now());
       const sku = skus[i % skus.length];
-      const onHand = 1_000 + 2 * i;
+      // Each count of a SKU 2 units above its last: a new channel quantity every time, under the rule's max.
+      const onHand = 1_000 + 2 * Math.floor(i / skus.length);
       sentAt.set(`${sku}/${Math.floor((onHand - 20) / 2)}`, performance.now());
       void producer.send(TOPICS.ingressDocuments, [
         {
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
   console.log(
     `  ${latencies.length}/${total} events seen in ${documents} feed documents` +
       (latencies.length < total
-        ? ` (${total - latencies.length} coalesced into a later count or not seen)`
+        ? ` (${total - latencies.length} not seen: coalesced into a later count, or lost)`
         : ''),
   );
 }
