@@ -97,16 +97,25 @@ interface Child {
   readyUrl?: string;
 }
 
-/** Starts the simulator and the three services and waits until each is ready. */
-export async function startPlatform(
-  options: { odooLatencyMs?: number; opsConsole?: boolean } = {},
-): Promise<RunningPlatform> {
+export interface PlatformOptions {
+  odooLatencyMs?: number;
+  /** Also the ops console. */
+  opsConsole?: boolean;
+  /** Also inventory-sync, with order-intake reserving before it accepts (RESERVATION_POLICY=reject). */
+  inventory?: boolean;
+  /** false: no gateway (a test that publishes on ingress.documents itself starts faster). */
+  gateway?: boolean;
+}
+
+/** Starts the simulator and the services and waits until each is ready. */
+export async function startPlatform(options: PlatformOptions = {}): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
 
-  const [odooPort, writerPort, intakePort, gatewayPort, consolePort] = await Promise.all([
+  const [odooPort, writerPort, intakePort, gatewayPort, consolePort, inventoryPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -201,22 +210,39 @@ export async function startPlatform(
         ...env,
       });
     service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
-    service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
-    service('ingress-gateway', gatewayPort, {
-      GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
-      ...credentials.env,
+    service('order-intake', intakePort, {
+      ODOO_READ_API_KEY: ODOO_READ_KEY,
+      ...(options.inventory === true ? { RESERVATION_POLICY: 'reject' } : {}),
     });
     if (options.opsConsole === true) {
       // Dead-letter topics are looked for every 2 s instead of 15 s: a test's new one shows up quickly.
       service('ops-console', consolePort, { OPS_DEAD_LETTERS_DISCOVER_EVERY: '2s' });
     }
+    if (options.inventory === true) {
+      // Reconciliation and feeds are tested on their own; here only reservations run.
+      service('inventory-sync', inventoryPort, {
+        ODOO_READ_API_KEY: ODOO_READ_KEY,
+        INVENTORY_RECONCILE_EVERY: '0',
+        INVENTORY_FEED_TICK: '0',
+      });
+    }
+    if (options.gateway !== false)
+      service('ingress-gateway', gatewayPort, {
+        GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
+        ...credentials.env,
+      });
     await Promise.all([
       ...(options.opsConsole === true
         ? [ready('ops-console', `http://127.0.0.1:${consolePort}/health/ready`)]
         : []),
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
-      ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+      ...(options.gateway === false
+        ? []
+        : [ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`)]),
+      ...(options.inventory === true
+        ? [ready('inventory-sync', `http://127.0.0.1:${inventoryPort}/health/ready`)]
+        : []),
     ]);
   } catch (error) {
     // Children keep the test process alive: stop them before reporting why start-up failed.
@@ -235,6 +261,9 @@ export async function startPlatform(
       'ingress-gateway': `http://127.0.0.1:${gatewayPort}/metrics`,
       'order-intake': `http://127.0.0.1:${intakePort}/metrics`,
       'odoo-writer': `http://127.0.0.1:${writerPort}/metrics`,
+      ...(options.inventory === true
+        ? { 'inventory-sync': `http://127.0.0.1:${inventoryPort}/metrics` }
+        : {}),
     },
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async kill(name) {
@@ -255,7 +284,13 @@ export async function startPlatform(
     async stop() {
       await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway', 'ops-console']) {
+      for (const name of [
+        'odoo-writer',
+        'order-intake',
+        'ingress-gateway',
+        'ops-console',
+        'inventory-sync',
+      ]) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

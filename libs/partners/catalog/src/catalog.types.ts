@@ -9,6 +9,8 @@ import type {
   JsonOrderField,
 } from '@tradewind/partner-documents';
 
+import type { InventoryTerms } from './inventory-terms';
+
 export enum PartnerStatus {
   Active = 'active',
   Suspended = 'suspended',
@@ -166,6 +168,8 @@ export interface PartnerConfig {
   readonly x12?: PartnerX12Identity;
   /** Channel partners only (an outbound stock-feed): what share of the stock they are offered. */
   readonly allocation?: AllocationRule;
+  /** Shortage policy, hold TTL and (channels) stock-feed cadence: inventory-terms.ts. */
+  readonly inventory?: InventoryTerms;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

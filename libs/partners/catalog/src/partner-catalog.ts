@@ -25,8 +25,9 @@ import {
   type ShipToXref,
 } from './catalog.types';
 import { DeliveryChannels } from './delivery-channels';
+import { type FeedTerms, feedTermsOf, type ReservationTerms, reservationTermsOf } from './inventory-terms';
 import { salesOrderLayout } from './layout-config';
-import { dataDomainOfDocument } from './system-of-record';
+import { dataDomainOfDocument, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -224,6 +225,20 @@ export class PartnerCatalog {
   /** The channel partner's allocation rule (undefined for a partner that is not a channel). */
   allocationRule(partnerId: string): AllocationRule | undefined {
     return this.byId.get(partnerId)?.allocation;
+  }
+
+  /** The partner's shortage policy and hold TTL (undefined fields: the service's own settings). */
+  reservationTerms(partnerId: string): ReservationTerms {
+    return reservationTermsOf(this.byId.get(partnerId)?.inventory);
+  }
+
+  /** A channel's stock-feed cadence and its formats (the outbound stock-feed documents entry). */
+  feedTerms(partnerId: string): FeedTerms & { readonly formats: readonly DocumentFormat[] } {
+    const partner = this.byId.get(partnerId);
+    const entry = partner?.documents.find(
+      (d) => d.type === STOCK_FEED_DOCUMENT_TYPE && d.direction === 'outbound',
+    );
+    return { ...feedTermsOf(partner?.inventory), formats: entry?.formats ?? [] };
   }
 
   /** Active partners with an allocation rule: the channels that receive stock feeds. */

@@ -116,6 +116,15 @@ export {
   type StockSnapshotLine,
 } from './stock-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
+export {
+  buildCsvStockFeed,
+  buildJsonStockFeed,
+  CSV_STOCK_FEED_HEADER,
+  JSON_STOCK_FEED_TYPE,
+  JSON_STOCK_FEED_VERSION,
+  type StockFeed,
+  type StockFeedItem,
+} from './stock-feed.builder';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {

@@ -359,7 +359,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler'],
+    producers: ['order-intake', 'reconciler', 'inventory-sync'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -852,7 +852,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake'],
+    producers: ['ingress-gateway', 'order-intake', 'inventory-sync'],
     consumers: ['ingress-gateway', 'partner-delivery', 'ops-console'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -907,7 +907,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'partners.delivery-results',
     owner: 'partner-delivery',
     producers: [],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'inventory-sync'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 2592000000,
