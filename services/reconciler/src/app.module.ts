@@ -6,12 +6,23 @@ import { DataSource } from 'typeorm';
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
-import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from './reconciler.tokens';
+import {
+  ODOO_SALE_ORDERS,
+  RECONCILER_CONFIG,
+  RECONCILIATION_RUNS,
+  REDRIVE_STORE,
+  WRITER_BREAKER,
+} from './reconciler.tokens';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationSchedule } from './reconciliation/reconciliation.schedule';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReconciliationRuns } from './reconciliation/reconciliation-runs.repository';
+import { OdooResultsConsumer } from './redrive/odoo-results.consumer';
+import { RedriveController } from './redrive/redrive.controller';
+import { CreateRedrives1796300000000 } from './redrive/redrive.migration';
 import { RedriveService } from './redrive/redrive.service';
+import { RedriveStore } from './redrive/redrive.store';
+import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
@@ -22,8 +33,13 @@ export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateReconcilerViews1796125653527] })],
-      controllers: [ReconciliationController],
+      imports: [
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [CreateReconcilerViews1796125653527, CreateRedrives1796300000000],
+        }),
+      ],
+      controllers: [ReconciliationController, RedriveController],
       providers: [
         { provide: RECONCILER_CONFIG, useValue: config },
         { provide: ReconcilerMetrics, useFactory: () => new ReconcilerMetrics() },
@@ -44,8 +60,21 @@ export class AppModule {
               odooClientFrom(config.odoo, { userAgent: 'tradewind-reconciler', maxConcurrentRequests: 4 }),
             ),
         },
+        {
+          provide: REDRIVE_STORE,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new RedriveStore(dataSource),
+        },
+        {
+          provide: WRITER_BREAKER,
+          useFactory: () =>
+            config.reconciliation.writerMetricsUrls === undefined
+              ? new UngatedWriterBreaker()
+              : new HttpWriterBreaker(config.reconciliation.writerMetricsUrls),
+        },
         ReconciliationService,
         RedriveService,
+        OdooResultsConsumer,
         ReconciliationSchedule,
         OrdersStateConsumer,
       ],
