@@ -1,4 +1,5 @@
-// Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service,
+// Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service
+// (odoo-writer, order-intake, ingress-gateway, inventory-sync, reconciler),
 // each a child process with its own PostgreSQL schema and consumer group, on free ports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -76,8 +77,14 @@ export interface RunningPlatform {
   odooDb: string;
   odooReadKey: string;
   run: string;
-  /** Each service's /metrics, by service (ingress-gateway, order-intake, odoo-writer). */
+  /** The reconciler's base URL (its completeness report and re-drive API). */
+  reconcilerUrl: string;
+  /** Each service's /metrics, by service (ingress-gateway, order-intake, odoo-writer, inventory-sync, reconciler). */
   metricsUrls: Readonly<Record<string, string>>;
+  /** The consumer group a service of this platform uses for a topic (its default: SERVICE_NAME.topic). */
+  groupOf(service: string, topic: string): string;
+  /** SIGTERMs a child (it leaves its consumer groups) and waits for it to be gone. */
+  stopChild(name: string): Promise<void>;
   logs(name: string): string;
   /** SIGKILLs a child (as a crash would) and waits for it to be gone. */
   kill(name: string): Promise<void>;
@@ -95,14 +102,30 @@ interface Child {
   readyUrl?: string;
 }
 
-/** Starts the simulator and the three services and waits until each is ready. */
-export async function startPlatform(options: { odooLatencyMs?: number } = {}): Promise<RunningPlatform> {
+export const SERVICES = [
+  'odoo-writer',
+  'order-intake',
+  'ingress-gateway',
+  'inventory-sync',
+  'reconciler',
+] as const;
+
+/** Starts the simulator and every service and waits until each is ready. */
+export async function startPlatform(
+  options: {
+    odooLatencyMs?: number;
+    /** The reconciler's settings beyond the platform's (RECONCILER_WINDOW, SLAs, re-drive rate…). */
+    reconcilerEnv?: Record<string, string>;
+  } = {},
+): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
 
-  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([
+  const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort] = await Promise.all([
+    freePort(),
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -201,10 +224,18 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
       ...credentials.env,
     });
+    service('inventory-sync', inventoryPort, {});
+    service('reconciler', reconcilerPort, {
+      ODOO_READ_API_KEY: ODOO_READ_KEY,
+      RECONCILER_ODOO_WRITER_METRICS_URLS: `http://127.0.0.1:${writerPort}/metrics`,
+      ...options.reconcilerEnv,
+    });
     await Promise.all([
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
       ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+      ready('inventory-sync', `http://127.0.0.1:${inventoryPort}/health/ready`),
+      ready('reconciler', `http://127.0.0.1:${reconcilerPort}/health/ready`),
     ]);
   } catch (error) {
     // Children keep the test process alive: stop them before reporting why start-up failed.
@@ -218,10 +249,22 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
     run,
+    reconcilerUrl: `http://127.0.0.1:${reconcilerPort}`,
     metricsUrls: {
       'ingress-gateway': `http://127.0.0.1:${gatewayPort}/metrics`,
       'order-intake': `http://127.0.0.1:${intakePort}/metrics`,
       'odoo-writer': `http://127.0.0.1:${writerPort}/metrics`,
+      'inventory-sync': `http://127.0.0.1:${inventoryPort}/metrics`,
+      reconciler: `http://127.0.0.1:${reconcilerPort}/metrics`,
+    },
+    groupOf: (service, topic) => `${service}-${run}.${topic}`,
+    async stopChild(name) {
+      const child = children.find((c) => c.name === name);
+      if (!child) throw new Error(`no child ${name}`);
+      if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+      child.process.kill('SIGTERM');
+      await gone;
     },
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async kill(name) {
@@ -242,7 +285,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     async stop() {
       await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway']) {
+      for (const name of SERVICES) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

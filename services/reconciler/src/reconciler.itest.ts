@@ -22,7 +22,15 @@ import {
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
-import { createKafka, deadLetterTopicOf, HEADER, retryTopicOf, TypedProducer } from '@tradewind/messaging';
+import {
+  createKafka,
+  deadLetterTopicOf,
+  HEADER,
+  recordsSince,
+  retryTopicOf,
+  topicEnd,
+  TypedProducer,
+} from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
@@ -36,7 +44,6 @@ import type { ReconciliationRun } from './reconciliation/reconciliation-runs.rep
 import type { RedriveOutcome } from './redrive/redrive.service';
 import type { RedriveSummary } from './redrive/redrive.store';
 import { orderState } from './test/order-state.fixtures';
-import { recordsSince, topicEnd } from './test/topic-reader';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
 
