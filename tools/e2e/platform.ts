@@ -3,7 +3,7 @@
 // each a child process with its own PostgreSQL schema and consumer group, on free ports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -60,6 +60,44 @@ function gatewayCredentials(): { env: Record<string, string>; secretsRoot: strin
   return { env, secretsRoot };
 }
 
+interface Proxy {
+  port: number;
+  cut(on: boolean): void;
+  close(): void;
+}
+
+/** A TCP proxy to 127.0.0.1:target; while cut, open connections are reset and new ones refused. */
+async function startProxy(target: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  let isCut = false;
+  const server = createServer((client) => {
+    if (isCut) return client.destroy();
+    const upstream = connect(target, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    cut(on) {
+      isCut = on;
+      if (on) for (const socket of sockets) socket.destroy();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -76,6 +114,8 @@ export interface RunningPlatform {
   odooUrl: string;
   odooDb: string;
   odooReadKey: string;
+  /** The odoo-writer's key: for tests that change Odoo behind the platform's back (drift). */
+  odooWriteKey: string;
   run: string;
   /** The reconciler's base URL (its completeness report and re-drive API). */
   reconcilerUrl: string;
@@ -85,6 +125,8 @@ export interface RunningPlatform {
   groupOf(service: string, topic: string): string;
   /** SIGTERMs a child (it leaves its consumer groups) and waits for it to be gone. */
   stopChild(name: string): Promise<void>;
+  /** With writerThroughProxy: cuts (true) or restores (false) the odoo-writer's connections to Odoo. */
+  partitionWriterFromOdoo(cut: boolean): void;
   logs(name: string): string;
   /** SIGKILLs a child (as a crash would) and waits for it to be gone. */
   kill(name: string): Promise<void>;
@@ -116,12 +158,17 @@ export async function startPlatform(
     odooLatencyMs?: number;
     /** The reconciler's settings beyond the platform's (RECONCILER_WINDOW, SLAs, re-drive rate…). */
     reconcilerEnv?: Record<string, string>;
+    /** The odoo-writer's settings beyond the platform's (breaker, retries…). */
+    writerEnv?: Record<string, string>;
+    /** The odoo-writer reaches Odoo through a proxy the test can cut (a partition of writer and Odoo only). */
+    writerThroughProxy?: boolean;
   } = {},
 ): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
+  let proxy: Proxy | undefined;
 
   const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort] = await Promise.all([
     freePort(),
@@ -218,7 +265,12 @@ export async function startPlatform(
         HTTP_PORT: String(port),
         ...env,
       });
-    service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
+    if (options.writerThroughProxy === true) proxy = await startProxy(odooPort);
+    service('odoo-writer', writerPort, {
+      ODOO_API_KEY: ODOO_WRITE_KEY,
+      ...(proxy === undefined ? {} : { ODOO_URL: `http://127.0.0.1:${proxy.port}` }),
+      ...options.writerEnv,
+    });
     service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
     service('ingress-gateway', gatewayPort, {
       GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
@@ -248,6 +300,7 @@ export async function startPlatform(
     odooUrl,
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
+    odooWriteKey: ODOO_WRITE_KEY,
     run,
     reconcilerUrl: `http://127.0.0.1:${reconcilerPort}`,
     metricsUrls: {
@@ -258,6 +311,10 @@ export async function startPlatform(
       reconciler: `http://127.0.0.1:${reconcilerPort}/metrics`,
     },
     groupOf: (service, topic) => `${service}-${run}.${topic}`,
+    partitionWriterFromOdoo(cut) {
+      if (proxy === undefined) throw new Error('startPlatform({ writerThroughProxy: true }) to partition');
+      proxy.cut(cut);
+    },
     async stopChild(name) {
       const child = children.find((c) => c.name === name);
       if (!child) throw new Error(`no child ${name}`);
@@ -284,6 +341,7 @@ export async function startPlatform(
     },
     async stop() {
       await stopChildren();
+      proxy?.close();
       const pool = new Pool({ connectionString: stack.databaseUrl });
       for (const name of SERVICES) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);

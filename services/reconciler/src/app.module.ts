@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { odooClientFrom } from '@tradewind/odoo-client';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
@@ -8,6 +9,7 @@ import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import {
   ODOO_SALE_ORDERS,
+  PARTNER_CATALOG,
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
   REDRIVE_STORE,
@@ -25,6 +27,7 @@ import { RedriveStore } from './redrive/redrive.store';
 import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
+import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
 /** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on a schedule and on request. */
@@ -36,12 +39,17 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateReconcilerViews1796125653527, CreateRedrives1796300000000],
+          migrations: [
+            CreateReconcilerViews1796125653527,
+            CreateRedrives1796300000000,
+            AddOrderViewsCustomer1796300000001,
+          ],
         }),
       ],
       controllers: [ReconciliationController, RedriveController],
       providers: [
         { provide: RECONCILER_CONFIG, useValue: config },
+        { provide: PARTNER_CATALOG, useFactory: () => loadPartnerCatalog(config.catalog.dir) },
         { provide: ReconcilerMetrics, useFactory: () => new ReconcilerMetrics() },
         {
           provide: ORDER_VIEWS,

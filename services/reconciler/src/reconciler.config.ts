@@ -8,6 +8,7 @@ import {
   intInRange,
   list,
   num,
+  str,
   variable,
 } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
@@ -23,6 +24,15 @@ export const reconcilerConfig = defineConfig({
     odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
   },
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
+  catalog: {
+    dir: variable(
+      'PARTNER_CATALOG_DIR',
+      str({
+        desc: "Directory of the partner catalog (catalog.yaml, xref/): our customers' Odoo external ids",
+        default: 'config/partners',
+      }),
+    ),
+  },
   reconciliation: {
     everyMs: variable(
       'RECONCILER_EVERY',

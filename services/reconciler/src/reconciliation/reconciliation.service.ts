@@ -1,14 +1,20 @@
 // One window's reconciliation: the view's orders, Odoo's sale orders (read-only, batched), the pure
 // comparison, then the stored proof and the metrics.
 import { Inject, Injectable } from '@nestjs/common';
+import type { PartnerCatalog } from '@tradewind/partner-catalog';
 
 import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
-import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from '../reconciler.tokens';
+import {
+  ODOO_SALE_ORDERS,
+  PARTNER_CATALOG,
+  RECONCILER_CONFIG,
+  RECONCILIATION_RUNS,
+} from '../reconciler.tokens';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
-import { reconcileWindow, type WindowReconciliation } from './reconciliation';
+import { type PlatformOrder, reconcileWindow, type WindowReconciliation } from './reconciliation';
 import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
 
 export interface Verification {
@@ -26,6 +32,7 @@ export class ReconciliationService {
     @Inject(ODOO_SALE_ORDERS) private readonly odoo: OdooSaleOrdersReader,
     @Inject(RECONCILIATION_RUNS) private readonly runs: ReconciliationRuns,
     @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
+    @Inject(PARTNER_CATALOG) private readonly catalog: PartnerCatalog,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -51,9 +58,34 @@ export class ReconciliationService {
     return window;
   }
 
-  async compute(window: { start: number; end: number }, now = Date.now()): Promise<WindowReconciliation> {
+  /**
+   * The window's orders, each with its Odoo customer's id: orders.state names the customer by our id
+   * (order-intake's commands use its external id), so the id is read from Odoo by the external id the
+   * partner's mapping set gives it.
+   */
+  async ordersIn(window: { start: number; end: number }): Promise<PlatformOrder[]> {
     const orders = await this.views.receivedIn(window.start, window.end);
+    const xidOf = (order: PlatformOrder) =>
+      order.odooPartnerId !== null || order.customerRef === null || order.customerRef === undefined
+        ? undefined
+        : this.catalog.customerExternalIdOf(order.partnerId, order.customerRef);
+    const wanted = orders.flatMap((o) => xidOf(o) ?? []);
+    if (wanted.length === 0) return orders;
+    const ids = await this.odoo.idsOf('res.partner', wanted, this.config.reconciliation.odooBatchSize);
+    return orders.map((order) => {
+      const xid = xidOf(order);
+      const id = xid === undefined ? undefined : ids.get(xid);
+      return id === undefined ? order : { ...order, odooPartnerId: id };
+    });
+  }
+
+  async compute(window: { start: number; end: number }, now = Date.now()): Promise<WindowReconciliation> {
+    const orders = await this.ordersIn(window);
     const customers = await this.views.odooCustomers();
+    for (const order of orders) {
+      if (order.odooPartnerId !== null && !customers.has(order.odooPartnerId))
+        customers.set(order.odooPartnerId, order.partnerId);
+    }
     const odoo = await this.odoo.read({
       externalIds: orders.flatMap((o) => (o.odooExternalId === null ? [] : [o.odooExternalId])),
       clientOrderRefs: [...new Set(orders.map((o) => o.poNumber))],

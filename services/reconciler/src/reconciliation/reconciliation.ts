@@ -32,6 +32,8 @@ export interface PlatformOrder {
   readonly status: OrderStatus;
   readonly odooExternalId: string | null;
   readonly odooPartnerId: number | null;
+  /** Our customer id (orders.state's customerRef): its Odoo id comes from the partner's mapping set. */
+  readonly customerRef?: string | null;
   readonly rejected: boolean;
   readonly lines: readonly {
     readonly sku: string | null;

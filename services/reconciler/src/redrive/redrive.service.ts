@@ -24,7 +24,6 @@ import { ReconcilerMetrics } from '../reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, REDRIVE_STORE, WRITER_BREAKER } from '../reconciler.tokens';
 import type { Discrepancy } from '../reconciliation/reconciliation';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { ORDER_VIEWS, type OrderViews } from '../views/order-views.repository';
 import { planRedrive } from './redrive.planner';
 import { RedriveStatus, type RedriveStore, type RedriveSummary, SUCCESS_OUTCOMES } from './redrive.store';
 import type { WriterBreaker } from './writer-breaker';
@@ -59,7 +58,6 @@ export class RedriveService implements OnModuleDestroy {
   constructor(
     @Inject(RECONCILER_CONFIG) private readonly config: ReconcilerConfig,
     @Inject(ReconciliationService) private readonly reconciliation: ReconciliationService,
-    @Inject(ORDER_VIEWS) private readonly views: OrderViews,
     @Inject(ODOO_SALE_ORDERS) private readonly odoo: OdooSaleOrdersReader,
     @Inject(TypedProducer) private readonly producer: TypedProducer<TopicValueMap>,
     @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
@@ -76,9 +74,7 @@ export class RedriveService implements OnModuleDestroy {
   async redrive(window: { start: number; end: number }, partnerId?: string): Promise<RedriveOutcome> {
     const now = Date.now();
     const report = await this.reconciliation.compute(window, now);
-    const orders = new Map(
-      (await this.views.receivedIn(window.start, window.end)).map((o) => [o.orderId, o]),
-    );
+    const orders = new Map((await this.reconciliation.ordersIn(window)).map((o) => [o.orderId, o]));
     const skus = [
       ...new Set(
         [...orders.values()].flatMap((o) => o.lines.flatMap((l) => (l.sku === null ? [] : [l.sku]))),
@@ -258,7 +254,7 @@ export class RedriveService implements OnModuleDestroy {
       commands.map((command) => ({
         key: command.externalId,
         value: command,
-        headers: { [HEADER.messageId]: command.commandId },
+        headers: { [HEADER.messageId]: command.commandId, [HEADER.redriveId]: redriveId },
       })),
     );
     await this.store.markSent(commands.map((c) => c.commandId));

@@ -38,6 +38,17 @@ export interface RedriveSummary {
   readonly deferred: number;
   /** Orders by where they are: sent, answered with success by Odoo, answered with a failure. */
   readonly orders: { readonly sent: number; readonly succeeded: number; readonly failed: number };
+  /** Each command, in the order sent: the canary's first. */
+  readonly commands: readonly {
+    readonly commandId: string;
+    readonly orderId: string;
+    readonly class: string;
+    readonly commandType: string;
+    readonly canary: boolean;
+    readonly sentAt: string | null;
+    readonly outcome: string | null;
+    readonly error: string | null;
+  }[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -159,6 +170,23 @@ export class RedriveStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
+    const commands = await this.dataSource.query<
+      {
+        command_id: string;
+        order_id: string;
+        class: string;
+        command_type: string;
+        canary: boolean;
+        sent_at: Date | null;
+        outcome: string | null;
+        error: string | null;
+      }[]
+    >(
+      `SELECT command_id, order_id, class, command_type, canary, sent_at, outcome, error
+         FROM redrive_commands WHERE redrive_id = $1
+        ORDER BY canary DESC, sent_at NULLS LAST, order_id, command_type DESC`,
+      [redriveId],
+    );
     return {
       redriveId: row.redrive_id,
       windowStart: row.window_start.toISOString(),
@@ -169,6 +197,16 @@ export class RedriveStore {
       forPerson: row.for_person,
       deferred: row.deferred,
       orders: { sent: Number(row.sent), succeeded: Number(row.succeeded), failed: Number(row.failed) },
+      commands: commands.map((c) => ({
+        commandId: c.command_id,
+        orderId: c.order_id,
+        class: c.class,
+        commandType: c.command_type,
+        canary: c.canary,
+        sentAt: c.sent_at?.toISOString() ?? null,
+        outcome: c.outcome,
+        error: c.error,
+      })),
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
     };

@@ -40,6 +40,7 @@ interface OrderViewRow {
   odoo_partner_id: string | null;
   rejected: boolean;
   lines: PlatformOrder['lines'];
+  customer_ref: string | null;
   received_at: Date;
 }
 
@@ -50,12 +51,12 @@ export class PostgresOrderViews implements OrderViews {
     // The received time is the earliest version's: a redelivered or late old version only moves it back.
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO order_views (order_id, partner_id, po_number, status, version, odoo_external_id,
-         odoo_partner_id, rejected, lines, state_updated_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0))
+         odoo_partner_id, rejected, lines, state_updated_at, received_at, customer_ref)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0), $12)
        ON CONFLICT (order_id) DO UPDATE SET
          status = EXCLUDED.status, version = EXCLUDED.version, odoo_external_id = EXCLUDED.odoo_external_id,
          odoo_partner_id = EXCLUDED.odoo_partner_id, rejected = EXCLUDED.rejected, lines = EXCLUDED.lines,
-         state_updated_at = EXCLUDED.state_updated_at,
+         state_updated_at = EXCLUDED.state_updated_at, customer_ref = EXCLUDED.customer_ref,
          received_at = LEAST(order_views.received_at, EXCLUDED.received_at)
        WHERE order_views.version < EXCLUDED.version
        RETURNING order_id`,
@@ -71,6 +72,7 @@ export class PostgresOrderViews implements OrderViews {
         JSON.stringify(view.lines),
         view.stateUpdatedAt,
         view.receivedAt,
+        view.customerRef ?? null,
       ],
     );
     return rows.length === 1;
@@ -79,7 +81,7 @@ export class PostgresOrderViews implements OrderViews {
   async receivedIn(from: number, to: number): Promise<PlatformOrder[]> {
     const rows = await this.dataSource.query<OrderViewRow[]>(
       `SELECT order_id, partner_id, po_number, status, odoo_external_id, odoo_partner_id, rejected, lines,
-              received_at
+              received_at, customer_ref
          FROM order_views
         WHERE received_at >= to_timestamp($1 / 1000.0) AND received_at < to_timestamp($2 / 1000.0)`,
       [from, to],
@@ -93,6 +95,7 @@ export class PostgresOrderViews implements OrderViews {
       odooPartnerId: row.odoo_partner_id === null ? null : Number(row.odoo_partner_id),
       rejected: row.rejected,
       lines: row.lines,
+      customerRef: row.customer_ref,
       receivedAt: row.received_at.getTime(),
     }));
   }

@@ -18,6 +18,7 @@ export function orderViewOf(value: OrdersStateValue): OrderView {
     version: value.version,
     odooExternalId: value.odooExternalId,
     odooPartnerId: value.odooPartnerId,
+    customerRef: value.customerRef,
     rejected: value.rejectionReasons.length > 0,
     lines: value.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice })),
     stateUpdatedAt: value.updatedAt,
