@@ -8,6 +8,7 @@ import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import {
+  GATEWAY_LEG,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
   RECONCILER_CONFIG,
@@ -27,6 +28,9 @@ import { RedriveStore } from './redrive/redrive.store';
 import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
+import { GatewayLegConsumer } from './views/gateway-leg.consumer';
+import { CreateGatewayLeg1796300000002 } from './views/gateway-leg.migration';
+import { GatewayLeg } from './views/gateway-leg.repository';
 import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
@@ -43,6 +47,7 @@ export class AppModule {
             CreateReconcilerViews1796125653527,
             CreateRedrives1796300000000,
             AddOrderViewsCustomer1796300000001,
+            CreateGatewayLeg1796300000002,
           ],
         }),
       ],
@@ -69,6 +74,11 @@ export class AppModule {
             ),
         },
         {
+          provide: GATEWAY_LEG,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new GatewayLeg(dataSource),
+        },
+        {
           provide: REDRIVE_STORE,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new RedriveStore(dataSource),
@@ -83,6 +93,7 @@ export class AppModule {
         ReconciliationService,
         RedriveService,
         OdooResultsConsumer,
+        GatewayLegConsumer,
         ReconciliationSchedule,
         OrdersStateConsumer,
       ],

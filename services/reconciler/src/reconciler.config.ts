@@ -22,6 +22,9 @@ export const reconcilerConfig = defineConfig({
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
     // Odoo's answers to the re-drive's own commands (the canary's success opens the rest).
     odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
+    // The gateway's leg: what it accepted, and the acknowledgements partners were sent.
+    ingressDocuments: consumerConfig('INGRESS_DOCUMENTS', TOPICS.ingressDocuments),
+    partnersOutbound: consumerConfig('PARTNERS_OUTBOUND', TOPICS.partnersOutbound),
   },
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
   catalog: {
@@ -95,7 +98,7 @@ export const reconcilerConfig = defineConfig({
     retentionMs: variable(
       'RECONCILER_RUN_RETENTION',
       duration({
-        desc: 'Stored reconciliation runs and re-drives older than this are purged by housekeeping',
+        desc: 'Stored reconciliation runs, re-drives and gateway documents older than this are purged by housekeeping',
         default: 90 * 86_400_000,
       }),
     ),

@@ -5,7 +5,8 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Housekeeping } from '@tradewind/service-kit';
 
 import type { ReconcilerConfig } from '../reconciler.config';
-import { RECONCILER_CONFIG, RECONCILIATION_RUNS, REDRIVE_STORE } from '../reconciler.tokens';
+import { GATEWAY_LEG, RECONCILER_CONFIG, RECONCILIATION_RUNS, REDRIVE_STORE } from '../reconciler.tokens';
+import type { GatewayLeg } from '../views/gateway-leg.repository';
 import type { RedriveStore } from '../redrive/redrive.store';
 import { ReconciliationService } from './reconciliation.service';
 import type { ReconciliationRuns } from './reconciliation-runs.repository';
@@ -18,6 +19,7 @@ export class ReconciliationSchedule implements OnModuleInit {
     @Inject(Housekeeping) private readonly housekeeping: Housekeeping,
     @Inject(RECONCILIATION_RUNS) private readonly runs: ReconciliationRuns,
     @Inject(REDRIVE_STORE) private readonly redrives: RedriveStore,
+    @Inject(GATEWAY_LEG) private readonly leg: GatewayLeg,
   ) {}
 
   onModuleInit(): void {
@@ -28,12 +30,13 @@ export class ReconciliationSchedule implements OnModuleInit {
       purge: () => this.pass(),
     });
     this.housekeeping.schedule({
-      name: 'reconciliation runs and re-drives past RECONCILER_RUN_RETENTION',
+      name: 'reconciliation runs, re-drives and gateway documents past RECONCILER_RUN_RETENTION',
       everyMs: Math.min(this.config.reconciliation.everyMs * 12, 3_600_000),
       atStart: true,
       purge: async () =>
         (await this.runs.purgeOlderThan(this.config.reconciliation.retentionMs)) +
-        (await this.redrives.purgeOlderThan(this.config.reconciliation.retentionMs)),
+        (await this.redrives.purgeOlderThan(this.config.reconciliation.retentionMs)) +
+        (await this.leg.purgeOlderThan(this.config.reconciliation.retentionMs)),
     });
   }
 

@@ -7,7 +7,9 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
+import type { GatewayLeg } from '../views/gateway-leg.repository';
 import {
+  GATEWAY_LEG,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
   RECONCILER_CONFIG,
@@ -33,6 +35,7 @@ export class ReconciliationService {
     @Inject(RECONCILIATION_RUNS) private readonly runs: ReconciliationRuns,
     @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
     @Inject(PARTNER_CATALOG) private readonly catalog: PartnerCatalog,
+    @Inject(GATEWAY_LEG) private readonly leg: GatewayLeg,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -103,10 +106,22 @@ export class ReconciliationService {
           : [{ odooPartnerId: r.partnerId, poNumber: r.clientOrderRef }],
       ),
     });
+    const documents = await this.leg.documentsIn(window.start, window.end);
+    const onPlatform = await this.leg.whichOnPlatform(documents.map((d) => d.documentId));
+    // The orders' documents may have been received in the window before: acknowledged or not, wherever.
+    const acknowledgements = await this.leg.acknowledgementsOf([
+      ...new Set(orders.flatMap((o) => o.documentIds ?? [])),
+    ]);
     return reconcileWindow({
       orders,
       odoo,
       now,
+      gateway: {
+        documents,
+        onPlatform,
+        acknowledgements,
+        acknowledges: (partnerId) => this.catalog.partner(partnerId)?.acknowledgements?.order !== undefined,
+      },
       policy: {
         stuckAfterMs: this.config.reconciliation.stuckAfterMs,
         acknowledgeWithinMs: this.config.reconciliation.acknowledgeWithinMs,
