@@ -16,6 +16,7 @@ import {
   REDRIVE_STORE,
   WRITER_BREAKER,
 } from './reconciler.tokens';
+import { CompletenessPageController } from './reconciliation/completeness-page.controller';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationSchedule } from './reconciliation/reconciliation.schedule';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
@@ -51,7 +52,7 @@ export class AppModule {
           ],
         }),
       ],
-      controllers: [ReconciliationController, RedriveController],
+      controllers: [ReconciliationController, RedriveController, CompletenessPageController],
       providers: [
         { provide: RECONCILER_CONFIG, useValue: config },
         { provide: PARTNER_CATALOG, useFactory: () => loadPartnerCatalog(config.catalog.dir) },

@@ -296,6 +296,22 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     assert.equal(stored.runId, second.runId);
     assert.equal((await fetch(`${url}/v1/reconciliation/windows/not-a-time`)).status, 400);
 
+    // The business page: per partner counts, amounts, verdict and the discrepancies by class, escaped.
+    const page = await fetch(`${url}/reconciliation/windows/${window}`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await page.text();
+    assert.ok(html.includes(`<td>${clean}</td>`) && html.includes(`<td>${drifted}</td>`));
+    assert.match(html, /Missing in Odoo \(2\)/);
+    assert.match(html, /Duplicated in Odoo \(1\)/);
+    assert.ok(html.includes('SKU-1001: quantity 100 on the platform, 140 in Odoo'));
+    assert.ok(!html.includes('<script'));
+    const index = await (await fetch(`${url}/reconciliation`)).text();
+    assert.ok(
+      index.includes(`/reconciliation/windows/${encodeURIComponent(new Date(window).toISOString())}`),
+    );
+    assert.equal((await fetch(`${url}/reconciliation/windows/2000-01-01T00:00:01Z`)).status, 404);
+
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(
       metrics,

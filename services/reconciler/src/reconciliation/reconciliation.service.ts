@@ -143,6 +143,11 @@ export class ReconciliationService {
     return run;
   }
 
+  /** The latest run of each of the newest windows. */
+  recent(limit: number): Promise<ReconciliationRun[]> {
+    return this.runs.recent(limit);
+  }
+
   latest(window: { start: number; end: number }): Promise<ReconciliationRun | undefined> {
     return this.runs.latest(window.start);
   }
