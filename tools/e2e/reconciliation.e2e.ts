@@ -14,8 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   type AuditEvent,
-  OrderStatus,
   type OpsException,
+  OrderStatus,
   TOPIC_CATALOG,
   TOPICS,
   type TopicValueMap,

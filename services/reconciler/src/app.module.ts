@@ -27,12 +27,12 @@ import { CreateRedrives1796300000000 } from './redrive/redrive.migration';
 import { RedriveService } from './redrive/redrive.service';
 import { RedriveStore } from './redrive/redrive.store';
 import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
-import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
-import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { GatewayLegConsumer } from './views/gateway-leg.consumer';
 import { CreateGatewayLeg1796300000002 } from './views/gateway-leg.migration';
 import { GatewayLeg } from './views/gateway-leg.repository';
+import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
+import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
 /** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on a schedule and on request. */

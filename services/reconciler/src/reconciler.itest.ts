@@ -13,8 +13,8 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import {
-  AuditOutcome,
   type AuditEvent,
+  AuditOutcome,
   type OdooCommand,
   type OpsException,
   OrderStatus,

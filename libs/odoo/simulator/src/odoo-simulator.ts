@@ -10,9 +10,9 @@ import { handleJsonRpc, type ServerVersion } from './http/jsonrpc.controller';
 import { LoadGovernor, type SimulatorKnobs, type SimulatorStats } from './http/load.governor';
 import { asText } from './orm/model.types';
 import type { RecordFaults } from './orm/record-faults';
+import { SimulatorDataFile } from './persistence';
 import { loadSeedFile, type SeedData } from './seed';
 import { SimulatedDatabase, type SimulatedUser } from './simulated-database';
-import { SimulatorDataFile } from './persistence';
 import { SimulatorStore } from './simulator.store';
 
 export interface OdooSimulatorOptions {

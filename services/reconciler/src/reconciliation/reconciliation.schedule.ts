@@ -6,8 +6,8 @@ import { Housekeeping } from '@tradewind/service-kit';
 
 import type { ReconcilerConfig } from '../reconciler.config';
 import { GATEWAY_LEG, RECONCILER_CONFIG, RECONCILIATION_RUNS, REDRIVE_STORE } from '../reconciler.tokens';
-import type { GatewayLeg } from '../views/gateway-leg.repository';
 import type { RedriveStore } from '../redrive/redrive.store';
+import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ReconciliationService } from './reconciliation.service';
 import type { ReconciliationRuns } from './reconciliation-runs.repository';
 

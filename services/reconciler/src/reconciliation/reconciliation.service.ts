@@ -7,7 +7,6 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
-import type { GatewayLeg } from '../views/gateway-leg.repository';
 import {
   GATEWAY_LEG,
   ODOO_SALE_ORDERS,
@@ -15,6 +14,7 @@ import {
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
 } from '../reconciler.tokens';
+import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
 import { type PlatformOrder, reconcileWindow, type WindowReconciliation } from './reconciliation';
 import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
