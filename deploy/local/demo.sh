@@ -71,6 +71,8 @@ services=(
   ingress-gateway:${GATEWAY_PORT:-3010}
   inventory-sync:3040
   reconciler:3050
+  partner-delivery:3060
+  ops-console:3100
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
@@ -111,6 +113,7 @@ Tradewind is up.
   metrics           ${metrics_urls[*]}
   Prometheus        $prometheus_url   (alerts: /alerts; metrics: docs/observability.md)
   completeness      http://127.0.0.1:3050/reconciliation   (the reconciler's report per window; docs/reconciliation.md)
+  ops console       http://127.0.0.1:3100   (sign in as bea / tradewind-demo; ben approves, eli engineer, ada auditor)
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"
 

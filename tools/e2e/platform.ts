@@ -111,6 +111,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningPlatform {
   gatewayUrl: string;
+  /** The ops console, when startPlatform was asked for it. */
+  consoleUrl?: string;
   odooUrl: string;
   odooDb: string;
   odooReadKey: string;
@@ -164,6 +166,8 @@ export async function startPlatform(
     without?: readonly ('inventory-sync' | 'reconciler')[];
     /** The odoo-writer reaches Odoo through a proxy the test can cut (a partition of writer and Odoo only). */
     writerThroughProxy?: boolean;
+    /** Starts the ops console too. */
+    opsConsole?: boolean;
   } = {},
 ): Promise<RunningPlatform> {
   const stack = testStack();
@@ -172,14 +176,8 @@ export async function startPlatform(
   const credentials = gatewayCredentials();
   let proxy: Proxy | undefined;
 
-  const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort, consolePort] =
+    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const odooUrl = `http://127.0.0.1:${odooPort}`;
   const common = {
     ...process.env,
@@ -287,7 +285,14 @@ export async function startPlatform(
         ...options.reconcilerEnv,
       });
     }
+    if (options.opsConsole === true) {
+      // Dead-letter topics are looked for every 2 s instead of 15 s: a test's new one shows up quickly.
+      service('ops-console', consolePort, { OPS_DEAD_LETTERS_DISCOVER_EVERY: '2s' });
+    }
     await Promise.all([
+      ...(options.opsConsole === true
+        ? [ready('ops-console', `http://127.0.0.1:${consolePort}/health/ready`)]
+        : []),
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
       ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
@@ -306,6 +311,7 @@ export async function startPlatform(
 
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    ...(options.opsConsole === true ? { consoleUrl: `http://127.0.0.1:${consolePort}` } : {}),
     odooUrl,
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
@@ -356,7 +362,7 @@ export async function startPlatform(
       await stopChildren();
       proxy?.close();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of SERVICES) {
+      for (const name of [...SERVICES, 'ops-console']) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

@@ -437,6 +437,7 @@ export class DocumentIntakeService {
         sizeBytes: slice.bytes.length,
         payload: Buffer.from(slice.bytes),
         claimCheckUri: null,
+        correction: null,
       };
       const key =
         slice.businessRef === undefined
@@ -637,6 +638,8 @@ export class DocumentIntakeService {
       relatesTo: trackingIds.length > 0 ? [...trackingIds] : [batchId],
       payload: Buffer.from(edi, 'utf8'),
       createdAt: Date.now(),
+      // An interchange's answer stands alone: nothing it must be delivered before or after.
+      orderingKey: null,
     };
     return (options) =>
       this.withCorrelation(submission, batchId, () =>

@@ -3,6 +3,7 @@
 
 import type {
   AuditEvent,
+  DeliveryResult,
   IngressDocument,
   OdooCommand,
   OdooResult,
@@ -32,6 +33,8 @@ export const TOPICS = {
   opsAudit: 'ops.audit',
   /** Owner: partner-delivery. Key: partnerId. */
   partnersOutbound: 'partners.outbound',
+  /** Owner: partner-delivery. Key: outboundId. */
+  partnersDeliveryResults: 'partners.delivery-results',
   /** Owner: inventory-sync. Key: sku. */
   inventoryReservationRequests: 'inventory.reservation-requests',
   /** Owner: inventory-sync. Key: orderId (<partnerId>/<poNumber>). */
@@ -55,6 +58,7 @@ export interface TopicValueMap {
   'ops.exceptions': OpsException;
   'ops.audit': AuditEvent;
   'partners.outbound': OutboundDocument;
+  'partners.delivery-results': DeliveryResult;
   'inventory.reservation-requests': ReservationRequest;
   'inventory.reservation-replies': ReservationReply;
   'inventory.reservation-releases': ReservationRelease;
@@ -73,6 +77,7 @@ export interface TopicKeyMap {
   'ops.exceptions': string;
   'ops.audit': string;
   'partners.outbound': string;
+  'partners.delivery-results': string;
   'inventory.reservation-requests': string;
   'inventory.reservation-replies': string;
   'inventory.reservation-releases': string;
@@ -140,7 +145,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'ingress.documents': {
     name: 'ingress.documents',
     owner: 'ingress-gateway',
-    producers: [],
+    producers: ['ops-console'],
     consumers: ['order-intake', 'inventory-sync', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -222,6 +227,29 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           default: null,
           doc: 'Where the bytes are stored when too large to travel inline.',
         },
+        {
+          name: 'correction',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'DocumentCorrection',
+              doc: "A person's correction of a rejected document, replayed from the ops console.",
+              fields: [
+                { name: 'correctsDocumentId', type: 'string', doc: 'Tracking id of the rejected document.' },
+                { name: 'exceptionId', type: 'string', doc: 'The ops.exceptions record that was corrected.' },
+                { name: 'correctedBy', type: 'string', doc: 'Who corrected it (the console user).' },
+                {
+                  name: 'record',
+                  type: 'string',
+                  doc: "JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload carries the same JSON, the partner's original stays at the rejected document's coordinates.",
+                },
+              ],
+            },
+          ],
+          default: null,
+          doc: 'Set when the document is a correction replayed from the ops console.',
+        },
       ],
     },
   },
@@ -229,7 +257,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'orders.state',
     owner: 'order-intake',
     producers: [],
-    consumers: ['ingress-gateway', 'reconciler'],
+    consumers: ['ingress-gateway', 'reconciler', 'ops-console'],
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: null,
@@ -666,7 +694,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ops.exceptions',
     owner: 'ops',
     producers: ['*'],
-    consumers: [],
+    consumers: ['ops-console'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 2592000000,
@@ -722,14 +750,50 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           default: [],
         },
         { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'workflow',
+          type: ['null', 'string'],
+          default: null,
+          doc: "Business workflow the record belongs to (order, shipment, invoice...), for the console's queues.",
+        },
+        {
+          name: 'documentType',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Business document type, e.g. sales-order.',
+        },
+        {
+          name: 'businessKey',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Key of the business document (e.g. <partner>/<PO>): newer exceptions of it supersede older ones, its later success resolves them.',
+        },
+        {
+          name: 'documentId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Tracking id of the partner document the exception is about.',
+        },
+        {
+          name: 'documentVersion',
+          type: ['null', 'long'],
+          default: null,
+          doc: 'Version of the business document when the exception was raised (supersession).',
+        },
+        {
+          name: 'record',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'JSON of the record as the producer read it (e.g. the decoded partner order), what a person corrects.',
+        },
       ],
     },
   },
   'ops.audit': {
     name: 'ops.audit',
     owner: 'ops',
-    producers: ['ingress-gateway', 'reconciler'],
-    consumers: [],
+    producers: ['ingress-gateway', 'reconciler', 'ops-console'],
+    consumers: ['ops-console'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 31536000000,
@@ -789,7 +853,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'partners.outbound',
     owner: 'partner-delivery',
     producers: ['ingress-gateway', 'order-intake'],
-    consumers: ['ingress-gateway', 'reconciler'],
+    consumers: ['ingress-gateway', 'partner-delivery', 'ops-console', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,
@@ -830,6 +894,111 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'payload', type: 'bytes' },
         { name: 'createdAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'orderingKey',
+          type: ['null', 'string'],
+          default: null,
+          doc: "Documents with the same key are delivered to an endpoint in the order they were published (e.g. one order's or one shipment's); null: no order to keep.",
+        },
+      ],
+    },
+  },
+  'partners.delivery-results': {
+    name: 'partners.delivery-results',
+    owner: 'partner-delivery',
+    producers: [],
+    consumers: ['ingress-gateway'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 2592000000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'outboundId' },
+    subject: 'partners.delivery-results-value',
+    valueType: 'io.tradewind.partners.DeliveryResult',
+    valueSchemaFile: 'avro/partners.delivery-results.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'DeliveryResult',
+      namespace: 'io.tradewind.partners',
+      doc: "The outcome of one attempt at delivering a partners.outbound document to the partner's endpoint. Key: outboundId (a delivery's attempts stay in order).",
+      fields: [
+        {
+          name: 'outboundId',
+          type: 'string',
+          doc: 'The partners.outbound document; also the idempotency id the partner saw.',
+        },
+        { name: 'partnerId', type: 'string' },
+        { name: 'documentType', type: 'string' },
+        {
+          name: 'relatesTo',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'Tracking ids of the inbound documents it answers (copied from the outbound document).',
+        },
+        {
+          name: 'endpointId',
+          type: 'string',
+          doc: "<partnerId>/<endpoint id> of the catalog's delivery channels.",
+        },
+        {
+          name: 'channel',
+          type: {
+            type: 'enum',
+            name: 'DeliveryChannel',
+            doc: "How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.",
+            symbols: ['unknown', 'webhook', 'sftp'],
+            default: 'unknown',
+          },
+        },
+        { name: 'attempt', type: 'int', doc: '1 for the first attempt.' },
+        {
+          name: 'outcome',
+          type: {
+            type: 'enum',
+            name: 'DeliveryOutcome',
+            doc: 'delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).',
+            symbols: ['unknown', 'delivered', 'failed', 'dead_lettered', 'unroutable'],
+            default: 'unknown',
+          },
+        },
+        { name: 'attemptedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        { name: 'durationMs', type: 'int', default: 0 },
+        {
+          name: 'nextAttemptAt',
+          type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+          default: null,
+        },
+        {
+          name: 'httpStatus',
+          type: ['null', 'int'],
+          default: null,
+          doc: "Webhooks: the partner's status code.",
+        },
+        {
+          name: 'error',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Why the attempt failed (class: message).',
+        },
+        {
+          name: 'receipt',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'FileReceipt',
+              doc: "SFTP: what landed on the partner's server.",
+              fields: [
+                { name: 'fileName', type: 'string' },
+                { name: 'remotePath', type: 'string' },
+                { name: 'sizeBytes', type: 'long' },
+                { name: 'sha256', type: 'string' },
+                { name: 'storedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },

@@ -63,6 +63,12 @@ export interface IngressDocument {
    * @defaultValue `null`
    */
   claimCheckUri: string | null;
+  /**
+   * Set when the document is a correction replayed from the ops console.
+   *
+   * @defaultValue `null`
+   */
+  correction: DocumentCorrection | null;
 }
 
 /**
@@ -83,6 +89,22 @@ export const DocumentFormat = {
  * Avro enum `io.tradewind.common.DocumentFormat`. A reader that does not know a symbol decodes it as `unknown`.
  */
 export type DocumentFormat = (typeof DocumentFormat)[keyof typeof DocumentFormat];
+
+/**
+ * A person's correction of a rejected document, replayed from the ops console.
+ *
+ * Avro record `io.tradewind.ingress.DocumentCorrection`.
+ */
+export interface DocumentCorrection {
+  /** Tracking id of the rejected document. */
+  correctsDocumentId: string;
+  /** The ops.exceptions record that was corrected. */
+  exceptionId: string;
+  /** Who corrected it (the console user). */
+  correctedBy: string;
+  /** JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload carries the same JSON, the partner's original stays at the rejected document's coordinates. */
+  record: string;
+}
 
 /**
  * Latest state of one partner sales order (compacted). Key: orderId = <partnerId>/<poNumber>.
@@ -445,6 +467,42 @@ export interface OpsException {
   details: ExceptionDetail[];
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   occurredAt: number;
+  /**
+   * Business workflow the record belongs to (order, shipment, invoice...), for the console's queues.
+   *
+   * @defaultValue `null`
+   */
+  workflow: string | null;
+  /**
+   * Business document type, e.g. sales-order.
+   *
+   * @defaultValue `null`
+   */
+  documentType: string | null;
+  /**
+   * Key of the business document (e.g. <partner>/<PO>): newer exceptions of it supersede older ones, its later success resolves them.
+   *
+   * @defaultValue `null`
+   */
+  businessKey: string | null;
+  /**
+   * Tracking id of the partner document the exception is about.
+   *
+   * @defaultValue `null`
+   */
+  documentId: string | null;
+  /**
+   * Version of the business document when the exception was raised (supersession).
+   *
+   * @defaultValue `null`
+   */
+  documentVersion: number | null;
+  /**
+   * JSON of the record as the producer read it (e.g. the decoded partner order), what a person corrects.
+   *
+   * @defaultValue `null`
+   */
+  record: string | null;
 }
 
 /**
@@ -550,6 +608,110 @@ export interface OutboundDocument {
   payload: Buffer;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   createdAt: number;
+  /**
+   * Documents with the same key are delivered to an endpoint in the order they were published (e.g. one order's or one shipment's); null: no order to keep.
+   *
+   * @defaultValue `null`
+   */
+  orderingKey: string | null;
+}
+
+/**
+ * The outcome of one attempt at delivering a partners.outbound document to the partner's endpoint. Key: outboundId (a delivery's attempts stay in order).
+ *
+ * Avro record `io.tradewind.partners.DeliveryResult`.
+ */
+export interface DeliveryResult {
+  /** The partners.outbound document; also the idempotency id the partner saw. */
+  outboundId: string;
+  partnerId: string;
+  documentType: string;
+  /**
+   * Tracking ids of the inbound documents it answers (copied from the outbound document).
+   *
+   * @defaultValue `[]`
+   */
+  relatesTo: string[];
+  /** <partnerId>/<endpoint id> of the catalog's delivery channels. */
+  endpointId: string;
+  channel: DeliveryChannel;
+  /** 1 for the first attempt. */
+  attempt: number;
+  outcome: DeliveryOutcome;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  attemptedAt: number;
+  /** @defaultValue `0` */
+  durationMs: number;
+  /**
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   *
+   * @defaultValue `null`
+   */
+  nextAttemptAt: number | null;
+  /**
+   * Webhooks: the partner's status code.
+   *
+   * @defaultValue `null`
+   */
+  httpStatus: number | null;
+  /**
+   * Why the attempt failed (class: message).
+   *
+   * @defaultValue `null`
+   */
+  error: string | null;
+  /** @defaultValue `null` */
+  receipt: FileReceipt | null;
+}
+
+/**
+ * How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.
+ *
+ * Avro enum `io.tradewind.partners.DeliveryChannel`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const DeliveryChannel = {
+  Unknown: 'unknown',
+  Webhook: 'webhook',
+  Sftp: 'sftp',
+} as const;
+/**
+ * How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.
+ *
+ * Avro enum `io.tradewind.partners.DeliveryChannel`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type DeliveryChannel = (typeof DeliveryChannel)[keyof typeof DeliveryChannel];
+
+/**
+ * delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).
+ *
+ * Avro enum `io.tradewind.partners.DeliveryOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const DeliveryOutcome = {
+  Unknown: 'unknown',
+  Delivered: 'delivered',
+  Failed: 'failed',
+  DeadLettered: 'dead_lettered',
+  Unroutable: 'unroutable',
+} as const;
+/**
+ * delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).
+ *
+ * Avro enum `io.tradewind.partners.DeliveryOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type DeliveryOutcome = (typeof DeliveryOutcome)[keyof typeof DeliveryOutcome];
+
+/**
+ * SFTP: what landed on the partner's server.
+ *
+ * Avro record `io.tradewind.partners.FileReceipt`.
+ */
+export interface FileReceipt {
+  fileName: string;
+  remotePath: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  storedAt: number;
 }
 
 /**
