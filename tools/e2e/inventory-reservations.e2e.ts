@@ -105,7 +105,7 @@ void describe('reservations end to end: 200 orders from three partners for 50 un
 
   before(async () => {
     // The documents go straight onto ingress.documents (the gateway's rate limits are not under test).
-    platform = await startPlatform({ inventory: true, gateway: false });
+    platform = await startPlatform({ reservations: true, without: ['ingress-gateway', 'reconciler'] });
     pool = new Pool({ connectionString: stack.databaseUrl, max: 2 });
     producer = new TypedProducer<TopicValueMap>({
       kafka,

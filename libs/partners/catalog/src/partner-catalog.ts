@@ -268,6 +268,19 @@ export class PartnerCatalog {
     );
   }
 
+  /**
+   * The Odoo external id of one of our customers as the partner's mapping set names it (orders.state and
+   * the reconciler know the customer by our id, the Odoo command by its external id).
+   */
+  customerExternalIdOf(partnerId: string, customerId: string): string | undefined {
+    const set = this.byId.get(partnerId)?.mappingSet;
+    const customers = set === undefined ? undefined : this.sets.get(set)?.customers;
+    for (const customer of customers?.values() ?? []) {
+      if (customer.customerId === customerId) return customer.odooExternalId;
+    }
+    return undefined;
+  }
+
   hasMappingSet(mappingSet: string): boolean {
     return this.sets.has(mappingSet);
   }
