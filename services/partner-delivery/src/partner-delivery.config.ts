@@ -10,7 +10,13 @@ import { platformConfig } from '@tradewind/service-kit';
 export type EndpointOverrides = Readonly<
   Record<
     string,
-    { readonly url?: string; readonly host?: string; readonly port?: number; readonly hostKey?: string }
+    {
+      readonly url?: string;
+      readonly host?: string;
+      readonly port?: number;
+      readonly username?: string;
+      readonly hostKey?: string;
+    }
   >
 >;
 
@@ -23,9 +29,9 @@ function checkOverrides(value: unknown): string | undefined {
       if (
         field === 'port'
           ? typeof v !== 'number'
-          : !['url', 'host', 'hostKey'].includes(field) || typeof v !== 'string'
+          : !['url', 'host', 'username', 'hostKey'].includes(field) || typeof v !== 'string'
       )
-        return `${key}.${field} is not a known override (url, host, port, hostKey)`;
+        return `${key}.${field} is not a known override (url, host, port, username, hostKey)`;
     }
   }
   return undefined;
@@ -54,7 +60,7 @@ export const partnerDeliveryConfig = defineConfig({
     overrides: variable(
       'DELIVERY_ENDPOINT_OVERRIDES',
       jsonOf<EndpointOverrides>(checkOverrides)({
-        desc: "JSON: per endpoint (`<partner>/<endpoint>`) a url, or an SFTP host, port and hostKey, used instead of the catalog's (local runs, staging partners); http is allowed here",
+        desc: "JSON: per endpoint (`<partner>/<endpoint>`) a url, or an SFTP host, port, username and hostKey, used instead of the catalog's (local runs, staging partners); http is allowed here",
         default: {},
       }),
     ),

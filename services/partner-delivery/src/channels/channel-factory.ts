@@ -95,11 +95,11 @@ export function buildEndpoints(
       const port = override.port ?? c.sftp.port;
       if (missing.length === 0) {
         built = {
-          target: `sftp://${c.sftp.username}@${host}:${port}/${c.sftp.remoteDir}`,
+          target: `sftp://${override.username ?? c.sftp.username}@${host}:${port}/${c.sftp.remoteDir}`,
           sender: new SftpSender({
             host,
             port,
-            username: c.sftp.username,
+            username: override.username ?? c.sftp.username,
             ...(privateKey === undefined ? {} : { privateKey }),
             ...(password === undefined ? {} : { password }),
             hostKey: hostKey!.trim(),
