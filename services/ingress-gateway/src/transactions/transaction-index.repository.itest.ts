@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { DeliveryOutcome, DocumentFormat } from '@tradewind/contracts';
 import { createDataSource } from '@tradewind/persistence';
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
-
-import { DeliveryOutcome, DocumentFormat } from '@tradewind/contracts';
 
 import { CreateGatewayTables1767400000000 } from '../database/gateway.migration';
 import { CreatePartnerDeliveryStatus1796140000000 } from './delivery-status.migration';
@@ -115,6 +114,6 @@ void describe('TransactionIndex against PostgreSQL', () => {
     const delivered = (await ack()).delivery;
     assert.equal(delivered?.status, 'delivered');
     assert.equal(delivered?.attempts, 2);
-    assert.equal(new Date(delivered!.deliveredAt!).toISOString(), '2026-12-01T10:00:02.000Z');
+    assert.equal(new Date(delivered.deliveredAt!).toISOString(), '2026-12-01T10:00:02.000Z');
   });
 });
