@@ -30,6 +30,8 @@ export interface WebhookReceiver {
   /** Every request, whatever its answer. */
   readonly requests: number;
   mode: ReceiverMode;
+  /** Answers kept documents this much later (a slow but working partner). */
+  responseDelayMs: number;
   /** Closes the listening socket (connections are refused) until `up()`. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -49,6 +51,7 @@ export async function startWebhookReceiver(options: {
   let badSignatures = 0;
   let requests = 0;
   let mode: ReceiverMode = 'up';
+  let responseDelayMs = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     requests += 1;
@@ -99,6 +102,7 @@ export async function startWebhookReceiver(options: {
         headers: req.headers,
       });
     }
+    if (responseDelayMs > 0) await new Promise((r) => setTimeout(r, responseDelayMs));
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
   };
 
@@ -148,6 +152,12 @@ export async function startWebhookReceiver(options: {
     },
     get mode() {
       return mode;
+    },
+    get responseDelayMs() {
+      return responseDelayMs;
+    },
+    set responseDelayMs(ms: number) {
+      responseDelayMs = ms;
     },
     set mode(next: ReceiverMode) {
       mode = next;

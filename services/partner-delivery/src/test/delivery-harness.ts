@@ -15,6 +15,7 @@ import {
   DocumentFormat,
   type OpsException,
   type OutboundDocument,
+  TOPIC_CATALOG,
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
@@ -24,6 +25,7 @@ import {
   deadLetterTopicOf,
   HEADER,
   retryTopicOf,
+  topicSchemasFrom,
   TypedProducer,
 } from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
@@ -165,9 +167,20 @@ export class DeliveryHarness {
     return app;
   }
 
+  private producer: TypedProducer<TopicValueMap> | undefined;
+
+  /** Publishes on partners.outbound with a producer of the test's own (the app may be another process). */
   async publish(documents: readonly OutboundDocument[]): Promise<void> {
-    const producer: TypedProducer<TopicValueMap> = this.app!.get(TypedProducer);
-    await producer.send(
+    if (this.producer === undefined) {
+      this.producer = new TypedProducer<TopicValueMap>({
+        kafka: this.kafka,
+        serde: this.serde,
+        schemas: topicSchemasFrom(TOPIC_CATALOG),
+        sourceSystem: `${this.serviceName}-test`,
+      });
+      await this.producer.connect();
+    }
+    await this.producer.send(
       TOPICS.partnersOutbound,
       documents.map((value) => ({
         key: value.partnerId,
@@ -251,6 +264,7 @@ export class DeliveryHarness {
 
   async cleanup(...dirs: string[]): Promise<void> {
     await this.stopApp();
+    await this.producer?.disconnect();
     const group = defaultConsumerGroup(this.serviceName, TOPICS.partnersOutbound);
     const admin = this.kafka.admin();
     await admin.connect();
