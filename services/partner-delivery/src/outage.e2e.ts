@@ -4,16 +4,16 @@
 // and every document of the other partner published during the outage was delivered before the customer's
 // endpoint came back. Real Kafka, registry, PostgreSQL and HTTP receivers; about 85 s.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DeliveryOutcome, type OutboundDocument, TOPICS } from '@tradewind/contracts';
 import { startWebhookReceiver, type WebhookReceiver } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
 
 import {
-  DeliveryHarness,
   deliveryEnv,
+  DeliveryHarness,
   outboundDocument,
   testCatalogDir,
   testPartnerId,
