@@ -3,7 +3,9 @@
 // runs as a real process (main.ts) on the real Kafka, registry and PostgreSQL, with the real catalog: the
 // acme-portal endpoint (concurrency 4, as configured) is pointed at the receiver by
 // DELIVERY_ENDPOINT_OVERRIDES, and only this run's documents are counted. Prints figures; asserts nothing.
-// Usage: ./tradewind bench partner-delivery [documents=2000] [orderingKeys=200]
+// Usage: ./tradewind bench partner-delivery [documents=2000] [orderingKeys=200] [rate=0]
+// rate 0 publishes everything at once (throughput; latency is then the backlog's); rate N publishes N
+// documents a second (latency of a steady flow).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { Pool } from 'pg';
 
 const DOCUMENTS = Number(process.argv[2] ?? 2_000);
 const KEYS = Number(process.argv[3] ?? 200);
+const RATE = Number(process.argv[4] ?? 0);
 const ROOT = join(__dirname, '../..');
 const SIGNING_KEY_ID = 'tradewind-acme-portal-2026-12'; // config/partners/delivery.yaml
 const SECRET = 'bench-acme-portal-delivery-signing-secret-0123456789';
@@ -93,8 +96,9 @@ async function main(): Promise<void> {
     }));
     const ours = (id: string) => id.startsWith(`bench-${run}-`);
     const started = Date.now();
-    for (let i = 0; i < docs.length; i += 100) {
-      const batch = docs.slice(i, i + 100).map((d) => ({ ...d, createdAt: Date.now() }));
+    const step = RATE > 0 ? 1 : 100;
+    for (let i = 0; i < docs.length; i += step) {
+      const batch = docs.slice(i, i + step).map((d) => ({ ...d, createdAt: Date.now() }));
       for (const d of batch) docs[Number(d.outboundId.split('-').pop())] = d;
       await producer.send(
         TOPICS.partnersOutbound,
@@ -104,6 +108,8 @@ async function main(): Promise<void> {
           headers: { [HEADER.messageId]: randomUUID() },
         })),
       );
+      if (RATE > 0)
+        await new Promise((r) => setTimeout(r, Math.max(0, started + ((i + 1) * 1000) / RATE - Date.now())));
     }
     await expectEventually(
       () => {
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
     const latencies = received.map((r) => r.receivedAt - createdAt.get(r.deliveryId)!).sort((a, b) => a - b);
     const elapsed = (Math.max(...received.map((r) => r.receivedAt)) - started) / 1000;
     console.log(
-      `partner-delivery: ${DOCUMENTS} documents, ${KEYS} ordering keys, one webhook endpoint (concurrency 4)`,
+      `partner-delivery: ${DOCUMENTS} documents, ${KEYS} ordering keys, one webhook endpoint (concurrency 4), ${RATE > 0 ? `${RATE}/s` : 'all at once'}`,
     );
     console.log(
       `  deliveries/s       ${(DOCUMENTS / elapsed).toFixed(0)}  (${elapsed.toFixed(1)} s, publish to last arrival)`,
@@ -128,7 +134,7 @@ async function main(): Promise<void> {
     console.log(`  latency p99        ${percentile(latencies, 99)} ms`);
     console.log(`  latency max        ${latencies[latencies.length - 1]} ms`);
     console.log(
-      `  duplicates kept    0 of ${receiver.duplicates} resends; bad signatures ${receiver.badSignatures}`,
+      `  resends            ${receiver.duplicates} (kept once by Idempotency-Key); bad signatures ${receiver.badSignatures}`,
     );
   } finally {
     child.kill('SIGTERM');
