@@ -22,7 +22,11 @@ export class IngressDocumentsConsumer {
   async onDocument(record: ConsumedRecord<IngressDocument>): Promise<void> {
     if (dataDomainOfDocument(record.value.documentType) !== undefined) return;
     try {
-      await this.intake.handle(record.value, record.headers);
+      await this.intake.handle(record.value, record.headers, {
+        partition: record.partition,
+        offset: record.offset,
+        key: record.key,
+      });
     } catch (error) {
       throw toRunnerError(error);
     }

@@ -295,6 +295,19 @@ export class DeliveryQueue {
         correlationId: delivery.correlationId,
         details: [{ code: 'LAST_ERROR', message: error, location: delivery.endpoint }],
         occurredAt: Date.now(),
+        // The console's queue: partner delivery, one entry per document owed (a later delivery resolves it).
+        workflow: 'partner-delivery',
+        documentType: delivery.documentType,
+        businessKey: `${delivery.partnerId}/${delivery.outboundId}`,
+        documentId: delivery.relatesTo[0] ?? null,
+        documentVersion: null,
+        record: JSON.stringify({
+          outboundId: delivery.outboundId,
+          partnerId: delivery.partnerId,
+          documentType: delivery.documentType,
+          endpoint: delivery.endpoint,
+          attempts: delivery.attempts,
+        }),
       },
       headers: headersOf(delivery.partnerId, delivery.correlationId ?? undefined),
     };
