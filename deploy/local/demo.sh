@@ -64,6 +64,16 @@ if [ -z "${ODOO_URL:-}" ]; then
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
 
+# The demo partners' receiving ends (webhook receivers, an SFTP server): partner-delivery sends them what
+# they are owed (tools/demo/partner-endpoints.ts writes the delivery secrets and DELIVERY_ENDPOINT_OVERRIDES).
+export DELIVERY_SECRETS_ROOT="$LOG_DIR/delivery-secrets"
+export PARTNER_ENDPOINTS_PORT="${PARTNER_ENDPOINTS_PORT:-3069}"
+rm -f "$LOG_DIR/partner-endpoints.env"
+start partner-endpoints node -r @swc-node/register tools/demo/partner-endpoints.ts "$LOG_DIR/partner-endpoints.env"
+wait_ready partner-endpoints "http://127.0.0.1:$PARTNER_ENDPOINTS_PORT/"
+# shellcheck disable=SC1091
+source "$LOG_DIR/partner-endpoints.env"
+
 # The services, in start order, as name:HTTP port (`./tradewind new service` adds its line).
 services=(
   odoo-writer:${ODOO_WRITER_PORT:-3030}

@@ -31,6 +31,7 @@ const env = process.env;
 const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';
 const reconcilerUrl = env.RECONCILER_URL ?? 'http://127.0.0.1:3050';
 const reconcilerWindowMs = Number(env.RECONCILER_WINDOW_MS ?? 3_600_000);
+const partnerEndpointsUrl = `http://127.0.0.1:${env.PARTNER_ENDPOINTS_PORT ?? '3069'}/`;
 const odooUrl = env.ODOO_URL ?? 'http://127.0.0.1:8069';
 const odooDb = env.ODOO_DB ?? 'tradewind';
 const odooKey = env.ODOO_READ_API_KEY ?? '';
@@ -390,6 +391,18 @@ async function reconciliationLine(): Promise<string> {
   }
 }
 
+/** What partner-delivery delivered to the demo partners' endpoints (tools/demo/partner-endpoints.ts). */
+async function deliveriesLine(): Promise<string> {
+  try {
+    const response = await fetch(partnerEndpointsUrl, { signal: AbortSignal.timeout(2_000) });
+    const counts = (await response.json()) as Record<string, { delivered: number; resends: number }>;
+    const parts = Object.entries(counts).map(([partner, c]) => `${partner} ${c.delivered}`);
+    return `   delivered to partners (partner-delivery → their webhooks / SFTP): ${parts.join(', ')}`;
+  } catch {
+    return `   delivered to partners: no partner endpoints at ${partnerEndpointsUrl}`;
+  }
+}
+
 async function summary(): Promise<void> {
   await refreshStatuses();
   const byStatus = new Map<string, number>();
@@ -404,6 +417,7 @@ async function summary(): Promise<void> {
   console.log('   stock (inventory.availability; free = on hand − reserved − safety stock):');
   for (const sku of SHOWN_SKUS) console.log(stockLine(sku));
   console.log(await reconciliationLine());
+  console.log(await deliveriesLine());
   console.log();
 }
 

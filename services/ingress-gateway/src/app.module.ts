@@ -32,6 +32,7 @@ import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idemp
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
+import { CreatePartnerDeliveryStatus1796140000000 } from './transactions/delivery-status.migration';
 import { TransactionIndexConsumer } from './transactions/transaction-index.consumer';
 import { TransactionIndex } from './transactions/transaction-index.repository';
 import { TransactionQueryService } from './transactions/transaction-query.service';
@@ -94,7 +95,11 @@ export class AppModule implements NestModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateGatewayTables1767400000000, PerOrderAcceptanceAndX12Interchanges1767500000000],
+          migrations: [
+            CreateGatewayTables1767400000000,
+            PerOrderAcceptanceAndX12Interchanges1767500000000,
+            CreatePartnerDeliveryStatus1796140000000,
+          ],
           consume: options.consume,
         }),
       ],

@@ -132,6 +132,7 @@ export const gatewayConfig = defineConfig({
   consumers: {
     orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
     outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
+    deliveryResults: consumerConfig('GATEWAY_DELIVERY_RESULTS', TOPICS.partnersDeliveryResults),
   },
 });
 

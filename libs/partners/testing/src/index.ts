@@ -1,2 +1,4 @@
-// Test helpers that speak like partners: documents built from the reviewed examples and a signed client.
+// Test helpers that speak like partners: documents built from the reviewed examples and a signed client,
+// and a partner's webhook endpoint that receives what we deliver.
 export * from './partner-traffic';
+export * from './webhook-receiver';

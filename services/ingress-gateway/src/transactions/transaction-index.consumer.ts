@@ -1,10 +1,16 @@
 // Feeds the transaction index from the platform: order states (orders.state, upsert by version) and the
-// acknowledgements owed to partners (partners.outbound, upsert by outboundId). Both are idempotent
+// acknowledgements owed to partners (partners.outbound, upsert by outboundId) and their delivery
+// (partners.delivery-results, the latest attempt by number). All are idempotent
 // upserts, so redeliveries and replays change nothing; neither throws anything but technical errors.
 // Each handler has a consumer group of its own, `<SERVICE_NAME>.<topic>` unless the config's
 // `consumers` section names one, so a test instance does not join the deployed gateway's groups.
 import { Inject, Injectable } from '@nestjs/common';
-import { type OutboundDocument, type SalesOrderState, TOPICS } from '@tradewind/contracts';
+import {
+  type DeliveryResult,
+  type OutboundDocument,
+  type SalesOrderState,
+  TOPICS,
+} from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
 
@@ -34,5 +40,12 @@ export class TransactionIndexConsumer {
       const { partnerId: partner, documentType: document_type } = record.value;
       this.metrics.deliveries.inc({ partner, document_type, outcome: 'available' });
     }
+  }
+
+  /** partner-delivery's attempts: whether and when each acknowledgement reached the partner. */
+  @KafkaHandler(TOPICS.partnersDeliveryResults, { settings: 'deliveryResults' })
+  async onDeliveryResult(record: ConsumedRecord<DeliveryResult>): Promise<void> {
+    if (record.value.relatesTo.length === 0) return;
+    await this.index.recordDeliveryResult(record.value);
   }
 }

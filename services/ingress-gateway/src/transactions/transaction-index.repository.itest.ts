@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { DeliveryOutcome, DocumentFormat } from '@tradewind/contracts';
 import { createDataSource } from '@tradewind/persistence';
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
 import { CreateGatewayTables1767400000000 } from '../database/gateway.migration';
+import { CreatePartnerDeliveryStatus1796140000000 } from './delivery-status.migration';
 import { type NewBatch, type NewTransaction, TransactionIndex } from './transaction-index.repository';
 
 void describe('TransactionIndex against PostgreSQL', () => {
@@ -21,7 +23,7 @@ void describe('TransactionIndex against PostgreSQL', () => {
       applicationName: 'gateway-index-itest',
       poolSize: 4,
       logging: false,
-      migrations: [CreateGatewayTables1767400000000],
+      migrations: [CreateGatewayTables1767400000000, CreatePartnerDeliveryStatus1796140000000],
     });
     index = new TransactionIndex(dataSource, schema);
   });
@@ -67,5 +69,51 @@ void describe('TransactionIndex against PostgreSQL', () => {
       const row = await index.transaction(u.transactions[0].trackingId);
       assert.equal(row?.businessRef, i === 2 ? undefined : u.transactions[0].businessRef);
     }
+  });
+
+  void it("shows each acknowledgement's delivery: pending, then the latest attempt, a final outcome never undone", async () => {
+    const trackingId = randomUUID();
+    const outboundId = `order-ack:${trackingId}`;
+    await index.recordAcknowledgement({
+      outboundId,
+      partnerId: 'acme-portal',
+      documentType: 'order-ack',
+      format: DocumentFormat.Json,
+      contentType: 'application/json',
+      relatesTo: [trackingId],
+      payload: Buffer.from('{}'),
+      createdAt: Date.now(),
+      orderingKey: null,
+    });
+    const ack = async () => (await index.acknowledgements('acme-portal', [trackingId]))[0];
+    assert.equal((await ack()).delivery, null);
+    const attempt = (n: number, outcome: DeliveryOutcome, at: number) =>
+      index.recordDeliveryResult({
+        outboundId,
+        partnerId: 'acme-portal',
+        documentType: 'order-ack',
+        relatesTo: [trackingId],
+        endpointId: 'acme-portal/erp-hooks',
+        channel: 'webhook',
+        attempt: n,
+        outcome,
+        attemptedAt: at,
+        durationMs: 5,
+        nextAttemptAt: outcome === DeliveryOutcome.Failed ? at + 1_000 : null,
+        httpStatus: outcome === DeliveryOutcome.Failed ? 503 : 200,
+        error: outcome === DeliveryOutcome.Failed ? 'unavailable: answered 503' : null,
+        receipt: null,
+      });
+    const t0 = Date.parse('2026-12-01T10:00:00.000Z');
+    await attempt(1, DeliveryOutcome.Failed, t0);
+    assert.equal((await ack()).delivery?.status, 'failed');
+    assert.equal((await ack()).delivery?.lastError, 'unavailable: answered 503');
+    await attempt(2, DeliveryOutcome.Delivered, t0 + 2_000);
+    // The first attempt's result arriving again (a redelivery) changes nothing.
+    await attempt(1, DeliveryOutcome.Failed, t0);
+    const delivered = (await ack()).delivery;
+    assert.equal(delivered?.status, 'delivered');
+    assert.equal(delivered?.attempts, 2);
+    assert.equal(new Date(delivered.deliveredAt!).toISOString(), '2026-12-01T10:00:02.000Z');
   });
 });

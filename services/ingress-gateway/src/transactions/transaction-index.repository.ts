@@ -1,6 +1,6 @@
 // The transaction index: what the gateway accepted (batches and one transaction per order), what became
 // of each order (orders.state, by version) and what was sent back (partners.outbound, by relatesTo).
-import type { OutboundDocument, SalesOrderState } from '@tradewind/contracts';
+import type { DeliveryResult, FileReceipt, OutboundDocument, SalesOrderState } from '@tradewind/contracts';
 import type { DataSource } from 'typeorm';
 
 import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
@@ -77,7 +77,21 @@ export interface StateHistoryRow {
   readonly duplicateIds: readonly string[];
 }
 
+export interface DeliveryStatusRow {
+  /** delivered | failed (another attempt follows) | dead_lettered | unroutable */
+  readonly status: string;
+  readonly attempts: number;
+  readonly channel: string;
+  readonly lastAttemptAt: Date;
+  readonly deliveredAt: Date | null;
+  readonly nextAttemptAt: Date | null;
+  readonly lastError: string | null;
+  readonly receipt: FileReceipt | null;
+}
+
 export interface AcknowledgementRow {
+  /** Null until partner-delivery reports an attempt (or where it is not deployed). */
+  readonly delivery: DeliveryStatusRow | null;
   readonly outboundId: string;
   readonly documentType: string;
   readonly format: string;
@@ -233,6 +247,35 @@ export class TransactionIndex {
     return inserted.length > 0;
   }
 
+  /**
+   * Keeps the latest attempt of a delivery (by attempt number); a final outcome (delivered, dead-lettered)
+   * is never replaced by an earlier attempt arriving late.
+   */
+  async recordDeliveryResult(result: DeliveryResult): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ${this.t('partner_delivery_status')} AS s (outbound_id, partner_id, status, attempts, channel, endpoint,
+         last_attempt_at, delivered_at, next_attempt_at, last_error, receipt)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz, CASE WHEN $3::text = 'delivered' THEN $7::timestamptz END, $8, $9, $10::jsonb)
+       ON CONFLICT (outbound_id) DO UPDATE SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+         channel = EXCLUDED.channel, endpoint = EXCLUDED.endpoint, last_attempt_at = EXCLUDED.last_attempt_at,
+         delivered_at = EXCLUDED.delivered_at, next_attempt_at = EXCLUDED.next_attempt_at,
+         last_error = EXCLUDED.last_error, receipt = EXCLUDED.receipt
+       WHERE s.status NOT IN ('delivered', 'dead_lettered') AND s.attempts <= EXCLUDED.attempts`,
+      [
+        result.outboundId,
+        result.partnerId,
+        result.outcome,
+        result.attempt,
+        result.channel,
+        result.endpointId,
+        new Date(result.attemptedAt),
+        result.nextAttemptAt === null ? null : new Date(result.nextAttemptAt),
+        result.error,
+        result.receipt === null ? null : JSON.stringify(result.receipt),
+      ],
+    );
+  }
+
   async transaction(trackingId: string): Promise<TransactionRow | undefined> {
     const rows = await this.dataSource.query<TransactionRow[]>(
       `SELECT ${TRANSACTION_COLUMNS} FROM ${this.t('ingress_transaction')} WHERE tracking_id = $1`,
@@ -273,11 +316,16 @@ export class TransactionIndex {
   /** Acknowledgements sent to the partner about any of these ids (tracking ids, batch id). */
   async acknowledgements(partnerId: string, ids: readonly string[]): Promise<AcknowledgementRow[]> {
     return this.dataSource.query<AcknowledgementRow[]>(
-      `SELECT outbound_id AS "outboundId", document_type AS "documentType", format, content_type AS "contentType",
-              relates_to AS "relatesTo", payload, created_at AS "createdAt"
-         FROM ${this.t('partner_acknowledgement')}
-        WHERE partner_id = $1 AND relates_to && $2::text[]
-        ORDER BY created_at, outbound_id`,
+      `SELECT a.outbound_id AS "outboundId", a.document_type AS "documentType", a.format, a.content_type AS "contentType",
+              a.relates_to AS "relatesTo", a.payload, a.created_at AS "createdAt",
+              CASE WHEN d.outbound_id IS NULL THEN NULL ELSE json_build_object('status', d.status,
+                'attempts', d.attempts, 'channel', d.channel, 'lastAttemptAt', d.last_attempt_at,
+                'deliveredAt', d.delivered_at, 'nextAttemptAt', d.next_attempt_at, 'lastError', d.last_error,
+                'receipt', d.receipt) END AS delivery
+         FROM ${this.t('partner_acknowledgement')} a
+         LEFT JOIN ${this.t('partner_delivery_status')} d ON d.outbound_id = a.outbound_id
+        WHERE a.partner_id = $1 AND a.relates_to && $2::text[]
+        ORDER BY a.created_at, a.outbound_id`,
       [partnerId, ids],
     );
   }

@@ -34,6 +34,21 @@ export interface AcknowledgementView {
   readonly content?: string;
   /** The document in base64 when it is not text. */
   readonly contentBase64?: string;
+  /**
+   * Whether it reached the partner's endpoint (partner-delivery): `pending` until an attempt is reported,
+   * then `delivered` (with when, and an SFTP receipt), `failed` (retrying: the next attempt's time),
+   * `dead_lettered` or `unroutable` (no channel: fetch it here).
+   */
+  readonly delivery: {
+    readonly status: string;
+    readonly attempts: number;
+    readonly channel?: string;
+    readonly lastAttemptAt?: string;
+    readonly deliveredAt?: string;
+    readonly nextAttemptAt?: string;
+    readonly lastError?: string;
+    readonly receipt?: unknown;
+  };
 }
 
 export interface TransactionView {
@@ -76,10 +91,29 @@ function acknowledgementView(row: AcknowledgementRow): AcknowledgementView {
     contentType: row.contentType,
     relatesTo: row.relatesTo,
     createdAt: new Date(row.createdAt).toISOString(),
+    delivery: deliveryView(row.delivery),
   };
   return TEXT_FORMATS.has(row.format)
     ? { ...base, content: row.payload.toString('utf8') }
     : { ...base, contentBase64: row.payload.toString('base64') };
+}
+
+function deliveryView(row: AcknowledgementRow['delivery']): AcknowledgementView['delivery'] {
+  if (row === null) return { status: 'pending', attempts: 0 };
+  const at = (value: Date | string | null): string | undefined =>
+    value === null ? undefined : new Date(value).toISOString();
+  return {
+    status: row.status,
+    attempts: row.attempts,
+    channel: row.channel,
+    lastAttemptAt: at(row.lastAttemptAt),
+    ...(row.deliveredAt === null ? {} : { deliveredAt: at(row.deliveredAt) }),
+    ...(row.nextAttemptAt === null || row.status !== 'failed'
+      ? {}
+      : { nextAttemptAt: at(row.nextAttemptAt) }),
+    ...(row.lastError === null || row.status === 'delivered' ? {} : { lastError: row.lastError }),
+    ...(row.receipt === null ? {} : { receipt: row.receipt }),
+  };
 }
 
 function lifecycleOf(row: TransactionRow, history: readonly StateHistoryRow[]): LifecycleStep[] {

@@ -16,6 +16,11 @@ export const TransactionStage = {
   Written: 'written',
   /** The partner's acknowledgement was issued: `accepted` or `rejected`. */
   Acknowledged: 'acknowledged',
+  /**
+   * A document owed to the partner reached it (partner-delivery; workflow = the document type):
+   * `delivered`, `dead_lettered` (no more attempts) or `unroutable` (no channel takes it).
+   */
+  Delivered: 'delivered',
 } as const;
 export type TransactionStage = (typeof TransactionStage)[keyof typeof TransactionStage];
 

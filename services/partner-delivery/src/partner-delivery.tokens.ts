@@ -1,0 +1,2 @@
+export const PARTNER_CATALOG = Symbol('partner-delivery:catalog');
+export const DELIVERY_ENDPOINTS = Symbol('partner-delivery:endpoints');
