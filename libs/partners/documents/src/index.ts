@@ -62,6 +62,12 @@ export {
 } from './json-stock-event.parser';
 export { MAX_JSON_DEPTH, scanJsonStructure } from './json-structure';
 export {
+  type ProofDocumentForm,
+  readJsonTrackingEvents,
+  type ShipmentEntry,
+  type ShipmentEventsRead,
+} from './json-tracking-event.parser';
+export {
   type AcknowledgementOptions,
   acknowledgeOrder,
   type AckReason,
@@ -103,6 +109,23 @@ export {
   type X12Layout,
 } from './sales-order-layout';
 export {
+  type CarrierEvent,
+  digestEventId,
+  isShipmentDocumentType,
+  type ProofAttachment,
+  type ProofOfDelivery,
+  sha256Of,
+  SHIPMENT_LIMITS,
+  ShipmentDocumentType,
+  TRACKING_STATUSES,
+  type TrackingStatus,
+} from './shipment-document';
+export {
+  SHIPMENT_DOCUMENT_FORMATS,
+  type ShipmentDocumentSplit,
+  splitShipmentDocument,
+} from './shipment-document-split';
+export {
   isStockDocumentType,
   type ParsedStockDocument,
   type ParsedStockEvents,
@@ -117,6 +140,12 @@ export {
 } from './stock-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
+export {
+  readX12ShipmentStatus,
+  type ShipmentStatusMessage,
+  X12_TIME_CODES,
+  type X12ShipmentStatusRead,
+} from './x12-214';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
   buildX12ShipNotice,
@@ -167,6 +196,12 @@ export {
 } from './x12-interchange.reader';
 export { parseX12SalesOrders, readX12SalesOrders, type X12ReadResult } from './x12-sales-order.parser';
 export {
+  buildX12InterchangeAck,
+  type InterchangeAck,
+  InterchangeAckCode,
+  interchangeNoteCode,
+} from './x12-ta1.builder';
+export {
   readX12Sets,
   reenvelopeSet,
   x12EnvelopeRef,
@@ -176,9 +211,3 @@ export {
   X12SetReader,
   type X12SetsRead,
 } from './x12-transaction-sets';
-export {
-  buildX12InterchangeAck,
-  type InterchangeAck,
-  InterchangeAckCode,
-  interchangeNoteCode,
-} from './x12-ta1.builder';
