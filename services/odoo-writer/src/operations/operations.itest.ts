@@ -62,7 +62,12 @@ describe('write operations against the Odoo simulator', () => {
       ...confirmSaleOrder('tradewind.so_ops'),
       type: CommandType.ValidatePicking,
       ...emptyBodies(),
-      validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_ops' },
+      validatePicking: {
+        pickingRef: null,
+        orderExternalId: 'tradewind.so_ops',
+        carrierTrackingRef: null,
+        moves: null,
+      },
     };
     assert.deepEqual(await twice(validate), ['written', 'already_done']);
     const order = odoo.store.findByExternalId('tradewind.so_ops')!;
