@@ -560,12 +560,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
                       items: {
                         type: 'record',
                         name: 'PickingMoveQuantity',
-                        doc: "Quantity shipped of one product, in the move's unit of measure.",
+                        doc: 'Quantity shipped of one product, in canonical Units.',
                         fields: [
                           {
-                            name: 'productRef',
+                            name: 'sku',
                             type: 'string',
-                            doc: 'Odoo product: id as a decimal string, or an external id.',
+                            doc: "The product's SKU: its Odoo default_code, which names the transfer's move.",
                           },
                           { name: 'quantity', type: 'double' },
                         ],

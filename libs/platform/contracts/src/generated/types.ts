@@ -354,13 +354,13 @@ export interface ValidatePicking {
 }
 
 /**
- * Quantity shipped of one product, in the move's unit of measure.
+ * Quantity shipped of one product, in canonical Units.
  *
  * Avro record `io.tradewind.odoo.PickingMoveQuantity`.
  */
 export interface PickingMoveQuantity {
-  /** Odoo product: id as a decimal string, or an external id. */
-  productRef: string;
+  /** The product's SKU: its Odoo default_code, which names the transfer's move. */
+  sku: string;
   quantity: number;
 }
 
