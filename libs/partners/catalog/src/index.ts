@@ -34,6 +34,7 @@ export {
   type UomConversion,
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
+export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
