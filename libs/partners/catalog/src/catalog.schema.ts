@@ -1,5 +1,6 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
+import { MILESTONE_MAPPING_SCHEMA, SHIPMENT_NOTICES_SCHEMA } from './shipment-config';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
 const isoDate = { type: 'string', format: 'date' } as const;
@@ -79,7 +80,15 @@ export const CATALOG_SCHEMA = {
       additionalProperties: false,
       required: Object.values(DataDomain),
       properties: Object.fromEntries(
-        Object.values(DataDomain).map((domain) => [domain, { type: 'string', pattern: id }]),
+        Object.values(DataDomain).map((domain) => [
+          domain,
+          {
+            oneOf: [
+              { type: 'string', pattern: id },
+              { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: id } },
+            ],
+          },
+        ]),
       ),
     },
     partners: {
@@ -107,7 +116,7 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms'] },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'carrier', '3pl'] },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -195,6 +204,8 @@ export const CATALOG_SCHEMA = {
           documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
           allocation,
+          milestones: MILESTONE_MAPPING_SCHEMA,
+          shipmentNotices: SHIPMENT_NOTICES_SCHEMA,
           credentials: {
             type: 'array',
             minItems: 1,

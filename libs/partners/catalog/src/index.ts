@@ -54,6 +54,12 @@ export {
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export {
+  MAPPABLE_MILESTONES,
+  type MilestoneMapping,
+  SHIPMENT_NOTICE_DOCUMENT_TYPE,
+  type ShipmentNoticeSubscription,
+} from './shipment-config';
+export {
   allocateToChannel,
   dataDomainOfDocument,
   DOCUMENT_DATA_DOMAINS,
