@@ -132,6 +132,7 @@ export const gatewayConfig = defineConfig({
   consumers: {
     orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
     outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
+    shipmentStates: consumerConfig('GATEWAY_SHIPMENT_STATES', TOPICS.shipmentsState),
   },
 });
 

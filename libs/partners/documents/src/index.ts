@@ -168,6 +168,7 @@ export {
   type FunctionalAckInput,
   functionalAckInput,
   type FunctionalAckSet,
+  type FunctionalAckSource,
 } from './x12-997.builder';
 export {
   DEFAULT_X12_DELIMITERS,

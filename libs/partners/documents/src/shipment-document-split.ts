@@ -5,7 +5,7 @@ import { CONTENT_TYPES, DocumentFormat } from './document-format';
 import { DocumentProblemCode, problem } from './document-problem';
 import type { DocumentSlice, DocumentSplit } from './document-split';
 import { readJsonTrackingEvents } from './json-tracking-event.parser';
-import { type ProofAttachment, ShipmentDocumentType } from './shipment-document';
+import { type CarrierEvent, type ProofAttachment, ShipmentDocumentType } from './shipment-document';
 import { readX12ShipmentStatus } from './x12-214';
 import { readX12ShipNotices } from './x12-856';
 import type { X12InterchangeRead } from './x12-interchange.reader';
@@ -23,6 +23,8 @@ export interface ShipmentDocumentSplit extends DocumentSplit {
   readonly documentType: ShipmentDocumentType;
   /** Per slice: the proof-of-delivery document to keep in the platform's store before the record travels. */
   readonly attachments: readonly (ProofAttachment | undefined)[];
+  /** Per slice: the status events it carries as read (none for a ship notice, or a refused slice). */
+  readonly events: readonly (readonly CarrierEvent[])[];
   /** X12 only: the parse as the 997 acknowledges it (entries with their problems) and the envelope. */
   readonly x12:
     | {
@@ -55,6 +57,7 @@ export function splitShipmentDocument(
       slices: [],
       documentProblems: [unsupported],
       attachments: [],
+      events: [],
       x12: undefined,
     });
   }
@@ -67,13 +70,12 @@ export function splitShipmentDocument(
       documentProblems: read.documentProblems,
       slices: read.entries.map((entry, i) => slice(entry, read.slices[i], format, undefined)),
       attachments: read.attachments,
+      events: read.entries.map((e) => (e.record === undefined ? [] : [e.record])),
       x12: undefined,
     });
   }
-  const read =
-    documentType === ShipmentDocumentType.ShipNotice
-      ? readX12ShipNotices(bytes)
-      : readX12ShipmentStatus(bytes);
+  const status = documentType === ShipmentDocumentType.ShipNotice ? undefined : readX12ShipmentStatus(bytes);
+  const read = status ?? readX12ShipNotices(bytes);
   return Object.freeze({
     documentType,
     format,
@@ -81,6 +83,7 @@ export function splitShipmentDocument(
     documentProblems: read.documentProblems,
     slices: read.entries.map((entry, i) => slice(entry, read.slices[i], format, read.interchangeRefs[i])),
     attachments: read.entries.map(() => undefined),
+    events: read.entries.map((_, i) => status?.entries[i]?.record?.events ?? []),
     x12: read.interchange === undefined ? undefined : { parsed: read, interchange: read.interchange },
   });
 }
