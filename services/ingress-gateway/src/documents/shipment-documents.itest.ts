@@ -51,7 +51,8 @@ void describe('shipment documents from carriers and the 3PL (real Kafka, registr
     });
     assert.equal(records[1].key, `swift-parcel/tracking-event/swft-evt-${tag}-000102`);
     const payload = records[1].value.payload!;
-    const png = Buffer.from(JSON.parse(body).events[1].proofOfDelivery.document.data as string, 'base64');
+    const sent = JSON.parse(body) as { events: { proofOfDelivery?: { document: { data: string } } }[] };
+    const png = Buffer.from(sent.events[1].proofOfDelivery!.document.data, 'base64');
     const sha256 = createHash('sha256').update(png).digest('hex');
     assert.ok(!Buffer.from(payload).toString('utf8').includes('iVBORw0KGgo'), 'the image does not travel');
     const carried = readJsonTrackingEvents(payload, 'claim-checked');
