@@ -128,10 +128,10 @@ void describe('shipment documents from carriers and the 3PL (real Kafka, registr
       JSON.stringify(errors),
     );
 
-    const event = JSON.parse(example('swift-parcel.tracking-event.json')).events[0] as Record<
-      string,
-      unknown
-    >;
+    const { events } = JSON.parse(example('swift-parcel.tracking-event.json')) as {
+      events: Record<string, unknown>[];
+    };
+    const event = events[0];
     const hostile = await gateway.send(CARRIER, 'POST', TRACKING, {
       body: JSON.stringify({
         ...event,
