@@ -1,26 +1,14 @@
 // Identifiers derived from the business key, never drawn at random: replaying the same order (after a
 // crash, a redelivery, a re-drive) issues the same external id, the same command ids and the same
 // outbox message ids, so nothing downstream can tell a replay from the original.
-import { createHash } from 'node:crypto';
+import { uuidFromSeed } from '@tradewind/persistence';
 
 export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from '@tradewind/partner-catalog';
+export { uuidFromSeed };
 
 /** `<partnerId>/<poNumber>`: the business key, the orders.state key. */
 export function orderIdOf(partnerId: string, poNumber: string): string {
   return `${partnerId}/${poNumber}`;
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** A UUID-shaped id from a hash of `seed` (RFC 9562 version 8, "custom"): stable for the same seed. */
-export function uuidFromSeed(seed: string): string {
-  const hex = sha256Hex(seed).slice(0, 32).split('');
-  hex[12] = '8';
-  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
