@@ -5,6 +5,7 @@ import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
+import { stockBackorderConfirmation } from './stock-backorder.models';
 import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
 
 export function createModelRegistry(): ModelRegistry {
@@ -20,6 +21,7 @@ export function createModelRegistry(): ModelRegistry {
     stockQuant,
     stockPicking,
     stockMove,
+    stockBackorderConfirmation,
     saleOrder,
     saleOrderLine,
     purchaseOrder,
