@@ -1,7 +1,7 @@
 // shipments's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its handler (INGRESS_DOCUMENTS_MAX_ATTEMPTS, _RETRY_DELAYS, _KEY_CONCURRENCY…); add the
-// service's own beside them, each with a description and a default or an example.
-import { type ConfigValues, defineConfig } from '@tradewind/config';
+// settings of its handler (SHIPMENT_DOCUMENTS_MAX_ATTEMPTS, _RETRY_DELAYS, _KEY_CONCURRENCY…) and the
+// partner catalog (milestone mappings, notice subscriptions, systems of record).
+import { type ConfigValues, defineConfig, str, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
 import { platformConfig } from '@tradewind/service-kit';
@@ -9,7 +9,13 @@ import { platformConfig } from '@tradewind/service-kit';
 export const shipmentsConfig = defineConfig({
   ...platformConfig({ name: 'shipments', port: 3070, schema: 'shipments' }),
   consumers: {
-    ingressDocuments: consumerConfig('INGRESS_DOCUMENTS', TOPICS.ingressDocuments),
+    ingressDocuments: consumerConfig('SHIPMENT_DOCUMENTS', TOPICS.ingressDocuments),
+  },
+  catalog: {
+    dir: variable(
+      'PARTNER_CATALOG_DIR',
+      str({ desc: 'Directory of the partner catalog (catalog.yaml, xref/)', default: 'config/partners' }),
+    ),
   },
 });
 

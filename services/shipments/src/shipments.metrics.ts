@@ -5,7 +5,7 @@ import type { Counter } from 'prom-client';
 export class ShipmentsMetrics {
   readonly records: Counter<'outcome'> = counter({
     name: 'tradewind_shipments_records_total',
-    help: 'Records of ingress.documents by outcome: stored, or a duplicate delivery of one already stored.',
+    help: 'Records of ingress.documents by outcome: applied (something new recorded), duplicate (every event known), skipped (not a shipment document), redelivered (the inbox had it).',
     labelNames: ['outcome'],
   });
 }

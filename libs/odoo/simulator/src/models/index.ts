@@ -5,8 +5,8 @@ import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
-import { stockBackorderConfirmation } from './stock-backorder.models';
 import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
+import { stockBackorderConfirmation } from './stock-backorder.models';
 
 export function createModelRegistry(): ModelRegistry {
   return new ModelRegistry().register(
