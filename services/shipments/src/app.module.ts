@@ -7,10 +7,10 @@ import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
 import { IngressDocumentsConsumer } from './intake/ingress-documents.consumer';
-import { CreateShipments1769000000000 } from './store/shipments.migration';
 import type { ShipmentsConfig } from './shipments.config';
 import { ShipmentsCore } from './shipments.core';
 import { ShipmentsMetrics } from './shipments.metrics';
+import { CreateShipments1769000000000 } from './store/shipments.migration';
 
 export const PARTNER_CATALOG = Symbol('shipments:partner-catalog');
 

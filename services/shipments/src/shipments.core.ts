@@ -39,8 +39,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import {
   readShipmentDocument,
-  type ShipmentInput,
   shipmentIdOf,
+  type ShipmentInput,
   type ShippedOrder,
 } from './intake/shipment-documents.reader';
 import {

@@ -5,7 +5,7 @@
 //  3. latency from a carrier's event on ingress.documents to the customer's notice on partners.outbound,
 //     through the running service (consumer, outbox relay) on the real Kafka (p50/p99).
 // Prints figures; asserts nothing about time.
-// Usage: ./tradewind bench shipments [shipments=300] [concurrency=8] [latencySamples=200]
+// Usage (./tradewind bench finds it here, beside the service's tests): ./tradewind bench shipments [shipments=300] [concurrency=8] [latencySamples=200]
 import { availableParallelism } from 'node:os';
 
 import { NestFactory } from '@nestjs/core';
@@ -18,12 +18,12 @@ import { asIngressDocuments, planShipments, swiftTracking } from '@tradewind/par
 import { createDataSource, Inbox, OutboxWriter, persistenceMigrations } from '@tradewind/persistence';
 import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 
-import { AppModule } from '../../services/shipments/src/app.module';
-import { readShipmentDocument } from '../../services/shipments/src/intake/shipment-documents.reader';
-import { foldMilestones } from '../../services/shipments/src/milestones/milestone-machine';
-import { shipmentsConfig } from '../../services/shipments/src/shipments.config';
-import { ShipmentsCore } from '../../services/shipments/src/shipments.core';
-import { CreateShipments1769000000000 } from '../../services/shipments/src/store/shipments.migration';
+import { AppModule } from '../app.module';
+import { readShipmentDocument } from '../intake/shipment-documents.reader';
+import { foldMilestones } from '../milestones/milestone-machine';
+import { shipmentsConfig } from '../shipments.config';
+import { ShipmentsCore } from '../shipments.core';
+import { CreateShipments1769000000000 } from '../store/shipments.migration';
 
 configureLogging({ level: 'warn' });
 const SHIPMENTS = Number(process.argv[2] ?? 300);
