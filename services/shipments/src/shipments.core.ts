@@ -387,6 +387,8 @@ export class ShipmentsCore {
               relatesTo: [],
               payload: Buffer.from(JSON.stringify(jsonNotice(state, poNumbers)), 'utf8'),
               createdAt: context.now.getTime(),
+              // partner-delivery keeps a shipment's notices in order (and delivers them once).
+              orderingKey: state.shipmentId,
             };
       messages.push({
         topic: TOPICS.partnersOutbound,
@@ -451,6 +453,7 @@ export class ShipmentsCore {
       relatesTo: [],
       payload: Buffer.from(edi, 'utf8'),
       createdAt: context.now.getTime(),
+      orderingKey: `${input.identity.carrier}/${input.identity.trackingNumber}/${input.identity.shipDate}`,
     };
   }
 

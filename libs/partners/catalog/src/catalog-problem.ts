@@ -32,6 +32,10 @@ export enum CatalogProblemCode {
   UnknownMasterdataWarehouse = 'UNKNOWN_MASTERDATA_WAREHOUSE',
   /** A carrier without a milestone mapping, or a notice subscription its format cannot carry. */
   InvalidShipmentConfig = 'INVALID_SHIPMENT_CONFIG',
+  /** delivery.yaml names a partner that catalog.yaml does not have. */
+  UnknownDeliveryPartner = 'UNKNOWN_DELIVERY_PARTNER',
+  /** delivery.yaml: an endpoint id or document type twice, SFTP credentials, retry bounds that cross. */
+  InvalidDeliveryChannel = 'INVALID_DELIVERY_CHANNEL',
 }
 
 export interface CatalogProblem {

@@ -35,6 +35,18 @@ export {
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
 export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
+export { DeliveryChannels, documentTypeMatches } from './delivery-channels';
+export {
+  DELIVERY_DEFAULTS,
+  DELIVERY_FILE,
+  type DeliveryBreakerPolicy,
+  type DeliveryChannelsFile,
+  type DeliveryEndpoint,
+  type DeliveryEndpointConfig,
+  type DeliveryRetryPolicy,
+  type SftpChannelConfig,
+  type WebhookChannelConfig,
+} from './delivery-channels.types';
 export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
@@ -53,6 +65,7 @@ export {
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';
+export { type ResolvedSecret, resolveSecretReferences, type SecretSources } from './secret-references';
 export {
   MAPPABLE_MILESTONES,
   type MilestoneMapping,
