@@ -34,7 +34,6 @@ export {
   type UomConversion,
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
-export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export { DeliveryChannels, documentTypeMatches } from './delivery-channels';
 export {
   DELIVERY_DEFAULTS,
@@ -47,6 +46,7 @@ export {
   type SftpChannelConfig,
   type WebhookChannelConfig,
 } from './delivery-channels.types';
+export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,

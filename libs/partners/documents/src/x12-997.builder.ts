@@ -81,7 +81,7 @@ export function functionalAckInput(
       ...(envelope.groups.get(groupIndex) ?? []),
       ...read.parsed.documentProblems.filter(
         (p) =>
-          p.code === DocumentProblemCode.X12UnsupportedGroup &&
+          p.code === String(DocumentProblemCode.X12UnsupportedGroup) &&
           p.at.kind === 'x12' &&
           p.at.segment === group.header.ordinal,
       ),
