@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { type ShipmentState, TOPIC_CATALOG, TOPICS } from '@tradewind/contracts';
+import { AvroSerde, createKafka } from '@tradewind/messaging';
 import { readJsonTrackingEvents, readX12ShipNotices } from '@tradewind/partner-documents';
-import { expectEventually } from '@tradewind/testing';
+import { expectEventually, testStack } from '@tradewind/testing';
 
 import { EXAMPLES_DIR } from '../test/gateway-fixtures';
 import { GatewayHarness, type Reply } from '../test/gateway-harness';
@@ -39,7 +41,7 @@ void describe('shipment documents from carriers and the 3PL (real Kafka, registr
   });
   after(() => gateway.close());
 
-  void it('accepts a tracking webhook per event; the proof image stays in the store, readable by its carrier only', async () => {
+  void it('accepts a tracking webhook per event; the proof image stays in the store, readable by its carrier and, once shipments.state names it, its customer only', async () => {
     const tag = randomUUID().slice(0, 8);
     const body = example('swift-parcel.tracking-event.json').replaceAll('swft-evt-', `swft-evt-${tag}-`);
     const reply = await gateway.send(CARRIER, 'POST', TRACKING, { body, contentType: 'application/json' });
@@ -70,6 +72,59 @@ void describe('shipment documents from carriers and the 3PL (real Kafka, registr
     );
     problem(
       await gateway.send(CARRIER, 'GET', `/v1/proofs-of-delivery/${'0'.repeat(64)}`),
+      404,
+      'proof-not-found',
+    );
+
+    // shipments.state names the customer whose order the shipment carries: from then on it may read it too.
+    const state: ShipmentState = {
+      shipmentId: `SWFT/SWFT1000000101-${tag}/2026-12-01`,
+      carrier: 'SWFT',
+      trackingNumber: `SWFT1000000101-${tag}`,
+      shipDate: '2026-12-01',
+      shipmentRef: null,
+      milestone: 'delivered',
+      milestoneAt: Date.now(),
+      statusDetail: null,
+      terminal: true,
+      version: 2,
+      orders: [{ partnerId: 'acme-portal', poNumber: `PO-${tag}`, pickingValidation: null }],
+      history: [],
+      proofOfDelivery: {
+        signedBy: 'R. Alvarez',
+        signedAt: Date.now(),
+        place: null,
+        documentUri: `/v1/proofs-of-delivery/${sha256}`,
+        sha256,
+        contentType: 'image/png',
+        sourcePartnerId: 'swift-parcel',
+      },
+      updatedAt: Date.now(),
+    };
+    const stack = testStack();
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `pod-${tag}` });
+    const producer = kafka.producer();
+    await producer.connect();
+    const serde = new AvroSerde({ registryUrl: stack.registryUrl });
+    const schema = TOPIC_CATALOG[TOPICS.shipmentsState].valueSchema;
+    await producer.send({
+      topic: TOPICS.shipmentsState,
+      messages: [
+        { key: state.shipmentId, value: await serde.encode(`${TOPICS.shipmentsState}-value`, schema, state) },
+      ],
+    });
+    await producer.disconnect();
+    const customer = await expectEventually(
+      async () => {
+        const reply = await gateway.send('acme-portal-2026-12', 'GET', `/v1/proofs-of-delivery/${sha256}`);
+        assert.equal(reply.status, 200, reply.text);
+        return reply;
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(customer.bytes, png);
+    problem(
+      await gateway.send('market-hub-2026-01', 'GET', `/v1/proofs-of-delivery/${sha256}`),
       404,
       'proof-not-found',
     );
