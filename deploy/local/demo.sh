@@ -83,6 +83,7 @@ services=(
   reconciler:3050
   partner-delivery:3060
   ops-console:3100
+  shipments:3070
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

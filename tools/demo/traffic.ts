@@ -2,7 +2,8 @@
 // their systems would send them) and shows orders flowing into Odoo and stock going down. Started by
 // `./tradewind demo`. The WMS (northwind-wms) first sends a snapshot of the seed's stock, then now and
 // then makes SKU-2001 scarce (orders for it are refused: INSUFFICIENT_STOCK, with RESERVATION_POLICY=reject)
-// and restores it, and receives goods where stock runs low (nothing ships in the demo).
+// and restores it, and receives goods where stock runs low. The 3PL ships confirmed orders of the run and the
+// carrier reports them up to delivery (tools/demo/shipments.ts): pickings are validated in Odoo.
 // Environment: GATEWAY_URL, ODOO_URL, ODOO_DB, ODOO_READ_API_KEY, TW_DEMO_KEYS (JSON partnerId →
 // { keyId, apiKey, signingSecret }), KAFKA_BROKERS, SCHEMA_REGISTRY_URL (availability is read from the
 // compacted inventory.availability topic, what channels are fed from),
@@ -27,6 +28,8 @@ import {
   type StockDocument,
 } from '@tradewind/partner-testing';
 
+import { ShipmentsDemo } from './shipments';
+
 const env = process.env;
 const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';
 const reconcilerUrl = env.RECONCILER_URL ?? 'http://127.0.0.1:3050';
@@ -39,15 +42,14 @@ const kafkaBrokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const intervalMs = Number(env.DEMO_INTERVAL_MS ?? 700);
 const count = Number(env.DEMO_COUNT ?? 0);
-const client = new PartnerClient(
-  gatewayUrl,
-  JSON.parse(env.TW_DEMO_KEYS ?? '{}') as Record<string, PartnerCredentials>,
-);
+const demoKeys = JSON.parse(env.TW_DEMO_KEYS ?? '{}') as Record<string, PartnerCredentials>;
+const client = new PartnerClient(gatewayUrl, demoKeys);
 
 const run = Date.now().toString(36).toUpperCase().slice(-5);
 let sequence = 0;
 // ISA13 must be new per interchange across runs too: the gateway answers a repeat as a duplicate.
 const isa13Base = 100_000_000 + (Math.floor(Date.now() / 1000) % 800_000_000);
+const shipments = new ShipmentsDemo(client, demoKeys, { url: odooUrl, db: odooDb, key: odooKey }, run);
 const nextPo = (prefix: string): string => `${prefix}-${run}-${String(++sequence).padStart(4, '0')}`;
 
 /** Mostly good orders; now and then the mistakes real partners make. */
@@ -418,6 +420,7 @@ async function summary(): Promise<void> {
   for (const sku of SHOWN_SKUS) console.log(stockLine(sku));
   console.log(await reconciliationLine());
   console.log(await deliveriesLine());
+  console.log(await shipments.summaryLine());
   console.log();
 }
 
@@ -440,6 +443,8 @@ async function main(): Promise<void> {
       // A partner retrying a whole document with a new idempotency key: no second sale order.
       await submit(document, '(resubmitted: duplicate)').catch(() => undefined);
     }
+    // The 3PL ships confirmed orders of this run; the carrier reports each shipment step by step.
+    await shipments.turn(turn).catch((error: Error) => console.log(`→ shipments failed: ${error.message}`));
     if (turn % 6 === 5) {
       await summary();
       await replenish().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));

@@ -12,11 +12,13 @@ import { type NonceStore, PostgresNonceStore } from './auth/nonce.store';
 import { PartnerAuthService } from './auth/partner-auth.service';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
+import { ProofDocuments1767600000000 } from './database/proof-documents.migration';
 import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
 import { DocumentPublication } from './documents/document-publication';
 import { DocumentsController } from './documents/documents.controller';
 import { InterchangeRegister } from './documents/interchange-register.repository';
+import { ProofDocuments } from './documents/proof-documents.repository';
 import { ExchangeMiddleware } from './exchange/exchange.middleware';
 import { ExchangeRecorder } from './exchange/exchange-recorder.service';
 import type { GatewayConfig } from './gateway.config';
@@ -32,6 +34,8 @@ import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idemp
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
+import { ProofsController } from './proofs/proofs.controller';
+import { ShipmentProofsConsumer } from './proofs/shipment-proofs.consumer';
 import { CreatePartnerDeliveryStatus1796140000000 } from './transactions/delivery-status.migration';
 import { TransactionIndexConsumer } from './transactions/transaction-index.consumer';
 import { TransactionIndex } from './transactions/transaction-index.repository';
@@ -99,11 +103,12 @@ export class AppModule implements NestModule {
             CreateGatewayTables1767400000000,
             PerOrderAcceptanceAndX12Interchanges1767500000000,
             CreatePartnerDeliveryStatus1796140000000,
+            ProofDocuments1767600000000,
           ],
           consume: options.consume,
         }),
       ],
-      controllers: [DocumentsController, TransactionsController],
+      controllers: [DocumentsController, TransactionsController, ProofsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_METRICS, useFactory: gatewayMetrics },
@@ -167,11 +172,17 @@ export class AppModule implements NestModule {
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new InterchangeRegister(dataSource, schema),
         },
+        {
+          provide: ProofDocuments,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new ProofDocuments(dataSource, schema),
+        },
         PartnerAuthService,
         DocumentPublication,
         DocumentIntakeService,
         TransactionQueryService,
         TransactionIndexConsumer,
+        ShipmentProofsConsumer,
         ExchangeRecorder,
         GatewayHousekeeping,
         { provide: APP_FILTER, useClass: ProblemFilter },

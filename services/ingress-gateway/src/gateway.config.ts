@@ -133,6 +133,7 @@ export const gatewayConfig = defineConfig({
     orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
     outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
     deliveryResults: consumerConfig('GATEWAY_DELIVERY_RESULTS', TOPICS.partnersDeliveryResults),
+    shipmentStates: consumerConfig('GATEWAY_SHIPMENT_STATES', TOPICS.shipmentsState),
   },
 });
 

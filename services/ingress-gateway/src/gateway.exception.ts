@@ -24,6 +24,8 @@ export enum GatewayErrorCode {
   UnknownDocumentType = 'UNKNOWN_DOCUMENT_TYPE',
   TransactionNotFound = 'TRANSACTION_NOT_FOUND',
   BatchNotFound = 'BATCH_NOT_FOUND',
+  /** A proof of delivery that does not exist or that the caller is not entitled to: the same answer. */
+  ProofNotFound = 'PROOF_NOT_FOUND',
   // 4xx about the request itself.
   InvalidRequest = 'INVALID_REQUEST',
   InvalidIdempotencyKey = 'INVALID_IDEMPOTENCY_KEY',

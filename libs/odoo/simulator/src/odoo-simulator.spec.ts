@@ -54,6 +54,10 @@ const odoo = {
       },
     ),
   callAction: (model: string, method: string, ids: number[]) => rpc<unknown>(model, method, { ids }),
+  write: (model: string, ids: number[], vals: Record<string, unknown>) =>
+    rpc<boolean>(model, 'write', { ids, vals }),
+  call: (model: string, method: string, params: Record<string, unknown>, options: { ids: number[] }) =>
+    rpc<unknown>(model, method, { ids: options.ids, ...params }),
 };
 
 async function failure(promise: Promise<unknown>): Promise<Json2Failure> {
@@ -180,6 +184,74 @@ describe('state machines', () => {
     assert.equal(delivered.qty_delivered, 10);
     const refused = await failure(odoo.unlink('sale.order', [order]));
     assert.deepEqual([refused.status, refused.odooName], [422, 'odoo.exceptions.UserError']);
+  });
+
+  it('a partial delivery answers the backorder wizard; process validates it and leaves a reserved backorder', async () => {
+    const product = xmlidOf('tradewind.product_sku_1001');
+    const [order] = await odoo.create('sale.order', [
+      {
+        partner_id: xmlidOf('tradewind.customer_acme'),
+        order_line: [[0, 0, { product_id: product, product_uom_qty: 10 }]],
+      },
+    ]);
+    await odoo.callAction('sale.order', 'action_confirm', [order]);
+    const [picking] = await odoo.searchRead('stock.picking', [['sale_id', '=', order]], {
+      fields: ['move_ids'],
+    });
+    const [move] = picking.move_ids as number[];
+    const [before] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
+    await odoo.write('stock.move', [move], { quantity: 6, picked: true });
+    await odoo.write('stock.picking', [picking.id], { carrier_tracking_ref: 'TRK-1' });
+    const action = (await odoo.callAction('stock.picking', 'button_validate', [picking.id])) as {
+      res_model: string;
+      context: Record<string, unknown>;
+    };
+    assert.equal(action.res_model, 'stock.backorder.confirmation');
+    const [state] = await odoo.read('stock.picking', [picking.id], ['state']);
+    assert.equal(state.state, 'assigned', 'nothing validated before the wizard answers');
+    const [wizard] = await odoo.create('stock.backorder.confirmation', [
+      { pick_ids: [[6, 0, [picking.id]]] },
+    ]);
+    assert.equal(
+      await odoo.call(
+        'stock.backorder.confirmation',
+        'process',
+        { context: action.context },
+        { ids: [wizard] },
+      ),
+      true,
+    );
+    const pickings = await odoo.searchRead('stock.picking', [['sale_id', '=', order]], {
+      fields: ['state', 'backorder_id', 'carrier_tracking_ref'],
+    });
+    const done = pickings.find((p) => p.id === picking.id)!;
+    const backorder = pickings.find((p) => p.id !== picking.id)!;
+    assert.deepEqual([done.state, done.carrier_tracking_ref], ['done', 'TRK-1']);
+    assert.equal(backorder.state, 'assigned');
+    assert.equal((backorder.backorder_id as [number, string])[0], picking.id);
+    const moves = await odoo.searchRead('stock.move', [['picking_id', 'in', [picking.id, backorder.id]]], {
+      fields: ['picking_id', 'product_uom_qty', 'quantity', 'state'],
+    });
+    assert.deepEqual(
+      moves.map((m) => [(m.picking_id as [number, string])[0], m.product_uom_qty, m.quantity, m.state]),
+      [
+        [picking.id, 6, 6, 'done'],
+        [backorder.id, 4, 4, 'assigned'],
+      ],
+    );
+    const [line] = await odoo.searchRead('sale.order.line', [['order_id', '=', order]], {
+      fields: ['qty_delivered'],
+    });
+    assert.equal(line.qty_delivered, 6);
+    // 6 left the warehouse; 4 are still reserved (by the backorder), nothing is reserved twice.
+    const [after] = await odoo.read('product.product', [product], ['qty_available', 'free_qty']);
+    assert.deepEqual(
+      [after.qty_available, after.free_qty],
+      [Number(before.qty_available) - 6, Number(before.free_qty)],
+    );
+    assert.equal(await odoo.callAction('stock.picking', 'button_validate', [backorder.id]), true);
+    const [last] = await odoo.read('sale.order.line', [line.id], ['qty_delivered']);
+    assert.equal(last.qty_delivered, 10);
   });
 
   it('a purchase receipt adds stock; a posted payment pays the invoice', async () => {

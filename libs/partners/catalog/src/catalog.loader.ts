@@ -26,7 +26,8 @@ import { checkLayout } from './layout-config';
 import { PartnerCatalog } from './partner-catalog';
 import { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 import { secretSuspicion } from './secret-detection';
-import { dataDomainOfDocument, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
+import { shipmentConfigProblems } from './shipment-config';
+import { dataDomainOfDocument, ownersOf, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
 
 export interface CatalogLoadOptions {
   /** config/masterdata/seed.yaml: when given, every xref SKU and customer must exist there. */
@@ -277,14 +278,15 @@ function checkCatalog(
   if (company !== undefined) x12Ids.set(`${company.qualifier}/${company.id}`, '(company)');
   const ids = new Set(catalog.partners.map((p) => p.id));
   for (const domain of Object.values(DataDomain)) {
-    const owner = catalog.systemsOfRecord[domain];
-    if (owner !== PLATFORM_SYSTEM_OF_RECORD && !ids.has(owner)) {
-      report(
-        CatalogProblemCode.UnknownSystemOfRecord,
-        `The system of record of ${domain} is "${owner}", which is neither a partner nor ${PLATFORM_SYSTEM_OF_RECORD}.`,
-        file,
-        `/systemsOfRecord/${domain}`,
-      );
+    for (const owner of ownersOf(catalog.systemsOfRecord[domain])) {
+      if (owner !== PLATFORM_SYSTEM_OF_RECORD && !ids.has(owner)) {
+        report(
+          CatalogProblemCode.UnknownSystemOfRecord,
+          `The system of record of ${domain} is "${owner}", which is neither a partner nor ${PLATFORM_SYSTEM_OF_RECORD}.`,
+          file,
+          `/systemsOfRecord/${domain}`,
+        );
+      }
     }
   }
 
@@ -377,10 +379,10 @@ function checkCatalog(
       const [resource, action, object] = scope.split(':');
       if (resource !== 'documents') return;
       const domain = action === 'submit' ? dataDomainOfDocument(object) : undefined;
-      if (domain !== undefined && catalog.systemsOfRecord[domain] !== partner.id) {
+      if (domain !== undefined && !ownersOf(catalog.systemsOfRecord[domain]).includes(partner.id)) {
         report(
           CatalogProblemCode.NotSystemOfRecord,
-          `Scope ${scope} lets ${partner.id} write ${domain}, whose system of record is ${catalog.systemsOfRecord[domain]}.`,
+          `Scope ${scope} lets ${partner.id} write ${domain}, whose system of record is ${ownersOf(catalog.systemsOfRecord[domain]).join(' or ')}.`,
           file,
           `${at}/scopes/${s}`,
         );
@@ -397,6 +399,8 @@ function checkCatalog(
     });
 
     checkAllocation(partner, at, file, report);
+    for (const [message, path] of shipmentConfigProblems(partner))
+      report(CatalogProblemCode.InvalidShipmentConfig, message, file, `${at}${path}`);
 
     const usesX12 = partner.documents.some((d) => d.formats.includes(DocumentFormat.X12));
     if (usesX12 && partner.x12 === undefined) {

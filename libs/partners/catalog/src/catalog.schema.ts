@@ -1,6 +1,7 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
 import { INVENTORY_TERMS_SCHEMA } from './inventory-terms';
+import { MILESTONE_MAPPING_SCHEMA, SHIPMENT_NOTICES_SCHEMA } from './shipment-config';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
 const isoDate = { type: 'string', format: 'date' } as const;
@@ -80,7 +81,15 @@ export const CATALOG_SCHEMA = {
       additionalProperties: false,
       required: Object.values(DataDomain),
       properties: Object.fromEntries(
-        Object.values(DataDomain).map((domain) => [domain, { type: 'string', pattern: id }]),
+        Object.values(DataDomain).map((domain) => [
+          domain,
+          {
+            oneOf: [
+              { type: 'string', pattern: id },
+              { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', pattern: id } },
+            ],
+          },
+        ]),
       ),
     },
     partners: {
@@ -108,7 +117,7 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms'] },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'carrier', '3pl'] },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -197,6 +206,8 @@ export const CATALOG_SCHEMA = {
           x12: x12Identity,
           allocation,
           inventory: INVENTORY_TERMS_SCHEMA,
+          milestones: MILESTONE_MAPPING_SCHEMA,
+          shipmentNotices: SHIPMENT_NOTICES_SCHEMA,
           credentials: {
             type: 'array',
             minItems: 1,

@@ -31,7 +31,16 @@ void describe('config/partners (the real catalog)', () => {
     const catalog = loadPartnerCatalog(PARTNERS_DIR, { masterdataSeedPath: SEED_PATH });
     assert.deepEqual(
       catalog.partners().map((p) => p.id),
-      ['acme-portal', 'market-hub', 'globex-edi', 'odoo', 'bazaarly', 'northwind-wms'],
+      [
+        'acme-portal',
+        'market-hub',
+        'globex-edi',
+        'odoo',
+        'bazaarly',
+        'northwind-wms',
+        'swift-parcel',
+        'harbor-3pl',
+      ],
     );
     assert.ok(Object.isFrozen(catalog));
     assert.ok(Object.isFrozen(catalog.partner('acme-portal')?.credentials[0]));

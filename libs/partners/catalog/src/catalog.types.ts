@@ -10,6 +10,7 @@ import type {
 } from '@tradewind/partner-documents';
 
 import type { InventoryTerms } from './inventory-terms';
+import type { MilestoneMapping, ShipmentNoticeSubscription } from './shipment-config';
 
 export enum PartnerStatus {
   Active = 'active',
@@ -23,6 +24,10 @@ export enum PartnerKind {
   Internal = 'internal',
   /** A warehouse management system (ours or a 3PL's): the source of physical stock. */
   Wms = 'wms',
+  /** A parcel or freight carrier: reports where the shipments it carries are. */
+  Carrier = 'carrier',
+  /** A third-party logistics provider: ships our orders from its warehouse and reports them. */
+  Logistics = '3pl',
 }
 
 /**
@@ -39,6 +44,10 @@ export enum DataDomain {
   Products = 'products',
   Customers = 'customers',
   Prices = 'prices',
+  /** What left a warehouse for whom (ship notices): the 3PL that shipped it. */
+  ShippedGoods = 'shipped-goods',
+  /** Where a shipment is (carrier and 3PL status events): every party that carries or ships it. */
+  ShipmentTracking = 'shipment-tracking',
 }
 
 /** The owner naming Tradewind itself (its ledger), for domains no partner owns. */
@@ -170,6 +179,10 @@ export interface PartnerConfig {
   readonly allocation?: AllocationRule;
   /** Shortage policy, hold TTL and (channels) stock-feed cadence: inventory-terms.ts. */
   readonly inventory?: InventoryTerms;
+  /** Carriers and 3PLs: their status codes → canonical milestones (shipment-config.ts). */
+  readonly milestones?: MilestoneMapping;
+  /** Customers: the shipment milestones they are told about, and how (shipment-config.ts). */
+  readonly shipmentNotices?: ShipmentNoticeSubscription;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }
@@ -177,8 +190,11 @@ export interface PartnerConfig {
 export interface CatalogFile {
   readonly version: 1;
   readonly company: { readonly x12?: PartnerX12Identity };
-  /** The owner of each data domain: a partner id, or `tradewind` for the platform's own ledger. */
-  readonly systemsOfRecord: Readonly<Record<DataDomain, string>>;
+  /**
+   * The owner of each data domain: a partner id, or `tradewind` for the platform's own ledger; a list when
+   * several parties each own their part (the carriers and 3PLs that report the shipments they carry).
+   */
+  readonly systemsOfRecord: Readonly<Record<DataDomain, string | readonly string[]>>;
   readonly partners: readonly PartnerConfig[];
 }
 

@@ -55,6 +55,7 @@ export {
   type ReservationTerms,
   reservationTermsOf,
 } from './inventory-terms';
+export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
@@ -74,6 +75,12 @@ export {
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export { type ResolvedSecret, resolveSecretReferences, type SecretSources } from './secret-references';
+export {
+  MAPPABLE_MILESTONES,
+  type MilestoneMapping,
+  SHIPMENT_NOTICE_DOCUMENT_TYPE,
+  type ShipmentNoticeSubscription,
+} from './shipment-config';
 export {
   allocateToChannel,
   dataDomainOfDocument,

@@ -1,5 +1,6 @@
 // The validated, frozen partner catalog with the lookups the gateway and the domain services need.
 // Built only by loadPartnerCatalog (after validation); read-only for its whole life.
+import type { ShipmentMilestone } from '@tradewind/contracts';
 import {
   type DocumentFormat,
   DocumentPolicy,
@@ -27,7 +28,8 @@ import {
 import { DeliveryChannels } from './delivery-channels';
 import { type FeedTerms, feedTermsOf, type ReservationTerms, reservationTermsOf } from './inventory-terms';
 import { salesOrderLayout } from './layout-config';
-import { dataDomainOfDocument, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
+import type { ShipmentNoticeSubscription } from './shipment-config';
+import { dataDomainOfDocument, ownersOf, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -201,12 +203,12 @@ export class PartnerCatalog {
 
   /** The owner of a data domain: a partner id, or PLATFORM_SYSTEM_OF_RECORD (`tradewind`). */
   systemOfRecord(domain: DataDomain): string {
-    return this.owners[domain];
+    return ownersOf(this.owners[domain]).join(' or ');
   }
 
   /** Whether the partner owns the domain (the platform enforces it: anything else is a business exception). */
   isSystemOfRecord(partnerId: string, domain: DataDomain): boolean {
-    return this.owners[domain] === partnerId;
+    return ownersOf(this.owners[domain]).includes(partnerId);
   }
 
   /**
@@ -219,7 +221,19 @@ export class PartnerCatalog {
   ): { readonly domain: DataDomain; readonly owner: string } | undefined {
     const domain = dataDomainOfDocument(documentType);
     if (domain === undefined || this.isSystemOfRecord(partnerId, domain)) return undefined;
-    return { domain, owner: this.owners[domain] };
+    return { domain, owner: this.systemOfRecord(domain) };
+  }
+
+  /** The canonical milestone a carrier's or 3PL's status code stands for (undefined: not mapped). */
+  milestoneOf(partnerId: string, code: string): ShipmentMilestone | undefined {
+    const codes = this.byId.get(partnerId)?.milestones?.codes;
+    return codes !== undefined && Object.hasOwn(codes, code) ? codes[code] : undefined;
+  }
+
+  /** The shipment notices a customer subscribed to (undefined: none). */
+  shipmentNotices(partnerId: string): ShipmentNoticeSubscription | undefined {
+    const partner = this.byId.get(partnerId);
+    return partner?.status === PartnerStatus.Active ? partner.shipmentNotices : undefined;
   }
 
   /** The channel partner's allocation rule (undefined for a partner that is not a channel). */

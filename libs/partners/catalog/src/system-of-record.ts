@@ -1,6 +1,6 @@
 // Which data domain an inbound document type writes (so the platform can refuse it from a non-owner), and
 // the allocation of available stock to a channel under its catalog rule. Pure: no I/O, no clock.
-import { StockDocumentType } from '@tradewind/partner-documents';
+import { ShipmentDocumentType, StockDocumentType } from '@tradewind/partner-documents';
 
 import { type AllocationRule, DataDomain } from './catalog.types';
 
@@ -11,7 +11,15 @@ export const STOCK_FEED_DOCUMENT_TYPE = 'stock-feed';
 export const DOCUMENT_DATA_DOMAINS: Readonly<Record<string, DataDomain>> = Object.freeze({
   [StockDocumentType.StockEvent]: DataDomain.StockOnHand,
   [StockDocumentType.StockSnapshot]: DataDomain.StockOnHand,
+  [ShipmentDocumentType.ShipNotice]: DataDomain.ShippedGoods,
+  [ShipmentDocumentType.TrackingEvent]: DataDomain.ShipmentTracking,
+  [ShipmentDocumentType.ShipmentStatus]: DataDomain.ShipmentTracking,
 });
+
+/** The owners of a domain as the catalog lists them (one, or several). */
+export function ownersOf(owner: string | readonly string[]): readonly string[] {
+  return typeof owner === 'string' ? [owner] : owner;
+}
 
 /** The domain an inbound document of this type writes, if any. */
 export function dataDomainOfDocument(documentType: string): DataDomain | undefined {

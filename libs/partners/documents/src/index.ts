@@ -62,6 +62,12 @@ export {
 } from './json-stock-event.parser';
 export { MAX_JSON_DEPTH, scanJsonStructure } from './json-structure';
 export {
+  type ProofDocumentForm,
+  readJsonTrackingEvents,
+  type ShipmentEntry,
+  type ShipmentEventsRead,
+} from './json-tracking-event.parser';
+export {
   type AcknowledgementOptions,
   acknowledgeOrder,
   type AckReason,
@@ -103,6 +109,23 @@ export {
   type X12Layout,
 } from './sales-order-layout';
 export {
+  type CarrierEvent,
+  digestEventId,
+  isShipmentDocumentType,
+  type ProofAttachment,
+  type ProofOfDelivery,
+  sha256Of,
+  SHIPMENT_LIMITS,
+  ShipmentDocumentType,
+  TRACKING_STATUSES,
+  type TrackingStatus,
+} from './shipment-document';
+export {
+  SHIPMENT_DOCUMENT_FORMATS,
+  type ShipmentDocumentSplit,
+  splitShipmentDocument,
+} from './shipment-document-split';
+export {
   isStockDocumentType,
   type ParsedStockDocument,
   type ParsedStockEvents,
@@ -126,6 +149,12 @@ export {
   type StockFeedItem,
 } from './stock-feed.builder';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
+export {
+  readX12ShipmentStatus,
+  type ShipmentStatusMessage,
+  X12_TIME_CODES,
+  type X12ShipmentStatusRead,
+} from './x12-214';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
   buildX12ShipNotice,
@@ -148,6 +177,7 @@ export {
   type FunctionalAckInput,
   functionalAckInput,
   type FunctionalAckSet,
+  type FunctionalAckSource,
 } from './x12-997.builder';
 export {
   DEFAULT_X12_DELIMITERS,

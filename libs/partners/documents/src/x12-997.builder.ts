@@ -6,7 +6,7 @@ import { type AnyDocumentProblem, DocumentProblemCode, isDocumentProblemCode } f
 import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
 import { writeInterchange, type X12OutboundEnvelope, type X12SegmentSpec } from './x12-envelope';
 import { NO_FINDINGS, type X12EnvelopeFindings } from './x12-envelope-rules';
-import type { X12ReadResult } from './x12-sales-order.parser';
+import type { X12InterchangeRead } from './x12-interchange.reader';
 
 export interface FunctionalAckSet {
   /** ST01 as received. */
@@ -52,12 +52,21 @@ export interface FunctionalAck {
   }[];
 }
 
+/** What a 997 acknowledges: the interchange as read and each set's problems, in set order (any set reader). */
+export interface FunctionalAckSource {
+  readonly parsed: {
+    readonly documentProblems: readonly AnyDocumentProblem[];
+    readonly entries: readonly { readonly problems: readonly AnyDocumentProblem[] }[];
+  };
+  readonly interchange: X12InterchangeRead | undefined;
+}
+
 /**
  * The 997 input for an interchange as read by readX12SalesOrders or splitDocument (set problems include
  * the 850 content problems), with what checkX12Envelope found against the partner's rules.
  */
 export function functionalAckInput(
-  read: Pick<X12ReadResult, 'parsed' | 'interchange'>,
+  read: FunctionalAckSource,
   envelope: X12EnvelopeFindings = NO_FINDINGS,
 ): FunctionalAckInput {
   const interchange = read.interchange;
@@ -72,7 +81,7 @@ export function functionalAckInput(
       ...(envelope.groups.get(groupIndex) ?? []),
       ...read.parsed.documentProblems.filter(
         (p) =>
-          p.code === DocumentProblemCode.X12UnsupportedGroup &&
+          p.code === String(DocumentProblemCode.X12UnsupportedGroup) &&
           p.at.kind === 'x12' &&
           p.at.segment === group.header.ordinal,
       ),

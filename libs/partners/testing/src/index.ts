@@ -1,4 +1,5 @@
 // Test helpers that speak like partners: documents built from the reviewed examples and a signed client,
 // and a partner's webhook endpoint that receives what we deliver.
 export * from './partner-traffic';
+export * from './shipment-traffic';
 export * from './webhook-receiver';

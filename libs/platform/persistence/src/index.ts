@@ -48,3 +48,4 @@ export const persistenceMigrations = [
   CreateInboxMessage1767225600001,
   AddOutboxUndeliverableReason1767225600040,
 ];
+export { uuidFromSeed } from './outbox/message-id';

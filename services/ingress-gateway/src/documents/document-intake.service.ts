@@ -29,16 +29,21 @@ import {
   DocumentProblemCode,
   type DocumentSplit,
   duplicateInterchangeProblem,
+  type FunctionalAckSource,
   hasEnvelopeFindings,
+  isShipmentDocumentType,
   isStockDocumentType,
   NO_FINDINGS,
+  problem,
+  type ProofAttachment,
   type SalesOrderLayout,
   selectSlices,
+  type ShipmentDocumentSplit,
   splitDocument,
+  splitShipmentDocument,
   splitStockDocument,
   type X12EnvelopeRules,
   type X12InterchangeRead,
-  type X12ReadResult,
 } from '@tradewind/partner-documents';
 
 import { API_VERSION, batchLink, transactionLink } from '../api-version';
@@ -61,6 +66,7 @@ import {
   type OurX12Identity,
 } from './functional-ack.builder';
 import { InterchangeRegister } from './interchange-register.repository';
+import { ProofDocuments } from './proof-documents.repository';
 import { authorizeSubmission, type SubmissionDecision } from './submission-policy';
 
 export interface Submission {
@@ -105,6 +111,7 @@ export class DocumentIntakeService {
     @Inject(InterchangeRegister) private readonly interchanges: InterchangeRegister,
     @Inject(GATEWAY_METRICS) private readonly metrics: GatewayMetrics,
     @Inject(DocumentPublication) private readonly publication: DocumentPublication,
+    @Inject(ProofDocuments) private readonly proofs: ProofDocuments,
   ) {}
 
   async submit(submission: Submission): Promise<StoredResponse> {
@@ -267,7 +274,9 @@ export class DocumentIntakeService {
     const receivedAt = new Date();
     const batchId = randomUUID();
     const layout = this.catalog.layoutOf(partner.id);
-    const { split, x12 } = readUpload(decision, call.body, layout);
+    const { split, x12, attachments } = readUpload(decision, call.body, layout, (code) =>
+      this.catalog.milestoneOf(partner.id, code),
+    );
     const interchange = x12?.interchange;
     if (interchange !== undefined) this.checkX12Sender(interchange, partner.id);
 
@@ -415,6 +424,13 @@ export class DocumentIntakeService {
         sizeBytes: slice.bytes.length,
       })),
     );
+
+    // Claim check: a proof-of-delivery document is kept in our store before its record travels.
+    const proofs = documents.flatMap(({ slice }) => {
+      const attachment = attachments[slice.index];
+      return attachment === undefined ? [] : [attachment];
+    });
+    if (proofs.length > 0) await this.proofs.store(partner.id, proofs, receivedAt);
 
     const publications: Publication[] = documents.map(({ slice, trackingId, sha256 }) => {
       const value: IngressDocument = {
@@ -674,18 +690,73 @@ function replayedTrackingId(body: unknown): string | undefined {
 }
 
 /** An X12 upload's parse and envelope, for its 997/TA1. */
-type X12Upload = Pick<X12ReadResult, 'parsed'> & { readonly interchange: X12InterchangeRead };
+type X12Upload = FunctionalAckSource & { readonly interchange: X12InterchangeRead };
 
-/** Validates and splits the upload with the reader of its document type (orders or stock). */
+interface Upload {
+  readonly split: DocumentSplit;
+  readonly x12: X12Upload | undefined;
+  /** Per slice index: a proof-of-delivery document to store before the slice is published. */
+  readonly attachments: readonly (ProofAttachment | undefined)[];
+}
+
+/** Validates and splits the upload with the reader of its document type (orders, stock or shipments). */
 function readUpload(
   decision: SubmissionDecision,
   body: Uint8Array,
   layout: SalesOrderLayout,
-): { split: DocumentSplit; x12: X12Upload | undefined } {
+  milestoneOf: (code: string) => string | undefined,
+): Upload {
   if (isStockDocumentType(decision.documentType)) {
-    return { split: splitStockDocument(decision.documentType, decision.format, body), x12: undefined };
+    return {
+      split: splitStockDocument(decision.documentType, decision.format, body),
+      x12: undefined,
+      attachments: [],
+    };
+  }
+  if (isShipmentDocumentType(decision.documentType)) {
+    const shipment = splitShipmentDocument(decision.documentType, decision.format, body);
+    const split = withUnmappedCodes(shipment, milestoneOf);
+    const x12 =
+      shipment.x12 === undefined
+        ? undefined
+        : {
+            parsed: { documentProblems: split.documentProblems, entries: split.slices },
+            interchange: shipment.x12.interchange,
+          };
+    return { split, x12, attachments: shipment.attachments };
   }
   const split = splitDocument(decision.format, body, layout);
   const interchange = split.interchange;
-  return { split, x12: interchange === undefined ? undefined : { parsed: split.parsed, interchange } };
+  return {
+    split,
+    x12: interchange === undefined ? undefined : { parsed: split.parsed, interchange },
+    attachments: [],
+  };
+}
+
+/** A status code the sender's milestone mapping does not know is refused where it was read. */
+function withUnmappedCodes(
+  split: ShipmentDocumentSplit,
+  milestoneOf: (code: string) => string | undefined,
+): DocumentSplit {
+  return {
+    ...split,
+    slices: split.slices.map((slice, i) => {
+      const unmapped = (split.events[i] ?? []).filter((event) => milestoneOf(event.status) === undefined);
+      if (unmapped.length === 0) return slice;
+      return {
+        ...slice,
+        problems: [
+          ...slice.problems,
+          ...unmapped.map((event) =>
+            problem(
+              DocumentProblemCode.SchemaViolation,
+              `Status "${event.status}" is not in this partner's milestone mapping (config/partners/catalog.yaml milestones.codes).`,
+              event.at,
+            ),
+          ),
+        ],
+      };
+    }),
+  };
 }

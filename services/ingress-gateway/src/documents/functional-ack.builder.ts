@@ -10,6 +10,7 @@ import {
   type FunctionalAck,
   type FunctionalAckInput,
   functionalAckInput,
+  type FunctionalAckSource,
   type InterchangeAck,
   NO_FINDINGS,
   replyEnvelope,
@@ -17,7 +18,6 @@ import {
   type X12EnvelopeRef,
   type X12InterchangeRead,
   type X12OutboundEnvelope,
-  type X12ReadResult,
 } from '@tradewind/partner-documents';
 
 export const UPLOAD_REJECTED = 'UPLOAD_REJECTED';
@@ -30,7 +30,7 @@ export interface OurX12Identity {
 
 export interface FunctionalAckRequest {
   /** The interchange as read (splitDocument or readX12SalesOrders). */
-  readonly read: Pick<X12ReadResult, 'parsed' | 'interchange'>;
+  readonly read: FunctionalAckSource;
   /**
    * True when the sound sets were accepted (published) and only the sets with problems are refused;
    * false when the upload was refused whole.

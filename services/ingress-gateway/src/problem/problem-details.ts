@@ -72,6 +72,8 @@ export function problemType(code: GatewayErrorCode): ProblemType {
       return t(404, 'transaction-not-found', 'No such transaction', 'denied');
     case GatewayErrorCode.BatchNotFound:
       return t(404, 'batch-not-found', 'No such batch', 'denied');
+    case GatewayErrorCode.ProofNotFound:
+      return t(404, 'proof-not-found', 'No such proof of delivery', 'denied');
     case GatewayErrorCode.InvalidRequest:
       return t(400, 'invalid-request', 'The request is malformed', 'rejected');
     case GatewayErrorCode.InvalidIdempotencyKey:

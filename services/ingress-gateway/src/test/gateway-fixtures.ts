@@ -48,6 +48,14 @@ export const TEST_KEYS = {
     apiKey: 'tw-test-northwind-2026-11-3c2b1a0f9e8d7c6b',
     signingSecret: 'tw-test-signing-northwind-2026-11-6b5a4c3d',
   },
+  'swift-parcel-2026-12': {
+    apiKey: 'tw-test-swift-parcel-2026-12-5d4c3b2a1f0e9d8c',
+    signingSecret: 'tw-test-signing-swift-parcel-2026-12-8e7f',
+  },
+  'harbor-3pl-2026-12': {
+    apiKey: 'tw-test-harbor-3pl-2026-12-0a1b2c3d4e5f6a7b',
+    signingSecret: 'tw-test-signing-harbor-3pl-2026-12-4c5d',
+  },
 } as const;
 
 export type TestKeyId = keyof typeof TEST_KEYS;

@@ -31,6 +31,8 @@ export interface Reply {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
+  /** The body as received (binary answers: a proof-of-delivery image). */
+  readonly bytes?: Buffer;
   /** The JSON body, when it is JSON (otherwise empty). */
   readonly body: Record<string, unknown>;
 }
@@ -190,14 +192,15 @@ export class GatewayHarness {
       }
       throw error;
     }
-    const text = await response.text();
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
     let body: Record<string, unknown> = {};
     try {
       body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     } catch {
       body = {};
     }
-    return { status: response.status, headers: response.headers, text, body };
+    return { status: response.status, headers: response.headers, text, bytes, body };
   }
 
   /**

@@ -36,6 +36,19 @@ export class ValidatePickingCommand extends BaseWriterCommand<
         `validatePicking.orderExternalId: ${JSON.stringify(body.orderExternalId)} is not an external id (module.name)`,
       );
     }
+    if (body.moves !== null) {
+      problems.check(
+        body.orderExternalId !== null,
+        'validatePicking.moves: shipped quantities validate the open transfer of an order (orderExternalId)',
+      );
+      body.moves.forEach((move, i) => {
+        problems.check(move.sku.trim() !== '', `validatePicking.moves[${i}].sku is empty`);
+        problems.check(
+          Number.isFinite(move.quantity) && move.quantity > 0,
+          `validatePicking.moves[${i}].quantity must be above 0, got ${move.quantity}`,
+        );
+      });
+    }
     const target =
       body.pickingRef !== null
         ? { picking: problems.ref('validatePicking.pickingRef', body.pickingRef) }

@@ -53,7 +53,12 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.so_1'),
         type: 'validate_picking',
         confirmSaleOrder: null,
-        validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_1' },
+        validatePicking: {
+          pickingRef: null,
+          orderExternalId: 'tradewind.so_1',
+          carrierTrackingRef: null,
+          moves: null,
+        },
       },
       {
         ...confirmSaleOrder('tradewind.inv_1'),
@@ -123,7 +128,12 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.so_1'),
         type: 'validate_picking',
         confirmSaleOrder: null,
-        validatePicking: { pickingRef: '3', orderExternalId: 'tradewind.so_1' },
+        validatePicking: {
+          pickingRef: '3',
+          orderExternalId: 'tradewind.so_1',
+          carrierTrackingRef: null,
+          moves: null,
+        },
       },
       /exactly one of pickingRef and orderExternalId/,
     );

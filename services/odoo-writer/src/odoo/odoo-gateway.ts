@@ -137,6 +137,28 @@ export class OdooGateway {
     return this.call(model, 'load', true, records, (client) => client.load(model, fields, rows));
   }
 
+  write(model: string, ids: readonly number[], vals: Record<string, unknown>): Promise<true> {
+    return this.call(model, 'write', true, ids.length, (client) => client.write(model, ids, vals as never));
+  }
+
+  create(model: string, valsList: readonly Record<string, unknown>[]): Promise<number[]> {
+    return this.call(model, 'create', true, valsList.length, (client) =>
+      client.create(model, valsList as never),
+    );
+  }
+
+  /** A record method with named arguments (a wizard's `process` with its context). */
+  method(
+    model: string,
+    method: string,
+    ids: readonly number[],
+    params: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.call(model, method, true, ids.length, (client) =>
+      client.call(model, method, params, { ids }),
+    );
+  }
+
   /** A record method without arguments (action_confirm, button_validate, action_post). */
   action(model: string, method: string, ids: readonly number[]): Promise<unknown> {
     return this.call(model, method, true, ids.length, (client) => client.callAction(model, method, ids));

@@ -16,6 +16,7 @@ import {
   emptyBodies,
   SEED,
   setStockLevel,
+  shipPicking,
   upsertSaleOrder,
 } from '../test/command-fixtures';
 
@@ -56,13 +57,56 @@ describe('write operations against the Odoo simulator', () => {
     );
   });
 
+  it('validate-picking with shipped quantities: a partial shipment leaves a backorder, each validated once', async () => {
+    const xid = 'tradewind.so_ship';
+    await write(upsertSaleOrder(xid, { lines: 2 })); // SKU-1001 × 1, SKU-1002 × 2
+    await write(confirmSaleOrder(xid));
+    const first = shipPicking(xid, 'TRK-A', [
+      { sku: 'SKU-1001', quantity: 1 },
+      { sku: 'SKU-1002', quantity: 1 },
+    ]);
+    assert.deepEqual(await twice(first), ['written', 'already_done']);
+    const order = odoo.store.findByExternalId(xid)!;
+    const pickingsOf = () =>
+      odoo.store
+        .search('stock.picking', [['sale_id', '=', order.id]])
+        .sort((a, b) => a - b)
+        .map(
+          (id) =>
+            odoo.store.read('stock.picking', [id], ['state', 'backorder_id', 'carrier_tracking_ref'])[0],
+        );
+    const [done, backorder] = pickingsOf();
+    assert.deepEqual([done.state, done.carrier_tracking_ref], ['done', 'TRK-A']);
+    assert.equal(backorder.state, 'assigned');
+    const second = shipPicking(xid, 'TRK-B', [{ sku: 'SKU-1002', quantity: 1 }]);
+    assert.deepEqual(await twice(second), ['written', 'already_done']);
+    // The first shipment again, after the backorder was validated: still recognised, nothing validated.
+    assert.equal((await write(first)).outcome, 'already_done');
+    assert.deepEqual(
+      pickingsOf().map((p) => [p.state, p.carrier_tracking_ref]),
+      [
+        ['done', 'TRK-A'],
+        ['done', 'TRK-B'],
+      ],
+    );
+    const refusedSku = await write(shipPicking(xid, 'TRK-C', [{ sku: 'SKU-9999', quantity: 1 }])).catch(
+      (e: unknown) => e,
+    );
+    assert.ok(refusedSku instanceof OdooWriterException, String(refusedSku));
+  });
+
   it('confirm-sale-order, then validate-picking by the order: done once, then already done', async () => {
     assert.deepEqual(await twice(confirmSaleOrder('tradewind.so_ops')), ['written', 'already_done']);
     const validate: OdooCommand = {
       ...confirmSaleOrder('tradewind.so_ops'),
       type: CommandType.ValidatePicking,
       ...emptyBodies(),
-      validatePicking: { pickingRef: null, orderExternalId: 'tradewind.so_ops' },
+      validatePicking: {
+        pickingRef: null,
+        orderExternalId: 'tradewind.so_ops',
+        carrierTrackingRef: null,
+        moves: null,
+      },
     };
     assert.deepEqual(await twice(validate), ['written', 'already_done']);
     const order = odoo.store.findByExternalId('tradewind.so_ops')!;

@@ -5,6 +5,7 @@ import { many2oneId } from '../odoo/odoo-values';
 import { type ResolvedRef, resolveRefs } from '../odoo/ref-resolver';
 import type { Settled } from '../resilience/micro-batcher';
 import { invalidState, missing, runRecordAction, stateOf } from './record-actions';
+import { shipPicking } from './ship-picking';
 import { PURCHASE_ORDER } from './upsert-purchase-order.operation';
 import { SALE_ORDER } from './upsert-sale-order.operation';
 import { alreadyDone, refused, type WriteOperation, type WriteOutcome, written } from './write-operation';
@@ -22,6 +23,18 @@ export class ValidatePickingOperation implements WriteOperation<ValidatePickingC
     commands: readonly ValidatePickingCommand[],
     odoo: OdooGateway,
   ): Promise<Settled<WriteOutcome>[]> {
+    // Shipped quantities validate one transfer each, in order (a later shipment validates the backorder).
+    if (commands.some((c) => c.body.moves !== null)) {
+      const settled: Settled<WriteOutcome>[] = [];
+      for (const command of commands) {
+        settled.push(
+          ...(command.body.moves === null
+            ? await this.run([command], odoo)
+            : [await shipPicking(command, odoo)]),
+        );
+      }
+      return settled;
+    }
     const pickingRefs = commands.flatMap((c) => ('picking' in c.target ? [c.target.picking] : []));
     const orderRefs = commands.flatMap((c): OdooRef[] =>
       'orderExternalId' in c.target

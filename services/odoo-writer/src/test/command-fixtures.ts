@@ -92,3 +92,25 @@ export function setStockLevel(externalId: string, productRef: string, quantity: 
 export function emptyBodies(): typeof EMPTY_BODIES {
   return { ...EMPTY_BODIES };
 }
+
+/** validate_picking with the quantities one shipment (tracking reference) carries per SKU. */
+export function shipPicking(
+  orderExternalId: string,
+  trackingRef: string,
+  moves: readonly { sku: string; quantity: number }[],
+): OdooCommand {
+  return {
+    commandId: commandId(orderExternalId, 'ship', trackingRef),
+    externalId: orderExternalId,
+    type: 'validate_picking',
+    issuedBy: 'test',
+    issuedAt: Date.now(),
+    ...EMPTY_BODIES,
+    validatePicking: {
+      pickingRef: null,
+      orderExternalId,
+      carrierTrackingRef: trackingRef,
+      moves: [...moves],
+    },
+  };
+}

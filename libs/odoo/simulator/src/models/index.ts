@@ -6,6 +6,7 @@ import { productPricelist, productPricelistItem, productProduct } from './produc
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
 import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
+import { stockBackorderConfirmation } from './stock-backorder.models';
 
 export function createModelRegistry(): ModelRegistry {
   return new ModelRegistry().register(
@@ -20,6 +21,7 @@ export function createModelRegistry(): ModelRegistry {
     stockQuant,
     stockPicking,
     stockMove,
+    stockBackorderConfirmation,
     saleOrder,
     saleOrderLine,
     purchaseOrder,

@@ -280,6 +280,8 @@ export const stockPicking: ModelDef = {
     sale_id: many2one('sale.order', 'Sales Order'),
     purchase_id: many2one('purchase.order', 'Purchase Order'),
     carrier_tracking_ref: char('Tracking Reference'),
+    backorder_id: many2one('stock.picking', 'Back Order of', { ondelete: 'set null' }),
+    backorder_ids: one2many('stock.picking', 'backorder_id', 'Back Orders'),
   },
   afterCreate: (env, ids) => {
     const sudo = env.sudo();
@@ -315,14 +317,70 @@ export const stockPicking: ModelDef = {
       reserve(env, ids);
       return true;
     },
+    // As Odoo 17/18's button_validate: a draft transfer is confirmed; when no move is picked every move is
+    // taken at its reserved quantity; a move below its demand makes it answer the backorder wizard's action
+    // (stock.backorder.confirmation) instead of validating, unless the context says skip_backorder (the
+    // wizard's process) or lists the pickings not to backorder (process_cancel_backorder). Validation then
+    // splits each short move: the done part stays, the rest goes to a backorder (backorder_id), reserved.
     button_validate: (env, ids) => {
       env.checkAccess('stock.picking', 'write');
+      const open: number[] = [];
       for (const id of ids) {
         const picking = env.row('stock.picking', id);
         const moves = env.store.referencing('stock.move', 'picking_id', id);
         if (moves.length === 0) throw userError('Please add some items to move.');
         if (picking.state === 'done' || picking.state === 'cancel') continue;
-        for (const moveId of moves) doneMove(env, moveId);
+        if (picking.state === 'draft') stockPicking.actions!.action_confirm(env, [id]);
+        const live = moves.filter(
+          (m) => !['done', 'cancel'].includes(asText(env.store.get('stock.move', m)!.state)),
+        );
+        if (!live.some((m) => env.store.get('stock.move', m)!.picked === true)) {
+          for (const m of live) {
+            const move = env.store.get('stock.move', m)!;
+            const quantity = Number(move.quantity ?? 0) || Number(move.product_uom_qty ?? 0);
+            env.sudo().write('stock.move', [m], { picked: true, quantity });
+          }
+        }
+        if (!live.some((m) => Number(env.store.get('stock.move', m)!.quantity ?? 0) > 0))
+          throw userError('You cannot validate a transfer if no quantities are reserved nor done.');
+        open.push(id);
+      }
+      const noBackorder = new Set(
+        Array.isArray(env.context.picking_ids_not_to_backorder)
+          ? (env.context.picking_ids_not_to_backorder as unknown[]).map(Number)
+          : [],
+      );
+      if (env.context.skip_backorder !== true) {
+        const short = open.filter((id) => !noBackorder.has(id) && shortMoves(env, id).length > 0);
+        if (short.length > 0) {
+          return {
+            name: 'Create Backorder?',
+            type: 'ir.actions.act_window',
+            view_mode: 'form',
+            res_model: 'stock.backorder.confirmation',
+            views: [[false, 'form']],
+            target: 'new',
+            context: {
+              ...env.context,
+              button_validate_picking_ids: open,
+              default_show_transfers: false,
+              default_pick_ids: short.map((id) => [4, id]),
+            },
+          };
+        }
+      }
+      for (const id of open) {
+        if (!noBackorder.has(id)) createBackorder(env, id);
+        for (const moveId of env.store.referencing('stock.move', 'picking_id', id)) {
+          const move = env.store.get('stock.move', moveId)!;
+          if (move.state === 'done' || move.state === 'cancel') continue;
+          if (Number(move.quantity ?? 0) > 0) {
+            env.sudo().write('stock.move', [moveId], { product_uom_qty: Number(move.quantity) });
+            doneMove(env, moveId);
+          } else {
+            cancelMove(env, moveId);
+          }
+        }
         env.write('stock.picking', [id], { state: 'done', date_done: env.now() });
       }
       return true;
@@ -368,8 +426,72 @@ export const stockMove: ModelDef = {
     sale_line_id: many2one('sale.order.line', 'Sale Line'),
     purchase_line_id: many2one('purchase.order.line', 'Purchase Order Line'),
     is_inventory: boolean('Inventory', { default: always(false) }),
+    // Odoo 17+: the operator (or the import) marked the quantity as picked; validation takes picked moves.
+    picked: boolean('Picked', { default: always(false) }),
   },
 };
+
+/** Moves of the picking whose quantity is below their demand. */
+function shortMoves(env: Env, pickingId: number): number[] {
+  return env.store.referencing('stock.move', 'picking_id', pickingId).filter((moveId) => {
+    const move = env.store.get('stock.move', moveId)!;
+    if (move.state === 'done' || move.state === 'cancel') return false;
+    return Number(move.quantity ?? 0) < Number(move.product_uom_qty ?? 0);
+  });
+}
+
+/**
+ * Odoo's `_create_backorder`: a copy of the picking (backorder_id = it) holding, per short move, a new move
+ * for the remaining demand (same sale line); the backorder is confirmed and reserved.
+ */
+function createBackorder(env: Env, pickingId: number): number | undefined {
+  const short = shortMoves(env, pickingId);
+  if (short.length === 0) return undefined;
+  const sudo = env.sudo();
+  const picking = env.row('stock.picking', pickingId);
+  const [backorderId] = sudo.create('stock.picking', [
+    {
+      origin: picking.origin,
+      partner_id: picking.partner_id,
+      picking_type_code: picking.picking_type_code,
+      location_id: picking.location_id,
+      location_dest_id: picking.location_dest_id,
+      sale_id: picking.sale_id,
+      purchase_id: picking.purchase_id,
+      backorder_id: pickingId,
+    },
+  ]);
+  for (const moveId of short) {
+    const move = env.store.get('stock.move', moveId)!;
+    const remaining = Number(move.product_uom_qty ?? 0) - Number(move.quantity ?? 0);
+    // The original move's whole reservation is released when it is done; the backorder reserves anew.
+    sudo.create('stock.move', [
+      {
+        name: move.name,
+        product_id: move.product_id,
+        product_uom_qty: remaining,
+        location_id: move.location_id,
+        location_dest_id: move.location_dest_id,
+        picking_id: backorderId,
+        origin: move.origin,
+        sale_line_id: move.sale_line_id,
+        purchase_line_id: move.purchase_line_id,
+        state: 'draft',
+      },
+    ]);
+  }
+  stockPicking.actions!.action_confirm(env, [backorderId]);
+  return backorderId;
+}
+
+/** A move cancelled with its reservation released (a move without quantity at validation). */
+function cancelMove(env: Env, moveId: number): void {
+  const move = env.store.get('stock.move', moveId)!;
+  if (isInternal(env, move.location_id) && reservedBy(move) > 0) {
+    adjustQuant(env, move.product_id as number, move.location_id as number, 0, -reservedBy(move));
+  }
+  env.write('stock.move', [moveId], { state: 'cancel', quantity: 0 });
+}
 
 /** Finds or creates the quant of a product in a location and adds to its quantity / reservation. */
 export function adjustQuant(
@@ -438,16 +560,31 @@ export function reserve(env: Env, pickingIds: number[]): void {
       const state = reserved >= demand ? 'assigned' : reserved > 0 ? 'partially_available' : 'confirmed';
       if (state !== 'assigned') allAssigned = false;
       env.write('stock.move', [moveId], { state, quantity: reserved });
+      holdReservation(env, moveId, reserved);
     }
     env.write('stock.picking', [pickingId], { state: allAssigned ? 'assigned' : 'confirmed' });
   }
 }
 
+/**
+ * What a move holds reserved on its quants. Odoo keeps it on the move lines (stock.move.line); the simulator
+ * keeps it beside the move, apart from `quantity`, which the user may set below it before validating.
+ */
+const RESERVED = '__reserved';
+
+function holdReservation(env: Env, moveId: number, reserved: number): void {
+  env.store.put('stock.move', { ...env.store.get('stock.move', moveId)!, [RESERVED]: reserved });
+}
+
+function reservedBy(move: Record<string, unknown>): number {
+  if (move.state !== 'assigned' && move.state !== 'partially_available') return 0;
+  return typeof move[RESERVED] === 'number' ? move[RESERVED] : Number(move.quantity ?? 0);
+}
+
 function doneMove(env: Env, moveId: number): void {
   const move = env.store.get('stock.move', moveId)!;
   if (move.state === 'done' || move.state === 'cancel') return;
-  const reserved =
-    move.state === 'assigned' || move.state === 'partially_available' ? Number(move.quantity ?? 0) : 0;
+  const reserved = reservedBy(move);
   const quantity = Number(move.quantity ?? 0) || Number(move.product_uom_qty ?? 0);
   const product = move.product_id as number;
   if (isInternal(env, move.location_id)) {
@@ -483,13 +620,7 @@ export function cancelPicking(env: Env, pickingId: number): void {
   for (const moveId of env.store.referencing('stock.move', 'picking_id', pickingId)) {
     const move = env.store.get('stock.move', moveId)!;
     if (move.state === 'done' || move.state === 'cancel') continue;
-    if (
-      (move.state === 'assigned' || move.state === 'partially_available') &&
-      isInternal(env, move.location_id)
-    ) {
-      adjustQuant(env, move.product_id as number, move.location_id as number, 0, -Number(move.quantity ?? 0));
-    }
-    env.write('stock.move', [moveId], { state: 'cancel', quantity: 0 });
+    cancelMove(env, moveId);
   }
   env.write('stock.picking', [pickingId], { state: 'cancel' });
 }

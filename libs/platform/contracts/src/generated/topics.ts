@@ -13,6 +13,7 @@ import type {
   ReservationReply,
   ReservationRequest,
   SalesOrderState,
+  ShipmentState,
   StockAvailability,
   StockEvent,
 } from './types';
@@ -45,6 +46,8 @@ export const TOPICS = {
   inventoryStockEvents: 'inventory.stock-events',
   /** Owner: inventory-sync. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>. */
   inventoryAvailability: 'inventory.availability',
+  /** Owner: shipments. Key: shipmentId (<carrier>/<trackingNumber>/<shipDate>). */
+  shipmentsState: 'shipments.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -64,6 +67,7 @@ export interface TopicValueMap {
   'inventory.reservation-releases': ReservationRelease;
   'inventory.stock-events': StockEvent;
   'inventory.availability': StockAvailability;
+  'shipments.state': ShipmentState;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -83,6 +87,7 @@ export interface TopicKeyMap {
   'inventory.reservation-releases': string;
   'inventory.stock-events': string;
   'inventory.availability': string;
+  'shipments.state': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -146,7 +151,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ingress.documents',
     owner: 'ingress-gateway',
     producers: ['ops-console'],
-    consumers: ['order-intake', 'inventory-sync', 'reconciler'],
+    consumers: ['order-intake', 'inventory-sync', 'reconciler', 'shipments'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 604800000,
@@ -359,7 +364,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler', 'inventory-sync'],
+    producers: ['order-intake', 'reconciler', 'inventory-sync', 'shipments'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -567,6 +572,36 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
                   type: ['null', 'string'],
                   default: null,
                   doc: 'External id of the sale or purchase order whose open transfers are validated.',
+                },
+                {
+                  name: 'carrierTrackingRef',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "Written to the transfer's carrier_tracking_ref before it is validated; a done transfer of the order with this reference means this shipment was validated already.",
+                },
+                {
+                  name: 'moves',
+                  type: [
+                    'null',
+                    {
+                      type: 'array',
+                      items: {
+                        type: 'record',
+                        name: 'PickingMoveQuantity',
+                        doc: 'Quantity shipped of one product, in canonical Units.',
+                        fields: [
+                          {
+                            name: 'sku',
+                            type: 'string',
+                            doc: "The product's SKU: its Odoo default_code, which names the transfer's move.",
+                          },
+                          { name: 'quantity', type: 'double' },
+                        ],
+                      },
+                    },
+                  ],
+                  default: null,
+                  doc: "Quantities shipped per product (stock.move quantity): the order's open transfer is validated with them, and a move below its demand leaves a backorder (stock.backorder.confirmation process). Null validates the whole transfer.",
                 },
               ],
             },
@@ -852,7 +887,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake', 'inventory-sync'],
+    producers: ['ingress-gateway', 'order-intake', 'inventory-sync', 'shipments'],
     consumers: ['ingress-gateway', 'partner-delivery', 'ops-console', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -1295,6 +1330,149 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
           default: null,
           doc: 'Event time of the last stock event applied; null before the first.',
+        },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'shipments.state': {
+    name: 'shipments.state',
+    owner: 'shipments',
+    producers: [],
+    consumers: ['ingress-gateway'],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'shipmentId (<carrier>/<trackingNumber>/<shipDate>)' },
+    subject: 'shipments.state-value',
+    valueType: 'io.tradewind.shipments.ShipmentState',
+    valueSchemaFile: 'avro/shipments.state.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'ShipmentState',
+      namespace: 'io.tradewind.shipments',
+      doc: 'Latest state of one shipment (compacted), with its history in event-time order. Key: shipmentId = <carrier>/<trackingNumber>/<shipDate>: carriers recycle tracking numbers, so the number alone names no shipment.',
+      fields: [
+        { name: 'shipmentId', type: 'string' },
+        { name: 'carrier', type: 'string', doc: 'Carrier code (SCAC).' },
+        { name: 'trackingNumber', type: 'string' },
+        { name: 'shipDate', type: 'string', doc: 'YYYY-MM-DD.' },
+        {
+          name: 'shipmentRef',
+          type: ['null', 'string'],
+          default: null,
+          doc: "The shipper's shipment id (856 BSN02), once a ship notice or 214 named it.",
+        },
+        {
+          name: 'milestone',
+          type: {
+            type: 'enum',
+            name: 'ShipmentMilestone',
+            doc: 'Canonical milestones (services/shipments/src/milestones/milestone-machine.ts ranks them).',
+            symbols: [
+              'unknown',
+              'label_created',
+              'shipped',
+              'in_transit',
+              'out_for_delivery',
+              'available_for_pickup',
+              'delivery_failed',
+              'delivered',
+              'returned_to_sender',
+              'cancelled',
+            ],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'milestoneAt',
+          type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+          default: null,
+          doc: 'Event time of the event that holds the state.',
+        },
+        { name: 'statusDetail', type: ['null', 'string'], default: null },
+        { name: 'terminal', type: 'boolean', default: false },
+        { name: 'version', type: 'long', doc: 'Increases with every event recorded for this shipment.' },
+        {
+          name: 'orders',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'ShipmentOrder',
+              fields: [
+                { name: 'partnerId', type: 'string', doc: 'The customer partner whose order ships.' },
+                { name: 'poNumber', type: 'string' },
+                {
+                  name: 'pickingValidation',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'commandId of its validate_picking, once sent.',
+                },
+              ],
+            },
+          },
+          default: [],
+          doc: 'The customer orders a ship notice put in this shipment.',
+        },
+        {
+          name: 'history',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'ShipmentEventRecord',
+              fields: [
+                {
+                  name: 'eventKey',
+                  type: 'string',
+                  doc: '<sourcePartnerId>/<eventId>: duplicates share it.',
+                },
+                { name: 'sourcePartnerId', type: 'string' },
+                { name: 'sourceCode', type: 'string', doc: "The sender's status code as sent." },
+                { name: 'milestone', type: 'ShipmentMilestone' },
+                { name: 'eventAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                { name: 'receivedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                {
+                  name: 'effect',
+                  type: {
+                    type: 'enum',
+                    name: 'MilestoneEffect',
+                    doc: 'advanced: moved the state in event-time order; recorded: late or of a lower rank, history only; impossible: after a terminal milestone (a business exception).',
+                    symbols: ['unknown', 'advanced', 'recorded', 'impossible'],
+                    default: 'unknown',
+                  },
+                },
+              ],
+            },
+          },
+          default: [],
+        },
+        {
+          name: 'proofOfDelivery',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'ProofOfDeliveryRef',
+              fields: [
+                { name: 'signedBy', type: 'string' },
+                { name: 'signedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                { name: 'place', type: ['null', 'string'], default: null },
+                {
+                  name: 'documentUri',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Claim check: /v1/proofs-of-delivery/<sha256> on the gateway.',
+                },
+                { name: 'sha256', type: ['null', 'string'], default: null },
+                { name: 'contentType', type: ['null', 'string'], default: null },
+                { name: 'sourcePartnerId', type: 'string', doc: 'The carrier that sent it.' },
+              ],
+            },
+          ],
+          default: null,
         },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],

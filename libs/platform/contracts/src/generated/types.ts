@@ -361,6 +361,29 @@ export interface ValidatePicking {
    * @defaultValue `null`
    */
   orderExternalId: string | null;
+  /**
+   * Written to the transfer's carrier_tracking_ref before it is validated; a done transfer of the order with this reference means this shipment was validated already.
+   *
+   * @defaultValue `null`
+   */
+  carrierTrackingRef: string | null;
+  /**
+   * Quantities shipped per product (stock.move quantity): the order's open transfer is validated with them, and a move below its demand leaves a backorder (stock.backorder.confirmation process). Null validates the whole transfer.
+   *
+   * @defaultValue `null`
+   */
+  moves: PickingMoveQuantity[] | null;
+}
+
+/**
+ * Quantity shipped of one product, in canonical Units.
+ *
+ * Avro record `io.tradewind.odoo.PickingMoveQuantity`.
+ */
+export interface PickingMoveQuantity {
+  /** The product's SKU: its Odoo default_code, which names the transfer's move. */
+  sku: string;
+  quantity: number;
 }
 
 /** Avro record `io.tradewind.odoo.PostInvoice`. */
@@ -972,3 +995,141 @@ export const AvailabilityScope = {
  * Avro enum `io.tradewind.inventory.AvailabilityScope`. A reader that does not know a symbol decodes it as `unknown`.
  */
 export type AvailabilityScope = (typeof AvailabilityScope)[keyof typeof AvailabilityScope];
+
+/**
+ * Latest state of one shipment (compacted), with its history in event-time order. Key: shipmentId = <carrier>/<trackingNumber>/<shipDate>: carriers recycle tracking numbers, so the number alone names no shipment.
+ *
+ * Avro record `io.tradewind.shipments.ShipmentState`.
+ */
+export interface ShipmentState {
+  shipmentId: string;
+  /** Carrier code (SCAC). */
+  carrier: string;
+  trackingNumber: string;
+  /** YYYY-MM-DD. */
+  shipDate: string;
+  /**
+   * The shipper's shipment id (856 BSN02), once a ship notice or 214 named it.
+   *
+   * @defaultValue `null`
+   */
+  shipmentRef: string | null;
+  milestone: ShipmentMilestone;
+  /**
+   * Event time of the event that holds the state.
+   *
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   *
+   * @defaultValue `null`
+   */
+  milestoneAt: number | null;
+  /** @defaultValue `null` */
+  statusDetail: string | null;
+  /** @defaultValue `false` */
+  terminal: boolean;
+  /** Increases with every event recorded for this shipment. */
+  version: number;
+  /**
+   * The customer orders a ship notice put in this shipment.
+   *
+   * @defaultValue `[]`
+   */
+  orders: ShipmentOrder[];
+  /** @defaultValue `[]` */
+  history: ShipmentEventRecord[];
+  /** @defaultValue `null` */
+  proofOfDelivery: ProofOfDeliveryRef | null;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  updatedAt: number;
+}
+
+/**
+ * Canonical milestones (services/shipments/src/milestones/milestone-machine.ts ranks them).
+ *
+ * Avro enum `io.tradewind.shipments.ShipmentMilestone`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const ShipmentMilestone = {
+  Unknown: 'unknown',
+  LabelCreated: 'label_created',
+  Shipped: 'shipped',
+  InTransit: 'in_transit',
+  OutForDelivery: 'out_for_delivery',
+  AvailableForPickup: 'available_for_pickup',
+  DeliveryFailed: 'delivery_failed',
+  Delivered: 'delivered',
+  ReturnedToSender: 'returned_to_sender',
+  Cancelled: 'cancelled',
+} as const;
+/**
+ * Canonical milestones (services/shipments/src/milestones/milestone-machine.ts ranks them).
+ *
+ * Avro enum `io.tradewind.shipments.ShipmentMilestone`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type ShipmentMilestone = (typeof ShipmentMilestone)[keyof typeof ShipmentMilestone];
+
+/** Avro record `io.tradewind.shipments.ShipmentOrder`. */
+export interface ShipmentOrder {
+  /** The customer partner whose order ships. */
+  partnerId: string;
+  poNumber: string;
+  /**
+   * commandId of its validate_picking, once sent.
+   *
+   * @defaultValue `null`
+   */
+  pickingValidation: string | null;
+}
+
+/** Avro record `io.tradewind.shipments.ShipmentEventRecord`. */
+export interface ShipmentEventRecord {
+  /** <sourcePartnerId>/<eventId>: duplicates share it. */
+  eventKey: string;
+  sourcePartnerId: string;
+  /** The sender's status code as sent. */
+  sourceCode: string;
+  milestone: ShipmentMilestone;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  eventAt: number;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  receivedAt: number;
+  effect: MilestoneEffect;
+}
+
+/**
+ * advanced: moved the state in event-time order; recorded: late or of a lower rank, history only; impossible: after a terminal milestone (a business exception).
+ *
+ * Avro enum `io.tradewind.shipments.MilestoneEffect`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const MilestoneEffect = {
+  Unknown: 'unknown',
+  Advanced: 'advanced',
+  Recorded: 'recorded',
+  Impossible: 'impossible',
+} as const;
+/**
+ * advanced: moved the state in event-time order; recorded: late or of a lower rank, history only; impossible: after a terminal milestone (a business exception).
+ *
+ * Avro enum `io.tradewind.shipments.MilestoneEffect`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type MilestoneEffect = (typeof MilestoneEffect)[keyof typeof MilestoneEffect];
+
+/** Avro record `io.tradewind.shipments.ProofOfDeliveryRef`. */
+export interface ProofOfDeliveryRef {
+  signedBy: string;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  signedAt: number;
+  /** @defaultValue `null` */
+  place: string | null;
+  /**
+   * Claim check: /v1/proofs-of-delivery/<sha256> on the gateway.
+   *
+   * @defaultValue `null`
+   */
+  documentUri: string | null;
+  /** @defaultValue `null` */
+  sha256: string | null;
+  /** @defaultValue `null` */
+  contentType: string | null;
+  /** The carrier that sent it. */
+  sourcePartnerId: string;
+}
