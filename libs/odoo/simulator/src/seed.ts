@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import type { Env } from './orm/env';
 import { registerExternalId } from './orm/load';
 import { asText } from './orm/model.types';
+import { seedStandardUnits } from './models/uom.models';
 
 export interface SeedData {
   company?: { name: string; currency?: string };
@@ -89,6 +90,7 @@ export function applySeed(env: Env, seed: SeedData): void {
     createWithXmlid(env, 'res.partner', 'base.main_partner', { name: seed.company.name, is_company: true });
   }
   seedStandardLocations(env);
+  seedStandardUnits(env);
   for (const warehouse of seed.warehouses ?? []) {
     const view = env.create('stock.location', [{ name: warehouse.code, usage: 'view' }])[0];
     const stock = createWithXmlid(env, 'stock.location', warehouse.stockLocationExternalId, {

@@ -5,6 +5,8 @@ import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
+import { productSupplierinfo } from './supplierinfo.models';
+import { uomUom } from './uom.models';
 import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
 
 export function createModelRegistry(): ModelRegistry {
@@ -12,7 +14,9 @@ export function createModelRegistry(): ModelRegistry {
     resUsers,
     resPartner,
     irModelData,
+    uomUom,
     productProduct,
+    productSupplierinfo,
     productPricelist,
     productPricelistItem,
     stockWarehouse,

@@ -8,6 +8,7 @@ import type {
   OdooResult,
   OpsException,
   OutboundDocument,
+  PurchaseOrderState,
   ReservationRelease,
   ReservationReply,
   ReservationRequest,
@@ -42,6 +43,8 @@ export const TOPICS = {
   inventoryStockEvents: 'inventory.stock-events',
   /** Owner: inventory-sync. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>. */
   inventoryAvailability: 'inventory.availability',
+  /** Owner: purchase-orders. Key: purchaseOrderId (odoo/<purchase.order id>). */
+  purchasingState: 'purchasing.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -60,6 +63,7 @@ export interface TopicValueMap {
   'inventory.reservation-releases': ReservationRelease;
   'inventory.stock-events': StockEvent;
   'inventory.availability': StockAvailability;
+  'purchasing.state': PurchaseOrderState;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -78,6 +82,7 @@ export interface TopicKeyMap {
   'inventory.reservation-releases': string;
   'inventory.stock-events': string;
   'inventory.availability': string;
+  'purchasing.state': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -331,7 +336,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler'],
+    producers: ['order-intake', 'reconciler', 'purchase-orders'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -372,6 +377,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'validate_picking',
               'post_invoice',
               'register_payment',
+              'set_purchase_line_dates',
             ],
             default: 'unknown',
           },
@@ -595,6 +601,43 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           ],
           default: null,
         },
+        {
+          name: 'setPurchaseLineDates',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'SetPurchaseLineDates',
+              doc: "Sets the expected arrival (date_planned) of lines of a confirmed purchase order, as the supplier promised them; the command's externalId names the order.",
+              fields: [
+                {
+                  name: 'orderRef',
+                  type: 'string',
+                  doc: 'purchase.order: Odoo id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'lines',
+                  type: {
+                    type: 'array',
+                    items: {
+                      type: 'record',
+                      name: 'PurchaseLineDate',
+                      fields: [
+                        {
+                          name: 'lineRef',
+                          type: 'string',
+                          doc: 'purchase.order.line: Odoo id as a decimal string.',
+                        },
+                        { name: 'datePlanned', type: 'string', doc: 'ISO date-time.' },
+                      ],
+                    },
+                  },
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },
@@ -634,6 +677,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'validate_picking',
               'post_invoice',
               'register_payment',
+              'set_purchase_line_dates',
             ],
             default: 'unknown',
           },
@@ -788,7 +832,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake'],
+    producers: ['ingress-gateway', 'order-intake', 'purchase-orders'],
     consumers: ['ingress-gateway'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -1126,6 +1170,128 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
           default: null,
           doc: 'Event time of the last stock event applied; null before the first.',
+        },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'purchasing.state': {
+    name: 'purchasing.state',
+    owner: 'purchase-orders',
+    producers: [],
+    consumers: ['ingress-gateway'],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'purchaseOrderId (odoo/<purchase.order id>)' },
+    subject: 'purchasing.state-value',
+    valueType: 'io.tradewind.purchasing.PurchaseOrderState',
+    valueSchemaFile: 'avro/purchasing.state.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'PurchaseOrderState',
+      namespace: 'io.tradewind.purchasing',
+      doc: 'The latest state of a purchase order sent to a supplier, with its whole status trace (compacted). Key: purchaseOrderId.',
+      fields: [
+        { name: 'purchaseOrderId', type: 'string', doc: 'Ours, stable: `odoo/<purchase.order id>`.' },
+        { name: 'odooOrderId', type: 'long', doc: 'purchase.order id in Odoo.' },
+        {
+          name: 'poNumber',
+          type: 'string',
+          doc: "The order's reference (Odoo `name`, e.g. P00012): BEG03 of the 850.",
+        },
+        { name: 'supplierId', type: 'string', doc: "The supplier's partner id in the catalog." },
+        {
+          name: 'revision',
+          type: 'int',
+          doc: '1 for the order as first sent; +1 for every change sent after it.',
+        },
+        {
+          name: 'status',
+          type: {
+            type: 'enum',
+            name: 'PurchaseOrderStatus',
+            doc: 'Where the order stands with the supplier.',
+            symbols: [
+              'unknown',
+              'held',
+              'sent',
+              'acknowledged',
+              'changed',
+              'rejected',
+              'shipped',
+              'received',
+              'cancelled',
+            ],
+            default: 'unknown',
+          },
+        },
+        { name: 'currency', type: 'string', default: 'USD' },
+        {
+          name: 'lines',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'PurchaseOrderLineState',
+              fields: [
+                { name: 'lineNumber', type: 'string', doc: "PO101: the Odoo line's position (1-based)." },
+                { name: 'sku', type: 'string' },
+                { name: 'supplierPartNumber', type: 'string' },
+                { name: 'quantity', type: 'double', doc: "Ordered, in the supplier's unit." },
+                { name: 'uom', type: 'string', doc: "The supplier's unit code (X12 355: EA, CA, ...)." },
+                { name: 'unitsPerUom', type: 'double', doc: 'Our Units in one supplier unit.' },
+                { name: 'unitPrice', type: 'double', doc: 'Per supplier unit.' },
+                {
+                  name: 'expectedDate',
+                  type: 'string',
+                  doc: 'ISO date the line is expected to arrive (lead time applied).',
+                },
+                {
+                  name: 'ackStatus',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "The supplier's answer for the line: accepted, changed, backordered, rejected.",
+                },
+                { name: 'ackQuantity', type: ['null', 'double'], default: null },
+                { name: 'ackUnitPrice', type: ['null', 'double'], default: null },
+                {
+                  name: 'ackDate',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'ISO date the supplier promises.',
+                },
+              ],
+            },
+          },
+        },
+        {
+          name: 'trace',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'PurchaseOrderEvent',
+              fields: [
+                { name: 'status', type: 'PurchaseOrderStatus' },
+                { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                { name: 'revision', type: 'int' },
+                {
+                  name: 'detail',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'What happened, e.g. 850 sent, 855 AC with 2 changed lines.',
+                },
+                {
+                  name: 'documentId',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Outbound id or inbound tracking id of the document.',
+                },
+              ],
+            },
+          },
         },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],
