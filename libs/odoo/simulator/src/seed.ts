@@ -31,6 +31,21 @@ export interface SeedData {
     /** Child contacts of type delivery (the ship-to stores of a retailer). */
     deliveryAddresses?: { externalId: string; name: string; street?: string; city?: string; zip?: string }[];
   }[];
+  /** Vendors with their price list entries (product.supplierinfo) per SKU. */
+  vendors?: {
+    externalId: string;
+    name: string;
+    email?: string;
+    supplierInfo?: {
+      sku: string;
+      productCode: string;
+      productName?: string;
+      price: number;
+      /** Delivery lead time in days. */
+      delay: number;
+      minQty?: number;
+    }[];
+  }[];
   pricelists?: {
     externalId: string;
     name: string;
@@ -163,6 +178,30 @@ export function applySeed(env: Env, seed: SeedData): void {
           product_id: productId,
           compute_price: 'fixed',
           fixed_price: item.fixedPrice,
+        },
+      ]);
+    }
+  }
+  for (const vendor of seed.vendors ?? []) {
+    const vendorId = createWithXmlid(env, 'res.partner', vendor.externalId, {
+      name: vendor.name,
+      email: vendor.email ?? false,
+      is_company: true,
+      supplier_rank: 1,
+    });
+    for (const info of vendor.supplierInfo ?? []) {
+      const productId = productBySku.get(info.sku);
+      if (productId === undefined)
+        throw new Error(`seed: vendor ${vendor.externalId} names unknown SKU ${info.sku}`);
+      env.create('product.supplierinfo', [
+        {
+          partner_id: vendorId,
+          product_id: productId,
+          product_code: info.productCode,
+          product_name: info.productName ?? false,
+          price: info.price,
+          delay: info.delay,
+          min_qty: info.minQty ?? 0,
         },
       ]);
     }

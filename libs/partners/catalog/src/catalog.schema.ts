@@ -1,5 +1,6 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
+import { PURCHASING_SETTINGS_SCHEMA } from './purchasing-settings';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
 const isoDate = { type: 'string', format: 'date' } as const;
@@ -107,7 +108,7 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms'] },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'supplier'] },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -195,6 +196,7 @@ export const CATALOG_SCHEMA = {
           documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
           allocation,
+          purchasing: PURCHASING_SETTINGS_SCHEMA,
           credentials: {
             type: 'array',
             minItems: 1,

@@ -9,6 +9,8 @@ import type {
   JsonOrderField,
 } from '@tradewind/partner-documents';
 
+import type { PurchasingSettings } from './purchasing-settings';
+
 export enum PartnerStatus {
   Active = 'active',
   Suspended = 'suspended',
@@ -21,6 +23,8 @@ export enum PartnerKind {
   Internal = 'internal',
   /** A warehouse management system (ours or a 3PL's): the source of physical stock. */
   Wms = 'wms',
+  /** A supplier or contract manufacturer we send purchase orders to (its `purchasing` section). */
+  Supplier = 'supplier',
 }
 
 /**
@@ -166,6 +170,8 @@ export interface PartnerConfig {
   readonly x12?: PartnerX12Identity;
   /** Channel partners only (an outbound stock-feed): what share of the stock they are offered. */
   readonly allocation?: AllocationRule;
+  /** Suppliers only: how purchase orders are sent to it. */
+  readonly purchasing?: PurchasingSettings;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

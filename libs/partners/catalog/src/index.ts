@@ -58,3 +58,9 @@ export {
   DOCUMENT_DATA_DOMAINS,
   STOCK_FEED_DOCUMENT_TYPE,
 } from './system-of-record';
+export {
+  type PurchasingSettings,
+  SupplierChangePolicy,
+  type SupplierPack,
+  supplierUnitOf,
+} from './purchasing-settings';

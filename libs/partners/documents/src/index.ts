@@ -152,3 +152,25 @@ export {
   InterchangeAckCode,
   interchangeNoteCode,
 } from './x12-ta1.builder';
+export {
+  type ReceivedFunctionalAck,
+  type SupplierAcknowledgement,
+  type SupplierAckLine,
+  SupplierLineStatus,
+  type SupplierOrder,
+  type SupplierOrderLine,
+} from './purchase-order-document';
+export {
+  buildCsvPurchaseOrder,
+  buildJsonPurchaseOrder,
+  JSON_PURCHASE_ORDER_TYPE,
+} from './supplier-order.builders';
+export {
+  JSON_PURCHASE_ORDER_ACK_TYPE,
+  readJsonPurchaseOrderAck,
+  readX12FunctionalAcks,
+  readX12PurchaseOrderAcks,
+  type SupplierRead,
+} from './supplier-responses.reader';
+export { buildX12PurchaseOrder } from './x12-850.builder';
+export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
