@@ -57,5 +57,7 @@ export const PURCHASING_SETTINGS_SCHEMA = {
 /** The supplier's unit for a SKU and the Units in one of it. */
 export function supplierUnitOf(settings: PurchasingSettings, sku: string): { uom: string; unitsPer: number } {
   const pack = settings.packs?.find((p) => p.sku === sku);
-  return pack ? { uom: pack.uom, unitsPer: pack.unitsPer } : { uom: settings.defaultUom ?? 'EA', unitsPer: 1 };
+  return pack
+    ? { uom: pack.uom, unitsPer: pack.unitsPer }
+    : { uom: settings.defaultUom ?? 'EA', unitsPer: 1 };
 }

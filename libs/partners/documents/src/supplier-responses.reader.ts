@@ -78,7 +78,9 @@ function readSets(bytes: Uint8Array, transactionSetId: string): SupplierRead<X12
   }
   if (problems.length === 0 && sets.length === 0) {
     problems.push(
-      problem(DocumentProblemCode.NoOrders, `The interchange holds no ${transactionSetId}.`, { kind: 'document' }),
+      problem(DocumentProblemCode.NoOrders, `The interchange holds no ${transactionSetId}.`, {
+        kind: 'document',
+      }),
     );
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, documents: sets };
@@ -95,7 +97,11 @@ function number(
   const value = Number(text);
   if (!/^-?\d+(\.\d+)?$/.test(text) || !Number.isFinite(value) || value < 0) {
     problems.push(
-      problem(DocumentProblemCode.InvalidNumber, `"${text}" is not a quantity or price.`, at(segment, element, set)),
+      problem(
+        DocumentProblemCode.InvalidNumber,
+        `"${text}" is not a quantity or price.`,
+        at(segment, element, set),
+      ),
     );
     return undefined;
   }
@@ -112,7 +118,11 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
     const bak = set.body.find((s) => s.tag === 'BAK');
     if (bak === undefined) {
       problems.push(
-        problem(DocumentProblemCode.X12MissingSegment, 'The 855 has no BAK segment.', at(set.header, undefined, set)),
+        problem(
+          DocumentProblemCode.X12MissingSegment,
+          'The 855 has no BAK segment.',
+          at(set.header, undefined, set),
+        ),
       );
       continue;
     }
@@ -128,7 +138,9 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
     }
     const poNumber = bak.elements[2] ?? '';
     if (poNumber === '')
-      problems.push(problem(DocumentProblemCode.X12MissingElement, 'BAK03 (PO number) is empty.', at(bak, 3, set)));
+      problems.push(
+        problem(DocumentProblemCode.X12MissingElement, 'BAK03 (PO number) is empty.', at(bak, 3, set)),
+      );
     const lines: SupplierAckLine[] = [];
     let current: { po1: X12SegmentRef; line: Partial<SupplierAckLine> & { lineNumber: string } } | undefined;
     const flush = () => {
@@ -149,7 +161,13 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
         flush();
         const lineNumber = segment.elements[0] ?? '';
         if (lineNumber === '')
-          problems.push(problem(DocumentProblemCode.X12MissingElement, 'PO101 (line number) is empty.', at(segment, 1, set)));
+          problems.push(
+            problem(
+              DocumentProblemCode.X12MissingElement,
+              'PO101 (line number) is empty.',
+              at(segment, 1, set),
+            ),
+          );
         const quantity = number(segment.elements[1], segment, 2, set, problems);
         const unitPrice = number(segment.elements[3], segment, 4, set, problems);
         current = {
@@ -162,14 +180,24 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
         };
       } else if (segment.tag === 'ACK') {
         if (current === undefined) {
-          problems.push(problem(DocumentProblemCode.X12UnexpectedSegment, 'ACK outside a PO1 loop.', at(segment, undefined, set)));
+          problems.push(
+            problem(
+              DocumentProblemCode.X12UnexpectedSegment,
+              'ACK outside a PO1 loop.',
+              at(segment, undefined, set),
+            ),
+          );
           continue;
         }
         const code = segment.elements[0] ?? '';
         const lineStatus = ACK_STATUS[code];
         if (lineStatus === undefined) {
           problems.push(
-            problem(DocumentProblemCode.X12InvalidCode, `ACK01 "${code}" is not a line item status code.`, at(segment, 1, set)),
+            problem(
+              DocumentProblemCode.X12InvalidCode,
+              `ACK01 "${code}" is not a line item status code.`,
+              at(segment, 1, set),
+            ),
           );
           continue;
         }
@@ -227,7 +255,9 @@ export function readX12FunctionalAcks(bytes: Uint8Array): SupplierRead<ReceivedF
     }
     const code = ak9.elements[0] ?? '';
     if (!['A', 'E', 'P', 'R'].includes(code)) {
-      problems.push(problem(DocumentProblemCode.X12InvalidCode, `AK901 "${code}" is not A, E, P or R.`, at(ak9, 1, set)));
+      problems.push(
+        problem(DocumentProblemCode.X12InvalidCode, `AK901 "${code}" is not A, E, P or R.`, at(ak9, 1, set)),
+      );
       continue;
     }
     acks.push({ groupControlNumber: ak1.elements[1] ?? '', code, accepted: code === 'A' || code === 'E' });
@@ -248,7 +278,11 @@ export function readJsonPurchaseOrderAck(bytes: Uint8Array): SupplierRead<Suppli
   } catch (error) {
     return {
       ok: false,
-      problems: [problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, { kind: 'document' })],
+      problems: [
+        problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, {
+          kind: 'document',
+        }),
+      ],
     };
   }
   const problems: DocumentProblem[] = [];
@@ -259,19 +293,24 @@ export function readJsonPurchaseOrderAck(bytes: Uint8Array): SupplierRead<Suppli
     return { ok: false, problems };
   }
   const doc = body as Record<string, unknown>;
-  if (doc.type !== JSON_PURCHASE_ORDER_ACK_TYPE) bad('/type', `type must be "${JSON_PURCHASE_ORDER_ACK_TYPE}".`);
+  if (doc.type !== JSON_PURCHASE_ORDER_ACK_TYPE)
+    bad('/type', `type must be "${JSON_PURCHASE_ORDER_ACK_TYPE}".`);
   if (typeof doc.poNumber !== 'string' || doc.poNumber === '' || doc.poNumber.length > 64)
     bad('/poNumber', 'poNumber must be a non-empty string of at most 64 characters.');
   if (typeof doc.status !== 'string' || !ORDER_STATUSES.has(doc.status))
     bad('/status', 'status must be accepted, changed or rejected.');
   const lines: SupplierAckLine[] = [];
-  if (!Array.isArray(doc.lines) || doc.lines.length > 1000) bad('/lines', 'lines must be an array of at most 1000 lines.');
+  if (!Array.isArray(doc.lines) || doc.lines.length > 1000)
+    bad('/lines', 'lines must be an array of at most 1000 lines.');
   else {
     doc.lines.forEach((value: unknown, i) => {
       const path = `/lines/${i}`;
       if (value === null || typeof value !== 'object') return bad(path, 'A line must be an object.');
       const line = value as Record<string, unknown>;
-      const lineNumber = typeof line.lineNumber === 'string' || typeof line.lineNumber === 'number' ? String(line.lineNumber) : '';
+      const lineNumber =
+        typeof line.lineNumber === 'string' || typeof line.lineNumber === 'number'
+          ? String(line.lineNumber)
+          : '';
       if (lineNumber === '') bad(`${path}/lineNumber`, 'lineNumber is required.');
       if (typeof line.status !== 'string' || !LINE_STATUSES.has(line.status))
         bad(`${path}/status`, 'status must be accepted, changed, backordered or rejected.');
@@ -280,8 +319,15 @@ export function readJsonPurchaseOrderAck(bytes: Uint8Array): SupplierRead<Suppli
         if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
           bad(`${path}/${field}`, `${field} must be a number, 0 or more.`, DocumentProblemCode.InvalidNumber);
       }
-      if (line.deliveryDate !== undefined && (typeof line.deliveryDate !== 'string' || !isIsoDate(line.deliveryDate)))
-        bad(`${path}/deliveryDate`, 'deliveryDate must be an ISO date (YYYY-MM-DD).', DocumentProblemCode.InvalidDate);
+      if (
+        line.deliveryDate !== undefined &&
+        (typeof line.deliveryDate !== 'string' || !isIsoDate(line.deliveryDate))
+      )
+        bad(
+          `${path}/deliveryDate`,
+          'deliveryDate must be an ISO date (YYYY-MM-DD).',
+          DocumentProblemCode.InvalidDate,
+        );
       lines.push({
         lineNumber,
         status: line.status as SupplierLineStatus,
@@ -294,6 +340,8 @@ export function readJsonPurchaseOrderAck(bytes: Uint8Array): SupplierRead<Suppli
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
-    documents: [{ poNumber: doc.poNumber as string, status: doc.status as SupplierAcknowledgement['status'], lines }],
+    documents: [
+      { poNumber: doc.poNumber as string, status: doc.status as SupplierAcknowledgement['status'], lines },
+    ],
   };
 }

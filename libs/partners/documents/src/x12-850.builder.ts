@@ -1,7 +1,13 @@
 // X12 850 purchase order (004010) we send a supplier: BEG (00 original), CUR, per line PO1 with the
 // supplier's part number (VP) and our SKU (BP), PID description, DTM*002 delivery requested; CTT.
 import type { SupplierOrder, SupplierOrderLine } from './purchase-order-document';
-import { isoToX12Date, writeInterchange, x12Number, type X12OutboundEnvelope, type X12SegmentSpec } from './x12-envelope';
+import {
+  isoToX12Date,
+  writeInterchange,
+  x12Number,
+  type X12OutboundEnvelope,
+  type X12SegmentSpec,
+} from './x12-envelope';
 
 export function poLineSegments(line: SupplierOrderLine): X12SegmentSpec[] {
   const segments: X12SegmentSpec[] = [

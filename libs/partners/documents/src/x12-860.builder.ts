@@ -1,7 +1,13 @@
 // X12 860 purchase order change (004010): BCH (04 change, SA), the revision in REF*PD, and per changed
 // line POC with its change code (CA changed, DI deleted, AI added) carrying the line as it now is.
 import type { SupplierOrder, SupplierOrderLine } from './purchase-order-document';
-import { isoToX12Date, writeInterchange, x12Number, type X12OutboundEnvelope, type X12SegmentSpec } from './x12-envelope';
+import {
+  isoToX12Date,
+  writeInterchange,
+  x12Number,
+  type X12OutboundEnvelope,
+  type X12SegmentSpec,
+} from './x12-envelope';
 
 export type PoChangeCode = 'CA' | 'DI' | 'AI';
 

@@ -27,7 +27,13 @@ function sellerOf(env: Env, vals: Record<string, unknown>): Row | undefined {
   if (typeof vals.order_id !== 'number' || typeof vals.product_id !== 'number') return undefined;
   const order = env.store.get('purchase.order', vals.order_id);
   if (!order || typeof order.partner_id !== 'number') return undefined;
-  return sellerFor(env, order.partner_id, vals.product_id, Number(vals.product_qty ?? 1), asText(order.date_order).slice(0, 10));
+  return sellerFor(
+    env,
+    order.partner_id,
+    vals.product_id,
+    Number(vals.product_qty ?? 1),
+    asText(order.date_order).slice(0, 10),
+  );
 }
 
 /** An Odoo datetime (`YYYY-MM-DD HH:MM:SS`, UTC) plus whole days. */
@@ -233,7 +239,8 @@ export const purchaseOrderLine: ModelDef = {
     // The order date plus the vendor's delivery lead time (supplierinfo.delay, days).
     date_planned: datetime('Expected Arrival', {
       default: ({ env, vals }) => {
-        const order = typeof vals.order_id === 'number' ? env.store.get('purchase.order', vals.order_id) : undefined;
+        const order =
+          typeof vals.order_id === 'number' ? env.store.get('purchase.order', vals.order_id) : undefined;
         const start = order?.date_order ? asText(order.date_order) : env.now();
         const delay = Number(sellerOf(env, vals)?.delay ?? 0);
         return addDays(start, delay);
