@@ -174,3 +174,10 @@ export {
 } from './supplier-responses.reader';
 export { buildX12PurchaseOrder } from './x12-850.builder';
 export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
+export {
+  isPurchasingDocumentType,
+  PURCHASING_DOCUMENT_FORMATS,
+  PurchasingDocumentType,
+  readPurchaseOrderEvent,
+  splitPurchasingDocument,
+} from './purchasing-document-split';

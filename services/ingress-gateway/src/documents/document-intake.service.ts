@@ -30,11 +30,13 @@ import {
   type DocumentSplit,
   duplicateInterchangeProblem,
   hasEnvelopeFindings,
+  isPurchasingDocumentType,
   isStockDocumentType,
   NO_FINDINGS,
   type SalesOrderLayout,
   selectSlices,
   splitDocument,
+  splitPurchasingDocument,
   splitStockDocument,
   type X12EnvelopeRules,
   type X12InterchangeRead,
@@ -681,6 +683,11 @@ function readUpload(
 ): { split: DocumentSplit; x12: X12Upload | undefined } {
   if (isStockDocumentType(decision.documentType)) {
     return { split: splitStockDocument(decision.documentType, decision.format, body), x12: undefined };
+  }
+  // Purchasing documents (Odoo's events, suppliers' 855/997) are applied by purchase-orders, not answered
+  // with a 997 here: the supplier's 855 answers our 850, and its 997 is an answer itself.
+  if (isPurchasingDocumentType(decision.documentType)) {
+    return { split: splitPurchasingDocument(decision.documentType, decision.format, body), x12: undefined };
   }
   const split = splitDocument(decision.format, body, layout);
   const interchange = split.interchange;

@@ -1,7 +1,7 @@
 // Who may submit what, in which format: the document types the gateway can validate, the media types it
 // reads, and the catalog's scopes and document permissions. Pure functions: unit-tested without I/O.
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
-import { DocumentFormat, StockDocumentType } from '@tradewind/partner-documents';
+import { DocumentFormat, PurchasingDocumentType, StockDocumentType } from '@tradewind/partner-documents';
 
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 
@@ -10,6 +10,9 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   'sales-order',
   StockDocumentType.StockEvent,
   StockDocumentType.StockSnapshot,
+  PurchasingDocumentType.PurchaseOrderEvent,
+  PurchasingDocumentType.PoAcknowledgement,
+  PurchasingDocumentType.FunctionalAck,
 ] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 
