@@ -24,7 +24,16 @@ void describe('config/partners (the real catalog)', () => {
     const catalog = loadPartnerCatalog(PARTNERS_DIR, { masterdataSeedPath: SEED_PATH });
     assert.deepEqual(
       catalog.partners().map((p) => p.id),
-      ['acme-portal', 'market-hub', 'globex-edi', 'odoo', 'bazaarly', 'northwind-wms'],
+      [
+        'acme-portal',
+        'market-hub',
+        'globex-edi',
+        'odoo',
+        'bazaarly',
+        'northwind-wms',
+        'boltworks-supply',
+        'cascade-tools',
+      ],
     );
     assert.ok(Object.isFrozen(catalog));
     assert.ok(Object.isFrozen(catalog.partner('acme-portal')?.credentials[0]));
@@ -178,10 +187,14 @@ void describe('validateCatalogDir rules', () => {
   });
 
   void it('SCOPE_WITHOUT_DOCUMENT: a submit scope needs the inbound document type', () => {
-    copy.edit('catalog.yaml', '    scopes: []', '    scopes: [documents:submit:purchase-order]');
+    copy.edit(
+      'catalog.yaml',
+      '      - documents:submit:purchase-order-event\n',
+      '      - documents:submit:purchase-order-event\n      - documents:submit:purchase-order\n',
+    );
     assert.deepEqual(
       validate().map((p) => [p.code, p.path]),
-      [[CatalogProblemCode.ScopeWithoutDocument, '/partners/3/scopes/0']],
+      [[CatalogProblemCode.ScopeWithoutDocument, '/partners/3/scopes/1']],
     );
   });
 
