@@ -71,6 +71,7 @@ services=(
   ingress-gateway:${GATEWAY_PORT:-3010}
   inventory-sync:3040
   reconciler:3050
+  partner-delivery:3060
   purchase-orders:3080
 ) # end of services
 

@@ -39,7 +39,14 @@ export {
   type SplitDocument,
   splitDocument,
 } from './document-split';
-export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
+export {
+  hasGs1CheckDigit,
+  isIsoDate,
+  isValidGtin,
+  normalizeGtin,
+  parseDecimal,
+  x12DateToIso,
+} from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
 export {
@@ -112,6 +119,19 @@ export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } f
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
+  buildX12ShipNotice,
+  readX12ShipNotices,
+  SHIP_NOTICE_LIMITS,
+  type ShipNotice,
+  type ShipNoticeInput,
+  type ShipNoticeItem,
+  type ShipNoticeItemId,
+  type ShipNoticeOrder,
+  type ShipNoticePack,
+  ssccOf,
+  type X12ShipNoticesRead,
+} from './x12-856';
+export {
   buildX12FunctionalAck,
   type FunctionalAck,
   FunctionalAckCode,
@@ -152,6 +172,16 @@ export {
   InterchangeAckCode,
   interchangeNoteCode,
 } from './x12-ta1.builder';
+export {
+  readX12Sets,
+  reenvelopeSet,
+  x12EnvelopeRef,
+  x12Location,
+  type X12SetEntry,
+  type X12SetKind,
+  X12SetReader,
+  type X12SetsRead,
+} from './x12-transaction-sets';
 export {
   type ReceivedFunctionalAck,
   type SupplierAcknowledgement,

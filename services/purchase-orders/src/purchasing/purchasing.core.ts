@@ -482,6 +482,8 @@ export class PurchasingCore {
       format,
       contentType: CONTENT_TYPES[format],
       relatesTo: [row.purchase_order_id],
+      // A PO's revisions are delivered in order (an 860 never overtakes its 850).
+      orderingKey: row.purchase_order_id,
       payload: Buffer.from(payload, 'utf8'),
       createdAt: this.clock.now(),
     };
