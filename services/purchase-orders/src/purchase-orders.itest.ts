@@ -3,7 +3,8 @@
 // packs, once although Odoo's webhook and the poll both report it; the supplier's 855 moves one date (an
 // odoo.commands set_purchase_line_dates, and Odoo's write of it is not sent back as a change) and raises
 // its price beyond tolerance (a business exception); a missing 855 and 997 escalate on a manual clock, after
-// a restart; a quantity changed in Odoo after sending goes out as an X12 860, never as a second 850.
+// a restart; a quantity changed in Odoo after sending goes out as an X12 860, never as a second 850; the
+// supplier's 856 makes the order shipped.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -25,7 +26,7 @@ import { AvroSerde, createKafka, deadLetterTopicOf, retryTopicOf, TypedProducer 
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
-import { CONTENT_TYPES } from '@tradewind/partner-documents';
+import { buildX12ShipNotice, CONTENT_TYPES } from '@tradewind/partner-documents';
 import {
   odooPurchaseOrderWebhook,
   supplier855,
@@ -316,6 +317,60 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
     assert.deepEqual(
       exceptions(order.id).filter((e) => e.code.endsWith('SLA_MISSED')),
       [],
+    );
+
+    // The supplier ships: its 856 (h-ship's builder and reader) moves the order to shipped.
+    const asn = buildX12ShipNotice(
+      [
+        {
+          purpose: '00',
+          shipmentId: `BW-${order.name}`,
+          shipDate: plus(12),
+          orders: [
+            {
+              poNumber: order.name,
+              packs: [
+                {
+                  items: [
+                    {
+                      lineNumber: '1',
+                      itemIds: [{ qualifier: 'VP', value: 'BW-SB-M8' }],
+                      quantity: 500,
+                      uom: 'EA',
+                    },
+                    {
+                      lineNumber: '2',
+                      itemIds: [{ qualifier: 'VP', value: 'BW-SN-M8-C12' }],
+                      quantity: 2,
+                      uom: 'CA',
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      {
+        senderQualifier: 'ZZ',
+        senderId: 'BOLTWORKS',
+        receiverQualifier: 'ZZ',
+        receiverId: 'TRADEWIND',
+        interchangeControlNumber: 900_003,
+        groupControlNumber: 900_003,
+        setControlNumber: 1,
+        preparedAt: new Date(),
+      },
+    );
+    await publish(SUPPLIER, 'supplier-ship-notice', 'x12', asn);
+    const shipped = await expectEventually(() => {
+      const last = states(order.id).at(-1)!;
+      assert.equal(last.status, 'shipped');
+      return last;
+    });
+    assert.deepEqual(
+      shipped.trace.map((t) => t.status),
+      ['sent', 'changed', 'shipped'],
     );
   });
 

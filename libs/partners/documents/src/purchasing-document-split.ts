@@ -1,6 +1,6 @@
 // Purchasing uploads split like order uploads (document-split.ts), so the gateway accepts them the same way:
 // Odoo's purchase-order event (JSON: the `_model` and `_id` base_automation's webhook sends), a supplier's
-// purchase order acknowledgement (X12 855 or JSON) and its 997 for our 850/860. One slice per upload: its
+// purchase order acknowledgement (X12 855 or JSON), its 997 for our 850/860 and its 856 ship notice. One slice per upload: its
 // documents answer one interchange or one order, and the service applies them together.
 import { CONTENT_TYPES, DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
@@ -12,6 +12,7 @@ import {
   type SupplierRead,
 } from './supplier-responses.reader';
 import { decodeUtf8 } from './text-decoding';
+import { readX12ShipNotices } from './x12-856';
 
 export enum PurchasingDocumentType {
   /** Odoo (the internal partner): a purchase.order changed. */
@@ -20,6 +21,8 @@ export enum PurchasingDocumentType {
   PoAcknowledgement = 'po-acknowledgement',
   /** A supplier's X12 997 for an interchange we sent. */
   FunctionalAck = 'functional-ack',
+  /** A supplier's X12 856 for goods it shipped us (read by x12-856.ts; a 3PL's 856 is the shipments'). */
+  SupplierShipNotice = 'supplier-ship-notice',
 }
 
 const TYPES = new Set<string>(Object.values(PurchasingDocumentType));
@@ -35,6 +38,7 @@ export const PURCHASING_DOCUMENT_FORMATS: Readonly<
   [PurchasingDocumentType.PurchaseOrderEvent]: [DocumentFormat.Json],
   [PurchasingDocumentType.PoAcknowledgement]: [DocumentFormat.X12, DocumentFormat.Json],
   [PurchasingDocumentType.FunctionalAck]: [DocumentFormat.X12],
+  [PurchasingDocumentType.SupplierShipNotice]: [DocumentFormat.X12],
 });
 
 /** Reads an Odoo purchase-order event: `{"_model": "purchase.order", "_id": 12, ...}`. */
@@ -111,6 +115,12 @@ export function splitPurchasingDocument(
       const read = readX12FunctionalAcks(bytes);
       if (read.ok) businessRef = read.documents.map((d) => d.groupControlNumber).join(',');
       else problems = read.problems;
+      break;
+    }
+    case PurchasingDocumentType.SupplierShipNotice: {
+      const read = readX12ShipNotices(bytes);
+      if (read.ok) businessRef = read.records.flatMap((n) => n.orders.map((o) => o.poNumber)).join(',');
+      else problems = [...read.documentProblems, ...read.problems];
       break;
     }
   }

@@ -13,6 +13,7 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   PurchasingDocumentType.PurchaseOrderEvent,
   PurchasingDocumentType.PoAcknowledgement,
   PurchasingDocumentType.FunctionalAck,
+  PurchasingDocumentType.SupplierShipNotice,
 ] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 

@@ -6,9 +6,11 @@ import { createLogger } from '@tradewind/observability';
 import { type PartnerCatalog, PartnerKind } from '@tradewind/partner-catalog';
 import {
   DocumentFormat,
+  PurchasingDocumentType,
   readJsonPurchaseOrderAck,
   readX12FunctionalAcks,
   readX12PurchaseOrderAcks,
+  readX12ShipNotices,
   type SupplierRead,
 } from '@tradewind/partner-documents';
 import type { DataSource } from 'typeorm';
@@ -16,14 +18,6 @@ import type { DataSource } from 'typeorm';
 import { PurchaseOrdersErrorCode, PurchaseOrdersException } from '../purchase-orders.exception';
 import type { OdooPurchaseOrdersReader } from '../purchasing/odoo-purchase-orders.reader';
 import type { OfferOutcome, PurchasingCore } from '../purchasing/purchasing.core';
-
-/** The document types this service reads from ingress.documents. */
-export const PURCHASING_DOCUMENT_TYPES = {
-  purchaseOrderEvent: 'purchase-order-event',
-  acknowledgement: 'po-acknowledgement',
-  functionalAck: 'functional-ack',
-  shipNotice: 'ship-notice',
-} as const;
 
 const ODOO_DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
@@ -39,10 +33,10 @@ export class PurchaseOrderIntake {
   ) {}
 
   async handle(document: IngressDocument, correlationId: string | undefined): Promise<string> {
-    switch (document.documentType) {
-      case PURCHASING_DOCUMENT_TYPES.purchaseOrderEvent:
+    switch (document.documentType as PurchasingDocumentType) {
+      case PurchasingDocumentType.PurchaseOrderEvent:
         return this.webhook(document, correlationId);
-      case PURCHASING_DOCUMENT_TYPES.acknowledgement: {
+      case PurchasingDocumentType.PoAcknowledgement: {
         const supplier = this.supplierOf(document);
         const acks = this.read(
           document,
@@ -56,11 +50,31 @@ export class PurchaseOrderIntake {
         }
         return outcomes.join(',');
       }
-      case PURCHASING_DOCUMENT_TYPES.functionalAck: {
+      case PurchasingDocumentType.FunctionalAck: {
         const supplier = this.supplierOf(document);
         const outcomes: string[] = [];
         for (const ack of this.read(document, readX12FunctionalAcks)) {
           outcomes.push(await this.core.functionalAck(supplier, ack, document.documentId, correlationId));
+        }
+        return outcomes.join(',');
+      }
+      case PurchasingDocumentType.SupplierShipNotice: {
+        const supplier = this.supplierOf(document);
+        if (document.payload === null) throw this.unreadableMissing(document);
+        const read = readX12ShipNotices(document.payload);
+        if (!read.ok) throw this.unreadable(document, [...read.documentProblems, ...read.problems]);
+        const outcomes: string[] = [];
+        for (const notice of read.records) {
+          for (const order of notice.orders) {
+            const outcome = await this.core.shipped(
+              supplier,
+              order.poNumber,
+              document.documentId,
+              correlationId,
+            );
+            if (outcome === 'unknown-order') throw this.unknown(document, `purchase order ${order.poNumber}`);
+            outcomes.push(outcome);
+          }
         }
         return outcomes.join(',');
       }
@@ -137,23 +151,30 @@ export class PurchaseOrderIntake {
   }
 
   private read<T>(document: IngressDocument, reader: (bytes: Uint8Array) => SupplierRead<T>): readonly T[] {
-    if (document.payload === null) {
-      throw new PurchaseOrdersException(
-        PurchaseOrdersErrorCode.UnreadableDocument,
-        `${document.documentType} ${document.documentId} has no inline payload`,
-      );
-    }
+    if (document.payload === null) throw this.unreadableMissing(document);
     const read = reader(document.payload);
-    if (!read.ok) {
-      throw new PurchaseOrdersException(
-        PurchaseOrdersErrorCode.UnreadableDocument,
-        `${document.documentType} ${document.documentId}: ${read.problems
-          .slice(0, 5)
-          .map((p) => `${p.message} (${p.location})`)
-          .join('; ')}`,
-      );
-    }
+    if (!read.ok) throw this.unreadable(document, read.problems);
     return read.documents;
+  }
+
+  private unreadableMissing(document: IngressDocument): PurchaseOrdersException {
+    return new PurchaseOrdersException(
+      PurchaseOrdersErrorCode.UnreadableDocument,
+      `${document.documentType} ${document.documentId} has no inline payload`,
+    );
+  }
+
+  private unreadable(
+    document: IngressDocument,
+    problems: readonly { message: string; location: string }[],
+  ): PurchaseOrdersException {
+    return new PurchaseOrdersException(
+      PurchaseOrdersErrorCode.UnreadableDocument,
+      `${document.documentType} ${document.documentId}: ${problems
+        .slice(0, 5)
+        .map((p) => `${p.message} (${p.location})`)
+        .join('; ')}`,
+    );
   }
 
   private json(document: IngressDocument): unknown {
