@@ -581,14 +581,17 @@ export class PurchasingCore {
       .update(`${row.purchase_order_id}|dates|${documentId}`)
       .digest('hex')
       .slice(0, 32);
+    // The key and externalId name the order (the writer's ledger and key order); Odoo has no external id
+    // for an order made in Odoo, so the body names it by database id.
+    const externalId = `tradewind.purchase_order_${row.odoo_order_id}`;
     return {
       topic: TOPICS.odooCommands,
-      key: String(row.odoo_order_id),
+      key: externalId,
       messageId: uuidOf(commandId),
       headers,
       value: {
         commandId,
-        externalId: String(row.odoo_order_id),
+        externalId,
         type: CommandType.SetPurchaseLineDates,
         issuedBy: this.options.serviceName,
         issuedAt: now,
