@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { seedStandardUnits } from './models/uom.models';
 import type { Env } from './orm/env';
 import { registerExternalId } from './orm/load';
 import { asText } from './orm/model.types';
-import { seedStandardUnits } from './models/uom.models';
 
 export interface SeedData {
   company?: { name: string; currency?: string };

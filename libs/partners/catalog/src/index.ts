@@ -63,6 +63,12 @@ export {
   type ResolvedShipTo,
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
+export {
+  type PurchasingSettings,
+  SupplierChangePolicy,
+  type SupplierPack,
+  supplierUnitOf,
+} from './purchasing-settings';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export { type ResolvedSecret, resolveSecretReferences, type SecretSources } from './secret-references';
 export {
@@ -71,9 +77,3 @@ export {
   DOCUMENT_DATA_DOMAINS,
   STOCK_FEED_DOCUMENT_TYPE,
 } from './system-of-record';
-export {
-  type PurchasingSettings,
-  SupplierChangePolicy,
-  type SupplierPack,
-  supplierUnitOf,
-} from './purchasing-settings';

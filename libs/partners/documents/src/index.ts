@@ -82,6 +82,21 @@ export {
   type X12EnvelopeRef,
 } from './partner-sales-order';
 export {
+  type ReceivedFunctionalAck,
+  type SupplierAckLine,
+  type SupplierAcknowledgement,
+  SupplierLineStatus,
+  type SupplierOrder,
+  type SupplierOrderLine,
+} from './purchase-order-document';
+export {
+  isPurchasingDocumentType,
+  PURCHASING_DOCUMENT_FORMATS,
+  PurchasingDocumentType,
+  readPurchaseOrderEvent,
+  splitPurchasingDocument,
+} from './purchasing-document-split';
+export {
   CSV_COLUMN_ONLY_FIELDS,
   CSV_FIELD_TYPES,
   CSV_MANDATORY_FIELDS,
@@ -116,7 +131,20 @@ export {
   type StockSnapshotLine,
 } from './stock-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
+export {
+  buildCsvPurchaseOrder,
+  buildJsonPurchaseOrder,
+  JSON_PURCHASE_ORDER_TYPE,
+} from './supplier-order.builders';
+export {
+  JSON_PURCHASE_ORDER_ACK_TYPE,
+  readJsonPurchaseOrderAck,
+  readX12FunctionalAcks,
+  readX12PurchaseOrderAcks,
+  type SupplierRead,
+} from './supplier-responses.reader';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
+export { buildX12PurchaseOrder } from './x12-850.builder';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
   buildX12ShipNotice,
@@ -131,6 +159,7 @@ export {
   ssccOf,
   type X12ShipNoticesRead,
 } from './x12-856';
+export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
 export {
   buildX12FunctionalAck,
   type FunctionalAck,
@@ -182,32 +211,3 @@ export {
   X12SetReader,
   type X12SetsRead,
 } from './x12-transaction-sets';
-export {
-  type ReceivedFunctionalAck,
-  type SupplierAcknowledgement,
-  type SupplierAckLine,
-  SupplierLineStatus,
-  type SupplierOrder,
-  type SupplierOrderLine,
-} from './purchase-order-document';
-export {
-  buildCsvPurchaseOrder,
-  buildJsonPurchaseOrder,
-  JSON_PURCHASE_ORDER_TYPE,
-} from './supplier-order.builders';
-export {
-  JSON_PURCHASE_ORDER_ACK_TYPE,
-  readJsonPurchaseOrderAck,
-  readX12FunctionalAcks,
-  readX12PurchaseOrderAcks,
-  type SupplierRead,
-} from './supplier-responses.reader';
-export { buildX12PurchaseOrder } from './x12-850.builder';
-export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
-export {
-  isPurchasingDocumentType,
-  PURCHASING_DOCUMENT_FORMATS,
-  PurchasingDocumentType,
-  readPurchaseOrderEvent,
-  splitPurchasingDocument,
-} from './purchasing-document-split';

@@ -6,8 +6,8 @@ import { type DocumentProblem, DocumentProblemCode, problem } from './document-p
 import { isIsoDate, x12DateToIso } from './field-values';
 import {
   type ReceivedFunctionalAck,
-  type SupplierAcknowledgement,
   type SupplierAckLine,
+  type SupplierAcknowledgement,
   SupplierLineStatus,
 } from './purchase-order-document';
 import { decodeUtf8 } from './text-decoding';
@@ -142,9 +142,14 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
         problem(DocumentProblemCode.X12MissingElement, 'BAK03 (PO number) is empty.', at(bak, 3, set)),
       );
     const lines: SupplierAckLine[] = [];
-    let current: { po1: X12SegmentRef; line: Partial<SupplierAckLine> & { lineNumber: string } } | undefined;
+    let current:
+      | { po1: X12SegmentRef; line: Partial<SupplierAckLine> & { lineNumber: string }; refused?: boolean }
+      | undefined;
     const flush = () => {
-      if (current === undefined) return;
+      if (current === undefined || current.refused === true) {
+        current = undefined;
+        return;
+      }
       if (current.line.status === undefined) {
         problems.push(
           problem(
@@ -199,6 +204,7 @@ export function readX12PurchaseOrderAcks(bytes: Uint8Array): SupplierRead<Suppli
               at(segment, 1, set),
             ),
           );
+          current.refused = true;
           continue;
         }
         const quantity = number(segment.elements[1], segment, 2, set, problems);

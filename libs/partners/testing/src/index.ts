@@ -1,4 +1,4 @@
 // Test helpers that speak like partners: documents built from the reviewed examples and a signed client.
 export * from './partner-traffic';
-export * from './topic-collector';
 export * from './supplier-traffic';
+export * from './topic-collector';

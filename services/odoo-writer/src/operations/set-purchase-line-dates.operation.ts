@@ -59,7 +59,7 @@ export class SetPurchaseLineDatesOperation implements WriteOperation<SetPurchase
       }
       const changes = command.lines
         .map((l) => ({ id: (l.line as { id: number }).id, date: toOdooDatetime(l.datePlanned) }))
-        .filter((l) => String(mine.get(l.id)?.date_planned ?? '') !== l.date);
+        .filter((l) => mine.get(l.id)?.date_planned !== l.date);
       if (changes.length === 0) {
         results.push(alreadyDone(PURCHASE_ORDER, orderId));
         continue;

@@ -3,12 +3,12 @@
 // (855 / JSON acknowledgement, 997). Other document types are other services'. Inbox-deduplicated: a
 // redelivered record changes nothing (and the workflow is idempotent on its own).
 import { Inject, Injectable } from '@nestjs/common';
-import { HEADER, type IngressDocument, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { HEADER, TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { type ConsumedRecord } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
 
-import { PurchaseOrderIntake } from './purchase-order.intake';
 import { toRunnerError } from '../purchase-orders.exception';
+import { PurchaseOrderIntake } from './purchase-order.intake';
 
 export type IngressDocumentsValue = TopicValueMap[typeof TOPICS.ingressDocuments];
 
@@ -19,7 +19,7 @@ export class IngressDocumentsConsumer {
   @KafkaHandler(TOPICS.ingressDocuments, { settings: 'ingressDocuments' })
   async handle(record: ConsumedRecord<IngressDocumentsValue>): Promise<void> {
     try {
-      await this.intake.handle(record.value as IngressDocument, record.headers[HEADER.correlationId]);
+      await this.intake.handle(record.value, record.headers[HEADER.correlationId]);
     } catch (error) {
       throw toRunnerError(error);
     }

@@ -146,7 +146,7 @@ export class OdooPurchaseOrdersReader {
               id: l.id,
               productId,
               sku: productId === null ? null : (skuOf.get(productId) ?? null),
-              description: String(l.name ?? ''),
+              description: textOf(l.name) ?? '',
               quantity: Number(l.product_qty ?? 0),
               uomRatio: uomId === null ? 1 : (ratioOf.get(uomId) ?? 1),
               priceUnit: Number(l.price_unit ?? 0),

@@ -5,9 +5,9 @@ import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
+import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
 import { productSupplierinfo } from './supplierinfo.models';
 import { uomUom } from './uom.models';
-import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
 
 export function createModelRegistry(): ModelRegistry {
   return new ModelRegistry().register(

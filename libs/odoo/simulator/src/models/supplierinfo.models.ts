@@ -38,7 +38,7 @@ export function sellerFor(
     .map((id) => env.store.get('product.supplierinfo', id)!)
     .filter(
       (info) =>
-        (info.product_id === productId || info.product_id === false || info.product_id == null) &&
+        (info.product_id === productId || typeof info.product_id !== 'number') &&
         Number(info.min_qty ?? 0) <= quantity &&
         (!info.date_start || asText(info.date_start) <= onDate) &&
         (!info.date_end || asText(info.date_end) >= onDate),
