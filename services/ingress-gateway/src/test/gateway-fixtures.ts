@@ -48,6 +48,10 @@ export const TEST_KEYS = {
     apiKey: 'tw-test-northwind-2026-11-3c2b1a0f9e8d7c6b',
     signingSecret: 'tw-test-signing-northwind-2026-11-6b5a4c3d',
   },
+  'boltworks-supply-2026-11': {
+    apiKey: 'tw-test-boltworks-2026-11-4d5e6f708192a3b4',
+    signingSecret: 'tw-test-signing-boltworks-2026-11-77aa88bb',
+  },
 } as const;
 
 export type TestKeyId = keyof typeof TEST_KEYS;
