@@ -27,6 +27,8 @@ import {
   type StockDocument,
 } from '@tradewind/partner-testing';
 
+import { startPurchasingDemo } from './purchasing';
+
 const env = process.env;
 const gatewayUrl = env.GATEWAY_URL ?? 'http://127.0.0.1:3010';
 const reconcilerUrl = env.RECONCILER_URL ?? 'http://127.0.0.1:3050';
@@ -380,6 +382,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
   const stopFollowing = await followAvailability(Date.now());
+  // Purchase orders to a supplier and its answers, every fifth turn (tools/demo/purchasing.ts).
+  const purchasing = await startPurchasingDemo({
+    client,
+    odoo: { url: odooUrl, db: odooDb, apiKey: env.ODOO_API_KEY ?? '' },
+    kafkaBrokers,
+    registryUrl,
+    run,
+  }).catch((error: Error) => console.log(`→ purchasing demo not started: ${error.message}`));
   await sendSnapshot().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
   for (let turn = 0; !stopping && (count === 0 || turn < count); turn++) {
     const wms = turn % 40 === 12 ? makeScarce : turn % 40 === 24 ? restoreScarce : undefined;
@@ -391,6 +401,9 @@ async function main(): Promise<void> {
     if (turn % 10 === 9) {
       // A partner retrying a whole document with a new idempotency key: no second sale order.
       await submit(document, '(resubmitted: duplicate)').catch(() => undefined);
+    }
+    if (purchasing && turn % 5 === 2) {
+      await purchasing.turn().catch((error: Error) => console.log(`→ purchasing failed: ${error.message}`));
     }
     if (turn % 6 === 5) {
       await summary();
@@ -405,6 +418,7 @@ async function main(): Promise<void> {
     await summary();
   }
   await stopFollowing();
+  await purchasing?.stop();
 }
 
 main().then(
