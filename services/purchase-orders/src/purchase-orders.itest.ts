@@ -86,7 +86,7 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
     collector
       .of<OdooCommand>(
         TOPICS.odooCommands,
-        (r) => r.value.issuedBy === serviceName && r.key === String(orderId),
+        (r) => r.value.issuedBy === serviceName && r.key === `tradewind.purchase_order_${orderId}`,
       )
       .map((r) => r.value);
 
@@ -372,6 +372,21 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
       shipped.trace.map((t) => t.status),
       ['sent', 'changed', 'shipped'],
     );
+
+    // The goods arrive: the receipt validated in Odoo is seen by the poll, and the trace ends received.
+    const [receipt] = await admin.search('stock.picking', [['purchase_id', '=', order.id]]);
+    await admin.callAction('stock.picking', 'button_validate', [receipt]);
+    await app.get(PurchaseOrderIntake).pollOnce();
+    const received = await expectEventually(() => {
+      const last = states(order.id).at(-1)!;
+      assert.equal(last.status, 'received');
+      return last;
+    });
+    assert.deepEqual(
+      received.trace.map((t) => t.status),
+      ['sent', 'changed', 'shipped', 'received'],
+    );
+    assert.equal(outbound(order.id).length, 1, 'still one 850, nothing else sent');
   });
 
   it('escalates a missing 855 and 997 on time, after a restart', async () => {

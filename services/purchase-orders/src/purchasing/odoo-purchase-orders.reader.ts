@@ -32,12 +32,22 @@ export interface OdooPurchaseOrder {
   readonly dateOrder: string;
   readonly dateApprove: string | null;
   readonly writeDate: string;
+  /** purchase_stock's receipt_status: pending, partial, full (false before confirmation). */
+  readonly receiptStatus: string | null;
   readonly lines: readonly OdooPurchaseLine[];
   /** The vendor's price list entries for the lines' products. */
   readonly supplierInfo: readonly OdooSupplierInfo[];
 }
 
-const ORDER_FIELDS = ['name', 'state', 'partner_id', 'date_order', 'date_approve', 'write_date'];
+const ORDER_FIELDS = [
+  'name',
+  'state',
+  'partner_id',
+  'date_order',
+  'date_approve',
+  'write_date',
+  'receipt_status',
+];
 const idOf = (value: unknown): number | null =>
   Array.isArray(value) && typeof value[0] === 'number' ? value[0] : typeof value === 'number' ? value : null;
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -137,6 +147,7 @@ export class OdooPurchaseOrdersReader {
         dateOrder: String(order.date_order),
         dateApprove: textOf(order.date_approve),
         writeDate: String(order.write_date),
+        receiptStatus: textOf(order.receipt_status),
         lines: lines
           .filter((l) => idOf(l.order_id) === order.id)
           .map((l) => {

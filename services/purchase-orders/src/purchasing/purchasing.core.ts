@@ -46,7 +46,8 @@ import type { Clock } from './clock';
 import type { OdooPurchaseOrder } from './odoo-purchase-orders.reader';
 import { contentHash, type MappedLine, mapSupplierOrder } from './supplier-order.mapper';
 
-export type OfferOutcome = 'sent' | 'change-sent' | 'unchanged' | 'held' | 'not-a-supplier' | 'not-confirmed';
+export type OfferOutcome =
+  'sent' | 'change-sent' | 'unchanged' | 'received' | 'held' | 'not-a-supplier' | 'not-confirmed';
 export type SlaKind = 'po-acknowledgement' | 'functional-ack';
 
 export interface PurchasingMetrics {
@@ -151,7 +152,22 @@ export class PurchasingCore {
         await this.outbox.enqueueAll<unknown>(manager, [exception, this.stateRecord(row, headers, now)]);
         return 'held';
       }
-      if (existing !== undefined && existing.content_hash === mapped.contentHash) return 'unchanged';
+      if (existing !== undefined && existing.content_hash === mapped.contentHash) {
+        // The goods are in (Odoo's receipt validated): the last step of the trace, once.
+        if (order.receiptStatus !== 'full' || existing.status === PurchaseOrderStatus.Received)
+          return 'unchanged';
+        existing.status = PurchaseOrderStatus.Received;
+        existing.trace.push({
+          status: PurchaseOrderStatus.Received,
+          at: now,
+          revision: existing.revision,
+          detail: 'receipt validated in Odoo',
+          documentId: null,
+        });
+        await this.update(manager, existing);
+        await this.outbox.enqueueAll<unknown>(manager, [this.stateRecord(existing, headers, now)]);
+        return 'received';
+      }
       if (existing === undefined || existing.status === PurchaseOrderStatus.Held || existing.revision === 0) {
         const row = existing ?? this.newRow(order, supplierId, partner, [], '');
         row.revision = 1;

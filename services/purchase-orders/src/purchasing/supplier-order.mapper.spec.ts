@@ -21,6 +21,7 @@ const order = (overrides: Partial<OdooPurchaseOrder> = {}): OdooPurchaseOrder =>
   dateOrder: '2026-12-01 08:00:00',
   dateApprove: '2026-12-02 09:30:00',
   writeDate: '2026-12-02 09:30:00',
+  receiptStatus: 'pending',
   lines: [
     {
       id: 70,

@@ -97,6 +97,23 @@ export const purchaseOrder: ModelDef = {
       string: 'Untaxed Amount',
       compute: (row, env) => linesOf(env, row.id).reduce((sum, line) => sum + subtotal(line), 0),
     },
+    // purchase_stock: pending / partial / full, from what the lines received.
+    receipt_status: {
+      type: 'selection',
+      string: 'Receipt Status',
+      selection: [
+        ['pending', 'Not Received'],
+        ['partial', 'Partially Received'],
+        ['full', 'Fully Received'],
+      ],
+      compute: (row, env) => {
+        const lines = linesOf(env, row.id).filter((line) => Number(line.product_qty ?? 0) > 0);
+        if (lines.length === 0 || !['purchase', 'done'].includes(asText(row.state))) return false;
+        const received = lines.filter((l) => Number(l.qty_received ?? 0) >= Number(l.product_qty ?? 0));
+        if (received.length === lines.length) return 'full';
+        return lines.some((l) => Number(l.qty_received ?? 0) > 0) ? 'partial' : 'pending';
+      },
+    },
     amount_total: {
       type: 'monetary',
       string: 'Total',
@@ -190,8 +207,15 @@ function createReceipt(env: Env, orderId: number): void {
   reserve(sudo, [pickingId]);
 }
 
-/** The fields of a line the order's stored computes (amounts, date_planned) depend on. */
-const ORDER_DEPENDS_ON = ['product_id', 'product_qty', 'product_uom', 'price_unit', 'date_planned'];
+/** The fields of a line the order's stored computes (amounts, date_planned, receipt_status) depend on. */
+const ORDER_DEPENDS_ON = [
+  'product_id',
+  'product_qty',
+  'product_uom',
+  'price_unit',
+  'date_planned',
+  'qty_received',
+];
 
 export const purchaseOrderLine: ModelDef = {
   name: 'purchase.order.line',
