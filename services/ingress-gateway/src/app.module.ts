@@ -12,6 +12,7 @@ import { type NonceStore, PostgresNonceStore } from './auth/nonce.store';
 import { PartnerAuthService } from './auth/partner-auth.service';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
+import { PurchaseOrderStates1767600000000 } from './database/purchase-order-states.migration';
 import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
 import { DocumentPublication } from './documents/document-publication';
@@ -32,6 +33,7 @@ import { type IdempotencyDurations, IdempotencyStore } from './idempotency/idemp
 import { InMemoryRateLimiter, type RateLimiter, RedisRateLimiter } from './limits/rate-limiter';
 import { gatewayMetrics } from './metrics/gateway.metrics';
 import { ProblemFilter } from './problem/problem.filter';
+import { PurchaseOrdersController, PurchaseOrderStates } from './transactions/purchase-order-states';
 import { TransactionIndexConsumer } from './transactions/transaction-index.consumer';
 import { TransactionIndex } from './transactions/transaction-index.repository';
 import { TransactionQueryService } from './transactions/transaction-query.service';
@@ -94,12 +96,17 @@ export class AppModule implements NestModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateGatewayTables1767400000000, PerOrderAcceptanceAndX12Interchanges1767500000000],
+          migrations: [
+            CreateGatewayTables1767400000000,
+            PerOrderAcceptanceAndX12Interchanges1767500000000,
+            PurchaseOrderStates1767600000000,
+          ],
           consume: options.consume,
         }),
       ],
-      controllers: [DocumentsController, TransactionsController],
+      controllers: [DocumentsController, TransactionsController, PurchaseOrdersController],
       providers: [
+        PurchaseOrderStates,
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_METRICS, useFactory: gatewayMetrics },
         {

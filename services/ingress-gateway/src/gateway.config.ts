@@ -132,6 +132,8 @@ export const gatewayConfig = defineConfig({
   consumers: {
     orderStates: consumerConfig('GATEWAY_ORDER_STATES', TOPICS.ordersState),
     outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
+    /** purchasing.state → GET /v1/purchase-orders/{poNumber} (transactions/purchase-order-states.ts). */
+    purchasingStates: consumerConfig('GATEWAY_PURCHASING_STATES', TOPICS.purchasingState),
   },
 });
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
+import { type PurchaseOrderState, TOPICS } from '@tradewind/contracts';
 import { buildX12ShipNotice } from '@tradewind/partner-documents';
 import { odooPurchaseOrderWebhook, supplier855, supplier997 } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
@@ -136,5 +137,38 @@ void describe('purchasing documents (real Kafka, registry, PostgreSQL)', () => {
       },
     );
     assert.equal(notSupplier.status, 403, JSON.stringify(notSupplier.body));
+  });
+
+  void it("shows a supplier its purchase order's status trace from purchasing.state, and nobody else", async () => {
+    const poNumber = `P-IT-${randomInt(1, 999_999_999)}`;
+    const at = Date.now();
+    const state: PurchaseOrderState = {
+      purchaseOrderId: `odoo/${poNumber}`,
+      odooOrderId: 1,
+      poNumber,
+      supplierId: 'boltworks-supply',
+      revision: 1,
+      status: 'changed',
+      currency: 'USD',
+      lines: [],
+      trace: [
+        { status: 'sent', at, revision: 1, detail: 'x12-850 sent', documentId: 'x12-850:odoo/1:r1' },
+        { status: 'changed', at: at + 1, revision: 1, detail: 'acknowledgement changed', documentId: null },
+      ],
+      updatedAt: at + 1,
+    };
+    await gateway.producer().send(TOPICS.purchasingState, [{ key: state.purchaseOrderId, value: state }]);
+    const view = await expectEventually(async () => {
+      const reply = await gateway.send(BOLTWORKS, 'GET', `/v1/purchase-orders/${poNumber}`);
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
+      return reply.body;
+    });
+    assert.equal(view.status, 'changed');
+    assert.deepEqual(
+      (view.trace as { status: string }[]).map((t) => t.status),
+      ['sent', 'changed'],
+    );
+    const other = await gateway.send('acme-portal-2026-12', 'GET', `/v1/purchase-orders/${poNumber}`);
+    assert.equal(other.status, 404, JSON.stringify(other.body));
   });
 });
