@@ -72,6 +72,7 @@ services=(
   inventory-sync:3040
   reconciler:3050
   partner-delivery:3060
+  ops-console:3100
   purchase-orders:3080
 ) # end of services
 
@@ -112,6 +113,7 @@ Tradewind is up.
   Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
   metrics           ${metrics_urls[*]}
   Prometheus        $prometheus_url   (alerts: /alerts; metrics: docs/observability.md)
+  ops console       http://127.0.0.1:3100   (sign in as bea / tradewind-demo; ben approves, eli engineer, ada auditor)
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"
 

@@ -248,6 +248,7 @@ async function main(): Promise<void> {
         sizeBytes: payload.length,
         payload,
         claimCheckUri: null,
+        correction: null,
       };
     };
     const produce = async (i: number): Promise<boolean> => {

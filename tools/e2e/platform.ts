@@ -72,6 +72,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningPlatform {
   gatewayUrl: string;
+  /** The ops console, when startPlatform was asked for it. */
+  consoleUrl?: string;
   odooUrl: string;
   odooDb: string;
   odooReadKey: string;
@@ -96,13 +98,16 @@ interface Child {
 }
 
 /** Starts the simulator and the three services and waits until each is ready. */
-export async function startPlatform(options: { odooLatencyMs?: number } = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  options: { odooLatencyMs?: number; opsConsole?: boolean } = {},
+): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
 
-  const [odooPort, writerPort, intakePort, gatewayPort] = await Promise.all([
+  const [odooPort, writerPort, intakePort, gatewayPort, consolePort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -201,7 +206,14 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
       GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
       ...credentials.env,
     });
+    if (options.opsConsole === true) {
+      // Dead-letter topics are looked for every 2 s instead of 15 s: a test's new one shows up quickly.
+      service('ops-console', consolePort, { OPS_DEAD_LETTERS_DISCOVER_EVERY: '2s' });
+    }
     await Promise.all([
+      ...(options.opsConsole === true
+        ? [ready('ops-console', `http://127.0.0.1:${consolePort}/health/ready`)]
+        : []),
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
       ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
@@ -214,6 +226,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
 
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    ...(options.opsConsole === true ? { consoleUrl: `http://127.0.0.1:${consolePort}` } : {}),
     odooUrl,
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
@@ -242,7 +255,7 @@ export async function startPlatform(options: { odooLatencyMs?: number } = {}): P
     async stop() {
       await stopChildren();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway']) {
+      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway', 'ops-console']) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

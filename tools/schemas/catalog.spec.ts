@@ -33,7 +33,7 @@ void describe('topic catalog', () => {
     assert.equal(orders.valueSubject, 'orders.state-value');
     assert.equal(orders.valueSchemaFile, path.join(schemasDir, 'avro/orders.state.avsc'));
     assert.deepEqual(orders.key, { kind: 'string', description: 'orderId (<partnerId>/<poNumber>)' });
-    assert.deepEqual(orders.consumers, ['ingress-gateway', 'reconciler']);
+    assert.deepEqual(orders.consumers, ['ingress-gateway', 'reconciler', 'ops-console']);
     assert.equal(catalog.topics.find((topic) => topic.name === 'ops.audit')?.retentionMs, 31_536_000_000);
   });
 

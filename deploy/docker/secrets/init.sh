@@ -24,6 +24,7 @@ put odoo_db_password "$(random)"
 put odoo_api_key "$(random)"
 put odoo_read_api_key "$(random)"
 put grafana_admin_password "$(random)"
+put ops_console_session_secret "$(random)"
 
 # One per credential reference of config/partners/catalog.yaml (env: and file: alike; see docker-compose.yml).
 for key_id in $(sed -n 's/^ *- keyId: *\([A-Za-z0-9._-]*\).*/\1/p' ../../../config/partners/catalog.yaml); do

@@ -123,6 +123,7 @@ describe('inventory-sync with the real Kafka, registry and PostgreSQL', () => {
           sizeBytes: payload.length,
           payload,
           claimCheckUri: null,
+          correction: null,
         },
         headers: { [HEADER.messageId]: randomUUID() },
       },

@@ -34,6 +34,7 @@ const document = (partnerId: string, documentType: string): IngressDocument => (
   sizeBytes: 2,
   payload: Buffer.from('{}'),
   claimCheckUri: null,
+  correction: null,
 });
 
 describe('inventory-sync at its consumer edges', () => {

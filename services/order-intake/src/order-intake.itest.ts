@@ -117,10 +117,14 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       messageId?: string;
       documentId?: string;
       key?: string;
+      correction?: IngressDocument['correction'];
     } = {},
   ): Promise<Sent> {
     const messageId = options.messageId ?? randomUUID();
-    const value = ingressDocumentOf({ partnerId, poNumber, format, text, ...options });
+    const value: IngressDocument = {
+      ...ingressDocumentOf({ partnerId, poNumber, format, text, ...options }),
+      correction: options.correction ?? null,
+    };
     const { documentId } = value;
     await producer.send(TOPICS.ingressDocuments, [
       {
@@ -470,6 +474,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       sizeBytes: 0,
       payload: Buffer.from(acmeOrderJson(poNumber)),
       claimCheckUri: null,
+      correction: null,
     });
     const ids = [randomUUID(), randomUUID()];
     const outcomes = await Promise.all(
@@ -548,6 +553,69 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     // Read from the orders table on the scrape: the type line is there even when nothing is open.
     assert.match(metrics, /# TYPE tradewind_transactions_open gauge/);
     assert.match(metrics, /# TYPE tradewind_acknowledgements_overdue gauge/);
+  });
+
+  it('raises an intake rejection on ops.exceptions and decides its correction once: one set of commands, then the acceptance', async () => {
+    const text = acmeOrderJson(po('C1')).replace('"AC-BOLT-M8"', '"AC-NOPE-M8"');
+    const original = await publishDocument('C1', 'acme-portal', po('C1'), 'json', text);
+    await expectEventually(() => assert.equal(stateOf('C1')?.status, 'acknowledged'), { timeoutMs: 60_000 });
+    const raised = () =>
+      collector
+        .of<OpsException>(TOPICS.opsExceptions, (r) => r.value.businessKey === orderId('C1'))
+        .map((r) => r.value);
+    await expectEventually(() => assert.equal(raised().length, 1), { timeoutMs: 30_000 });
+    const exception = raised()[0];
+    assert.deepEqual(
+      [
+        exception.workflow,
+        exception.documentType,
+        exception.documentId,
+        exception.code,
+        exception.details[0].location,
+      ],
+      ['order', 'sales-order', original.documentId, 'UNKNOWN_SKU', '/lines/0/sku'],
+    );
+    const record = JSON.parse(exception.record!) as { lines: { itemIds: { value: string }[] }[] };
+    record.lines[0].itemIds[0].value = 'AC-BOLT-M8';
+    const correction = (id: string) => ({
+      correctsDocumentId: original.documentId,
+      exceptionId: id,
+      correctedBy: 'itest',
+      record: JSON.stringify(record),
+    });
+    // Two corrections (a person replays twice, or two people do): the order is decided again once.
+    await publishDocument('C1c', 'acme-portal', po('C1'), 'json', JSON.stringify(record), {
+      correction: correction(exception.exceptionId),
+    });
+    await publishDocument('C1d', 'acme-portal', po('C1'), 'json', JSON.stringify(record), {
+      correction: correction(randomUUID()),
+    });
+    await expectEventually(() => assert.equal(commandsFor('C1').length, 2), { timeoutMs: 60_000 });
+    await publishResult('C1', 'upsert_sale_order', 'written');
+    await publishResult('C1', 'confirm_sale_order', 'written');
+    await expectEventually(
+      () =>
+        assert.deepEqual(
+          acksFor('C1').map((a) => (JSON.parse(a.payload) as { status: string }).status),
+          ['rejected', 'accepted'],
+        ),
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(stateOf('C1')?.status, 'acknowledged');
+    assert.deepEqual(stateOf('C1')?.rejectionReasons, []);
+    // An order Odoo refused is not the console's to correct: its correction is only a duplicate.
+    const a3 = sent.get('A3')!;
+    await publishDocument('A3c', 'acme-portal', a3.poNumber, 'json', acmeOrderJson(a3.poNumber), {
+      correction: {
+        ...correction(randomUUID()),
+        correctsDocumentId: a3.documentId,
+        record: JSON.stringify({ ...record, poNumber: a3.poNumber }),
+      },
+    });
+    await waitForQuiescence(() => collector.records.length, { quietMs: 4_000, timeoutMs: 60_000 });
+    assert.equal(commandsFor('C1').length, 2);
+    assert.equal(commandsFor('A3').length, 2);
+    assert.equal(stateOf('A3')?.status, 'acknowledged');
   });
 
   it('holds an order while Odoo is down for longer than the whole retry budget, and accepts it after; nothing is dead-lettered', async () => {

@@ -137,6 +137,7 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
       sizeBytes: payload.length,
       payload,
       claimCheckUri: null,
+      correction: null,
     };
     await producer.send(TOPICS.ingressDocuments, [
       {

@@ -200,6 +200,13 @@ export class FailureRouter {
       correlationId: headers[HEADER.correlationId] ?? null,
       details: details.map((d) => ({ code: d.code, message: d.message, location: d.location ?? null })),
       occurredAt: Date.now(),
+      // A technical failure knows the record, not its business document.
+      workflow: null,
+      documentType: null,
+      businessKey: null,
+      documentId: null,
+      documentVersion: null,
+      record: null,
     };
     await this.options.transport.publishException(exception, key, {
       [HEADER.correlationId]: headers[HEADER.correlationId] ?? randomUUID(),

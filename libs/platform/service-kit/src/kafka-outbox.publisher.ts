@@ -69,6 +69,12 @@ export class KafkaOutboxPublisher implements OutboxPublisher {
           correlationId: message.headers[HEADER.correlationId] ?? null,
           details: [{ code: 'OUTBOX_UNDELIVERABLE', message: errorMessage(error).slice(0, 1000), location }],
           occurredAt: Date.now(),
+          workflow: null,
+          documentType: null,
+          businessKey: null,
+          documentId: null,
+          documentVersion: null,
+          record: null,
         },
         headers: {
           [HEADER.correlationId]: message.headers[HEADER.correlationId] ?? message.messageId,

@@ -439,6 +439,7 @@ export class DocumentIntakeService {
         sizeBytes: slice.bytes.length,
         payload: Buffer.from(slice.bytes),
         claimCheckUri: null,
+        correction: null,
       };
       const key =
         slice.businessRef === undefined

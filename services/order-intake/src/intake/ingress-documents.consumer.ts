@@ -25,7 +25,11 @@ export class IngressDocumentsConsumer {
     if (dataDomainOfDocument(record.value.documentType) !== undefined) return;
     if (isPurchasingDocumentType(record.value.documentType)) return;
     try {
-      await this.intake.handle(record.value, record.headers);
+      await this.intake.handle(record.value, record.headers, {
+        partition: record.partition,
+        offset: record.offset,
+        key: record.key,
+      });
     } catch (error) {
       throw toRunnerError(error);
     }

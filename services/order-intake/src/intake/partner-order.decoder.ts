@@ -3,6 +3,7 @@
 // gateway publishes only sound single-order documents, so these are a foreign producer's or a bug's.
 import type { IngressDocument } from '@tradewind/contracts';
 import {
+  checkCanonicalFields,
   DocumentFormat,
   parseSalesOrders,
   type PartnerSalesOrder,
@@ -45,6 +46,7 @@ export function decodePartnerOrder(document: IngressDocument, layout: SalesOrder
       `${where} carries no inline payload${document.claimCheckUri ? ` (claim check ${document.claimCheckUri} is not supported yet)` : ''}`,
     );
   }
+  if (document.correction !== null) return decodeCorrection(document, document.format, where);
   const parsed = parseSalesOrders(document.format, document.payload, layout);
   if (!parsed.ok || parsed.orders.length !== 1) {
     throw new OrderIntakeException(
@@ -54,4 +56,41 @@ export function decodePartnerOrder(document: IngressDocument, layout: SalesOrder
     );
   }
   return { format: document.format, order: parsed.orders[0] };
+}
+
+/**
+ * A correction replayed from the ops console carries the corrected decoded order (the original bytes stay
+ * in `payload`): it meets the same canonical field rules as every parsed order, and must be the same PO.
+ */
+function decodeCorrection(document: IngressDocument, format: DocumentFormat, where: string): DecodedOrder {
+  let order: PartnerSalesOrder;
+  try {
+    order = JSON.parse(document.correction!.record) as PartnerSalesOrder;
+  } catch (error) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.UnreadableDocument,
+      `${where} is a correction whose record is not JSON`,
+      [],
+      { cause: error },
+    );
+  }
+  const problems: { code: string; message: string; location: string | null }[] =
+    typeof order !== 'object' || order === null || !Array.isArray(order.lines)
+      ? [{ code: 'INVALID_CORRECTION', message: 'the corrected record is not a sales order', location: null }]
+      : checkCanonicalFields(order).map((p) => ({ code: p.code, message: p.message, location: p.location }));
+  if (problems.length === 0 && document.businessRef !== null && order.poNumber !== document.businessRef) {
+    problems.push({
+      code: 'INVALID_CORRECTION',
+      message: `a correction keeps the PO number ${document.businessRef}`,
+      location: null,
+    });
+  }
+  if (problems.length > 0) {
+    throw new OrderIntakeException(
+      OrderIntakeErrorCode.UnreadableDocument,
+      `${where} is a correction that breaks the canonical field rules`,
+      problems.slice(0, 50),
+    );
+  }
+  return { format, order: { ...order, format } };
 }

@@ -7,6 +7,9 @@
 //     added to the order's documentIds and duplicateDocumentIds and a new version is published, so the
 //     gateway's transaction index links it to the original order. No Odoo command and no acknowledgement
 //     of its own: the order's one acknowledgement lists every tracking id known when it is sent.
+// A correction (the ops console's replay of a rejected order, `document.correction`) is the one repeat
+// that is decided again: only while the order is rejected at intake (nothing was ever sent to Odoo), so
+// the first accepted correction issues the commands and every later one is a plain duplicate.
 import { type IngressDocument, OrderStatus } from '@tradewind/contracts';
 import { HEADER, type RecordHeaders } from '@tradewind/messaging';
 import { createLogger, TransactionStage } from '@tradewind/observability';
@@ -22,6 +25,7 @@ import {
   type OrderIntakeMetrics,
 } from '../metrics/order-intake.metrics';
 import { OrderIntakeErrorCode, OrderIntakeException } from '../order-intake.exception';
+import { type DocumentSource, orderRejectionException } from '../orders/order-exception';
 import { orderIdOf, saleOrderExternalId } from '../orders/order-identity';
 import { intakeTransitions } from '../orders/order-lifecycle';
 import type { OrderRecord } from '../orders/order-record';
@@ -56,6 +60,18 @@ export function classifyRepeat(
   return order.documentIds.includes(documentId) ? 'redelivered' : 'duplicate';
 }
 
+/** Whether a correction may decide the order again: rejected at intake, nothing ever sent to Odoo. */
+export function isCorrectable(
+  order: Pick<OrderRecord, 'status' | 'upsertCommandId' | 'odooOrderId' | 'problems'>,
+): boolean {
+  return (
+    (order.status === OrderStatus.Rejected || order.status === OrderStatus.Acknowledged) &&
+    order.upsertCommandId === null &&
+    order.odooOrderId === null &&
+    order.problems.length > 0
+  );
+}
+
 export class SalesOrderIntake {
   private readonly log = createLogger(SalesOrderIntake.name);
 
@@ -77,7 +93,11 @@ export class SalesOrderIntake {
    * normal `rejected` outcome; a record that cannot be an order throws an OrderIntakeException with a
    * business code; anything else thrown is technical (retried).
    */
-  async handle(document: IngressDocument, headers: RecordHeaders): Promise<IntakeOutcome> {
+  async handle(
+    document: IngressDocument,
+    headers: RecordHeaders,
+    source?: DocumentSource,
+  ): Promise<IntakeOutcome> {
     const { format, order: partnerOrder } = decodePartnerOrder(
       document,
       this.catalog.layoutOf(document.partnerId),
@@ -102,7 +122,8 @@ export class SalesOrderIntake {
     // before the transaction: no row lock is held while Odoo answers.
     const known = await this.orders.find(this.dataSource, partner.id, poNumber);
     let verdict: Priced | undefined;
-    if (known === undefined) {
+    const correcting = document.correction !== null && known !== undefined && isCorrectable(known);
+    if (known === undefined || correcting) {
       const mapped = mapPartnerOrder(partnerOrder, partner, this.catalog);
       // Nothing mapped, nothing to price: the order is rejected without asking Odoo.
       const quote =
@@ -118,7 +139,10 @@ export class SalesOrderIntake {
     const result = await withTransaction(this.dataSource, async (manager): Promise<IntakeResult> => {
       let decided: IntakeResult = { outcome: 'redelivered', problems: [] };
       await this.inbox.runOnce(manager, { consumerGroup: this.consumerGroup, messageId }, async () => {
-        decided = await this.decide(manager, document, format, partnerOrder, verdict);
+        decided = await this.decide(manager, document, format, partnerOrder, verdict, {
+          source,
+          correlationId: headers[HEADER.correlationId] ?? null,
+        });
       });
       return decided;
     });
@@ -145,8 +169,19 @@ export class SalesOrderIntake {
     format: OrderRecord['format'],
     partnerOrder: OrderRecord['partnerOrder'],
     verdict: Priced | undefined,
+    origin: { source: DocumentSource | undefined; correlationId: string | null },
   ): Promise<IntakeResult> {
     const partnerId = document.partnerId;
+    if (verdict !== undefined && document.correction !== null) {
+      const existing = await this.orders.lockByKey(manager, partnerId, partnerOrder.poNumber);
+      if (
+        existing !== undefined &&
+        isCorrectable(existing) &&
+        !existing.documentIds.includes(document.documentId)
+      ) {
+        return this.correct(manager, existing, document, partnerOrder, verdict, origin);
+      }
+    }
     if (verdict !== undefined) {
       const order = this.newOrder(document, format, partnerOrder, verdict);
       if (await this.orders.insert(manager, order)) {
@@ -159,6 +194,7 @@ export class SalesOrderIntake {
         const accepted = order.problems.length === 0;
         const statuses = intakeTransitions(accepted, this.transitions.acknowledges(partnerId));
         const report = await this.transitions.advance(manager, order, statuses.slice(1));
+        if (!accepted) await this.raise(manager, order, document.documentId, origin);
         return { outcome: accepted ? 'accepted' : 'rejected', problems: order.problems, report };
       }
     }
@@ -180,6 +216,74 @@ export class SalesOrderIntake {
       );
     }
     return { outcome, problems: [] };
+  }
+
+  /**
+   * A correction of an order rejected at intake, judged like a new order: accepted, it takes the normal
+   * path (reservations or `accepted` with its Odoo commands, then the acceptance acknowledgement); still
+   * rejected, it stays rejected with the new reasons and a new exception (which supersedes the older).
+   */
+  private async correct(
+    manager: EntityManager,
+    order: OrderRecord,
+    document: IngressDocument,
+    partnerOrder: OrderRecord['partnerOrder'],
+    verdict: Priced,
+    origin: { source: DocumentSource | undefined; correlationId: string | null },
+  ): Promise<IntakeResult> {
+    order.partnerOrder = partnerOrder;
+    order.canonicalOrder = verdict.canonical ?? null;
+    order.pricedLines = verdict.accepted ? [...verdict.priced] : null;
+    order.pricelistRef = verdict.pricelistRef;
+    order.lines = [...verdict.lines];
+    order.customerRef = verdict.canonical?.customer.customerId ?? order.customerRef;
+    order.currency = verdict.canonical?.currency ?? order.currency;
+    order.documentIds = [...order.documentIds, document.documentId];
+    // The rejection's acknowledgement is history: the acceptance is a document of its own.
+    order.ackOutboundId = null;
+    order.ackControlNumber = null;
+    order.acknowledgedAt = null;
+    await this.orders.replaceContent(manager, order);
+    this.log.info(
+      { orderId: order.orderId, documentId: document.documentId, accepted: verdict.accepted },
+      'rejected order corrected',
+    );
+    if (!verdict.accepted) {
+      order.problems = [...verdict.problems];
+      const report = await this.transitions.advance(manager, order, [OrderStatus.Rejected]);
+      await this.raise(manager, order, document.documentId, origin);
+      return { outcome: 'rejected', problems: order.problems, report };
+    }
+    order.problems = [];
+    if (this.reservations !== undefined) {
+      const reserving = await this.requestReservations(manager, order, this.reservations);
+      if (reserving !== undefined) return reserving;
+      const report = await this.transitions.advance(manager, order, [OrderStatus.Rejected]);
+      await this.raise(manager, order, document.documentId, origin);
+      return { outcome: 'rejected', problems: order.problems, report };
+    }
+    const report = await this.transitions.advance(manager, order, [
+      OrderStatus.Validated,
+      OrderStatus.Accepted,
+    ]);
+    return { outcome: 'accepted', problems: [], report };
+  }
+
+  private async raise(
+    manager: EntityManager,
+    order: OrderRecord,
+    documentId: string,
+    origin: { source: DocumentSource | undefined; correlationId: string | null },
+  ): Promise<void> {
+    const exception = orderRejectionException(
+      order,
+      documentId,
+      this.consumerGroup,
+      origin.source,
+      origin.correlationId,
+      new Date(),
+    );
+    await this.transitions.raiseException(manager, order, exception);
   }
 
   /**

@@ -2,7 +2,13 @@
 // and an orders.state record; reaching `accepted` issues the Odoo commands, reaching `acknowledged` the
 // partner's acknowledgement. All of it goes through the outbox, so the orders row and everything the
 // order publishes commit together or not at all.
-import { OrderStatus, type ReservationRelease, type ReservationRequest, TOPICS } from '@tradewind/contracts';
+import {
+  type OpsException,
+  OrderStatus,
+  type ReservationRelease,
+  type ReservationRequest,
+  TOPICS,
+} from '@tradewind/contracts';
 import { HEADER } from '@tradewind/messaging';
 import { currentCorrelation } from '@tradewind/observability';
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
@@ -103,6 +109,17 @@ export class OrderTransitions {
     }
     await this.orders.update(manager, order);
     return report;
+  }
+
+  /** Raises a rejected order on ops.exceptions, in the decision's transaction (the ops console queues it). */
+  async raiseException(manager: EntityManager, order: OrderRecord, exception: OpsException): Promise<void> {
+    await this.outbox.enqueue(manager, {
+      topic: TOPICS.opsExceptions,
+      key: order.orderId,
+      value: exception,
+      headers: outboxHeaders(order.partnerId),
+      messageId: exception.exceptionId,
+    });
   }
 
   /** Asks inventory-sync to hold the order's lines: one request per SKU, keyed by the SKU. */

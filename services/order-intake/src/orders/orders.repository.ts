@@ -188,6 +188,26 @@ export class OrdersRepository {
     );
   }
 
+  /** A corrected order's content (the ops console's correction of a rejected order), before `update`. */
+  async replaceContent(manager: EntityManager, order: OrderRecord): Promise<void> {
+    await manager.query(
+      `UPDATE orders SET partner_order = $3::jsonb, canonical_order = $4::jsonb, priced_lines = $5::jsonb,
+              pricelist_ref = $6, lines = $7::jsonb, customer_ref = $8, currency = $9
+        WHERE partner_id = $1 AND po_number = $2`,
+      [
+        order.partnerId,
+        order.poNumber,
+        json(order.partnerOrder),
+        json(order.canonicalOrder),
+        json(order.pricedLines),
+        order.pricelistRef,
+        json(order.lines),
+        order.customerRef,
+        order.currency,
+      ],
+    );
+  }
+
   /** The next ISA13/GS06 for an 855 (in the caller's transaction: a rollback wastes a number, harmlessly). */
   async nextControlNumber(manager: EntityManager): Promise<number> {
     const [row] = await manager.query<{ n: string }[]>(`SELECT nextval('x12_control_number') AS n`);

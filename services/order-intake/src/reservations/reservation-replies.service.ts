@@ -16,6 +16,7 @@ import {
   countStage,
   type OrderIntakeMetrics,
 } from '../metrics/order-intake.metrics';
+import { orderRejectionException } from '../orders/order-exception';
 import type { TransitionReport } from '../orders/order-transitions';
 import type { OrderTransitions } from '../orders/order-transitions';
 import type { OrdersRepository } from '../orders/orders.repository';
@@ -66,6 +67,19 @@ export class ReservationRepliesService {
         ]);
         if (verdict.release !== undefined)
           await this.transitions.releaseReservations(manager, order, verdict.release);
+        // Stock refused it: a person may correct it (e.g. fewer units) from the ops console.
+        await this.transitions.raiseException(
+          manager,
+          order,
+          orderRejectionException(
+            order,
+            order.documentIds[0],
+            this.consumerGroup,
+            undefined,
+            headers[HEADER.correlationId] ?? null,
+            new Date(),
+          ),
+        );
         done.value = {
           disposition: 'rejected',
           partnerId: order.partnerId,

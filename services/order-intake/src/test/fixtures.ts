@@ -201,6 +201,7 @@ export function ingressDocumentOf(document: {
     sizeBytes: payload.length,
     payload,
     claimCheckUri: null,
+    correction: null,
   };
 }
 

@@ -582,6 +582,13 @@ export class PurchasingCore {
         correlationId: headers[HEADER.correlationId] ?? null,
         details: details.map((d) => ({ code: d.code, message: d.message, location: d.location })),
         occurredAt: now,
+        // The console's queue: purchasing, per purchase order (a later exception of it supersedes this one).
+        workflow: 'purchasing',
+        documentType: 'purchase-order',
+        businessKey: key,
+        documentId: cause === '' || cause.startsWith('sla:') ? null : cause,
+        documentVersion: null,
+        record: null,
       },
     };
   }

@@ -117,6 +117,13 @@ export class RedriveService {
               },
             ],
             occurredAt: now,
+            workflow: discrepancy.workflow,
+            documentType: null,
+            // The order's later success (orders.state) resolves it in the ops console.
+            businessKey: discrepancy.orderId,
+            documentId: null,
+            documentVersion: null,
+            record: null,
           },
         })),
       );

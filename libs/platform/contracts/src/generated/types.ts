@@ -63,6 +63,12 @@ export interface IngressDocument {
    * @defaultValue `null`
    */
   claimCheckUri: string | null;
+  /**
+   * Set when the document is a correction replayed from the ops console.
+   *
+   * @defaultValue `null`
+   */
+  correction: DocumentCorrection | null;
 }
 
 /**
@@ -83,6 +89,22 @@ export const DocumentFormat = {
  * Avro enum `io.tradewind.common.DocumentFormat`. A reader that does not know a symbol decodes it as `unknown`.
  */
 export type DocumentFormat = (typeof DocumentFormat)[keyof typeof DocumentFormat];
+
+/**
+ * A person's correction of a rejected document, replayed from the ops console.
+ *
+ * Avro record `io.tradewind.ingress.DocumentCorrection`.
+ */
+export interface DocumentCorrection {
+  /** Tracking id of the rejected document. */
+  correctsDocumentId: string;
+  /** The ops.exceptions record that was corrected. */
+  exceptionId: string;
+  /** Who corrected it (the console user). */
+  correctedBy: string;
+  /** JSON of the corrected decoded record (a PartnerSalesOrder for sales orders); payload carries the same JSON, the partner's original stays at the rejected document's coordinates. */
+  record: string;
+}
 
 /**
  * Latest state of one partner sales order (compacted). Key: orderId = <partnerId>/<poNumber>.
@@ -467,6 +489,42 @@ export interface OpsException {
   details: ExceptionDetail[];
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   occurredAt: number;
+  /**
+   * Business workflow the record belongs to (order, shipment, invoice...), for the console's queues.
+   *
+   * @defaultValue `null`
+   */
+  workflow: string | null;
+  /**
+   * Business document type, e.g. sales-order.
+   *
+   * @defaultValue `null`
+   */
+  documentType: string | null;
+  /**
+   * Key of the business document (e.g. <partner>/<PO>): newer exceptions of it supersede older ones, its later success resolves them.
+   *
+   * @defaultValue `null`
+   */
+  businessKey: string | null;
+  /**
+   * Tracking id of the partner document the exception is about.
+   *
+   * @defaultValue `null`
+   */
+  documentId: string | null;
+  /**
+   * Version of the business document when the exception was raised (supersession).
+   *
+   * @defaultValue `null`
+   */
+  documentVersion: number | null;
+  /**
+   * JSON of the record as the producer read it (e.g. the decoded partner order), what a person corrects.
+   *
+   * @defaultValue `null`
+   */
+  record: string | null;
 }
 
 /**
