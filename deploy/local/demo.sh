@@ -113,6 +113,7 @@ Tradewind is up.
   Odoo              $ODOO_URL   (simulator stats: $ODOO_URL/_sim/stats)
   metrics           ${metrics_urls[*]}
   Prometheus        $prometheus_url   (alerts: /alerts; metrics: docs/observability.md)
+  completeness      http://127.0.0.1:3050/reconciliation   (the reconciler's report per window; docs/reconciliation.md)
   ops console       http://127.0.0.1:3100   (sign in as bea / tradewind-demo; ben approves, eli engineer, ada auditor)
   logs              .stack/demo/*.log
   post your own     see README.md, "Send your own order"

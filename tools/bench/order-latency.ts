@@ -14,7 +14,7 @@ const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
-  const platform = await startPlatform({ odooLatencyMs: 20 });
+  const platform = await startPlatform({ odooLatencyMs: 20, without: ['inventory-sync', 'reconciler'] });
   const client = new PartnerClient(platform.gatewayUrl, E2E_PARTNER_KEYS);
   const accepted = new Map<string, number>(); // PO → time of the 202
   const confirmed = new Map<string, number>();

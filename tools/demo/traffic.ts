@@ -9,7 +9,7 @@
 // DEMO_INTERVAL_MS (between submissions, default 700), DEMO_COUNT (submissions, 0 = until Ctrl-C).
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { type StockAvailability, TOPICS } from '@tradewind/contracts';
+import { type OutboundDocument, type StockAvailability, TOPICS } from '@tradewind/contracts';
 import { AvroSerde, createKafka, startNewGroupAt } from '@tradewind/messaging';
 import { loadSeedFile } from '@tradewind/odoo-simulator';
 import type { PartnerCredentials } from '@tradewind/partner-auth';
@@ -129,6 +129,32 @@ async function followAvailability(from: number): Promise<() => Promise<void>> {
   return () => consumer.disconnect();
 }
 
+/** The latest stock-feed value each channel was sent per SKU (partners.outbound, JSON feeds), with the one before. */
+const fed = new Map<string, { quantity: number; compareQuantity: number | null }>();
+
+/** Follows the channels' stock feeds on partners.outbound from `from` on (decision 0021). */
+async function followFeeds(from: number): Promise<() => Promise<void>> {
+  const kafka = createKafka({ brokers: kafkaBrokers, clientId: `tradewind-demo-feeds-${run}` });
+  const serde = new AvroSerde({ registryUrl });
+  const groupId = `tradewind-demo-feeds-${run}`;
+  await startNewGroupAt(kafka, groupId, TOPICS.partnersOutbound, from);
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.partnersOutbound });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.value === null) return;
+      const { value } = await serde.decode<OutboundDocument>(message.value);
+      if (value.documentType !== 'stock-feed' || value.format !== 'json') return;
+      const feed = JSON.parse(Buffer.from(value.payload).toString('utf8')) as {
+        quantities: { sku: string; quantity: number; compareQuantity: number | null }[];
+      };
+      for (const q of feed.quantities) fed.set(`${value.partnerId}/${q.sku}`, q);
+    },
+  });
+  return () => consumer.disconnect();
+}
+
 async function submitStock(document: StockDocument, what: string): Promise<boolean> {
   const result = await client.submit(document, { idempotencyKey: document.references.join('+') });
   const body = result.body as { title?: string; detail?: string };
@@ -223,7 +249,14 @@ function stockLine(sku: string): string {
     .filter((a) => a.sku === sku && a.channelId !== null)
     .map((a) => `${a.channelId} ${a.channelQuantity ?? 0}`)
     .sort();
-  return `   ${sku}: ${warehouses.join(' · ')}; channels: ${channels.join(' · ') || 'none yet'}`;
+  const feeds = [...fed]
+    .filter(([key]) => key.endsWith(`/${sku}`))
+    .map(([key, q]) => `${key.split('/')[0]} ${q.compareQuantity ?? '–'} → ${q.quantity}`)
+    .sort();
+  return (
+    `   ${sku}: ${warehouses.join(' · ')}; channels: ${channels.join(' · ') || 'none yet'}` +
+    (feeds.length === 0 ? '' : `\n     last stock feed sent (partners.outbound): ${feeds.join(' · ')}`)
+  );
 }
 
 // --- The orders. ---
@@ -382,6 +415,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => (stopping = true));
   process.once('SIGTERM', () => (stopping = true));
   const stopFollowing = await followAvailability(Date.now());
+  const stopFeeds = await followFeeds(Date.now());
   // Purchase orders to a supplier and its answers, every fifth turn (tools/demo/purchasing.ts).
   const purchasing = await startPurchasingDemo({
     client,
@@ -418,6 +452,7 @@ async function main(): Promise<void> {
     await summary();
   }
   await stopFollowing();
+  await stopFeeds();
   await purchasing?.stop();
 }
 

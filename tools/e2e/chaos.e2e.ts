@@ -113,7 +113,7 @@ describe(
     let total = 0;
 
     before(async () => {
-      platform = await startPlatform({ odooLatencyMs: 10 });
+      platform = await startPlatform({ odooLatencyMs: 10, without: ['inventory-sync', 'reconciler'] });
       client = new PartnerClient(platform.gatewayUrl, E2E_PARTNER_KEYS);
     });
 

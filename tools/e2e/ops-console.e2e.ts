@@ -60,7 +60,7 @@ describe('ops console in a browser, end to end', () => {
   const stack = testStack();
 
   before(async () => {
-    platform = await startPlatform({ opsConsole: true });
+    platform = await startPlatform({ opsConsole: true, without: ['inventory-sync', 'reconciler'] });
     client = new PartnerClient(platform.gatewayUrl, E2E_PARTNER_KEYS);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
     kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `ops-console-e2e-${platform.run}` });

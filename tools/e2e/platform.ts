@@ -1,8 +1,9 @@
-// Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service,
+// Starts the platform's real processes for end-to-end tests: the Odoo simulator and every service
+// (odoo-writer, order-intake, ingress-gateway, inventory-sync, reconciler),
 // each a child process with its own PostgreSQL schema and consumer group, on free ports.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -59,6 +60,44 @@ function gatewayCredentials(): { env: Record<string, string>; secretsRoot: strin
   return { env, secretsRoot };
 }
 
+interface Proxy {
+  port: number;
+  cut(on: boolean): void;
+  close(): void;
+}
+
+/** A TCP proxy to 127.0.0.1:target; while cut, open connections are reset and new ones refused. */
+async function startProxy(target: number): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  let isCut = false;
+  const server = createServer((client) => {
+    if (isCut) return client.destroy();
+    const upstream = connect(target, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    cut(on) {
+      isCut = on;
+      if (on) for (const socket of sockets) socket.destroy();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -77,9 +116,19 @@ export interface RunningPlatform {
   odooUrl: string;
   odooDb: string;
   odooReadKey: string;
+  /** The odoo-writer's key: for tests that change Odoo behind the platform's back (drift). */
+  odooWriteKey: string;
   run: string;
-  /** Each service's /metrics, by service (ingress-gateway, order-intake, odoo-writer). */
+  /** The reconciler's base URL (its completeness report and re-drive API). */
+  reconcilerUrl: string;
+  /** Each service's /metrics, by service (ingress-gateway, order-intake, odoo-writer, inventory-sync, reconciler). */
   metricsUrls: Readonly<Record<string, string>>;
+  /** The consumer group a service of this platform uses for a topic (its default: SERVICE_NAME.topic). */
+  groupOf(service: string, topic: string): string;
+  /** SIGTERMs a child (it leaves its consumer groups) and waits for it to be gone. */
+  stopChild(name: string): Promise<void>;
+  /** With writerThroughProxy: cuts (true) or restores (false) the odoo-writer's connections to Odoo. */
+  partitionWriterFromOdoo(cut: boolean): void;
   logs(name: string): string;
   /** SIGKILLs a child (as a crash would) and waits for it to be gone. */
   kill(name: string): Promise<void>;
@@ -97,22 +146,40 @@ interface Child {
   readyUrl?: string;
 }
 
-/** Starts the simulator and the three services and waits until each is ready. */
+export const SERVICES = [
+  'odoo-writer',
+  'order-intake',
+  'ingress-gateway',
+  'inventory-sync',
+  'reconciler',
+] as const;
+
+/** Starts the simulator and every service and waits until each is ready. */
 export async function startPlatform(
-  options: { odooLatencyMs?: number; opsConsole?: boolean } = {},
+  options: {
+    odooLatencyMs?: number;
+    /** The reconciler's settings beyond the platform's (RECONCILER_WINDOW, SLAs, re-drive rate…). */
+    reconcilerEnv?: Record<string, string>;
+    /** The odoo-writer's settings beyond the platform's (breaker, retries…). */
+    writerEnv?: Record<string, string>;
+    /** Services this test does not need (fewer processes start faster on a busy machine). */
+    without?: readonly ('inventory-sync' | 'reconciler' | 'ingress-gateway')[];
+    /** order-intake reserves stock before it accepts (RESERVATION_POLICY=reject; needs inventory-sync). */
+    reservations?: boolean;
+    /** The odoo-writer reaches Odoo through a proxy the test can cut (a partition of writer and Odoo only). */
+    writerThroughProxy?: boolean;
+    /** Starts the ops console too. */
+    opsConsole?: boolean;
+  } = {},
 ): Promise<RunningPlatform> {
   const stack = testStack();
   const run = uniqueName('e2e');
   const children: Child[] = [];
   const credentials = gatewayCredentials();
+  let proxy: Proxy | undefined;
 
-  const [odooPort, writerPort, intakePort, gatewayPort, consolePort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort, consolePort] =
+    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   const odooUrl = `http://127.0.0.1:${odooPort}`;
   const common = {
     ...process.env,
@@ -200,12 +267,37 @@ export async function startPlatform(
         HTTP_PORT: String(port),
         ...env,
       });
-    service('odoo-writer', writerPort, { ODOO_API_KEY: ODOO_WRITE_KEY });
-    service('order-intake', intakePort, { ODOO_READ_API_KEY: ODOO_READ_KEY });
-    service('ingress-gateway', gatewayPort, {
-      GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
-      ...credentials.env,
+    if (options.writerThroughProxy === true) proxy = await startProxy(odooPort);
+    service('odoo-writer', writerPort, {
+      ODOO_API_KEY: ODOO_WRITE_KEY,
+      ...(proxy === undefined ? {} : { ODOO_URL: `http://127.0.0.1:${proxy.port}` }),
+      ...options.writerEnv,
     });
+    service('order-intake', intakePort, {
+      ODOO_READ_API_KEY: ODOO_READ_KEY,
+      ...(options.reservations === true ? { RESERVATION_POLICY: 'reject' } : {}),
+    });
+    const wanted = (name: 'inventory-sync' | 'reconciler' | 'ingress-gateway') =>
+      !(options.without ?? []).includes(name);
+    if (wanted('ingress-gateway'))
+      service('ingress-gateway', gatewayPort, {
+        GATEWAY_SECRETS_ROOT: credentials.secretsRoot,
+        ...credentials.env,
+      });
+    // Stock reconciliation and channel feeds are tested on their own; here only reservations run.
+    if (wanted('inventory-sync'))
+      service('inventory-sync', inventoryPort, {
+        ODOO_READ_API_KEY: ODOO_READ_KEY,
+        INVENTORY_RECONCILE_EVERY: '0',
+        INVENTORY_FEED_TICK: '0',
+      });
+    if (wanted('reconciler')) {
+      service('reconciler', reconcilerPort, {
+        ODOO_READ_API_KEY: ODOO_READ_KEY,
+        RECONCILER_ODOO_WRITER_METRICS_URLS: `http://127.0.0.1:${writerPort}/metrics`,
+        ...options.reconcilerEnv,
+      });
+    }
     if (options.opsConsole === true) {
       // Dead-letter topics are looked for every 2 s instead of 15 s: a test's new one shows up quickly.
       service('ops-console', consolePort, { OPS_DEAD_LETTERS_DISCOVER_EVERY: '2s' });
@@ -216,7 +308,15 @@ export async function startPlatform(
         : []),
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
-      ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`),
+      ...(wanted('ingress-gateway')
+        ? [ready('ingress-gateway', `http://127.0.0.1:${gatewayPort}/health/ready`)]
+        : []),
+      ...(wanted('inventory-sync')
+        ? [ready('inventory-sync', `http://127.0.0.1:${inventoryPort}/health/ready`)]
+        : []),
+      ...(wanted('reconciler')
+        ? [ready('reconciler', `http://127.0.0.1:${reconcilerPort}/health/ready`)]
+        : []),
     ]);
   } catch (error) {
     // Children keep the test process alive: stop them before reporting why start-up failed.
@@ -230,11 +330,32 @@ export async function startPlatform(
     odooUrl,
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
+    odooWriteKey: ODOO_WRITE_KEY,
     run,
-    metricsUrls: {
-      'ingress-gateway': `http://127.0.0.1:${gatewayPort}/metrics`,
-      'order-intake': `http://127.0.0.1:${intakePort}/metrics`,
-      'odoo-writer': `http://127.0.0.1:${writerPort}/metrics`,
+    reconcilerUrl: `http://127.0.0.1:${reconcilerPort}`,
+    metricsUrls: Object.fromEntries(
+      Object.entries({
+        'ingress-gateway': gatewayPort,
+        'order-intake': intakePort,
+        'odoo-writer': writerPort,
+        'inventory-sync': inventoryPort,
+        reconciler: reconcilerPort,
+      })
+        .filter(([name]) => children.some((c) => c.name === name))
+        .map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]),
+    ),
+    groupOf: (service, topic) => `${service}-${run}.${topic}`,
+    partitionWriterFromOdoo(cut) {
+      if (proxy === undefined) throw new Error('startPlatform({ writerThroughProxy: true }) to partition');
+      proxy.cut(cut);
+    },
+    async stopChild(name) {
+      const child = children.find((c) => c.name === name);
+      if (!child) throw new Error(`no child ${name}`);
+      if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
+      child.process.kill('SIGTERM');
+      await gone;
     },
     logs: (name) => children.find((c) => c.name === name)?.output.join('') ?? '',
     async kill(name) {
@@ -254,8 +375,9 @@ export async function startPlatform(
     },
     async stop() {
       await stopChildren();
+      proxy?.close();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of ['odoo-writer', 'order-intake', 'ingress-gateway', 'ops-console']) {
+      for (const name of [...SERVICES, 'ops-console']) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

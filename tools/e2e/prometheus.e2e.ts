@@ -23,10 +23,9 @@ import {
 import { expectEventually } from '@tradewind/testing';
 import YAML from 'yaml';
 
-import { E2E_PARTNER_KEYS, freePort, type RunningPlatform, startPlatform } from './platform';
+import { E2E_PARTNER_KEYS, freePort, type RunningPlatform, SERVICES, startPlatform } from './platform';
 
 const root = join(__dirname, '../..');
-const SERVICES = ['ingress-gateway', 'order-intake', 'odoo-writer'];
 
 interface RunningPrometheus {
   url: string;
@@ -165,7 +164,16 @@ describe('Prometheus scrapes the platform and counts what partners did', () => {
           data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
         };
         const loaded = rules.data.groups.flatMap((g) => g.rules);
-        assert.ok(loaded.some((r) => r.name === 'TradewindOrdersStuck'));
+        for (const name of [
+          'TradewindOrdersStuck',
+          'TradewindReconciliationDiscrepancy',
+          'TradewindOdooCircuitOpen',
+        ]) {
+          assert.ok(
+            loaded.some((r) => r.name === name),
+            `${name} loaded`,
+          );
+        }
         assert.deepEqual(
           loaded.filter((r) => r.health !== 'ok'),
           [],
@@ -328,5 +336,43 @@ describe('Prometheus scrapes the platform and counts what partners did', () => {
     const lag = await query('tradewind:consumer_lag_records:sum{group=~".*order-intake.*"}');
     assert.ok(lag.length > 0, 'tradewind:consumer_lag_records:sum is recorded');
     assert.deepEqual(await query('ALERTS{alertstate="firing"}'), []);
+  });
+
+  it("shows the reconciler's completeness figures and inventory-sync's consumers", async () => {
+    // Reconcile the current hour now (the schedule would, every RECONCILER_EVERY).
+    const window = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
+    const response = await fetch(`${platform.reconcilerUrl}/v1/reconciliation/windows/${window}/runs`, {
+      method: 'POST',
+    });
+    assert.equal(response.status, 201, await response.text());
+    const partners = ['acme-portal', 'market-hub', 'globex-edi'];
+    await expectEventually(
+      async () => {
+        for (const partner of partners) {
+          // At least this test's orders (orders.state is the shared broker's).
+          assert.ok(
+            (await value(`sum(tradewind_reconciliation_orders{partner="${partner}"})`)) >= 6,
+            `${partner}: orders reconciled`,
+          );
+          assert.ok(
+            (await value(`sum(tradewind_reconciliation_amount{partner="${partner}", side="platform"})`)) > 0,
+          );
+        }
+        assert.ok((await value('sum(tradewind_reconciliation_windows_total)')) >= 1);
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000, description: 'reconciliation scraped' },
+    );
+    // inventory-sync reads ingress.documents too (the WMS's stock documents; it passes over orders):
+    // at least this test's accepted documents, and its lag recorded.
+    assert.ok(
+      (await value(
+        'sum(tradewind_messages_consumed_total{tradewind_service="inventory-sync", topic="ingress.documents"})',
+      )) >= sent.requests,
+      'inventory-sync consumed ingress.documents',
+    );
+    assert.ok(
+      (await query('tradewind_consumer_lag_records{tradewind_service="inventory-sync"}')).length > 0,
+      'inventory-sync consumer lag',
+    );
   });
 });

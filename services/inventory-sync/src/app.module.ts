@@ -2,20 +2,33 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@tradewind/contracts';
 import {
   type ChannelFeed,
+  ChannelFeedStore,
   inventoryMigrations,
   InventorySyncCore,
   ReservationStore,
   StockLedgerStore,
+  StockReconciliationStore,
 } from '@tradewind/inventory-store';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
-import { allocateToChannel, loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
+import { odooClientFrom } from '@tradewind/odoo-client';
+import {
+  allocateToChannel,
+  DataDomain,
+  loadPartnerCatalog,
+  type PartnerCatalog,
+} from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { ChannelFeedPublisher } from './feeds/channel-feed.publisher';
+import { ChannelFeedsService } from './feeds/channel-feeds.service';
+import { DeliveryResultsConsumer } from './feeds/delivery-results.consumer';
 import type { InventorySyncConfig } from './inventory-sync.config';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
 import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
+import { OdooStockReconciliation } from './reconciliation/odoo-stock.reconciliation';
+import { StockReconciliationService } from './reconciliation/stock-reconciliation.service';
 import { HoldExpiry } from './reservations/hold-expiry.service';
 import { ReservationReleasesConsumer } from './reservations/reservation-releases.consumer';
 import { ReservationRequestsConsumer } from './reservations/reservation-requests.consumer';
@@ -61,6 +74,7 @@ export class AppModule {
             catalog: PartnerCatalog,
           ) => {
             const feeds = channelFeeds(catalog);
+            const feedStore = new ChannelFeedStore();
             return new InventorySyncCore(
               dataSource,
               inbox,
@@ -70,6 +84,7 @@ export class AppModule {
               {
                 groupOf: (topic) => defaultConsumerGroup(config.service.name, topic),
                 channels: () => feeds,
+                feeds: config.feeds.tickMs === 0 ? undefined : feedStore,
               },
             );
           },
@@ -86,6 +101,39 @@ export class AppModule {
               defaultConsumerGroup(config.service.name, TOPICS.ingressDocuments),
             ),
         },
+        {
+          provide: OdooStockReconciliation,
+          inject: [DataSource, OutboxWriter, PARTNER_CATALOG],
+          useFactory: (dataSource: DataSource, outbox: OutboxWriter, catalog: PartnerCatalog) =>
+            new OdooStockReconciliation(
+              dataSource,
+              outbox,
+              new StockReconciliationStore(),
+              odooClientFrom(config.odoo, {
+                userAgent: 'tradewind-inventory-sync',
+                maxConcurrentRequests: 2,
+              }),
+              {
+                serviceName: config.service.name,
+                stockOwner: catalog.systemOfRecord(DataDomain.StockOnHand),
+                correct: config.reconciliation.correct,
+              },
+            ),
+        },
+        StockReconciliationService,
+        { provide: ChannelFeedStore, useFactory: () => new ChannelFeedStore() },
+        {
+          provide: ChannelFeedPublisher,
+          inject: [DataSource, OutboxWriter, ChannelFeedStore, PARTNER_CATALOG],
+          useFactory: (
+            dataSource: DataSource,
+            outbox: OutboxWriter,
+            feedStore: ChannelFeedStore,
+            catalog: PartnerCatalog,
+          ) => new ChannelFeedPublisher(dataSource, outbox, feedStore, catalog),
+        },
+        DeliveryResultsConsumer,
+        ChannelFeedsService,
         HoldExpiry,
         ReservationRequestsConsumer,
         ReservationReleasesConsumer,

@@ -1,9 +1,10 @@
 // inventory-sync's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
 // settings of each handler (<PREFIX>_MAX_ATTEMPTS, _RETRY_DELAYS, _KEY_CONCURRENCY…), the partner catalog
 // (systems of record, channel allocation rules) and the sweep of expired channel holds.
-import { type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
+import { bool, type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
+import { odooConnectionConfig } from '@tradewind/odoo-client';
 import { platformConfig } from '@tradewind/service-kit';
 
 export const inventorySyncConfig = defineConfig({
@@ -19,6 +20,7 @@ export const inventorySyncConfig = defineConfig({
     ),
     stockEvents: consumerConfig('INVENTORY_STOCK_EVENTS', TOPICS.inventoryStockEvents),
     ingressDocuments: consumerConfig('INVENTORY_DOCUMENTS', TOPICS.ingressDocuments),
+    deliveryResults: consumerConfig('INVENTORY_DELIVERY_RESULTS', TOPICS.partnersDeliveryResults),
   },
   catalog: {
     dir: variable(
@@ -30,6 +32,33 @@ export const inventorySyncConfig = defineConfig({
     expiryIntervalMs: variable(
       'RESERVATION_EXPIRY_INTERVAL',
       duration({ desc: 'How often channel holds past their TTL are released', default: 30_000 }),
+    ),
+  },
+  feeds: {
+    tickMs: variable(
+      'INVENTORY_FEED_TICK',
+      duration({
+        desc: "How often channel stock feeds due are looked for (each channel's rate is the catalog's feedEverySeconds); 0: no feeds",
+        default: 1_000,
+      }),
+    ),
+  },
+  // Odoo's stock is read with the read-only key only; corrections go through the odoo-writer.
+  odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
+  reconciliation: {
+    everyMs: variable(
+      'INVENTORY_RECONCILE_EVERY',
+      duration({
+        desc: "How often the ledger is compared with Odoo's stock (drifts to ops.exceptions); 0: never",
+        default: 300_000,
+      }),
+    ),
+    correct: variable(
+      'INVENTORY_RECONCILE_CORRECT',
+      bool({
+        desc: "Set Odoo's on hand to the ledger's (set_stock_level through the odoo-writer) where the ledger carries the stock owner's count; false: report only",
+        default: true,
+      }),
     ),
   },
 });

@@ -2,6 +2,8 @@
 // event arrives on ingress.documents and becomes the ledger's on hand; 200 reservation requests from
 // three partners for that SKU's 50 units, a third of them delivered twice, are answered once per order
 // with exactly 50 reserved; inventory.availability ends at 0 available for the warehouse and the channel.
+// A stock document from a party that does not own stock on hand becomes NOT_SYSTEM_OF_RECORD on
+// ops.exceptions (a business exception) and writes nothing.
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import {
   DocumentFormat,
+  type OpsException,
   type ReservationReply,
   type ReservationRequest,
   ShortagePolicy,
@@ -38,6 +41,7 @@ describe('inventory-sync with the real Kafka, registry and PostgreSQL', () => {
   let consumer: Consumer;
   const replies = new Map<string, ReservationReply>();
   const availability: { key: string; value: StockAvailability }[] = [];
+  const exceptions: OpsException[] = [];
   const sku = uniqueName('SKU-IT');
 
   before(async () => {
@@ -64,10 +68,18 @@ describe('inventory-sync with the real Kafka, registry and PostgreSQL', () => {
       topics: [TOPICS.inventoryReservationReplies, TOPICS.inventoryAvailability],
       fromBeginning: true,
     });
+    // Only what is raised from now on (the group joins before the test sends anything).
+    await consumer.subscribe({ topics: [TOPICS.opsExceptions], fromBeginning: false });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         if (message.value === null || message.key === null) return;
         const key = message.key.toString();
+        if (topic === TOPICS.opsExceptions) {
+          // This service's own: the runner names the consumer group (<service>.<topic>).
+          const { value } = await serde.decode<OpsException>(message.value);
+          if (value.service.startsWith(serviceName)) exceptions.push(value);
+          return;
+        }
         if (!key.includes(sku)) return;
         const { value } = await serde.decode(message.value);
         const plain = JSON.parse(JSON.stringify(value)) as unknown;
@@ -170,5 +182,66 @@ describe('inventory-sync with the real Kafka, registry and PostgreSQL', () => {
         .at(-1);
       assert.deepEqual([latest?.value.reserved, latest?.value.available], [FREE, 0]);
     });
+  });
+
+  it('refuses a stock document from a party that does not own stock on hand: a business exception, the ledger unchanged', async () => {
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    const refusedSku = uniqueName('SKU-NOT-MINE');
+    const payload = Buffer.from(
+      JSON.stringify({
+        events: [
+          {
+            eventId: 'not-mine',
+            sku: refusedSku,
+            warehouse: 'MAIN',
+            onHand: 1,
+            eventTime: new Date().toISOString(),
+          },
+        ],
+      }),
+    );
+    const documentId = randomUUID();
+    await producer.send(TOPICS.ingressDocuments, [
+      {
+        key: `acme-portal/stock-event/${documentId}`,
+        value: {
+          documentId,
+          batchId: null,
+          batchIndex: 0,
+          batchSize: 1,
+          partnerId: 'acme-portal',
+          principal: 'itest',
+          documentType: 'stock-event',
+          format: DocumentFormat.Json,
+          contentType: 'application/json',
+          businessRef: 'not-mine',
+          interchangeRef: null,
+          idempotencyKey: null,
+          apiVersion: 'v1',
+          receivedAt: Date.now(),
+          sha256: createHash('sha256').update(payload).digest('hex'),
+          sizeBytes: payload.length,
+          payload,
+          claimCheckUri: null,
+          correction: null,
+        },
+        headers: { [HEADER.messageId]: randomUUID() },
+      },
+    ]);
+    await expectEventually(
+      () => {
+        const refused = exceptions.find(
+          (e) => e.code === 'NOT_SYSTEM_OF_RECORD' && e.message.includes(documentId),
+        );
+        assert.ok(refused, 'NOT_SYSTEM_OF_RECORD on ops.exceptions');
+        assert.equal(refused.kind, 'business');
+        assert.match(refused.message, /northwind-wms owns stock-on-hand/);
+      },
+      { timeoutMs: 60_000, description: 'the refusal on ops.exceptions' },
+    );
+    const pool = new Pool({ connectionString: stack.databaseUrl });
+    const { rows } = await pool.query(`SELECT 1 FROM "${schema}".stock_levels WHERE sku = $1`, [refusedSku]);
+    await pool.end();
+    assert.equal(rows.length, 0, 'nothing written');
   });
 });

@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DocumentFormat, type IngressDocument } from '@tradewind/contracts';
+import { DeliveryOutcome, DocumentFormat, type IngressDocument } from '@tradewind/contracts';
 import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
 import { BusinessRuleError } from '@tradewind/messaging';
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
 
+import { feedSettlement } from './feeds/channel-feed.publisher';
 import { InventorySyncErrorCode, InventorySyncException, toRunnerError } from './inventory-sync.exception';
 import { WmsDocumentIntake } from './stock/wms-documents.intake';
 
@@ -67,6 +68,19 @@ describe('inventory-sync at its consumer edges', () => {
       intake.handle(document('acme-portal', 'stock-event'), {}),
       (e: unknown) =>
         e instanceof InventorySyncException && e.code === InventorySyncErrorCode.NotSystemOfRecord,
+    );
+  });
+
+  it("settles a stock feed on partner-delivery's final outcomes only", () => {
+    assert.deepEqual(
+      Object.values(DeliveryOutcome).map((o) => [o, feedSettlement(o)]),
+      [
+        ['unknown', undefined],
+        ['delivered', 'delivered'],
+        ['failed', undefined],
+        ['dead_lettered', 'given-up'],
+        ['unroutable', 'given-up'],
+      ],
     );
   });
 });

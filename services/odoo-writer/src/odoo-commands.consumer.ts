@@ -3,7 +3,7 @@
 // SERVICE_NAME, as deployed. The settings are the config's `consumer` section (ODOO_WRITER_*).
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type OdooCommand, ResultOutcome, TOPICS } from '@tradewind/contracts';
-import { BusinessRuleError, type ConsumedRecord } from '@tradewind/messaging';
+import { BusinessRuleError, type ConsumedRecord, HEADER } from '@tradewind/messaging';
 import { KafkaHandlers } from '@tradewind/messaging-nest';
 import { createLogger } from '@tradewind/observability';
 
@@ -62,7 +62,9 @@ export class OdooCommandsConsumer implements OnModuleInit, OnApplicationShutdown
       return;
     }
     const hash = command.payloadHash();
-    if (history.entry && history.entry.payloadSha256 === hash) {
+    // A re-drive repairs Odoo where it drifted from what the ledger says was written: Odoo decides.
+    const redrive = record.headers[HEADER.redriveId] !== undefined;
+    if (!redrive && history.entry && history.entry.payloadSha256 === hash) {
       await this.record(command, hash, record, ResultOutcome.Unchanged, history.entry);
       return;
     }

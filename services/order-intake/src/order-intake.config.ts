@@ -57,14 +57,14 @@ export const orderIntakeConfig = defineConfig({
     policy: variable(
       'RESERVATION_POLICY',
       oneOf(['off', 'reject', 'backorder'] as const)({
-        desc: "Ask inventory-sync to hold an accepted order's lines before it goes to Odoo: off (not asked), reject (a line without stock rejects the order with INSUFFICIENT_STOCK), backorder (the shortfall is backordered)",
+        desc: "Ask inventory-sync to hold an accepted order's lines before it goes to Odoo: off (not asked), reject (a line without stock rejects the order with INSUFFICIENT_STOCK), backorder (the shortfall is backordered); a partner's catalog `inventory.shortagePolicy` wins over reject/backorder",
         default: 'off',
       }),
     ),
     holdTtlMs: variable(
       'RESERVATION_HOLD_TTL',
       duration({
-        desc: 'How long inventory-sync holds the units before it releases them (0: until released)',
+        desc: "How long inventory-sync holds the units before it releases them (0: until released), for partners without the catalog's `inventory.holdTtlMinutes`",
         default: 0,
       }),
     ),

@@ -1,18 +1,37 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { odooClientFrom } from '@tradewind/odoo-client';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
-import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from './reconciler.tokens';
+import {
+  GATEWAY_LEG,
+  ODOO_SALE_ORDERS,
+  PARTNER_CATALOG,
+  RECONCILER_CONFIG,
+  RECONCILIATION_RUNS,
+  REDRIVE_STORE,
+  WRITER_BREAKER,
+} from './reconciler.tokens';
+import { CompletenessPageController } from './reconciliation/completeness-page.controller';
 import { ReconciliationController } from './reconciliation/reconciliation.controller';
 import { ReconciliationSchedule } from './reconciliation/reconciliation.schedule';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReconciliationRuns } from './reconciliation/reconciliation-runs.repository';
+import { OdooResultsConsumer } from './redrive/odoo-results.consumer';
+import { RedriveController } from './redrive/redrive.controller';
+import { CreateRedrives1796300000000 } from './redrive/redrive.migration';
 import { RedriveService } from './redrive/redrive.service';
+import { RedriveStore } from './redrive/redrive.store';
+import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
+import { GatewayLegConsumer } from './views/gateway-leg.consumer';
+import { CreateGatewayLeg1796300000002 } from './views/gateway-leg.migration';
+import { GatewayLeg } from './views/gateway-leg.repository';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
+import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
@@ -22,10 +41,21 @@ export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateReconcilerViews1796125653527] })],
-      controllers: [ReconciliationController],
+      imports: [
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [
+            CreateReconcilerViews1796125653527,
+            CreateRedrives1796300000000,
+            AddOrderViewsCustomer1796300000001,
+            CreateGatewayLeg1796300000002,
+          ],
+        }),
+      ],
+      controllers: [ReconciliationController, RedriveController, CompletenessPageController],
       providers: [
         { provide: RECONCILER_CONFIG, useValue: config },
+        { provide: PARTNER_CATALOG, useFactory: () => loadPartnerCatalog(config.catalog.dir) },
         { provide: ReconcilerMetrics, useFactory: () => new ReconcilerMetrics() },
         {
           provide: ORDER_VIEWS,
@@ -44,8 +74,27 @@ export class AppModule {
               odooClientFrom(config.odoo, { userAgent: 'tradewind-reconciler', maxConcurrentRequests: 4 }),
             ),
         },
+        {
+          provide: GATEWAY_LEG,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new GatewayLeg(dataSource),
+        },
+        {
+          provide: REDRIVE_STORE,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new RedriveStore(dataSource),
+        },
+        {
+          provide: WRITER_BREAKER,
+          useFactory: () =>
+            config.reconciliation.writerMetricsUrls === undefined
+              ? new UngatedWriterBreaker()
+              : new HttpWriterBreaker(config.reconciliation.writerMetricsUrls),
+        },
         ReconciliationService,
         RedriveService,
+        OdooResultsConsumer,
+        GatewayLegConsumer,
         ReconciliationSchedule,
         OrdersStateConsumer,
       ],

@@ -1,7 +1,16 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
 // settings of its orders.state handler (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
 // read-only key, and the reconciliation's windows and SLAs.
-import { type ConfigValues, defineConfig, duration, intInRange, variable } from '@tradewind/config';
+import {
+  type ConfigValues,
+  defineConfig,
+  duration,
+  intInRange,
+  list,
+  num,
+  str,
+  variable,
+} from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
 import { odooConnectionConfig } from '@tradewind/odoo-client';
@@ -11,8 +20,22 @@ export const reconcilerConfig = defineConfig({
   ...platformConfig({ name: 'reconciler', port: 3050, schema: 'reconciler' }),
   consumers: {
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
+    // Odoo's answers to the re-drive's own commands (the canary's success opens the rest).
+    odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
+    // The gateway's leg: what it accepted, and the acknowledgements partners were sent.
+    ingressDocuments: consumerConfig('INGRESS_DOCUMENTS', TOPICS.ingressDocuments),
+    partnersOutbound: consumerConfig('PARTNERS_OUTBOUND', TOPICS.partnersOutbound),
   },
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
+  catalog: {
+    dir: variable(
+      'PARTNER_CATALOG_DIR',
+      str({
+        desc: "Directory of the partner catalog (catalog.yaml, xref/): our customers' Odoo external ids",
+        default: 'config/partners',
+      }),
+    ),
+  },
   reconciliation: {
     everyMs: variable(
       'RECONCILER_EVERY',
@@ -48,6 +71,35 @@ export const reconcilerConfig = defineConfig({
       )({
         desc: 'Orders one re-drive call sends again at most (the rest wait for the next call)',
         default: 20,
+      }),
+    ),
+    redriveRatePerSecond: variable(
+      'RECONCILER_REDRIVE_RATE',
+      num({ desc: 'Orders a re-drive sends again per second after its canary', default: 5 }),
+    ),
+    canaryTimeoutMs: variable(
+      'RECONCILER_REDRIVE_CANARY_TIMEOUT',
+      duration({
+        desc: "How long a re-drive waits for its canary's success on odoo.results (breaker pauses excluded) before it stops",
+        default: 120_000,
+      }),
+    ),
+    writerMetricsUrls: variable(
+      'RECONCILER_ODOO_WRITER_METRICS_URLS',
+      list({
+        desc: "Every odoo-writer replica's /metrics: a re-drive pauses while any one's Odoo breaker is not closed (or cannot be read)",
+        default: undefined,
+      }),
+    ),
+    breakerPollMs: variable(
+      'RECONCILER_BREAKER_POLL',
+      duration({ desc: "How often a paused re-drive reads the writers' breakers again", default: 2_000 }),
+    ),
+    retentionMs: variable(
+      'RECONCILER_RUN_RETENTION',
+      duration({
+        desc: 'Stored reconciliation runs, re-drives and gateway documents older than this are purged by housekeeping',
+        default: 90 * 86_400_000,
       }),
     ),
   },

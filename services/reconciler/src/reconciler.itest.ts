@@ -5,20 +5,32 @@
 // proves complete with the same checksum run after run.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
 import {
   type AuditEvent,
+  AuditOutcome,
   type OdooCommand,
   type OpsException,
   OrderStatus,
+  ResultOutcome,
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
-import { createKafka, deadLetterTopicOf, HEADER, retryTopicOf, TypedProducer } from '@tradewind/messaging';
+import {
+  createKafka,
+  deadLetterTopicOf,
+  HEADER,
+  recordsSince,
+  retryTopicOf,
+  topicEnd,
+  TypedProducer,
+} from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
@@ -30,8 +42,8 @@ import { reconcilerConfig } from './reconciler.config';
 import { DiscrepancyClass } from './reconciliation/reconciliation';
 import type { ReconciliationRun } from './reconciliation/reconciliation-runs.repository';
 import type { RedriveOutcome } from './redrive/redrive.service';
+import type { RedriveSummary } from './redrive/redrive.store';
 import { orderState } from './test/order-state.fixtures';
-import { recordsSince, topicEnd } from './test/topic-reader';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
 
@@ -49,10 +61,22 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
   let odoo: OdooSimulator;
   let admin: OdooClient;
   let url: string;
+  // The odoo-writer's breaker as its /metrics exposes it (0 closed, 2 open), served for the re-drive to read.
+  let breaker = 0;
+  let writerMetrics: Server;
   const products = new Map<string, number>();
   const customers = new Map<string, number>();
 
   before(async () => {
+    writerMetrics = createServer((_, response) => {
+      response.setHeader('content-type', 'text/plain; version=0.0.4');
+      response.end(
+        `# HELP tradewind_odoo_circuit_breaker_state Odoo circuit breaker: 0 closed, 1 half-open, 2 open.\n# TYPE tradewind_odoo_circuit_breaker_state gauge\ntradewind_odoo_circuit_breaker_state ${breaker}\n`,
+      );
+    });
+    await new Promise<void>((resolve) => writerMetrics.listen(0, '127.0.0.1', resolve));
+    const address = writerMetrics.address();
+    const writerMetricsUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/metrics`;
     odoo = await startOdooSimulator();
     admin = createOdooClient({ url: odoo.url, db: odoo.db, apiKey: odoo.apiKeys.write, apiFlavor: 'json2' });
     for (const row of await admin.searchRead(
@@ -87,6 +111,10 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       RECONCILER_STUCK_AFTER: '1ms',
       RECONCILER_ACKNOWLEDGE_WITHIN: '1ms',
       RECONCILER_ODOO_BATCH_SIZE: '2',
+      RECONCILER_ODOO_WRITER_METRICS_URLS: writerMetricsUrl,
+      RECONCILER_BREAKER_POLL: '100ms',
+      RECONCILER_REDRIVE_RATE: '20',
+      RECONCILER_REDRIVE_CANARY_TIMEOUT: '60s',
     });
     app = await NestFactory.create(AppModule.forRoot(config.values), { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -95,15 +123,26 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
 
   after(async () => {
     await app?.close();
+    writerMetrics?.close();
     await odoo?.stop();
     const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-cleanup` });
     const kafkaAdmin = kafka.admin();
     await kafkaAdmin.connect();
     const topic = TOPICS.ordersState;
+    const resultsGroup = defaultConsumerGroup(serviceName, TOPICS.odooResults);
     await kafkaAdmin
-      .deleteTopics({ topics: [retryTopicOf(topic, group), deadLetterTopicOf(topic, group)] })
+      .deleteTopics({
+        topics: [
+          retryTopicOf(topic, group),
+          deadLetterTopicOf(topic, group),
+          retryTopicOf(TOPICS.odooResults, resultsGroup),
+          deadLetterTopicOf(TOPICS.odooResults, resultsGroup),
+        ],
+      })
       .catch(() => undefined);
-    await kafkaAdmin.deleteGroups([group, `${group}.retry`]).catch(() => undefined);
+    await kafkaAdmin
+      .deleteGroups([group, `${group}.retry`, resultsGroup, `${resultsGroup}.retry`])
+      .catch(() => undefined);
     await kafkaAdmin.disconnect();
     const pool = new Pool({ connectionString: stack.databaseUrl });
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -257,6 +296,22 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     assert.equal(stored.runId, second.runId);
     assert.equal((await fetch(`${url}/v1/reconciliation/windows/not-a-time`)).status, 400);
 
+    // The business page: per partner counts, amounts, verdict and the discrepancies by class, escaped.
+    const page = await fetch(`${url}/reconciliation/windows/${window}`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    const html = await page.text();
+    assert.ok(html.includes(`<td>${clean}</td>`) && html.includes(`<td>${drifted}</td>`));
+    assert.match(html, /Missing in Odoo \(2\)/);
+    assert.match(html, /Duplicated in Odoo \(1\)/);
+    assert.ok(html.includes('SKU-1001: quantity 100 on the platform, 140 in Odoo'));
+    assert.ok(!html.includes('<script'));
+    const index = await (await fetch(`${url}/reconciliation`)).text();
+    assert.ok(
+      index.includes(`/reconciliation/windows/${encodeURIComponent(new Date(window).toISOString())}`),
+    );
+    assert.equal((await fetch(`${url}/reconciliation/windows/2000-01-01T00:00:01Z`)).status, 404);
+
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(
       metrics,
@@ -266,41 +321,90 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     );
     assert.match(metrics, /tradewind_reconciler_records_total\{[^}]*outcome="applied"[^}]*\} [1-9]/);
 
-    // Re-drive: the repairable ones as odoo.commands (audited), the rest for a person.
+    // Re-drive: the repairable ones as odoo.commands (audited), the rest for a person. The writer's
+    // breaker reads open first: nothing is sent until it closes; then the canary alone until Odoo's
+    // answer to it arrives on odoo.results; then the rest.
     const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-reader` });
     const since = {
       commands: await topicEnd(kafka, TOPICS.odooCommands),
       audit: await topicEnd(kafka, TOPICS.opsAudit),
       exceptions: await topicEnd(kafka, TOPICS.opsExceptions),
     };
-    const response = await fetch(`${url}/v1/reconciliation/windows/${window}/redrives`, { method: 'POST' });
-    assert.equal(response.status, 201, await response.clone().text());
+    const ourCommands = async () =>
+      (await recordsSince<OdooCommand>(kafka, stack.registryUrl, TOPICS.odooCommands, since.commands)).filter(
+        (r) => r.value.issuedBy === serviceName,
+      );
+    breaker = 2;
+    const response = await fetch(`${url}/v1/reconciliation/windows/${window}/redrives?partner=${drifted}`, {
+      method: 'POST',
+    });
+    assert.equal(response.status, 202, await response.clone().text());
     const outcome = (await response.json()) as RedriveOutcome;
-    const ours = (orderId: string | null) => orderId === null || orderId.startsWith(`${drifted}/`);
-    assert.deepEqual(
-      outcome.redriven
-        .filter((r) => ours(r.orderId))
-        .map((r) => `${r.class} ${r.orderId}`)
-        .sort(),
-      [
-        `${DiscrepancyClass.FieldsDiffer} ${changed.orderId}`,
-        `${DiscrepancyClass.MissingInOdoo} ${deleted.orderId}`,
-        `${DiscrepancyClass.MissingInOdoo} ${dropped.orderId}`,
-      ],
+    assert.deepEqual(outcome.redriven.map((r) => `${r.class} ${r.orderId}`).sort(), [
+      `${DiscrepancyClass.FieldsDiffer} ${changed.orderId}`,
+      `${DiscrepancyClass.MissingInOdoo} ${deleted.orderId}`,
+      `${DiscrepancyClass.MissingInOdoo} ${dropped.orderId}`,
+    ]);
+    const status = async (id: string) =>
+      (await (await fetch(`${url}/v1/reconciliation/redrives/${id}`)).json()) as RedriveSummary;
+    await expectEventually(async () => assert.equal((await status(outcome.redriveId)).status, 'paused'));
+    assert.match((await status(outcome.redriveId)).detail ?? '', /breaker/);
+    assert.match(await (await fetch(`${url}/metrics`)).text(), /tradewind_reconciliation_redrive_paused 1/);
+    assert.deepEqual(await ourCommands(), [], 'nothing sent while the breaker is open');
+
+    breaker = 0;
+    const canary = outcome.redriven[0];
+    await expectEventually(async () => {
+      assert.equal((await status(outcome.redriveId)).status, 'canary');
+      assert.deepEqual(
+        (await ourCommands()).map((r) => r.value.commandId).sort(),
+        [...canary.commandIds].sort(),
+      );
+    });
+    await sleep(500);
+    assert.equal((await ourCommands()).length, 2, 'the rest wait for the canary');
+
+    const results = async (commands: readonly OdooCommand[], outcome: ResultOutcome) =>
+      producer.send(
+        TOPICS.odooResults,
+        commands.map((command) => ({
+          key: command.externalId,
+          value: {
+            commandId: command.commandId,
+            externalId: command.externalId,
+            type: command.type,
+            outcome,
+            odooModel: 'sale.order',
+            odooId: null,
+            errorClass: outcome === ResultOutcome.BusinessError ? 'ValidationError' : null,
+            errorMessage: outcome === ResultOutcome.BusinessError ? 'refused for the test' : null,
+            attempts: 1,
+            completedAt: Date.now(),
+          },
+          headers: { [HEADER.messageId]: randomUUID() },
+        })),
+      );
+    await results(
+      (await ourCommands()).map((r) => r.value),
+      ResultOutcome.Written,
     );
-    const commands = (
-      await recordsSince<OdooCommand>(kafka, stack.registryUrl, TOPICS.odooCommands, since.commands)
-    ).filter((r) => r.value.issuedBy === serviceName);
-    const ourCommands = commands.filter((r) =>
-      [changed, deleted, dropped].some((o) => o.odooExternalId === r.key),
+    await expectEventually(
+      async () => {
+        const summary = await status(outcome.redriveId);
+        assert.equal(summary.status, 'sent');
+        assert.equal(summary.orders.sent, 3);
+        assert.equal(summary.orders.succeeded, 1);
+      },
+      { timeoutMs: 30_000 },
     );
+    const commands = await ourCommands();
     assert.deepEqual(
-      ourCommands.map((r) => `${r.key} ${r.value.type}`).sort(),
+      commands.map((r) => `${r.key} ${r.value.type}`).sort(),
       [changed, deleted, dropped]
         .flatMap((o) => [`${o.odooExternalId} confirm_sale_order`, `${o.odooExternalId} upsert_sale_order`])
         .sort(),
     );
-    const upsertOfChanged = ourCommands.find(
+    const upsertOfChanged = commands.find(
       (r) => r.key === changed.odooExternalId && r.value.upsertSaleOrder !== null,
     )!;
     assert.deepEqual(
@@ -309,8 +413,9 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     );
     const audit = (
       await recordsSince<AuditEvent>(kafka, stack.registryUrl, TOPICS.opsAudit, since.audit)
-    ).filter((r) => r.value.partnerId === drifted);
-    assert.equal(audit.filter((r) => r.value.action === 'reconciliation.redrive').length, 3);
+    ).filter((r) => r.value.partnerId === drifted && r.value.action === 'reconciliation.redrive');
+    assert.equal(audit.length, 3);
+    assert.match(audit[0].value.policy ?? '', /^canary/);
     const exceptions = (
       await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since.exceptions)
     ).filter((r) => r.value.partnerId === drifted);
@@ -318,5 +423,32 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       'RECONCILIATION_DUPLICATE_IN_ODOO',
       'RECONCILIATION_NO_PLATFORM_ORIGIN',
     ]);
+
+    // A canary Odoo refuses stops the re-drive: nothing else is sent, the stop is audited.
+    const again = (await (
+      await fetch(`${url}/v1/reconciliation/windows/${window}/redrives?partner=${drifted}`, {
+        method: 'POST',
+      })
+    ).json()) as RedriveOutcome;
+    let canaryCommands: OdooCommand[] = [];
+    await expectEventually(async () => {
+      canaryCommands = (await ourCommands())
+        .map((r) => r.value)
+        .filter((c) => again.redriven[0].commandIds.includes(c.commandId));
+      assert.equal(canaryCommands.length, 2);
+    });
+    await results(canaryCommands, ResultOutcome.BusinessError);
+    await expectEventually(async () => {
+      const summary = await status(again.redriveId);
+      assert.equal(summary.status, 'stopped');
+      assert.match(summary.detail ?? '', /business_error/);
+      assert.equal(summary.orders.sent, 1);
+    });
+    const stopAudit = (
+      await recordsSince<AuditEvent>(kafka, stack.registryUrl, TOPICS.opsAudit, since.audit)
+    ).filter((r) => r.value.partnerId === drifted && r.value.outcome === AuditOutcome.Rejected);
+    assert.equal(stopAudit.length, 1);
+    assert.match(stopAudit[0].value.reason ?? '', /2 orders not sent/);
+    assert.equal((await ourCommands()).length, 8);
   });
 });

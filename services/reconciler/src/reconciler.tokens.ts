@@ -2,3 +2,7 @@
 export const RECONCILER_CONFIG = Symbol('reconciler:config');
 export const ODOO_SALE_ORDERS = Symbol('reconciler:odoo-sale-orders');
 export const RECONCILIATION_RUNS = Symbol('reconciler:reconciliation-runs');
+export const REDRIVE_STORE = Symbol('reconciler:redrive-store');
+export const WRITER_BREAKER = Symbol('reconciler:writer-breaker');
+export const PARTNER_CATALOG = Symbol('reconciler:partner-catalog');
+export const GATEWAY_LEG = Symbol('reconciler:gateway-leg');

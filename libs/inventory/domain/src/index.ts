@@ -14,6 +14,15 @@ export {
   type WarehouseAvailability,
 } from './reservation-decision';
 export {
+  describeDrift,
+  DriftCause,
+  type DriftPolicy,
+  findStockDrifts,
+  type LedgerStock,
+  type OdooStock,
+  type StockDrift,
+} from './stock-drift';
+export {
   type StockDocumentOrigin,
   stockEventsFromWmsEvents,
   stockEventsFromWmsSnapshot,

@@ -18,6 +18,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 
 import { channelAvailability, type ChannelFeed, warehouseAvailability } from './availability.mapper';
+import type { ChannelFeedStore } from './channel-feed.store';
 import type { ReservationStore } from './reservation.store';
 import type { StockLedgerStore } from './stock-ledger.store';
 import type { StockLevelRecord } from './stock-level';
@@ -27,6 +28,8 @@ export interface InventorySyncCoreOptions {
   groupOf: (topic: string) => string;
   /** Channel partners with an allocation rule (from the catalog): each gets a channel availability. */
   channels: () => ReadonlyMap<string, ChannelFeed>;
+  /** Channel stock feeds: each channel's new quantity is recorded with the change (decision 0021). */
+  feeds?: ChannelFeedStore;
   /** Transactions retried on deadlock or serialization failure (default 5). */
   maxAttempts?: number;
 }
@@ -166,8 +169,19 @@ export class InventorySyncCore {
     const channels = this.options.channels();
     if (channels.size > 0) {
       const levels = await this.ledger.levelsOf(manager, sku);
-      for (const [channelId, rule] of channels)
-        records.push(channelAvailability(sku, levels, channelId, rule, now));
+      for (const [channelId, rule] of channels) {
+        const record = channelAvailability(sku, levels, channelId, rule, now);
+        records.push(record);
+        // Under the SKU's row locks: the feed's rows of one SKU change in the stock's order.
+        await this.options.feeds?.want(
+          manager,
+          channelId,
+          sku,
+          record.value.channelQuantity ?? 0,
+          record.value.sequence,
+          now,
+        );
+      }
     }
     return records.map(({ key, value }) => ({ topic: TOPICS.inventoryAvailability, key, value }));
   }

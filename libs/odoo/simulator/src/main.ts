@@ -10,6 +10,8 @@ async function main(): Promise<void> {
     host: env.ODOO_SIM_HOST ?? '127.0.0.1',
     db: env.ODOO_SIM_DB ?? 'tradewind',
     seed: env.ODOO_SIM_SEED ?? undefined,
+    // Keeps the database across restarts (the demo's: .stack/demo/odoo-simulator.json).
+    dataFile: env.ODOO_SIM_DATA_FILE || undefined,
     apiKey: env.ODOO_SIM_API_KEY ?? DEFAULT_API_KEY,
     readOnlyApiKey: env.ODOO_SIM_READONLY_API_KEY ?? DEFAULT_READONLY_API_KEY,
     serverVersion: env.ODOO_SIM_VERSION ? Number(env.ODOO_SIM_VERSION) : 19,
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
     },
   });
   const lines = [
-    `odoo-simulator listening on ${simulator.url} (Odoo ${simulator.serverVersion}.0, database ${simulator.db})`,
+    `odoo-simulator listening on ${simulator.url} (Odoo ${simulator.serverVersion}.0, database ${simulator.db}${env.ODOO_SIM_DATA_FILE ? `, kept in ${env.ODOO_SIM_DATA_FILE}` : ', in memory'})`,
     `  JSON-2:   POST ${simulator.url}/json/2/<model>/<method>  (Authorization: bearer <key>, X-Odoo-Database: ${simulator.db})`,
     `  JSON-RPC: POST ${simulator.url}/jsonrpc`,
     `  write key     (login ${simulator.logins.write}, uid ${simulator.uids.write}): ${simulator.apiKeys.write}`,

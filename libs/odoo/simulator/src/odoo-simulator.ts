@@ -10,6 +10,7 @@ import { handleJsonRpc, type ServerVersion } from './http/jsonrpc.controller';
 import { LoadGovernor, type SimulatorKnobs, type SimulatorStats } from './http/load.governor';
 import { asText } from './orm/model.types';
 import type { RecordFaults } from './orm/record-faults';
+import { SimulatorDataFile } from './persistence';
 import { loadSeedFile, type SeedData } from './seed';
 import { SimulatedDatabase, type SimulatedUser } from './simulated-database';
 import { SimulatorStore } from './simulator.store';
@@ -29,6 +30,11 @@ export interface OdooSimulatorOptions {
   /** Major version to impersonate: 19+ serves JSON-2 and GET /web/version; below, only /jsonrpc. */
   serverVersion?: number;
   knobs?: Partial<SimulatorKnobs>;
+  /**
+   * A file that keeps the database across processes (as Odoo's PostgreSQL does): loaded at start when it
+   * exists, the seed applied only to a new one; written after changes and on stop.
+   */
+  dataFile?: string;
 }
 
 export interface OdooSimulator {
@@ -119,6 +125,8 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         ? options.seed
         : loadSeedFile(options.seed);
   const db = new SimulatedDatabase(dbName, users, seed);
+  const dataFile = options.dataFile === undefined ? undefined : new SimulatorDataFile(options.dataFile, db);
+  dataFile?.open();
   const governor = new LoadGovernor(options.knobs);
   const store = new SimulatorStore(db);
 
@@ -256,6 +264,7 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        dataFile?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

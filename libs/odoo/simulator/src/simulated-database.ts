@@ -15,6 +15,8 @@ export interface SimulatedUser extends EnvUser {
 export class SimulatedDatabase {
   readonly registry: ModelRegistry = createModelRegistry();
   readonly store = new RecordStore(this.registry);
+  /** Called after every committed change (a call, a reset): the data file's writer listens. */
+  onCommit: (() => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -49,6 +51,7 @@ export class SimulatedDatabase {
     const root = this.env(this.users[0]).sudo();
     if (this.seed) applySeed(root, this.seed);
     this.store.commit();
+    this.onCommit?.();
   }
 
   env(user: EnvUser, context: Record<string, unknown> = {}): Env {
@@ -68,7 +71,9 @@ export class SimulatedDatabase {
     const savepoint = this.store.savepoint();
     try {
       const result = fn();
+      const changed = this.store.savepoint() > savepoint;
       this.store.commit();
+      if (changed) this.onCommit?.();
       return result;
     } catch (error) {
       this.store.rollbackTo(savepoint);

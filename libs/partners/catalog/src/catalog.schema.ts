@@ -1,5 +1,6 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
+import { INVENTORY_TERMS_SCHEMA } from './inventory-terms';
 import { PURCHASING_SETTINGS_SCHEMA } from './purchasing-settings';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
@@ -196,6 +197,7 @@ export const CATALOG_SCHEMA = {
           documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
           allocation,
+          inventory: INVENTORY_TERMS_SCHEMA,
           purchasing: PURCHASING_SETTINGS_SCHEMA,
           credentials: {
             type: 'array',

@@ -9,6 +9,7 @@ import type {
   JsonOrderField,
 } from '@tradewind/partner-documents';
 
+import type { InventoryTerms } from './inventory-terms';
 import type { PurchasingSettings } from './purchasing-settings';
 
 export enum PartnerStatus {
@@ -170,6 +171,8 @@ export interface PartnerConfig {
   readonly x12?: PartnerX12Identity;
   /** Channel partners only (an outbound stock-feed): what share of the stock they are offered. */
   readonly allocation?: AllocationRule;
+  /** Shortage policy, hold TTL and (channels) stock-feed cadence: inventory-terms.ts. */
+  readonly inventory?: InventoryTerms;
   /** Suppliers only: how purchase orders are sent to it. */
   readonly purchasing?: PurchasingSettings;
   readonly credentials: readonly CredentialRef[];

@@ -21,7 +21,10 @@ void describe('delivery channels of the real catalog', () => {
     assert.equal(sftp?.timeoutMs, 30_000);
     assert.deepEqual(sftp?.retry, { maxAttempts: 12, initialDelayMs: 1000, maxDelayMs: 600000 });
     // Not routed: stays available in the transaction API only.
-    assert.equal(delivery.endpointFor('acme-portal', 'stock-feed'), undefined);
+    assert.equal(delivery.endpointFor('acme-portal', 'x12-855'), undefined);
+    // Channel stock feeds go to each channel's own endpoint, one document at a time (decision 0021).
+    for (const partner of ['acme-portal', 'market-hub', 'bazaarly'])
+      assert.equal(delivery.endpointFor(partner, 'stock-feed')?.concurrency, 1, partner);
     assert.equal(delivery.endpointFor('northwind-wms', 'order-ack'), undefined);
   });
 

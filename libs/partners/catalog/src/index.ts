@@ -47,6 +47,15 @@ export {
   type WebhookChannelConfig,
 } from './delivery-channels.types';
 export {
+  type CatalogShortagePolicy,
+  type FeedTerms,
+  feedTermsOf,
+  INVENTORY_TERMS_DEFAULTS,
+  type InventoryTerms,
+  type ReservationTerms,
+  reservationTermsOf,
+} from './inventory-terms';
+export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
   checkPrices,

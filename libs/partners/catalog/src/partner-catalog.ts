@@ -25,8 +25,9 @@ import {
   type ShipToXref,
 } from './catalog.types';
 import { DeliveryChannels } from './delivery-channels';
+import { type FeedTerms, feedTermsOf, type ReservationTerms, reservationTermsOf } from './inventory-terms';
 import { salesOrderLayout } from './layout-config';
-import { dataDomainOfDocument } from './system-of-record';
+import { dataDomainOfDocument, STOCK_FEED_DOCUMENT_TYPE } from './system-of-record';
 
 export interface ResolvedCustomer {
   /** Canonical customer id (masterdata canonicalId). */
@@ -226,6 +227,20 @@ export class PartnerCatalog {
     return this.byId.get(partnerId)?.allocation;
   }
 
+  /** The partner's shortage policy and hold TTL (undefined fields: the service's own settings). */
+  reservationTerms(partnerId: string): ReservationTerms {
+    return reservationTermsOf(this.byId.get(partnerId)?.inventory);
+  }
+
+  /** A channel's stock-feed cadence and its formats (the outbound stock-feed documents entry). */
+  feedTerms(partnerId: string): FeedTerms & { readonly formats: readonly DocumentFormat[] } {
+    const partner = this.byId.get(partnerId);
+    const entry = partner?.documents.find(
+      (d) => d.type === STOCK_FEED_DOCUMENT_TYPE && d.direction === 'outbound',
+    );
+    return { ...feedTermsOf(partner?.inventory), formats: entry?.formats ?? [] };
+  }
+
   /** Active partners with an allocation rule: the channels that receive stock feeds. */
   channelPartners(): readonly PartnerConfig[] {
     return [...this.byId.values()].filter(
@@ -251,6 +266,19 @@ export class PartnerCatalog {
       p?.documents.some((d) => d.type === type && d.direction === direction && d.formats.includes(format)) ??
       false
     );
+  }
+
+  /**
+   * The Odoo external id of one of our customers as the partner's mapping set names it (orders.state and
+   * the reconciler know the customer by our id, the Odoo command by its external id).
+   */
+  customerExternalIdOf(partnerId: string, customerId: string): string | undefined {
+    const set = this.byId.get(partnerId)?.mappingSet;
+    const customers = set === undefined ? undefined : this.sets.get(set)?.customers;
+    for (const customer of customers?.values() ?? []) {
+      if (customer.customerId === customerId) return customer.odooExternalId;
+    }
+    return undefined;
   }
 
   hasMappingSet(mappingSet: string): boolean {

@@ -132,6 +132,15 @@ export {
 } from './stock-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export {
+  buildCsvStockFeed,
+  buildJsonStockFeed,
+  CSV_STOCK_FEED_HEADER,
+  JSON_STOCK_FEED_TYPE,
+  JSON_STOCK_FEED_VERSION,
+  type StockFeed,
+  type StockFeedItem,
+} from './stock-feed.builder';
+export {
   buildCsvPurchaseOrder,
   buildJsonPurchaseOrder,
   JSON_PURCHASE_ORDER_TYPE,

@@ -12,6 +12,7 @@ export * from './messaging.exception';
 export * from './metrics';
 export * from './parked-records';
 export * from './topic-admin';
+export * from './topic-reader';
 export * from './topic-schemas';
 export * from './transport';
 export * from './typed-producer';

@@ -296,11 +296,14 @@ export class SalesOrderIntake {
     order: OrderRecord,
     settings: ReservationSettings,
   ): Promise<IntakeResult | undefined> {
+    // The partner's terms in the catalog first; RESERVATION_POLICY / RESERVATION_HOLD_TTL for the rest.
+    const terms = this.catalog.reservationTerms(order.partnerId);
+    const holdTtlMs = terms.holdTtlMs ?? settings.holdTtlMs;
     const { requests, problems } = reservationRequestsFor(reservableLines(order), {
       orderId: order.orderId,
       partnerId: order.partnerId,
-      shortagePolicy: settings.policy,
-      holdTtlMs: settings.holdTtlMs > 0 ? settings.holdTtlMs : undefined,
+      shortagePolicy: terms.shortagePolicy ?? settings.policy,
+      holdTtlMs: holdTtlMs > 0 ? holdTtlMs : undefined,
       now: new Date(),
     });
     if (problems.length > 0) {

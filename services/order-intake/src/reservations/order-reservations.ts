@@ -23,7 +23,10 @@ export enum ReservationReasonCode {
   FractionalQuantity = 'FRACTIONAL_QUANTITY',
 }
 
-/** RESERVATION_POLICY and RESERVATION_HOLD_TTL (per partner in the catalog, later: see decision 0016). */
+/**
+ * RESERVATION_POLICY and RESERVATION_HOLD_TTL: the defaults for partners whose catalog entry has no
+ * `inventory` terms (shortagePolicy, holdTtlMinutes win where stated).
+ */
 export interface ReservationSettings {
   readonly policy: Extract<ShortagePolicy, 'reject' | 'backorder'>;
   /** 0: held until released. */

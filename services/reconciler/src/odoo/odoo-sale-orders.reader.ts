@@ -133,6 +133,31 @@ export class OdooSaleOrdersReader {
     });
   }
 
+  /** Odoo record ids by external id (`module.name`) of one model: the customers orders.state names by ours. */
+  async idsOf(
+    model: string,
+    externalIds: readonly string[],
+    batchSize: number,
+  ): Promise<Map<string, number>> {
+    const wanted = new Set(externalIds);
+    const ids = new Map<string, number>();
+    for (const batch of chunks([...wanted], batchSize)) {
+      const rows = await this.client.searchRead(
+        'ir.model.data',
+        [
+          ['model', '=', model],
+          ['name', 'in', batch.map((xid) => xid.slice(xid.indexOf('.') + 1))],
+        ],
+        { ...this.options, fields: ['module', 'name', 'res_id'] },
+      );
+      for (const row of rows) {
+        const xid = `${String(row.module)}.${String(row.name)}`;
+        if (wanted.has(xid)) ids.set(xid, row.res_id as number);
+      }
+    }
+    return ids;
+  }
+
   /** Odoo product ids by SKU (`default_code`), for the commands of a re-drive. */
   async productIds(skus: readonly string[], batchSize: number): Promise<Map<string, number>> {
     const ids = new Map<string, number>();

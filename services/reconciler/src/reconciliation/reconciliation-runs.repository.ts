@@ -1,3 +1,4 @@
+import { deleteInBatches } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
 import type { WindowReconciliation } from './reconciliation';
@@ -52,5 +53,25 @@ export class ReconciliationRuns {
       [windowStart],
     );
     return rows[0] === undefined ? undefined : runOf(rows[0]);
+  }
+
+  /** Housekeeping: runs computed longer than the retention ago (a window's proof is checkable that long). */
+  purgeOlderThan(retentionMs: number): Promise<number> {
+    return deleteInBatches(this.dataSource, {
+      table: 'reconciliation_runs',
+      where: 'computed_at < now() - make_interval(secs => $1::double precision / 1000)',
+      params: [retentionMs],
+      batchSize: 1_000,
+    });
+  }
+
+  /** The latest runs, newest first (the business page's list of windows). */
+  async recent(limit: number): Promise<ReconciliationRun[]> {
+    const rows = await this.dataSource.query<RunRow[]>(
+      `SELECT DISTINCT ON (window_start) run_id, window_start, window_end, computed_at, report
+         FROM reconciliation_runs ORDER BY window_start DESC, run_id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map(runOf);
   }
 }

@@ -9,6 +9,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  Query,
 } from '@nestjs/common';
 import { assertUnreachable } from '@tradewind/contracts';
 
@@ -24,13 +25,15 @@ export class ReconciliationController {
   ) {}
 
   /**
-   * Re-drives the window: an order missing in Odoo or different there is sent again through odoo.commands
-   * (rate limited, audited); a duplicate or an Odoo order with no origin is raised on ops.exceptions.
+   * Re-drives the window (`?partner=` one partner's): an order missing in Odoo or different there is sent
+   * again through odoo.commands (a canary first, rate limited, held while a writer's breaker is open,
+   * audited); a duplicate or an Odoo order with no origin is raised on ops.exceptions. Answers 202 with
+   * the plan; `GET /v1/reconciliation/redrives/<id>` follows it.
    */
   @Post(':start/redrives')
-  @HttpCode(201)
-  async redrive(@Param('start') start: string): Promise<unknown> {
-    return this.redrives.redrive(this.window(start));
+  @HttpCode(202)
+  async redrive(@Param('start') start: string, @Query('partner') partner?: string): Promise<unknown> {
+    return this.redrives.redrive(this.window(start), partner === '' ? undefined : partner);
   }
 
   /** Reconciles the window now and stores its proof. `:start` is an ISO-8601 window start. */

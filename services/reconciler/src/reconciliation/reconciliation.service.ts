@@ -1,14 +1,22 @@
 // One window's reconciliation: the view's orders, Odoo's sale orders (read-only, batched), the pure
 // comparison, then the stored proof and the metrics.
 import { Inject, Injectable } from '@nestjs/common';
+import type { PartnerCatalog } from '@tradewind/partner-catalog';
 
 import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
-import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, RECONCILIATION_RUNS } from '../reconciler.tokens';
+import {
+  GATEWAY_LEG,
+  ODOO_SALE_ORDERS,
+  PARTNER_CATALOG,
+  RECONCILER_CONFIG,
+  RECONCILIATION_RUNS,
+} from '../reconciler.tokens';
+import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
-import { reconcileWindow, type WindowReconciliation } from './reconciliation';
+import { type PlatformOrder, reconcileWindow, type WindowReconciliation } from './reconciliation';
 import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
 
 export interface Verification {
@@ -26,6 +34,8 @@ export class ReconciliationService {
     @Inject(ODOO_SALE_ORDERS) private readonly odoo: OdooSaleOrdersReader,
     @Inject(RECONCILIATION_RUNS) private readonly runs: ReconciliationRuns,
     @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
+    @Inject(PARTNER_CATALOG) private readonly catalog: PartnerCatalog,
+    @Inject(GATEWAY_LEG) private readonly leg: GatewayLeg,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -51,9 +61,34 @@ export class ReconciliationService {
     return window;
   }
 
-  async compute(window: { start: number; end: number }, now = Date.now()): Promise<WindowReconciliation> {
+  /**
+   * The window's orders, each with its Odoo customer's id: orders.state names the customer by our id
+   * (order-intake's commands use its external id), so the id is read from Odoo by the external id the
+   * partner's mapping set gives it.
+   */
+  async ordersIn(window: { start: number; end: number }): Promise<PlatformOrder[]> {
     const orders = await this.views.receivedIn(window.start, window.end);
+    const xidOf = (order: PlatformOrder) =>
+      order.odooPartnerId !== null || order.customerRef === null || order.customerRef === undefined
+        ? undefined
+        : this.catalog.customerExternalIdOf(order.partnerId, order.customerRef);
+    const wanted = orders.flatMap((o) => xidOf(o) ?? []);
+    if (wanted.length === 0) return orders;
+    const ids = await this.odoo.idsOf('res.partner', wanted, this.config.reconciliation.odooBatchSize);
+    return orders.map((order) => {
+      const xid = xidOf(order);
+      const id = xid === undefined ? undefined : ids.get(xid);
+      return id === undefined ? order : { ...order, odooPartnerId: id };
+    });
+  }
+
+  async compute(window: { start: number; end: number }, now = Date.now()): Promise<WindowReconciliation> {
+    const orders = await this.ordersIn(window);
     const customers = await this.views.odooCustomers();
+    for (const order of orders) {
+      if (order.odooPartnerId !== null && !customers.has(order.odooPartnerId))
+        customers.set(order.odooPartnerId, order.partnerId);
+    }
     const odoo = await this.odoo.read({
       externalIds: orders.flatMap((o) => (o.odooExternalId === null ? [] : [o.odooExternalId])),
       clientOrderRefs: [...new Set(orders.map((o) => o.poNumber))],
@@ -71,10 +106,22 @@ export class ReconciliationService {
           : [{ odooPartnerId: r.partnerId, poNumber: r.clientOrderRef }],
       ),
     });
+    const documents = await this.leg.documentsIn(window.start, window.end);
+    const onPlatform = await this.leg.whichOnPlatform(documents.map((d) => d.documentId));
+    // The orders' documents may have been received in the window before: acknowledged or not, wherever.
+    const acknowledgements = await this.leg.acknowledgementsOf([
+      ...new Set(orders.flatMap((o) => o.documentIds ?? [])),
+    ]);
     return reconcileWindow({
       orders,
       odoo,
       now,
+      gateway: {
+        documents,
+        onPlatform,
+        acknowledgements,
+        acknowledges: (partnerId) => this.catalog.partner(partnerId)?.acknowledgements?.order !== undefined,
+      },
       policy: {
         stuckAfterMs: this.config.reconciliation.stuckAfterMs,
         acknowledgeWithinMs: this.config.reconciliation.acknowledgeWithinMs,
@@ -94,6 +141,11 @@ export class ReconciliationService {
     const run = await this.runs.record(window.start, window.end, report);
     this.metrics.observe(report);
     return run;
+  }
+
+  /** The latest run of each of the newest windows. */
+  recent(limit: number): Promise<ReconciliationRun[]> {
+    return this.runs.recent(limit);
   }
 
   latest(window: { start: number; end: number }): Promise<ReconciliationRun | undefined> {

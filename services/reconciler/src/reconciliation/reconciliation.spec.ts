@@ -53,6 +53,66 @@ const classes = (result: ReturnType<typeof reconcileWindow>) =>
   result.discrepancies.map((d) => `${d.class}:${d.orderId ?? d.odooIds.join(',')}`).sort();
 
 describe('reconcileWindow', () => {
+  it("reconciles the gateway's leg: a document no order names, an acknowledgement never sent", () => {
+    const told = order('acme', 'PO-TOLD', { documentIds: ['doc-told'] });
+    const untold = order('acme', 'PO-UNTOLD', { documentIds: ['doc-untold'] });
+    const quiet = order('bolt', 'PO-QUIET', { documentIds: ['doc-quiet'] });
+    const orders = [told, untold, quiet];
+    const document = (documentId: string, partnerId: string, receivedAt = HOUR_AGO) => ({
+      documentId,
+      partnerId,
+      businessRef: documentId,
+      receivedAt,
+      acknowledged: documentId === 'doc-told',
+    });
+    const gateway = {
+      documents: [
+        document('doc-told', 'acme'),
+        document('doc-untold', 'acme'),
+        document('doc-quiet', 'bolt'),
+        document('doc-lost', 'acme'),
+        // Accepted a minute ago: order-intake may not have taken it yet.
+        document('doc-fresh', 'acme', NOW - 60_000),
+      ],
+      onPlatform: new Set(['doc-told', 'doc-untold', 'doc-quiet']),
+      acknowledgements: new Map([
+        ['doc-told', true],
+        ['doc-untold', false],
+        ['doc-quiet', false],
+      ]),
+      // bolt is never sent acknowledgements: its orders are not owed one.
+      acknowledges: (partnerId: string) => partnerId === 'acme',
+    };
+    const result = reconcileWindow({
+      orders,
+      odoo: orders.map((o) => saleOrderOf(o)),
+      now: NOW,
+      policy: POLICY,
+      gateway,
+    });
+    assert.deepEqual(
+      result.discrepancies.map((d) => `${d.class}:${d.orderId ?? d.detail.split(' ')[1]}`).sort(),
+      [
+        `${DiscrepancyClass.AcknowledgementNotSent}:acme/PO-UNTOLD`,
+        `${DiscrepancyClass.NotOnPlatform}:doc-lost`,
+      ],
+    );
+    assert.equal(result.partners.find((p) => p.partnerId === 'acme')?.received, 4);
+    assert.equal(result.partners.find((p) => p.partnerId === 'bolt')?.verdict, 'complete');
+    // The acknowledgement arriving changes the proof.
+    const later = reconcileWindow({
+      orders,
+      odoo: orders.map((o) => saleOrderOf(o, { id: 1000 + orders.indexOf(o) })),
+      now: NOW,
+      policy: POLICY,
+      gateway: { ...gateway, acknowledgements: new Map([...gateway.acknowledgements, ['doc-untold', true]]) },
+    });
+    assert.deepEqual(
+      later.discrepancies.map((d) => d.class),
+      [DiscrepancyClass.NotOnPlatform],
+    );
+  });
+
   it('proves a clean window complete, per partner, with counts and amounts', () => {
     const orders = [order('acme', 'PO-1'), order('acme', 'PO-2'), order('bolt', 'PO-9')];
     const result = reconcileWindow({

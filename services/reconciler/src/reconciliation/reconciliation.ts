@@ -20,6 +20,8 @@ export enum DiscrepancyClass {
   NoPlatformOrigin = 'no_platform_origin',
   /** Decided (confirmed or rejected) but the partner's acknowledgement never followed within the SLA. */
   AcknowledgementNotSent = 'acknowledgement_not_sent',
+  /** Accepted by the gateway (202, on ingress.documents) but no platform order names it within the SLA. */
+  NotOnPlatform = 'not_on_platform',
 }
 
 export const DISCREPANCY_CLASSES: readonly DiscrepancyClass[] = Object.values(DiscrepancyClass);
@@ -32,6 +34,8 @@ export interface PlatformOrder {
   readonly status: OrderStatus;
   readonly odooExternalId: string | null;
   readonly odooPartnerId: number | null;
+  /** Our customer id (orders.state's customerRef): its Odoo id comes from the partner's mapping set. */
+  readonly customerRef?: string | null;
   readonly rejected: boolean;
   readonly lines: readonly {
     readonly sku: string | null;
@@ -40,6 +44,19 @@ export interface PlatformOrder {
   }[];
   /** When the reconciler first saw the order (its window), epoch ms. */
   readonly receivedAt: number;
+  /** The gateway's documents (tracking ids) of the order, resubmissions included. */
+  readonly documentIds?: readonly string[];
+}
+
+/** One document the gateway accepted (ingress.documents), and whether partners.outbound answered it. */
+export interface GatewayDocument {
+  readonly documentId: string;
+  readonly partnerId: string;
+  readonly businessRef: string | null;
+  /** The gateway's receipt, epoch ms. */
+  readonly receivedAt: number;
+  /** An acknowledgement relating to it reached partners.outbound. */
+  readonly acknowledged: boolean;
 }
 
 export interface OdooSaleOrder {
@@ -79,6 +96,8 @@ export interface PartnerSummary {
   readonly partnerId: string;
   readonly workflow: string;
   readonly orders: number;
+  /** Documents the gateway accepted in the window (its 202s), when the gateway's leg is reconciled. */
+  readonly received: number;
   /** Orders that must be in Odoo, and those found there exactly once and equal. */
   readonly expectedInOdoo: number;
   readonly matchedInOdoo: number;
@@ -102,6 +121,7 @@ const AMOUNT_TOLERANCE = 0.005;
 const PRE_DECISION = new Set<OrderStatus>([OrderStatus.Received, OrderStatus.Validated]);
 const IN_ODOO = new Set<OrderStatus>([OrderStatus.Written, OrderStatus.Confirmed, OrderStatus.Acknowledged]);
 const AWAITING_ACK = new Set<OrderStatus>([OrderStatus.Confirmed, OrderStatus.Rejected]);
+const DECIDED = new Set<OrderStatus>([OrderStatus.Confirmed, OrderStatus.Rejected, OrderStatus.Acknowledged]);
 
 /** Platform orders that had an Odoo command (accepted, not refused). */
 function wasAccepted(order: PlatformOrder): boolean {
@@ -152,6 +172,18 @@ export function reconcileWindow(input: {
   readonly knownOrigins?: (record: OdooSaleOrder) => boolean;
   /** Odoo customer → platform partner, beyond the window's own orders (for records with no origin). */
   readonly customers?: ReadonlyMap<number, string>;
+  /**
+   * The third leg: the documents the gateway accepted in the window, and which of them some platform
+   * order (of any window) names. Without it only the platform and Odoo are compared.
+   */
+  readonly gateway?: {
+    readonly documents: readonly GatewayDocument[];
+    readonly onPlatform: ReadonlySet<string>;
+    /** The orders' documents the gateway's leg knows, each with whether partners.outbound answered it. */
+    readonly acknowledgements: ReadonlyMap<string, boolean>;
+    /** Partners that are sent an acknowledgement of each order (the catalog's `acknowledgements.order`). */
+    readonly acknowledges: (partnerId: string) => boolean;
+  };
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
@@ -253,7 +285,17 @@ export function reconcileWindow(input: {
         detail: `${order.status} for ${Math.round(age / 1000)} s`,
       });
     }
-    if (AWAITING_ACK.has(order.status) && age > policy.acknowledgeWithinMs) {
+    // What partners were told: the acknowledgement on partners.outbound, where the gateway's documents
+    // of the order are known; else the order's own status.
+    const tracked = (order.documentIds ?? []).flatMap((id) => {
+      const acknowledged = input.gateway?.acknowledgements.get(id);
+      return acknowledged === undefined ? [] : [acknowledged];
+    });
+    const unacknowledged =
+      input.gateway !== undefined && tracked.length > 0 && input.gateway.acknowledges(order.partnerId)
+        ? DECIDED.has(order.status) && !tracked.includes(true)
+        : AWAITING_ACK.has(order.status);
+    if (unacknowledged && age > policy.acknowledgeWithinMs) {
       raise(summary, {
         class: DiscrepancyClass.AcknowledgementNotSent,
         orderId: order.orderId,
@@ -279,6 +321,26 @@ export function reconcileWindow(input: {
     prove(summary, `odoo:${record.id}\tno-origin\t${round2(record.amountUntaxed).toFixed(2)}\t1`);
   }
 
+  if (input.gateway !== undefined) {
+    for (const document of [...input.gateway.documents].sort((a, b) => compare(a.documentId, b.documentId))) {
+      const summary = summaryOf(document.partnerId, SALES_ORDER_WORKFLOW);
+      summary.received += 1;
+      const onPlatform = input.gateway.onPlatform.has(document.documentId);
+      if (!onPlatform && now - document.receivedAt > policy.stuckAfterMs) {
+        raise(summary, {
+          class: DiscrepancyClass.NotOnPlatform,
+          orderId: null,
+          odooIds: [],
+          detail: `document ${document.documentId} (${document.businessRef ?? 'no reference'}) accepted by the gateway, no order on the platform`,
+        });
+      }
+      prove(
+        summary,
+        `gateway:${document.documentId}\t${onPlatform ? 'on-platform' : 'absent'}\t${document.acknowledged ? 'acknowledged' : '-'}`,
+      );
+    }
+  }
+
   const partners = [...summaries.values()]
     .sort((a, b) => compare(partnerKey(a.partnerId, a.workflow), partnerKey(b.partnerId, b.workflow)))
     .map((summary) => {
@@ -286,6 +348,7 @@ export function reconcileWindow(input: {
         summary.partnerId,
         summary.workflow,
         summary.orders,
+        summary.received,
         summary.expectedInOdoo,
         summary.matchedInOdoo,
         summary.amount.toFixed(2),
@@ -325,6 +388,7 @@ function emptySummary(partnerId: string, workflow: string): MutableSummary {
     partnerId,
     workflow,
     orders: 0,
+    received: 0,
     expectedInOdoo: 0,
     matchedInOdoo: 0,
     amount: 0,

@@ -59,6 +59,10 @@ export function planRedrive(input: {
       case DiscrepancyClass.NoPlatformOrigin:
         forPerson.push({ discrepancy, reason: 'RECONCILIATION_NO_PLATFORM_ORIGIN' });
         break;
+      // Lost between the gateway and order-intake: replaying the partner's document is a person's call.
+      case DiscrepancyClass.NotOnPlatform:
+        forPerson.push({ discrepancy, reason: 'RECONCILIATION_NOT_ON_PLATFORM' });
+        break;
       case DiscrepancyClass.MissingInOdoo:
       case DiscrepancyClass.FieldsDiffer: {
         const order = discrepancy.orderId === null ? undefined : input.orders.get(discrepancy.orderId);

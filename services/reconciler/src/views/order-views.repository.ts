@@ -11,7 +11,10 @@ export interface OrderView extends PlatformOrder {
 
 /** The reconciler's view of orders.state. */
 export interface OrderViews {
-  /** Applies the record unless a newer (or the same) version is stored; true when it changed the view. */
+  /**
+   * Applies the record unless a newer (or the same) version is stored; true when it changed the view.
+   * The order's gateway documents are recorded in any case.
+   */
   apply(view: OrderView): Promise<boolean>;
   /** Orders first seen in [from, to). */
   receivedIn(from: number, to: number): Promise<PlatformOrder[]>;
@@ -40,6 +43,8 @@ interface OrderViewRow {
   odoo_partner_id: string | null;
   rejected: boolean;
   lines: PlatformOrder['lines'];
+  customer_ref: string | null;
+  document_ids: string[];
   received_at: Date;
 }
 
@@ -47,15 +52,23 @@ export class PostgresOrderViews implements OrderViews {
   constructor(private readonly dataSource: DataSource) {}
 
   async apply(view: OrderView): Promise<boolean> {
+    // Which gateway documents the order stands for (the third leg), whatever the version.
+    if ((view.documentIds ?? []).length > 0) {
+      await this.dataSource.query(
+        `INSERT INTO order_documents (document_id, order_id)
+         SELECT d, $2 FROM unnest($1::text[]) AS d ON CONFLICT (document_id) DO NOTHING`,
+        [view.documentIds, view.orderId],
+      );
+    }
     // The received time is the earliest version's: a redelivered or late old version only moves it back.
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO order_views (order_id, partner_id, po_number, status, version, odoo_external_id,
-         odoo_partner_id, rejected, lines, state_updated_at, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0))
+         odoo_partner_id, rejected, lines, state_updated_at, received_at, customer_ref)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, to_timestamp($10 / 1000.0), to_timestamp($11 / 1000.0), $12)
        ON CONFLICT (order_id) DO UPDATE SET
          status = EXCLUDED.status, version = EXCLUDED.version, odoo_external_id = EXCLUDED.odoo_external_id,
          odoo_partner_id = EXCLUDED.odoo_partner_id, rejected = EXCLUDED.rejected, lines = EXCLUDED.lines,
-         state_updated_at = EXCLUDED.state_updated_at,
+         state_updated_at = EXCLUDED.state_updated_at, customer_ref = EXCLUDED.customer_ref,
          received_at = LEAST(order_views.received_at, EXCLUDED.received_at)
        WHERE order_views.version < EXCLUDED.version
        RETURNING order_id`,
@@ -71,6 +84,7 @@ export class PostgresOrderViews implements OrderViews {
         JSON.stringify(view.lines),
         view.stateUpdatedAt,
         view.receivedAt,
+        view.customerRef ?? null,
       ],
     );
     return rows.length === 1;
@@ -78,10 +92,12 @@ export class PostgresOrderViews implements OrderViews {
 
   async receivedIn(from: number, to: number): Promise<PlatformOrder[]> {
     const rows = await this.dataSource.query<OrderViewRow[]>(
-      `SELECT order_id, partner_id, po_number, status, odoo_external_id, odoo_partner_id, rejected, lines,
-              received_at
-         FROM order_views
-        WHERE received_at >= to_timestamp($1 / 1000.0) AND received_at < to_timestamp($2 / 1000.0)`,
+      `SELECT v.order_id, v.partner_id, v.po_number, v.status, v.odoo_external_id, v.odoo_partner_id,
+              v.rejected, v.lines, v.received_at, v.customer_ref,
+              COALESCE((SELECT array_agg(d.document_id ORDER BY d.document_id) FROM order_documents d
+                         WHERE d.order_id = v.order_id), '{}') AS document_ids
+         FROM order_views v
+        WHERE v.received_at >= to_timestamp($1 / 1000.0) AND v.received_at < to_timestamp($2 / 1000.0)`,
       [from, to],
     );
     return rows.map((row) => ({
@@ -93,6 +109,8 @@ export class PostgresOrderViews implements OrderViews {
       odooPartnerId: row.odoo_partner_id === null ? null : Number(row.odoo_partner_id),
       rejected: row.rejected,
       lines: row.lines,
+      customerRef: row.customer_ref,
+      documentIds: row.document_ids,
       receivedAt: row.received_at.getTime(),
     }));
   }

@@ -18,8 +18,10 @@ export function orderViewOf(value: OrdersStateValue): OrderView {
     version: value.version,
     odooExternalId: value.odooExternalId,
     odooPartnerId: value.odooPartnerId,
+    customerRef: value.customerRef,
     rejected: value.rejectionReasons.length > 0,
     lines: value.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, unitPrice: line.unitPrice })),
+    documentIds: [...value.documentIds, ...value.duplicateDocumentIds],
     stateUpdatedAt: value.updatedAt,
     // Compaction keeps only the latest version: the earliest one this service saw stands for receipt.
     receivedAt: value.updatedAt,

@@ -16,6 +16,11 @@ export interface ExternalIdTarget {
   dataId: number;
 }
 
+export interface StoreSnapshot {
+  readonly tables: Readonly<Record<string, readonly Row[]>>;
+  readonly sequences: Readonly<Record<string, number>>;
+}
+
 export class RecordStore {
   private tables = new Map<string, Map<number, Row>>();
   private readonly sequences = new Map<string, number>();
@@ -93,6 +98,23 @@ export class RecordStore {
 
   externalIds(): IterableIterator<[string, ExternalIdTarget]> {
     return this.xmlids.entries();
+  }
+
+  /** Every table and sequence as plain data (the simulator's data file; see persistence.ts). */
+  snapshot(): StoreSnapshot {
+    return {
+      tables: Object.fromEntries([...this.tables].map(([model, table]) => [model, [...table.values()]])),
+      sequences: Object.fromEntries(this.sequences),
+    };
+  }
+
+  /** Replaces the contents with a snapshot, indexes rebuilt; committed (no undo past it). */
+  restore(snapshot: StoreSnapshot): void {
+    this.clear();
+    for (const [model, rows] of Object.entries(snapshot.tables)) {
+      for (const row of rows) this.apply(model, row.id, undefined, { ...row });
+    }
+    for (const [key, value] of Object.entries(snapshot.sequences)) this.sequences.set(key, value);
   }
 
   clear(): void {

@@ -35,6 +35,8 @@ export const HEADER = {
   failedAt: 'tw-failed-at',
   /** The consumer group that retried or gave up on the record. */
   consumerGroup: 'tw-consumer-group',
+  /** The reconciler's re-drive a command belongs to: Odoo drifted from what was written, so the odoo-writer asks Odoo again instead of trusting its ledger's last payload. */
+  redriveId: 'tw-redrive-id',
 } as const;
 
 export type HeaderName = (typeof HEADER)[keyof typeof HEADER];
