@@ -84,6 +84,7 @@ services=(
   partner-delivery:3060
   ops-console:3100
   shipments:3070
+  purchase-orders:3080
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

@@ -28,6 +28,7 @@ import {
   type StockDocument,
 } from '@tradewind/partner-testing';
 
+import { startPurchasingDemo } from './purchasing';
 import { ShipmentsDemo } from './shipments';
 
 const env = process.env;
@@ -431,6 +432,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => (stopping = true));
   const stopFollowing = await followAvailability(Date.now());
   const stopFeeds = await followFeeds(Date.now());
+  // Purchase orders to a supplier and its answers, every fifth turn (tools/demo/purchasing.ts).
+  const purchasing = await startPurchasingDemo({
+    client,
+    odoo: { url: odooUrl, db: odooDb, apiKey: env.ODOO_API_KEY ?? '' },
+    kafkaBrokers,
+    registryUrl,
+    run,
+  }).catch((error: Error) => console.log(`→ purchasing demo not started: ${error.message}`));
   await sendSnapshot().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
   for (let turn = 0; !stopping && (count === 0 || turn < count); turn++) {
     const wms = turn % 40 === 12 ? makeScarce : turn % 40 === 24 ? restoreScarce : undefined;
@@ -445,6 +454,9 @@ async function main(): Promise<void> {
     }
     // The 3PL ships confirmed orders of this run; the carrier reports each shipment step by step.
     await shipments.turn(turn).catch((error: Error) => console.log(`→ shipments failed: ${error.message}`));
+    if (purchasing && turn % 5 === 2) {
+      await purchasing.turn().catch((error: Error) => console.log(`→ purchasing failed: ${error.message}`));
+    }
     if (turn % 6 === 5) {
       await summary();
       await replenish().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
@@ -459,6 +471,7 @@ async function main(): Promise<void> {
   }
   await stopFollowing();
   await stopFeeds();
+  await purchasing?.stop();
 }
 
 main().then(

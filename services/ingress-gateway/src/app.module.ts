@@ -13,6 +13,7 @@ import { PartnerAuthService } from './auth/partner-auth.service';
 import { RequestAuthenticator } from './auth/request-authenticator';
 import { CreateGatewayTables1767400000000 } from './database/gateway.migration';
 import { ProofDocuments1767600000000 } from './database/proof-documents.migration';
+import { PurchaseOrderStates1767600000000 } from './database/purchase-order-states.migration';
 import { PerOrderAcceptanceAndX12Interchanges1767500000000 } from './database/x12-interchange.migration';
 import { DocumentIntakeService } from './documents/document-intake.service';
 import { DocumentPublication } from './documents/document-publication';
@@ -37,6 +38,7 @@ import { ProblemFilter } from './problem/problem.filter';
 import { ProofsController } from './proofs/proofs.controller';
 import { ShipmentProofsConsumer } from './proofs/shipment-proofs.consumer';
 import { CreatePartnerDeliveryStatus1796140000000 } from './transactions/delivery-status.migration';
+import { PurchaseOrdersController, PurchaseOrderStates } from './transactions/purchase-order-states';
 import { TransactionIndexConsumer } from './transactions/transaction-index.consumer';
 import { TransactionIndex } from './transactions/transaction-index.repository';
 import { TransactionQueryService } from './transactions/transaction-query.service';
@@ -104,12 +106,14 @@ export class AppModule implements NestModule {
             PerOrderAcceptanceAndX12Interchanges1767500000000,
             CreatePartnerDeliveryStatus1796140000000,
             ProofDocuments1767600000000,
+            PurchaseOrderStates1767600000000,
           ],
           consume: options.consume,
         }),
       ],
-      controllers: [DocumentsController, TransactionsController, ProofsController],
+      controllers: [DocumentsController, TransactionsController, ProofsController, PurchaseOrdersController],
       providers: [
+        PurchaseOrderStates,
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: GATEWAY_METRICS, useFactory: gatewayMetrics },
         {

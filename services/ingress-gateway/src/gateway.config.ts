@@ -134,6 +134,8 @@ export const gatewayConfig = defineConfig({
     outbound: consumerConfig('GATEWAY_OUTBOUND', TOPICS.partnersOutbound),
     deliveryResults: consumerConfig('GATEWAY_DELIVERY_RESULTS', TOPICS.partnersDeliveryResults),
     shipmentStates: consumerConfig('GATEWAY_SHIPMENT_STATES', TOPICS.shipmentsState),
+    /** purchasing.state → GET /v1/purchase-orders/{poNumber} (transactions/purchase-order-states.ts). */
+    purchasingStates: consumerConfig('GATEWAY_PURCHASING_STATES', TOPICS.purchasingState),
   },
 });
 

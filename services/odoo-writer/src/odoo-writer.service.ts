@@ -16,6 +16,7 @@ import type { OdooWriterMetrics } from './odoo-writer.metrics';
 import { ConfirmSaleOrderOperation } from './operations/confirm-sale-order.operation';
 import { PostInvoiceOperation } from './operations/post-invoice.operation';
 import { RegisterPaymentOperation } from './operations/register-payment.operation';
+import { SetPurchaseLineDatesOperation } from './operations/set-purchase-line-dates.operation';
 import { SetStockLevelOperation } from './operations/set-stock-level.operation';
 import { UpsertPurchaseOrderOperation } from './operations/upsert-purchase-order.operation';
 import { UpsertSaleOrderOperation } from './operations/upsert-sale-order.operation';
@@ -44,6 +45,7 @@ const OPERATIONS = {
   [CommandType.ValidatePicking]: new ValidatePickingOperation(),
   [CommandType.PostInvoice]: new PostInvoiceOperation(),
   [CommandType.RegisterPayment]: new RegisterPaymentOperation(),
+  [CommandType.SetPurchaseLineDates]: new SetPurchaseLineDatesOperation(),
 } satisfies { [T in WritableCommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
 
 export class OdooWriterService {
@@ -159,6 +161,8 @@ function batchKeyOf(command: WriterCommand): string {
       return OPERATIONS[command.type].batchKey();
     case CommandType.RegisterPayment:
       return OPERATIONS[command.type].batchKey();
+    case CommandType.SetPurchaseLineDates:
+      return OPERATIONS[command.type].batchKey();
   }
 }
 
@@ -179,6 +183,8 @@ function runOperation(commands: WriterCommand[], odoo: OdooGateway): Promise<Set
     case CommandType.PostInvoice:
       return OPERATIONS[first.type].run(same(first.type), odoo);
     case CommandType.RegisterPayment:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.SetPurchaseLineDates:
       return OPERATIONS[first.type].run(same(first.type), odoo);
   }
 }

@@ -80,6 +80,7 @@ const NO_BODY = {
   validatePicking: null,
   postInvoice: null,
   registerPayment: null,
+  setPurchaseLineDates: null,
 } satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 interface EventRow {

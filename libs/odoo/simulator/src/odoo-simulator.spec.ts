@@ -289,6 +289,79 @@ describe('state machines', () => {
   });
 });
 
+describe('purchasing as Odoo 17/18 has it', () => {
+  it("a line takes the vendor's price and lead time (product.supplierinfo); a pack unit converts in the receipt", async () => {
+    const vendor = xmlidOf('tradewind.vendor_boltworks');
+    const bolt = xmlidOf('tradewind.product_sku_1001');
+    const nut = xmlidOf('tradewind.product_sku_1002');
+    const [info] = await odoo.searchRead('product.supplierinfo', [['product_id', '=', bolt]], {
+      fields: ['partner_id', 'product_code', 'delay', 'price', 'min_qty'],
+    });
+    assert.deepEqual(
+      [info.product_code, info.delay, info.price, (info.partner_id as [number, string])[0]],
+      ['BW-SB-M8', 7, 0.21, vendor],
+    );
+    const [po] = await odoo.create('purchase.order', [
+      {
+        partner_id: vendor,
+        date_order: '2026-12-01 08:00:00',
+        order_line: [
+          [0, 0, { product_id: bolt, product_qty: 100 }],
+          [0, 0, { product_id: nut, product_qty: 2, product_uom: xmlidOf('uom.product_uom_dozen') }],
+        ],
+      },
+    ]);
+    const lines = await odoo.searchRead('purchase.order.line', [['order_id', '=', po]], {
+      fields: ['price_unit', 'date_planned', 'product_uom_qty', 'state'],
+      order: 'id',
+    });
+    assert.deepEqual(
+      lines.map((l) => [l.price_unit, l.date_planned, l.product_uom_qty, l.state]),
+      [
+        [0.21, '2026-12-08 08:00:00', 100, 'draft'],
+        [0.9, '2026-12-11 08:00:00', 24, 'draft'],
+      ],
+    );
+    await odoo.callAction('purchase.order', 'button_confirm', [po]);
+    const [receipt] = await odoo.search('stock.picking', [['purchase_id', '=', po]]);
+    const moves = await odoo.searchRead('stock.move', [['picking_id', '=', receipt]], {
+      fields: ['product_uom_qty'],
+      order: 'id',
+    });
+    assert.deepEqual(
+      moves.map((m) => m.product_uom_qty),
+      [100, 24],
+    );
+  });
+
+  it("a line's quantity, price or planned date changes the order's write_date; button_done locks it", async () => {
+    const [po] = await odoo.create('purchase.order', [
+      {
+        partner_id: xmlidOf('tradewind.vendor_boltworks'),
+        order_line: [[0, 0, { product_id: xmlidOf('tradewind.product_sku_1001'), product_qty: 10 }]],
+      },
+    ]);
+    await odoo.callAction('purchase.order', 'button_confirm', [po]);
+    // An old write_date (the test cannot wait a second for the clock to move).
+    await rpc('purchase.order', 'write', { ids: [po], vals: { write_date: '2000-01-01 00:00:00' } });
+    const [line] = await odoo.search('purchase.order.line', [['order_id', '=', po]]);
+    await rpc('purchase.order.line', 'write', { ids: [line], vals: { name: 'only the description' } });
+    assert.equal(
+      (await odoo.read('purchase.order', [po], ['write_date']))[0].write_date,
+      '2000-01-01 00:00:00',
+    );
+    await rpc('purchase.order.line', 'write', { ids: [line], vals: { product_qty: 12 } });
+    assert.notEqual(
+      (await odoo.read('purchase.order', [po], ['write_date']))[0].write_date,
+      '2000-01-01 00:00:00',
+    );
+    await odoo.callAction('purchase.order', 'button_done', [po]);
+    assert.equal((await odoo.read('purchase.order', [po], ['state']))[0].state, 'done');
+    await odoo.callAction('purchase.order', 'button_unlock', [po]);
+    assert.equal((await odoo.read('purchase.order', [po], ['state']))[0].state, 'purchase');
+  });
+});
+
 describe('transactions and load', () => {
   it('a failing call writes nothing (one transaction per call)', async () => {
     const before = sim.store.count('sale.order.line');

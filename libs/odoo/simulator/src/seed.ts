@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { seedStandardUnits } from './models/uom.models';
 import type { Env } from './orm/env';
 import { registerExternalId } from './orm/load';
 import { asText } from './orm/model.types';
@@ -29,6 +30,21 @@ export interface SeedData {
     email?: string;
     /** Child contacts of type delivery (the ship-to stores of a retailer). */
     deliveryAddresses?: { externalId: string; name: string; street?: string; city?: string; zip?: string }[];
+  }[];
+  /** Vendors with their price list entries (product.supplierinfo) per SKU. */
+  vendors?: {
+    externalId: string;
+    name: string;
+    email?: string;
+    supplierInfo?: {
+      sku: string;
+      productCode: string;
+      productName?: string;
+      price: number;
+      /** Delivery lead time in days. */
+      delay: number;
+      minQty?: number;
+    }[];
   }[];
   pricelists?: {
     externalId: string;
@@ -89,6 +105,7 @@ export function applySeed(env: Env, seed: SeedData): void {
     createWithXmlid(env, 'res.partner', 'base.main_partner', { name: seed.company.name, is_company: true });
   }
   seedStandardLocations(env);
+  seedStandardUnits(env);
   for (const warehouse of seed.warehouses ?? []) {
     const view = env.create('stock.location', [{ name: warehouse.code, usage: 'view' }])[0];
     const stock = createWithXmlid(env, 'stock.location', warehouse.stockLocationExternalId, {
@@ -161,6 +178,30 @@ export function applySeed(env: Env, seed: SeedData): void {
           product_id: productId,
           compute_price: 'fixed',
           fixed_price: item.fixedPrice,
+        },
+      ]);
+    }
+  }
+  for (const vendor of seed.vendors ?? []) {
+    const vendorId = createWithXmlid(env, 'res.partner', vendor.externalId, {
+      name: vendor.name,
+      email: vendor.email ?? false,
+      is_company: true,
+      supplier_rank: 1,
+    });
+    for (const info of vendor.supplierInfo ?? []) {
+      const productId = productBySku.get(info.sku);
+      if (productId === undefined)
+        throw new Error(`seed: vendor ${vendor.externalId} names unknown SKU ${info.sku}`);
+      env.create('product.supplierinfo', [
+        {
+          partner_id: vendorId,
+          product_id: productId,
+          product_code: info.productCode,
+          product_name: info.productName ?? false,
+          price: info.price,
+          delay: info.delay,
+          min_qty: info.minQty ?? 0,
         },
       ]);
     }

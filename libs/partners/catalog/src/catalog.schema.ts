@@ -1,6 +1,7 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
 import { INVENTORY_TERMS_SCHEMA } from './inventory-terms';
+import { PURCHASING_SETTINGS_SCHEMA } from './purchasing-settings';
 import { MILESTONE_MAPPING_SCHEMA, SHIPMENT_NOTICES_SCHEMA } from './shipment-config';
 
 const id = '^[a-z][a-z0-9-]{1,62}$';
@@ -117,7 +118,7 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'carrier', '3pl'] },
+          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'carrier', '3pl', 'supplier'] },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -208,6 +209,7 @@ export const CATALOG_SCHEMA = {
           inventory: INVENTORY_TERMS_SCHEMA,
           milestones: MILESTONE_MAPPING_SCHEMA,
           shipmentNotices: SHIPMENT_NOTICES_SCHEMA,
+          purchasing: PURCHASING_SETTINGS_SCHEMA,
           credentials: {
             type: 'array',
             minItems: 1,

@@ -40,6 +40,8 @@ void describe('config/partners (the real catalog)', () => {
         'northwind-wms',
         'swift-parcel',
         'harbor-3pl',
+        'boltworks-supply',
+        'cascade-tools',
       ],
     );
     assert.ok(Object.isFrozen(catalog));
@@ -197,10 +199,14 @@ void describe('validateCatalogDir rules', () => {
   });
 
   void it('SCOPE_WITHOUT_DOCUMENT: a submit scope needs the inbound document type', () => {
-    copy.edit('catalog.yaml', '    scopes: []', '    scopes: [documents:submit:purchase-order]');
+    copy.edit(
+      'catalog.yaml',
+      '      - documents:submit:purchase-order-event\n',
+      '      - documents:submit:purchase-order-event\n      - documents:submit:purchase-order\n',
+    );
     assert.deepEqual(
       validate().map((p) => [p.code, p.path]),
-      [[CatalogProblemCode.ScopeWithoutDocument, '/partners/3/scopes/0']],
+      [[CatalogProblemCode.ScopeWithoutDocument, '/partners/3/scopes/1']],
     );
   });
 

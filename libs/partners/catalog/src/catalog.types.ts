@@ -10,6 +10,7 @@ import type {
 } from '@tradewind/partner-documents';
 
 import type { InventoryTerms } from './inventory-terms';
+import type { PurchasingSettings } from './purchasing-settings';
 import type { MilestoneMapping, ShipmentNoticeSubscription } from './shipment-config';
 
 export enum PartnerStatus {
@@ -28,6 +29,8 @@ export enum PartnerKind {
   Carrier = 'carrier',
   /** A third-party logistics provider: ships our orders from its warehouse and reports them. */
   Logistics = '3pl',
+  /** A supplier or contract manufacturer we send purchase orders to (its `purchasing` section). */
+  Supplier = 'supplier',
 }
 
 /**
@@ -183,6 +186,8 @@ export interface PartnerConfig {
   readonly milestones?: MilestoneMapping;
   /** Customers: the shipment milestones they are told about, and how (shipment-config.ts). */
   readonly shipmentNotices?: ShipmentNoticeSubscription;
+  /** Suppliers only: how purchase orders are sent to it. */
+  readonly purchasing?: PurchasingSettings;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

@@ -73,6 +73,12 @@ export {
   type ResolvedShipTo,
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
+export {
+  type PurchasingSettings,
+  SupplierChangePolicy,
+  type SupplierPack,
+  supplierUnitOf,
+} from './purchasing-settings';
 export { isSecretReference, secretSuspicion } from './secret-detection';
 export { type ResolvedSecret, resolveSecretReferences, type SecretSources } from './secret-references';
 export {

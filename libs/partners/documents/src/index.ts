@@ -88,6 +88,21 @@ export {
   type X12EnvelopeRef,
 } from './partner-sales-order';
 export {
+  type ReceivedFunctionalAck,
+  type SupplierAckLine,
+  type SupplierAcknowledgement,
+  SupplierLineStatus,
+  type SupplierOrder,
+  type SupplierOrderLine,
+} from './purchase-order-document';
+export {
+  isPurchasingDocumentType,
+  PURCHASING_DOCUMENT_FORMATS,
+  PurchasingDocumentType,
+  readPurchaseOrderEvent,
+  splitPurchasingDocument,
+} from './purchasing-document-split';
+export {
   CSV_COLUMN_ONLY_FIELDS,
   CSV_FIELD_TYPES,
   CSV_MANDATORY_FIELDS,
@@ -148,6 +163,18 @@ export {
   type StockFeed,
   type StockFeedItem,
 } from './stock-feed.builder';
+export {
+  buildCsvPurchaseOrder,
+  buildJsonPurchaseOrder,
+  JSON_PURCHASE_ORDER_TYPE,
+} from './supplier-order.builders';
+export {
+  JSON_PURCHASE_ORDER_ACK_TYPE,
+  readJsonPurchaseOrderAck,
+  readX12FunctionalAcks,
+  readX12PurchaseOrderAcks,
+  type SupplierRead,
+} from './supplier-responses.reader';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export {
   readX12ShipmentStatus,
@@ -155,6 +182,7 @@ export {
   X12_TIME_CODES,
   type X12ShipmentStatusRead,
 } from './x12-214';
+export { buildX12PurchaseOrder } from './x12-850.builder';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
   buildX12ShipNotice,
@@ -169,6 +197,7 @@ export {
   ssccOf,
   type X12ShipNoticesRead,
 } from './x12-856';
+export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
 export {
   buildX12FunctionalAck,
   type FunctionalAck,

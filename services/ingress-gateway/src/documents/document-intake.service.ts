@@ -31,6 +31,7 @@ import {
   duplicateInterchangeProblem,
   type FunctionalAckSource,
   hasEnvelopeFindings,
+  isPurchasingDocumentType,
   isShipmentDocumentType,
   isStockDocumentType,
   NO_FINDINGS,
@@ -40,6 +41,7 @@ import {
   selectSlices,
   type ShipmentDocumentSplit,
   splitDocument,
+  splitPurchasingDocument,
   splitShipmentDocument,
   splitStockDocument,
   type X12EnvelopeRules,
@@ -724,6 +726,15 @@ function readUpload(
             interchange: shipment.x12.interchange,
           };
     return { split, x12, attachments: shipment.attachments };
+  }
+  // Purchasing documents (Odoo's events, suppliers' 855/997) are applied by purchase-orders, not answered
+  // with a 997 here: the supplier's 855 answers our 850, and its 997 is an answer itself.
+  if (isPurchasingDocumentType(decision.documentType)) {
+    return {
+      split: splitPurchasingDocument(decision.documentType, decision.format, body),
+      x12: undefined,
+      attachments: [],
+    };
   }
   const split = splitDocument(decision.format, body, layout);
   const interchange = split.interchange;

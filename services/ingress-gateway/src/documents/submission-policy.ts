@@ -1,7 +1,12 @@
 // Who may submit what, in which format: the document types the gateway can validate, the media types it
 // reads, and the catalog's scopes and document permissions. Pure functions: unit-tested without I/O.
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
-import { DocumentFormat, ShipmentDocumentType, StockDocumentType } from '@tradewind/partner-documents';
+import {
+  DocumentFormat,
+  PurchasingDocumentType,
+  ShipmentDocumentType,
+  StockDocumentType,
+} from '@tradewind/partner-documents';
 
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 
@@ -13,6 +18,10 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   ShipmentDocumentType.TrackingEvent,
   ShipmentDocumentType.ShipmentStatus,
   ShipmentDocumentType.ShipNotice,
+  PurchasingDocumentType.PurchaseOrderEvent,
+  PurchasingDocumentType.PoAcknowledgement,
+  PurchasingDocumentType.FunctionalAck,
+  PurchasingDocumentType.SupplierShipNotice,
 ] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 

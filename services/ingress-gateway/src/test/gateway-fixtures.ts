@@ -56,6 +56,14 @@ export const TEST_KEYS = {
     apiKey: 'tw-test-harbor-3pl-2026-12-0a1b2c3d4e5f6a7b',
     signingSecret: 'tw-test-signing-harbor-3pl-2026-12-4c5d',
   },
+  'boltworks-supply-2026-11': {
+    apiKey: 'tw-test-boltworks-2026-11-4d5e6f708192a3b4',
+    signingSecret: 'tw-test-signing-boltworks-2026-11-77aa88bb',
+  },
+  'cascade-tools-2026-11': {
+    apiKey: 'tw-test-cascade-2026-11-0a1b2c3d4e5f6a7b',
+    signingSecret: 'tw-test-signing-cascade-2026-11-1c2d3e4f',
+  },
 } as const;
 
 export type TestKeyId = keyof typeof TEST_KEYS;

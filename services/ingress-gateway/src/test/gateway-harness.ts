@@ -8,8 +8,20 @@ import { join } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@tradewind/config';
-import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
-import { AvroSerde, createKafka, decodeHeaders, HEADER, type RecordHeaders } from '@tradewind/messaging';
+import {
+  type IngressDocument,
+  type OutboundDocument,
+  TOPICS,
+  type TopicValueMap,
+} from '@tradewind/contracts';
+import {
+  AvroSerde,
+  createKafka,
+  decodeHeaders,
+  HEADER,
+  type RecordHeaders,
+  TypedProducer,
+} from '@tradewind/messaging';
 import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import type { Consumer, Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -149,6 +161,11 @@ export class GatewayHarness {
     });
     await this.app.listen(0, '127.0.0.1');
     this.baseUrl = (await this.app.getUrl()).replace('[::1]', '127.0.0.1');
+  }
+
+  /** The running gateway's producer, to play another service's records (purchasing.state). */
+  producer(): TypedProducer<TopicValueMap> {
+    return this.app!.get(TypedProducer);
   }
 
   /** An unsigned URL of the running gateway (health, OpenAPI). */

@@ -185,6 +185,7 @@ export class OdooStockReconciliation {
       validatePicking: null,
       postInvoice: null,
       registerPayment: null,
+      setPurchaseLineDates: null,
     };
   }
 

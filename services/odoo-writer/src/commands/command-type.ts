@@ -29,6 +29,8 @@ export function bodyFieldOf(type: WritableCommandType): CommandBodyField {
       return 'postInvoice';
     case CommandType.RegisterPayment:
       return 'registerPayment';
+    case CommandType.SetPurchaseLineDates:
+      return 'setPurchaseLineDates';
   }
 }
 

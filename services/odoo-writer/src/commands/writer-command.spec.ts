@@ -72,10 +72,33 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         confirmSaleOrder: null,
         registerPayment: { invoiceRef: '42', amount: 10, paymentDate: '2026-02-01', memo: null },
       },
+      {
+        ...confirmSaleOrder('tradewind.purchase_order_7'),
+        type: 'set_purchase_line_dates',
+        confirmSaleOrder: null,
+        setPurchaseLineDates: {
+          orderRef: '7',
+          lines: [{ lineRef: '12', datePlanned: '2026-12-24T00:00:00Z' }],
+        },
+      },
     ];
     assert.deepEqual(
       values.map((value) => createWriterCommand(value).type),
       WRITABLE_COMMAND_TYPES,
+    );
+  });
+
+  it('refuses purchase line dates without lines, with a line by external id or a date that is not one', () => {
+    const dates = (lines: { lineRef: string; datePlanned: string }[]): OdooCommand => ({
+      ...confirmSaleOrder('tradewind.purchase_order_7'),
+      type: 'set_purchase_line_dates',
+      confirmSaleOrder: null,
+      setPurchaseLineDates: { orderRef: '7', lines },
+    });
+    invalid(dates([]), /setPurchaseLineDates.lines: at least one line/);
+    invalid(
+      dates([{ lineRef: 'tradewind.line_1', datePlanned: 'soon' }]),
+      /lines\[0\]\.datePlanned: "soon" is not an ISO date-time[\s\S]*lines\[0\]\.lineRef: an Odoo id/,
     );
   });
 

@@ -5,6 +5,7 @@ import { WRITABLE_COMMAND_TYPES } from './command-type';
 import { ConfirmSaleOrderCommand } from './confirm-sale-order.command';
 import { PostInvoiceCommand } from './post-invoice.command';
 import { RegisterPaymentCommand } from './register-payment.command';
+import { SetPurchaseLineDatesCommand } from './set-purchase-line-dates.command';
 import { SetStockLevelCommand } from './set-stock-level.command';
 import { UpsertPurchaseOrderCommand } from './upsert-purchase-order.command';
 import { UpsertSaleOrderCommand } from './upsert-sale-order.command';
@@ -18,7 +19,8 @@ export type WriterCommand =
   | UpsertPurchaseOrderCommand
   | ValidatePickingCommand
   | PostInvoiceCommand
-  | RegisterPaymentCommand;
+  | RegisterPaymentCommand
+  | SetPurchaseLineDatesCommand;
 
 /** The consumer edge: an odoo.commands value becomes a validated command, or an InvalidCommand error. */
 export function createWriterCommand(value: OdooCommand): WriterCommand {
@@ -43,6 +45,8 @@ export function createWriterCommand(value: OdooCommand): WriterCommand {
       return PostInvoiceCommand.create(value);
     case CommandType.RegisterPayment:
       return RegisterPaymentCommand.create(value);
+    case CommandType.SetPurchaseLineDates:
+      return SetPurchaseLineDatesCommand.create(value);
     default:
       return assertUnreachable(value.type);
   }

@@ -221,4 +221,39 @@ describe('write operations against the Odoo simulator', () => {
         /customer_nowhere/.test(e.message),
     );
   });
+
+  it('set-purchase-line-dates: moves the planned date of a confirmed order line once, refuses a line of another order', async () => {
+    const admin = createOdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      apiKey: odoo.apiKeys.write,
+      apiFlavor: 'json2',
+    });
+    const vendor = odoo.store.findByExternalId('tradewind.vendor_boltworks')!.id;
+    const product = odoo.store.findByExternalId(SEED.products[0])!.id;
+    const [orderId] = await admin.create('purchase.order', [
+      { partner_id: vendor, order_line: [[0, 0, { product_id: product, product_qty: 10 }]] },
+    ]);
+    await admin.callAction('purchase.order', 'button_confirm', [orderId]);
+    const [lineId] = odoo.store.search('purchase.order.line', [['order_id', '=', orderId]]);
+    const value = (lineRef: string): OdooCommand => ({
+      ...confirmSaleOrder(`tradewind.purchase_order_${orderId}`),
+      type: CommandType.SetPurchaseLineDates,
+      ...emptyBodies(),
+      setPurchaseLineDates: {
+        orderRef: String(orderId),
+        lines: [{ lineRef, datePlanned: '2026-12-24T00:00:00Z' }],
+      },
+    });
+    assert.deepEqual(await twice(value(String(lineId))), ['written', 'already_done']);
+    assert.equal(
+      odoo.store.read('purchase.order.line', [lineId], ['date_planned'])[0].date_planned,
+      '2026-12-24 00:00:00',
+    );
+    await assert.rejects(write(value('999999')), (error: unknown) => {
+      assert.ok(error instanceof OdooWriterException);
+      assert.match(error.message, /line of purchase order/);
+      return true;
+    });
+  });
 });

@@ -11,6 +11,7 @@ const EMPTY_BODIES = {
   validatePicking: null,
   postInvoice: null,
   registerPayment: null,
+  setPurchaseLineDates: null,
 } satisfies Partial<OdooCommand>;
 
 /** Seeded master data (config/masterdata/seed.yaml). */

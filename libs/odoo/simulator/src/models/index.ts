@@ -7,13 +7,17 @@ import { purchaseOrder, purchaseOrderLine } from './purchase.models';
 import { saleOrder, saleOrderLine } from './sale.models';
 import { stockLocation, stockMove, stockPicking, stockQuant, stockWarehouse } from './stock.models';
 import { stockBackorderConfirmation } from './stock-backorder.models';
+import { productSupplierinfo } from './supplierinfo.models';
+import { uomUom } from './uom.models';
 
 export function createModelRegistry(): ModelRegistry {
   return new ModelRegistry().register(
     resUsers,
     resPartner,
     irModelData,
+    uomUom,
     productProduct,
+    productSupplierinfo,
     productPricelist,
     productPricelistItem,
     stockWarehouse,

@@ -1,5 +1,8 @@
 // purchase.order / purchase.order.line: button_confirm (draft/sent → purchase, creates the receipt),
-// button_cancel, button_draft (addons/purchase/models/purchase_order.py).
+// button_cancel, button_draft, button_done / button_unlock (lock and unlock a confirmed order), as in
+// addons/purchase/models/purchase_order.py (Odoo 17/18). A line's quantity, price, unit or planned date
+// changes the order's write_date too: Odoo stores the order's amounts and date_planned computed from its
+// lines, so their recompute writes the order (what a poller on write_date relies on).
 import type { Env } from '../orm/env';
 import { pad } from '../orm/env';
 import { asText, type ModelDef, type Row } from '../orm/model.types';
@@ -16,6 +19,29 @@ import {
   text,
 } from './field.builders';
 import { cancelPicking, locationFor, reserve, warehouseStock } from './stock.models';
+import { sellerFor } from './supplierinfo.models';
+import { unitOfMeasure, uomRatio } from './uom.models';
+
+/** The vendor price list entry of a new line's product for its order's vendor and quantity. */
+function sellerOf(env: Env, vals: Record<string, unknown>): Row | undefined {
+  if (typeof vals.order_id !== 'number' || typeof vals.product_id !== 'number') return undefined;
+  const order = env.store.get('purchase.order', vals.order_id);
+  if (!order || typeof order.partner_id !== 'number') return undefined;
+  return sellerFor(
+    env,
+    order.partner_id,
+    vals.product_id,
+    Number(vals.product_qty ?? 1),
+    asText(order.date_order).slice(0, 10),
+  );
+}
+
+/** An Odoo datetime (`YYYY-MM-DD HH:MM:SS`, UTC) plus whole days. */
+function addDays(odooDatetime: string, days: number): string {
+  const at = new Date(`${odooDatetime.replace(' ', 'T')}Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 19).replace('T', ' ');
+}
 
 function linesOf(env: Env, orderId: number): Row[] {
   return env.store
@@ -50,6 +76,7 @@ export const purchaseOrder: ModelDef = {
         ['sent', 'RFQ Sent'],
         ['to approve', 'To Approve'],
         ['purchase', 'Purchase Order'],
+        ['done', 'Locked'],
         ['cancel', 'Cancelled'],
       ],
       { default: always('draft') },
@@ -69,6 +96,23 @@ export const purchaseOrder: ModelDef = {
       type: 'monetary',
       string: 'Untaxed Amount',
       compute: (row, env) => linesOf(env, row.id).reduce((sum, line) => sum + subtotal(line), 0),
+    },
+    // purchase_stock: pending / partial / full, from what the lines received.
+    receipt_status: {
+      type: 'selection',
+      string: 'Receipt Status',
+      selection: [
+        ['pending', 'Not Received'],
+        ['partial', 'Partially Received'],
+        ['full', 'Fully Received'],
+      ],
+      compute: (row, env) => {
+        const lines = linesOf(env, row.id).filter((line) => Number(line.product_qty ?? 0) > 0);
+        if (lines.length === 0 || !['purchase', 'done'].includes(asText(row.state))) return false;
+        const received = lines.filter((l) => Number(l.qty_received ?? 0) >= Number(l.product_qty ?? 0));
+        if (received.length === lines.length) return 'full';
+        return lines.some((l) => Number(l.qty_received ?? 0) > 0) ? 'partial' : 'pending';
+      },
     },
     amount_total: {
       type: 'monetary',
@@ -119,6 +163,14 @@ export const purchaseOrder: ModelDef = {
       env.write('purchase.order', ids, { state: 'draft' });
       return true;
     },
+    button_done: (env, ids) => {
+      env.write('purchase.order', ids, { state: 'done' });
+      return true;
+    },
+    button_unlock: (env, ids) => {
+      env.write('purchase.order', ids, { state: 'purchase' });
+      return true;
+    },
   },
 };
 
@@ -144,7 +196,7 @@ function createReceipt(env: Env, orderId: number): void {
         0,
         {
           product_id: line.product_id,
-          product_uom_qty: line.product_qty,
+          product_uom_qty: Number(line.product_qty ?? 0) * uomRatio(env, line.product_uom),
           purchase_line_id: line.id,
           origin: order.name,
           state: 'confirmed',
@@ -155,10 +207,30 @@ function createReceipt(env: Env, orderId: number): void {
   reserve(sudo, [pickingId]);
 }
 
+/** The fields of a line the order's stored computes (amounts, date_planned, receipt_status) depend on. */
+const ORDER_DEPENDS_ON = [
+  'product_id',
+  'product_qty',
+  'product_uom',
+  'price_unit',
+  'date_planned',
+  'qty_received',
+];
+
 export const purchaseOrderLine: ModelDef = {
   name: 'purchase.order.line',
   description: 'Purchase Order Line',
   order: 'order_id, sequence, id',
+  beforeWrite: (env, ids, vals) => {
+    if (!ORDER_DEPENDS_ON.some((field) => field in vals)) return vals;
+    const orders = new Set(ids.map((id) => env.store.get('purchase.order.line', id)?.order_id));
+    for (const orderId of orders) {
+      if (typeof orderId !== 'number') continue;
+      const order = env.store.get('purchase.order', orderId);
+      if (order) env.store.put('purchase.order', { ...order, write_date: env.now() });
+    }
+    return vals;
+  },
   fields: {
     order_id: many2one('purchase.order', 'Order Reference', { required: true, ondelete: 'cascade' }),
     sequence: integer('Sequence', { default: always(10) }),
@@ -169,13 +241,35 @@ export const purchaseOrderLine: ModelDef = {
         typeof vals.product_id === 'number' ? env.displayName('product.product', vals.product_id) : null,
     }),
     product_qty: float('Quantity', { default: always(1) }),
-    price_unit: float('Unit Price', {
-      default: ({ env, vals }) =>
-        typeof vals.product_id === 'number'
-          ? Number(env.store.get('product.product', vals.product_id)?.standard_price ?? 0)
-          : 0,
+    product_uom: many2one('uom.uom', 'Unit of Measure', {
+      default: ({ env }) => unitOfMeasure(env),
     }),
-    date_planned: datetime('Expected Arrival'),
+    product_uom_qty: {
+      type: 'float',
+      string: 'Total Quantity',
+      // product_qty in the product's reference unit (Units): Odoo's _compute_product_uom_qty.
+      compute: (row, env) => Number(row.product_qty ?? 0) * uomRatio(env, row.product_uom),
+    },
+    // The vendor's price list first (product.supplierinfo), else the product's cost: _compute_price_unit_and_date_planned_and_name.
+    price_unit: float('Unit Price', {
+      default: ({ env, vals }) => {
+        const seller = sellerOf(env, vals);
+        if (seller) return Number(seller.price ?? 0);
+        return typeof vals.product_id === 'number'
+          ? Number(env.store.get('product.product', vals.product_id)?.standard_price ?? 0)
+          : 0;
+      },
+    }),
+    // The order date plus the vendor's delivery lead time (supplierinfo.delay, days).
+    date_planned: datetime('Expected Arrival', {
+      default: ({ env, vals }) => {
+        const order =
+          typeof vals.order_id === 'number' ? env.store.get('purchase.order', vals.order_id) : undefined;
+        const start = order?.date_order ? asText(order.date_order) : env.now();
+        const delay = Number(sellerOf(env, vals)?.delay ?? 0);
+        return addDays(start, delay);
+      },
+    }),
     qty_received: float('Received Qty', { default: always(0) }),
     qty_invoiced: float('Billed Qty', { default: always(0) }),
     price_subtotal: { type: 'monetary', string: 'Subtotal', compute: (row) => subtotal(row) },
@@ -187,6 +281,7 @@ export const purchaseOrderLine: ModelDef = {
         ['sent', 'RFQ Sent'],
         ['to approve', 'To Approve'],
         ['purchase', 'Purchase Order'],
+        ['done', 'Locked'],
         ['cancel', 'Cancelled'],
       ],
       compute: (row, env) => env.store.get('purchase.order', row.order_id as number)?.state ?? false,

@@ -18,6 +18,7 @@ import {
   one2many,
   selection,
 } from './field.builders';
+import { uomRatio } from './uom.models';
 
 const MOVE_STATES = [
   ['draft', 'New'],
@@ -608,8 +609,9 @@ function doneMove(env: Env, moveId: number): void {
   if (typeof move.purchase_line_id === 'number') {
     const line = env.store.get('purchase.order.line', move.purchase_line_id);
     if (line)
+      // qty_received is in the line's unit (the move's quantity is in the product's: Units).
       sudo.write('purchase.order.line', [line.id], {
-        qty_received: Number(line.qty_received ?? 0) + quantity,
+        qty_received: Number(line.qty_received ?? 0) + quantity / uomRatio(env, line.product_uom),
       });
   }
 }

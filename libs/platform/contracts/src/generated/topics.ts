@@ -9,6 +9,7 @@ import type {
   OdooResult,
   OpsException,
   OutboundDocument,
+  PurchaseOrderState,
   ReservationRelease,
   ReservationReply,
   ReservationRequest,
@@ -48,6 +49,8 @@ export const TOPICS = {
   inventoryAvailability: 'inventory.availability',
   /** Owner: shipments. Key: shipmentId (<carrier>/<trackingNumber>/<shipDate>). */
   shipmentsState: 'shipments.state',
+  /** Owner: purchase-orders. Key: purchaseOrderId (odoo/<purchase.order id>). */
+  purchasingState: 'purchasing.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -68,6 +71,7 @@ export interface TopicValueMap {
   'inventory.stock-events': StockEvent;
   'inventory.availability': StockAvailability;
   'shipments.state': ShipmentState;
+  'purchasing.state': PurchaseOrderState;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -88,6 +92,7 @@ export interface TopicKeyMap {
   'inventory.stock-events': string;
   'inventory.availability': string;
   'shipments.state': string;
+  'purchasing.state': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -151,7 +156,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ingress.documents',
     owner: 'ingress-gateway',
     producers: ['ops-console'],
-    consumers: ['order-intake', 'inventory-sync', 'reconciler', 'shipments'],
+    consumers: ['order-intake', 'inventory-sync', 'reconciler', 'shipments', 'purchase-orders'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 604800000,
@@ -364,7 +369,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler', 'inventory-sync', 'shipments'],
+    producers: ['order-intake', 'reconciler', 'inventory-sync', 'shipments', 'purchase-orders'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -405,6 +410,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'validate_picking',
               'post_invoice',
               'register_payment',
+              'set_purchase_line_dates',
             ],
             default: 'unknown',
           },
@@ -658,6 +664,43 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           ],
           default: null,
         },
+        {
+          name: 'setPurchaseLineDates',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'SetPurchaseLineDates',
+              doc: "Sets the expected arrival (date_planned) of lines of a confirmed purchase order, as the supplier promised them; the command's externalId names the order.",
+              fields: [
+                {
+                  name: 'orderRef',
+                  type: 'string',
+                  doc: 'purchase.order: Odoo id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'lines',
+                  type: {
+                    type: 'array',
+                    items: {
+                      type: 'record',
+                      name: 'PurchaseLineDate',
+                      fields: [
+                        {
+                          name: 'lineRef',
+                          type: 'string',
+                          doc: 'purchase.order.line: Odoo id as a decimal string.',
+                        },
+                        { name: 'datePlanned', type: 'string', doc: 'ISO date-time.' },
+                      ],
+                    },
+                  },
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },
@@ -697,6 +740,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'validate_picking',
               'post_invoice',
               'register_payment',
+              'set_purchase_line_dates',
             ],
             default: 'unknown',
           },
@@ -887,7 +931,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake', 'inventory-sync', 'shipments'],
+    producers: ['ingress-gateway', 'order-intake', 'inventory-sync', 'shipments', 'purchase-orders'],
     consumers: ['ingress-gateway', 'partner-delivery', 'ops-console', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -1473,6 +1517,128 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
             },
           ],
           default: null,
+        },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'purchasing.state': {
+    name: 'purchasing.state',
+    owner: 'purchase-orders',
+    producers: [],
+    consumers: ['ingress-gateway'],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'purchaseOrderId (odoo/<purchase.order id>)' },
+    subject: 'purchasing.state-value',
+    valueType: 'io.tradewind.purchasing.PurchaseOrderState',
+    valueSchemaFile: 'avro/purchasing.state.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'PurchaseOrderState',
+      namespace: 'io.tradewind.purchasing',
+      doc: 'The latest state of a purchase order sent to a supplier, with its whole status trace (compacted). Key: purchaseOrderId.',
+      fields: [
+        { name: 'purchaseOrderId', type: 'string', doc: 'Ours, stable: `odoo/<purchase.order id>`.' },
+        { name: 'odooOrderId', type: 'long', doc: 'purchase.order id in Odoo.' },
+        {
+          name: 'poNumber',
+          type: 'string',
+          doc: "The order's reference (Odoo `name`, e.g. P00012): BEG03 of the 850.",
+        },
+        { name: 'supplierId', type: 'string', doc: "The supplier's partner id in the catalog." },
+        {
+          name: 'revision',
+          type: 'int',
+          doc: '1 for the order as first sent; +1 for every change sent after it.',
+        },
+        {
+          name: 'status',
+          type: {
+            type: 'enum',
+            name: 'PurchaseOrderStatus',
+            doc: 'Where the order stands with the supplier.',
+            symbols: [
+              'unknown',
+              'held',
+              'sent',
+              'acknowledged',
+              'changed',
+              'rejected',
+              'shipped',
+              'received',
+              'cancelled',
+            ],
+            default: 'unknown',
+          },
+        },
+        { name: 'currency', type: 'string', default: 'USD' },
+        {
+          name: 'lines',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'PurchaseOrderLineState',
+              fields: [
+                { name: 'lineNumber', type: 'string', doc: "PO101: the Odoo line's position (1-based)." },
+                { name: 'sku', type: 'string' },
+                { name: 'supplierPartNumber', type: 'string' },
+                { name: 'quantity', type: 'double', doc: "Ordered, in the supplier's unit." },
+                { name: 'uom', type: 'string', doc: "The supplier's unit code (X12 355: EA, CA, ...)." },
+                { name: 'unitsPerUom', type: 'double', doc: 'Our Units in one supplier unit.' },
+                { name: 'unitPrice', type: 'double', doc: 'Per supplier unit.' },
+                {
+                  name: 'expectedDate',
+                  type: 'string',
+                  doc: 'ISO date the line is expected to arrive (lead time applied).',
+                },
+                {
+                  name: 'ackStatus',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "The supplier's answer for the line: accepted, changed, backordered, rejected.",
+                },
+                { name: 'ackQuantity', type: ['null', 'double'], default: null },
+                { name: 'ackUnitPrice', type: ['null', 'double'], default: null },
+                {
+                  name: 'ackDate',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'ISO date the supplier promises.',
+                },
+              ],
+            },
+          },
+        },
+        {
+          name: 'trace',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'PurchaseOrderEvent',
+              fields: [
+                { name: 'status', type: 'PurchaseOrderStatus' },
+                { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+                { name: 'revision', type: 'int' },
+                {
+                  name: 'detail',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'What happened, e.g. 850 sent, 855 AC with 2 changed lines.',
+                },
+                {
+                  name: 'documentId',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'Outbound id or inbound tracking id of the document.',
+                },
+              ],
+            },
+          },
         },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],

@@ -228,6 +228,8 @@ export interface OdooCommand {
   postInvoice: PostInvoice | null;
   /** @defaultValue `null` */
   registerPayment: RegisterPayment | null;
+  /** @defaultValue `null` */
+  setPurchaseLineDates: SetPurchaseLineDates | null;
 }
 
 /**
@@ -244,6 +246,7 @@ export const CommandType = {
   ValidatePicking: 'validate_picking',
   PostInvoice: 'post_invoice',
   RegisterPayment: 'register_payment',
+  SetPurchaseLineDates: 'set_purchase_line_dates',
 } as const;
 /**
  * The write a command asks for; names the one typed body that is set.
@@ -414,6 +417,25 @@ export interface RegisterPayment {
    * @defaultValue `null`
    */
   memo: string | null;
+}
+
+/**
+ * Sets the expected arrival (date_planned) of lines of a confirmed purchase order, as the supplier promised them; the command's externalId names the order.
+ *
+ * Avro record `io.tradewind.odoo.SetPurchaseLineDates`.
+ */
+export interface SetPurchaseLineDates {
+  /** purchase.order: Odoo id as a decimal string, or an external id. */
+  orderRef: string;
+  lines: PurchaseLineDate[];
+}
+
+/** Avro record `io.tradewind.odoo.PurchaseLineDate`. */
+export interface PurchaseLineDate {
+  /** purchase.order.line: Odoo id as a decimal string. */
+  lineRef: string;
+  /** ISO date-time. */
+  datePlanned: string;
 }
 
 /**
@@ -1132,4 +1154,106 @@ export interface ProofOfDeliveryRef {
   contentType: string | null;
   /** The carrier that sent it. */
   sourcePartnerId: string;
+}
+
+/**
+ * The latest state of a purchase order sent to a supplier, with its whole status trace (compacted). Key: purchaseOrderId.
+ *
+ * Avro record `io.tradewind.purchasing.PurchaseOrderState`.
+ */
+export interface PurchaseOrderState {
+  /** Ours, stable: `odoo/<purchase.order id>`. */
+  purchaseOrderId: string;
+  /** purchase.order id in Odoo. */
+  odooOrderId: number;
+  /** The order's reference (Odoo `name`, e.g. P00012): BEG03 of the 850. */
+  poNumber: string;
+  /** The supplier's partner id in the catalog. */
+  supplierId: string;
+  /** 1 for the order as first sent; +1 for every change sent after it. */
+  revision: number;
+  status: PurchaseOrderStatus;
+  /** @defaultValue `"USD"` */
+  currency: string;
+  lines: PurchaseOrderLineState[];
+  trace: PurchaseOrderEvent[];
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  updatedAt: number;
+}
+
+/**
+ * Where the order stands with the supplier.
+ *
+ * Avro enum `io.tradewind.purchasing.PurchaseOrderStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const PurchaseOrderStatus = {
+  Unknown: 'unknown',
+  Held: 'held',
+  Sent: 'sent',
+  Acknowledged: 'acknowledged',
+  Changed: 'changed',
+  Rejected: 'rejected',
+  Shipped: 'shipped',
+  Received: 'received',
+  Cancelled: 'cancelled',
+} as const;
+/**
+ * Where the order stands with the supplier.
+ *
+ * Avro enum `io.tradewind.purchasing.PurchaseOrderStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type PurchaseOrderStatus = (typeof PurchaseOrderStatus)[keyof typeof PurchaseOrderStatus];
+
+/** Avro record `io.tradewind.purchasing.PurchaseOrderLineState`. */
+export interface PurchaseOrderLineState {
+  /** PO101: the Odoo line's position (1-based). */
+  lineNumber: string;
+  sku: string;
+  supplierPartNumber: string;
+  /** Ordered, in the supplier's unit. */
+  quantity: number;
+  /** The supplier's unit code (X12 355: EA, CA, ...). */
+  uom: string;
+  /** Our Units in one supplier unit. */
+  unitsPerUom: number;
+  /** Per supplier unit. */
+  unitPrice: number;
+  /** ISO date the line is expected to arrive (lead time applied). */
+  expectedDate: string;
+  /**
+   * The supplier's answer for the line: accepted, changed, backordered, rejected.
+   *
+   * @defaultValue `null`
+   */
+  ackStatus: string | null;
+  /** @defaultValue `null` */
+  ackQuantity: number | null;
+  /** @defaultValue `null` */
+  ackUnitPrice: number | null;
+  /**
+   * ISO date the supplier promises.
+   *
+   * @defaultValue `null`
+   */
+  ackDate: string | null;
+}
+
+/** Avro record `io.tradewind.purchasing.PurchaseOrderEvent`. */
+export interface PurchaseOrderEvent {
+  status: PurchaseOrderStatus;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  at: number;
+  revision: number;
+  /**
+   * What happened, e.g. 850 sent, 855 AC with 2 changed lines.
+   *
+   * @defaultValue `null`
+   */
+  detail: string | null;
+  /**
+   * Outbound id or inbound tracking id of the document.
+   *
+   * @defaultValue `null`
+   */
+  documentId: string | null;
 }

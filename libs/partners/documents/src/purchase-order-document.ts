@@ -1,0 +1,63 @@
+// A purchase order as we send it to a supplier, and the supplier's answers, independent of the format they
+// travel in (X12 850/860/855/997, JSON or CSV).
+
+export interface SupplierOrderLine {
+  /** PO101: the line's position in our order, stable across revisions. */
+  readonly lineNumber: string;
+  readonly sku: string;
+  /** The supplier's part number (PO1 VP). */
+  readonly supplierPartNumber: string;
+  readonly description?: string;
+  /** In the supplier's unit. */
+  readonly quantity: number;
+  /** The supplier's unit code (X12 355: EA, CA, BX, ...). */
+  readonly uom: string;
+  /** Per supplier unit. */
+  readonly unitPrice: number;
+  /** ISO date the line must arrive. */
+  readonly expectedDate: string;
+}
+
+export interface SupplierOrder {
+  readonly poNumber: string;
+  /** ISO date of the order. */
+  readonly orderDate: string;
+  /** 1 for the order first sent; each change sent after it counts up. */
+  readonly revision: number;
+  readonly currency: string;
+  readonly supplierId: string;
+  readonly lines: readonly SupplierOrderLine[];
+}
+
+/** What the supplier answers for one line (X12 ACK01 mapped). */
+export enum SupplierLineStatus {
+  Accepted = 'accepted',
+  Changed = 'changed',
+  Backordered = 'backordered',
+  Rejected = 'rejected',
+}
+
+export interface SupplierAckLine {
+  readonly lineNumber: string;
+  readonly status: SupplierLineStatus;
+  readonly quantity?: number;
+  readonly unitPrice?: number;
+  /** ISO date the supplier promises. */
+  readonly date?: string;
+}
+
+export interface SupplierAcknowledgement {
+  readonly poNumber: string;
+  /** accepted (AD/AK), changed (AC), rejected (RJ). */
+  readonly status: 'accepted' | 'changed' | 'rejected';
+  readonly lines: readonly SupplierAckLine[];
+}
+
+/** A 997 the supplier sent for one of our interchanges. */
+export interface ReceivedFunctionalAck {
+  /** AK102: the group control number of ours it answers. */
+  readonly groupControlNumber: string;
+  /** AK901: A, E, P or R. */
+  readonly code: string;
+  readonly accepted: boolean;
+}

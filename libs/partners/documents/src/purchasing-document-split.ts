@@ -1,0 +1,145 @@
+// Purchasing uploads split like order uploads (document-split.ts), so the gateway accepts them the same way:
+// Odoo's purchase-order event (JSON: the `_model` and `_id` base_automation's webhook sends), a supplier's
+// purchase order acknowledgement (X12 855 or JSON), its 997 for our 850/860 and its 856 ship notice. One slice per upload: its
+// documents answer one interchange or one order, and the service applies them together.
+import { CONTENT_TYPES, DocumentFormat } from './document-format';
+import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
+import type { DocumentSplit } from './document-split';
+import {
+  readJsonPurchaseOrderAck,
+  readX12FunctionalAcks,
+  readX12PurchaseOrderAcks,
+  type SupplierRead,
+} from './supplier-responses.reader';
+import { decodeUtf8 } from './text-decoding';
+import { readX12ShipNotices } from './x12-856';
+
+export enum PurchasingDocumentType {
+  /** Odoo (the internal partner): a purchase.order changed. */
+  PurchaseOrderEvent = 'purchase-order-event',
+  /** A supplier's answer to our purchase order: X12 855 or JSON. */
+  PoAcknowledgement = 'po-acknowledgement',
+  /** A supplier's X12 997 for an interchange we sent. */
+  FunctionalAck = 'functional-ack',
+  /** A supplier's X12 856 for goods it shipped us (read by x12-856.ts; a 3PL's 856 is the shipments'). */
+  SupplierShipNotice = 'supplier-ship-notice',
+}
+
+const TYPES = new Set<string>(Object.values(PurchasingDocumentType));
+
+export function isPurchasingDocumentType(type: string): type is PurchasingDocumentType {
+  return TYPES.has(type);
+}
+
+/** The formats each purchasing document type is read in. */
+export const PURCHASING_DOCUMENT_FORMATS: Readonly<
+  Record<PurchasingDocumentType, readonly DocumentFormat[]>
+> = Object.freeze({
+  [PurchasingDocumentType.PurchaseOrderEvent]: [DocumentFormat.Json],
+  [PurchasingDocumentType.PoAcknowledgement]: [DocumentFormat.X12, DocumentFormat.Json],
+  [PurchasingDocumentType.FunctionalAck]: [DocumentFormat.X12],
+  [PurchasingDocumentType.SupplierShipNotice]: [DocumentFormat.X12],
+});
+
+/** Reads an Odoo purchase-order event: `{"_model": "purchase.order", "_id": 12, ...}`. */
+export function readPurchaseOrderEvent(bytes: Uint8Array): SupplierRead<{ id: number }> {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, problems: decoded.problems };
+  let body: unknown;
+  try {
+    body = JSON.parse(decoded.text);
+  } catch (error) {
+    return {
+      ok: false,
+      problems: [
+        problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, {
+          kind: 'document',
+        }),
+      ],
+    };
+  }
+  const doc = (body ?? {}) as { _model?: unknown; _id?: unknown };
+  const problems: DocumentProblem[] = [];
+  if (doc._model !== 'purchase.order')
+    problems.push(
+      problem(DocumentProblemCode.SchemaViolation, '_model must be "purchase.order".', {
+        kind: 'json',
+        pointer: '/_model',
+      }),
+    );
+  if (typeof doc._id !== 'number' || !Number.isSafeInteger(doc._id) || doc._id <= 0)
+    problems.push(
+      problem(
+        DocumentProblemCode.SchemaViolation,
+        '_id must be the purchase.order id (a positive integer).',
+        {
+          kind: 'json',
+          pointer: '/_id',
+        },
+      ),
+    );
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, documents: [{ id: doc._id as number }] };
+}
+
+/** Validates a purchasing upload into one slice; never throws for bad partner input. */
+export function splitPurchasingDocument(
+  documentType: PurchasingDocumentType,
+  format: DocumentFormat,
+  bytes: Uint8Array,
+): DocumentSplit {
+  if (!PURCHASING_DOCUMENT_FORMATS[documentType].includes(format)) {
+    const unsupported = problem(
+      DocumentProblemCode.UnsupportedFormat,
+      `A ${documentType} is read as ${PURCHASING_DOCUMENT_FORMATS[documentType].join(' or ')}, not ${format}.`,
+      { kind: 'document' },
+    );
+    return Object.freeze({ format, ok: false, slices: [], documentProblems: [unsupported] });
+  }
+  let businessRef: string | undefined;
+  let problems: readonly DocumentProblem[] = [];
+  switch (documentType) {
+    case PurchasingDocumentType.PurchaseOrderEvent: {
+      const read = readPurchaseOrderEvent(bytes);
+      if (read.ok) businessRef = `purchase.order/${read.documents[0].id}`;
+      else problems = read.problems;
+      break;
+    }
+    case PurchasingDocumentType.PoAcknowledgement: {
+      const read =
+        format === DocumentFormat.X12 ? readX12PurchaseOrderAcks(bytes) : readJsonPurchaseOrderAck(bytes);
+      if (read.ok) businessRef = read.documents.map((d) => d.poNumber).join(',');
+      else problems = read.problems;
+      break;
+    }
+    case PurchasingDocumentType.FunctionalAck: {
+      const read = readX12FunctionalAcks(bytes);
+      if (read.ok) businessRef = read.documents.map((d) => d.groupControlNumber).join(',');
+      else problems = read.problems;
+      break;
+    }
+    case PurchasingDocumentType.SupplierShipNotice: {
+      const read = readX12ShipNotices(bytes);
+      if (read.ok) businessRef = read.records.flatMap((n) => n.orders.map((o) => o.poNumber)).join(',');
+      else problems = [...read.documentProblems, ...read.problems];
+      break;
+    }
+  }
+  return Object.freeze({
+    format,
+    ok: problems.length === 0,
+    documentProblems: problems,
+    slices:
+      problems.length > 0
+        ? []
+        : [
+            Object.freeze({
+              index: 0,
+              businessRef: businessRef?.slice(0, 200),
+              bytes,
+              contentType: CONTENT_TYPES[format],
+              interchangeRef: undefined,
+              problems: [],
+            }),
+          ],
+  });
+}
