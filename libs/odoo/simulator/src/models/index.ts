@@ -1,6 +1,13 @@
 // Every simulated model, registered once.
 import { ModelRegistry } from '../orm/model.types';
-import { accountMove, accountMoveLine, accountPayment } from './account.models';
+import {
+  accountMove,
+  accountMoveLine,
+  accountPayment,
+  accountPaymentRegister,
+  accountTax,
+  resCurrency,
+} from './account.models';
 import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
@@ -12,6 +19,8 @@ export function createModelRegistry(): ModelRegistry {
     resUsers,
     resPartner,
     irModelData,
+    resCurrency,
+    accountTax,
     productProduct,
     productPricelist,
     productPricelistItem,
@@ -27,5 +36,6 @@ export function createModelRegistry(): ModelRegistry {
     accountMove,
     accountMoveLine,
     accountPayment,
+    accountPaymentRegister,
   );
 }
