@@ -65,7 +65,15 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.pay_1'),
         type: 'register_payment',
         confirmSaleOrder: null,
-        registerPayment: { invoiceRef: '42', amount: 10, paymentDate: '2026-02-01', memo: null },
+        registerPayment: {
+          invoiceRef: '42',
+          amount: 10,
+          paymentDate: '2026-02-01',
+          memo: null,
+          invoiceRefs: [],
+          writeoffAmount: null,
+          writeoffLabel: null,
+        },
       },
     ];
     assert.deepEqual(
@@ -114,7 +122,15 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.pay_1'),
         type: 'register_payment',
         confirmSaleOrder: null,
-        registerPayment: { invoiceRef: '42', amount: 0, paymentDate: null, memo: null },
+        registerPayment: {
+          invoiceRef: '42',
+          amount: 0,
+          paymentDate: null,
+          memo: null,
+          invoiceRefs: [],
+          writeoffAmount: null,
+          writeoffLabel: null,
+        },
       },
       /amount: 0 must be greater than 0/,
     );

@@ -142,6 +142,29 @@ export class OdooGateway {
     return this.call(model, method, true, ids.length, (client) => client.callAction(model, method, ids));
   }
 
+  /** `create` with a context (a wizard opened on records: active_model, active_ids). */
+  create(
+    model: string,
+    valsList: readonly Record<string, unknown>[],
+    context?: Record<string, unknown>,
+  ): Promise<number[]> {
+    return this.call(model, 'create', true, valsList.length, (client) =>
+      client.create(model, valsList, { context }),
+    );
+  }
+
+  /** A record method with a context (a wizard's action: action_create_payments). */
+  actionWithContext(
+    model: string,
+    method: string,
+    ids: readonly number[],
+    context: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.call(model, method, true, ids.length, (client) =>
+      client.callAction(model, method, ids, { context }),
+    );
+  }
+
   private async call<T>(
     model: string,
     method: string,

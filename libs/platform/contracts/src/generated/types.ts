@@ -369,6 +369,24 @@ export interface RegisterPayment {
    * @defaultValue `null`
    */
   memo: string | null;
+  /**
+   * Further posted invoices of the same partner the one payment covers (Odoo's group_payment), oldest due first; invoiceRef is the first.
+   *
+   * @defaultValue `[]`
+   */
+  invoiceRefs: string[];
+  /**
+   * What the payment leaves open on its invoices that is closed as paid (a payment-gateway fee); null keeps a partial payment open. The writer refuses when Odoo's difference is not this amount.
+   *
+   * @defaultValue `null`
+   */
+  writeoffAmount: number | null;
+  /**
+   * Label of the write-off line, e.g. 'Gateway fee'.
+   *
+   * @defaultValue `null`
+   */
+  writeoffLabel: string | null;
 }
 
 /**
