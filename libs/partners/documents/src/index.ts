@@ -10,6 +10,7 @@ export {
   TextRule,
   X12_ELEMENT_MAX_LENGTH,
 } from './canonical-fields';
+export { parseCamt053 } from './camt053.parser';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
 export {
   type CsvStockSnapshotRead,
@@ -108,6 +109,18 @@ export {
   type StockSnapshot,
   type StockSnapshotLine,
 } from './stock-document';
+export {
+  currencyExponent,
+  fromMinorUnits,
+  isSettlementDocumentType,
+  type ParsedSettlement,
+  SETTLEMENT_LIMITS,
+  type SettlementDocument,
+  SettlementDocumentType,
+  type SettlementEntry,
+  SettlementEntryKind,
+  toMinorUnits,
+} from './settlement-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';

@@ -1,2 +1,3 @@
 // Test helpers that speak like partners: documents built from the reviewed examples and a signed client.
 export * from './partner-traffic';
+export * from './camt053.fixture';
