@@ -71,6 +71,7 @@ services=(
   ingress-gateway:${GATEWAY_PORT:-3010}
   inventory-sync:3040
   reconciler:3050
+  invoices:3090
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

@@ -141,7 +141,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ingress.documents',
     owner: 'ingress-gateway',
     producers: [],
-    consumers: ['order-intake', 'inventory-sync'],
+    consumers: ['order-intake', 'inventory-sync', 'invoices'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 604800000,
