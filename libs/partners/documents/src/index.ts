@@ -10,6 +10,7 @@ export {
   TextRule,
   X12_ELEMENT_MAX_LENGTH,
 } from './canonical-fields';
+export { BANK_STATEMENT_COLUMNS, parseBankStatementCsv } from './bank-statement-csv.parser';
 export { parseCamt053 } from './camt053.parser';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
 export {
@@ -40,6 +41,7 @@ export {
   type SplitDocument,
   splitDocument,
 } from './document-split';
+export { parseGatewayPayoutJson } from './gateway-payout-json.parser';
 export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';

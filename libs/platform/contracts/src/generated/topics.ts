@@ -3,6 +3,7 @@
 
 import type {
   AuditEvent,
+  FinanceState,
   IngressDocument,
   OdooCommand,
   OdooResult,
@@ -42,6 +43,8 @@ export const TOPICS = {
   inventoryStockEvents: 'inventory.stock-events',
   /** Owner: inventory-sync. Key: warehouse/<warehouseId>/<sku> or channel/<channelId>/<sku>. */
   inventoryAvailability: 'inventory.availability',
+  /** Owner: invoices. Key: invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>. */
+  financeState: 'finance.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -60,6 +63,7 @@ export interface TopicValueMap {
   'inventory.reservation-releases': ReservationRelease;
   'inventory.stock-events': StockEvent;
   'inventory.availability': StockAvailability;
+  'finance.state': FinanceState;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -78,6 +82,7 @@ export interface TopicKeyMap {
   'inventory.reservation-releases': string;
   'inventory.stock-events': string;
   'inventory.availability': string;
+  'finance.state': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -331,7 +336,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler'],
+    producers: ['order-intake', 'reconciler', 'invoices'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -806,7 +811,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake'],
+    producers: ['ingress-gateway', 'order-intake', 'invoices'],
     consumers: ['ingress-gateway'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -1145,6 +1150,100 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           default: null,
           doc: 'Event time of the last stock event applied; null before the first.',
         },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'finance.state': {
+    name: 'finance.state',
+    owner: 'invoices',
+    producers: [],
+    consumers: [],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>' },
+    subject: 'finance.state-value',
+    valueType: 'io.tradewind.finance.FinanceState',
+    valueSchemaFile: 'avro/finance.state.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'FinanceState',
+      namespace: 'io.tradewind.finance',
+      doc: 'The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked) or a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous). Written by the invoices service.',
+      fields: [
+        { name: 'key', type: 'string', doc: 'The record key, repeated: a compacted topic is read by key.' },
+        {
+          name: 'subject',
+          type: {
+            type: 'enum',
+            name: 'FinanceSubject',
+            symbols: ['unknown', 'invoice', 'settlement_entry'],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'status',
+          type: {
+            type: 'enum',
+            name: 'FinanceStatus',
+            doc: 'invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).',
+            symbols: [
+              'unknown',
+              'open',
+              'partially_paid',
+              'paid',
+              'exported',
+              'export_blocked',
+              'matched',
+              'partially_matched',
+              'unmatched',
+              'ambiguous',
+              'ignored',
+            ],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'partnerId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Catalog partner (the customer exported to, or the bank / gateway that reported the entry).',
+        },
+        {
+          name: 'reference',
+          type: 'string',
+          doc: "Invoice number (INV/2026/00001) or the bank's entry reference.",
+        },
+        { name: 'currency', type: 'string' },
+        { name: 'amountMinor', type: 'long', doc: 'Invoice total or entry amount (signed), minor units.' },
+        {
+          name: 'residualMinor',
+          type: ['null', 'long'],
+          default: null,
+          doc: 'Invoice: still due, minor units.',
+        },
+        {
+          name: 'rule',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Settlement entry: the matching rule that decided it.',
+        },
+        { name: 'confidence', type: ['null', 'double'], default: null },
+        {
+          name: 'invoices',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'Settlement entry: the invoices it pays, or the candidates of an unmatched or ambiguous one.',
+        },
+        {
+          name: 'reason',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Why it is unmatched, ambiguous or blocked.',
+        },
+        { name: 'version', type: 'long', doc: 'Grows with every state of the key.' },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],
     },
