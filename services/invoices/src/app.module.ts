@@ -1,28 +1,57 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { odooClientFrom } from '@tradewind/odoo-client';
+import { OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { InvoiceBook } from './book/invoice-book.repository';
+import { InvoiceBookSync } from './book/invoice-book.sync';
+import { CreateInvoicesTables1796140000000 } from './book/invoices.migration';
+import { OdooInvoicesReader } from './book/odoo-invoices.reader';
 import type { InvoicesConfig } from './invoices.config';
 import { InvoicesMetrics } from './invoices.metrics';
-import { IngressDocumentsConsumer } from './received/ingress-documents.consumer';
-import { CreateReceivedRecords1796133155570 } from './received/received-records.migration';
-import { PostgresReceivedRecords, RECEIVED_RECORDS } from './received/received-records.repository';
+import { INVOICE_BOOK, INVOICES_CONFIG, ODOO_INVOICES } from './invoices.tokens';
+import { SettlementService } from './settlement/settlement.service';
+import { SettlementDocumentsConsumer } from './settlement/settlement-documents.consumer';
 
-/** invoices: ingress.documents in, one received_records row per record. */
+/**
+ * invoices: Odoo's customer invoices read (read-only key) into its invoice book; bank statements and
+ * gateway payouts from ingress.documents matched against them (payments through odoo.commands, the
+ * rest to ops.exceptions); finance.state.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: InvoicesConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateReceivedRecords1796133155570] })],
+      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateInvoicesTables1796140000000] })],
       providers: [
+        { provide: INVOICES_CONFIG, useValue: config },
         { provide: InvoicesMetrics, useFactory: () => new InvoicesMetrics() },
         {
-          provide: RECEIVED_RECORDS,
+          provide: INVOICE_BOOK,
           inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new PostgresReceivedRecords(dataSource),
+          useFactory: (dataSource: DataSource) => new InvoiceBook(dataSource),
         },
-        IngressDocumentsConsumer,
+        {
+          provide: ODOO_INVOICES,
+          useFactory: () =>
+            new OdooInvoicesReader(
+              odooClientFrom(config.odoo, { userAgent: 'tradewind-invoices', maxConcurrentRequests: 4 }),
+            ),
+        },
+        {
+          provide: SettlementService,
+          inject: [DataSource, INVOICE_BOOK, OutboxWriter, InvoicesMetrics],
+          useFactory: (
+            dataSource: DataSource,
+            book: InvoiceBook,
+            outbox: OutboxWriter,
+            metrics: InvoicesMetrics,
+          ) => new SettlementService(dataSource, book, outbox, metrics, config.service.name),
+        },
+        InvoiceBookSync,
+        SettlementDocumentsConsumer,
       ],
     };
   }

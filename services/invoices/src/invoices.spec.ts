@@ -1,5 +1,6 @@
-// The handler under the consumer runner on the in-memory transport: no broker, no database.
-// invoices.itest.ts runs the same against the real Kafka, registry and PostgreSQL.
+// The settlement handler under the consumer runner on the in-memory transport (no broker, no database):
+// other document types are skipped, a document that does not parse is a located business exception,
+// a good one reaches the settlement service once per delivery with the parsed entries.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 
@@ -12,11 +13,15 @@ import {
   jsonDecoder,
   jsonRecord,
 } from '@tradewind/messaging';
+import { buildCamt053 } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
 
 import { InvoicesMetrics } from './invoices.metrics';
-import { IngressDocumentsConsumer, type IngressDocumentsValue } from './received/ingress-documents.consumer';
-import { InMemoryReceivedRecords } from './received/received-records.repository';
+import type { SettlementInput, SettlementService } from './settlement/settlement.service';
+import {
+  type IngressDocumentsValue,
+  SettlementDocumentsConsumer,
+} from './settlement/settlement-documents.consumer';
 
 const GROUP = 'invoices.ingress.documents';
 const running: ConsumerRunner<IngressDocumentsValue>[] = [];
@@ -25,11 +30,33 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((runner) => runner.stop()));
 });
 
+const document = (documentType: string, payload: string, contentType = 'application/xml') =>
+  ({
+    documentId: 'doc-1',
+    partnerId: 'harbor-bank',
+    documentType,
+    contentType,
+    payload: Buffer.from(payload),
+  }) as unknown as IngressDocumentsValue;
+
 async function start() {
   const transport = new InMemoryTransport();
-  transport.createTopic(TOPICS.ingressDocuments, 2);
-  const received = new InMemoryReceivedRecords();
-  const consumer = new IngressDocumentsConsumer(received, new InvoicesMetrics());
+  transport.createTopic(TOPICS.ingressDocuments, 1);
+  const settled: SettlementInput[] = [];
+  const service = {
+    settle: (input: SettlementInput) => {
+      settled.push(input);
+      return Promise.resolve({
+        duplicate: false,
+        matched: 1,
+        partial: 0,
+        unmatched: 0,
+        ambiguous: 0,
+        ignored: 0,
+      });
+    },
+  } as unknown as SettlementService;
+  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics());
   const runner = new ConsumerRunner<IngressDocumentsValue>({
     transport,
     decoder: jsonDecoder<IngressDocumentsValue>(),
@@ -40,27 +67,33 @@ async function start() {
   });
   await runner.start();
   running.push(runner);
-  // The handler reads the key and headers only; give it a real value when it reads the value.
-  const send = (key: string, messageId: string) =>
-    transport.produce(TOPICS.ingressDocuments, jsonRecord(key, {}, { [HEADER.messageId]: messageId }));
-  const committed = () =>
-    [0, 1].reduce(
-      (sum, partition) => sum + transport.committedOffset(GROUP, TOPICS.ingressDocuments, partition),
-      0,
-    );
-  return { transport, received, send, committed };
+  let n = 0;
+  const send = (value: IngressDocumentsValue) =>
+    transport.produce(TOPICS.ingressDocuments, jsonRecord('k', value, { [HEADER.messageId]: `m-${++n}` }));
+  const committed = () => transport.committedOffset(GROUP, TOPICS.ingressDocuments, 0);
+  return { transport, settled, send, committed };
 }
 
-describe('invoices: the ingress.documents handler', () => {
-  it('stores each record once, however often it is delivered, and commits every one', async () => {
+describe('invoices: the settlement documents handler', () => {
+  it('settles a camt.053 statement, skips sales orders, reports a broken statement with locations', async () => {
     const h = await start();
-    h.send('k-1', 'm-1');
-    h.send('k-2', 'm-2');
-    h.send('k-1', 'm-1');
-
+    const statement = buildCamt053({
+      statementId: 'S-1',
+      entries: [{ bankRef: 'B-1', amount: '10.00', remittance: ['INV/2026/00001'] }],
+    });
+    h.send(document('bank-statement', statement));
+    h.send(document('sales-order', '{}', 'application/json'));
+    h.send(document('bank-statement', statement.replace('<CLBD', '<CLBD').replace('1010.00', '1010.01')));
     await expectEventually(() => assert.equal(h.committed(), 3), { timeoutMs: 5_000 });
-    assert.deepEqual([...h.received.records.keys()].sort(), ['m-1', 'm-2']);
-    assert.equal(h.received.records.get('m-2')?.key, 'k-2');
-    assert.equal(h.transport.exceptions.length, 0);
+    assert.equal(h.settled.length, 1);
+    assert.deepEqual(
+      h.settled[0].document.entries.map((e) => [e.entryId, e.amountMinor]),
+      [['B-1', 1_000]],
+    );
+    assert.equal(h.transport.exceptions.length, 1);
+    const [{ exception }] = h.transport.exceptions;
+    assert.equal(exception.code, 'SETTLEMENT_DOCUMENT_INVALID');
+    assert.equal(exception.details[0].code, 'BALANCE_MISMATCH');
+    assert.equal(exception.details[0].location, '/Document/BkToCstmrStmt/Stmt[1]/Bal');
   });
 });
