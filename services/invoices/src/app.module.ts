@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@tradewind/contracts';
 import { odooClientFrom } from '@tradewind/odoo-client';
 import { OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
@@ -24,7 +25,17 @@ export class AppModule {
   static forRoot(config: InvoicesConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ServiceKitModule.forRoot({ config, migrations: [CreateInvoicesTables1796140000000] })],
+      imports: [
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [CreateInvoicesTables1796140000000],
+          outbox: true,
+          topicAliases:
+            config.invoices.commandsTopic === TOPICS.odooCommands
+              ? {}
+              : { [config.invoices.commandsTopic]: TOPICS.odooCommands },
+        }),
+      ],
       providers: [
         { provide: INVOICES_CONFIG, useValue: config },
         { provide: InvoicesMetrics, useFactory: () => new InvoicesMetrics() },
@@ -48,7 +59,11 @@ export class AppModule {
             book: InvoiceBook,
             outbox: OutboxWriter,
             metrics: InvoicesMetrics,
-          ) => new SettlementService(dataSource, book, outbox, metrics, config.service.name),
+          ) =>
+            new SettlementService(dataSource, book, outbox, metrics, {
+              serviceName: config.service.name,
+              commandsTopic: config.invoices.commandsTopic,
+            }),
         },
         InvoiceBookSync,
         SettlementDocumentsConsumer,

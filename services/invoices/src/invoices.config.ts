@@ -20,6 +20,13 @@ export const invoicesConfig = defineConfig({
   },
   odoo: odooConnectionConfig({ access: 'read', timeoutMs: 30_000 }),
   invoices: {
+    commandsTopic: variable(
+      'INVOICES_COMMANDS_TOPIC',
+      str({
+        desc: 'Topic of the odoo.commands it issues (tests point it at a topic of their own)',
+        default: TOPICS.odooCommands,
+      }),
+    ),
     pollEveryMs: variable(
       'INVOICES_POLL_EVERY',
       duration({

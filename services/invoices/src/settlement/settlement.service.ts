@@ -70,7 +70,7 @@ export class SettlementService {
     private readonly book: InvoiceBook,
     private readonly outbox: OutboxWriter,
     private readonly metrics: InvoicesMetrics,
-    private readonly serviceName: string,
+    private readonly options: { serviceName: string; commandsTopic: string },
     private readonly now: () => number = () => Date.now(),
   ) {}
 
@@ -177,7 +177,7 @@ export class SettlementService {
         commandId: createHash('sha256').update(`register_payment\u0000${xid}`).digest('hex').slice(0, 32),
         externalId: xid,
         type: CommandType.RegisterPayment,
-        issuedBy: this.serviceName,
+        issuedBy: this.options.serviceName,
         issuedAt: at,
         upsertSaleOrder: null,
         confirmSaleOrder: null,
@@ -232,7 +232,7 @@ export class SettlementService {
       kind: ExceptionKind.Business,
       code: ambiguous ? SettlementExceptionCode.Ambiguous : SettlementExceptionCode.Unmatched,
       message: `${partnerId} ${document.documentId} entry ${entry.entryId}: ${fromMinorUnits(entry.amountMinor, entry.currency)} ${entry.currency} ${ambiguous ? 'is ambiguous' : 'matches no open invoice'}: ${decision.reason}`,
-      service: this.serviceName,
+      service: this.options.serviceName,
       sourceTopic: input.source.topic,
       sourcePartition: input.source.partition,
       sourceOffset: input.source.offset,
