@@ -96,14 +96,14 @@ describe('a month of invoices settled by one camt.053 statement', () => {
       DATABASE_SCHEMA: invoicesSchema,
       DATABASE_POOL_SIZE: '4',
       HTTP_PORT: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'warn',
       ODOO_URL: sim.url,
       ODOO_DB: sim.db,
       ODOO_READ_API_KEY: sim.apiKeys.readOnly,
       INVOICES_POLL_EVERY: '500ms',
       INVOICES_COMMANDS_TOPIC: commandsTopic,
     });
-    app = await NestFactory.create(AppModule.forRoot(config.values), { logger: false });
+    app = await NestFactory.create(AppModule.forRoot(config.values), { logger: ['error', 'warn'] });
     await app.listen(0, '127.0.0.1');
     await expectEventually(
       async () => {
@@ -170,27 +170,23 @@ describe('a month of invoices settled by one camt.053 statement', () => {
         : i % 3 === 1
           ? { creditorRef: name }
           : { remittance: [name.replaceAll('/', ' ').toLowerCase()] };
-    invoices
-      .slice(0, 950)
-      .forEach((invoice, i) =>
-        entries.push({
-          bankRef: `${run}-F${i}`,
-          amount: cents(invoice.totalMinor),
-          debtorName: invoice.partner,
-          ...reference(invoice.name, i),
-        }),
-      );
+    invoices.slice(0, 950).forEach((invoice, i) =>
+      entries.push({
+        bankRef: `${run}-F${i}`,
+        amount: cents(invoice.totalMinor),
+        debtorName: invoice.partner,
+        ...reference(invoice.name, i),
+      }),
+    );
     const partialOf = (minor: number): number => Math.floor(minor / 2);
-    invoices
-      .slice(950, 970)
-      .forEach((invoice, i) =>
-        entries.push({
-          bankRef: `${run}-P${i}`,
-          amount: cents(partialOf(invoice.totalMinor)),
-          debtorName: invoice.partner,
-          remittance: [invoice.name],
-        }),
-      );
+    invoices.slice(950, 970).forEach((invoice, i) =>
+      entries.push({
+        bankRef: `${run}-P${i}`,
+        amount: cents(partialOf(invoice.totalMinor)),
+        debtorName: invoice.partner,
+        remittance: [invoice.name],
+      }),
+    );
     // ten payments of two invoices each, of one customer
     const open = invoices.slice(970);
     const byCustomer = new Map<string, typeof open>();
@@ -267,6 +263,18 @@ describe('a month of invoices settled by one camt.053 statement', () => {
       timeoutMs: 70_000,
       intervalMs: 500,
       description: '980 payments in Odoo',
+    }).catch(async (error: unknown) => {
+      // what the services did, for the failure message
+      const entries = await pool.query(
+        `SELECT decision, count(*) FROM "${invoicesSchema}".settlement_entries GROUP BY 1`,
+      );
+      const outbox = await pool.query(
+        `SELECT topic, published_at IS NOT NULL AS published, count(*) FROM "${invoicesSchema}".outbox_message GROUP BY 1, 2`,
+      );
+      throw new Error(
+        `${String(error)}\nentries ${JSON.stringify(entries.rows)}\noutbox ${JSON.stringify(outbox.rows)}\nwriter:\n${writerOutput.join('').slice(-3000)}`,
+        { cause: error },
+      );
     });
 
     const moves = await odoo.read('account.move', ids, ['amount_residual', 'payment_state']);

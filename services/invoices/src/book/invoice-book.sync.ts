@@ -14,6 +14,14 @@ import type { InvoiceBook } from './invoice-book.repository';
 import type { OdooInvoicesReader } from './odoo-invoices.reader';
 
 const CURSOR = 'account.move';
+const OVERLAP_SECONDS = 2;
+
+/** Odoo's `YYYY-MM-DD HH:MM:SS` (UTC) moved back by some seconds. */
+export function secondsBefore(writeDate: string, seconds: number): string {
+  const at = Date.parse(`${writeDate.replace(' ', 'T')}Z`);
+  if (Number.isNaN(at)) return writeDate;
+  return new Date(Math.max(0, at - seconds * 1000)).toISOString().slice(0, 19).replace('T', ' ');
+}
 
 @Injectable()
 export class InvoiceBookSync implements OnModuleInit {
@@ -43,12 +51,18 @@ export class InvoiceBookSync implements OnModuleInit {
     });
   }
 
-  /** Reads until Odoo has nothing newer; resolves with the invoices read. */
+  /**
+   * Reads until Odoo has nothing newer; resolves with the invoices read. Each pass starts a little
+   * before the stored cursor: Odoo answers write_date to the second, so a move written later in the
+   * second the last pass ended in would be missed by a strict cursor (re-reading is an idempotent upsert).
+   */
   async pass(): Promise<number> {
     let read = 0;
+    const stored = await this.book.cursor(CURSOR);
+    let cursor = { writeDate: secondsBefore(stored.writeDate, OVERLAP_SECONDS), lastId: 0 };
     for (;;) {
-      const cursor = await this.book.cursor(CURSOR);
       const batch = await this.odoo.next(cursor, this.config.invoices.pollBatchSize);
+      cursor = batch.cursor;
       if (batch.invoices.length === 0) return read;
       await withTransaction(this.dataSource, (manager) =>
         this.book.store(manager, CURSOR, batch.invoices, batch.cursor),

@@ -198,7 +198,7 @@ export class SettlementService {
       };
       return [
         {
-          topic: TOPICS.odooCommands,
+          topic: this.options.commandsTopic,
           key: xid,
           value: command,
           headers: headers(partnerId),
