@@ -195,6 +195,15 @@ export const CATALOG_SCHEMA = {
           documentPolicy: { enum: ['per-order', 'whole-document'] },
           x12: x12Identity,
           allocation,
+          invoicing: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['format', 'batchWindowMinutes'],
+            properties: {
+              format: { enum: ['x12-810', 'json', 'csv'] },
+              batchWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+            },
+          },
           credentials: {
             type: 'array',
             minItems: 1,

@@ -143,6 +143,13 @@ export interface PartnerX12Identity {
   };
 }
 
+/** How a customer's posted invoices and credit notes are exported to it (the invoices service). */
+export interface InvoicingRule {
+  readonly format: 'x12-810' | 'json' | 'csv';
+  /** The export runs once per window of this many minutes (aligned on the epoch). */
+  readonly batchWindowMinutes: number;
+}
+
 export interface PartnerConfig {
   readonly id: string;
   readonly name: string;
@@ -166,6 +173,8 @@ export interface PartnerConfig {
   readonly x12?: PartnerX12Identity;
   /** Channel partners only (an outbound stock-feed): what share of the stock they are offered. */
   readonly allocation?: AllocationRule;
+  /** Customers that receive their invoices from us: the format and the batch window of the export. */
+  readonly invoicing?: InvoicingRule;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

@@ -10,6 +10,7 @@ export {
 export { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
 export {
   type AllocationRule,
+  type InvoicingRule,
   type ApiVersionInfo,
   CANONICAL_UOM,
   type CatalogFile,

@@ -42,6 +42,14 @@ export {
   splitDocument,
 } from './document-split';
 export { parseGatewayPayoutJson } from './gateway-payout-json.parser';
+export type { OutboundInvoice, OutboundInvoiceLine } from './invoice-document';
+export {
+  buildCsvInvoice,
+  buildJsonInvoice,
+  CSV_INVOICE_COLUMNS,
+  JSON_INVOICE_TYPE,
+  JSON_INVOICE_VERSION,
+} from './invoice-document.builder';
 export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
@@ -125,6 +133,7 @@ export {
 } from './settlement-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
+export { buildX12Invoice } from './x12-810.builder';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
   buildX12FunctionalAck,
