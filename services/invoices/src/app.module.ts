@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@tradewind/contracts';
+import { createLogger } from '@tradewind/observability';
 import { odooClientFrom } from '@tradewind/odoo-client';
+import { loadPartnerCatalog, type PartnerCatalog } from '@tradewind/partner-catalog';
 import { OutboxWriter } from '@tradewind/persistence';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
@@ -9,9 +11,11 @@ import { InvoiceBook } from './book/invoice-book.repository';
 import { InvoiceBookSync } from './book/invoice-book.sync';
 import { CreateInvoicesTables1796140000000 } from './book/invoices.migration';
 import { OdooInvoicesReader } from './book/odoo-invoices.reader';
+import { InvoiceExportSchedule } from './export/invoice-export.schedule';
+import { InvoiceExportService } from './export/invoice-export.service';
 import type { InvoicesConfig } from './invoices.config';
 import { InvoicesMetrics } from './invoices.metrics';
-import { INVOICE_BOOK, INVOICES_CONFIG, ODOO_INVOICES } from './invoices.tokens';
+import { INVOICE_BOOK, INVOICES_CONFIG, ODOO_INVOICES, PARTNER_CATALOG } from './invoices.tokens';
 import { SettlementService } from './settlement/settlement.service';
 import { SettlementDocumentsConsumer } from './settlement/settlement-documents.consumer';
 
@@ -65,6 +69,31 @@ export class AppModule {
               commandsTopic: config.invoices.commandsTopic,
             }),
         },
+        { provide: PARTNER_CATALOG, useFactory: () => loadPartnerCatalog(config.catalog.dir) },
+        {
+          provide: InvoiceExportService,
+          inject: [DataSource, INVOICE_BOOK, OutboxWriter, PARTNER_CATALOG, InvoicesMetrics],
+          useFactory: (
+            dataSource: DataSource,
+            book: InvoiceBook,
+            outbox: OutboxWriter,
+            catalog: PartnerCatalog,
+            metrics: InvoicesMetrics,
+          ) =>
+            new InvoiceExportService(
+              dataSource,
+              book,
+              outbox,
+              catalog,
+              metrics,
+              createLogger('InvoiceExport'),
+              {
+                serviceName: config.service.name,
+                batchSize: config.invoices.exportBatchSize,
+              },
+            ),
+        },
+        InvoiceExportSchedule,
         InvoiceBookSync,
         SettlementDocumentsConsumer,
       ],

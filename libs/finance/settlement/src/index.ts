@@ -12,3 +12,10 @@ export {
   type SettlementLine,
   SettlementMatcher,
 } from './settlement-matcher';
+export {
+  checkInvoiceIntegrity,
+  IntegrityCheck,
+  type IntegrityFailure,
+  type IntegrityInvoice,
+  type IntegrityLine,
+} from './invoice-integrity';

@@ -164,13 +164,13 @@ export class InvoiceBook {
     return rows.map(toBook);
   }
 
-  /** Posted customer invoices and credit notes of these partners whose version has no ledger row yet. */
-  async unsent(manager: Queryable, partnerOdooIds: readonly number[], limit: number): Promise<BookInvoice[]> {
+  /** Posted customer invoices and credit notes of these customers (canonical ids) whose version has no ledger row yet. */
+  async unsent(manager: Queryable, customerIds: readonly string[], limit: number): Promise<BookInvoice[]> {
     const rows = await manager.query<BookRow[]>(
-      `${SELECT} b WHERE b.state = 'posted' AND b.partner_odoo_id = ANY($1)
+      `${SELECT} b WHERE b.state = 'posted' AND b.partner_ref = ANY($1)
          AND NOT EXISTS (SELECT 1 FROM export_ledger l WHERE l.invoice_odoo_id = b.odoo_id AND l.version_hash = b.version_hash)
        ORDER BY b.odoo_id LIMIT $2`,
-      [partnerOdooIds, limit],
+      [customerIds, limit],
     );
     return rows.map(toBook);
   }

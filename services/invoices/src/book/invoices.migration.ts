@@ -97,6 +97,8 @@ export class CreateInvoicesTables1796140000000 implements MigrationInterface {
         decided_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (invoice_odoo_id, version_hash)
       )`);
+    // ISA13 / GS06 of the 810s: one number per interchange sent
+    await queryRunner.query('CREATE SEQUENCE x12_control_number MINVALUE 1 MAXVALUE 999999999 CYCLE');
     await queryRunner.query(`
       CREATE TABLE export_windows (
         partner_id    text        NOT NULL,
@@ -110,6 +112,7 @@ export class CreateInvoicesTables1796140000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP SEQUENCE x12_control_number');
     for (const table of [
       'export_windows',
       'export_ledger',
