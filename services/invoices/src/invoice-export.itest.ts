@@ -135,7 +135,7 @@ describe('invoice export with the real Kafka, registry and PostgreSQL', () => {
       },
     );
     await assert.rejects(crashing.runWindow(partner, WINDOW), /crash in the middle/);
-    const sentSoFar = await pool.query(
+    const sentSoFar = await pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "${schema}".outbox_message WHERE topic = $1`,
       [TOPICS.partnersOutbound],
     );

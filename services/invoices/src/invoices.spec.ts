@@ -13,7 +13,7 @@ import {
   jsonDecoder,
   jsonRecord,
 } from '@tradewind/messaging';
-import { buildCamt053 } from '@tradewind/partner-testing';
+import { buildCamt053 } from '@tradewind/partner-documents';
 import { expectEventually } from '@tradewind/testing';
 
 import { InvoicesMetrics } from './invoices.metrics';

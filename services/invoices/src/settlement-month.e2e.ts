@@ -18,7 +18,7 @@ import { TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { createKafka, HEADER, TypedProducer } from '@tradewind/messaging';
 import { createOdooClient, type OdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
-import { buildCamt053, type Camt053EntryFixture } from '@tradewind/partner-testing';
+import { buildCamt053, type Camt053EntryFixture } from '@tradewind/partner-documents';
 import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 

@@ -1,6 +1,13 @@
 // Settlement matching: money received (statement entries, payout lines) against open customer invoices.
 // Pure: no I/O, no clock.
 export {
+  checkInvoiceIntegrity,
+  IntegrityCheck,
+  type IntegrityFailure,
+  type IntegrityInvoice,
+  type IntegrityLine,
+} from './invoice-integrity';
+export {
   type Allocation,
   type MatchDecision,
   MatchRule,
@@ -12,10 +19,3 @@ export {
   type SettlementLine,
   SettlementMatcher,
 } from './settlement-matcher';
-export {
-  checkInvoiceIntegrity,
-  IntegrityCheck,
-  type IntegrityFailure,
-  type IntegrityInvoice,
-  type IntegrityLine,
-} from './invoice-integrity';

@@ -10,7 +10,6 @@ export {
 export { CATALOG_SCHEMA, XREF_SCHEMA } from './catalog.schema';
 export {
   type AllocationRule,
-  type InvoicingRule,
   type ApiVersionInfo,
   CANONICAL_UOM,
   type CatalogFile,
@@ -20,6 +19,7 @@ export {
   type CustomerXref,
   DataDomain,
   type DocumentPermission,
+  type InvoicingRule,
   type ItemXref,
   type LayoutConfig,
   type MappingSetFile,

@@ -280,7 +280,7 @@ export class PartnerCatalog {
   /** Partners whose invoices are exported (an `invoicing` rule). */
   invoicedPartners(): readonly PartnerConfig[] {
     return this.partners().filter(
-      (partner) => partner.invoicing !== undefined && partner.status === 'active',
+      (partner) => partner.invoicing !== undefined && partner.status === PartnerStatus.Active,
     );
   }
 

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { buildCamt053 } from '@tradewind/partner-testing';
 import fc from 'fast-check';
 
+import { buildCamt053 } from './camt053.builder';
 import { parseCamt053 } from './camt053.parser';
 import { DocumentProblemCode } from './document-problem';
 import { SETTLEMENT_LIMITS } from './settlement-document';

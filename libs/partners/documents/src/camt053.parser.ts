@@ -9,13 +9,13 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type DocumentProblem, DocumentProblemCode, problem, type ProblemLocation } from './document-problem';
 import { isIsoDate } from './field-values';
 import {
+  fromMinorUnits,
   type ParsedSettlement,
   SETTLEMENT_LIMITS,
+  SettlementDocumentType,
   type SettlementEntry,
   SettlementEntryKind,
-  SettlementDocumentType,
   toMinorUnits,
-  fromMinorUnits,
 } from './settlement-document';
 
 const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-9]|1[0-3])$/;

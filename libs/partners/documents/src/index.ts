@@ -1,5 +1,8 @@
 // Partner document formats (JSON, CSV, X12): parse, split, locate errors, build acknowledgements.
 // Pure functions over bytes: no I/O, no clock, no environment.
+export { BANK_STATEMENT_COLUMNS, parseBankStatementCsv } from './bank-statement-csv.parser';
+export { buildCamt053, type Camt053EntryFixture, type Camt053Fixture } from './camt053.builder';
+export { parseCamt053 } from './camt053.parser';
 export {
   checkCanonicalFields,
   COUNT_LIMITS,
@@ -10,8 +13,6 @@ export {
   TextRule,
   X12_ELEMENT_MAX_LENGTH,
 } from './canonical-fields';
-export { BANK_STATEMENT_COLUMNS, parseBankStatementCsv } from './bank-statement-csv.parser';
-export { parseCamt053 } from './camt053.parser';
 export { parseCsvSalesOrders } from './csv-sales-order.parser';
 export {
   type CsvStockSnapshotRead,
@@ -41,6 +42,7 @@ export {
   type SplitDocument,
   splitDocument,
 } from './document-split';
+export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { parseGatewayPayoutJson } from './gateway-payout-json.parser';
 export type { OutboundInvoice, OutboundInvoiceLine } from './invoice-document';
 export {
@@ -50,7 +52,6 @@ export {
   JSON_INVOICE_TYPE,
   JSON_INVOICE_VERSION,
 } from './invoice-document.builder';
-export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
 export {
@@ -107,6 +108,18 @@ export {
   type X12Layout,
 } from './sales-order-layout';
 export {
+  currencyExponent,
+  fromMinorUnits,
+  isSettlementDocumentType,
+  type ParsedSettlement,
+  SETTLEMENT_LIMITS,
+  type SettlementDocument,
+  SettlementDocumentType,
+  type SettlementEntry,
+  SettlementEntryKind,
+  toMinorUnits,
+} from './settlement-document';
+export {
   isStockDocumentType,
   type ParsedStockDocument,
   type ParsedStockEvents,
@@ -119,18 +132,6 @@ export {
   type StockSnapshot,
   type StockSnapshotLine,
 } from './stock-document';
-export {
-  currencyExponent,
-  fromMinorUnits,
-  isSettlementDocumentType,
-  type ParsedSettlement,
-  SETTLEMENT_LIMITS,
-  type SettlementDocument,
-  SettlementDocumentType,
-  type SettlementEntry,
-  SettlementEntryKind,
-  toMinorUnits,
-} from './settlement-document';
 export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
 export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-decoding';
 export { buildX12Invoice } from './x12-810.builder';

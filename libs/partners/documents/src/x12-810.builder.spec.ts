@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { buildCsvInvoice, buildJsonInvoice } from './invoice-document.builder';
 import type { OutboundInvoice } from './invoice-document';
+import { buildCsvInvoice, buildJsonInvoice } from './invoice-document.builder';
 import { buildX12Invoice } from './x12-810.builder';
 import { readX12Interchange } from './x12-interchange.reader';
 
@@ -56,7 +56,7 @@ describe('buildX12Invoice', () => {
     assert.equal(group.functionalId, 'IN');
     assert.match(text, /BIG\*20261130\*RINV\/2026\/00007\*\*\*\*\*CR~/);
     assert.match(text, /REF\*OI\*INV\/2026\/00042~/);
-    assert.match(text, /N1\*BT\*Globex  Corp\*91\*CUST-GLOBEX~/);
+    assert.match(text, /N1\*BT\*Globex {2}Corp\*91\*CUST-GLOBEX~/);
     assert.match(text, /IT1\*1\*4\*EA\*5\*\*VP\*SKU-1001~/);
     assert.match(text, /TDS\*2200\*2000~/);
     assert.match(text, /CTT\*1~/);

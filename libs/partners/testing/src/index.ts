@@ -1,3 +1,2 @@
 // Test helpers that speak like partners: documents built from the reviewed examples and a signed client.
 export * from './partner-traffic';
-export * from './camt053.fixture';

@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import {
   DocumentFormat,
   ExceptionKind,
+  type FinanceState,
   FinanceStatus,
   FinanceSubject,
-  type FinanceState,
   type OpsException,
   type OutboundDocument,
   TOPICS,

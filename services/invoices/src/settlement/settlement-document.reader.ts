@@ -2,9 +2,9 @@
 // gateway's JSON for payouts. Problems come back as data, located, for the exception.
 import {
   DocumentProblemCode,
-  type ParsedSettlement,
   parseBankStatementCsv,
   parseCamt053,
+  type ParsedSettlement,
   parseGatewayPayoutJson,
   problem,
   SettlementDocumentType,

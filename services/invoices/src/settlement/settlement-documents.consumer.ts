@@ -9,8 +9,8 @@ import { KafkaHandler } from '@tradewind/messaging-nest';
 import { isSettlementDocumentType } from '@tradewind/partner-documents';
 
 import { InvoicesMetrics } from '../invoices.metrics';
-import { readSettlementDocument } from './settlement-document.reader';
 import { SettlementExceptionCode, SettlementService } from './settlement.service';
+import { readSettlementDocument } from './settlement-document.reader';
 
 export type IngressDocumentsValue = TopicValueMap[typeof TOPICS.ingressDocuments];
 

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 import {
   CommandType,
   ExceptionKind,
+  type FinanceState,
   FinanceStatus,
   FinanceSubject,
   HEADER,
   type OdooCommand,
   type OpsException,
-  type FinanceState,
   TOPICS,
 } from '@tradewind/contracts';
 import { type MatchDecision, SettlementMatcher } from '@tradewind/finance-settlement';

@@ -1,5 +1,6 @@
-// camt.053 statements as a bank sends them, for tests, the demo and the benchmark: a statement of
-// entries with their remittance information, opening and closing balances consistent unless told.
+// camt.053 (.001.02 or .001.08) statements as a bank sends them: one statement of booked entries with
+// their parties and remittance information, the closing balance the opening plus the entries unless
+// told otherwise. What the demo's bank, the tests and the benchmark send.
 
 export interface Camt053EntryFixture {
   /** The bank's reference (AcctSvcrRef). */
