@@ -72,6 +72,7 @@ services=(
   inventory-sync:3040
   reconciler:3050
   invoices:3090
+  partner-delivery:3060
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }

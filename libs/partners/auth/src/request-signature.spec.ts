@@ -7,7 +7,9 @@ import {
   sha256Hex,
   signatureMatches,
   signedHeaders,
+  signedWebhookHeaders,
   signRequest,
+  verifyWebhookSignature,
 } from './request-signature';
 
 const SECRET = 'signing-secret-0123456789abcdef0123';
@@ -78,6 +80,48 @@ describe('request signatures (TW1-HMAC-SHA256)', () => {
         timestamp: headers['x-timestamp'],
         nonce: headers['x-nonce'],
       }),
+    );
+  });
+});
+
+describe('webhooks we send (TW1-HMAC-SHA256 without an API key)', () => {
+  const signer = { keyId: 'tradewind-acme-portal-2026-12', signingSecret: SECRET };
+  const now = new Date('2026-11-28T10:00:30.000Z');
+  const sent = { method: 'POST', path: '/hooks/tradewind?x=1', body: '{"ack":1}' };
+  const headers = signedWebhookHeaders(signer, {
+    ...sent,
+    timestamp: '2026-11-28T10:00:00.000Z',
+    nonce: 'n2',
+  });
+
+  it('sign the same canonical request as partner requests, and send no API key', () => {
+    assert.equal(headers['x-api-key'], undefined);
+    assert.equal(
+      headers['x-signature'],
+      signRequest(SECRET, {
+        ...sent,
+        keyId: signer.keyId,
+        timestamp: '2026-11-28T10:00:00.000Z',
+        nonce: 'n2',
+      }),
+    );
+    assert.equal(verifyWebhookSignature(signer, headers, sent, { now }), true);
+  });
+
+  it('fail verification for another body, path, key id, secret or a stale timestamp', () => {
+    assert.equal(verifyWebhookSignature(signer, headers, { ...sent, body: '{"ack":2}' }, { now }), false);
+    assert.equal(
+      verifyWebhookSignature(signer, headers, { ...sent, path: '/hooks/tradewind' }, { now }),
+      false,
+    );
+    assert.equal(verifyWebhookSignature({ ...signer, keyId: 'other-key' }, headers, sent, { now }), false);
+    assert.equal(
+      verifyWebhookSignature({ ...signer, signingSecret: `${SECRET}x` }, headers, sent, { now }),
+      false,
+    );
+    assert.equal(
+      verifyWebhookSignature(signer, headers, sent, { now: new Date('2026-11-28T10:06:00.000Z') }),
+      false,
     );
   });
 });

@@ -95,3 +95,68 @@ export function signedHeaders(
     [SIGNATURE_HEADERS.signature]: signRequest(credentials.signingSecret, signed),
   };
 }
+
+/**
+ * Headers of a document we deliver to a partner's webhook (partner-delivery). The idempotency key is the
+ * document's outboundId: a resend (after a timeout, a crash) carries the same one, so the receiver keeps
+ * the first and answers the rest 2xx.
+ */
+export const DELIVERY_HEADERS = {
+  idempotencyKey: 'idempotency-key',
+  deliveryId: 'x-tradewind-delivery-id',
+  documentType: 'x-tradewind-document-type',
+  attempt: 'x-tradewind-attempt',
+  relatesTo: 'x-tradewind-relates-to',
+} as const;
+
+/** What signs our webhooks to one partner: the key id it knows us by and our signing secret for it. */
+export interface WebhookSigner {
+  readonly keyId: string;
+  readonly signingSecret: string;
+}
+
+/**
+ * Headers of a webhook we send, signed with TW1-HMAC-SHA256 exactly as partners sign their requests to
+ * us (same canonical string: key id, method, path with query, timestamp, nonce, body hash), without an API
+ * key: the partner verifies with the signing secret it holds for our key id (`verifyWebhookSignature`).
+ */
+export function signedWebhookHeaders(
+  signer: WebhookSigner,
+  request: Omit<SignableRequest, 'keyId' | 'timestamp' | 'nonce'> & { timestamp?: string; nonce?: string },
+): Record<string, string> {
+  const timestamp = request.timestamp ?? new Date().toISOString();
+  const nonce = request.nonce ?? randomBytes(16).toString('hex');
+  return {
+    [SIGNATURE_HEADERS.keyId]: signer.keyId,
+    [SIGNATURE_HEADERS.timestamp]: timestamp,
+    [SIGNATURE_HEADERS.nonce]: nonce,
+    [SIGNATURE_HEADERS.signature]: signRequest(signer.signingSecret, {
+      ...request,
+      keyId: signer.keyId,
+      timestamp,
+      nonce,
+    }),
+  };
+}
+
+/** A partner's side (and our tests' receivers): whether a webhook's headers sign this method, path and body. */
+export function verifyWebhookSignature(
+  signer: WebhookSigner,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  request: { method: string; path: string; body: Buffer | string },
+  options: { now?: Date; maxSkewMs?: number } = {},
+): boolean {
+  const one = (name: string): string | undefined => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const keyId = one(SIGNATURE_HEADERS.keyId);
+  const timestamp = one(SIGNATURE_HEADERS.timestamp);
+  const nonce = one(SIGNATURE_HEADERS.nonce);
+  const signature = one(SIGNATURE_HEADERS.signature);
+  if (keyId !== signer.keyId || timestamp === undefined || nonce === undefined || signature === undefined)
+    return false;
+  const skew = Math.abs((options.now ?? new Date()).getTime() - Date.parse(timestamp));
+  if (!(skew <= (options.maxSkewMs ?? 300_000))) return false;
+  return signatureMatches(signer.signingSecret, { ...request, keyId, timestamp, nonce }, signature);
+}

@@ -30,6 +30,10 @@ export enum CatalogProblemCode {
   /** An allocation rule without an outbound stock-feed, a stock-feed without a rule, or bounds that cross. */
   InvalidAllocationRule = 'INVALID_ALLOCATION_RULE',
   UnknownMasterdataWarehouse = 'UNKNOWN_MASTERDATA_WAREHOUSE',
+  /** delivery.yaml names a partner that catalog.yaml does not have. */
+  UnknownDeliveryPartner = 'UNKNOWN_DELIVERY_PARTNER',
+  /** delivery.yaml: an endpoint id or document type twice, SFTP credentials, retry bounds that cross. */
+  InvalidDeliveryChannel = 'INVALID_DELIVERY_CHANNEL',
 }
 
 export interface CatalogProblem {

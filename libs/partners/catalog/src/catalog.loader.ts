@@ -1,7 +1,7 @@
 // Reads config/partners (catalog.yaml + xref/*.yaml), validates it and builds the PartnerCatalog.
 // Every problem is collected (schema, cross-references, masterdata, inline secrets) so that one CI run
 // shows a reviewer everything wrong with a change.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DocumentFormat, isValidGtin, ItemIdQualifier, normalizeGtin } from '@tradewind/partner-documents';
@@ -19,6 +19,9 @@ import {
   PLATFORM_SYSTEM_OF_RECORD,
 } from './catalog.types';
 import { type CatalogProblem, CatalogProblemCode } from './catalog-problem';
+import { checkDeliveryChannels, DeliveryChannels, resolveDeliveryEndpoints } from './delivery-channels';
+import { DELIVERY_SCHEMA } from './delivery-channels.schema';
+import { DELIVERY_FILE, type DeliveryChannelsFile } from './delivery-channels.types';
 import { checkLayout } from './layout-config';
 import { PartnerCatalog } from './partner-catalog';
 import { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
@@ -87,14 +90,34 @@ function readCatalogDir(
     return file === undefined ? [] : [{ name: n.replace(/\.ya?ml$/, ''), file }];
   });
 
-  for (const f of [catalogFile, ...xrefFiles.map((x) => x.file)]) {
+  // The delivery channels are optional: without the file, nothing is pushed to partners.
+  const deliveryPath = join(dir, DELIVERY_FILE);
+  const deliveryFile = existsSync(deliveryPath) ? readYaml(deliveryPath, report) : undefined;
+
+  for (const f of [catalogFile, ...xrefFiles.map((x) => x.file), deliveryFile]) {
     if (f !== undefined) scanSecrets(f, report);
   }
 
-  const { catalog: catalogValidator, xref: xrefValidator } = validators();
+  const { catalog: catalogValidator, xref: xrefValidator, delivery: deliveryValidator } = validators();
   let catalog: CatalogFile | undefined;
   if (catalogFile !== undefined) {
     if (schemaCheck(catalogFile, catalogValidator, report)) catalog = catalogFile.data as CatalogFile;
+  }
+  let delivery: DeliveryChannelsFile | undefined;
+  if (deliveryFile !== undefined && schemaCheck(deliveryFile, deliveryValidator, report)) {
+    delivery = deliveryFile.data as DeliveryChannelsFile;
+    const partnerIds = new Set((catalog?.partners ?? []).map((p) => p.id));
+    for (const problem of checkDeliveryChannels(delivery, partnerIds)) {
+      if (problem.kind === 'unknown-partner' && catalog === undefined) continue;
+      report(
+        problem.kind === 'unknown-partner'
+          ? CatalogProblemCode.UnknownDeliveryPartner
+          : CatalogProblemCode.InvalidDeliveryChannel,
+        problem.message,
+        deliveryFile,
+        problem.path,
+      );
+    }
   }
   const mappingSets = new Map<string, MappingSetFile>();
   for (const { name, file } of xrefFiles) {
@@ -126,16 +149,27 @@ function readCatalogDir(
   }
 
   if (catalog === undefined || problems.length > 0) return { problems };
-  return { problems, catalog: new PartnerCatalog(catalog, mappingSets) };
+  const channels = new DeliveryChannels(delivery === undefined ? [] : resolveDeliveryEndpoints(delivery));
+  return { problems, catalog: new PartnerCatalog(catalog, mappingSets, channels) };
 }
 
-let compiledValidators: { catalog: ValidateFunction; xref: ValidateFunction } | undefined;
+interface Validators {
+  catalog: ValidateFunction;
+  xref: ValidateFunction;
+  delivery: ValidateFunction;
+}
 
-function validators(): { catalog: ValidateFunction; xref: ValidateFunction } {
+let compiledValidators: Validators | undefined;
+
+function validators(): Validators {
   if (compiledValidators === undefined) {
     const ajv = new Ajv({ allErrors: true, strict: true });
     addFormats(ajv, ['date', 'email', 'uri']);
-    compiledValidators = { catalog: ajv.compile(CATALOG_SCHEMA), xref: ajv.compile(XREF_SCHEMA) };
+    compiledValidators = {
+      catalog: ajv.compile(CATALOG_SCHEMA),
+      xref: ajv.compile(XREF_SCHEMA),
+      delivery: ajv.compile(DELIVERY_SCHEMA),
+    };
   }
   return compiledValidators;
 }

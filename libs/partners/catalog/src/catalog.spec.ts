@@ -94,6 +94,8 @@ void describe('validateCatalogDir rules', () => {
     assert.deepEqual(
       problems.map((p) => [p.code, p.path]),
       [
+        // delivery.yaml's market-hub section now names no partner.
+        [CatalogProblemCode.UnknownDeliveryPartner, '/partners/market-hub'],
         [CatalogProblemCode.DuplicatePartnerId, '/partners/1/id'],
         [CatalogProblemCode.DuplicateKeyId, '/partners/1/credentials/0/keyId'],
       ],

@@ -35,6 +35,18 @@ export {
   type UomConversion,
 } from './catalog.types';
 export { type CatalogProblem, CatalogProblemCode, formatCatalogProblem } from './catalog-problem';
+export { DeliveryChannels, documentTypeMatches } from './delivery-channels';
+export {
+  DELIVERY_DEFAULTS,
+  DELIVERY_FILE,
+  type DeliveryBreakerPolicy,
+  type DeliveryChannelsFile,
+  type DeliveryEndpoint,
+  type DeliveryEndpointConfig,
+  type DeliveryRetryPolicy,
+  type SftpChannelConfig,
+  type WebhookChannelConfig,
+} from './delivery-channels.types';
 export {
   type CanonicalSalesOrder,
   type CanonicalSalesOrderLine,
@@ -53,6 +65,7 @@ export {
 } from './partner-catalog';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export { isSecretReference, secretSuspicion } from './secret-detection';
+export { type ResolvedSecret, resolveSecretReferences, type SecretSources } from './secret-references';
 export {
   allocateToChannel,
   dataDomainOfDocument,

@@ -24,6 +24,7 @@ import {
   type PartnerX12Identity,
   type ShipToXref,
 } from './catalog.types';
+import { DeliveryChannels } from './delivery-channels';
 import { salesOrderLayout } from './layout-config';
 import { dataDomainOfDocument } from './system-of-record';
 
@@ -92,7 +93,12 @@ export class PartnerCatalog {
   private readonly itemUoms: ReadonlyMap<string, ReadonlyMap<string, number>>;
 
   /** Use loadPartnerCatalog: it validates what this constructor trusts. */
-  constructor(file: CatalogFile, mappingSets: ReadonlyMap<string, MappingSetFile>) {
+  constructor(
+    file: CatalogFile,
+    mappingSets: ReadonlyMap<string, MappingSetFile>,
+    /** config/partners/delivery.yaml: how each partner receives what it is owed. */
+    readonly delivery: DeliveryChannels = new DeliveryChannels([]),
+  ) {
     const catalog = deepFreeze(structuredClone(file));
     this.company = catalog.company;
     this.owners = catalog.systemsOfRecord;

@@ -33,6 +33,12 @@ export function x12DateToIso(text: string): string | undefined {
 /** True for a GTIN-8, -12, -13 or -14 with a correct GS1 check digit. */
 export function isValidGtin(text: string): boolean {
   if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(text)) return false;
+  return hasGs1CheckDigit(text);
+}
+
+/** True when the last digit of `text` (all digits) is its GS1 mod-10 check digit (GTIN, SSCC, GLN). */
+export function hasGs1CheckDigit(text: string): boolean {
+  if (!/^\d{2,}$/.test(text)) return false;
   const digits = [...text].map(Number);
   const check = digits.pop() ?? 0;
   // GS1 mod-10: weights 3,1,3,1... from the digit next to the check digit.

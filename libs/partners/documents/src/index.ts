@@ -42,7 +42,14 @@ export {
   type SplitDocument,
   splitDocument,
 } from './document-split';
-export { isIsoDate, isValidGtin, normalizeGtin, parseDecimal, x12DateToIso } from './field-values';
+export {
+  hasGs1CheckDigit,
+  isIsoDate,
+  isValidGtin,
+  normalizeGtin,
+  parseDecimal,
+  x12DateToIso,
+} from './field-values';
 export { parseGatewayPayoutJson } from './gateway-payout-json.parser';
 export type { OutboundInvoice, OutboundInvoiceLine } from './invoice-document';
 export {
@@ -137,6 +144,19 @@ export { type DecodedText, decodeUtf8, firstInvalidUtf8Offset } from './text-dec
 export { buildX12Invoice } from './x12-810.builder';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {
+  buildX12ShipNotice,
+  readX12ShipNotices,
+  SHIP_NOTICE_LIMITS,
+  type ShipNotice,
+  type ShipNoticeInput,
+  type ShipNoticeItem,
+  type ShipNoticeItemId,
+  type ShipNoticeOrder,
+  type ShipNoticePack,
+  ssccOf,
+  type X12ShipNoticesRead,
+} from './x12-856';
+export {
   buildX12FunctionalAck,
   type FunctionalAck,
   FunctionalAckCode,
@@ -177,3 +197,13 @@ export {
   InterchangeAckCode,
   interchangeNoteCode,
 } from './x12-ta1.builder';
+export {
+  readX12Sets,
+  reenvelopeSet,
+  x12EnvelopeRef,
+  x12Location,
+  type X12SetEntry,
+  type X12SetKind,
+  X12SetReader,
+  type X12SetsRead,
+} from './x12-transaction-sets';

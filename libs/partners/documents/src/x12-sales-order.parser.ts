@@ -18,11 +18,15 @@ import { STANDARD_X12_LAYOUT, type X12Layout } from './sales-order-layout';
 import { decodeUtf8 } from './text-decoding';
 import {
   readX12Interchange,
-  type X12GroupRead,
   type X12InterchangeRead,
   type X12SegmentRef,
   type X12SetRead,
 } from './x12-interchange.reader';
+import {
+  reenvelopeSet as reenvelope,
+  x12EnvelopeRef as envelopeRef,
+  x12Location as locate,
+} from './x12-transaction-sets';
 
 export interface X12ReadResult {
   readonly parsed: ParsedSalesOrders;
@@ -103,61 +107,6 @@ export function readX12SalesOrders(
     slices,
     interchangeRefs,
     interchange,
-  };
-}
-
-function envelopeRef(interchange: X12InterchangeRead, group: X12GroupRead, set: X12SetRead): X12EnvelopeRef {
-  return {
-    senderQualifier: interchange.isa.senderQualifier,
-    senderId: interchange.isa.senderId,
-    receiverQualifier: interchange.isa.receiverQualifier,
-    receiverId: interchange.isa.receiverId,
-    interchangeControlNumber: interchange.isa.controlNumber,
-    functionalId: group.functionalId,
-    applicationSenderCode: group.applicationSenderCode,
-    applicationReceiverCode: group.applicationReceiverCode,
-    groupControlNumber: group.controlNumber,
-    version: group.version,
-    transactionSetId: set.transactionSetId,
-    setControlNumber: set.controlNumber,
-    usageIndicator: interchange.isa.usageIndicator,
-  };
-}
-
-function reenvelope(interchange: X12InterchangeRead, group: X12GroupRead, set: X12SetRead): string {
-  const { text, delimiters } = interchange;
-  const eol = delimiters.endOfLine;
-  const isaEnd = group.header.start;
-  const isa = text.slice(0, isaEnd).trim();
-  const gs = text.slice(group.header.start, group.header.end);
-  const last = set.trailer ?? set.body.at(-1) ?? set.header;
-  const setText = text.slice(set.header.start, last.end);
-  const e = delimiters.element;
-  const t = delimiters.segment;
-  return [
-    isa,
-    gs,
-    setText,
-    `GE${e}1${e}${group.controlNumber}${t}`,
-    `IEA${e}1${e}${interchange.isa.controlNumber}${t}`,
-  ]
-    .map((s) => s + eol)
-    .join('');
-}
-
-function locate(ref: X12SegmentRef, element?: number, setControlNumber?: string): ProblemLocation {
-  const value = element === undefined ? undefined : ref.elements[element - 1];
-  return {
-    kind: 'x12',
-    segment: ref.ordinal,
-    tag: ref.tag,
-    ...(element === undefined ? {} : { element }),
-    // An element past the last one sent is missing at the segment terminator.
-    byteOffset:
-      element === undefined ? ref.byteOffset : (ref.elementByteOffsets[element - 1] ?? ref.endByteOffset - 1),
-    ...(setControlNumber === undefined ? {} : { setControlNumber }),
-    ...(ref.setPosition === undefined ? {} : { setPosition: ref.setPosition }),
-    ...(value === undefined || value === '' ? {} : { value }),
   };
 }
 

@@ -1,4 +1,5 @@
 // Test helpers shared by every tier: where the real stack is, polling instead of sleeping, unique names.
 export * from './eventually';
 export * from './secured-registry';
+export * from './sftp-server';
 export * from './stack';

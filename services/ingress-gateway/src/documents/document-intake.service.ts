@@ -637,6 +637,8 @@ export class DocumentIntakeService {
       relatesTo: trackingIds.length > 0 ? [...trackingIds] : [batchId],
       payload: Buffer.from(edi, 'utf8'),
       createdAt: Date.now(),
+      // An interchange's answer stands alone: nothing it must be delivered before or after.
+      orderingKey: null,
     };
     return (options) =>
       this.withCorrelation(submission, batchId, () =>

@@ -228,6 +228,8 @@ export class InvoiceExportService {
           relatesTo: [],
           payload: Buffer.from(payload, 'utf8'),
           createdAt: Date.now(),
+          // versions of one invoice are delivered in order, other invoices independently
+          orderingKey: `invoice/${invoice.odooId}`,
         } satisfies OutboundDocument,
       },
       this.invoiceState(partner.id, invoice, FinanceStatus.Exported, null),

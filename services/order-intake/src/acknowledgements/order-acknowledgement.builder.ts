@@ -75,6 +75,8 @@ export function buildOrderAcknowledgement(request: AcknowledgementRequest): Outb
     documentType: request.kind,
     relatesTo: [...request.documentIds],
     createdAt: request.preparedAt.getTime(),
+    // An order's acknowledgements reach the partner in the order they were issued.
+    orderingKey: request.orderId,
   };
   switch (request.kind) {
     case AcknowledgementKind.X12PurchaseOrderAck: {

@@ -3,6 +3,7 @@
 
 import type {
   AuditEvent,
+  DeliveryResult,
   FinanceState,
   IngressDocument,
   OdooCommand,
@@ -33,6 +34,8 @@ export const TOPICS = {
   opsAudit: 'ops.audit',
   /** Owner: partner-delivery. Key: partnerId. */
   partnersOutbound: 'partners.outbound',
+  /** Owner: partner-delivery. Key: outboundId. */
+  partnersDeliveryResults: 'partners.delivery-results',
   /** Owner: inventory-sync. Key: sku. */
   inventoryReservationRequests: 'inventory.reservation-requests',
   /** Owner: inventory-sync. Key: orderId (<partnerId>/<poNumber>). */
@@ -58,6 +61,7 @@ export interface TopicValueMap {
   'ops.exceptions': OpsException;
   'ops.audit': AuditEvent;
   'partners.outbound': OutboundDocument;
+  'partners.delivery-results': DeliveryResult;
   'inventory.reservation-requests': ReservationRequest;
   'inventory.reservation-replies': ReservationReply;
   'inventory.reservation-releases': ReservationRelease;
@@ -77,6 +81,7 @@ export interface TopicKeyMap {
   'ops.exceptions': string;
   'ops.audit': string;
   'partners.outbound': string;
+  'partners.delivery-results': string;
   'inventory.reservation-requests': string;
   'inventory.reservation-replies': string;
   'inventory.reservation-releases': string;
@@ -812,7 +817,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'partners.outbound',
     owner: 'partner-delivery',
     producers: ['ingress-gateway', 'order-intake', 'invoices'],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'partner-delivery'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,
@@ -853,6 +858,111 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'payload', type: 'bytes' },
         { name: 'createdAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'orderingKey',
+          type: ['null', 'string'],
+          default: null,
+          doc: "Documents with the same key are delivered to an endpoint in the order they were published (e.g. one order's or one shipment's); null: no order to keep.",
+        },
+      ],
+    },
+  },
+  'partners.delivery-results': {
+    name: 'partners.delivery-results',
+    owner: 'partner-delivery',
+    producers: [],
+    consumers: ['ingress-gateway'],
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 2592000000,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'outboundId' },
+    subject: 'partners.delivery-results-value',
+    valueType: 'io.tradewind.partners.DeliveryResult',
+    valueSchemaFile: 'avro/partners.delivery-results.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'DeliveryResult',
+      namespace: 'io.tradewind.partners',
+      doc: "The outcome of one attempt at delivering a partners.outbound document to the partner's endpoint. Key: outboundId (a delivery's attempts stay in order).",
+      fields: [
+        {
+          name: 'outboundId',
+          type: 'string',
+          doc: 'The partners.outbound document; also the idempotency id the partner saw.',
+        },
+        { name: 'partnerId', type: 'string' },
+        { name: 'documentType', type: 'string' },
+        {
+          name: 'relatesTo',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'Tracking ids of the inbound documents it answers (copied from the outbound document).',
+        },
+        {
+          name: 'endpointId',
+          type: 'string',
+          doc: "<partnerId>/<endpoint id> of the catalog's delivery channels.",
+        },
+        {
+          name: 'channel',
+          type: {
+            type: 'enum',
+            name: 'DeliveryChannel',
+            doc: "How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.",
+            symbols: ['unknown', 'webhook', 'sftp'],
+            default: 'unknown',
+          },
+        },
+        { name: 'attempt', type: 'int', doc: '1 for the first attempt.' },
+        {
+          name: 'outcome',
+          type: {
+            type: 'enum',
+            name: 'DeliveryOutcome',
+            doc: 'delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).',
+            symbols: ['unknown', 'delivered', 'failed', 'dead_lettered', 'unroutable'],
+            default: 'unknown',
+          },
+        },
+        { name: 'attemptedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        { name: 'durationMs', type: 'int', default: 0 },
+        {
+          name: 'nextAttemptAt',
+          type: ['null', { type: 'long', logicalType: 'timestamp-millis' }],
+          default: null,
+        },
+        {
+          name: 'httpStatus',
+          type: ['null', 'int'],
+          default: null,
+          doc: "Webhooks: the partner's status code.",
+        },
+        {
+          name: 'error',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Why the attempt failed (class: message).',
+        },
+        {
+          name: 'receipt',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'FileReceipt',
+              doc: "SFTP: what landed on the partner's server.",
+              fields: [
+                { name: 'fileName', type: 'string' },
+                { name: 'remotePath', type: 'string' },
+                { name: 'sizeBytes', type: 'long' },
+                { name: 'sha256', type: 'string' },
+                { name: 'storedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },

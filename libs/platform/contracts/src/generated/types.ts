@@ -568,6 +568,110 @@ export interface OutboundDocument {
   payload: Buffer;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   createdAt: number;
+  /**
+   * Documents with the same key are delivered to an endpoint in the order they were published (e.g. one order's or one shipment's); null: no order to keep.
+   *
+   * @defaultValue `null`
+   */
+  orderingKey: string | null;
+}
+
+/**
+ * The outcome of one attempt at delivering a partners.outbound document to the partner's endpoint. Key: outboundId (a delivery's attempts stay in order).
+ *
+ * Avro record `io.tradewind.partners.DeliveryResult`.
+ */
+export interface DeliveryResult {
+  /** The partners.outbound document; also the idempotency id the partner saw. */
+  outboundId: string;
+  partnerId: string;
+  documentType: string;
+  /**
+   * Tracking ids of the inbound documents it answers (copied from the outbound document).
+   *
+   * @defaultValue `[]`
+   */
+  relatesTo: string[];
+  /** <partnerId>/<endpoint id> of the catalog's delivery channels. */
+  endpointId: string;
+  channel: DeliveryChannel;
+  /** 1 for the first attempt. */
+  attempt: number;
+  outcome: DeliveryOutcome;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  attemptedAt: number;
+  /** @defaultValue `0` */
+  durationMs: number;
+  /**
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   *
+   * @defaultValue `null`
+   */
+  nextAttemptAt: number | null;
+  /**
+   * Webhooks: the partner's status code.
+   *
+   * @defaultValue `null`
+   */
+  httpStatus: number | null;
+  /**
+   * Why the attempt failed (class: message).
+   *
+   * @defaultValue `null`
+   */
+  error: string | null;
+  /** @defaultValue `null` */
+  receipt: FileReceipt | null;
+}
+
+/**
+ * How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.
+ *
+ * Avro enum `io.tradewind.partners.DeliveryChannel`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const DeliveryChannel = {
+  Unknown: 'unknown',
+  Webhook: 'webhook',
+  Sftp: 'sftp',
+} as const;
+/**
+ * How the document travels: an HTTPS webhook we sign, or a file on the partner's SFTP server.
+ *
+ * Avro enum `io.tradewind.partners.DeliveryChannel`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type DeliveryChannel = (typeof DeliveryChannel)[keyof typeof DeliveryChannel];
+
+/**
+ * delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).
+ *
+ * Avro enum `io.tradewind.partners.DeliveryOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const DeliveryOutcome = {
+  Unknown: 'unknown',
+  Delivered: 'delivered',
+  Failed: 'failed',
+  DeadLettered: 'dead_lettered',
+  Unroutable: 'unroutable',
+} as const;
+/**
+ * delivered: the partner took it (final). failed: this attempt failed, another follows at nextAttemptAt. dead_lettered: no more attempts (final; reported to ops.exceptions). unroutable: no channel for the document in the catalog (final).
+ *
+ * Avro enum `io.tradewind.partners.DeliveryOutcome`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type DeliveryOutcome = (typeof DeliveryOutcome)[keyof typeof DeliveryOutcome];
+
+/**
+ * SFTP: what landed on the partner's server.
+ *
+ * Avro record `io.tradewind.partners.FileReceipt`.
+ */
+export interface FileReceipt {
+  fileName: string;
+  remotePath: string;
+  sizeBytes: number;
+  sha256: string;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  storedAt: number;
 }
 
 /**
