@@ -16,6 +16,7 @@ import { InvoiceExportService } from './export/invoice-export.service';
 import type { InvoicesConfig } from './invoices.config';
 import { InvoicesMetrics } from './invoices.metrics';
 import { INVOICE_BOOK, INVOICES_CONFIG, ODOO_INVOICES, PARTNER_CATALOG } from './invoices.tokens';
+import { PaymentResultsConsumer } from './settlement/payment-results.consumer';
 import { SettlementService } from './settlement/settlement.service';
 import { SettlementDocumentsConsumer } from './settlement/settlement-documents.consumer';
 
@@ -96,6 +97,7 @@ export class AppModule {
         InvoiceExportSchedule,
         InvoiceBookSync,
         SettlementDocumentsConsumer,
+        PaymentResultsConsumer,
       ],
     };
   }

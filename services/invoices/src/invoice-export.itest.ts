@@ -4,19 +4,21 @@
 // twice; a second replica running the same window at the same time does nothing; an invoice whose tax
 // is not its rate times its base is held with the reason and never sent.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
-import { TOPICS } from '@tradewind/contracts';
+import { CommandType, ResultOutcome, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { HEADER, TypedProducer } from '@tradewind/messaging';
 import { createLogger } from '@tradewind/observability';
 import { createOdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import { readX12Interchange } from '@tradewind/partner-documents';
 import { OutboxWriter } from '@tradewind/persistence';
-import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
+import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -47,7 +49,7 @@ describe('invoice export with the real Kafka, registry and PostgreSQL', () => {
       DATABASE_SCHEMA: schema,
       DATABASE_POOL_SIZE: '6',
       HTTP_PORT: '0',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.TW_TEST_LOG_LEVEL ?? 'error',
       ODOO_URL: sim.url,
       ODOO_DB: sim.db,
       ODOO_READ_API_KEY: sim.apiKeys.readOnly,
@@ -56,7 +58,7 @@ describe('invoice export with the real Kafka, registry and PostgreSQL', () => {
       INVOICES_EXPORT_EVERY: '1h',
       INVOICES_EXPORT_BATCH_SIZE: '10',
     });
-    app = await NestFactory.create(AppModule.forRoot(config.values), { logger: false });
+    app = await NestFactory.create(AppModule.forRoot(config.values), { logger: ['error', 'warn'] });
     await app.listen(0, '127.0.0.1');
   });
 
@@ -187,6 +189,57 @@ describe('invoice export with the real Kafka, registry and PostgreSQL', () => {
       blocked.value.details.map((d) => [d.code, d.location]),
       [['tax_rate', 'line 1']],
     );
+  });
+
+  it('a payment Odoo refused releases its allocation and makes its entry an exception', async () => {
+    const xid = `tradewind.pay_${uniqueName('refused')
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()}`;
+    await pool.query(
+      `INSERT INTO "${schema}".settlement_entries (partner_id, document_id, entry_id, decision, rule, confidence,
+         amount_minor, currency, booking_date, payment_xid) VALUES ('harbor-bank', 'S-9', 'E-1', 'matched',
+         'reference', 1, 1100, 'USD', '2026-11-30', $1)`,
+      [xid],
+    );
+    await pool.query(
+      `INSERT INTO "${schema}".payment_allocations (payment_xid, invoice_odoo_id, amount_minor) VALUES ($1, 1, 1100)`,
+      [xid],
+    );
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    await producer.send(TOPICS.odooResults, [
+      {
+        key: xid,
+        headers: { [HEADER.messageId]: randomUUID() },
+        value: {
+          commandId: randomUUID(),
+          externalId: xid,
+          type: CommandType.RegisterPayment,
+          outcome: ResultOutcome.BusinessError,
+          odooModel: null,
+          odooId: null,
+          errorClass: 'ODOO_REJECTED',
+          errorMessage: 'invoice 1 is cancel: it cannot be paid before it is posted',
+          attempts: 1,
+          completedAt: Date.now(),
+        },
+      },
+    ]);
+    await expectEventually(
+      async () => {
+        const { rows } = await pool.query<{ refused: boolean; decision: string }>(
+          `SELECT a.refused, e.decision FROM "${schema}".payment_allocations a
+             JOIN "${schema}".settlement_entries e ON e.payment_xid = a.payment_xid WHERE a.payment_xid = $1`,
+          [xid],
+        );
+        assert.deepEqual(rows, [{ refused: true, decision: 'unmatched' }]);
+      },
+      { timeoutMs: 60_000, description: 'allocation released' },
+    );
+    const { rows } = await pool.query<{ value: { message: string } }>(
+      `SELECT value FROM "${schema}".outbox_message WHERE topic = $1 AND key LIKE 'settlement/harbor-bank/S-9/%'`,
+      [TOPICS.opsExceptions],
+    );
+    assert.match(rows[0].value.message, /Odoo refused the payment .*cannot be paid/);
   });
 });
 

@@ -11,6 +11,7 @@ export const invoicesConfig = defineConfig({
   ...platformConfig({ name: 'invoices', port: 3090, schema: 'invoices' }),
   consumers: {
     ingressDocuments: consumerConfig('INGRESS_DOCUMENTS', TOPICS.ingressDocuments),
+    odooResults: consumerConfig('INVOICES_RESULTS', TOPICS.odooResults),
   },
   catalog: {
     dir: variable(

@@ -630,7 +630,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'odoo.results',
     owner: 'odoo-writer',
     producers: [],
-    consumers: ['order-intake', 'reconciler'],
+    consumers: ['order-intake', 'reconciler', 'invoices'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,
