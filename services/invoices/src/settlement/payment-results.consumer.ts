@@ -23,6 +23,14 @@ import { headers, SettlementExceptionCode, uuidFrom } from './settlement.service
 
 type OdooResultValue = TopicValueMap[typeof TOPICS.odooResults];
 
+interface RefusedEntry {
+  partner_id: string;
+  document_id: string;
+  entry_id: string;
+  amount_minor: string;
+  currency: string;
+}
+
 @Injectable()
 export class PaymentResultsConsumer {
   constructor(
@@ -40,26 +48,17 @@ export class PaymentResultsConsumer {
       return;
     await withTransaction(this.dataSource, async (manager) => {
       // an UPDATE answers [rows, affected count] through typeorm's postgres driver
-      const [released] = (await manager.query(
+      const [released] = await manager.query<[unknown[], number]>(
         `UPDATE payment_allocations SET refused = true WHERE payment_xid = $1 AND NOT refused RETURNING 1`,
         [result.externalId],
-      )) as [unknown[], number];
+      );
       if (released.length === 0) return; // another service's payment, or released before
-      const [[entry]] = (await manager.query(
+      const [[entry]] = await manager.query<[RefusedEntry[], number]>(
         `UPDATE settlement_entries SET decision = 'unmatched', reason = $2
           WHERE payment_xid = $1
           RETURNING partner_id, document_id, entry_id, amount_minor, currency`,
         [result.externalId, `Odoo refused the payment: ${result.errorMessage ?? result.outcome}`],
-      )) as [
-        {
-          partner_id: string;
-          document_id: string;
-          entry_id: string;
-          amount_minor: string;
-          currency: string;
-        }[],
-        number,
-      ];
+      );
       if (!entry) return;
       const key = `settlement/${entry.partner_id}/${entry.document_id}/${entry.entry_id}`;
       const at = Date.now();
