@@ -81,6 +81,7 @@ services=(
   ingress-gateway:${GATEWAY_PORT:-3010}
   inventory-sync:3040
   reconciler:3050
+  invoices:3090
   partner-delivery:3060
   ops-console:3100
   shipments:3070

@@ -46,6 +46,8 @@ export interface SeedData {
       minQty?: number;
     }[];
   }[];
+  /** Taxes (account.tax), percent of the untaxed line amount. */
+  taxes?: { externalId: string; name: string; amount: number; typeTaxUse: 'sale' | 'purchase' }[];
   pricelists?: {
     externalId: string;
     name: string;
@@ -100,12 +102,38 @@ function seedStandardLocations(env: Env): void {
   void physical;
 }
 
+/** What Odoo's base module installs in every database: the currencies (USD and EUR active). */
+export function applyBaseData(env: Env): void {
+  createWithXmlid(env, 'res.currency', 'base.USD', {
+    name: 'USD',
+    full_name: 'United States dollar',
+    symbol: '$',
+    position: 'before',
+  });
+  createWithXmlid(env, 'res.currency', 'base.EUR', { name: 'EUR', full_name: 'Euro', symbol: '€' });
+  createWithXmlid(env, 'res.currency', 'base.GBP', {
+    name: 'GBP',
+    full_name: 'Pound sterling',
+    symbol: '£',
+    position: 'before',
+    active: false,
+  });
+}
+
 export function applySeed(env: Env, seed: SeedData): void {
   if (seed.company) {
     createWithXmlid(env, 'res.partner', 'base.main_partner', { name: seed.company.name, is_company: true });
   }
   seedStandardLocations(env);
   seedStandardUnits(env);
+  for (const tax of seed.taxes ?? []) {
+    createWithXmlid(env, 'account.tax', tax.externalId, {
+      name: tax.name,
+      amount: tax.amount,
+      amount_type: 'percent',
+      type_tax_use: tax.typeTaxUse,
+    });
+  }
   for (const warehouse of seed.warehouses ?? []) {
     const view = env.create('stock.location', [{ name: warehouse.code, usage: 'view' }])[0];
     const stock = createWithXmlid(env, 'stock.location', warehouse.stockLocationExternalId, {

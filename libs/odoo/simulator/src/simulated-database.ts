@@ -5,7 +5,7 @@ import { Env, type EnvUser } from './orm/env';
 import { asText, type ModelRegistry, type Row } from './orm/model.types';
 import { PythonError } from './orm/python-error';
 import { RecordStore } from './orm/record.store';
-import { applySeed, type SeedData } from './seed';
+import { applyBaseData, applySeed, type SeedData } from './seed';
 
 export interface SimulatedUser extends EnvUser {
   name: string;
@@ -49,6 +49,7 @@ export class SimulatedDatabase {
       });
     }
     const root = this.env(this.users[0]).sudo();
+    applyBaseData(root);
     if (this.seed) applySeed(root, this.seed);
     this.store.commit();
     this.onCommit?.();

@@ -210,6 +210,15 @@ export const CATALOG_SCHEMA = {
           milestones: MILESTONE_MAPPING_SCHEMA,
           shipmentNotices: SHIPMENT_NOTICES_SCHEMA,
           purchasing: PURCHASING_SETTINGS_SCHEMA,
+          invoicing: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['format', 'batchWindowMinutes'],
+            properties: {
+              format: { enum: ['x12-810', 'json', 'csv'] },
+              batchWindowMinutes: { type: 'integer', minimum: 1, maximum: 10080 },
+            },
+          },
           credentials: {
             type: 'array',
             minItems: 1,

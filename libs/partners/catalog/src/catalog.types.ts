@@ -157,6 +157,13 @@ export interface PartnerX12Identity {
   };
 }
 
+/** How a customer's posted invoices and credit notes are exported to it (the invoices service). */
+export interface InvoicingRule {
+  readonly format: 'x12-810' | 'json' | 'csv';
+  /** The export runs once per window of this many minutes (aligned on the epoch). */
+  readonly batchWindowMinutes: number;
+}
+
 export interface PartnerConfig {
   readonly id: string;
   readonly name: string;
@@ -188,6 +195,8 @@ export interface PartnerConfig {
   readonly shipmentNotices?: ShipmentNoticeSubscription;
   /** Suppliers only: how purchase orders are sent to it. */
   readonly purchasing?: PurchasingSettings;
+  /** Customers that receive their invoices from us: the format and the batch window of the export. */
+  readonly invoicing?: InvoicingRule;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

@@ -19,6 +19,7 @@ export {
   type CustomerXref,
   DataDomain,
   type DocumentPermission,
+  type InvoicingRule,
   type ItemXref,
   type LayoutConfig,
   type MappingSetFile,

@@ -317,6 +317,21 @@ export class PartnerCatalog {
       : { customerId: found.customerId, odooExternalId: found.odooExternalId };
   }
 
+  /** The customers a mapping set names (canonical ids and Odoo external ids), e.g. whose invoices a partner gets. */
+  customersOf(mappingSet: string): readonly ResolvedCustomer[] {
+    return [...(this.sets.get(mappingSet)?.customers.values() ?? [])].map((c) => ({
+      customerId: c.customerId,
+      odooExternalId: c.odooExternalId,
+    }));
+  }
+
+  /** Partners whose invoices are exported (an `invoicing` rule). */
+  invoicedPartners(): readonly PartnerConfig[] {
+    return this.partners().filter(
+      (partner) => partner.invoicing !== undefined && partner.status === PartnerStatus.Active,
+    );
+  }
+
   resolveCustomer(mappingSet: string, partnerCode: string): ResolvedCustomer | undefined {
     const found = this.sets.get(mappingSet)?.customers.get(partnerCode);
     return found === undefined

@@ -53,6 +53,24 @@ export enum DocumentProblemCode {
   DuplicateStockRecord = 'DUPLICATE_STOCK_RECORD',
   /** Snapshot rows that disagree on the snapshot's id or time. */
   CsvInconsistentSnapshot = 'CSV_INCONSISTENT_SNAPSHOT',
+  // Settlement documents (bank statements, payment-gateway payouts).
+  /** Not well-formed XML (the parser's message, with its line and column). */
+  XmlSyntax = 'XML_SYNTAX',
+  /** A DOCTYPE or ENTITY declaration: refused, never expanded (billion laughs, external entities). */
+  XmlDoctypeRefused = 'XML_DOCTYPE_REFUSED',
+  /** Elements nested deeper than the limit, or a document larger than it. */
+  XmlTooDeep = 'XML_TOO_DEEP',
+  DocumentTooLarge = 'DOCUMENT_TOO_LARGE',
+  /** Root element or namespace of another message than the one expected (e.g. not camt.053). */
+  XmlUnexpectedMessage = 'XML_UNEXPECTED_MESSAGE',
+  /** Opening balance plus the entries is not the closing balance (or a payout's lines not its amount). */
+  BalanceMismatch = 'BALANCE_MISMATCH',
+  /** An amount with more decimals than its currency has, or another currency than the statement's. */
+  InvalidAmount = 'INVALID_AMOUNT',
+  InvalidCode = 'INVALID_CODE',
+  /** The same entry (bank reference, transaction id) twice in one document. */
+  DuplicateEntry = 'DUPLICATE_ENTRY',
+  NoEntries = 'NO_ENTRIES',
 }
 
 const DOCUMENT_PROBLEM_CODES: ReadonlySet<string> = new Set(Object.values(DocumentProblemCode));
@@ -83,7 +101,9 @@ export type ProblemLocation =
       /** The element's value as received, for AK404. */
       readonly value?: string;
     }
-  | { readonly kind: 'order'; readonly lineNumber?: string; readonly field?: string };
+  | { readonly kind: 'order'; readonly lineNumber?: string; readonly field?: string }
+  /** An element by its path (`/Document/BkToCstmrStmt/Stmt[1]/Ntry[3]/Amt`), or a line and column. */
+  | { readonly kind: 'xml'; readonly path?: string; readonly line?: number; readonly column?: number };
 
 export interface DocumentProblem<C extends string = DocumentProblemCode> {
   readonly code: C;
@@ -117,6 +137,13 @@ export function formatLocation(at: ProblemLocation): string {
       if (at.element !== undefined) parts.push(`element ${pad2(at.element)}`);
       if (at.byteOffset !== undefined) parts.push(`byte offset ${at.byteOffset}`);
       return parts.join(', ');
+    }
+    case 'xml': {
+      const parts: string[] = [];
+      if (at.path !== undefined) parts.push(at.path);
+      if (at.line !== undefined)
+        parts.push(`line ${at.line}${at.column === undefined ? '' : `, column ${at.column}`}`);
+      return parts.length === 0 ? 'document' : parts.join(', ');
     }
     case 'order': {
       const parts: string[] = [];
@@ -158,6 +185,8 @@ function printableLocation(at: ProblemLocation): ProblemLocation {
         ...(at.value === undefined ? {} : { value: printable(at.value) }),
         ...(at.setControlNumber === undefined ? {} : { setControlNumber: printable(at.setControlNumber) }),
       };
+    case 'xml':
+      return at.path === undefined ? at : { ...at, path: printable(at.path) };
     case 'order':
       return {
         ...at,

@@ -1,5 +1,8 @@
 // Partner document formats (JSON, CSV, X12): parse, split, locate errors, build acknowledgements.
 // Pure functions over bytes: no I/O, no clock, no environment.
+export { BANK_STATEMENT_COLUMNS, parseBankStatementCsv } from './bank-statement-csv.parser';
+export { buildCamt053, type Camt053EntryFixture, type Camt053Fixture } from './camt053.builder';
+export { parseCamt053 } from './camt053.parser';
 export {
   checkCanonicalFields,
   COUNT_LIMITS,
@@ -47,6 +50,15 @@ export {
   parseDecimal,
   x12DateToIso,
 } from './field-values';
+export { parseGatewayPayoutJson } from './gateway-payout-json.parser';
+export type { OutboundInvoice, OutboundInvoiceLine } from './invoice-document';
+export {
+  buildCsvInvoice,
+  buildJsonInvoice,
+  CSV_INVOICE_COLUMNS,
+  JSON_INVOICE_TYPE,
+  JSON_INVOICE_VERSION,
+} from './invoice-document.builder';
 export { buildJsonOrderAck, JSON_ACK_TYPE, JSON_ACK_VERSION, type JsonAckContext } from './json-ack.builder';
 export { parseJsonSalesOrders } from './json-sales-order.parser';
 export {
@@ -124,6 +136,18 @@ export {
   type X12Layout,
 } from './sales-order-layout';
 export {
+  currencyExponent,
+  fromMinorUnits,
+  isSettlementDocumentType,
+  type ParsedSettlement,
+  SETTLEMENT_LIMITS,
+  type SettlementDocument,
+  SettlementDocumentType,
+  type SettlementEntry,
+  SettlementEntryKind,
+  toMinorUnits,
+} from './settlement-document';
+export {
   type CarrierEvent,
   digestEventId,
   isShipmentDocumentType,
@@ -182,6 +206,7 @@ export {
   X12_TIME_CODES,
   type X12ShipmentStatusRead,
 } from './x12-214';
+export { buildX12Invoice } from './x12-810.builder';
 export { buildX12PurchaseOrder } from './x12-850.builder';
 export { ackLineStatusCode, bakAcknowledgmentType, buildX12PurchaseOrderAck } from './x12-855.builder';
 export {

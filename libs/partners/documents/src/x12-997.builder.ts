@@ -189,6 +189,16 @@ function noteCodes(code: DocumentProblemCode): { segment: string; element?: stri
     case DocumentProblemCode.NoStockRecords:
     case DocumentProblemCode.DuplicateStockRecord:
     case DocumentProblemCode.CsvInconsistentSnapshot:
+    case DocumentProblemCode.XmlSyntax:
+    case DocumentProblemCode.XmlDoctypeRefused:
+    case DocumentProblemCode.XmlTooDeep:
+    case DocumentProblemCode.DocumentTooLarge:
+    case DocumentProblemCode.XmlUnexpectedMessage:
+    case DocumentProblemCode.BalanceMismatch:
+    case DocumentProblemCode.InvalidAmount:
+    case DocumentProblemCode.InvalidCode:
+    case DocumentProblemCode.DuplicateEntry:
+    case DocumentProblemCode.NoEntries:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:
@@ -253,6 +263,16 @@ function setErrorCode(p: AnyDocumentProblem): string | undefined {
     case DocumentProblemCode.NoStockRecords:
     case DocumentProblemCode.DuplicateStockRecord:
     case DocumentProblemCode.CsvInconsistentSnapshot:
+    case DocumentProblemCode.XmlSyntax:
+    case DocumentProblemCode.XmlDoctypeRefused:
+    case DocumentProblemCode.XmlTooDeep:
+    case DocumentProblemCode.DocumentTooLarge:
+    case DocumentProblemCode.XmlUnexpectedMessage:
+    case DocumentProblemCode.BalanceMismatch:
+    case DocumentProblemCode.InvalidAmount:
+    case DocumentProblemCode.InvalidCode:
+    case DocumentProblemCode.DuplicateEntry:
+    case DocumentProblemCode.NoEntries:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.CsvSyntax:
     case DocumentProblemCode.CsvMissingColumn:
@@ -294,6 +314,16 @@ function groupErrorCode(p: AnyDocumentProblem): string[] {
     case DocumentProblemCode.NoStockRecords:
     case DocumentProblemCode.DuplicateStockRecord:
     case DocumentProblemCode.CsvInconsistentSnapshot:
+    case DocumentProblemCode.XmlSyntax:
+    case DocumentProblemCode.XmlDoctypeRefused:
+    case DocumentProblemCode.XmlTooDeep:
+    case DocumentProblemCode.DocumentTooLarge:
+    case DocumentProblemCode.XmlUnexpectedMessage:
+    case DocumentProblemCode.BalanceMismatch:
+    case DocumentProblemCode.InvalidAmount:
+    case DocumentProblemCode.InvalidCode:
+    case DocumentProblemCode.DuplicateEntry:
+    case DocumentProblemCode.NoEntries:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:

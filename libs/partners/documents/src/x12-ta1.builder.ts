@@ -74,6 +74,16 @@ export function interchangeNoteCode(p: AnyDocumentProblem): string {
     case DocumentProblemCode.NoStockRecords:
     case DocumentProblemCode.DuplicateStockRecord:
     case DocumentProblemCode.CsvInconsistentSnapshot:
+    case DocumentProblemCode.XmlSyntax:
+    case DocumentProblemCode.XmlDoctypeRefused:
+    case DocumentProblemCode.XmlTooDeep:
+    case DocumentProblemCode.DocumentTooLarge:
+    case DocumentProblemCode.XmlUnexpectedMessage:
+    case DocumentProblemCode.BalanceMismatch:
+    case DocumentProblemCode.InvalidAmount:
+    case DocumentProblemCode.InvalidCode:
+    case DocumentProblemCode.DuplicateEntry:
+    case DocumentProblemCode.NoEntries:
     case DocumentProblemCode.JsonSyntax:
     case DocumentProblemCode.SchemaViolation:
     case DocumentProblemCode.CsvSyntax:

@@ -71,7 +71,15 @@ export class ServiceKitModule {
             config.registry.username === undefined
               ? undefined
               : { username: config.registry.username, password: config.registry.password ?? '' },
-          schemas: topicSchemasFrom(TOPIC_CATALOG),
+          schemas: topicSchemasFrom({
+            ...TOPIC_CATALOG,
+            ...Object.fromEntries(
+              Object.entries(options.topicAliases ?? {}).map(([alias, topic]) => [
+                alias,
+                TOPIC_CATALOG[topic],
+              ]),
+            ),
+          }),
           consumers: config.consumers,
           database: { url: config.database.url, schema: config.database.schema },
           consume: options.consume,

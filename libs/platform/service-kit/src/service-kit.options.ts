@@ -1,3 +1,4 @@
+import type { TOPIC_CATALOG } from '@tradewind/contracts';
 import type { ConsumerSettings } from '@tradewind/messaging-nest';
 import type { ReadinessCheck } from '@tradewind/observability';
 import type { ServiceDataSourceConfig } from '@tradewind/persistence';
@@ -17,4 +18,9 @@ export interface ServiceKitOptions {
   /** Start the Kafka handlers (@KafkaHandler and KafkaHandlers.register; default true). */
   consume?: boolean;
   readinessChecks?: ReadinessCheck[];
+  /**
+   * Topics that carry a catalog topic's schema (alias → catalog topic): a test points a service's
+   * output at a topic of its own, as the odoo-writer's ODOO_COMMANDS_TOPIC points its input.
+   */
+  topicAliases?: Readonly<Record<string, keyof typeof TOPIC_CATALOG>>;
 }

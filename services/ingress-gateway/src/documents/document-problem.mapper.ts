@@ -33,6 +33,11 @@ export function toProblemError(
     case 'bytes':
       located.byteOffset = at.byteOffset;
       break;
+    case 'xml':
+      // an element path, or a line and column: the readable location carries both
+      if (at.line !== undefined) located.line = at.line;
+      if (at.column !== undefined) located.column = at.column;
+      break;
     case 'document':
     case 'order':
       break;

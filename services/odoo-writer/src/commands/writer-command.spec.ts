@@ -70,7 +70,15 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.pay_1'),
         type: 'register_payment',
         confirmSaleOrder: null,
-        registerPayment: { invoiceRef: '42', amount: 10, paymentDate: '2026-02-01', memo: null },
+        registerPayment: {
+          invoiceRef: '42',
+          amount: 10,
+          paymentDate: '2026-02-01',
+          memo: null,
+          invoiceRefs: [],
+          writeoffAmount: null,
+          writeoffLabel: null,
+        },
       },
       {
         ...confirmSaleOrder('tradewind.purchase_order_7'),
@@ -142,7 +150,15 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
         ...confirmSaleOrder('tradewind.pay_1'),
         type: 'register_payment',
         confirmSaleOrder: null,
-        registerPayment: { invoiceRef: '42', amount: 0, paymentDate: null, memo: null },
+        registerPayment: {
+          invoiceRef: '42',
+          amount: 0,
+          paymentDate: null,
+          memo: null,
+          invoiceRefs: [],
+          writeoffAmount: null,
+          writeoffLabel: null,
+        },
       },
       /amount: 0 must be greater than 0/,
     );

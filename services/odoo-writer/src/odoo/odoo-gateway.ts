@@ -141,12 +141,6 @@ export class OdooGateway {
     return this.call(model, 'write', true, ids.length, (client) => client.write(model, ids, vals as never));
   }
 
-  create(model: string, valsList: readonly Record<string, unknown>[]): Promise<number[]> {
-    return this.call(model, 'create', true, valsList.length, (client) =>
-      client.create(model, valsList as never),
-    );
-  }
-
   /** A record method with named arguments (a wizard's `process` with its context). */
   method(
     model: string,
@@ -162,6 +156,29 @@ export class OdooGateway {
   /** A record method without arguments (action_confirm, button_validate, action_post). */
   action(model: string, method: string, ids: readonly number[]): Promise<unknown> {
     return this.call(model, method, true, ids.length, (client) => client.callAction(model, method, ids));
+  }
+
+  /** `create` with a context (a wizard opened on records: active_model, active_ids). */
+  create(
+    model: string,
+    valsList: readonly Record<string, unknown>[],
+    context?: Record<string, unknown>,
+  ): Promise<number[]> {
+    return this.call(model, 'create', true, valsList.length, (client) =>
+      client.create(model, valsList, { context }),
+    );
+  }
+
+  /** A record method with a context (a wizard's action: action_create_payments). */
+  actionWithContext(
+    model: string,
+    method: string,
+    ids: readonly number[],
+    context: Record<string, unknown>,
+  ): Promise<unknown> {
+    return this.call(model, method, true, ids.length, (client) =>
+      client.callAction(model, method, ids, { context }),
+    );
   }
 
   private async call<T>(

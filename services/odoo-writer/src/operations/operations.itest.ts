@@ -197,11 +197,90 @@ describe('write operations against the Odoo simulator', () => {
         amount: 20,
         paymentDate: '2026-03-02',
         memo: 'BANK-1',
+        invoiceRefs: [],
+        writeoffAmount: null,
+        writeoffLabel: null,
       },
     };
     assert.deepEqual(await twice(pay), ['written', 'already_done']);
     assert.equal(odoo.store.externalIds('tradewind.pay_ops').length, 1);
     assert.equal(odoo.store.read('account.move', [invoiceId], ['payment_state'])[0].payment_state, 'paid');
+  });
+
+  it('register-payment: one payment for several invoices with a fee written off, once after a crash', async () => {
+    const client = createOdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      apiKey: odoo.apiKeys.write,
+      apiFlavor: 'json2',
+    });
+    const partner = odoo.store.findByExternalId(SEED.customers[0])!.id;
+    const product = odoo.store.findByExternalId(SEED.products[0])!.id;
+    const invoices = await client.create(
+      'account.move',
+      [30, 70].map((price) => ({
+        move_type: 'out_invoice',
+        partner_id: partner,
+        invoice_line_ids: [[0, 0, { product_id: product, quantity: 1, price_unit: price }]],
+      })),
+    );
+    await client.callAction('account.move', 'action_post', invoices);
+    const pay: OdooCommand = {
+      ...confirmSaleOrder('tradewind.pay_grouped'),
+      type: CommandType.RegisterPayment,
+      ...emptyBodies(),
+      registerPayment: {
+        invoiceRef: String(invoices[0]),
+        amount: 97.1,
+        paymentDate: '2026-03-02',
+        memo: 'PAYOUT-7',
+        invoiceRefs: [String(invoices[1])],
+        writeoffAmount: 2.9,
+        writeoffLabel: 'Gateway fee',
+      },
+    };
+    assert.deepEqual(await twice(pay), ['written', 'already_done']);
+    const states = odoo.store.read('account.move', invoices, ['payment_state', 'amount_residual']);
+    assert.deepEqual(
+      states.map((s) => [s.payment_state, s.amount_residual]),
+      [
+        ['paid', 0],
+        ['paid', 0],
+      ],
+    );
+    assert.equal(odoo.store.search('account.payment', [['memo', 'like', 'PAYOUT-7']]).length, 1);
+
+    // A crash after Odoo made the payment and before its external id: the replay finds it by its memo
+    const [third] = await client.create('account.move', [
+      {
+        move_type: 'out_invoice',
+        partner_id: partner,
+        invoice_line_ids: [[0, 0, { product_id: product, quantity: 1, price_unit: 10 }]],
+      },
+    ]);
+    await client.callAction('account.move', 'action_post', [third]);
+    const context = { active_model: 'account.move', active_ids: [third] };
+    const [wizard] = await client.create(
+      'account.payment.register',
+      [{ amount: 4, communication: 'BANK-9 [tradewind.pay_crashed]' }],
+      { context },
+    );
+    await client.callAction('account.payment.register', 'action_create_payments', [wizard], { context });
+    const replay: OdooCommand = {
+      ...pay,
+      commandId: 'crashed',
+      externalId: 'tradewind.pay_crashed',
+      registerPayment: {
+        ...pay.registerPayment!,
+        invoiceRef: String(third),
+        amount: 4,
+        invoiceRefs: [],
+        writeoffAmount: null,
+      },
+    };
+    assert.deepEqual(await twice(replay), ['already_done', 'already_done']);
+    assert.equal(odoo.store.read('account.move', [third], ['amount_residual'])[0].amount_residual, 6);
+    assert.equal(odoo.store.externalIds('tradewind.pay_crashed').length, 1);
   });
 
   it('refuses, as business errors, what Odoo cannot do', async () => {

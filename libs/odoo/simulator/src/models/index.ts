@@ -1,6 +1,13 @@
 // Every simulated model, registered once.
 import { ModelRegistry } from '../orm/model.types';
-import { accountMove, accountMoveLine, accountPayment } from './account.models';
+import {
+  accountMove,
+  accountMoveLine,
+  accountPayment,
+  accountPaymentRegister,
+  accountTax,
+  resCurrency,
+} from './account.models';
 import { irModelData, resPartner, resUsers } from './base.models';
 import { productPricelist, productPricelistItem, productProduct } from './product.models';
 import { purchaseOrder, purchaseOrderLine } from './purchase.models';
@@ -16,6 +23,8 @@ export function createModelRegistry(): ModelRegistry {
     resPartner,
     irModelData,
     uomUom,
+    resCurrency,
+    accountTax,
     productProduct,
     productSupplierinfo,
     productPricelist,
@@ -33,5 +42,6 @@ export function createModelRegistry(): ModelRegistry {
     accountMove,
     accountMoveLine,
     accountPayment,
+    accountPaymentRegister,
   );
 }

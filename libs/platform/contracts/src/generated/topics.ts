@@ -4,6 +4,7 @@
 import type {
   AuditEvent,
   DeliveryResult,
+  FinanceState,
   IngressDocument,
   OdooCommand,
   OdooResult,
@@ -51,6 +52,8 @@ export const TOPICS = {
   shipmentsState: 'shipments.state',
   /** Owner: purchase-orders. Key: purchaseOrderId (odoo/<purchase.order id>). */
   purchasingState: 'purchasing.state',
+  /** Owner: invoices. Key: invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>. */
+  financeState: 'finance.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -72,6 +75,7 @@ export interface TopicValueMap {
   'inventory.availability': StockAvailability;
   'shipments.state': ShipmentState;
   'purchasing.state': PurchaseOrderState;
+  'finance.state': FinanceState;
 }
 
 export type TopicValue<T extends TopicName> = TopicValueMap[T];
@@ -93,6 +97,7 @@ export interface TopicKeyMap {
   'inventory.availability': string;
   'shipments.state': string;
   'purchasing.state': string;
+  'finance.state': string;
 }
 
 /** Schema registry compatibility level of a subject. */
@@ -156,7 +161,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'ingress.documents',
     owner: 'ingress-gateway',
     producers: ['ops-console'],
-    consumers: ['order-intake', 'inventory-sync', 'reconciler', 'shipments', 'purchase-orders'],
+    consumers: ['order-intake', 'inventory-sync', 'reconciler', 'shipments', 'purchase-orders', 'invoices'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 604800000,
@@ -369,7 +374,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'odoo.commands': {
     name: 'odoo.commands',
     owner: 'odoo-writer',
-    producers: ['order-intake', 'reconciler', 'inventory-sync', 'shipments', 'purchase-orders'],
+    producers: ['order-intake', 'reconciler', 'inventory-sync', 'shipments', 'purchase-orders', 'invoices'],
     consumers: ['odoo-writer'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -659,6 +664,24 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
                   default: null,
                   doc: 'Payment reference, e.g. the bank statement line.',
                 },
+                {
+                  name: 'invoiceRefs',
+                  type: { type: 'array', items: 'string' },
+                  default: [],
+                  doc: "Further posted invoices of the same partner the one payment covers (Odoo's group_payment), oldest due first; invoiceRef is the first.",
+                },
+                {
+                  name: 'writeoffAmount',
+                  type: ['null', 'double'],
+                  default: null,
+                  doc: "What the payment leaves open on its invoices that is closed as paid (a payment-gateway fee); null keeps a partial payment open. The writer refuses when Odoo's difference is not this amount.",
+                },
+                {
+                  name: 'writeoffLabel',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "Label of the write-off line, e.g. 'Gateway fee'.",
+                },
               ],
             },
           ],
@@ -708,7 +731,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'odoo.results',
     owner: 'odoo-writer',
     producers: [],
-    consumers: ['order-intake', 'reconciler'],
+    consumers: ['order-intake', 'reconciler', 'invoices'],
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 1209600000,
@@ -931,7 +954,14 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
   'partners.outbound': {
     name: 'partners.outbound',
     owner: 'partner-delivery',
-    producers: ['ingress-gateway', 'order-intake', 'inventory-sync', 'shipments', 'purchase-orders'],
+    producers: [
+      'ingress-gateway',
+      'order-intake',
+      'inventory-sync',
+      'shipments',
+      'purchase-orders',
+      'invoices',
+    ],
     consumers: ['ingress-gateway', 'partner-delivery', 'ops-console', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'delete',
@@ -1640,6 +1670,100 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
             },
           },
         },
+        { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      ],
+    },
+  },
+  'finance.state': {
+    name: 'finance.state',
+    owner: 'invoices',
+    producers: [],
+    consumers: [],
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: null,
+    compatibility: 'BACKWARD_TRANSITIVE',
+    key: { kind: 'string', description: 'invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>' },
+    subject: 'finance.state-value',
+    valueType: 'io.tradewind.finance.FinanceState',
+    valueSchemaFile: 'avro/finance.state.avsc',
+    valueSchema: {
+      type: 'record',
+      name: 'FinanceState',
+      namespace: 'io.tradewind.finance',
+      doc: 'The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked) or a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous). Written by the invoices service.',
+      fields: [
+        { name: 'key', type: 'string', doc: 'The record key, repeated: a compacted topic is read by key.' },
+        {
+          name: 'subject',
+          type: {
+            type: 'enum',
+            name: 'FinanceSubject',
+            symbols: ['unknown', 'invoice', 'settlement_entry'],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'status',
+          type: {
+            type: 'enum',
+            name: 'FinanceStatus',
+            doc: 'invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).',
+            symbols: [
+              'unknown',
+              'open',
+              'partially_paid',
+              'paid',
+              'exported',
+              'export_blocked',
+              'matched',
+              'partially_matched',
+              'unmatched',
+              'ambiguous',
+              'ignored',
+            ],
+            default: 'unknown',
+          },
+        },
+        {
+          name: 'partnerId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Catalog partner (the customer exported to, or the bank / gateway that reported the entry).',
+        },
+        {
+          name: 'reference',
+          type: 'string',
+          doc: "Invoice number (INV/2026/00001) or the bank's entry reference.",
+        },
+        { name: 'currency', type: 'string' },
+        { name: 'amountMinor', type: 'long', doc: 'Invoice total or entry amount (signed), minor units.' },
+        {
+          name: 'residualMinor',
+          type: ['null', 'long'],
+          default: null,
+          doc: 'Invoice: still due, minor units.',
+        },
+        {
+          name: 'rule',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Settlement entry: the matching rule that decided it.',
+        },
+        { name: 'confidence', type: ['null', 'double'], default: null },
+        {
+          name: 'invoices',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'Settlement entry: the invoices it pays, or the candidates of an unmatched or ambiguous one.',
+        },
+        {
+          name: 'reason',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Why it is unmatched, ambiguous or blocked.',
+        },
+        { name: 'version', type: 'long', doc: 'Grows with every state of the key.' },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
       ],
     },

@@ -417,6 +417,24 @@ export interface RegisterPayment {
    * @defaultValue `null`
    */
   memo: string | null;
+  /**
+   * Further posted invoices of the same partner the one payment covers (Odoo's group_payment), oldest due first; invoiceRef is the first.
+   *
+   * @defaultValue `[]`
+   */
+  invoiceRefs: string[];
+  /**
+   * What the payment leaves open on its invoices that is closed as paid (a payment-gateway fee); null keeps a partial payment open. The writer refuses when Odoo's difference is not this amount.
+   *
+   * @defaultValue `null`
+   */
+  writeoffAmount: number | null;
+  /**
+   * Label of the write-off line, e.g. 'Gateway fee'.
+   *
+   * @defaultValue `null`
+   */
+  writeoffLabel: string | null;
 }
 
 /**
@@ -1257,3 +1275,90 @@ export interface PurchaseOrderEvent {
    */
   documentId: string | null;
 }
+
+/**
+ * The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked) or a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous). Written by the invoices service.
+ *
+ * Avro record `io.tradewind.finance.FinanceState`.
+ */
+export interface FinanceState {
+  /** The record key, repeated: a compacted topic is read by key. */
+  key: string;
+  subject: FinanceSubject;
+  status: FinanceStatus;
+  /**
+   * Catalog partner (the customer exported to, or the bank / gateway that reported the entry).
+   *
+   * @defaultValue `null`
+   */
+  partnerId: string | null;
+  /** Invoice number (INV/2026/00001) or the bank's entry reference. */
+  reference: string;
+  currency: string;
+  /** Invoice total or entry amount (signed), minor units. */
+  amountMinor: number;
+  /**
+   * Invoice: still due, minor units.
+   *
+   * @defaultValue `null`
+   */
+  residualMinor: number | null;
+  /**
+   * Settlement entry: the matching rule that decided it.
+   *
+   * @defaultValue `null`
+   */
+  rule: string | null;
+  /** @defaultValue `null` */
+  confidence: number | null;
+  /**
+   * Settlement entry: the invoices it pays, or the candidates of an unmatched or ambiguous one.
+   *
+   * @defaultValue `[]`
+   */
+  invoices: string[];
+  /**
+   * Why it is unmatched, ambiguous or blocked.
+   *
+   * @defaultValue `null`
+   */
+  reason: string | null;
+  /** Grows with every state of the key. */
+  version: number;
+  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  updatedAt: number;
+}
+
+/** Avro enum `io.tradewind.finance.FinanceSubject`. A reader that does not know a symbol decodes it as `unknown`. */
+export const FinanceSubject = {
+  Unknown: 'unknown',
+  Invoice: 'invoice',
+  SettlementEntry: 'settlement_entry',
+} as const;
+/** Avro enum `io.tradewind.finance.FinanceSubject`. A reader that does not know a symbol decodes it as `unknown`. */
+export type FinanceSubject = (typeof FinanceSubject)[keyof typeof FinanceSubject];
+
+/**
+ * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).
+ *
+ * Avro enum `io.tradewind.finance.FinanceStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export const FinanceStatus = {
+  Unknown: 'unknown',
+  Open: 'open',
+  PartiallyPaid: 'partially_paid',
+  Paid: 'paid',
+  Exported: 'exported',
+  ExportBlocked: 'export_blocked',
+  Matched: 'matched',
+  PartiallyMatched: 'partially_matched',
+  Unmatched: 'unmatched',
+  Ambiguous: 'ambiguous',
+  Ignored: 'ignored',
+} as const;
+/**
+ * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).
+ *
+ * Avro enum `io.tradewind.finance.FinanceStatus`. A reader that does not know a symbol decodes it as `unknown`.
+ */
+export type FinanceStatus = (typeof FinanceStatus)[keyof typeof FinanceStatus];

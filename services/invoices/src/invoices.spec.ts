@@ -1,0 +1,99 @@
+// The settlement handler under the consumer runner on the in-memory transport (no broker, no database):
+// other document types are skipped, a document that does not parse is a located business exception,
+// a good one reaches the settlement service once per delivery with the parsed entries.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+
+import { TOPICS } from '@tradewind/contracts';
+import {
+  ConsumerRunner,
+  HEADER,
+  InMemoryParkedRecordStore,
+  InMemoryTransport,
+  jsonDecoder,
+  jsonRecord,
+} from '@tradewind/messaging';
+import { buildCamt053 } from '@tradewind/partner-documents';
+import { expectEventually } from '@tradewind/testing';
+
+import { InvoicesMetrics } from './invoices.metrics';
+import type { SettlementInput, SettlementService } from './settlement/settlement.service';
+import {
+  type IngressDocumentsValue,
+  SettlementDocumentsConsumer,
+} from './settlement/settlement-documents.consumer';
+
+const GROUP = 'invoices.ingress.documents';
+const running: ConsumerRunner<IngressDocumentsValue>[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((runner) => runner.stop()));
+});
+
+const document = (documentType: string, payload: string, contentType = 'application/xml') =>
+  ({
+    documentId: 'doc-1',
+    partnerId: 'harbor-bank',
+    documentType,
+    contentType,
+    payload: Buffer.from(payload),
+  }) as unknown as IngressDocumentsValue;
+
+async function start() {
+  const transport = new InMemoryTransport();
+  transport.createTopic(TOPICS.ingressDocuments, 1);
+  const settled: SettlementInput[] = [];
+  const service = {
+    settle: (input: SettlementInput) => {
+      settled.push(input);
+      return Promise.resolve({
+        duplicate: false,
+        matched: 1,
+        partial: 0,
+        unmatched: 0,
+        ambiguous: 0,
+        ignored: 0,
+      });
+    },
+  } as unknown as SettlementService;
+  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics());
+  const runner = new ConsumerRunner<IngressDocumentsValue>({
+    transport,
+    decoder: jsonDecoder<IngressDocumentsValue>(),
+    parked: new InMemoryParkedRecordStore(),
+    groupId: GROUP,
+    topic: TOPICS.ingressDocuments,
+    handler: (record) => consumer.handle(record),
+  });
+  await runner.start();
+  running.push(runner);
+  let n = 0;
+  const send = (value: IngressDocumentsValue) =>
+    transport.produce(TOPICS.ingressDocuments, jsonRecord('k', value, { [HEADER.messageId]: `m-${++n}` }));
+  const committed = () => transport.committedOffset(GROUP, TOPICS.ingressDocuments, 0);
+  return { transport, settled, send, committed };
+}
+
+describe('invoices: the settlement documents handler', () => {
+  it('settles a camt.053 statement, skips sales orders, reports a broken statement with locations', async () => {
+    const h = await start();
+    const statement = buildCamt053({
+      statementId: 'S-1',
+      entries: [{ bankRef: 'B-1', amount: '10.00', remittance: ['INV/2026/00001'] }],
+    });
+    h.send(document('bank-statement', statement));
+    h.send(document('sales-order', '{}', 'application/json'));
+    h.send(document('bank-statement', statement.replace('<CLBD', '<CLBD').replace('1010.00', '1010.01')));
+    await expectEventually(() => assert.equal(h.committed(), 3), { timeoutMs: 5_000 });
+    assert.equal(h.settled.length, 1);
+    assert.deepEqual(
+      h.settled[0].document.entries.map((e) => [e.entryId, e.amountMinor]),
+      [['B-1', 1_000]],
+    );
+    assert.equal(h.transport.exceptions.length, 1);
+    const [{ exception }] = h.transport.exceptions;
+    assert.equal(exception.code, 'SETTLEMENT_DOCUMENT_INVALID');
+    assert.equal(exception.details[0].code, 'BALANCE_MISMATCH');
+    assert.equal(exception.details[0].location, '/Document/BkToCstmrStmt/Stmt[1]/Bal');
+  });
+});

@@ -1,0 +1,53 @@
+// Consumes ingress.documents: the settlement documents (bank statements, gateway payouts) among them,
+// matched against the open invoices; other document types belong to other services and are skipped.
+// A document that does not parse is a business exception with every problem located; one seen before
+// (same partner and statement or payout id, whatever the message) changes nothing.
+import { Inject, Injectable } from '@nestjs/common';
+import { TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import { BusinessRuleError, type ConsumedRecord, HEADER } from '@tradewind/messaging';
+import { KafkaHandler } from '@tradewind/messaging-nest';
+import { isSettlementDocumentType } from '@tradewind/partner-documents';
+
+import { InvoicesMetrics } from '../invoices.metrics';
+import { SettlementExceptionCode, SettlementService } from './settlement.service';
+import { readSettlementDocument } from './settlement-document.reader';
+
+export type IngressDocumentsValue = TopicValueMap[typeof TOPICS.ingressDocuments];
+
+@Injectable()
+export class SettlementDocumentsConsumer {
+  constructor(
+    @Inject(SettlementService) private readonly settlement: SettlementService,
+    @Inject(InvoicesMetrics) private readonly metrics: InvoicesMetrics,
+  ) {}
+
+  @KafkaHandler(TOPICS.ingressDocuments, { settings: 'ingressDocuments' })
+  async handle(record: ConsumedRecord<IngressDocumentsValue>): Promise<void> {
+    const value = record.value;
+    const type = value.documentType;
+    if (!isSettlementDocumentType(type)) return;
+    if (value.payload === null) {
+      throw new BusinessRuleError(
+        SettlementExceptionCode.InvalidDocument,
+        `${value.partnerId} ${type} ${value.documentId}: no payload inline (claim checks are not read here)`,
+      );
+    }
+    const parsed = readSettlementDocument(type, value.contentType, value.payload);
+    if (!parsed.ok) {
+      this.metrics.settlementDocuments.inc({ type, outcome: 'refused' });
+      throw new BusinessRuleError(
+        SettlementExceptionCode.InvalidDocument,
+        `${value.partnerId} ${type} ${value.documentId}: ${parsed.problems.length} problem(s), nothing matched`,
+        parsed.problems.map((p) => ({ code: p.code, message: p.message, location: p.location })),
+      );
+    }
+    const report = await this.settlement.settle({
+      partnerId: value.partnerId,
+      documentType: type,
+      messageId: record.headers[HEADER.messageId] ?? `${record.topic}/${record.partition}/${record.offset}`,
+      document: parsed.document,
+      source: { topic: record.topic, partition: record.partition, offset: record.offset, key: record.key },
+    });
+    this.metrics.settlementDocuments.inc({ type, outcome: report.duplicate ? 'duplicate' : 'settled' });
+  }
+}
