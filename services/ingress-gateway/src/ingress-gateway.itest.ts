@@ -830,6 +830,8 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     assert.deepEqual(Object.keys(docs.paths).sort(), [
       '/v1/batches/{batchId}',
       '/v1/documents/{documentType}',
+      '/v1/proofs-of-delivery/{sha256}',
+      '/v1/purchase-orders/{poNumber}',
       '/v1/transactions/{trackingId}',
     ]);
     // The key id and the API key, required together on every route (the signature is described there).
