@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a private Kafka, registry and services of its own on their own ports)
 // The local stack without Docker (deploy/local/stack.sh), run as a newcomer would: `up` from nothing to
 // a healthy Kafka and registry, a second `up` that changes nothing, a stale pid file cleaned, and
 // `down` leaving no process behind. Uses its own ports and data folder, beside the test stack.

@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a private Kafka, registry and services of its own on their own ports)
 // Issue 7, "chaos end to end": 3,000 orders from the three partners through the real processes while,
 // one after another, the broker is SIGKILLed and restarted, the odoo-writer is SIGKILLed mid-batch, Odoo
 // is unavailable for 60 s, order-intake is SIGKILLed and PostgreSQL is restarted. At the end every order

@@ -23,8 +23,10 @@ if [ "$(psql "$admin_url" -Atqc "select 1 from pg_database where datname = 'trad
   psql "$admin_url" -qc 'create database tradewind_test'
 fi
 
-# Two phases: unit and medium tests in parallel, then end-to-end tests one at a time (each starts a
-# whole platform of real processes, and they must not share the broker's topics with each other).
+# Two phases: unit and medium tests in parallel, then end-to-end tests. End-to-end tests on the shared
+# broker run one at a time (each starts a whole platform of real processes, and they must not share the
+# broker's topics with each other); those marked `// e2e-lane: isolated` (a private stack, or topics and
+# Odoo of their own) run beside them in a second lane.
 if [ $# -gt 0 ]; then
   fast=(); e2e=()
   for f in "$@"; do case "$f" in *.e2e.ts) e2e+=("$f") ;; *) fast+=("$f") ;; esac; done
@@ -60,7 +62,29 @@ run_phase() { # concurrency, files...
   [ "$rc" -eq 0 ] || status=1
 }
 
-run_phase "${TW_TEST_CONCURRENCY:-2}" "${fast[@]}"
-run_phase 1 "${e2e[@]}"
+run_phase "${TW_TEST_CONCURRENCY:-3}" "${fast[@]}"
+
+shared=(); isolated=()
+for f in "${e2e[@]}"; do
+  if grep -q '^// e2e-lane: isolated' "$f"; then isolated+=("$f"); else shared+=("$f"); fi
+done
+if [ ${#isolated[@]} -gt 0 ] && [ ${#shared[@]} -gt 0 ] && [ "${TW_E2E_LANES:-2}" != "1" ]; then
+  # The isolated lane in a subshell: its totals come back through a file.
+  lane="$(mktemp)"
+  ( total_passed=0; total_failed=0; status=0
+    run_phase 1 "${isolated[@]}" >"$lane.log" 2>&1
+    echo "$total_passed $total_failed $status" >"$lane" ) &
+  lane_pid=$!
+  run_phase 1 "${shared[@]}"
+  wait "$lane_pid" || true
+  cat "$lane.log"
+  read -r lane_passed lane_failed lane_status <"$lane" || { lane_passed=0; lane_failed=1; lane_status=1; }
+  rm -f "$lane" "$lane.log"
+  total_passed=$(( total_passed + lane_passed ))
+  total_failed=$(( total_failed + lane_failed ))
+  [ "$lane_status" -eq 0 ] || status=1
+else
+  run_phase 1 "${e2e[@]}"
+fi
 echo "tests: ${total_passed} passed, ${total_failed} failed"
 [ "$status" -eq 0 ]

@@ -1,3 +1,4 @@
+// e2e-lane: isolated (its odoo-writer and invoices on a commands topic and an Odoo of their own)
 // The must-show, end to end on the real Kafka, registry and PostgreSQL with the Odoo simulator:
 // a month of 1,000 posted invoices, read by the invoices service (read-only key); a camt.053 statement
 // of 1,000 entries (950 paying one invoice in full by reference, 20 partial payments, 10 payments of two

@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a catalog of test partners only: other runs' documents are unroutable to it)
 // SIGKILL of partner-delivery in the middle of a batch loses nothing: the service runs as a real process
 // (main.ts), 60 documents are published, the process is killed while deliveries are in flight (sent, not
 // yet recorded) and started again. Every document reaches the partner, each kept once by its

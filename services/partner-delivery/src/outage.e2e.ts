@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a catalog of test partners only: other runs' documents are unroutable to it)
 // The issue's figure: a customer's webhook endpoint down for 60 s, then back, while documents keep coming
 // for it and for another partner. Every notice reaches the customer once (its receiver keeps each by its
 // Idempotency-Key and sees no duplicate), in order per shipment (the ordering key); none is dead-lettered;

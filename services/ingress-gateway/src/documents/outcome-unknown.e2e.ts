@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a private Kafka, registry and services of its own on their own ports)
 // "Outcome unknown" through the HTTP API against a real broker that stops answering (SIGSTOP) with the
 // upload's record already in its produce request: the gateway answers 504 publish-outcome-unknown with the
 // tracking ids; while the broker is silent, the same Idempotency-Key is "in progress" (409), never 503
