@@ -419,6 +419,8 @@ void describe('observability: deploy/grafana', () => {
       'tradewind_transaction_rejections_total', // rejections by reason
       'tradewind_acknowledgements_overdue', // acks overdue
       'tradewind_transaction_stage_seconds_bucket', // end to end
+      'tradewind_invoices_unmatched_cash_entries', // unmatched payments
+      'tradewind_reconciliation_complete', // completeness
     ])
       assert.ok(business.includes(needed), `the business dashboard shows ${needed}`);
   });

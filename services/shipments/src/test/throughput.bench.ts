@@ -17,6 +17,7 @@ import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { asIngressDocuments, planShipments, swiftTracking } from '@tradewind/partner-testing';
 import { createDataSource, Inbox, OutboxWriter, persistenceMigrations } from '@tradewind/persistence';
 import { newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
+import { Client } from 'pg';
 
 import { AppModule } from '../app.module';
 import { readShipmentDocument } from '../intake/shipment-documents.reader';
@@ -181,16 +182,11 @@ async function main(): Promise<void> {
   } finally {
     await reader.disconnect();
     await app.close();
-    const pool = await createDataSource({
-      url: stack.databaseUrl,
-      schema: 'public',
-      applicationName: 'bench-cleanup',
-      poolSize: 1,
-      logging: false,
-      migrations: [],
-    });
-    await pool.query(`DROP SCHEMA IF EXISTS "${appSchema}" CASCADE`);
-    await pool.destroy();
+    // A plain client: a data source on `public` would leave its migrations table there.
+    const client = new Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${appSchema}" CASCADE`);
+    await client.end();
   }
 }
 
