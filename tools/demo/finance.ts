@@ -27,7 +27,7 @@ export interface FinanceDemoOptions {
   readonly run: string;
 }
 
-interface PostedInvoice {
+export interface PostedInvoice {
   readonly id: number;
   readonly name: string;
   readonly totalMinor: number;
@@ -77,109 +77,45 @@ export async function startFinanceDemo(options: FinanceDemoOptions): Promise<Fin
     ],
     { fields: ['res_id'] },
   );
+  const taxId = tax === undefined ? undefined : Number(tax.res_id);
   const invoiced = new Set<number>();
   const posted: PostedInvoice[] = [];
   const waiting: PostedInvoice[] = [];
   let statements = 0;
 
-  /** Invoices this run's confirmed sale orders not invoiced yet, as accounting would: one per order. */
-  async function invoiceConfirmedOrders(): Promise<void> {
-    const orders = await odoo.searchRead(
-      'sale.order',
-      [
-        ['client_order_ref', 'ilike', `-${options.run}-`],
-        ['state', '=', 'sale'],
-      ],
-      { fields: ['name', 'partner_id', 'client_order_ref'] },
-    );
-    const fresh = orders.filter((o) => !invoiced.has(o.id)).slice(0, PER_STATEMENT);
+  async function invoice(): Promise<void> {
+    const fresh = await invoiceConfirmedOrders(odoo, options.run, invoiced, taxId);
     if (fresh.length === 0) return;
-    const vals: Record<string, unknown>[] = [];
-    for (const order of fresh) {
-      invoiced.add(order.id);
-      const lines = await odoo.searchRead('sale.order.line', [['order_id', '=', order.id]], {
-        fields: ['product_id', 'product_uom_qty', 'price_unit', 'name'],
-      });
-      const invoiceLines = lines
-        .filter((l) => Array.isArray(l.product_id) && Number(l.product_uom_qty) > 0)
-        .map((l) =>
-          Command.create({
-            product_id: (l.product_id as [number, string])[0],
-            name: String(l.name),
-            quantity: Number(l.product_uom_qty),
-            price_unit: Number(l.price_unit),
-            ...(tax === undefined ? {} : { tax_ids: [Command.set([Number(tax.res_id)])] }),
-          }),
-        );
-      if (invoiceLines.length === 0) continue;
-      vals.push({
-        move_type: 'out_invoice',
-        partner_id: (order.partner_id as [number, string])[0],
-        invoice_date: new Date().toISOString().slice(0, 10),
-        invoice_origin: String(order.name),
-        invoice_line_ids: invoiceLines,
-      });
-    }
-    if (vals.length === 0) return;
-    const ids = await odoo.create('account.move', vals);
-    await odoo.callAction('account.move', 'action_post', ids);
-    const moves = await odoo.read('account.move', ids, ['name', 'amount_total', 'partner_id']);
-    for (const move of moves) {
-      const invoice: PostedInvoice = {
-        id: move.id,
-        name: String(move.name),
-        totalMinor: Math.round(Number(move.amount_total) * 100),
-        customer: (move.partner_id as [number, string])[1],
-        postedAt: Date.now(),
-      };
-      posted.push(invoice);
-      waiting.push(invoice);
-    }
-    console.log(`→ accounting posted ${moves.map((m) => String(m.name)).join(', ')} in Odoo`);
+    posted.push(...fresh);
+    waiting.push(...fresh);
+    console.log(`→ accounting posted ${fresh.map((m) => m.name).join(', ')} in Odoo`);
   }
 
-  /** The bank's statement: all but one paid in full by reference, one in part, one credit for no one. */
-  async function postStatement(): Promise<void> {
-    const batch = waiting.splice(0, waiting.length);
+  async function postStatement(batch: readonly PostedInvoice[]): Promise<void> {
+    for (const paid of batch) waiting.splice(waiting.indexOf(paid), 1);
     const statementId = `${prefix}${++statements}`;
-    const fixtures: Camt053EntryFixture[] = batch.map((invoice, i) => {
-      const partial = i === batch.length - 1;
-      const amount = partial ? Math.floor(invoice.totalMinor / 2) : invoice.totalMinor;
-      return {
-        bankRef: `${statementId}-${i + 1}`,
-        amount: fromMinorUnits(amount, 'USD'),
-        debtorName: invoice.customer,
-        endToEndId: `E2E-${statementId}-${i + 1}`,
-        ...(i % 2 === 0 ? { remittance: [`Payment ${invoice.name}`] } : { creditorRef: invoice.name }),
-      };
-    });
-    fixtures.push({
-      bankRef: `${statementId}-${batch.length + 1}`,
-      amount: '13.37',
-      debtorName: 'Unknown Payer Ltd',
-      remittance: ['thank you'],
-    });
     const result = await options.client.submit(
       {
         partnerId: BANK,
         documentType: 'bank-statement',
         contentType: 'application/xml',
-        body: buildCamt053({ statementId, version: '08', entries: fixtures }),
+        body: bankStatementPaying(statementId, batch),
       },
       { idempotencyKey: statementId },
     );
     console.log(
-      `→ ${BANK} camt.053 ${statementId}: ${fixtures.length} entries (${batch.length - 1} in full, 1 partial, 1 unknown): ${result.status}`,
+      `→ ${BANK} camt.053 ${statementId}: ${batch.length + 1} entries (${batch.length - 1} in full, 1 partial, 1 unknown): ${result.status}`,
     );
   }
 
   async function turn(): Promise<void> {
-    const oldest = waiting[0];
-    if (waiting.length >= 2 && Date.now() - oldest.postedAt >= BOOKED_AFTER_MS) {
-      await postStatement();
+    // Only invoices the book has read: one paid before would be an unmatched credit.
+    const booked = waiting.filter((w) => Date.now() - w.postedAt >= BOOKED_AFTER_MS);
+    if (booked.length >= 2) {
+      await postStatement(booked);
       return;
     }
-    if (waiting.length < PER_STATEMENT) await invoiceConfirmedOrders();
+    if (waiting.length < PER_STATEMENT) await invoice();
   }
 
   async function summaryLine(): Promise<string> {
@@ -203,4 +139,87 @@ export async function startFinanceDemo(options: FinanceDemoOptions): Promise<Fin
   }
 
   return { turn, summaryLine, stop: () => consumer.disconnect() };
+}
+
+type Odoo = ReturnType<typeof createOdooClient>;
+
+/**
+ * Invoices the run's confirmed sale orders not invoiced yet (at most PER_STATEMENT), as accounting would:
+ * one out_invoice per order with its lines (and the sales tax), posted; Odoo names them on posting.
+ */
+export async function invoiceConfirmedOrders(
+  odoo: Odoo,
+  run: string,
+  invoiced: Set<number>,
+  taxId: number | undefined,
+): Promise<PostedInvoice[]> {
+  const orders = await odoo.searchRead(
+    'sale.order',
+    [
+      ['client_order_ref', 'ilike', `-${run}-`],
+      ['state', '=', 'sale'],
+    ],
+    { fields: ['name', 'partner_id'] },
+  );
+  const vals: Record<string, unknown>[] = [];
+  for (const order of orders.filter((o) => !invoiced.has(o.id)).slice(0, PER_STATEMENT)) {
+    invoiced.add(order.id);
+    const lines = await odoo.searchRead('sale.order.line', [['order_id', '=', order.id]], {
+      fields: ['product_id', 'product_uom_qty', 'price_unit', 'name'],
+    });
+    const invoiceLines = lines
+      .filter((l) => Array.isArray(l.product_id) && Number(l.product_uom_qty) > 0)
+      .map((l) =>
+        Command.create({
+          product_id: (l.product_id as [number, string])[0],
+          name: String(l.name),
+          quantity: Number(l.product_uom_qty),
+          price_unit: Number(l.price_unit),
+          ...(taxId === undefined ? {} : { tax_ids: [Command.set([taxId])] }),
+        }),
+      );
+    if (invoiceLines.length === 0) continue;
+    vals.push({
+      move_type: 'out_invoice',
+      partner_id: (order.partner_id as [number, string])[0],
+      invoice_date: new Date().toISOString().slice(0, 10),
+      invoice_origin: String(order.name),
+      invoice_line_ids: invoiceLines,
+    });
+  }
+  if (vals.length === 0) return [];
+  const ids = await odoo.create('account.move', vals);
+  await odoo.callAction('account.move', 'action_post', ids);
+  const moves = await odoo.read('account.move', ids, ['name', 'amount_total', 'partner_id']);
+  return moves.map((move) => ({
+    id: move.id,
+    name: String(move.name),
+    totalMinor: Math.round(Number(move.amount_total) * 100),
+    customer: (move.partner_id as [number, string])[1],
+    postedAt: Date.now(),
+  }));
+}
+
+/**
+ * The bank's camt.053 for these invoices: all but the last paid in full, by the invoice number in the
+ * remittance line or as the structured creditor reference, the last paid half; plus a credit nobody can match.
+ */
+export function bankStatementPaying(statementId: string, invoices: readonly PostedInvoice[]): string {
+  const entries: Camt053EntryFixture[] = invoices.map((invoice, i) => {
+    const partial = i === invoices.length - 1;
+    return {
+      bankRef: `${statementId}-${i + 1}`,
+      amount: fromMinorUnits(partial ? Math.floor(invoice.totalMinor / 2) : invoice.totalMinor, 'USD'),
+      debtorName: invoice.customer,
+      endToEndId: `E2E-${statementId}-${i + 1}`,
+      ...(i % 2 === 0 ? { remittance: [`Payment ${invoice.name}`] } : { creditorRef: invoice.name }),
+    };
+  });
+  entries.push({
+    bankRef: `${statementId}-${invoices.length + 1}`,
+    amount: '13.37',
+    debtorName: 'Unknown Payer Ltd',
+    remittance: ['thank you'],
+  });
+  return buildCamt053({ statementId, version: '08', entries });
 }
