@@ -28,6 +28,7 @@ import {
   type StockDocument,
 } from '@tradewind/partner-testing';
 
+import { type FinanceDemo, startFinanceDemo } from './finance';
 import { startPurchasingDemo } from './purchasing';
 import { ShipmentsDemo } from './shipments';
 
@@ -406,6 +407,8 @@ async function deliveriesLine(): Promise<string> {
   }
 }
 
+let finance: FinanceDemo | void;
+
 async function summary(): Promise<void> {
   await refreshStatuses();
   const byStatus = new Map<string, number>();
@@ -422,6 +425,7 @@ async function summary(): Promise<void> {
   console.log(await reconciliationLine());
   console.log(await deliveriesLine());
   console.log(await shipments.summaryLine());
+  if (finance) console.log(await finance.summaryLine());
   console.log();
 }
 
@@ -440,6 +444,14 @@ async function main(): Promise<void> {
     registryUrl,
     run,
   }).catch((error: Error) => console.log(`→ purchasing demo not started: ${error.message}`));
+  // Invoices for confirmed orders and the bank's statement paying them, every sixth turn (tools/demo/finance.ts).
+  finance = await startFinanceDemo({
+    client,
+    odoo: { url: odooUrl, db: odooDb, apiKey: env.ODOO_API_KEY ?? '' },
+    kafkaBrokers,
+    registryUrl,
+    run,
+  }).catch((error: Error) => void console.log(`→ finance demo not started: ${error.message}`));
   await sendSnapshot().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
   for (let turn = 0; !stopping && (count === 0 || turn < count); turn++) {
     const wms = turn % 40 === 12 ? makeScarce : turn % 40 === 24 ? restoreScarce : undefined;
@@ -457,6 +469,9 @@ async function main(): Promise<void> {
     if (purchasing && turn % 5 === 2) {
       await purchasing.turn().catch((error: Error) => console.log(`→ purchasing failed: ${error.message}`));
     }
+    if (finance && turn % 6 === 3) {
+      await finance.turn().catch((error: Error) => console.log(`→ finance failed: ${error.message}`));
+    }
     if (turn % 6 === 5) {
       await summary();
       await replenish().catch((error: Error) => console.log(`→ ${WMS} failed: ${error.message}`));
@@ -472,6 +487,7 @@ async function main(): Promise<void> {
   await stopFollowing();
   await stopFeeds();
   await purchasing?.stop();
+  await finance?.stop();
 }
 
 main().then(

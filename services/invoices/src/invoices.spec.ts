@@ -2,6 +2,7 @@
 // other document types are skipped, a document that does not parse is a located business exception,
 // a good one reaches the settlement service once per delivery with the parsed entries.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 
 import { TOPICS } from '@tradewind/contracts';
@@ -13,6 +14,7 @@ import {
   jsonDecoder,
   jsonRecord,
 } from '@tradewind/messaging';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { buildCamt053 } from '@tradewind/partner-documents';
 import { expectEventually } from '@tradewind/testing';
 
@@ -30,10 +32,17 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((runner) => runner.stop()));
 });
 
-const document = (documentType: string, payload: string, contentType = 'application/xml') =>
+const CATALOG = loadPartnerCatalog(join(__dirname, '../../../config/partners'));
+
+const document = (
+  documentType: string,
+  payload: string,
+  contentType = 'application/xml',
+  partnerId = 'harbor-bank',
+) =>
   ({
     documentId: 'doc-1',
-    partnerId: 'harbor-bank',
+    partnerId,
     documentType,
     contentType,
     payload: Buffer.from(payload),
@@ -56,7 +65,7 @@ async function start() {
       });
     },
   } as unknown as SettlementService;
-  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics());
+  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics(), CATALOG);
   const runner = new ConsumerRunner<IngressDocumentsValue>({
     transport,
     decoder: jsonDecoder<IngressDocumentsValue>(),
@@ -95,5 +104,18 @@ describe('invoices: the settlement documents handler', () => {
     assert.equal(exception.code, 'SETTLEMENT_DOCUMENT_INVALID');
     assert.equal(exception.details[0].code, 'BALANCE_MISMATCH');
     assert.equal(exception.details[0].location, '/Document/BkToCstmrStmt/Stmt[1]/Bal');
+  });
+
+  it('refuses a statement from a party that does not own settlements, matching nothing', async () => {
+    const h = await start();
+    const statement = buildCamt053({
+      statementId: 'S-2',
+      entries: [{ bankRef: 'B-2', amount: '10.00', remittance: ['INV/2026/00001'] }],
+    });
+    h.send(document('bank-statement', statement, 'application/xml', 'acme-portal'));
+    await expectEventually(() => assert.equal(h.committed(), 1), { timeoutMs: 5_000 });
+    assert.equal(h.settled.length, 0);
+    assert.equal(h.transport.exceptions[0]?.exception.code, 'NOT_SYSTEM_OF_RECORD');
+    assert.match(h.transport.exceptions[0].exception.message, /owns settlements/);
   });
 });

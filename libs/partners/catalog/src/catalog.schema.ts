@@ -118,7 +118,20 @@ export const CATALOG_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: id },
           name: { type: 'string', minLength: 1 },
-          kind: { enum: ['portal', 'marketplace', 'edi', 'internal', 'wms', 'carrier', '3pl', 'supplier'] },
+          kind: {
+            enum: [
+              'portal',
+              'marketplace',
+              'edi',
+              'internal',
+              'wms',
+              'carrier',
+              '3pl',
+              'supplier',
+              'bank',
+              'payment-gateway',
+            ],
+          },
           status: { enum: ['active', 'suspended'] },
           contacts: {
             type: 'array',
@@ -172,7 +185,7 @@ export const CATALOG_SCHEMA = {
                   type: 'array',
                   minItems: 1,
                   uniqueItems: true,
-                  items: { enum: ['json', 'csv', 'x12'] },
+                  items: { enum: ['json', 'csv', 'x12', 'xml'] },
                 },
               },
             },

@@ -42,6 +42,8 @@ void describe('config/partners (the real catalog)', () => {
         'harbor-3pl',
         'boltworks-supply',
         'cascade-tools',
+        'harbor-bank',
+        'swiftpay',
       ],
     );
     assert.ok(Object.isFrozen(catalog));

@@ -31,6 +31,10 @@ export enum PartnerKind {
   Logistics = '3pl',
   /** A supplier or contract manufacturer we send purchase orders to (its `purchasing` section). */
   Supplier = 'supplier',
+  /** A bank that holds our accounts: sends statements (camt.053, CSV) of the money received. */
+  Bank = 'bank',
+  /** A card or wallet payment gateway: sends payouts (charges, refunds, fees) it settled to our bank. */
+  PaymentGateway = 'payment-gateway',
 }
 
 /**
@@ -51,6 +55,8 @@ export enum DataDomain {
   ShippedGoods = 'shipped-goods',
   /** Where a shipment is (carrier and 3PL status events): every party that carries or ships it. */
   ShipmentTracking = 'shipment-tracking',
+  /** Money received and paid out on our accounts (bank statements, gateway payouts): the bank or gateway. */
+  Settlements = 'settlements',
 }
 
 /** The owner naming Tradewind itself (its ledger), for domains no partner owns. */

@@ -1,6 +1,10 @@
 // Which data domain an inbound document type writes (so the platform can refuse it from a non-owner), and
 // the allocation of available stock to a channel under its catalog rule. Pure: no I/O, no clock.
-import { ShipmentDocumentType, StockDocumentType } from '@tradewind/partner-documents';
+import {
+  SettlementDocumentType,
+  ShipmentDocumentType,
+  StockDocumentType,
+} from '@tradewind/partner-documents';
 
 import { type AllocationRule, DataDomain } from './catalog.types';
 
@@ -14,6 +18,8 @@ export const DOCUMENT_DATA_DOMAINS: Readonly<Record<string, DataDomain>> = Objec
   [ShipmentDocumentType.ShipNotice]: DataDomain.ShippedGoods,
   [ShipmentDocumentType.TrackingEvent]: DataDomain.ShipmentTracking,
   [ShipmentDocumentType.ShipmentStatus]: DataDomain.ShipmentTracking,
+  [SettlementDocumentType.BankStatement]: DataDomain.Settlements,
+  [SettlementDocumentType.GatewayPayout]: DataDomain.Settlements,
 });
 
 /** The owners of a domain as the catalog lists them (one, or several). */

@@ -2,13 +2,20 @@
 // ingress.documents and partners.outbound), taken from it so that the values cannot drift.
 import { DocumentFormat as WireFormat } from '@tradewind/contracts';
 
-export const DocumentFormat = { Json: WireFormat.Json, Csv: WireFormat.Csv, X12: WireFormat.X12 } as const;
+export const DocumentFormat = {
+  Json: WireFormat.Json,
+  Csv: WireFormat.Csv,
+  X12: WireFormat.X12,
+  /** ISO 20022 messages (camt.053 bank statements). */
+  Xml: WireFormat.Xml,
+} as const;
 export type DocumentFormat = (typeof DocumentFormat)[keyof typeof DocumentFormat];
 
 export const CONTENT_TYPES: Readonly<Record<DocumentFormat, string>> = Object.freeze({
   [DocumentFormat.Json]: 'application/json',
   [DocumentFormat.Csv]: 'text/csv; charset=utf-8',
   [DocumentFormat.X12]: 'application/edi-x12',
+  [DocumentFormat.Xml]: 'application/xml',
 });
 
 const BY_MEDIA_TYPE: Readonly<Record<string, DocumentFormat>> = Object.freeze({

@@ -1,6 +1,6 @@
 import { readCsvSalesOrders } from './csv-sales-order.parser';
 import { CONTENT_TYPES, DocumentFormat } from './document-format';
-import type { DocumentProblem } from './document-problem';
+import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
 import { readJsonSalesOrders } from './json-sales-order.parser';
 import { PartnerDocumentsErrorCode, PartnerDocumentsException } from './partner-documents.exception';
 import type { ParsedSalesOrders } from './partner-sales-order';
@@ -149,6 +149,23 @@ function read(
     case DocumentFormat.X12: {
       const result = readX12SalesOrders(bytes, layout.x12);
       return { ...result, refs: result.interchangeRefs };
+    }
+    case DocumentFormat.Xml: {
+      // XML is the settlements' format (camt.053): no sales-order layout reads it.
+      const unsupported = problem(
+        DocumentProblemCode.UnsupportedFormat,
+        'Sales orders are read as JSON, CSV or X12, not XML.',
+        { kind: 'document' },
+      );
+      const parsed = {
+        format,
+        ok: false,
+        documentProblems: [unsupported],
+        entries: [],
+        orders: [],
+        problems: [unsupported],
+      };
+      return { parsed, slices: [], refs: [], interchange: undefined };
     }
   }
   // Reachable only from untyped callers.

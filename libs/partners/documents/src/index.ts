@@ -148,6 +148,11 @@ export {
   toMinorUnits,
 } from './settlement-document';
 export {
+  SETTLEMENT_DOCUMENT_FORMATS,
+  type SettlementDocumentSplit,
+  splitSettlementDocument,
+} from './settlement-document-split';
+export {
   type CarrierEvent,
   digestEventId,
   isShipmentDocumentType,

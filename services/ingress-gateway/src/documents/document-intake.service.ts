@@ -32,6 +32,7 @@ import {
   type FunctionalAckSource,
   hasEnvelopeFindings,
   isPurchasingDocumentType,
+  isSettlementDocumentType,
   isShipmentDocumentType,
   isStockDocumentType,
   NO_FINDINGS,
@@ -42,6 +43,7 @@ import {
   type ShipmentDocumentSplit,
   splitDocument,
   splitPurchasingDocument,
+  splitSettlementDocument,
   splitShipmentDocument,
   splitStockDocument,
   type X12EnvelopeRules,
@@ -701,7 +703,7 @@ interface Upload {
   readonly attachments: readonly (ProofAttachment | undefined)[];
 }
 
-/** Validates and splits the upload with the reader of its document type (orders, stock or shipments). */
+/** Validates and splits the upload with the reader of its document type (orders, stock, shipments, purchasing, settlements). */
 function readUpload(
   decision: SubmissionDecision,
   body: Uint8Array,
@@ -732,6 +734,14 @@ function readUpload(
   if (isPurchasingDocumentType(decision.documentType)) {
     return {
       split: splitPurchasingDocument(decision.documentType, decision.format, body),
+      x12: undefined,
+      attachments: [],
+    };
+  }
+  // Settlements (bank statements, gateway payouts) are matched by invoices: never X12, so never a 997.
+  if (isSettlementDocumentType(decision.documentType)) {
+    return {
+      split: splitSettlementDocument(decision.documentType, decision.format, body),
       x12: undefined,
       attachments: [],
     };

@@ -66,17 +66,41 @@ void describe('submission policy (catalog scopes and formats)', () => {
       code(() => authorizeSubmission(catalog, partner('globex-edi'), 'sales-order', 'application/json')),
       GatewayErrorCode.FormatNotPermitted,
     );
-    for (const contentType of [
-      undefined,
-      'application/xml',
-      'text/plain',
-      'nonsense',
-      'application/json; charset=iso-8859-1',
-    ]) {
+    assert.equal(
+      code(() => authorizeSubmission(catalog, partner('acme-portal'), 'sales-order', 'application/xml')),
+      GatewayErrorCode.FormatNotPermitted,
+    );
+    for (const contentType of [undefined, 'text/plain', 'nonsense', 'application/json; charset=iso-8859-1']) {
       assert.equal(
         code(() => authorizeSubmission(catalog, partner('acme-portal'), 'sales-order', contentType)),
         GatewayErrorCode.UnsupportedMediaType,
         String(contentType),
+      );
+    }
+  });
+
+  void it('takes settlements only from their systems of record: the bank and the payment gateway', () => {
+    assert.deepEqual(
+      authorizeSubmission(catalog, partner('harbor-bank'), 'bank-statement', 'application/xml'),
+      { documentType: 'bank-statement', format: DocumentFormat.Xml, mediaType: 'application/xml' },
+    );
+    assert.equal(
+      authorizeSubmission(catalog, partner('harbor-bank'), 'bank-statement', 'text/csv').format,
+      DocumentFormat.Csv,
+    );
+    assert.equal(
+      authorizeSubmission(catalog, partner('swiftpay'), 'gateway-payout', 'application/json').format,
+      DocumentFormat.Json,
+    );
+    assert.equal(
+      code(() => authorizeSubmission(catalog, partner('swiftpay'), 'gateway-payout', 'application/xml')),
+      GatewayErrorCode.FormatNotPermitted,
+    );
+    for (const other of ['acme-portal', 'northwind-wms', 'odoo']) {
+      assert.equal(
+        code(() => authorizeSubmission(catalog, partner(other), 'bank-statement', 'application/xml')),
+        GatewayErrorCode.NotSystemOfRecord,
+        other,
       );
     }
   });

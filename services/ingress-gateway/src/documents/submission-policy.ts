@@ -4,6 +4,7 @@ import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
   DocumentFormat,
   PurchasingDocumentType,
+  SettlementDocumentType,
   ShipmentDocumentType,
   StockDocumentType,
 } from '@tradewind/partner-documents';
@@ -22,6 +23,8 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   PurchasingDocumentType.PoAcknowledgement,
   PurchasingDocumentType.FunctionalAck,
   PurchasingDocumentType.SupplierShipNotice,
+  SettlementDocumentType.BankStatement,
+  SettlementDocumentType.GatewayPayout,
 ] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 
@@ -30,6 +33,9 @@ export const MEDIA_TYPES: Readonly<Record<string, DocumentFormat>> = Object.free
   'application/json': DocumentFormat.Json,
   'text/csv': DocumentFormat.Csv,
   'application/edi-x12': DocumentFormat.X12,
+  // camt.053 bank statements (RFC 7303; text/xml is its older alias).
+  'application/xml': DocumentFormat.Xml,
+  'text/xml': DocumentFormat.Xml,
 });
 
 const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
@@ -73,7 +79,7 @@ export interface SubmissionDecision {
 /**
  * Decides whether `partner` may submit `documentType` with this Content-Type:
  * 404 for a type the gateway does not know, 403 `not-system-of-record` for a type that writes a data domain
- * another party owns (stock on hand: the WMS), 403 without the `documents:submit:<type>` scope, 415 for a
+ * another party owns (stock on hand: the WMS; settlements: the bank or payment gateway), 403 without the `documents:submit:<type>` scope, 415 for a
  * media type or charset the gateway cannot read, 403 for a format the catalog does not grant the partner.
  */
 export function authorizeSubmission(

@@ -64,6 +64,14 @@ export const TEST_KEYS = {
     apiKey: 'tw-test-cascade-2026-11-0a1b2c3d4e5f6a7b',
     signingSecret: 'tw-test-signing-cascade-2026-11-1c2d3e4f',
   },
+  'harbor-bank-2026-12': {
+    apiKey: 'tw-test-harbor-bank-2026-12-6e5d4c3b2a190817',
+    signingSecret: 'tw-test-signing-harbor-bank-2026-12-3f2e',
+  },
+  'swiftpay-2026-12': {
+    apiKey: 'tw-test-swiftpay-2026-12-9a8b7c6d5e4f3a2b',
+    signingSecret: 'tw-test-signing-swiftpay-2026-12-1a2b',
+  },
 } as const;
 
 export type TestKeyId = keyof typeof TEST_KEYS;

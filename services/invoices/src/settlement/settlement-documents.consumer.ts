@@ -1,14 +1,17 @@
 // Consumes ingress.documents: the settlement documents (bank statements, gateway payouts) among them,
 // matched against the open invoices; other document types belong to other services and are skipped.
 // A document that does not parse is a business exception with every problem located; one seen before
-// (same partner and statement or payout id, whatever the message) changes nothing.
+// (same partner and statement or payout id, whatever the message) changes nothing. Only the systems of
+// record of settlements (the catalog's banks and payment gateways) may send them.
 import { Inject, Injectable } from '@nestjs/common';
 import { TOPICS, type TopicValueMap } from '@tradewind/contracts';
 import { BusinessRuleError, type ConsumedRecord, HEADER } from '@tradewind/messaging';
 import { KafkaHandler } from '@tradewind/messaging-nest';
+import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import { isSettlementDocumentType } from '@tradewind/partner-documents';
 
 import { InvoicesMetrics } from '../invoices.metrics';
+import { PARTNER_CATALOG } from '../invoices.tokens';
 import { SettlementExceptionCode, SettlementService } from './settlement.service';
 import { readSettlementDocument } from './settlement-document.reader';
 
@@ -19,6 +22,7 @@ export class SettlementDocumentsConsumer {
   constructor(
     @Inject(SettlementService) private readonly settlement: SettlementService,
     @Inject(InvoicesMetrics) private readonly metrics: InvoicesMetrics,
+    @Inject(PARTNER_CATALOG) private readonly catalog: PartnerCatalog,
   ) {}
 
   @KafkaHandler(TOPICS.ingressDocuments, { settings: 'ingressDocuments' })
@@ -26,6 +30,15 @@ export class SettlementDocumentsConsumer {
     const value = record.value;
     const type = value.documentType;
     if (!isSettlementDocumentType(type)) return;
+    // The gateway refuses non-owners already; the platform enforces it again where cash is matched.
+    const violation = this.catalog.ownershipViolation(value.partnerId, type);
+    if (violation !== undefined) {
+      this.metrics.settlementDocuments.inc({ type, outcome: 'refused' });
+      throw new BusinessRuleError(
+        SettlementExceptionCode.NotSystemOfRecord,
+        `${value.partnerId} sent ${type} ${value.documentId}, but ${violation.owner} owns ${violation.domain}: nothing matched`,
+      );
+    }
     if (value.payload === null) {
       throw new BusinessRuleError(
         SettlementExceptionCode.InvalidDocument,

@@ -36,6 +36,7 @@ export const SettlementExceptionCode = {
   Unmatched: 'SETTLEMENT_UNMATCHED',
   Ambiguous: 'SETTLEMENT_AMBIGUOUS',
   InvalidDocument: 'SETTLEMENT_DOCUMENT_INVALID',
+  NotSystemOfRecord: 'NOT_SYSTEM_OF_RECORD',
 } as const;
 
 export interface SettlementInput {

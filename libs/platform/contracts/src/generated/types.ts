@@ -82,6 +82,7 @@ export const DocumentFormat = {
   Csv: 'csv',
   X12: 'x12',
   Edifact: 'edifact',
+  Xml: 'xml',
 } as const;
 /**
  * The wire format of a partner document.

@@ -1,0 +1,144 @@
+// Settlement documents through the gateway's HTTP API against the real Kafka, registry and PostgreSQL: the
+// bank posts a camt.053 statement (XML) or its CSV, the payment gateway a payout (JSON); each is one
+// ingress.documents record for invoices. A statement that does not balance and hostile XML are refused with
+// their location and nothing is written; only the systems of record of settlements may send them, and no
+// 997 ever answers them.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import { buildCamt053 } from '@tradewind/partner-documents';
+import { expectEventually } from '@tradewind/testing';
+
+import { GatewayHarness, type Reply } from '../test/gateway-harness';
+
+const BANK = 'harbor-bank-2026-12';
+const GATEWAY = 'swiftpay-2026-12';
+const STATEMENT = '/v1/documents/bank-statement';
+
+const statement = (statementId: string, closing?: string): string =>
+  buildCamt053({
+    statementId,
+    version: '08',
+    closing,
+    entries: [
+      {
+        bankRef: `${statementId}-1`,
+        amount: '1250.00',
+        debtorName: 'Acme Hardware Inc',
+        remittance: ['INV/2026/00001'],
+      },
+      { bankRef: `${statementId}-2`, amount: '80.10', creditorRef: 'RF18INV202600002' },
+    ],
+  });
+
+void describe('settlement documents from the bank and the payment gateway (real Kafka, registry, PostgreSQL)', () => {
+  const gateway = new GatewayHarness();
+  const recordsOf = (batchId: unknown) => gateway.ingress.filter((r) => r.value.batchId === batchId);
+  const refused = (reply: Reply, status: number, slug: string): void => {
+    assert.equal(reply.status, status, JSON.stringify(reply.body));
+    assert.match(reply.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(reply.body.type, `https://docs.tradewind.example/problems/${slug}`);
+  };
+
+  before(async () => {
+    await gateway.startReader();
+    await gateway.startGateway();
+  });
+  after(() => gateway.close());
+
+  void it("accepts the bank's camt.053 and the gateway's payout as one record each, named by their ids, with no 997", async () => {
+    const id = `STMT-${randomUUID().slice(0, 8)}`;
+    const camt = await gateway.send(BANK, 'POST', STATEMENT, {
+      body: statement(id),
+      contentType: 'application/xml',
+    });
+    assert.equal(camt.status, 202, JSON.stringify(camt.body));
+    const payoutId = `po_${randomUUID().slice(0, 8)}`;
+    const payout = await gateway.send(GATEWAY, 'POST', '/v1/documents/gateway-payout', {
+      body: JSON.stringify({
+        payoutId,
+        currency: 'USD',
+        arrivalDate: '2026-11-30',
+        amount: '96.80',
+        transactions: [
+          { id: 'ch_1', type: 'charge', amount: '100.00', fee: '3.20', reference: 'INV/2026/00003' },
+        ],
+      }),
+      contentType: 'application/json',
+    });
+    assert.equal(payout.status, 202, JSON.stringify(payout.body));
+    const [record] = await expectEventually(() => {
+      const found = recordsOf(camt.body.batchId);
+      assert.equal(found.length, 1);
+      assert.equal(recordsOf(payout.body.batchId).length, 1);
+      return found;
+    });
+    assert.deepEqual(
+      [
+        record.value.partnerId,
+        record.value.documentType,
+        record.value.format,
+        record.value.contentType,
+        record.value.businessRef,
+      ],
+      ['harbor-bank', 'bank-statement', 'xml', 'application/xml', id],
+    );
+    assert.equal(Buffer.from(record.value.payload!).toString('utf8'), statement(id));
+    assert.deepEqual(
+      [recordsOf(payout.body.batchId)[0].value.documentType, recordsOf(payout.body.batchId)[0].value.format],
+      ['gateway-payout', 'json'],
+    );
+    const batches = new Set([camt.body.batchId, payout.body.batchId]);
+    assert.equal(
+      gateway.outbound.filter((r) =>
+        r.value.relatesTo.some((ref) => batches.has(ref) || ref === record.value.documentId),
+      ).length,
+      0,
+    );
+  });
+
+  void it('refuses a statement that does not balance, naming the balances, and writes nothing', async () => {
+    const reply = await gateway.send(BANK, 'POST', STATEMENT, {
+      body: statement(`STMT-${randomUUID().slice(0, 8)}`, '1000.01'),
+      contentType: 'application/xml',
+    });
+    refused(reply, 422, 'invalid-document');
+    const [error] = reply.body.errors as { code: string; detail: string; location: string }[];
+    assert.equal(error.code, 'BALANCE_MISMATCH');
+    assert.match(
+      error.detail,
+      /opening balance 1000\.00 \+ booked entries 1330\.10 = 2330\.10, but the closing balance is 1000\.01/,
+    );
+    assert.match(error.location, /Stmt.*Bal/);
+    assert.equal(recordsOf(reply.body.batchId).length, 0);
+  });
+
+  void it('refuses a DOCTYPE with its entities unexpanded, at its line and column', async () => {
+    const hostile =
+      '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>\n' +
+      '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>&lol2;</BkToCstmrStmt></Document>';
+    const reply = await gateway.send(BANK, 'POST', STATEMENT, { body: hostile, contentType: 'text/xml' });
+    refused(reply, 422, 'invalid-document');
+    const [error] = reply.body.errors as { code: string; location: string; line: number; column: number }[];
+    assert.deepEqual([error.code, error.line, error.column], ['XML_DOCTYPE_REFUSED', 2, 1]);
+    assert.equal(error.location, 'line 2, column 1');
+    assert.equal(recordsOf(reply.body.batchId).length, 0);
+  });
+
+  void it('answers a non-owner of settlements 403 not-system-of-record, naming the owners', async () => {
+    const reply = await gateway.send('acme-portal-2026-12', 'POST', STATEMENT, {
+      body: statement('STMT-NOT-OURS'),
+      contentType: 'application/xml',
+    });
+    refused(reply, 403, 'not-system-of-record');
+    assert.equal(reply.body.domain, 'settlements');
+    assert.match(String(reply.body.systemOfRecord), /harbor-bank/);
+    // The gateway owns settlements too, but only the bank sends statements.
+    const notBank = await gateway.send(GATEWAY, 'POST', STATEMENT, {
+      body: statement('STMT-NOT-A-BANK'),
+      contentType: 'application/xml',
+    });
+    refused(notBank, 403, 'scope-not-granted');
+  });
+});
