@@ -675,7 +675,8 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
         slug: 'unsupported-media-type',
         status: 415,
         reply: () =>
-          send('acme-portal-2026-06', 'POST', path, { body: '<order/>', contentType: 'application/xml' }),
+          // XML is a format now (bank statements): a type the gateway reads in no format is a 415.
+          send('acme-portal-2026-06', 'POST', path, { body: '%PDF-1.7', contentType: 'application/pdf' }),
       },
       {
         name: 'truncated X12',
