@@ -175,9 +175,14 @@ describe('ops console in a browser, end to end', () => {
     assert.equal(orders.length, 1, 'the order is in Odoo exactly once');
     await expectEventually(
       () => {
-        const acks = outbound.filter(
-          (d) => d.partnerId === 'acme-portal' && d.relatesTo.includes(trackingId),
-        );
+        // Publication is at least once: a record sent again keeps its outboundId, partners dedupe on it.
+        const acks = [
+          ...new Map(
+            outbound
+              .filter((d) => d.partnerId === 'acme-portal' && d.relatesTo.includes(trackingId))
+              .map((d) => [d.outboundId, d]),
+          ).values(),
+        ];
         const statuses = acks.map(
           (d) => (JSON.parse(d.payload.toString('utf8')) as { status: string }).status,
         );
