@@ -218,7 +218,10 @@ describe('purchase orders out to the supplier’s SFTP server', { skip: sftpServ
     ids.dozen = await xidOf('uom', 'product_uom_dozen');
     kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'purchase-orders-sftp-e2e' });
     collector = new TopicCollector(kafka, new AvroSerde({ registryUrl: stack.registryUrl }), collectorGroup);
-    await collector.start([TOPICS.partnersOutbound, TOPICS.partnersDeliveryResults]);
+    // Our records only come after this: nothing older is read.
+    await collector.start([TOPICS.partnersOutbound, TOPICS.partnersDeliveryResults], {
+      fromBeginning: false,
+    });
     const config = loadConfig(purchaseOrdersConfig, {
       SERVICE_NAME: poService,
       SOURCE_SYSTEM: poService,
