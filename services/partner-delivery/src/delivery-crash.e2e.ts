@@ -5,18 +5,17 @@
 // Idempotency-Key; the resends of the in-flight ones carry the same id; each has exactly one delivered
 // result and one delivered row.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 
 import { DeliveryOutcome, TOPICS } from '@tradewind/contracts';
 import { startWebhookReceiver, type WebhookReceiver } from '@tradewind/partner-testing';
-import { expectEventually, freePort } from '@tradewind/testing';
+import { expectEventually, startServiceProcess } from '@tradewind/testing';
 
 import {
   deliveryEnv,
   DeliveryHarness,
   outboundDocument,
-  REPO_ROOT,
   testCatalogDir,
   testPartnerId,
 } from './test/delivery-harness';
@@ -33,24 +32,7 @@ describe('partner-delivery: SIGKILL mid-batch (a real process)', () => {
   let child: ChildProcess | undefined;
 
   const startProcess = async (): Promise<void> => {
-    const port = await freePort();
-    const proc = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'services/partner-delivery/src/main.ts'],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...env, HTTP_PORT: String(port) },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    child = proc;
-    await expectEventually(
-      async () => {
-        assert.equal(proc.exitCode, null, 'partner-delivery exited');
-        assert.equal((await fetch(`http://127.0.0.1:${port}/health/ready`)).status, 200);
-      },
-      { timeoutMs: 60_000, intervalMs: 250, description: 'partner-delivery ready' },
-    );
+    child = (await startServiceProcess({ service: 'partner-delivery', env })).child;
   };
 
   before(async () => {

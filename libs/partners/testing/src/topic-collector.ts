@@ -22,10 +22,14 @@ export class TopicCollector {
     private readonly groupId: string,
   ) {}
 
-  async start(topics: readonly string[]): Promise<void> {
+  /**
+   * `fromBeginning: false` reads only what is published after the group joins: for a test that publishes
+   * everything it looks for itself, on a broker whose older records may not decode (a registry started anew).
+   */
+  async start(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
     this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...topics], fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
     const joined = new Promise<void>((resolve) =>
       this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()),
     );
