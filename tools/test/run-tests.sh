@@ -62,7 +62,7 @@ run_phase() { # concurrency, files...
   [ "$rc" -eq 0 ] || status=1
 }
 
-run_phase "${TW_TEST_CONCURRENCY:-3}" "${fast[@]}"
+run_phase "${TW_TEST_CONCURRENCY:-2}" "${fast[@]}"
 
 shared=(); isolated=()
 for f in "${e2e[@]}"; do
