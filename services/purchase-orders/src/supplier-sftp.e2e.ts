@@ -1,3 +1,4 @@
+// e2e-lane: isolated (partner-delivery on a catalog of boltworks-supply only; an Odoo and consumer groups of its own)
 // The whole way out to a supplier, on the real Kafka, registry and PostgreSQL: a purchase order confirmed
 // in the Odoo simulator for boltworks-supply goes through purchase-orders (in process) to partners.outbound
 // and through partner-delivery (a real process: another service's code is not imported) to the supplier's
