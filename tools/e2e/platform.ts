@@ -370,8 +370,19 @@ export async function startPlatform(
       const child = children.find((c) => c.name === name);
       if (!child?.readyUrl) throw new Error(`no child ${name} to restart`);
       const { script, env, readyUrl } = child;
-      start(name, script, env);
-      await ready(name, readyUrl);
+      // As a supervisor would: a process that exits while it starts (the broker still coming back from its
+      // own restart) is started again, up to three times.
+      for (let attempt = 1; ; attempt++) {
+        start(name, script, env);
+        try {
+          await ready(name, readyUrl);
+          return;
+        } catch (error) {
+          const exited = (c: Child) => c.name === name && c.process.exitCode !== null;
+          if (attempt >= 3 || !children.some(exited)) throw error;
+          for (let i = children.length - 1; i >= 0; i--) if (exited(children[i])) children.splice(i, 1);
+        }
+      }
     },
     async stop() {
       await stopChildren();
