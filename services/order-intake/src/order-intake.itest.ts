@@ -32,6 +32,7 @@ import {
 } from '@tradewind/messaging';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { type CollectedRecord, TopicCollector } from '@tradewind/partner-testing';
 import {
   expectEventually,
   newGroupsStartNow,
@@ -50,7 +51,6 @@ import { saleOrderExternalId } from './orders/order-identity';
 import type { OdooPriceBook } from './pricing/odoo-price-book';
 import { resultsGroupOf } from './results/odoo-results.consumer';
 import { acmeOrderJson, bazaarlyCsv, globex850, ingressDocumentOf, marketHubCsv } from './test/fixtures';
-import { type CollectedRecord, TopicCollector } from './test/topic-collector';
 
 const stack = testStack();
 const run = randomBytes(3).toString('hex').toUpperCase();

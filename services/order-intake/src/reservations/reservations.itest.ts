@@ -24,6 +24,7 @@ import {
   type TopicValueMap,
 } from '@tradewind/contracts';
 import { AvroSerde, createKafka, HEADER, TypedProducer } from '@tradewind/messaging';
+import { TopicCollector } from '@tradewind/partner-testing';
 import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 
@@ -31,7 +32,6 @@ import { AppModule } from '../app.module';
 import { orderIntakeConfig } from '../order-intake.config';
 import { saleOrderExternalId } from '../orders/order-identity';
 import { acmeOrderJson, FixedPriceBook, ingressDocumentOf } from '../test/fixtures';
-import { TopicCollector } from '../test/topic-collector';
 
 const stack = testStack();
 const run = randomBytes(3).toString('hex').toUpperCase();
