@@ -1,3 +1,4 @@
+// e2e-lane: isolated (a commands topic, consumer group, schema and Odoo of its own: see test/writer-harness.ts)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
