@@ -3,8 +3,15 @@
 // a ratio of the simulator's ceiling for one-record calls (concurrency × 1000 / latency records/s) and
 // batched against one-per-call. A run counts orders (not their lines, which have external ids too) and
 // checks the Odoo call count: one-per-call mode must make one `sale.order.load` per order.
+// Then the same two modes against Odoo's published import speed (ODOO_PUBLISHED_RECORD_COST: 10 ms of server
+// work per written record, serialised per database), as a ratio of that records/s ceiling, where batching
+// saves only the per-call cost.
 // Run: ./tradewind bench odoo-writer [orders=1500]
-import { startOdooSimulator } from '@tradewind/odoo-simulator';
+import {
+  ODOO_PUBLISHED_RECORD_COST,
+  type SimulatorKnobs,
+  startOdooSimulator,
+} from '@tradewind/odoo-simulator';
 import { expectEventually } from '@tradewind/testing';
 
 import { upsertSaleOrder } from './command-fixtures';
@@ -16,10 +23,12 @@ const CONCURRENCY = 8;
 interface Run {
   perSecond: number;
   loads: number;
+  /** Records the simulator charged its per-record cost for, per order (load rows and other writes). */
+  recordsPerOrder: number;
 }
 
-async function run(latencyMs: number, batched: boolean): Promise<Run> {
-  const odoo = await startOdooSimulator({ knobs: { latencyMs, maxConcurrency: CONCURRENCY } });
+async function run(latencyMs: number, batched: boolean, knobs: Partial<SimulatorKnobs> = {}): Promise<Run> {
+  const odoo = await startOdooSimulator({ knobs: { latencyMs, maxConcurrency: CONCURRENCY, ...knobs } });
   const harness = new WriterHarness();
   await harness.setUp(6);
   try {
@@ -46,7 +55,7 @@ async function run(latencyMs: number, batched: boolean): Promise<Run> {
     if (!batched && loads < ORDERS) {
       throw new Error(`one-per-call mode made ${loads} sale.order.load calls for ${ORDERS} orders`);
     }
-    return { perSecond: ORDERS / seconds, loads };
+    return { perSecond: ORDERS / seconds, loads, recordsPerOrder: odoo.stats().recordsCharged / ORDERS };
   } finally {
     await harness.tearDown();
     await odoo.stop();
@@ -76,8 +85,33 @@ async function main(): Promise<void> {
     );
     console.log(rows.at(-1));
   }
+  // Odoo's import speed: the ceiling is records/s, whatever the calls' size or concurrency.
+  const { recordCostMs, recordWorkers } = ODOO_PUBLISHED_RECORD_COST;
+  const recordsPerSecond = (recordWorkers * 1000) / recordCostMs;
+  const costed = (result: Run): string =>
+    `${(result.perSecond * result.recordsPerOrder).toFixed(0).padStart(4)} records/s of ${recordsPerSecond} ` +
+    `(${result.recordsPerOrder.toFixed(2)} records/order; ratio ${((result.perSecond * result.recordsPerOrder) / recordsPerSecond).toFixed(2)})`;
+  const latencyMs = 5;
+  const costSingle = await run(latencyMs, false, ODOO_PUBLISHED_RECORD_COST);
+  const single = (ceiling: number) =>
+    line(latencyMs, 'one/call + rec cost', costSingle, ceiling, costed(costSingle));
+  rows.push(single(recordsPerSecond / costSingle.recordsPerOrder));
+  console.log(rows.at(-1));
+  const costBatched = await run(latencyMs, true, ODOO_PUBLISHED_RECORD_COST);
+  rows.push(
+    line(
+      latencyMs,
+      'batched + rec cost',
+      costBatched,
+      recordsPerSecond / costBatched.recordsPerOrder,
+      `${costed(costBatched)} ${(costBatched.perSecond / costSingle.perSecond).toFixed(1)}× one-per-call`,
+    ),
+  );
+  console.log(rows.at(-1));
   console.log(
-    `\nodoo-writer throughput, ${ORDERS} sale orders (2 lines each), simulator concurrency ${CONCURRENCY}`,
+    `\nodoo-writer throughput, ${ORDERS} sale orders (2 lines each), simulator concurrency ${CONCURRENCY}; ` +
+      `"rec cost": ${recordCostMs} ms per written record on ${recordWorkers} lane(s), its ceiling in orders/s = ` +
+      `${recordsPerSecond} records/s ÷ records per order`,
   );
   for (const row of rows) console.log(row);
 }
