@@ -370,7 +370,7 @@ async function runClient(
         })
       : new ConsumerRunner<Audit>({
           ...settings,
-          transport: new PlatformaticConsumerTransport(brokers, producer as unknown as RunnerProducer),
+          transport: new PlatformaticConsumerTransport(brokers, producer),
           decoder: avroDecoder<Audit>(serde, schemas, topic),
         });
   cpu = process.cpuUsage();
