@@ -6,7 +6,10 @@
 // KafkaConsumerTransport, or @platformatic/kafka through the two adapters below (a sketch for the benchmark,
 // not wired into any service). Prints records/s, produce latency p50/p99 and CPU per record for both, with
 // the ratio, and checks that every record arrived and in key order.
-// Usage: ./tradewind bench kafka-client [records=20000] [concurrency=64] [rounds=4]
+// Usage: ./tradewind bench kafka-client [records=20000] [concurrency=64] [rounds=4] [failEvery=0]
+// failEvery=N: every Nth record fails its first attempt, so that it (and its key's later records) go through
+// the retry topic and the retry stage's consumer: the retry path on both clients (off by default, as it then
+// measures the retry delays more than the client).
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -49,6 +52,7 @@ type Client = 'kafkajs' | '@platformatic/kafka';
 const RECORDS = Number(process.argv[2] ?? 20_000);
 const CONCURRENCY = Number(process.argv[3] ?? 64);
 const ROUNDS = Number(process.argv[4] ?? 4);
+const FAIL_EVERY = Number(process.argv[5] ?? 0);
 // Keys: as many as callers, so that each key's records leave in order (one caller per key, awaited sends).
 const KEYS = CONCURRENCY;
 const stack = testStack();
@@ -291,6 +295,8 @@ interface Figures {
   consumeCpuUsPerRecord: number;
   outOfOrder: number;
   duplicates: number;
+  /** Handler runs past the first attempt (the retry stage's, with failEvery). */
+  retried: number;
 }
 
 const cpuMs = (since: NodeJS.CpuUsage): number => {
@@ -339,13 +345,20 @@ async function runClient(
   let duplicates = 0;
   let outOfOrder = 0;
   let firstAt = 0;
+  let retried = 0;
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
   const settings = {
     parked: new InMemoryParkedRecordStore(),
     groupId: uniqueName(`bench-${client === 'kafkajs' ? 'kjs' : 'plt'}`),
     topic,
-    handler: ({ key, value }: { key: string | null; value: Audit }) => {
+    // One in-process attempt: a failed record is parked at once, its retry 50 ms later.
+    retry: { inProcessAttempts: 1, delaysMs: [50] },
+    handler: ({ key, value, attempt }: { key: string | null; value: Audit; attempt: number }) => {
+      if (attempt > 1) retried++;
+      if (FAIL_EVERY > 0 && value.sizeBytes % FAIL_EVERY === FAIL_EVERY - 1 && attempt === 1) {
+        return Promise.reject(new Error('bench: a technical failure on the first attempt'));
+      }
       const index = value.sizeBytes;
       if (index < 0) return Promise.resolve();
       firstAt ||= performance.now();
@@ -393,6 +406,7 @@ async function runClient(
     consumeCpuUsPerRecord: (consumeCpu * 1000) / records.length,
     outOfOrder,
     duplicates,
+    retried,
   };
 }
 
@@ -479,7 +493,7 @@ function line(f: Figures): string {
     `${f.client.padEnd(20)} produce ${f.producePerSecond.toFixed(0).padStart(6)}/s p50 ${f.p50.toFixed(1)} ms ` +
     `p99 ${f.p99.toFixed(1)} ms cpu ${f.produceCpuUsPerRecord.toFixed(0)} µs/rec | consume ` +
     `${f.consumePerSecond.toFixed(0).padStart(6)}/s (${f.consumeSteadyPerSecond.toFixed(0)}/s after the first) cpu ${f.consumeCpuUsPerRecord.toFixed(0)} µs/rec | ` +
-    `out of order ${f.outOfOrder}, redelivered ${f.duplicates}`
+    `out of order ${f.outOfOrder}, redelivered ${f.duplicates}, retried ${f.retried}`
   );
 }
 
