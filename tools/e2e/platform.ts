@@ -256,6 +256,8 @@ export async function startPlatform(
       ODOO_SIM_READONLY_API_KEY: ODOO_READ_KEY,
       ODOO_SIM_LATENCY_MS: String(options.odooLatencyMs ?? 20),
       ODOO_SIM_MAX_CONCURRENCY: '16',
+      // The process defaults to Odoo's published import speed (10 ms per record); e2e time must not depend on it.
+      ODOO_SIM_RECORD_COST_MS: '0',
     });
     await ready('odoo-simulator', `${odooUrl}/web/version`);
 

@@ -1,8 +1,13 @@
 // Faithful Odoo simulator (JSON-2 and JSON-RPC) for tests and the demo.
 export type { SimulatorKnobs, SimulatorStats } from './http/load.governor';
-export { DEFAULT_KNOBS } from './http/load.governor';
+export { DEFAULT_KNOBS, ODOO_PUBLISHED_RECORD_COST } from './http/load.governor';
 export type { OdooSimulator, OdooSimulatorOptions } from './odoo-simulator';
-export { DEFAULT_API_KEY, DEFAULT_READONLY_API_KEY, startOdooSimulator } from './odoo-simulator';
+export {
+  DEFAULT_API_KEY,
+  DEFAULT_READONLY_API_KEY,
+  recordsWritten,
+  startOdooSimulator,
+} from './odoo-simulator';
 export type { LoadMessage, LoadResult } from './orm/load';
 export type { Row } from './orm/model.types';
 export type { RecordFault } from './orm/record-faults';

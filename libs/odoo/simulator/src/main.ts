@@ -1,4 +1,5 @@
 // Runs the Odoo simulator as a process: `node -r @swc-node/register libs/odoo/simulator/src/main.ts`.
+import { ODOO_PUBLISHED_RECORD_COST } from './http/load.governor';
 import { DEFAULT_API_KEY, DEFAULT_READONLY_API_KEY, startOdooSimulator } from './odoo-simulator';
 
 // eslint-disable-next-line no-restricted-syntax -- a standalone test tool, not platform code: @tradewind/config is for services
@@ -18,10 +19,15 @@ async function main(): Promise<void> {
     knobs: {
       latencyMs: Number(env.ODOO_SIM_LATENCY_MS ?? 0),
       maxConcurrency: Number(env.ODOO_SIM_MAX_CONCURRENCY ?? 0),
+      // The process (demo, Docker image) imports at Odoo's published speed unless told otherwise; the
+      // e2e platform sets 0 so that the suite's time does not depend on it.
+      recordCostMs: Number(env.ODOO_SIM_RECORD_COST_MS ?? ODOO_PUBLISHED_RECORD_COST.recordCostMs),
+      recordWorkers: Number(env.ODOO_SIM_RECORD_WORKERS ?? ODOO_PUBLISHED_RECORD_COST.recordWorkers),
     },
   });
   const lines = [
     `odoo-simulator listening on ${simulator.url} (Odoo ${simulator.serverVersion}.0, database ${simulator.db}${env.ODOO_SIM_DATA_FILE ? `, kept in ${env.ODOO_SIM_DATA_FILE}` : ', in memory'})`,
+    `  record cost: ${simulator.knobs().recordCostMs} ms per written record on ${simulator.knobs().recordWorkers} lane(s) (ODOO_SIM_RECORD_COST_MS, ODOO_SIM_RECORD_WORKERS)`,
     `  JSON-2:   POST ${simulator.url}/json/2/<model>/<method>  (Authorization: bearer <key>, X-Odoo-Database: ${simulator.db})`,
     `  JSON-RPC: POST ${simulator.url}/jsonrpc`,
     `  write key     (login ${simulator.logins.write}, uid ${simulator.uids.write}): ${simulator.apiKeys.write}`,

@@ -99,6 +99,46 @@ function rowsOf(request: SimRequest): number {
   return 0;
 }
 
+// Methods that write nothing: no per-record cost (Odoo's import rates are for writes).
+const READ_METHODS = new Set([
+  'read',
+  'search',
+  'search_read',
+  'search_count',
+  'web_search_read',
+  'web_read',
+  'read_group',
+  'fields_get',
+  'name_search',
+  'name_get',
+  'default_get',
+  'check_access_rights',
+  'has_group',
+]);
+
+/**
+ * Records a JSON-2 call writes, for the per-record cost knob: the rows of `load`, the entries of `create`'s
+ * `vals_list`, the ids of any other method that is not a read. JSON-RPC calls (the legacy API) are charged
+ * per call only.
+ */
+export function recordsWritten(path: string, body: Buffer): number {
+  const match = /^\/json\/2\/[^/]+\/([^/]+)$/.exec(path);
+  if (!match || READ_METHODS.has(decodeURIComponent(match[1]))) return 0;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      data?: unknown;
+      vals_list?: unknown;
+      ids?: unknown;
+    };
+    if (Array.isArray(parsed.data)) return parsed.data.length;
+    if (parsed.vals_list !== undefined) return Array.isArray(parsed.vals_list) ? parsed.vals_list.length : 1;
+    if (Array.isArray(parsed.ids)) return parsed.ids.length;
+  } catch {
+    // not JSON: the dispatcher answers it
+  }
+  return 0;
+}
+
 export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Promise<OdooSimulator> {
   const dbName = options.db ?? 'tradewind';
   const version: ServerVersion = { major: options.serverVersion ?? 19 };
@@ -149,6 +189,12 @@ export async function startOdooSimulator(options: OdooSimulatorOptions = {}): Pr
         count: (key) => governor.countMethod(key),
         injected: governor.injectedError(),
       };
+      // The server's work on the call's records, queued on the database's record lanes (an injected
+      // failure fails before doing anything).
+      if (!hooks.injected && governor.knobs().recordCostMs > 0) {
+        const waitMs = governor.chargeRecords(recordsWritten(request.path, request.body));
+        if (waitMs > 0) await sleep(waitMs);
+      }
       if (request.path === '/web/version') {
         if (version.major < 19 || request.method !== 'GET')
           return textResponse(404, NOT_FOUND_PAGE, 'text/html; charset=utf-8');

@@ -3,8 +3,15 @@
 // a ratio of the simulator's ceiling for one-record calls (concurrency × 1000 / latency records/s) and
 // batched against one-per-call. A run counts orders (not their lines, which have external ids too) and
 // checks the Odoo call count: one-per-call mode must make one `sale.order.load` per order.
+// Then the same two modes against Odoo's published import speed (ODOO_PUBLISHED_RECORD_COST: 10 ms of server
+// work per written record, serialised per database), as a ratio of that records/s ceiling, where batching
+// saves only the per-call cost.
 // Run: ./tradewind bench odoo-writer [orders=1500]
-import { startOdooSimulator } from '@tradewind/odoo-simulator';
+import {
+  ODOO_PUBLISHED_RECORD_COST,
+  type SimulatorKnobs,
+  startOdooSimulator,
+} from '@tradewind/odoo-simulator';
 import { expectEventually } from '@tradewind/testing';
 
 import { upsertSaleOrder } from './command-fixtures';
@@ -16,10 +23,12 @@ const CONCURRENCY = 8;
 interface Run {
   perSecond: number;
   loads: number;
+  /** Records the simulator charged its per-record cost for, per order (load rows and other writes). */
+  recordsPerOrder: number;
 }
 
-async function run(latencyMs: number, batched: boolean): Promise<Run> {
-  const odoo = await startOdooSimulator({ knobs: { latencyMs, maxConcurrency: CONCURRENCY } });
+async function run(latencyMs: number, batched: boolean, knobs: Partial<SimulatorKnobs> = {}): Promise<Run> {
+  const odoo = await startOdooSimulator({ knobs: { latencyMs, maxConcurrency: CONCURRENCY, ...knobs } });
   const harness = new WriterHarness();
   await harness.setUp(6);
   try {
@@ -46,7 +55,7 @@ async function run(latencyMs: number, batched: boolean): Promise<Run> {
     if (!batched && loads < ORDERS) {
       throw new Error(`one-per-call mode made ${loads} sale.order.load calls for ${ORDERS} orders`);
     }
-    return { perSecond: ORDERS / seconds, loads };
+    return { perSecond: ORDERS / seconds, loads, recordsPerOrder: odoo.stats().recordsCharged / ORDERS };
   } finally {
     await harness.tearDown();
     await odoo.stop();
@@ -56,7 +65,7 @@ async function run(latencyMs: number, batched: boolean): Promise<Run> {
 async function main(): Promise<void> {
   const rows: string[] = [];
   const line = (latencyMs: number, mode: string, result: Run, ceiling: number, extra: string): string =>
-    `${String(latencyMs).padStart(4)} ms  ${mode.padEnd(20)} ${result.perSecond.toFixed(0).padStart(7)} orders/s  ` +
+    `${String(latencyMs).padStart(4)} ms  ${mode.padEnd(24)} ${result.perSecond.toFixed(0).padStart(7)} orders/s  ` +
     `ceiling ${ceiling.toFixed(0).padStart(5)}  ratio ${(result.perSecond / ceiling).toFixed(2).padStart(5)}  ` +
     `${String(result.loads).padStart(5)} load calls  ${extra}`;
   for (const latencyMs of [5, 50]) {
@@ -76,8 +85,41 @@ async function main(): Promise<void> {
     );
     console.log(rows.at(-1));
   }
+  // Odoo's import speed: the ceiling is records/s, whatever the calls' size or concurrency. On one lane (the
+  // published rate for the database), then on one lane per simulated worker (an Odoo whose cores import in
+  // parallel), where batching can still pay.
+  const latencyMs = 5;
+  for (const cost of [
+    ODOO_PUBLISHED_RECORD_COST,
+    { recordCostMs: ODOO_PUBLISHED_RECORD_COST.recordCostMs, recordWorkers: CONCURRENCY },
+  ]) {
+    const recordsPerSecond = (cost.recordWorkers * 1000) / cost.recordCostMs;
+    const tag = `${cost.recordCostMs} ms/rec ×${cost.recordWorkers}`;
+    const costed = (result: Run): string =>
+      `${(result.perSecond * result.recordsPerOrder).toFixed(0).padStart(4)} records/s of ${recordsPerSecond} ` +
+      `(${result.recordsPerOrder.toFixed(2)} records/order; ratio ` +
+      `${((result.perSecond * result.recordsPerOrder) / recordsPerSecond).toFixed(2)})`;
+    const single = await run(latencyMs, false, cost);
+    rows.push(
+      line(latencyMs, `one/call ${tag}`, single, recordsPerSecond / single.recordsPerOrder, costed(single)),
+    );
+    console.log(rows.at(-1));
+    const batched = await run(latencyMs, true, cost);
+    rows.push(
+      line(
+        latencyMs,
+        `batched ${tag}`,
+        batched,
+        recordsPerSecond / batched.recordsPerOrder,
+        `${costed(batched)} ${(batched.perSecond / single.perSecond).toFixed(1)}× one-per-call`,
+      ),
+    );
+    console.log(rows.at(-1));
+  }
   console.log(
-    `\nodoo-writer throughput, ${ORDERS} sale orders (2 lines each), simulator concurrency ${CONCURRENCY}`,
+    `\nodoo-writer throughput, ${ORDERS} sale orders (2 lines each), simulator concurrency ${CONCURRENCY}; ` +
+      `"N ms/rec ×L": the simulator's per-record cost on L lanes, its ceiling in orders/s = ` +
+      `L × 1000 / N records/s ÷ records per order`,
   );
   for (const row of rows) console.log(row);
 }
