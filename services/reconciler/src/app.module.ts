@@ -71,7 +71,10 @@ export class AppModule {
           provide: ODOO_SALE_ORDERS,
           useFactory: () =>
             new OdooSaleOrdersReader(
-              odooClientFrom(config.odoo, { userAgent: 'tradewind-reconciler', maxConcurrentRequests: 4 }),
+              odooClientFrom(config.odoo, {
+                userAgent: 'tradewind-reconciler',
+                maxConcurrentRequests: config.reconciliation.odooConcurrency,
+              }),
             ),
         },
         {

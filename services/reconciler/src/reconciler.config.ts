@@ -61,7 +61,17 @@ export const reconcilerConfig = defineConfig({
     ),
     odooBatchSize: variable(
       'RECONCILER_ODOO_BATCH_SIZE',
-      intInRange(1, 5000)({ desc: 'External ids / references per Odoo search_read', default: 500 }),
+      intInRange(1, 5000)({ desc: 'External ids / references per Odoo search_read', default: 2000 }),
+    ),
+    odooConcurrency: variable(
+      'RECONCILER_ODOO_CONCURRENCY',
+      intInRange(
+        1,
+        16,
+      )({
+        desc: "Odoo requests in flight at once while a window is read (the read-only key's rate limit bounds it)",
+        default: 4,
+      }),
     ),
     redriveMaxOrders: variable(
       'RECONCILER_REDRIVE_MAX_ORDERS',

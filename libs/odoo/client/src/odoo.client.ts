@@ -53,6 +53,8 @@ export interface SearchOptions extends CallOptions {
 
 export interface SearchReadOptions extends SearchOptions {
   fields?: readonly string[];
+  /** false: many2one values as bare ids instead of `[id, display name]` (Odoo's read `load`). */
+  load?: false;
 }
 
 export interface OdooClient {
@@ -182,6 +184,7 @@ class HttpOdooClient implements OdooClient {
         offset: options.offset,
         limit: options.limit,
         order: options.order,
+        load: options.load,
       }),
       positional: ['domain'],
       ...this.callSettings(options),

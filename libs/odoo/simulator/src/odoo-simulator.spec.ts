@@ -153,6 +153,67 @@ describe('domains', () => {
     const error = await failure(odoo.search('res.partner', [['nope', '=', 1]]));
     assert.equal(error.odooMessage, "Invalid field res.partner.nope in leaf ('nope', '=', 1)");
   });
+
+  it('a search an index narrows (id, a many2one, ir.model.data) finds what a scan of the table finds', async () => {
+    const [parent] = await odoo.create('res.partner', [{ name: 'Ix parent' }]);
+    const ids = await odoo.create('res.partner', [
+      { name: 'Ix A', parent_id: parent, email: 'a@x' },
+      { name: 'Ix B', parent_id: parent, active: false },
+      { name: 'Ix C' },
+    ]);
+    await odoo.create(
+      'ir.model.data',
+      ids.map((id, k) => ({ module: 'ixtest', name: `p_${k}`, model: 'res.partner', res_id: id })),
+    );
+    // '&' with the true leaf first is not a plain AND of leaves: the simulator scans.
+    const scanned = (domain: Domain) => odoo.search('res.partner', ['&', [1, '=', 1], ...domain]);
+    const domains: Domain[] = [
+      [['id', 'in', [...ids, 999_999]]],
+      [['id', '=', ids[1]]],
+      [['id', 'in', []]],
+      [['parent_id', '=', parent]],
+      [
+        ['parent_id', 'in', [parent, 999_999]],
+        ['email', 'in', [false, 'a@x']],
+      ],
+      [
+        ['parent_id', 'in', [parent]],
+        ['active', 'in', [true, false]],
+      ],
+    ];
+    for (const domain of domains) {
+      const indexed = await odoo.search('res.partner', domain);
+      assert.deepEqual(indexed, await scanned(domain), JSON.stringify(domain));
+    }
+    assert.deepEqual(await odoo.search('res.partner', [['parent_id', '=', parent]]), [ids[0]]); // active only
+    const byName = await odoo.searchRead(
+      'ir.model.data',
+      [
+        ['module', '=', 'ixtest'],
+        ['name', 'in', ['p_0', 'p_2', 'p_9']],
+      ],
+      { fields: ['res_id'] },
+    );
+    assert.deepEqual(
+      byName.map((row) => row.res_id),
+      [ids[0], ids[2]],
+    );
+    const byTarget = await odoo.search('ir.model.data', [
+      ['model', '=', 'res.partner'],
+      ['res_id', 'in', [ids[1], ids[2]]],
+    ]);
+    assert.equal(byTarget.length, 2);
+    await odoo.unlink('ir.model.data', byTarget.slice(0, 1));
+    assert.equal(
+      (
+        await odoo.search('ir.model.data', [
+          ['model', '=', 'res.partner'],
+          ['res_id', 'in', [ids[1], ids[2]]],
+        ])
+      ).length,
+      1,
+    );
+  });
 });
 
 describe('state machines', () => {

@@ -1,25 +1,37 @@
-// Reads the sale orders one window needs, with the read-only key, in batches: by external id (the
-// odoo-writer's `tradewind.so_…`), by client_order_ref (a duplicate made by hand carries the PO but no
-// external id) and by write_date (records no platform order names), then their lines and products.
+// Reads the sale orders one window needs, with the read-only key, in batches and with a bounded number
+// of requests in flight: by external id (the odoo-writer's `tradewind.so_…`), by write_date in the window
+// for the platform's customers (records no platform order names), and those written since for the
+// window's customers whose client_order_ref is a window's PO (a duplicate made by hand carries the PO and
+// the customer but no external id), then their lines and products. Searches that only find ids ask for
+// ids (`search`), and each sale order is read once, whichever way it was found.
 import type { CallOptions, Domain, OdooClient, OdooRecord } from '@tradewind/odoo-client';
 
 import type { OdooSaleOrder } from '../reconciliation/reconciliation';
 
 export interface SaleOrderQuery {
   readonly externalIds: readonly string[];
-  readonly clientOrderRefs: readonly string[];
+  /** The window's PO numbers per Odoo customer id (a reference only means something with its customer). */
+  readonly refsByCustomer: ReadonlyMap<number, readonly string[]>;
   /** `write_date` in [from, to), epoch ms. */
   readonly writtenFrom: number;
   readonly writtenTo: number;
   /** Customers whose hand-made orders count: Odoo's other sale orders are not the platform's. */
   readonly customerIds: readonly number[];
   readonly batchSize: number;
+  /** Requests in flight at most (the client's own limit, set for the read-only key, still applies). */
+  readonly concurrency?: number;
 }
 
 const SALE_ORDER_FIELDS = ['name', 'client_order_ref', 'partner_id', 'state', 'amount_untaxed'];
+const LINE_FIELDS = ['order_id', 'product_id', 'product_uom_qty', 'price_unit'];
+/** Rows per search_read page of lines: a batch of orders' lines in one answer, bounded. */
+const LINE_PAGE = 20_000;
+/** Rows per page of the sale orders written after the window (two small fields each). */
+const LATER_PAGE = 10_000;
 
+/** A many2one value: a bare id (read with `load: false`) or `[id, name]`. */
 const idOf = (value: unknown): number | null =>
-  Array.isArray(value) && typeof value[0] === 'number' ? value[0] : null;
+  typeof value === 'number' ? value : Array.isArray(value) && typeof value[0] === 'number' ? value[0] : null;
 const textOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /** Odoo's datetime format, UTC, whole seconds. */
@@ -33,6 +45,28 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Runs `run` over `items` with at most `concurrency` running at once; rejects on the first failure. */
+async function eachBounded<T>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await run(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
 export class OdooSaleOrdersReader {
   constructor(
     private readonly client: OdooClient,
@@ -41,95 +75,179 @@ export class OdooSaleOrdersReader {
 
   async read(query: SaleOrderQuery): Promise<OdooSaleOrder[]> {
     const size = query.batchSize;
-    const orders = new Map<number, OdooRecord>();
-    const keep = (rows: OdooRecord[]) => rows.forEach((row) => orders.set(row.id, row));
+    const concurrency = query.concurrency ?? 1;
+    const externalIds = new Map<number, string>();
+    const wanted = new Set<number>();
 
-    const xidIds: number[] = [];
-    for (const batch of chunks(query.externalIds, size)) {
+    // 1. The writer's records, by external id: ir.model.data's (module, name) is unique and indexed.
+    const byModule = new Map<string, string[]>();
+    for (const xid of new Set(query.externalIds)) {
+      const dot = xid.indexOf('.');
+      const names = byModule.get(xid.slice(0, dot)) ?? [];
+      names.push(xid.slice(dot + 1));
+      byModule.set(xid.slice(0, dot), names);
+    }
+    const xidBatches = [...byModule].flatMap(([module, names]) =>
+      chunks(names, size).map((batch) => ({ module, batch })),
+    );
+    // 2. What Odoo wrote in the window for the platform's customers (ids only), and what it wrote for the
+    // window's customers since the window ended whose reference is one of the window's POs: every sale
+    // order of a window's order was made after the order was received, so one made by hand with its PO
+    // (no external id) is in one or the other. One search each instead of one per batch of references:
+    // client_order_ref has no index in Odoo.
+    const customers = [...new Set([...query.customerIds, ...query.refsByCustomer.keys()])];
+    const refs = new Map([...query.refsByCustomer].map(([customer, pos]) => [customer, new Set(pos)]));
+    const searches: (() => Promise<void>)[] = xidBatches.map(({ module, batch }) => async () => {
       const rows = await this.client.searchRead(
         'ir.model.data',
         [
           ['model', '=', 'sale.order'],
-          ['module', '=', 'tradewind'],
-          ['name', 'in', batch.map((xid) => xid.slice(xid.indexOf('.') + 1))],
+          ['module', '=', module],
+          ['name', 'in', batch],
         ],
-        { ...this.options, fields: ['res_id'] },
+        { ...this.options, fields: ['name', 'res_id'], order: 'id' },
       );
-      xidIds.push(...rows.map((row) => row.res_id as number));
-    }
-    // By id through search_read: an external id left behind by a deleted order names nothing, silently.
-    for (const batch of chunks(xidIds, size)) keep(await this.page([['id', 'in', batch]]));
-    for (const batch of chunks(query.clientOrderRefs, size)) {
-      keep(await this.page([['client_order_ref', 'in', batch]]));
-    }
-    if (query.customerIds.length > 0) {
-      keep(
-        await this.page([
-          ['write_date', '>=', odooDatetime(query.writtenFrom)],
-          ['write_date', '<', odooDatetime(query.writtenTo)],
-          ['partner_id', 'in', [...query.customerIds]],
-        ]),
-      );
-    }
-    if (orders.size === 0) return [];
-
-    const ids = [...orders.keys()];
-    const externalIds = new Map<number, string>();
-    const lines = new Map<number, { productId: number | null; quantity: number; priceUnit: number }[]>();
-    for (const batch of chunks(ids, size)) {
-      const xids = await this.client.searchRead(
-        'ir.model.data',
-        [
-          ['model', '=', 'sale.order'],
-          ['res_id', 'in', batch],
-        ],
-        { ...this.options, fields: ['module', 'name', 'res_id'] },
-      );
-      for (const row of xids)
-        externalIds.set(row.res_id as number, `${String(row.module)}.${String(row.name)}`);
-      const orderLines = await this.page([['order_id', 'in', batch]], 'sale.order.line', [
-        'order_id',
-        'product_id',
-        'product_uom_qty',
-        'price_unit',
-      ]);
-      for (const line of orderLines) {
-        const orderId = idOf(line.order_id);
-        if (orderId === null) continue;
-        const list = lines.get(orderId) ?? [];
-        list.push({
-          productId: idOf(line.product_id),
-          quantity: Number(line.product_uom_qty ?? 0),
-          priceUnit: Number(line.price_unit ?? 0),
-        });
-        lines.set(orderId, list);
+      for (const row of rows) {
+        const id = row.res_id as number;
+        externalIds.set(id, `${module}.${String(row.name)}`);
+        wanted.add(id);
       }
+    });
+    if (customers.length > 0) {
+      searches.push(async () => {
+        const ids = await this.client.search(
+          'sale.order',
+          [
+            ['write_date', '>=', odooDatetime(query.writtenFrom)],
+            ['write_date', '<', odooDatetime(query.writtenTo)],
+            ['partner_id', 'in', customers],
+          ],
+          { ...this.options, order: 'id' },
+        );
+        for (const id of ids) wanted.add(id);
+      });
     }
-    const productIds = [...new Set([...lines.values()].flat().map((l) => l.productId))].filter(
-      (id): id is number => id !== null,
-    );
-    const skus = new Map<number, string | null>();
-    for (const batch of chunks(productIds, size)) {
-      const products = await this.client.read('product.product', batch, ['default_code'], this.options);
-      for (const product of products) skus.set(product.id, textOf(product.default_code));
+    if (refs.size > 0) {
+      searches.push(async () => {
+        for (let after = 0; ;) {
+          const page = await this.client.searchRead(
+            'sale.order',
+            [
+              ['write_date', '>=', odooDatetime(query.writtenTo)],
+              ['partner_id', 'in', [...refs.keys()]],
+              ['id', '>', after],
+            ],
+            {
+              ...this.options,
+              fields: ['partner_id', 'client_order_ref'],
+              load: false,
+              order: 'id',
+              limit: LATER_PAGE,
+            },
+          );
+          for (const row of page) {
+            const customer = idOf(row.partner_id);
+            const ref = textOf(row.client_order_ref);
+            if (customer !== null && ref !== null && refs.get(customer)?.has(ref) === true)
+              wanted.add(row.id);
+          }
+          if (page.length < LATER_PAGE) return;
+          after = page[page.length - 1].id;
+        }
+      });
     }
+    await eachBounded(searches, concurrency, (search) => search());
+    if (wanted.size === 0) return [];
 
-    return ids.map((id) => {
-      const row = orders.get(id)!;
-      return {
-        id,
-        name: String(row.name),
-        externalId: externalIds.get(id) ?? null,
-        clientOrderRef: textOf(row.client_order_ref),
-        partnerId: idOf(row.partner_id),
-        state: String(row.state),
-        amountUntaxed: Number(row.amount_untaxed ?? 0),
-        lines: (lines.get(id) ?? []).map((line) => ({
-          sku: line.productId === null ? null : (skus.get(line.productId) ?? null),
-          quantity: line.quantity,
-          priceUnit: line.priceUnit,
-        })),
-      };
+    // 3. Each sale order once (an external id left behind by a deleted order names nothing: read by id,
+    // silently absent), its lines, and the external id of those not found by theirs.
+    const ids = [...wanted].sort((a, b) => a - b);
+    const orders = new Map<number, OdooRecord>();
+    const lines = new Map<number, OdooSaleOrder['lines'][number][]>();
+    // Products are few: each read once, when a line first names it (batches in flight share the read).
+    const skus = new Map<number, string | null>();
+    const pending = new Map<number, Promise<void>>();
+    const resolveSkus = async (productIds: readonly number[]) => {
+      const missing = productIds.filter((id) => !skus.has(id) && !pending.has(id));
+      if (missing.length > 0) {
+        const read = this.client
+          .read('product.product', missing, ['default_code'], this.options)
+          .then((rows) => {
+            for (const row of rows) skus.set(row.id, textOf(row.default_code));
+            for (const id of missing) if (!skus.has(id)) skus.set(id, null);
+          });
+        for (const id of missing) pending.set(id, read);
+      }
+      await Promise.all(productIds.flatMap((id) => (skus.has(id) ? [] : [pending.get(id)!])));
+    };
+    await eachBounded(chunks(ids, size), concurrency, async (batch) => {
+      const rows = await this.client.searchRead('sale.order', [['id', 'in', batch]], {
+        ...this.options,
+        fields: SALE_ORDER_FIELDS,
+        load: false,
+        order: 'id',
+      });
+      for (const row of rows) orders.set(row.id, row);
+      const unnamed = batch.filter((id) => !externalIds.has(id));
+      if (unnamed.length > 0) {
+        const xids = await this.client.searchRead(
+          'ir.model.data',
+          [
+            ['model', '=', 'sale.order'],
+            ['res_id', 'in', unnamed],
+          ],
+          { ...this.options, fields: ['module', 'name', 'res_id'] },
+        );
+        for (const row of xids)
+          externalIds.set(row.res_id as number, `${String(row.module)}.${String(row.name)}`);
+      }
+      for (let offset = 0; ; offset += LINE_PAGE) {
+        const page = await this.client.searchRead('sale.order.line', [['order_id', 'in', batch]], {
+          ...this.options,
+          fields: LINE_FIELDS,
+          load: false,
+          order: 'id',
+          offset,
+          limit: LINE_PAGE,
+        });
+        const productIds = new Set<number>();
+        for (const line of page) {
+          const productId = idOf(line.product_id);
+          if (productId !== null && !skus.has(productId)) productIds.add(productId);
+        }
+        if (productIds.size > 0) await resolveSkus([...productIds]);
+        for (const line of page) {
+          const orderId = idOf(line.order_id);
+          if (orderId === null) continue;
+          const productId = idOf(line.product_id);
+          const entry = {
+            sku: productId === null ? null : (skus.get(productId) ?? null),
+            quantity: Number(line.product_uom_qty ?? 0),
+            priceUnit: Number(line.price_unit ?? 0),
+          };
+          const list = lines.get(orderId);
+          if (list) list.push(entry);
+          else lines.set(orderId, [entry]);
+        }
+        if (page.length < LINE_PAGE) break;
+      }
+    });
+
+    return ids.flatMap((id) => {
+      const row = orders.get(id);
+      if (row === undefined) return [];
+      return [
+        {
+          id,
+          name: String(row.name),
+          externalId: externalIds.get(id) ?? null,
+          clientOrderRef: textOf(row.client_order_ref),
+          partnerId: idOf(row.partner_id),
+          state: String(row.state),
+          amountUntaxed: Number(row.amount_untaxed ?? 0),
+          lines: lines.get(id) ?? [],
+        },
+      ];
     });
   }
 

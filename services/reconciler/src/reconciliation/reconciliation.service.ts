@@ -26,6 +26,18 @@ export interface Verification {
   readonly matches: boolean;
 }
 
+/** The window's PO numbers per Odoo customer: a reference names an order only with its customer. */
+export function refsByCustomer(orders: readonly PlatformOrder[]): Map<number, string[]> {
+  const refs = new Map<number, string[]>();
+  for (const order of orders) {
+    if (order.odooPartnerId === null) continue;
+    const list = refs.get(order.odooPartnerId);
+    if (list) list.push(order.poNumber);
+    else refs.set(order.odooPartnerId, [order.poNumber]);
+  }
+  return refs;
+}
+
 @Injectable()
 export class ReconciliationService {
   constructor(
@@ -91,11 +103,12 @@ export class ReconciliationService {
     }
     const odoo = await this.odoo.read({
       externalIds: orders.flatMap((o) => (o.odooExternalId === null ? [] : [o.odooExternalId])),
-      clientOrderRefs: [...new Set(orders.map((o) => o.poNumber))],
+      refsByCustomer: refsByCustomer(orders),
       writtenFrom: window.start,
       writtenTo: window.end,
       customerIds: [...customers.keys()],
       batchSize: this.config.reconciliation.odooBatchSize,
+      concurrency: this.config.reconciliation.odooConcurrency,
     });
     // Sale orders that orders of other windows explain are theirs, not "no origin".
     const origins = await this.views.origins({

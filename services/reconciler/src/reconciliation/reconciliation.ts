@@ -138,6 +138,7 @@ const partnerKey = (partnerId: string, workflow: string) => `${partnerId}\u0000$
 
 /** Why one Odoo sale order differs from its platform order, or undefined when equal. */
 export function fieldDifferences(order: PlatformOrder, odoo: OdooSaleOrder): string | undefined {
+  if (sameLines(order, odoo)) return undefined;
   const bySku = (lines: readonly { sku: string | null; quantity: number }[]) => {
     const totals = new Map<string, number>();
     for (const line of lines) totals.set(line.sku ?? '?', (totals.get(line.sku ?? '?') ?? 0) + line.quantity);
@@ -157,6 +158,23 @@ export function fieldDifferences(order: PlatformOrder, odoo: OdooSaleOrder): str
     problems.push(`amount ${amount} on the platform, ${round2(odoo.amountUntaxed)} in Odoo`);
   }
   return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+/**
+ * The common case without building maps: the same lines in the same order (SKU, quantity) and, when
+ * priced, the same untaxed amount. False only means "compare properly".
+ */
+function sameLines(order: PlatformOrder, odoo: OdooSaleOrder): boolean {
+  if (order.lines.length !== odoo.lines.length) return false;
+  let priced = true;
+  for (let i = 0; i < order.lines.length; i++) {
+    const ours = order.lines[i];
+    const theirs = odoo.lines[i];
+    if ((ours.sku ?? '?') !== (theirs.sku ?? '?') || Math.abs(ours.quantity - theirs.quantity) > 1e-9)
+      return false;
+    if (ours.unitPrice === null) priced = false;
+  }
+  return !priced || Math.abs(platformAmount(order) - odoo.amountUntaxed) <= AMOUNT_TOLERANCE;
 }
 
 /**
@@ -187,14 +205,16 @@ export function reconcileWindow(input: {
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
-  const odoo = [
-    ...new Map(input.odoo.filter((r) => r.state !== 'cancel').map((record) => [record.id, record])).values(),
-  ];
+  const unique = new Map<number, OdooSaleOrder>();
+  for (const record of input.odoo) if (record.state !== 'cancel') unique.set(record.id, record);
+  const odoo = [...unique.values()];
   const byExternalId = new Map<string, OdooSaleOrder[]>();
+  // By reference only the records without an external id: one with an external id is found by it, or is
+  // another order's whatever its reference says.
   const byRef = new Map<string, OdooSaleOrder[]>();
   for (const record of odoo) {
     if (record.externalId !== null) push(byExternalId, record.externalId, record);
-    if (record.clientOrderRef !== null)
+    else if (record.clientOrderRef !== null)
       push(byRef, `${record.partnerId}\u0000${record.clientOrderRef}`, record);
   }
   const partnerOfOdooCustomer = new Map<number, string>(input.customers ?? []);
@@ -225,24 +245,21 @@ export function reconcileWindow(input: {
     else proofs.set(summary, [line]);
   };
 
-  for (const order of [...orders].sort((a, b) => compare(a.orderId, b.orderId))) {
+  // In the view's order: the proof's lines are sorted below, and the orders' discrepancies after the loop.
+  for (const order of orders) {
     const summary = summaryOf(order.partnerId, SALES_ORDER_WORKFLOW);
     const amount = platformAmount(order);
     summary.orders += 1;
     summary.amount = round2(summary.amount + amount);
     const age = now - order.receivedAt;
-    const matches = new Map<number, OdooSaleOrder>();
-    if (order.odooExternalId !== null) {
-      for (const record of byExternalId.get(order.odooExternalId) ?? []) matches.set(record.id, record);
-    }
-    if (order.odooPartnerId !== null) {
-      for (const record of byRef.get(`${order.odooPartnerId}\u0000${order.poNumber}`) ?? []) {
-        // A record another order's external id names is that order's, whatever its reference says.
-        if (record.externalId === null || record.externalId === order.odooExternalId)
-          matches.set(record.id, record);
-      }
-    }
-    const found = [...matches.values()].sort((a, b) => a.id - b.id);
+    // Distinct records (by external id, and by reference those without one), by id.
+    const byXid = order.odooExternalId === null ? undefined : byExternalId.get(order.odooExternalId);
+    const byPo =
+      order.odooPartnerId === null || byRef.size === 0
+        ? undefined
+        : byRef.get(`${order.odooPartnerId}\u0000${order.poNumber}`);
+    const found = byPo === undefined ? (byXid ?? []) : [...(byXid ?? []), ...byPo];
+    if (found.length > 1) found.sort((a, b) => a.id - b.id);
     for (const record of found) claimed.add(record.id);
     const odooIds = found.map((record) => record.id);
 
@@ -306,6 +323,9 @@ export function reconcileWindow(input: {
     prove(summary, `${order.orderId}\t${order.status}\t${amount.toFixed(2)}\t${odooIds.length}`);
   }
 
+  // The orders' discrepancies by order (stable: an order's own keep their order), as if iterated sorted.
+  discrepancies.sort((a, b) => compare(a.orderId ?? '', b.orderId ?? ''));
+
   for (const record of odoo.sort((a, b) => a.id - b.id)) {
     if (claimed.has(record.id) || record.partnerId === null) continue;
     const partnerId = partnerOfOdooCustomer.get(record.partnerId);
@@ -357,7 +377,7 @@ export function reconcileWindow(input: {
       const checksum = createHash('sha256')
         .update(JSON.stringify(counts))
         .update('\n')
-        .update((proofs.get(summary) ?? []).sort(compare).join('\n'))
+        .update((proofs.get(summary) ?? []).sort().join('\n')) // code-unit order, as compare()
         .digest('hex');
       const verdict = DISCREPANCY_CLASSES.some((c) => summary.discrepancies[c] > 0)
         ? ('discrepancies' as const)

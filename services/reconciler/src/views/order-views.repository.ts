@@ -45,7 +45,7 @@ interface OrderViewRow {
   lines: PlatformOrder['lines'];
   customer_ref: string | null;
   document_ids: string[];
-  received_at: Date;
+  received_ms: number;
 }
 
 export class PostgresOrderViews implements OrderViews {
@@ -93,7 +93,7 @@ export class PostgresOrderViews implements OrderViews {
   async receivedIn(from: number, to: number): Promise<PlatformOrder[]> {
     const rows = await this.dataSource.query<OrderViewRow[]>(
       `SELECT v.order_id, v.partner_id, v.po_number, v.status, v.odoo_external_id, v.odoo_partner_id,
-              v.rejected, v.lines, v.received_at, v.customer_ref,
+              v.rejected, v.lines, floor(extract(epoch FROM v.received_at) * 1000)::float8 AS received_ms, v.customer_ref,
               COALESCE((SELECT array_agg(d.document_id ORDER BY d.document_id) FROM order_documents d
                          WHERE d.order_id = v.order_id), '{}') AS document_ids
          FROM order_views v
@@ -111,7 +111,7 @@ export class PostgresOrderViews implements OrderViews {
       lines: row.lines,
       customerRef: row.customer_ref,
       documentIds: row.document_ids,
-      receivedAt: row.received_at.getTime(),
+      receivedAt: row.received_ms,
     }));
   }
 

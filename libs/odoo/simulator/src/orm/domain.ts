@@ -150,6 +150,15 @@ function compilePath(
         return negative ? !any : any;
       };
     }
+    if (operator === 'in' || operator === 'not in') {
+      const list = new Set(asList(value));
+      const negative = operator === 'not in';
+      return (row) => {
+        const ids = relatedIds(env.valueOf(model, row, fname));
+        const any = ids.some((id) => list.has(id)) || (list.has(false) && ids.length === 0);
+        return negative ? !any : any;
+      };
+    }
     return (row) => relationalMatch(relatedIds(env.valueOf(model, row, fname)), operator, value);
   }
 
@@ -248,13 +257,14 @@ function scalarPredicate(operator: string, value: unknown): (current: unknown) =
       return (current) => !isFalsy(current) && compare(current, value) < 0;
     case '<=':
       return (current) => !isFalsy(current) && compare(current, value) <= 0;
+    // A set, as PostgreSQL hashes an IN list: the same matches (SameValueZero) at any list size.
     case 'in': {
-      const list = asList(value);
-      return (current) => (isFalsy(current) ? list.includes(false) : list.includes(current));
+      const list = new Set(asList(value));
+      return (current) => (isFalsy(current) ? list.has(false) : list.has(current));
     }
     case 'not in': {
-      const list = asList(value);
-      return (current) => (isFalsy(current) ? !list.includes(false) : !list.includes(current));
+      const list = new Set(asList(value));
+      return (current) => (isFalsy(current) ? !list.has(false) : !list.has(current));
     }
     default: {
       // like / ilike wrap the value in %...%; =like / =ilike take it as the pattern

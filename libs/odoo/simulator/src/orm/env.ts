@@ -177,7 +177,14 @@ export class Env {
       effective = [['active', '=', true], ...(Array.isArray(effective) ? (effective as unknown[]) : [])];
     }
     const predicate = compileDomain(this, model, effective);
-    const rows = this.store.rows(model).filter(predicate);
+    const candidates = this.indexedCandidates(model, effective);
+    const rows =
+      candidates === undefined
+        ? this.store.rows(model).filter(predicate)
+        : candidates.flatMap((id) => {
+            const row = this.store.get(model, id);
+            return row !== undefined && predicate(row) ? [row] : [];
+          });
     this.sort(model, rows, (typeof options.order === 'string' && options.order) || def.order || 'id');
     const offset = Number(options.offset ?? 0) || 0;
     const limit =
@@ -185,6 +192,62 @@ export class Env {
         ? undefined
         : Number(options.limit);
     return rows.slice(offset, limit === undefined ? undefined : offset + limit).map((row) => row.id);
+  }
+
+  /**
+   * Rows an index can narrow a search to, as PostgreSQL's would (the primary key, a stored many2one's
+   * index, ir.model.data's (module, name) and (model, res_id)): for a domain that is a plain AND of leaves
+   * with an `=`/`in` leaf on one of them; the whole domain is still applied to each candidate, so the
+   * result is the same as a scan. Undefined when no index applies (a scan).
+   */
+  private indexedCandidates(model: string, domain: unknown): number[] | undefined {
+    if (!Array.isArray(domain) || domain.length === 0) return undefined;
+    const leaves: [string, string, unknown][] = [];
+    for (const term of domain as unknown[]) {
+      // '|', '&', '!' (Polish notation) or anything else: not a plain AND, scan.
+      if (!Array.isArray(term) || term.length !== 3 || typeof term[0] !== 'string') return undefined;
+      leaves.push([term[0], String(term[1]).toLowerCase(), term[2]]);
+    }
+    const equalTo = (value: unknown): unknown[] | undefined =>
+      Array.isArray(value) ? value : value === undefined ? undefined : [value];
+    const ints = (values: unknown[] | undefined): number[] | undefined =>
+      values?.every((v) => Number.isInteger(v)) ? (values as number[]) : undefined;
+    let best: number[] | undefined;
+    const consider = (ids: number[] | undefined) => {
+      if (ids !== undefined && (best === undefined || ids.length < best.length)) best = ids;
+    };
+    const valueOf = (fname: string): unknown[] | undefined => {
+      const leaf = leaves.find(([f, op]) => f === fname && (op === '=' || op === 'in'));
+      return leaf === undefined ? undefined : equalTo(leaf[2]);
+    };
+    for (const [fname, operator, value] of leaves) {
+      if (operator !== '=' && operator !== 'in') continue;
+      const values = ints(equalTo(value));
+      if (fname === 'id') consider(values === undefined ? undefined : [...new Set(values)]);
+      else if (values !== undefined && !fname.includes('.'))
+        consider(this.store.referencingAny(model, fname, values));
+    }
+    if (model === 'ir.model.data') {
+      const modules = valueOf('module');
+      const names = valueOf('name');
+      if (modules !== undefined && names !== undefined) {
+        const ids: number[] = [];
+        for (const module of modules)
+          for (const name of names) {
+            const target = this.store.resolveExternalId(`${asText(module)}.${asText(name)}`);
+            if (target) ids.push(target.dataId);
+          }
+        consider([...new Set(ids)]);
+      }
+      const targets = valueOf('model');
+      const resIds = ints(valueOf('res_id'));
+      if (targets !== undefined && resIds !== undefined)
+        consider([
+          ...new Set(targets.flatMap((target) => this.store.externalIdRowsOf(asText(target), resIds))),
+        ]);
+    }
+    // Each source lists a row once (deduplicated above; a stored many2one holds one value).
+    return best;
   }
 
   read(model: string, ids: number[], fields?: unknown, load: unknown = '_classic_read'): Values[] {
@@ -513,6 +576,12 @@ export class Env {
           throw valueError(`Invalid order ${pyRepr(order)} for model ${pyRepr(model)}`);
         return { fname, desc: direction.toLowerCase() === 'desc' };
       });
+    // By id alone (the usual paging order): numbers, no field lookup per comparison.
+    if (keys.length === 1 && keys[0].fname === 'id') {
+      const sign = keys[0].desc ? -1 : 1;
+      rows.sort((a, b) => sign * (a.id - b.id));
+      return;
+    }
     const keyOf = (row: Row, fname: string): unknown => {
       const field = def.fields[fname];
       const value = this.valueOf(model, row, fname);

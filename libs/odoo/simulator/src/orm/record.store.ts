@@ -27,6 +27,8 @@ export class RecordStore {
   private journal: UndoEntry[] = [];
   private m2oIndex = new Map<string, Map<number, Set<number>>>();
   private xmlids = new Map<string, ExternalIdTarget>();
+  /** ir.model.data ids by `model,res_id` (Odoo's ir_model_data_model_res_id_index). */
+  private xmlidsByTarget = new Map<string, Set<number>>();
   /** Per-record failures armed by tests (cleared with the records). */
   readonly faults = new RecordFaults();
 
@@ -54,6 +56,27 @@ export class RecordStore {
 
   count(model: string): number {
     return this.tables.get(model)?.size ?? 0;
+  }
+
+  /**
+   * Ids of `model` rows whose stored many2one `field` points at one of `targets`, unsorted; undefined
+   * when the field has no index (not a stored many2one).
+   */
+  referencingAny(model: string, field: string, targets: readonly number[]): number[] | undefined {
+    const def = this.registry.get(model)?.fields[field];
+    if (def?.type !== 'many2one' || def.compute) return undefined;
+    const index = this.m2oIndex.get(`${model}.${field}`);
+    const ids: number[] = [];
+    for (const target of new Set(targets)) for (const id of index?.get(target) ?? []) ids.push(id);
+    return ids;
+  }
+
+  /** ir.model.data ids naming records of `model` with these ids, unsorted. */
+  externalIdRowsOf(model: string, resIds: readonly number[]): number[] {
+    const ids: number[] = [];
+    for (const resId of new Set(resIds))
+      for (const id of this.xmlidsByTarget.get(`${model},${resId}`) ?? []) ids.push(id);
+    return ids;
   }
 
   /** Ids of `model` rows whose many2one `field` points at `target`. */
@@ -122,6 +145,7 @@ export class RecordStore {
     this.journal = [];
     this.m2oIndex = new Map();
     this.xmlids = new Map();
+    this.xmlidsByTarget = new Map();
     this.sequences.clear();
     this.faults.clear();
   }
@@ -154,8 +178,15 @@ export class RecordStore {
       }
     }
     if (model === 'ir.model.data') {
-      if (before) this.xmlids.delete(`${asText(before.module)}.${asText(before.name)}`);
+      if (before) {
+        this.xmlids.delete(`${asText(before.module)}.${asText(before.name)}`);
+        this.xmlidsByTarget.get(`${asText(before.model)},${Number(before.res_id)}`)?.delete(id);
+      }
       if (after) {
+        const target = `${asText(after.model)},${Number(after.res_id)}`;
+        let set = this.xmlidsByTarget.get(target);
+        if (!set) this.xmlidsByTarget.set(target, (set = new Set()));
+        set.add(id);
         this.xmlids.set(`${asText(after.module)}.${asText(after.name)}`, {
           model: asText(after.model),
           resId: Number(after.res_id),
