@@ -55,6 +55,11 @@ export class CreateInventoryConsumption1768200000000 implements MigrationInterfa
         CONSTRAINT stock_consumptions_line FOREIGN KEY (order_id, line_no)
           REFERENCES reservation_lines (order_id, line_no)
       )`);
+    // A cancellation seen in Odoo names the order by its PO (the order id after `<partner>/`).
+    await queryRunner.query(
+      `CREATE INDEX reservation_orders_po_number ON reservation_orders ((substr(order_id, length(partner_id) + 2)))
+         WHERE partner_id IS NOT NULL`,
+    );
     await queryRunner.query(
       `CREATE INDEX stock_consumptions_uncounted ON stock_consumptions (sku, warehouse_id, consumed_at)
          WHERE counted_at IS NULL`,
@@ -62,6 +67,7 @@ export class CreateInventoryConsumption1768200000000 implements MigrationInterfa
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP INDEX reservation_orders_po_number');
     await queryRunner.query('DROP TABLE stock_consumptions');
     await queryRunner.query('DROP TABLE reservation_shipments');
     await queryRunner.query('ALTER TABLE reservation_lines DROP COLUMN consumed');

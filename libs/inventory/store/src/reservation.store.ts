@@ -235,11 +235,13 @@ export class ReservationStore {
       }
       wanted.set(sku, (wanted.get(sku) ?? 0) + quantity);
     }
-    // The order's lock first, as everywhere; the claim makes a second delivery of the shipment a no-op.
-    await manager.query(
-      `INSERT INTO reservation_orders (order_id) VALUES ($1) ON CONFLICT (order_id) DO UPDATE SET order_id = EXCLUDED.order_id`,
+    // The order's lock first, as everywhere; an order never reserved (RESERVATION_POLICY off) has nothing
+    // to consume. The claim makes a second delivery of the shipment a no-op.
+    const order = await manager.query<unknown[]>(
+      'SELECT 1 FROM reservation_orders WHERE order_id = $1 FOR UPDATE',
       [release.orderId],
     );
+    if (order.length === 0) return { released: [], changedLevels: [] };
     const claimed = await manager.query<unknown[]>(
       `INSERT INTO reservation_shipments (order_id, shipment_id, consumed_at, received_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING 1`,

@@ -194,6 +194,13 @@ void describe('reservations end: consumed on ship, released on cancel (real Post
       [2, 2, 2, 'consumed'],
     ]);
     assert.deepEqual(await level(sku), [5, 0, 1, 4]);
+    // An order never reserved (RESERVATION_POLICY off) has nothing to consume; a count of 0 units is refused.
+    await ship(`${PARTNER}/${uniqueName('PO-NONE')}`, 'SWFT/1Z009/2026-12-01', [[sku, 2]], Date.now());
+    assert.deepEqual(await level(sku), [5, 0, 1, 4]);
+    await assert.rejects(
+      ship(orderId, 'SWFT/1Z010/2026-12-01', [[sku, 0]], Date.now()),
+      /positive whole number/,
+    );
     const consumptions = await ds.query<{ shipment_id: string; line_no: number; quantity: string }[]>(
       `SELECT shipment_id, line_no, quantity FROM stock_consumptions WHERE order_id = $1 ORDER BY shipment_id, line_no`,
       [orderId],
