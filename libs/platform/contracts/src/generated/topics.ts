@@ -1417,7 +1417,11 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         { name: 'onHand', type: 'long' },
         { name: 'reserved', type: 'long' },
         { name: 'safetyStock', type: 'long' },
-        { name: 'available', type: 'long', doc: 'max(0, onHand - reserved - safetyStock).' },
+        {
+          name: 'available',
+          type: 'long',
+          doc: 'max(0, onHand - reserved - shippedUncounted - safetyStock).',
+        },
         {
           name: 'channelQuantity',
           type: ['null', 'long'],
@@ -1436,6 +1440,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           doc: 'Event time of the last stock event applied; null before the first.',
         },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'shippedUncounted',
+          type: 'long',
+          default: 0,
+          doc: 'Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).',
+        },
       ],
     },
   },

@@ -1021,7 +1021,7 @@ export interface StockAvailability {
   onHand: number;
   reserved: number;
   safetyStock: number;
-  /** max(0, onHand - reserved - safetyStock). */
+  /** max(0, onHand - reserved - shippedUncounted - safetyStock). */
   available: number;
   /**
    * Scope channel: what the channel's allocation rule gives it out of available.
@@ -1041,6 +1041,12 @@ export interface StockAvailability {
   asOf: number | null;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   updatedAt: number;
+  /**
+   * Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).
+   *
+   * @defaultValue `0`
+   */
+  shippedUncounted: number;
 }
 
 /**
