@@ -10,7 +10,7 @@ import {
   StockReconciliationStore,
 } from '@tradewind/inventory-store';
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
-import { odooClientFrom } from '@tradewind/odoo-client';
+import { type OdooClient, odooClientFrom } from '@tradewind/odoo-client';
 import {
   allocateToChannel,
   DataDomain,
@@ -26,10 +26,12 @@ import { ChannelFeedsService } from './feeds/channel-feeds.service';
 import { DeliveryResultsConsumer } from './feeds/delivery-results.consumer';
 import type { InventorySyncConfig } from './inventory-sync.config';
 import { InventorySyncMetrics } from './inventory-sync.metrics';
-import { INVENTORY_SYNC_CONFIG, PARTNER_CATALOG } from './inventory-sync.tokens';
+import { INVENTORY_SYNC_CONFIG, ODOO_CLIENT, PARTNER_CATALOG } from './inventory-sync.tokens';
 import { OdooStockReconciliation } from './reconciliation/odoo-stock.reconciliation';
 import { StockReconciliationService } from './reconciliation/stock-reconciliation.service';
 import { HoldExpiry } from './reservations/hold-expiry.service';
+import { OdooCancellations } from './reservations/odoo-cancellations';
+import { OdooCancellationsService } from './reservations/odoo-cancellations.service';
 import { ReservationReleasesConsumer } from './reservations/reservation-releases.consumer';
 import { ReservationRequestsConsumer } from './reservations/reservation-requests.consumer';
 import { IngressDocumentsConsumer } from './stock/ingress-documents.consumer';
@@ -102,25 +104,40 @@ export class AppModule {
             ),
         },
         {
+          // The read-only key: stock quants (reconciliation) and cancelled sale orders.
+          provide: ODOO_CLIENT,
+          useFactory: () =>
+            odooClientFrom(config.odoo, { userAgent: 'tradewind-inventory-sync', maxConcurrentRequests: 2 }),
+        },
+        {
           provide: OdooStockReconciliation,
-          inject: [DataSource, OutboxWriter, PARTNER_CATALOG],
-          useFactory: (dataSource: DataSource, outbox: OutboxWriter, catalog: PartnerCatalog) =>
-            new OdooStockReconciliation(
-              dataSource,
-              outbox,
-              new StockReconciliationStore(),
-              odooClientFrom(config.odoo, {
-                userAgent: 'tradewind-inventory-sync',
-                maxConcurrentRequests: 2,
-              }),
-              {
-                serviceName: config.service.name,
-                stockOwner: catalog.systemOfRecord(DataDomain.StockOnHand),
-                correct: config.reconciliation.correct,
-              },
-            ),
+          inject: [DataSource, OutboxWriter, PARTNER_CATALOG, ODOO_CLIENT],
+          useFactory: (
+            dataSource: DataSource,
+            outbox: OutboxWriter,
+            catalog: PartnerCatalog,
+            odoo: OdooClient,
+          ) =>
+            new OdooStockReconciliation(dataSource, outbox, new StockReconciliationStore(), odoo, {
+              serviceName: config.service.name,
+              stockOwner: catalog.systemOfRecord(DataDomain.StockOnHand),
+              correct: config.reconciliation.correct,
+            }),
         },
         StockReconciliationService,
+        {
+          provide: OdooCancellations,
+          inject: [DataSource, InventorySyncCore, ODOO_CLIENT],
+          useFactory: (dataSource: DataSource, core: InventorySyncCore, odoo: OdooClient) =>
+            new OdooCancellations(
+              dataSource,
+              core,
+              new ReservationStore(),
+              new StockReconciliationStore(),
+              odoo,
+            ),
+        },
+        OdooCancellationsService,
         { provide: ChannelFeedStore, useFactory: () => new ChannelFeedStore() },
         {
           provide: ChannelFeedPublisher,

@@ -1,6 +1,7 @@
 // inventory-sync's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
 // settings of each handler (<PREFIX>_MAX_ATTEMPTS, _RETRY_DELAYS, _KEY_CONCURRENCY…), the partner catalog
-// (systems of record, channel allocation rules) and the sweep of expired channel holds.
+// (systems of record, channel allocation rules), the sweep of expired channel holds and the poll of sale
+// orders cancelled in Odoo.
 import { bool, type ConfigValues, defineConfig, duration, str, variable } from '@tradewind/config';
 import { TOPICS } from '@tradewind/contracts';
 import { consumerConfig } from '@tradewind/messaging-nest';
@@ -32,6 +33,13 @@ export const inventorySyncConfig = defineConfig({
     expiryIntervalMs: variable(
       'RESERVATION_EXPIRY_INTERVAL',
       duration({ desc: 'How often channel holds past their TTL are released', default: 30_000 }),
+    ),
+    cancellationsEveryMs: variable(
+      'INVENTORY_CANCELLATIONS_EVERY',
+      duration({
+        desc: "How often Odoo's cancelled sale orders are read (by write_date, read-only key) to release what they hold; 0: never",
+        default: 60_000,
+      }),
     ),
   },
   feeds: {

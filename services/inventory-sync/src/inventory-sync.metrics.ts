@@ -20,4 +20,9 @@ export class InventorySyncMetrics {
     help: 'Channel stock-feed documents published on partners.outbound, by channel and format.',
     labelNames: ['channel', 'format'],
   });
+
+  readonly cancellations: Counter = counter({
+    name: 'tradewind_inventory_cancellation_releases_total',
+    help: 'Orders whose reservations were released because their sale order was cancelled in Odoo.',
+  });
 }

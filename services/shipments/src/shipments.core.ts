@@ -1,8 +1,9 @@
 // shipments' message handling without NestJS or Kafka: one ingress.documents record is one transaction with
 // its inbox mark, each shipment it names locked, its new events stored (a duplicate event key is ignored),
 // the milestone state folded again from the whole history in event-time order, and what that causes in the
-// outbox: shipments.state, a business exception per newly impossible event, one validate_picking per customer
-// order of a ship notice, and the customers' notices (one per customer and milestone). The consumer calls it;
+// outbox: shipments.state, a business exception per newly impossible event, one validate_picking and one
+// reservation consumption (inventory.reservation-releases, shipped) per customer order of a ship notice, and
+// the customers' notices (one per customer and milestone). The consumer calls it;
 // the benchmark and the e2e use it as it is.
 import {
   CommandType,
@@ -14,6 +15,8 @@ import {
   type OdooCommand,
   type OpsException,
   type OutboundDocument,
+  ReleaseReason,
+  type ReservationRelease,
   type ShipmentMilestone,
   type ShipmentState,
   TOPICS,
@@ -313,7 +316,10 @@ export class ShipmentsCore {
       headers: this.headersFor(context, context.document.partnerId),
       messageId: uuidFromSeed(`shipment-state|${id}|${version}`),
     });
-    for (const order of newOrders) messages.push(this.validatePicking(id, input, order, context));
+    for (const order of newOrders) {
+      messages.push(this.validatePicking(id, input, order, context));
+      messages.push(this.consumeReservation(id, order, context));
+    }
     messages.push(...(await this.notices(m, state, input, newOrders, context)));
     return messages;
   }
@@ -346,6 +352,38 @@ export class ShipmentsCore {
       value: command,
       headers: this.headersFor(context, order.partnerId),
       messageId: uuidFromSeed(`odoo-command|${order.commandId}|${id}`),
+    };
+  }
+
+  /**
+   * The order's reservation consumed by what this shipment carries (decision 0024): once per (shipment,
+   * customer order), claimed with its picking validation, so a redelivered or resent 856 sends nothing
+   * new. The 856 is where shipped quantities are final (the 3PL owns shipped goods); Odoo's validation
+   * may wait for an outage, the stock it concerns left already. `releasedAt` is the notice's receipt at
+   * the gateway: the goods had left by then (an 856's ship time is often a date alone, midnight), so a
+   * WMS count at or after it includes them.
+   */
+  private consumeReservation(
+    id: string,
+    order: ShippedOrder & { commandId: string },
+    context: Context,
+  ): OutboxEnqueueRequest {
+    const orderId = `${order.partnerId}/${order.poNumber}`;
+    const value: ReservationRelease = {
+      releaseId: `shipment/${id}/${orderId}`,
+      orderId,
+      reason: ReleaseReason.Shipped,
+      lineNos: [],
+      releasedAt: context.document.receivedAt,
+      shipmentId: id,
+      shipped: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    };
+    return {
+      topic: TOPICS.inventoryReservationReleases,
+      key: orderId,
+      value,
+      headers: this.headersFor(context, order.partnerId),
+      messageId: uuidFromSeed(`reservation-release|${order.commandId}|${id}`),
     };
   }
 

@@ -6,15 +6,23 @@ export interface StockLevel {
   reserved: number;
   /** Units never promised to anyone (damage, miscounts): kept out of availability. */
   safetyStock: number;
+  /**
+   * Units that shipped (their reservation consumed) but that the WMS has not counted out yet: on hand
+   * still holds them until a count at or after the shipment arrives (decision 0024). Default 0.
+   */
+  shippedUncounted?: number;
 }
 
 /**
- * Availability = on hand − reserved − safety stock, never below zero: a recount under what is reserved
- * (on hand fell) leaves the reservations standing and shows nothing available until stock returns.
+ * Availability = on hand − reserved − shipped but not yet counted − safety stock, never below zero: a
+ * recount under what is reserved (on hand fell) leaves the reservations standing and shows nothing
+ * available until stock returns.
  */
 export function availableQuantity(level: StockLevel): number {
   assertQuantity('onHand', level.onHand);
   assertQuantity('reserved', level.reserved);
   assertQuantity('safetyStock', level.safetyStock);
-  return Math.max(0, level.onHand - level.reserved - level.safetyStock);
+  const shipped = level.shippedUncounted ?? 0;
+  assertQuantity('shippedUncounted', shipped);
+  return Math.max(0, level.onHand - level.reserved - shipped - level.safetyStock);
 }

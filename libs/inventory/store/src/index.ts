@@ -1,9 +1,14 @@
 // The stock ledger and the reservations in PostgreSQL (issue 9): tables whose constraints refuse an
 // oversell, and the stores that use them in the caller's transaction (with the inbox and the outbox).
 import { CreateInventory1768000000000 } from './inventory.migration';
+import { CreateInventoryConsumption1768200000000 } from './inventory-consumption.migration';
 import { CreateInventoryReconciliation1768100000000 } from './inventory-reconciliation.migration';
 
-export { CreateInventory1768000000000, CreateInventoryReconciliation1768100000000 };
+export {
+  CreateInventory1768000000000,
+  CreateInventoryConsumption1768200000000,
+  CreateInventoryReconciliation1768100000000,
+};
 export { InventoryStoreErrorCode, InventoryStoreException } from './inventory-store.exception';
 export {
   type ReleaseResult,
@@ -16,7 +21,11 @@ export { type StockEventResult, StockLedgerStore } from './stock-ledger.store';
 export type { StockLevelRecord } from './stock-level';
 
 /** The library's migrations, after `persistenceMigrations` in a service's list. */
-export const inventoryMigrations = [CreateInventory1768000000000, CreateInventoryReconciliation1768100000000];
+export const inventoryMigrations = [
+  CreateInventory1768000000000,
+  CreateInventoryReconciliation1768100000000,
+  CreateInventoryConsumption1768200000000,
+];
 export {
   type AvailabilityRecord,
   channelAvailability,

@@ -153,7 +153,15 @@ void describe('InventorySyncCore', () => {
 
     // The release returns the units and says so on inventory.availability.
     await core.onReservationRelease(
-      { releaseId: uniqueName('rel'), orderId, reason: 'cancelled', lineNos: [], releasedAt: Date.now() },
+      {
+        releaseId: uniqueName('rel'),
+        orderId,
+        reason: 'cancelled',
+        lineNos: [],
+        releasedAt: Date.now(),
+        shipmentId: null,
+        shipped: [],
+      },
       headers(),
     );
     const after = await outboxFor<StockAvailability>(TOPICS.inventoryAvailability, `warehouse/WH1/${sku}`);

@@ -81,6 +81,8 @@ const release = (ds: DataSource, orderId: string, reason: ReleaseReason, lineNos
         reason,
         lineNos,
         releasedAt: Date.now(),
+        shipmentId: null,
+        shipped: [],
       }),
     { maxAttempts: 5 },
   );
@@ -290,10 +292,11 @@ void describe('ReservationStore', () => {
     const refused = await reserve(ds, request(`acme/${sku}-PO2`, sku, [{ lineNo: 1, quantity: 1 }]));
     assert.equal(refused.decided[0].outcome, 'insufficient_stock');
     await assert.rejects(ds.query(`UPDATE stock_levels SET reserved = 9 WHERE sku = $1`, [sku]));
-    // A release may lower it even while short; shipped units leave on hand.
+    // A release may lower it even while short; shipped units stay in on hand, unavailable, until counted.
     const shipped = await release(ds, `acme/${sku}-PO1`, 'shipped');
     assert.equal(shipped.released.length, 1);
-    assert.deepEqual([shipped.changedLevels[0].onHand, shipped.changedLevels[0].reserved], [0, 0]);
+    const after = shipped.changedLevels[0];
+    assert.deepEqual([after.onHand, after.reserved, after.shippedUncounted, after.available], [6, 0, 8, 0]);
     assert.equal((await release(ds, `acme/${sku}-PO1`, 'shipped')).released.length, 0, 'twice: nothing');
   });
 

@@ -24,6 +24,8 @@ export type ReservationLineStatus = 'held' | 'none' | 'released' | 'consumed' | 
 export interface ReservationLineRecord extends ReservationReplyLine {
   orderId: string;
   status: ReservationLineStatus;
+  /** Units of the line that shipped (consumed); the hold is `reserved − consumed`. */
+  consumed: number;
   expiresAt: Date | null;
 }
 
@@ -37,7 +39,7 @@ export interface ReserveResult {
 }
 
 export interface ReleaseResult {
-  /** Lines whose hold ended with this call. */
+  /** Lines whose hold ended with this call (for shipped: the lines a shipment consumed, even in part). */
   released: ReservationLineRecord[];
   changedLevels: StockLevelRecord[];
 }
@@ -53,9 +55,10 @@ interface LineRow {
   outcome: ReservationLineRecord['outcome'];
   status: ReservationLineStatus;
   expires_at: Date | null;
+  consumed: string;
 }
 
-const LINE_COLUMNS = `order_id, line_no, sku, warehouse_id, requested, reserved, backordered, outcome, status, expires_at`;
+const LINE_COLUMNS = `order_id, line_no, sku, warehouse_id, requested, reserved, backordered, outcome, status, expires_at, consumed`;
 
 function toLine(row: LineRow): ReservationLineRecord {
   return {
@@ -69,10 +72,11 @@ function toLine(row: LineRow): ReservationLineRecord {
     outcome: row.outcome,
     status: row.status,
     expiresAt: row.expires_at,
+    consumed: Number(row.consumed),
   };
 }
 
-/** The status a held line takes when released for `reason` (shipped consumes the units). */
+/** The status a held line takes when released for `reason` (shipped: consumed, see `consume`). */
 function endStatus(reason: ReleaseReason): ReservationLineStatus {
   switch (reason) {
     case Reason.Rejected:
@@ -184,7 +188,8 @@ export class ReservationStore {
 
   /**
    * Ends the holds of an order's lines (every line when `lineNos` is empty): the units return to
-   * available, or leave on hand for `shipped`. A whole-order release also marks the order, so a request
+   * available (what already shipped stays consumed), or, for `shipped`, are consumed (`consume`). A
+   * whole-order release also marks the order, so a request
    * still on its way reserves nothing. Releasing twice changes nothing the second time.
    */
   async release(
@@ -193,6 +198,7 @@ export class ReservationStore {
     now = new Date(),
   ): Promise<ReleaseResult> {
     const status = endStatus(release.reason);
+    if (status === 'consumed') return this.consume(manager, release, now);
     const wholeOrder = release.lineNos.length === 0;
     await manager.query(
       `INSERT INTO reservation_orders (order_id, released_reason) VALUES ($1, $2)
@@ -202,6 +208,108 @@ export class ReservationStore {
       [release.orderId, release.reason, wholeOrder],
     );
     return this.endHolds(manager, release.orderId, status, wholeOrder ? null : release.lineNos, null, now);
+  }
+
+  /**
+   * A shipment consumes an order's holds, once per (order, shipment): `shipped` quantities per SKU are
+   * taken from the held lines of that SKU (in stock-row then line order), partially when fewer than held;
+   * without quantities, the held remainder of `lineNos` (every line when empty) is taken whole. The units
+   * leave `reserved` and become `shipped_uncounted` of their stock row, still unavailable, until a WMS
+   * count with an event time at or after `releasedAt` (decision 0024); a row already counted at or after
+   * it takes them as counted at once. A line whose every reserved unit shipped is `consumed`.
+   */
+  private async consume(
+    manager: EntityManager,
+    release: ReservationRelease,
+    now: Date,
+  ): Promise<ReleaseResult> {
+    const shipmentId = release.shipmentId ?? release.releaseId;
+    const consumedAt = new Date(release.releasedAt);
+    const wanted = new Map<string, number>();
+    for (const { sku, quantity } of release.shipped) {
+      if (!Number.isSafeInteger(quantity) || quantity <= 0) {
+        throw new InventoryStoreException(
+          InventoryStoreErrorCode.InvalidRequest,
+          `release ${release.releaseId}: shipped ${sku} must be a positive whole number of units, got ${quantity}`,
+        );
+      }
+      wanted.set(sku, (wanted.get(sku) ?? 0) + quantity);
+    }
+    // The order's lock first, as everywhere; an order never reserved (RESERVATION_POLICY off) has nothing
+    // to consume. The claim makes a second delivery of the shipment a no-op.
+    const order = await manager.query<unknown[]>(
+      'SELECT 1 FROM reservation_orders WHERE order_id = $1 FOR UPDATE',
+      [release.orderId],
+    );
+    if (order.length === 0) return { released: [], changedLevels: [] };
+    const claimed = await manager.query<unknown[]>(
+      `INSERT INTO reservation_shipments (order_id, shipment_id, consumed_at, received_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [release.orderId, shipmentId, consumedAt, now],
+    );
+    if (claimed.length === 0) return { released: [], changedLevels: [] };
+    const byQuantity = wanted.size > 0;
+    const held = (
+      await manager.query<LineRow[]>(
+        `SELECT ${LINE_COLUMNS} FROM reservation_lines
+          WHERE order_id = $1 AND status = 'held'
+            AND ($2::text[] IS NULL OR sku = ANY($2::text[]))
+            AND ($3::int[] IS NULL OR line_no = ANY($3::int[]))
+          ORDER BY sku, warehouse_id, line_no`,
+        [
+          release.orderId,
+          byQuantity ? [...wanted.keys()] : null,
+          release.lineNos.length === 0 ? null : release.lineNos,
+        ],
+      )
+    ).map(toLine);
+    const changed = new Map<string, StockLevelRecord>();
+    const consumed: ReservationLineRecord[] = [];
+    for (const line of held) {
+      const holding = line.reserved - line.consumed;
+      const take = byQuantity ? Math.min(holding, wanted.get(line.sku) ?? 0) : holding;
+      if (take <= 0 || line.warehouseId === null) continue;
+      if (byQuantity) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) - take);
+      // A row the WMS already counted at or after the consumption holds the shipment's result already.
+      const [row] = await updateReturning<LevelRow>(
+        manager,
+        `UPDATE stock_levels
+            SET reserved = reserved - $3,
+                shipped_uncounted = shipped_uncounted
+                  + CASE WHEN last_event_time IS NOT NULL AND last_event_time >= $4 THEN 0 ELSE $3 END,
+                version = version + 1, updated_at = $5
+          WHERE sku = $1 AND warehouse_id = $2
+          RETURNING ${LEVEL_COLUMNS}`,
+        [line.sku, line.warehouseId, take, consumedAt, now],
+      );
+      const level = toLevel(row);
+      changed.set(`${line.sku}\u0000${line.warehouseId}`, level);
+      const counted = level.lastEventTime !== null && level.lastEventTime.getTime() >= consumedAt.getTime();
+      await manager.query(
+        `INSERT INTO stock_consumptions (order_id, line_no, shipment_id, sku, warehouse_id, quantity, consumed_at, counted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          release.orderId,
+          line.lineNo,
+          shipmentId,
+          line.sku,
+          line.warehouseId,
+          take,
+          consumedAt,
+          counted ? now : null,
+        ],
+      );
+      const [updated] = await updateReturning<LineRow>(
+        manager,
+        `UPDATE reservation_lines
+            SET consumed = consumed + $3,
+                status = CASE WHEN consumed + $3 = reserved THEN 'consumed' ELSE status END, updated_at = $4
+          WHERE order_id = $1 AND line_no = $2 RETURNING ${LINE_COLUMNS}`,
+        [release.orderId, line.lineNo, take, now],
+      );
+      consumed.push(toLine(updated));
+    }
+    return { released: consumed, changedLevels: [...changed.values()] };
   }
 
   /** Orders with a hold whose TTL has passed, oldest ids first; expire each in a transaction of its own. */
@@ -222,6 +330,27 @@ export class ReservationStore {
   async expireHolds(manager: EntityManager, orderId: string, now = new Date()): Promise<ReleaseResult> {
     await manager.query('SELECT 1 FROM reservation_orders WHERE order_id = $1 FOR UPDATE', [orderId]);
     return this.endHolds(manager, orderId, 'expired', null, now, now);
+  }
+
+  /**
+   * Orders that still hold units and whose PO number (the order id after `<partner>/`) is one of these,
+   * with their partner: a cancellation seen in Odoo names the order by its customer reference.
+   */
+  async heldOrdersByPoNumber(
+    manager: EntityManager,
+    poNumbers: readonly string[],
+  ): Promise<{ orderId: string; partnerId: string; poNumber: string }[]> {
+    if (poNumbers.length === 0) return [];
+    const rows = await manager.query<{ order_id: string; partner_id: string; po_number: string }[]>(
+      `SELECT o.order_id, o.partner_id, substr(o.order_id, length(o.partner_id) + 2) AS po_number
+         FROM reservation_orders o
+        WHERE o.partner_id IS NOT NULL AND left(o.order_id, length(o.partner_id) + 1) = o.partner_id || '/'
+          AND substr(o.order_id, length(o.partner_id) + 2) = ANY($1::text[])
+          AND EXISTS (SELECT 1 FROM reservation_lines l WHERE l.order_id = o.order_id AND l.status = 'held')
+        ORDER BY o.order_id`,
+      [[...poNumbers]],
+    );
+    return rows.map((r) => ({ orderId: r.order_id, partnerId: r.partner_id, poNumber: r.po_number }));
   }
 
   async linesOf(manager: EntityManager, orderId: string): Promise<ReservationLineRecord[]> {
@@ -252,17 +381,13 @@ export class ReservationStore {
     ).map(toLine);
     const changed = new Map<string, StockLevelRecord>();
     for (const line of held) {
-      // Sorted by (sku, warehouse): the stock rows are locked in the one order.
+      // Sorted by (sku, warehouse): the stock rows are locked in the one order. What shipped stays consumed.
       const [row] = await updateReturning<LevelRow>(
         manager,
-        `UPDATE stock_levels
-            SET reserved = reserved - $3,
-                on_hand = CASE WHEN $4 THEN greatest(on_hand - $3, 0) ELSE on_hand END,
-                version = version + 1, updated_at = $5
+        `UPDATE stock_levels SET reserved = reserved - $3, version = version + 1, updated_at = $4
           WHERE sku = $1 AND warehouse_id = $2
           RETURNING ${LEVEL_COLUMNS}`,
-        // Shipped units leave on hand now; the WMS's next count confirms it (or corrects it, if newer).
-        [line.sku, line.warehouseId, line.reserved, status === 'consumed', now],
+        [line.sku, line.warehouseId, line.reserved - line.consumed, now],
       );
       changed.set(`${line.sku}\u0000${line.warehouseId}`, toLevel(row));
       const [updated] = await updateReturning<LineRow>(
@@ -290,7 +415,7 @@ export class ReservationStore {
     const rows = await updateReturning<LevelRow>(
       manager,
       `UPDATE stock_levels SET reserved = reserved + $3, version = version + 1, updated_at = $4
-        WHERE sku = $1 AND warehouse_id = $2 AND on_hand - safety_stock - reserved >= $3
+        WHERE sku = $1 AND warehouse_id = $2 AND on_hand - safety_stock - reserved - shipped_uncounted >= $3
         RETURNING ${LEVEL_COLUMNS}`,
       [sku, warehouseId, quantity, now],
     );

@@ -15,8 +15,9 @@ export interface StockEventResult {
 export class StockLedgerStore {
   /**
    * Applies one stock event in the caller's transaction. A duplicate (same source and event id) changes
-   * nothing; an event older than the last applied is recorded and counted, never applied. The row lock
-   * serializes events and reservations of the SKU and warehouse.
+   * nothing; an event older than the last applied is recorded and counted, never applied. An applied
+   * count ends the shipped-but-uncounted units of consumptions at or before its event time (0024). The
+   * row lock serializes events and reservations of the SKU and warehouse.
    */
   async apply(manager: EntityManager, event: StockEvent, now = new Date()): Promise<StockEventResult> {
     if (
@@ -66,7 +67,13 @@ export class StockLedgerStore {
       verdict === 'applied'
         ? await updateReturning<LevelRow>(
             manager,
-            `UPDATE stock_levels SET on_hand = $3, last_event_time = $4, last_event_id = $5, last_event_seq = $7,
+            // A count at or after a consumption includes its shipment: those units stop counting apart.
+            `WITH counted AS (
+               UPDATE stock_consumptions SET counted_at = $6
+                WHERE sku = $1 AND warehouse_id = $2 AND counted_at IS NULL AND consumed_at <= $4
+                RETURNING quantity)
+             UPDATE stock_levels SET on_hand = $3, last_event_time = $4, last_event_id = $5, last_event_seq = $7,
+                    shipped_uncounted = shipped_uncounted - (SELECT coalesce(sum(quantity), 0) FROM counted),
                     version = version + 1, updated_at = $6
               WHERE sku = $1 AND warehouse_id = $2 RETURNING ${LEVEL_COLUMNS}`,
             [

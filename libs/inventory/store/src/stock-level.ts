@@ -8,7 +8,9 @@ export interface StockLevelRecord {
   onHand: number;
   reserved: number;
   safetyStock: number;
-  /** on hand − reserved − safety stock, never below zero. */
+  /** Consumed by shipments, not yet counted out by the WMS: still in on hand, not available (0024). */
+  shippedUncounted: number;
+  /** on hand − reserved − shipped uncounted − safety stock, never below zero. */
   available: number;
   /** The last stock event applied (event time, then id): newer ones only move on hand. */
   lastEventTime: Date | null;
@@ -26,6 +28,7 @@ export interface LevelRow {
   on_hand: string;
   reserved: string;
   safety_stock: string;
+  shipped_uncounted: string;
   last_event_time: Date | null;
   last_event_seq: string | null;
   last_event_id: string | null;
@@ -34,19 +37,21 @@ export interface LevelRow {
 }
 
 export const LEVEL_COLUMNS =
-  'sku, warehouse_id, on_hand, reserved, safety_stock, last_event_time, last_event_seq, last_event_id, stale_events, version';
+  'sku, warehouse_id, on_hand, reserved, safety_stock, shipped_uncounted, last_event_time, last_event_seq, last_event_id, stale_events, version';
 
 export function toLevel(row: LevelRow): StockLevelRecord {
   const onHand = Number(row.on_hand);
   const reserved = Number(row.reserved);
   const safetyStock = Number(row.safety_stock);
+  const shippedUncounted = Number(row.shipped_uncounted);
   return {
     sku: row.sku,
     warehouseId: row.warehouse_id,
     onHand,
     reserved,
     safetyStock,
-    available: availableQuantity({ onHand, reserved, safetyStock }),
+    shippedUncounted,
+    available: availableQuantity({ onHand, reserved, safetyStock, shippedUncounted }),
     lastEventTime: row.last_event_time,
     lastEventSequence: row.last_event_seq === null ? null : Number(row.last_event_seq),
     lastEventId: row.last_event_id,

@@ -30,7 +30,8 @@ export class StockReconciliationStore {
   /** The ledger's rows of these SKUs (every SKU when `skus` is undefined). */
   async ledgerStock(manager: EntityManager, skus?: readonly string[]): Promise<LedgerStockRecord[]> {
     const rows = await manager.query<LedgerRow[]>(
-      `SELECT l.sku, l.warehouse_id, l.on_hand, l.version,
+      // On hand as it will be once the WMS counts out what shipped: Odoo validated those deliveries already.
+      `SELECT l.sku, l.warehouse_id, greatest(l.on_hand - l.shipped_uncounted, 0) AS on_hand, l.version,
               coalesce(e.received_at, l.updated_at) AS changed_at, e.source AS counted_by
          FROM stock_levels l
          LEFT JOIN stock_events e
@@ -65,20 +66,21 @@ export class StockReconciliationStore {
     return rows.map((r) => r.sku);
   }
 
-  async cursor(manager: EntityManager): Promise<ReconciliationCursor | undefined> {
+  /** A poll's cursor by name: `stock.quant` (this reconciliation's), `sale.order:cancel` (cancellations). */
+  async cursor(manager: EntityManager, name = CURSOR): Promise<ReconciliationCursor | undefined> {
     const [row] = await manager.query<{ write_date: string; run_at: Date }[]>(
       'SELECT write_date, run_at FROM odoo_stock_cursor WHERE name = $1',
-      [CURSOR],
+      [name],
     );
     return row === undefined ? undefined : { writeDate: row.write_date, runAt: row.run_at };
   }
 
-  async saveCursor(manager: EntityManager, cursor: ReconciliationCursor): Promise<void> {
+  async saveCursor(manager: EntityManager, cursor: ReconciliationCursor, name = CURSOR): Promise<void> {
     await manager.query(
       `INSERT INTO odoo_stock_cursor (name, write_date, run_at) VALUES ($1, $2, $3)
        ON CONFLICT (name) DO UPDATE SET write_date = greatest(odoo_stock_cursor.write_date, EXCLUDED.write_date),
                                         run_at = EXCLUDED.run_at`,
-      [CURSOR, cursor.writeDate, cursor.runAt],
+      [name, cursor.writeDate, cursor.runAt],
     );
   }
 

@@ -315,6 +315,55 @@ describe('state machines', () => {
     assert.equal(last.qty_delivered, 10);
   });
 
+  it('cancelling a partly delivered order keeps the done delivery, cancels the backorder, moves write_date', async () => {
+    const product = xmlidOf('tradewind.product_sku_1001');
+    const [order] = await odoo.create('sale.order', [
+      {
+        partner_id: xmlidOf('tradewind.customer_acme'),
+        order_line: [[0, 0, { product_id: product, product_uom_qty: 10 }]],
+      },
+    ]);
+    await odoo.callAction('sale.order', 'action_confirm', [order]);
+    const [picking] = await odoo.searchRead('stock.picking', [['sale_id', '=', order]], {
+      fields: ['move_ids'],
+    });
+    await odoo.write('stock.move', picking.move_ids as number[], { quantity: 6, picked: true });
+    const action = (await odoo.callAction('stock.picking', 'button_validate', [picking.id])) as {
+      context: Record<string, unknown>;
+    };
+    const [wizard] = await odoo.create('stock.backorder.confirmation', [
+      { pick_ids: [[6, 0, [picking.id]]] },
+    ]);
+    await odoo.call(
+      'stock.backorder.confirmation',
+      'process',
+      { context: action.context },
+      { ids: [wizard] },
+    );
+    const [{ write_date: confirmedAt }] = await odoo.read('sale.order', [order], ['write_date']);
+    await new Promise((resolve) => setTimeout(resolve, 1_000 - (Date.now() % 1_000) + 5));
+
+    assert.equal(await odoo.callAction('sale.order', 'action_cancel', [order]), true);
+    const pickings = await odoo.searchRead('stock.picking', [['sale_id', '=', order]], {
+      fields: ['state'],
+      order: 'id asc',
+    });
+    assert.deepEqual(
+      pickings.map((p) => p.state),
+      ['done', 'cancel'],
+    );
+    const [line] = await odoo.searchRead('sale.order.line', [['order_id', '=', order]], {
+      fields: ['qty_delivered'],
+    });
+    assert.equal(line.qty_delivered, 6, 'what shipped stays delivered');
+    // A poller of cancelled orders by write_date sees it.
+    const seen = await odoo.search('sale.order', [
+      ['state', '=', 'cancel'],
+      ['write_date', '>', confirmedAt],
+    ]);
+    assert.deepEqual(seen, [order]);
+  });
+
   it('a purchase receipt adds stock; a posted payment pays the invoice', async () => {
     const product = xmlidOf('tradewind.product_sku_4001');
     const [po] = await odoo.create('purchase.order', [

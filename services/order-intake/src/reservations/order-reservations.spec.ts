@@ -108,6 +108,8 @@ void describe('judgeReservationReply', () => {
       reason: 'rejected',
       lineNos: [],
       releasedAt: now.getTime(),
+      shipmentId: null,
+      shipped: [],
     });
   });
 

@@ -158,6 +158,8 @@ export function judgeReservationReply(
             reason: ReleaseReason.Rejected,
             lineNos: [],
             releasedAt: now.getTime(),
+            shipmentId: null,
+            shipped: [],
           },
   };
 }

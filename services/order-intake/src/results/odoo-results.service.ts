@@ -163,6 +163,8 @@ export class OdooResultsService {
         reason: ReleaseReason.Rejected,
         lineNos: [],
         releasedAt: Date.now(),
+        shipmentId: null,
+        shipped: [],
       });
     }
     return { outcome: 'applied', partnerId: order.partnerId, receivedAt: order.receivedAt, event, report };

@@ -117,6 +117,10 @@ export const saleOrder: ModelDef = {
       env.write('sale.order', ids, { state: 'sent' });
       return true;
     },
+    // Odoo 17/18's confirmed path: a person's Cancel on a confirmed order opens sale.order.cancel (which only
+    // alerts when a delivery is done), whose confirm calls action_cancel with disable_cancel_warning; the
+    // simulator takes that path at once. Done deliveries stay done (their goods left), open ones are
+    // cancelled with their moves; Odoo refuses nothing here (a refusal is a third-party addon's).
     action_cancel: (env, ids) => {
       for (const id of ids) {
         env.row('sale.order', id);

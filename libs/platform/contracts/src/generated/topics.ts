@@ -1260,7 +1260,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
       type: 'record',
       name: 'ReservationRelease',
       namespace: 'io.tradewind.inventory',
-      doc: "An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units leave on hand with the WMS's next count). A release that arrives before its request also stops the request from reserving. Key: orderId.",
+      doc: "An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units left; they keep counting against availability until a WMS count at or after releasedAt). A release that arrives before its request also stops the request from reserving. Key: orderId.",
       fields: [
         { name: 'releaseId', type: 'string', doc: 'Unique per release: consumers dedupe on it.' },
         { name: 'orderId', type: 'string' },
@@ -1278,9 +1278,39 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           name: 'lineNos',
           type: { type: 'array', items: 'int' },
           default: [],
-          doc: 'The lines released; empty: every line of the order.',
+          doc: 'The lines released; empty: every line of the order (or, for shipped with `shipped` quantities, the lines of those SKUs).',
         },
-        { name: 'releasedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'releasedAt',
+          type: { type: 'long', logicalType: 'timestamp-millis' },
+          doc: "For shipped: when the platform learned the units left (the ship notice's receipt); the consumption counts against availability until a WMS count with an event time at or after it.",
+        },
+        {
+          name: 'shipmentId',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'shipped: the shipment (<carrier>/<tracking>/<shipDate>). An order is consumed once per shipment, whatever the redeliveries.',
+        },
+        {
+          name: 'shipped',
+          type: {
+            type: 'array',
+            items: {
+              type: 'record',
+              name: 'ShippedQuantity',
+              fields: [
+                { name: 'sku', type: 'string' },
+                {
+                  name: 'quantity',
+                  type: 'long',
+                  doc: 'Units of the SKU that left in this shipment for the order.',
+                },
+              ],
+            },
+          },
+          default: [],
+          doc: "shipped: units per SKU in this shipment, consumed from the order's held lines of that SKU (partially when fewer than held). Empty: the held remainder of lineNos (every line when empty) is consumed whole.",
+        },
       ],
     },
   },
@@ -1387,7 +1417,11 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         { name: 'onHand', type: 'long' },
         { name: 'reserved', type: 'long' },
         { name: 'safetyStock', type: 'long' },
-        { name: 'available', type: 'long', doc: 'max(0, onHand - reserved - safetyStock).' },
+        {
+          name: 'available',
+          type: 'long',
+          doc: 'max(0, onHand - reserved - shippedUncounted - safetyStock).',
+        },
         {
           name: 'channelQuantity',
           type: ['null', 'long'],
@@ -1406,6 +1440,12 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           doc: 'Event time of the last stock event applied; null before the first.',
         },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'shippedUncounted',
+          type: 'long',
+          default: 0,
+          doc: 'Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).',
+        },
       ],
     },
   },

@@ -882,7 +882,7 @@ export const ReservationOutcome = {
 export type ReservationOutcome = (typeof ReservationOutcome)[keyof typeof ReservationOutcome];
 
 /**
- * An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units leave on hand with the WMS's next count). A release that arrives before its request also stops the request from reserving. Key: orderId.
+ * An order's reservations end: returned to stock (rejected, cancelled, expired) or consumed (shipped: the units left; they keep counting against availability until a WMS count at or after releasedAt). A release that arrives before its request also stops the request from reserving. Key: orderId.
  *
  * Avro record `io.tradewind.inventory.ReservationRelease`.
  */
@@ -892,13 +892,29 @@ export interface ReservationRelease {
   orderId: string;
   reason: ReleaseReason;
   /**
-   * The lines released; empty: every line of the order.
+   * The lines released; empty: every line of the order (or, for shipped with `shipped` quantities, the lines of those SKUs).
    *
    * @defaultValue `[]`
    */
   lineNos: number[];
-  /** Epoch milliseconds (Avro `timestamp-millis`). */
+  /**
+   * For shipped: when the platform learned the units left (the ship notice's receipt); the consumption counts against availability until a WMS count with an event time at or after it.
+   *
+   * Epoch milliseconds (Avro `timestamp-millis`).
+   */
   releasedAt: number;
+  /**
+   * shipped: the shipment (<carrier>/<tracking>/<shipDate>). An order is consumed once per shipment, whatever the redeliveries.
+   *
+   * @defaultValue `null`
+   */
+  shipmentId: string | null;
+  /**
+   * shipped: units per SKU in this shipment, consumed from the order's held lines of that SKU (partially when fewer than held). Empty: the held remainder of lineNos (every line when empty) is consumed whole.
+   *
+   * @defaultValue `[]`
+   */
+  shipped: ShippedQuantity[];
 }
 
 /**
@@ -919,6 +935,13 @@ export const ReleaseReason = {
  * Avro enum `io.tradewind.inventory.ReleaseReason`. A reader that does not know a symbol decodes it as `unknown`.
  */
 export type ReleaseReason = (typeof ReleaseReason)[keyof typeof ReleaseReason];
+
+/** Avro record `io.tradewind.inventory.ShippedQuantity`. */
+export interface ShippedQuantity {
+  sku: string;
+  /** Units of the SKU that left in this shipment for the order. */
+  quantity: number;
+}
 
 /**
  * Canonical on-hand quantity of one SKU in one warehouse, from the owner of stock truth (the WMS; decoded from its documents on ingress.documents). Absolute, not a delta: an event older by event time than the last one applied for its SKU and warehouse is recorded and counted, never applied. Key: sku.
@@ -998,7 +1021,7 @@ export interface StockAvailability {
   onHand: number;
   reserved: number;
   safetyStock: number;
-  /** max(0, onHand - reserved - safetyStock). */
+  /** max(0, onHand - reserved - shippedUncounted - safetyStock). */
   available: number;
   /**
    * Scope channel: what the channel's allocation rule gives it out of available.
@@ -1018,6 +1041,12 @@ export interface StockAvailability {
   asOf: number | null;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   updatedAt: number;
+  /**
+   * Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).
+   *
+   * @defaultValue `0`
+   */
+  shippedUncounted: number;
 }
 
 /**
