@@ -1,4 +1,4 @@
-// The shipments side of "consumed on ship" (decision 0024), ShipmentsCore on the real PostgreSQL with the
+// The shipments side of "consumed on ship" (decision 0025), ShipmentsCore on the real PostgreSQL with the
 // catalog: the 3PL's 856 for a customer order puts, beside its validate_picking, one shipped release on
 // inventory.reservation-releases (through the outbox) with the quantities per SKU that left; the same 856
 // redelivered, or sent again as a new document, adds none; a second shipment of the same order (the rest

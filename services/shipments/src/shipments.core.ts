@@ -356,7 +356,7 @@ export class ShipmentsCore {
   }
 
   /**
-   * The order's reservation consumed by what this shipment carries (decision 0024): once per (shipment,
+   * The order's reservation consumed by what this shipment carries (decision 0025): once per (shipment,
    * customer order), claimed with its picking validation, so a redelivered or resent 856 sends nothing
    * new. The 856 is where shipped quantities are final (the 3PL owns shipped goods); Odoo's validation
    * may wait for an outage, the stock it concerns left already. `releasedAt` is the notice's receipt at

@@ -8,7 +8,7 @@ export interface StockLevel {
   safetyStock: number;
   /**
    * Units that shipped (their reservation consumed) but that the WMS has not counted out yet: on hand
-   * still holds them until a count at or after the shipment arrives (decision 0024). Default 0.
+   * still holds them until a count at or after the shipment arrives (decision 0025). Default 0.
    */
   shippedUncounted?: number;
 }

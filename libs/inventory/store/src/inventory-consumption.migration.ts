@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Consumption on ship (decision 0024). A shipped line's units leave the reservation, but the WMS owns on
+ * Consumption on ship (decision 0025). A shipped line's units leave the reservation, but the WMS owns on
  * hand and lowers it only with its next count; until a count with an event time at or after the
  * consumption arrives, the units are `shipped_uncounted` and still count against availability:
  * - `stock_levels.shipped_uncounted` (the sum of that SKU and warehouse's uncounted consumptions), and

@@ -215,7 +215,7 @@ export class ReservationStore {
    * taken from the held lines of that SKU (in stock-row then line order), partially when fewer than held;
    * without quantities, the held remainder of `lineNos` (every line when empty) is taken whole. The units
    * leave `reserved` and become `shipped_uncounted` of their stock row, still unavailable, until a WMS
-   * count with an event time at or after `releasedAt` (decision 0024); a row already counted at or after
+   * count with an event time at or after `releasedAt` (decision 0025); a row already counted at or after
    * it takes them as counted at once. A line whose every reserved unit shipped is `consumed`.
    */
   private async consume(

@@ -16,7 +16,7 @@ export class StockLedgerStore {
   /**
    * Applies one stock event in the caller's transaction. A duplicate (same source and event id) changes
    * nothing; an event older than the last applied is recorded and counted, never applied. An applied
-   * count ends the shipped-but-uncounted units of consumptions at or before its event time (0024). The
+   * count ends the shipped-but-uncounted units of consumptions at or before its event time (0025). The
    * row lock serializes events and reservations of the SKU and warehouse.
    */
   async apply(manager: EntityManager, event: StockEvent, now = new Date()): Promise<StockEventResult> {

@@ -8,7 +8,7 @@ export interface StockLevelRecord {
   onHand: number;
   reserved: number;
   safetyStock: number;
-  /** Consumed by shipments, not yet counted out by the WMS: still in on hand, not available (0024). */
+  /** Consumed by shipments, not yet counted out by the WMS: still in on hand, not available (0025). */
   shippedUncounted: number;
   /** on hand − reserved − shipped uncounted − safety stock, never below zero. */
   available: number;

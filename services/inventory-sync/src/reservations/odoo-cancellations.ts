@@ -1,4 +1,4 @@
-// Sale orders cancelled in Odoo end their reservations (decision 0024). Odoo is the system of record for
+// Sale orders cancelled in Odoo end their reservations (decision 0025). Odoo is the system of record for
 // sale orders and a cancellation happens there (a salesperson, the customer on the phone, the portal): the
 // platform sees it by polling sale.order in state `cancel` by write_date with the read-only key, as the
 // stock reconciliation polls quants. A cancelled order the platform holds stock for (its external id is the

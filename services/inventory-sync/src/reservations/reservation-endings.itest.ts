@@ -1,5 +1,5 @@
 // How reservations end, through inventory-sync's core on the real PostgreSQL (outbox, inbox, the store's
-// constraints) with the Odoo simulator (decision 0024). No service process: booting one joins five consumer
+// constraints) with the Odoo simulator (decision 0025). No service process: booting one joins five consumer
 // groups on the shared broker (most of a minute on a loaded machine) and would take other tests' records;
 // the consumers only hand each record to this core (inventory-sync.itest.ts covers that wiring).
 // - consumed on ship: a shipment's release (the shipments service's shape) consumes by SKU, partially when

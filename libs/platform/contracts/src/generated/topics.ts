@@ -1444,7 +1444,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           name: 'shippedUncounted',
           type: 'long',
           default: 0,
-          doc: 'Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).',
+          doc: 'Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0025).',
         },
       ],
     },

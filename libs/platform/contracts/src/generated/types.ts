@@ -1042,7 +1042,7 @@ export interface StockAvailability {
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   updatedAt: number;
   /**
-   * Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0024).
+   * Units whose reservation a shipment consumed, still in onHand until a WMS count at or after the shipment: not available (decision 0025).
    *
    * @defaultValue `0`
    */
