@@ -39,6 +39,7 @@ const ROUNDS = Math.max(1, Number(process.env.TW_BENCH_ROUNDS ?? 3));
 // A database of its own on the shared Redis, so the bench's bucket never meets another run's.
 const REDIS_URL = process.env.TW_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const WARM_UP = 200;
+const IDLE_MS = 5_000;
 const ROOT = join(__dirname, '../..');
 const stack = testStack();
 const BENCH_KEY: PartnerCredentials = {
@@ -365,6 +366,15 @@ async function main(): Promise<void> {
       );
     }
 
+    // What a process costs with no request at all (its consumers polling, timers): part of every CPU
+    // figure, and a larger part at a low rate and with more processes.
+    const idleBefore = ours.map((g) => processCpuMs(g.child.pid));
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const idleCpuMsPerSecond =
+      ours.reduce((sum, g, i) => sum + processCpuMs(g.child.pid) - idleBefore[i], 0) /
+      ours.length /
+      (IDLE_MS / 1000);
+
     // Raw kafkajs: the same Avro record the gateway publishes, one awaited acks=all send per order.
     const admin = kafka.admin();
     await admin.connect();
@@ -502,6 +512,7 @@ async function main(): Promise<void> {
     console.log(line(header));
     console.log(line(widths.map((w) => '-'.repeat(w))));
     rows.forEach((row) => console.log(line(row)));
+    console.log(`idle gateway process: ${idleCpuMsPerSecond.toFixed(1)} ms of CPU per second`);
     for (const setup of setups) {
       const n = setup.gateways.length;
       console.log(
