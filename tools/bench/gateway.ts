@@ -341,6 +341,12 @@ async function main(): Promise<void> {
       })),
     ];
 
+    // Every request that was not a 202, by what it was instead.
+    const failures = new Map<string, number>();
+    const fail = (what: string): false => {
+      failures.set(what, (failures.get(what) ?? 0) + 1);
+      return false;
+    };
     // Documents are built before the clock starts; each request is signed when sent, as a partner does.
     let sent = 0;
     const document = (): string => acmeJsonOrder(`BENCH-${run}-${sent++}`).body;
@@ -354,7 +360,11 @@ async function main(): Promise<void> {
       const { gateways: gs, agents } = setup;
       // Round-robin over the processes, as a load balancer in front of the replicas would.
       const submit = (i: number): Promise<boolean> =>
-        post(gs[i % gs.length].url, agents[i % agents.length], bodies[i]).then((status) => status === 202);
+        post(gs[i % gs.length].url, agents[i % agents.length], bodies[i]).then(
+          (status) => status === 202 || fail(`${setup.name} ×${gs.length}: HTTP ${status}`),
+          (error: unknown) =>
+            fail(`${setup.name} ×${gs.length}: ${(error as { code?: string }).code ?? String(error)}`),
+        );
       const cpu = (): number => gs.reduce((sum, g) => sum + processCpuMs(g.child.pid), 0);
       const cpuBefore = cpu();
       const result = await go(submit);
@@ -513,6 +523,7 @@ async function main(): Promise<void> {
     console.log(line(widths.map((w) => '-'.repeat(w))));
     rows.forEach((row) => console.log(line(row)));
     console.log(`idle gateway process: ${idleCpuMsPerSecond.toFixed(1)} ms of CPU per second`);
+    for (const [what, count] of failures) console.log(`not accepted: ${count} × ${what}`);
     for (const setup of setups) {
       const n = setup.gateways.length;
       console.log(
