@@ -142,6 +142,8 @@ export class AppModule implements NestModule {
                     maxRetriesPerRequest: 1,
                     enableOfflineQueue: false,
                     connectTimeout: 2_000,
+                    // The buckets of concurrent requests leave in one write and come back in one read.
+                    enableAutoPipelining: true,
                   }),
                   createLogger('RateLimiter'),
                 ),

@@ -618,6 +618,46 @@ void describe('ingress-gateway against the real Kafka, registry and PostgreSQL',
     assert.equal((await auditOf(replay)).reason?.includes('already used'), true);
   });
 
+  void it('refuses a replayed document: the nonce is recorded with the upload, and a replay writes and publishes nothing', async () => {
+    const post = '/v1/documents/sales-order';
+    const signedPost = (body: string): Record<string, string> =>
+      signRequest({
+        keyId: 'acme-portal-2026-06',
+        method: 'POST',
+        pathWithQuery: post,
+        body,
+        timestamp: gatewayTime(),
+      });
+    const submit = (body: string, signed: Record<string, string>): Promise<Reply> =>
+      send('acme-portal-2026-06', 'POST', post, { body, contentType: 'application/json', signed });
+
+    const po = `ACME-NONCE-${randomUUID().slice(0, 8)}`;
+    const body = acmeOrder(po);
+    const signed = signedPost(body);
+    // Sent twice at once: the two may share the index's statement; one use, one replay either way.
+    const replies = await Promise.all([submit(body, signed), submit(body, signed)]);
+    assert.deepEqual(
+      replies.map((r) => r.status).sort(),
+      [202, 401],
+      JSON.stringify(replies.map((r) => r.body)),
+    );
+    const replay = replies.find((r) => r.status === 401) as Reply;
+    assertProblem(replay, 401, 'replayed-nonce');
+    assertProblem(await submit(body, signed), 401, 'replayed-nonce');
+    const audit = await auditOf(replay);
+    assert.equal(audit.outcome, 'denied');
+    assert.equal(audit.trackingId, null, 'a replay names no batch: none was recorded');
+
+    // A refused document's nonce is used too: sending it again is a replay, not a second refusal.
+    const bad = '{"poNumber": 7}';
+    const signedBad = signedPost(bad);
+    assert.equal((await submit(bad, signedBad)).status, 422);
+    assertProblem(await submit(bad, signedBad), 401, 'replayed-nonce');
+
+    await waitForQuiescence(() => ingress.filter((r) => r.value.businessRef === po).length);
+    assert.equal(ingress.filter((r) => r.value.businessRef === po).length, 1, 'published once');
+  });
+
   void it("answers 404 for another partner's transaction and audits it as denied", async () => {
     // The caller writes the left of X-Forwarded-For; the load balancer appends the address it saw.
     const reply = await send('market-hub-2026-01', 'GET', `/v1/transactions/${firstTrackingId.acme!}`, {

@@ -9,6 +9,7 @@ import { deleteInBatches } from '@tradewind/persistence';
 import type { DataSource } from 'typeorm';
 
 import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
+import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 
 export const NONCE_TABLE = 'gateway_nonce';
 
@@ -19,10 +20,51 @@ export interface NonceStore {
   purgeExpired(batchSize?: number): Promise<number>;
 }
 
-interface NonceUse {
+export interface NonceUse {
   readonly partnerId: string;
   readonly nonce: string;
   readonly ttlMs: number;
+}
+
+/**
+ * A verified request's nonce, not yet recorded. Either {@link settle} records it on its own (one
+ * statement), or a statement that writes the request's first row records it too ({@link take}: the
+ * transaction index does, decision 0023), saving the request a round trip. Either way it is recorded
+ * before anything of the request is written or published, and a used one refuses the request (401).
+ */
+export class PendingNonce {
+  private outcome: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: NonceStore,
+    readonly use: NonceUse,
+  ) {}
+
+  /** Records the nonce now, once; rejects with `replayed-nonce` when it was already used. */
+  settle(): Promise<void> {
+    this.outcome ??= this.store.remember(this.use.partnerId, this.use.nonce, this.use.ttlMs).then((fresh) => {
+      if (!fresh) throw replayedNonce();
+    });
+    return this.outcome;
+  }
+
+  /**
+   * Hands the nonce to a statement that records it with the request's rows, which it writes only when
+   * the nonce was unused (the caller then throws {@link replayedNonce}); undefined when already settled.
+   */
+  take(): NonceUse | undefined {
+    if (this.outcome !== undefined) return undefined;
+    this.outcome = Promise.resolve();
+    return this.use;
+  }
+}
+
+export function replayedNonce(): GatewayException {
+  return new GatewayException(
+    GatewayErrorCode.ReplayedNonce,
+    'X-Nonce was already used; sign every request with a new nonce.',
+    { policy: 'auth:nonce' },
+  );
 }
 
 export class PostgresNonceStore implements NonceStore {

@@ -13,7 +13,11 @@ import { type AuthenticatedCall, RequestAuthenticator } from './request-authenti
 export class PartnerAuthService {
   constructor(@Inject(RequestAuthenticator) private readonly authenticator: RequestAuthenticator) {}
 
-  async authenticate(req: Request, res: Response): Promise<AuthenticatedCall> {
+  async authenticate(
+    req: Request,
+    res: Response,
+    options: { deferNonce?: boolean } = {},
+  ): Promise<AuthenticatedCall> {
     const exchange = exchangeOf(req);
     const call = await this.authenticator.authenticate(
       {
@@ -23,6 +27,7 @@ export class PartnerAuthService {
         readBody: (limit, policy) => readBodyWithin(req, limit, policy),
       },
       exchange,
+      options,
     );
     annotateCorrelation({ partnerId: call.partner.id });
     applyDeprecation(res, partnerDeprecation(call.partner, API_VERSION));

@@ -2,7 +2,8 @@
 // nothing is buffered for a caller that is not who it says:
 //   headers → key id + API key (by hash) → key active → partner active → timestamp window → nonce shape
 //   → rate limit → body (size-limited) → signature (signing secret) → nonce unused.
-// The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces. The
+// The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces; a
+// document submission records it with its first write instead (deferNonce, decision 0023). The
 // partner is named on the exchange only once its API key matched: before that, a refusal is anonymous
 // (and aggregated in ops.audit rather than recorded one by one).
 import type { IncomingHttpHeaders } from 'node:http';
@@ -19,7 +20,7 @@ import type { Exchange } from '../exchange/exchange';
 import { GatewayErrorCode, GatewayException } from '../gateway.exception';
 import type { RateLimiter } from '../limits/rate-limiter';
 import type { CredentialStore } from './credential.store';
-import type { NonceStore } from './nonce.store';
+import { type NonceStore, PendingNonce } from './nonce.store';
 import { NONCE_PATTERN, parseTimestamp } from './request-signature';
 
 export interface AuthenticationRequest {
@@ -37,6 +38,8 @@ export interface AuthenticatedCall {
   readonly body: Buffer;
   readonly bodySha256: string;
   readonly timestampMs: number;
+  /** Recorded already, unless the call was authenticated with `deferNonce`. */
+  readonly nonce: PendingNonce;
 }
 
 export interface AuthenticatorOptions {
@@ -62,7 +65,15 @@ export class RequestAuthenticator {
     this.now = options.now ?? Date.now;
   }
 
-  async authenticate(request: AuthenticationRequest, exchange: Exchange): Promise<AuthenticatedCall> {
+  /**
+   * `deferNonce`: the nonce is verified but not yet recorded; the caller records it (call.nonce) before
+   * anything of the request is written, published or answered.
+   */
+  async authenticate(
+    request: AuthenticationRequest,
+    exchange: Exchange,
+    { deferNonce = false }: { deferNonce?: boolean } = {},
+  ): Promise<AuthenticatedCall> {
     const header = (name: string): string | undefined => {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -179,15 +190,12 @@ export class RequestAuthenticator {
         { policy: 'auth:signature' },
       );
     }
-    if (!(await this.options.nonces.remember(partner.id, nonce, this.options.nonceTtlMs))) {
-      throw new GatewayException(
-        GatewayErrorCode.ReplayedNonce,
-        'X-Nonce was already used; sign every request with a new nonce.',
-        {
-          policy: 'auth:nonce',
-        },
-      );
-    }
-    return { partner, credential, body, bodySha256, timestampMs };
+    const pending = new PendingNonce(this.options.nonces, {
+      partnerId: partner.id,
+      nonce,
+      ttlMs: this.options.nonceTtlMs,
+    });
+    if (!deferNonce) await pending.settle();
+    return { partner, credential, body, bodySha256, timestampMs, nonce: pending };
   }
 }

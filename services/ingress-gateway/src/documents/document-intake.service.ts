@@ -51,6 +51,7 @@ import {
 } from '@tradewind/partner-documents';
 
 import { API_VERSION, batchLink, transactionLink } from '../api-version';
+import { replayedNonce } from '../auth/nonce.store';
 import type { AuthenticatedCall } from '../auth/request-authenticator';
 import type { Exchange } from '../exchange/exchange';
 import type { GatewayConfig } from '../gateway.config';
@@ -129,6 +130,9 @@ export class DocumentIntakeService {
     exchange.format = decision.format;
     const key =
       submission.idempotencyKey === undefined ? undefined : checkIdempotencyKey(submission.idempotencyKey);
+    // The nonce goes with the transaction index's statement (decision 0023) only when that statement is
+    // the upload's first write: a key is claimed and an ISA13 registered (and answered) before it.
+    if (key !== undefined || decision.format === DocumentFormat.X12) await call.nonce.settle();
     // Before any work a full queue or a silent broker is a 503 at once, but not before the key is looked
     // up: a resubmission after "outcome unknown" must learn that outcome (409 in progress, or the 202
     // replayed), never hear "not accepted" while the first request's records may still be written.
@@ -175,6 +179,12 @@ export class DocumentIntakeService {
     // Accepted is accepted: failing to record the response must not become a 5xx that frees the key.
     if (key !== undefined) await this.completeKey(call.partner.id, key, response);
     return response;
+  }
+
+  /** The refusal of a request whose nonce was used: it names no batch, since none was recorded. */
+  private replayed(exchange: Exchange): GatewayException {
+    exchange.trackingId = undefined;
+    return replayedNonce();
   }
 
   /** Stores the response for replays, retrying a little; the key stays claimed when it cannot. */
@@ -301,7 +311,12 @@ export class DocumentIntakeService {
       acknowledge: (() => Promise<Publication>) | undefined,
     ): Promise<never> => {
       exchange.trackingId = batchId;
-      await this.index.recordBatch({ ...batch, outcome: 'rejected', problems: error.errors }, []);
+      const fresh = await this.index.recordBatch(
+        { ...batch, outcome: 'rejected', problems: error.errors },
+        [],
+        call.nonce.take(),
+      );
+      if (!fresh) throw this.replayed(exchange);
       // The partner hears the 4xx either way; an acknowledgement that cannot be sent in time is logged, not a 5xx.
       if (acknowledge !== undefined) {
         await this.publication.publishBestEffort(
@@ -413,7 +428,7 @@ export class DocumentIntakeService {
     }));
     const trackingIds = documents.map((d) => d.trackingId);
     exchange.trackingId = trackingIds.length === 1 && refused.length === 0 ? trackingIds[0] : batchId;
-    await this.index.recordBatch(
+    const fresh = await this.index.recordBatch(
       {
         ...batch,
         outcome: refused.length === 0 ? 'accepted' : 'partially-accepted',
@@ -427,7 +442,10 @@ export class DocumentIntakeService {
         sha256,
         sizeBytes: slice.bytes.length,
       })),
+      call.nonce.take(),
     );
+    // A replayed request: nothing of it was written, nothing is published.
+    if (!fresh) throw this.replayed(exchange);
 
     // Claim check: a proof-of-delivery document is kept in our store before its record travels.
     const proofs = documents.flatMap(({ slice }) => {

@@ -138,22 +138,30 @@ export class DocumentsController {
     exchange.route = 'POST /v1/documents/:documentType';
     exchange.action = 'document.submit';
     exchange.documentType = documentType;
-    const call = await this.auth.authenticate(req, res);
+    // The nonce travels with the upload's first write (one round trip less, decision 0023); whatever
+    // answer comes first, it is recorded before the answer, and a used one turns any answer into a 401.
+    const call = await this.auth.authenticate(req, res, { deferNonce: true });
     const context = currentCorrelation();
     const requestId = context?.correlationId ?? String(res.getHeader('x-correlation-id'));
-    const response = await this.intake.submit({
-      call,
-      documentType,
-      contentType,
-      idempotencyKey,
-      method: req.method,
-      // With the query string: `?a=1` and `?a=2` are different requests for the Idempotency-Key.
-      path: req.originalUrl,
-      requestId,
-      traceparent: context?.traceparent,
-      instance: requestInstance(requestId),
-      exchange,
-    });
+    const response = await this.intake
+      .submit({
+        call,
+        documentType,
+        contentType,
+        idempotencyKey,
+        method: req.method,
+        // With the query string: `?a=1` and `?a=2` are different requests for the Idempotency-Key.
+        path: req.originalUrl,
+        requestId,
+        traceparent: context?.traceparent,
+        instance: requestInstance(requestId),
+        exchange,
+      })
+      .catch(async (error: unknown) => {
+        await call.nonce.settle();
+        throw error;
+      });
+    await call.nonce.settle();
     res.status(response.status);
     for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
     return response.body;

@@ -40,6 +40,35 @@ void describe('RedisRateLimiter against a real Redis', () => {
     assert.ok(ttl > 0 && ttl <= 4_000, `bucket expires when idle (${ttl} ms)`);
   });
 
+  void it('shares the bucket between replicas: concurrent takes of two connections never exceed the burst', async () => {
+    const replica = new RedisRateLimiter(
+      new Redis(REDIS_URL, { maxRetriesPerRequest: 1, enableAutoPipelining: true }),
+      createLogger('test'),
+      prefix,
+    );
+    try {
+      const policy = { requestsPerSecond: 0.001, burst: 5 };
+      const decisions = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? limiter : replica).take('shared', policy)),
+      );
+      assert.equal(decisions.filter((d) => d.allowed).length, 5, JSON.stringify(decisions));
+      const remaining = decisions
+        .filter((d) => d.allowed)
+        .map((d) => d.remaining)
+        .sort((a, b) => a - b);
+      assert.deepEqual(remaining, [0, 1, 2, 3, 4], 'each grant says how many tokens it left, in order');
+    } finally {
+      await replica.close();
+    }
+  });
+
+  void it('loads its script again when Redis has forgotten it (restart, SCRIPT FLUSH)', async () => {
+    await redis.script('FLUSH');
+    const decision = await limiter.take('flushed', { requestsPerSecond: 1, burst: 1 });
+    assert.equal(decision.allowed, true);
+    assert.equal((await limiter.take('flushed', { requestsPerSecond: 1, burst: 1 })).allowed, false);
+  });
+
   void it('falls back to a local bucket when Redis does not answer', async () => {
     const down = new Redis('redis://127.0.0.1:1', {
       maxRetriesPerRequest: 0,

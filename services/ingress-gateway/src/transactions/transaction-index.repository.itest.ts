@@ -71,6 +71,30 @@ void describe('TransactionIndex against PostgreSQL', () => {
     }
   });
 
+  void it('records an upload with its nonce only when the nonce is unused: a replay writes nothing', async () => {
+    const nonce = { partnerId: 'acme-portal', nonce: `nonce-${randomUUID()}`, ttlMs: 600_000 };
+    const [first, twin, other] = ['PO-N1', 'PO-N2', 'PO-N3'].map(upload);
+    // One statement: the same nonce twice (the second a replay) and an upload with a nonce of its own.
+    const results = await Promise.all([
+      index.recordBatch(first.batch, first.transactions, nonce),
+      index.recordBatch(twin.batch, twin.transactions, nonce),
+      index.recordBatch(other.batch, other.transactions, { ...nonce, nonce: `nonce-${randomUUID()}` }),
+    ]);
+    assert.deepEqual(results, [true, false, true]);
+    const later = upload('PO-N4');
+    assert.equal(await index.recordBatch(later.batch, later.transactions, nonce), false);
+    assert.equal((await index.transaction(first.transactions[0].trackingId))?.businessRef, 'PO-N1');
+    for (const replay of [twin, later]) {
+      assert.equal(await index.transaction(replay.transactions[0].trackingId), undefined);
+      assert.equal(await index.batch(replay.batch.batchId), undefined);
+    }
+    const [{ count }] = await dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM "${schema}".gateway_nonce WHERE nonce = $1`,
+      [nonce.nonce],
+    );
+    assert.equal(count, 1);
+  });
+
   void it("shows each acknowledgement's delivery: pending, then the latest attempt, a final outcome never undone", async () => {
     const trackingId = randomUUID();
     const outboundId = `order-ack:${trackingId}`;

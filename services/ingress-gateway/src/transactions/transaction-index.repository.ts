@@ -3,6 +3,7 @@
 import type { DeliveryResult, FileReceipt, OutboundDocument, SalesOrderState } from '@tradewind/contracts';
 import type { DataSource } from 'typeorm';
 
+import { NONCE_TABLE, type NonceUse } from '../auth/nonce.store';
 import { isRowDataError, MicroBatcher } from '../database/micro-batcher';
 import type { ProblemError } from '../gateway.exception';
 
@@ -101,6 +102,13 @@ export interface AcknowledgementRow {
   readonly createdAt: Date;
 }
 
+/** An upload to index, and the nonce of its request when this statement records it. */
+interface Upload {
+  readonly batch: NewBatch;
+  readonly transactions: readonly NewTransaction[];
+  readonly nonce: NonceUse | undefined;
+}
+
 const TRANSACTION_COLUMNS = `tracking_id AS "trackingId", batch_id AS "batchId", batch_index AS "batchIndex",
   partner_id AS "partnerId", document_type AS "documentType", format, business_ref AS "businessRef",
   interchange_ref AS "interchangeRef", received_at AS "receivedAt", sha256, size_bytes AS "sizeBytes", status,
@@ -119,44 +127,70 @@ export class TransactionIndex {
 
   /**
    * Records an upload and its transactions (status `received`). Concurrent uploads share one statement
-   * (group commit), so the index costs a fraction of a round trip per request under load.
+   * (group commit), so the index costs a fraction of a round trip per request under load. With `nonce`
+   * the request's nonce is recorded in the same statement (decision 0023), and the upload only when the
+   * nonce was unused: false means a replay, and nothing was written.
    */
-  recordBatch(batch: NewBatch, transactions: readonly NewTransaction[]): Promise<void> {
-    return this.batches.submit({ batch, transactions });
+  recordBatch(batch: NewBatch, transactions: readonly NewTransaction[], nonce?: NonceUse): Promise<boolean> {
+    return this.batches.submit({ batch, transactions, nonce });
   }
 
-  private readonly batches = new MicroBatcher<
-    { batch: NewBatch; transactions: readonly NewTransaction[] },
-    void
-  >({
+  private readonly batches = new MicroBatcher<Upload, boolean>({
     run: (items) => this.recordAll(items),
     // One upload's bad row (a value PostgreSQL refuses) must not fail the uploads it shares a statement with.
     mayBeCausedByAnItem: isRowDataError,
   });
 
-  private async recordAll(
-    items: readonly { batch: NewBatch; transactions: readonly NewTransaction[] }[],
-  ): Promise<void[]> {
-    const b = items.map((i) => i.batch);
-    const t = items.flatMap(({ batch, transactions }) => transactions.map((x) => ({ batch, x })));
-    await this.dataSource.query(
-      `WITH batches AS (
+  private async recordAll(items: readonly Upload[]): Promise<boolean[]> {
+    // The same nonce twice in one statement: the first is the use, the others replays (and one statement
+    // may not touch a row twice).
+    const seen = new Set<string>();
+    const replays = new Set<Upload>();
+    for (const item of items) {
+      if (item.nonce === undefined) continue;
+      const key = `${item.nonce.partnerId}\u0000${item.nonce.nonce}`;
+      if (seen.has(key)) replays.add(item);
+      seen.add(key);
+    }
+    const sent = items.filter((item) => !replays.has(item));
+    const b = sent.map((i) => i.batch);
+    const t = sent.flatMap(({ batch, transactions }) => transactions.map((x) => ({ batch, x })));
+    const recorded = await this.dataSource.query<{ batch_id: string }[]>(
+      `WITH u AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::timestamptz[], $8::text[], $9::int[], $10::text[], $11::int[], $12::text[],
+                              $13::text[], $25::text[], $26::text[], $27::double precision[])
+           AS u(batch_id, partner_id, principal, document_type, format, content_type, received_at, sha256,
+                size_bytes, outcome, document_count, problems, idempotency_key, nonce_partner_id, nonce,
+                nonce_ttl_ms)),
+       -- A new nonce inserts; an expired one is taken over; a live one returns no row.
+       nonces AS (
+         INSERT INTO ${this.t(NONCE_TABLE)} AS n (partner_id, nonce, expires_at)
+         SELECT u.nonce_partner_id, u.nonce, now() + make_interval(secs => u.nonce_ttl_ms / 1000)
+           FROM u WHERE u.nonce IS NOT NULL
+         ON CONFLICT (partner_id, nonce) DO UPDATE SET expires_at = excluded.expires_at
+           WHERE n.expires_at < now()
+         RETURNING n.partner_id, n.nonce),
+       batches AS (
          INSERT INTO ${this.t('ingress_batch')} (batch_id, partner_id, principal, document_type, format, content_type,
            received_at, sha256, size_bytes, outcome, document_count, problems, idempotency_key)
          SELECT u.batch_id, u.partner_id, u.principal, u.document_type, u.format, u.content_type, u.received_at,
                 u.sha256, u.size_bytes, u.outcome, u.document_count, u.problems::jsonb, u.idempotency_key
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-                       $8::text[], $9::int[], $10::text[], $11::int[], $12::text[], $13::text[])
-             AS u(batch_id, partner_id, principal, document_type, format, content_type, received_at, sha256,
-                  size_bytes, outcome, document_count, problems, idempotency_key))
-       INSERT INTO ${this.t('ingress_transaction')} (tracking_id, batch_id, batch_index, partner_id, document_type, format,
-         business_ref, interchange_ref, received_at, sha256, size_bytes, status)
-       SELECT d.tracking_id, d.batch_id, d.batch_index, d.partner_id, d.document_type, d.format, d.business_ref,
-              d.interchange_ref, d.received_at, d.sha256, d.size_bytes, 'received'
-         FROM unnest($14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::text[],
-                     $21::text[], $22::timestamptz[], $23::text[], $24::int[])
-           AS d(tracking_id, batch_id, batch_index, partner_id, document_type, format, business_ref, interchange_ref,
-                received_at, sha256, size_bytes)`,
+           FROM u
+          WHERE u.nonce IS NULL
+             OR EXISTS (SELECT 1 FROM nonces n WHERE n.partner_id = u.nonce_partner_id AND n.nonce = u.nonce)
+         RETURNING batch_id),
+       transactions AS (
+         INSERT INTO ${this.t('ingress_transaction')} (tracking_id, batch_id, batch_index, partner_id, document_type,
+           format, business_ref, interchange_ref, received_at, sha256, size_bytes, status)
+         SELECT d.tracking_id, d.batch_id, d.batch_index, d.partner_id, d.document_type, d.format, d.business_ref,
+                d.interchange_ref, d.received_at, d.sha256, d.size_bytes, 'received'
+           FROM unnest($14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::text[],
+                       $21::text[], $22::timestamptz[], $23::text[], $24::int[])
+             AS d(tracking_id, batch_id, batch_index, partner_id, document_type, format, business_ref,
+                  interchange_ref, received_at, sha256, size_bytes)
+          WHERE d.batch_id IN (SELECT batch_id FROM batches))
+       SELECT batch_id FROM batches`,
       [
         b.map((x) => x.batchId),
         b.map((x) => x.partnerId),
@@ -168,7 +202,7 @@ export class TransactionIndex {
         b.map((x) => x.sha256),
         b.map((x) => x.sizeBytes),
         b.map((x) => x.outcome),
-        items.map((i) => i.transactions.length),
+        sent.map((i) => i.transactions.length),
         b.map((x) => (x.problems === undefined ? null : JSON.stringify(x.problems))),
         b.map((x) => x.idempotencyKey ?? null),
         t.map(({ x }) => x.trackingId),
@@ -182,9 +216,13 @@ export class TransactionIndex {
         t.map(({ batch }) => batch.receivedAt),
         t.map(({ x }) => x.sha256),
         t.map(({ x }) => x.sizeBytes),
+        sent.map((i) => i.nonce?.partnerId ?? null),
+        sent.map((i) => i.nonce?.nonce ?? null),
+        sent.map((i) => i.nonce?.ttlMs ?? null),
       ],
     );
-    return items.map(() => undefined);
+    const written = new Set(recorded.map((r) => r.batch_id));
+    return items.map((item) => written.has(item.batch.batchId));
   }
 
   /** After Kafka refused the upload's records: the partner was told 503 and will resubmit. */
