@@ -112,6 +112,7 @@ export {
 export {
   isPurchasingDocumentType,
   PURCHASING_DOCUMENT_FORMATS,
+  type PurchasingDocumentSplit,
   PurchasingDocumentType,
   readPurchaseOrderEvent,
   splitPurchasingDocument,
