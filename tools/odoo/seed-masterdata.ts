@@ -1,7 +1,8 @@
 // `odoo-seed` (compose job after Odoo is up): the master data of config/masterdata/seed.yaml into a real
 // Odoo through its own external API (libs/odoo/client), so the demo traffic finds its customers, products
-// and prices, and purchase-orders its vendors with their price lists (part numbers, lead times). Odoo's import (`load`) with the seed's external ids creates or updates each record, so a
-// second run changes nothing. The seed's warehouses are created by external id too, and on-hand stock
+// and prices, and purchase-orders its vendors with their price lists (part numbers, lead times). Odoo's
+// import (`load`) with the seed's external ids creates or updates each record, so a second run changes
+// nothing. The seed's warehouses are created by external id too, and on-hand stock
 // goes into each one's stock location through inventory mode, as a stock count would. The integration users and
 // their API keys are odoo-init's (deploy/docker/odoo/provision.py); this job runs with the writer's key.
 import { defineConfig, loadConfigOrExit, str, variable } from '@tradewind/config';
