@@ -50,11 +50,13 @@ async function snapshot(client: OdooClient): Promise<Snapshot> {
     { fields: ['name', 'email', 'is_company', 'supplier_rank'], order: 'name' },
   );
   const vendorOf = new Map(vendors.map((v) => [v.id, v.name]));
-  const infos = await client.searchRead<{ partner_id: [number, string]; product_id: [number, string] }>(
-    'product.supplierinfo',
-    [],
-    { fields: ['partner_id', 'product_id', 'product_code', 'product_name', 'price', 'delay', 'min_qty'] },
-  );
+  const infos = await client.searchRead<{
+    id: number;
+    partner_id: [number, string];
+    product_id: [number, string];
+  }>('product.supplierinfo', [], {
+    fields: ['partner_id', 'product_id', 'product_code', 'product_name', 'price', 'delay', 'min_qty'],
+  });
   return {
     vendors: strip(vendors),
     supplierInfo: infos

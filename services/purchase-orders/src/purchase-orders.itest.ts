@@ -39,9 +39,9 @@ import { Pool } from 'pg';
 
 import { AppModule } from './app.module';
 import { PurchaseOrderIntake } from './intake/purchase-order.intake';
-import { OdooPurchaseOrdersReader } from './purchasing/odoo-purchase-orders.reader';
 import { purchaseOrdersConfig } from './purchase-orders.config';
 import { ManualClock } from './purchasing/clock';
+import { OdooPurchaseOrdersReader } from './purchasing/odoo-purchase-orders.reader';
 import { PurchasingCore } from './purchasing/purchasing.core';
 
 const stack = testStack();

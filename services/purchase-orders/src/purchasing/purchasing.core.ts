@@ -147,7 +147,12 @@ export class PurchasingCore {
       const existing = await this.lock(manager, id);
       // Read before the version already applied (a webhook's read that lost the race to a later poll):
       // what it shows is older than what we hold, not a change.
-      if (existing?.odoo_write_date != null && order.writeDate < existing.odoo_write_date) return 'stale';
+      if (
+        existing !== undefined &&
+        existing.odoo_write_date !== null &&
+        order.writeDate < existing.odoo_write_date
+      )
+        return 'stale';
       if (order.state === 'cancel')
         return this.cancel(manager, order, existing, settings, partner, headers, now);
       const mapped = mapSupplierOrder(order, settings);
