@@ -603,6 +603,38 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
       ),
     );
     assert.equal(outbound(x12.id).length + outbound(jsonId).length, 4, 'once');
+    // An 855 that crosses the cancellation moves no date in Odoo and leaves the order cancelled.
+    const crossing = await publish(
+      SUPPLIER,
+      'po-acknowledgement',
+      'x12',
+      supplier855(parties(910_002), x12.name, 'AD', [
+        {
+          lineNumber: '1',
+          status: 'DR',
+          quantity: 500,
+          uom: 'EA',
+          unitPrice: 0.21,
+          partNumber: 'BW-SB-M8',
+          date: '20270115',
+        },
+      ]),
+    );
+
+    const pool = new Pool({ connectionString: stack.databaseUrl });
+    try {
+      await expectEventually(async () => {
+        const { rowCount } = await pool.query(
+          `SELECT 1 FROM "${schema}".supplier_documents WHERE document_id = $1`,
+          [`${crossing}/${x12.name}`],
+        );
+        assert.equal(rowCount, 1, 'the 855 was applied');
+      });
+    } finally {
+      await pool.end();
+    }
+    assert.deepEqual(commands(x12.id), []);
+    assert.equal(states(x12.id).at(-1)?.status, 'cancelled');
 
     // As in Odoo, an order whose goods were received cannot be cancelled.
     const received = await confirmedOrder();

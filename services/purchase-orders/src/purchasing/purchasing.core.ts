@@ -328,6 +328,8 @@ export class PurchasingCore {
       if (!(await this.firstApplication(manager, `${documentId}/${ack.poNumber}`))) return 'duplicate';
       const row = await this.lockByPoNumber(manager, supplierId, ack.poNumber);
       if (row === undefined) return 'unknown-order';
+      // The buyer cancelled it (and the supplier was told): its dates no longer go to Odoo.
+      if (row.status === PurchaseOrderStatus.Cancelled) return 'cancelled-order';
       const headers = this.headers(supplierId, correlationId ?? row.purchase_order_id);
       const tolerance = partner?.priceTolerancePct ?? 0;
       const problems: { code: string; message: string; location: string }[] = [];
