@@ -45,7 +45,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import type { Clock } from './clock';
 import type { OdooPurchaseOrder } from './odoo-purchase-orders.reader';
-import { contentHash, type MappedLine, mapSupplierOrder } from './supplier-order.mapper';
+import {
+  type AgreedLine,
+  asAgreed,
+  contentHash,
+  type MappedLine,
+  mapSupplierOrder,
+} from './supplier-order.mapper';
 
 export type OfferOutcome =
   | 'sent'
@@ -66,13 +72,7 @@ export interface PurchasingMetrics {
   response(kind: string, outcome: string): void;
 }
 
-interface StoredLine extends Omit<MappedLine, 'expectedDate' | 'odooDatePlanned'> {
-  /** The date the supplier has: the one sent, or the one it promised and we accepted. */
-  expectedDate: string;
-  /** Odoo's date_planned when that date was agreed (sent, or our write-back of the promise seen in Odoo). */
-  odooDatePlanned: string | null;
-  /** The promised day we asked Odoo to take (set_purchase_line_dates) and have not seen there yet. */
-  pendingDay?: string | null;
+interface StoredLine extends AgreedLine {
   ackStatus: string | null;
   ackQuantity: number | null;
   ackUnitPrice: number | null;
@@ -186,7 +186,7 @@ export class PurchasingCore {
         existing.status !== PurchaseOrderStatus.Cancelled;
       // Odoo's order as the supplier agreed it: the dates it promised stand while Odoo shows them, or
       // still shows the one we sent because our write-back of the promise has not landed yet.
-      const lines = sentBefore ? asAgreed(existing.lines, mapped.lines) : mapped.lines.map(fresh);
+      const lines = (sentBefore ? asAgreed(existing.lines, mapped.lines) : mapped.lines).map(fresh);
       const hash = contentHash(lines);
       if (sentBefore && existing.content_hash === hash) {
         // Our write-back seen in Odoo: from now on that date is the one a buyer's change is measured from.
@@ -247,7 +247,7 @@ export class PurchasingCore {
       const previous = existing.lines;
       existing.revision += 1;
       existing.content_hash = hash;
-      existing.lines = lines.map((l) => ({ ...fresh(l), pendingDay: l.pendingDay }));
+      existing.lines = lines;
       existing.status = PurchaseOrderStatus.Sent;
       existing.odoo_write_date = order.writeDate;
       const sent = await this.render(manager, existing, settings, partner, { kind: 'change', previous });
@@ -911,45 +911,14 @@ export class PurchasingCore {
   }
 }
 
-const fresh = (line: MappedLine | StoredLine): StoredLine => ({
+/** A line as agreed, with no answer of the supplier yet. */
+const fresh = (line: MappedLine | AgreedLine): StoredLine => ({
   ...line,
   ackStatus: null,
   ackQuantity: null,
   ackUnitPrice: null,
   ackDate: null,
 });
-
-const dayOf = (odoo: string | null | undefined): string | null => (odoo ? odoo.slice(0, 10) : null);
-
-/**
- * Odoo's lines as the supplier agreed them. A line's date is a buyer's change only when Odoo's date_planned
- * moved from the one it had when the date was agreed; while it is that one, or the promise we asked Odoo to
- * take (seen there, or not yet: our write-back races the next read), the agreed date stands, whatever the
- * lead time would give. Quantity, part number, unit and price are Odoo's as read.
- */
-export function asAgreed(agreed: readonly StoredLine[], read: readonly MappedLine[]): StoredLine[] {
-  return read.map((line) => {
-    const before = agreed.find((a) => a.odooLineId === line.odooLineId);
-    const day = dayOf(line.odooDatePlanned);
-    if (before === undefined) return fresh(line);
-    const pending = before.pendingDay ?? null;
-    const agreedDay = dayOf(before.odooDatePlanned);
-    if (pending !== null && day === pending) {
-      // Our write-back is in Odoo: that is now the date a buyer's change is measured from.
-      return { ...fresh(line), expectedDate: before.expectedDate, pendingDay: null };
-    }
-    if (day === agreedDay) {
-      return {
-        ...fresh(line),
-        expectedDate: before.expectedDate,
-        odooDatePlanned: before.odooDatePlanned,
-        pendingDay: pending,
-      };
-    }
-    // The buyer moved the date in Odoo: that one goes to the supplier (the promise is superseded).
-    return { ...fresh(line), pendingDay: null };
-  });
-}
 
 /** The 860's lines: changed (CA), added (AI) and deleted (DI) since the revision sent before. */
 function lineChanges(previous: readonly StoredLine[], current: readonly MappedLine[]): PoLineChange[] {
