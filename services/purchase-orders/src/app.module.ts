@@ -107,6 +107,7 @@ export class AppModule {
               metrics,
               { serviceName: config.service.name, sourceSystem: config.service.sourceSystem },
               vendorDirectory(reader, catalog),
+              async (id) => (await reader.byIds([id]))[0],
             ),
         },
         {

@@ -124,6 +124,8 @@ export class PurchasingCore {
     private readonly options: PurchasingCoreOptions,
     /** res.partner id → supplier partner id (the catalog's odooVendorRef, resolved in Odoo). */
     private readonly suppliersByVendor: () => Promise<ReadonlyMap<number, string>>,
+    /** The order as Odoo has it now (the read-only key), when a read cannot be placed in time. */
+    private readonly reread: (odooId: number) => Promise<OdooPurchaseOrder | undefined>,
   ) {}
 
   /** A purchase order as Odoo has it now (from a webhook or the poll): sent, changed, or nothing. */
@@ -133,7 +135,8 @@ export class PurchasingCore {
     return outcome;
   }
 
-  private async decide(order: OdooPurchaseOrder, correlationId?: string): Promise<OfferOutcome> {
+  private async decide(offered: OdooPurchaseOrder, correlationId?: string): Promise<OfferOutcome> {
+    let order = offered;
     if (!['purchase', 'done', 'cancel'].includes(order.state)) return 'not-confirmed';
     const supplierId =
       order.vendorId === null ? undefined : (await this.suppliersByVendor()).get(order.vendorId);
@@ -153,6 +156,12 @@ export class PurchasingCore {
         order.writeDate < existing.odoo_write_date
       )
         return 'stale';
+      if (existing?.odoo_write_date === order.writeDate && this.differs(existing, order, settings)) {
+        // Written in the same second as the version applied (write_date is per second), yet other
+        // content: which of the two is newer cannot be told from them, so Odoo is asked now, under the
+        // lock. That read is newer than every read applied before it.
+        order = (await this.reread(order.id)) ?? order;
+      }
       if (order.state === 'cancel')
         return this.cancel(manager, order, existing, settings, partner, headers, now);
       const mapped = mapSupplierOrder(order, settings);
@@ -266,6 +275,14 @@ export class PurchasingCore {
       ]);
       return 'change-sent';
     });
+  }
+
+  /** True when an order sent reads, as agreed, other than what the supplier has. */
+  private differs(existing: OrderRow, order: OdooPurchaseOrder, settings: PurchasingSettings): boolean {
+    if (existing.revision === 0 || existing.status === PurchaseOrderStatus.Cancelled) return false;
+    if (order.state === 'cancel') return true;
+    const mapped = mapSupplierOrder(order, settings);
+    return !mapped.ok || contentHash(asAgreed(existing.lines, mapped.lines)) !== existing.content_hash;
   }
 
   /**
