@@ -643,6 +643,19 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
     assert.deepEqual(commands(x12.id), []);
     assert.equal(states(x12.id).at(-1)?.status, 'cancelled');
 
+    // Set back to draft and confirmed again in Odoo: the whole order goes again, the next revision.
+    await admin.callAction('purchase.order', 'button_draft', [x12.id]);
+    await admin.callAction('purchase.order', 'button_confirm', [x12.id]);
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(x12.id));
+    const again = await expectEventually(() => {
+      const found = outbound(x12.id);
+      assert.equal(found.length, 3);
+      return found[2];
+    });
+    assert.equal(again.documentType, 'x12-850');
+    assert.match(again.payload, /REF\*PD\*3~/);
+    await expectEventually(() => assert.equal(states(x12.id).at(-1)?.status, 'sent'));
+
     // As in Odoo, an order whose goods were received cannot be cancelled.
     const received = await confirmedOrder();
     const [receipt] = await admin.search('stock.picking', [['purchase_id', '=', received.id]]);

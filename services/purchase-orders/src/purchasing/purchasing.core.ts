@@ -279,7 +279,8 @@ export class PurchasingCore {
 
   /** True when an order sent reads, as agreed, other than what the supplier has. */
   private differs(existing: OrderRow, order: OdooPurchaseOrder, settings: PurchasingSettings): boolean {
-    if (existing.revision === 0 || existing.status === PurchaseOrderStatus.Cancelled) return false;
+    if (existing.status === PurchaseOrderStatus.Cancelled) return order.state !== 'cancel';
+    if (existing.revision === 0) return false;
     if (order.state === 'cancel') return true;
     const mapped = mapSupplierOrder(order, settings);
     return !mapped.ok || contentHash(asAgreed(existing.lines, mapped.lines)) !== existing.content_hash;
