@@ -17,6 +17,8 @@ interface Snapshot {
   addresses: unknown[];
   prices: unknown[];
   stock: unknown[];
+  vendors: unknown[];
+  supplierInfo: unknown[];
 }
 
 /** What order-intake and the writer look up, by business keys (database ids differ between the two). */
@@ -42,7 +44,28 @@ async function snapshot(client: OdooClient): Promise<Snapshot> {
     [],
     { fields: ['product_id', 'fixed_price', 'compute_price', 'applied_on'] },
   );
+  const vendors = await client.searchRead<{ id: number; name: string }>(
+    'res.partner',
+    [['supplier_rank', '>', 0]],
+    { fields: ['name', 'email', 'is_company', 'supplier_rank'], order: 'name' },
+  );
+  const vendorOf = new Map(vendors.map((v) => [v.id, v.name]));
+  const infos = await client.searchRead<{
+    id: number;
+    partner_id: [number, string];
+    product_id: [number, string];
+  }>('product.supplierinfo', [], {
+    fields: ['partner_id', 'product_id', 'product_code', 'product_name', 'price', 'delay', 'min_qty'],
+  });
   return {
+    vendors: strip(vendors),
+    supplierInfo: infos
+      .map(({ partner_id, product_id, ...rest }) => ({
+        ...strip([rest])[0],
+        vendor: vendorOf.get(partner_id[0]),
+        sku: skuOf.get(product_id[0]),
+      }))
+      .sort((a, b) => `${a.vendor} ${a.sku}`.localeCompare(`${b.vendor} ${b.sku}`)),
     products: strip(products),
     customers: strip(
       await client.searchRead('res.partner', [['customer_rank', '>', 0]], {
@@ -109,6 +132,12 @@ void describe('odoo-seed: master data through Odoo’s external API', () => {
     );
     assert.deepEqual(seeded, expected);
     assert.equal(seeded.products.length, SEED.products?.length);
+    assert.equal(seeded.vendors.length, SEED.vendors?.length);
+    assert.equal(
+      seeded.supplierInfo.length,
+      SEED.vendors?.reduce((n, v) => n + (v.supplierInfo?.length ?? 0), 0),
+    );
+    assert.ok(seeded.supplierInfo.length > 0);
     assert.equal(
       seeded.stock.length,
       SEED.products?.reduce((n, p) => n + Object.keys(p.stock ?? {}).length, 0),
@@ -119,9 +148,13 @@ void describe('odoo-seed: master data through Odoo’s external API', () => {
     const before = await snapshot(client);
     const counts = async () =>
       Promise.all(
-        ['product.product', 'res.partner', 'product.pricelist.item', 'stock.quant'].map((m) =>
-          client.searchCount(m, []),
-        ),
+        [
+          'product.product',
+          'res.partner',
+          'product.pricelist.item',
+          'stock.quant',
+          'product.supplierinfo',
+        ].map((m) => client.searchCount(m, [])),
       );
     const countsBefore = await counts();
     const report = await seedMasterdata(client, SEED);

@@ -1,7 +1,8 @@
 // `odoo-seed` (compose job after Odoo is up): the master data of config/masterdata/seed.yaml into a real
 // Odoo through its own external API (libs/odoo/client), so the demo traffic finds its customers, products
-// and prices. Odoo's import (`load`) with the seed's external ids creates or updates each record, so a
-// second run changes nothing. The seed's warehouses are created by external id too, and on-hand stock
+// and prices, and purchase-orders its vendors with their price lists (part numbers, lead times). Odoo's
+// import (`load`) with the seed's external ids creates or updates each record, so a second run changes
+// nothing. The seed's warehouses are created by external id too, and on-hand stock
 // goes into each one's stock location through inventory mode, as a stock count would. The integration users and
 // their API keys are odoo-init's (deploy/docker/odoo/provision.py); this job runs with the writer's key.
 import { defineConfig, loadConfigOrExit, str, variable } from '@tradewind/config';
@@ -75,6 +76,7 @@ export async function seedMasterdata(client: OdooClient, seed: SeedData): Promis
     report,
   );
   const bySku = new Map(products.map((p) => [p.sku, p]));
+  await loadVendors(client, seed, bySku, report);
   for (const pricelist of seed.pricelists ?? []) {
     await load(client, 'product.pricelist', ['id', 'name'], [[pricelist.externalId, pricelist.name]], report);
     const items = (pricelist.items ?? []).map((item) => {
@@ -100,6 +102,53 @@ export async function seedMasterdata(client: OdooClient, seed: SeedData): Promis
   }
   await applyStock(client, seed, productIds, report);
   return report;
+}
+
+const slug = (sku: string): string => sku.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+
+/**
+ * The seed's vendors (res.partner, supplier_rank 1) and their price list entries (product.supplierinfo:
+ * the vendor's part number and name, price, lead time, minimal quantity) per product variant, each by an
+ * external id of its own, so a second run updates rather than adds. purchase-orders sends purchase orders
+ * in these part numbers (docs/purchase-orders.md).
+ */
+async function loadVendors(
+  client: OdooClient,
+  seed: SeedData,
+  bySku: ReadonlyMap<string, { externalId: string }>,
+  report: SeedReport,
+): Promise<void> {
+  const vendors = seed.vendors ?? [];
+  await load(
+    client,
+    'res.partner',
+    ['id', 'name', 'email', 'is_company', 'supplier_rank'],
+    vendors.map((v) => [v.externalId, v.name, text(v.email), bool(true), '1']),
+    report,
+  );
+  const infos = vendors.flatMap((vendor) =>
+    (vendor.supplierInfo ?? []).map((info) => {
+      const product = bySku.get(info.sku);
+      if (!product) throw new Error(`seed: vendor ${vendor.externalId} names unknown SKU ${info.sku}`);
+      return [
+        `${vendor.externalId}_info_${slug(info.sku)}`,
+        vendor.externalId,
+        product.externalId,
+        info.productCode,
+        text(info.productName),
+        text(info.price),
+        text(info.delay),
+        text(info.minQty ?? 0),
+      ];
+    }),
+  );
+  await load(
+    client,
+    'product.supplierinfo',
+    ['id', 'partner_id/id', 'product_id/id', 'product_code', 'product_name', 'price', 'delay', 'min_qty'],
+    infos,
+    report,
+  );
 }
 
 /**

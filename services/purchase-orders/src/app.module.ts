@@ -19,7 +19,10 @@ import {
 import { type Clock, SYSTEM_CLOCK } from './purchasing/clock';
 import { OdooPurchaseOrdersReader } from './purchasing/odoo-purchase-orders.reader';
 import { PurchasingCore } from './purchasing/purchasing.core';
-import { CreatePurchasing1796140000000 } from './purchasing/purchasing.migration';
+import {
+  AddPurchaseOrderWriteDate1796150000000,
+  CreatePurchasing1796140000000,
+} from './purchasing/purchasing.migration';
 
 export interface PurchaseOrdersOptions {
   /** The SLA timers' clock; tests pass a ManualClock. */
@@ -57,7 +60,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ServiceKitModule.forRoot({ config, migrations: [CreatePurchasing1796140000000], outbox: true }),
+        ServiceKitModule.forRoot({
+          config,
+          migrations: [CreatePurchasing1796140000000, AddPurchaseOrderWriteDate1796150000000],
+          outbox: true,
+        }),
       ],
       providers: [
         { provide: PURCHASE_ORDERS_CONFIG, useValue: config },
@@ -100,6 +107,7 @@ export class AppModule {
               metrics,
               { serviceName: config.service.name, sourceSystem: config.service.sourceSystem },
               vendorDirectory(reader, catalog),
+              async (id) => (await reader.byIds([id]))[0],
             ),
         },
         {

@@ -41,6 +41,7 @@ import { AppModule } from './app.module';
 import { PurchaseOrderIntake } from './intake/purchase-order.intake';
 import { purchaseOrdersConfig } from './purchase-orders.config';
 import { ManualClock } from './purchasing/clock';
+import { OdooPurchaseOrdersReader } from './purchasing/odoo-purchase-orders.reader';
 import { PurchasingCore } from './purchasing/purchasing.core';
 
 const stack = testStack();
@@ -63,7 +64,7 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
   let collector: TopicCollector;
   let producer: TypedProducer<TopicValueMap>;
   const clock = new ManualClock(Date.parse('2026-12-01T09:00:00Z'));
-  const ids = { vendor: 0, bolt: 0, nut: 0, dozen: 0 };
+  const ids = { vendor: 0, bolt: 0, nut: 0, dozen: 0, cascade: 0, drill: 0 };
 
   const mine = (r: { headers: Record<string, string | undefined> }) =>
     r.headers[HEADER.sourceSystem] === serviceName;
@@ -190,6 +191,8 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
     ids.bolt = await xidOf('tradewind', 'product_sku_1001');
     ids.nut = await xidOf('tradewind', 'product_sku_1002');
     ids.dozen = await xidOf('uom', 'product_uom_dozen');
+    ids.cascade = await xidOf('tradewind', 'vendor_cascade');
+    ids.drill = await xidOf('tradewind', 'product_sku_2001');
     kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'purchase-orders-itest' });
     collector = new TopicCollector(kafka, new AvroSerde({ registryUrl: stack.registryUrl }), collectorGroup);
     await collector.start([
@@ -441,5 +444,226 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
       return state;
     });
     assert.equal(last.lines[0].quantity, 800);
+  });
+
+  /** An ISO day `days` after the order's confirmation. */
+  async function afterApproval(orderId: number, days: number): Promise<string> {
+    const approved = String(
+      (await admin.read('purchase.order', [orderId], ['date_approve']))[0].date_approve,
+    );
+    return new Date(Date.parse(`${approved.slice(0, 10)}T00:00:00Z`) + days * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+  }
+
+  it('sends no 860 for the dates it accepted from the supplier, before or after Odoo takes them, nor for a stale read; a buyer’s change after that is one', async () => {
+    const order = await confirmedOrder();
+    const intake = () => app.get(PurchaseOrderIntake);
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(order.id));
+    await expectEventually(() => assert.equal(outbound(order.id).length, 1));
+    // The supplier moves line 1 later and line 2 earlier than its lead time (10 days) would give.
+    const later = await afterApproval(order.id, 12);
+    const earlier = await afterApproval(order.id, 8);
+    await publish(
+      SUPPLIER,
+      'po-acknowledgement',
+      'x12',
+      supplier855(parties(910_001), order.name, 'AC', [
+        {
+          lineNumber: '1',
+          status: 'DR',
+          quantity: 500,
+          uom: 'EA',
+          unitPrice: 0.21,
+          partNumber: 'BW-SB-M8',
+          date: later.replace(/-/g, ''),
+        },
+        {
+          lineNumber: '2',
+          status: 'DR',
+          quantity: 2,
+          uom: 'CA',
+          unitPrice: 1.2,
+          partNumber: 'BW-SN-M8-C12',
+          date: earlier.replace(/-/g, ''),
+        },
+      ]),
+    );
+    const [command] = await expectEventually(() => {
+      const found = commands(order.id);
+      assert.equal(found.length, 1);
+      return found;
+    });
+    // The race: the poll reads Odoo before the odoo-writer has written the promised dates.
+    const reader = new OdooPurchaseOrdersReader(
+      createOdooClient({
+        url: odoo.url,
+        db: odoo.db,
+        apiKey: odoo.apiKeys.readOnly,
+        login: odoo.logins.readOnly,
+      }),
+    );
+    const [beforeWriteBack] = await reader.byIds([order.id]);
+    await intake().pollOnce();
+    // The writer's write, as set_purchase_line_dates does it: Odoo's load by database id.
+    const written = await admin.load(
+      'purchase.order.line',
+      ['.id', 'date_planned'],
+      command.setPurchaseLineDates!.lines.map((l) => [l.lineRef, `${l.datePlanned.slice(0, 10)} 00:00:00`]),
+    );
+    assert.equal(written.messages.length, 0);
+    assert.deepEqual(
+      (await admin.read('purchase.order.line', order.lines, ['date_planned'])).map((l) => l.date_planned),
+      [`${later} 00:00:00`, `${earlier} 00:00:00`],
+    );
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(order.id));
+    await intake().pollOnce();
+    // A webhook's read from before the write-back, applied after the poll saw it. Odoo's write_date is per
+    // second: older, it is stale; written in the same second as the write-back (as here, most runs), the
+    // service cannot tell which is newer and reads Odoo again: unchanged. Never a change.
+    const late = await app.get(PurchasingCore).offer(beforeWriteBack);
+    assert.ok(['stale', 'unchanged'].includes(late), late);
+    assert.equal(
+      await app.get(PurchasingCore).offer({ ...beforeWriteBack, writeDate: '2026-01-01 00:00:00' }),
+      'stale',
+    );
+    await intake().pollOnce();
+    await expectEventually(() => assert.equal(states(order.id).at(-1)?.status, 'changed'));
+    assert.equal(outbound(order.id).length, 1, 'no 860 for what the supplier proposed');
+
+    // The buyer moves line 1 in Odoo: that is a change, sent once as an 860 with that line only.
+    const buyers = await afterApproval(order.id, 20);
+    await admin.write('purchase.order.line', [order.lines[0]], { date_planned: `${buyers} 00:00:00` });
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(order.id));
+    await intake().pollOnce();
+    const docs = await expectEventually(() => {
+      const found = outbound(order.id);
+      assert.equal(found.length, 2);
+      return found;
+    });
+    assert.equal(docs[1].documentType, 'x12-860');
+    assert.match(
+      docs[1].payload,
+      new RegExp(
+        `POC\\*1\\*CA\\*500\\*0\\*EA\\*0\\.21\\*PE\\*VP\\*BW-SB-M8\\*BP\\*SKU-1001~\\nDTM\\*002\\*${buyers.replace(/-/g, '')}~`,
+      ),
+    );
+    assert.doesNotMatch(docs[1].payload, /POC\*2\*/, 'the date the supplier set for line 2 stands');
+    await intake().pollOnce();
+    assert.equal(outbound(order.id).length, 2);
+  });
+
+  it('cancels a PO cancelled in Odoo after sending: an X12 860 BCH 01 or a JSON cancel, once; purchasing.state cancelled', async () => {
+    const intake = () => app.get(PurchaseOrderIntake);
+    const x12 = await confirmedOrder();
+    const [jsonId] = await admin.create('purchase.order', [
+      { partner_id: ids.cascade, order_line: [Command.create({ product_id: ids.drill, product_qty: 4 })] },
+    ]);
+    await admin.callAction('purchase.order', 'button_confirm', [jsonId]);
+    await intake().pollOnce();
+    await expectEventually(() => {
+      assert.equal(outbound(x12.id).length, 1);
+      assert.equal(outbound(jsonId).length, 1);
+    });
+    await admin.callAction('purchase.order', 'button_cancel', [x12.id, jsonId]);
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(x12.id));
+    await intake().pollOnce();
+    await intake().pollOnce();
+    const [, cancel860] = await expectEventually(() => {
+      const found = outbound(x12.id);
+      assert.equal(found.length, 2);
+      return found;
+    });
+    assert.equal(cancel860.documentType, 'x12-860');
+    assert.match(cancel860.payload, new RegExp(`BCH\\*01\\*SA\\*${x12.name}\\*`));
+    assert.match(cancel860.payload, /REF\*PD\*2~/);
+    assert.doesNotMatch(cancel860.payload, /BEG\*|POC\*/);
+    const [, cancelJson] = await expectEventually(() => {
+      const found = outbound(jsonId);
+      assert.equal(found.length, 2);
+      return found;
+    });
+    const body = JSON.parse(Buffer.from(cancelJson.payload).toString('utf8')) as {
+      purpose: string;
+      revision: number;
+    };
+    assert.equal(cancelJson.documentType, 'purchase-order');
+    assert.deepEqual([body.purpose, body.revision], ['cancel', 2]);
+    for (const id of [x12.id, jsonId]) {
+      const state = await expectEventually(() => {
+        const last = states(id).at(-1)!;
+        assert.equal(last.status, 'cancelled');
+        return last;
+      });
+      assert.deepEqual(
+        state.trace.map((t) => t.status),
+        ['sent', 'cancelled'],
+      );
+    }
+    // No 855 is awaited for a cancelled order; only the 860's 997.
+    clock.advance(24 * 60 * MINUTE);
+    await app.get(PurchasingCore).fireDueTimers();
+    await expectEventually(() =>
+      assert.deepEqual(
+        exceptions(jsonId).map((e) => e.code),
+        [],
+      ),
+    );
+    assert.equal(outbound(x12.id).length + outbound(jsonId).length, 4, 'once');
+    // An 855 that crosses the cancellation moves no date in Odoo and leaves the order cancelled.
+    const crossing = await publish(
+      SUPPLIER,
+      'po-acknowledgement',
+      'x12',
+      supplier855(parties(910_002), x12.name, 'AD', [
+        {
+          lineNumber: '1',
+          status: 'DR',
+          quantity: 500,
+          uom: 'EA',
+          unitPrice: 0.21,
+          partNumber: 'BW-SB-M8',
+          date: '20270115',
+        },
+      ]),
+    );
+
+    const pool = new Pool({ connectionString: stack.databaseUrl });
+    try {
+      await expectEventually(async () => {
+        const { rowCount } = await pool.query(
+          `SELECT 1 FROM "${schema}".supplier_documents WHERE document_id = $1`,
+          [`${crossing}/${x12.name}`],
+        );
+        assert.equal(rowCount, 1, 'the 855 was applied');
+      });
+    } finally {
+      await pool.end();
+    }
+    assert.deepEqual(commands(x12.id), []);
+    assert.equal(states(x12.id).at(-1)?.status, 'cancelled');
+
+    // Set back to draft and confirmed again in Odoo: the whole order goes again, the next revision.
+    await admin.callAction('purchase.order', 'button_draft', [x12.id]);
+    await admin.callAction('purchase.order', 'button_confirm', [x12.id]);
+    await publish('odoo', 'purchase-order-event', 'json', odooPurchaseOrderWebhook(x12.id));
+    const again = await expectEventually(() => {
+      const found = outbound(x12.id);
+      assert.equal(found.length, 3);
+      return found[2];
+    });
+    assert.equal(again.documentType, 'x12-850');
+    assert.match(again.payload, /REF\*PD\*3~/);
+    await expectEventually(() => assert.equal(states(x12.id).at(-1)?.status, 'sent'));
+
+    // As in Odoo, an order whose goods were received cannot be cancelled.
+    const received = await confirmedOrder();
+    const [receipt] = await admin.search('stock.picking', [['purchase_id', '=', received.id]]);
+    await admin.callAction('stock.picking', 'button_validate', [receipt]);
+    await assert.rejects(
+      admin.callAction('purchase.order', 'button_cancel', [received.id]),
+      /some receptions have already been done/,
+    );
+    assert.equal((await admin.read('purchase.order', [received.id], ['state']))[0].state, 'purchase');
   });
 });

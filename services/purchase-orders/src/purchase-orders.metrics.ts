@@ -7,7 +7,7 @@ import type { OfferOutcome, PurchasingMetrics, SlaKind } from './purchasing/purc
 export class PurchaseOrdersMetrics implements PurchasingMetrics {
   readonly offers: Counter<'outcome'> = counter({
     name: 'tradewind_purchase_orders_offers_total',
-    help: 'Purchase orders seen in Odoo (webhook or poll) by outcome: sent, change-sent, unchanged (seen before), held, not-a-supplier, not-confirmed.',
+    help: 'Purchase orders seen in Odoo (webhook or poll) by outcome: sent, change-sent, cancel-sent (a cancellation sent), cancelled (cancelled before it was sent), unchanged (seen before), stale (read before the version applied), received, held, not-a-supplier, not-confirmed.',
     labelNames: ['outcome'],
   });
 

@@ -100,16 +100,19 @@ export {
   type X12EnvelopeRef,
 } from './partner-sales-order';
 export {
+  purposeOf,
   type ReceivedFunctionalAck,
   type SupplierAckLine,
   type SupplierAcknowledgement,
   SupplierLineStatus,
   type SupplierOrder,
   type SupplierOrderLine,
+  type SupplierOrderPurpose,
 } from './purchase-order-document';
 export {
   isPurchasingDocumentType,
   PURCHASING_DOCUMENT_FORMATS,
+  type PurchasingDocumentSplit,
   PurchasingDocumentType,
   readPurchaseOrderEvent,
   splitPurchasingDocument,
@@ -227,7 +230,12 @@ export {
   ssccOf,
   type X12ShipNoticesRead,
 } from './x12-856';
-export { buildX12PurchaseOrderChange, type PoChangeCode, type PoLineChange } from './x12-860.builder';
+export {
+  buildX12PurchaseOrderCancellation,
+  buildX12PurchaseOrderChange,
+  type PoChangeCode,
+  type PoLineChange,
+} from './x12-860.builder';
 export {
   buildX12FunctionalAck,
   type FunctionalAck,

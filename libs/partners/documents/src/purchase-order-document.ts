@@ -27,7 +27,18 @@ export interface SupplierOrder {
   readonly currency: string;
   readonly supplierId: string;
   readonly lines: readonly SupplierOrderLine[];
+  /**
+   * What this revision does: `original` (revision 1), `replace` (the whole order again) or `cancel` (the
+   * buyer cancelled the order; its lines are the ones last sent). Default: original at revision 1, else replace.
+   */
+  readonly purpose?: SupplierOrderPurpose;
 }
+
+export type SupplierOrderPurpose = 'original' | 'replace' | 'cancel';
+
+/** The purpose of a revision: its own, else original at revision 1 and replace after. */
+export const purposeOf = (order: SupplierOrder): SupplierOrderPurpose =>
+  order.purpose ?? (order.revision === 1 ? 'original' : 'replace');
 
 /** What the supplier answers for one line (X12 ACK01 mapped). */
 export enum SupplierLineStatus {

@@ -13,6 +13,15 @@ import {
 } from './supplier-responses.reader';
 import { decodeUtf8 } from './text-decoding';
 import { readX12ShipNotices } from './x12-856';
+import { readX12Interchange, type X12InterchangeRead } from './x12-interchange.reader';
+
+export interface PurchasingDocumentSplit extends DocumentSplit {
+  /**
+   * X12 only, when it reads: the envelope, for the gateway's checks of who sent it and to whom (ISA06,
+   * ISA08, GS03). A supplier's 855, 856 or 997 is not answered with a 997 here, but it is addressed to us.
+   */
+  readonly interchange: X12InterchangeRead | undefined;
+}
 
 export enum PurchasingDocumentType {
   /** Odoo (the internal partner): a purchase.order changed. */
@@ -86,14 +95,20 @@ export function splitPurchasingDocument(
   documentType: PurchasingDocumentType,
   format: DocumentFormat,
   bytes: Uint8Array,
-): DocumentSplit {
+): PurchasingDocumentSplit {
   if (!PURCHASING_DOCUMENT_FORMATS[documentType].includes(format)) {
     const unsupported = problem(
       DocumentProblemCode.UnsupportedFormat,
       `A ${documentType} is read as ${PURCHASING_DOCUMENT_FORMATS[documentType].join(' or ')}, not ${format}.`,
       { kind: 'document' },
     );
-    return Object.freeze({ format, ok: false, slices: [], documentProblems: [unsupported] });
+    return Object.freeze({
+      format,
+      ok: false,
+      slices: [],
+      documentProblems: [unsupported],
+      interchange: undefined,
+    });
   }
   let businessRef: string | undefined;
   let problems: readonly DocumentProblem[] = [];
@@ -126,6 +141,7 @@ export function splitPurchasingDocument(
   }
   return Object.freeze({
     format,
+    interchange: format === DocumentFormat.X12 ? envelopeOf(bytes) : undefined,
     ok: problems.length === 0,
     documentProblems: problems,
     slices:
@@ -142,4 +158,12 @@ export function splitPurchasingDocument(
             }),
           ],
   });
+}
+
+/** The interchange as read (its envelope), or undefined when it does not read or is not UTF-8. */
+function envelopeOf(bytes: Uint8Array): X12InterchangeRead | undefined {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return undefined;
+  const read = readX12Interchange(decoded.text, decoded.byteOffset);
+  return read.ok ? read.interchange : undefined;
 }

@@ -14,7 +14,7 @@ import {
   readX12PurchaseOrderAcks,
 } from './supplier-responses.reader';
 import { buildX12PurchaseOrder } from './x12-850.builder';
-import { buildX12PurchaseOrderChange } from './x12-860.builder';
+import { buildX12PurchaseOrderCancellation, buildX12PurchaseOrderChange } from './x12-860.builder';
 import { readX12Interchange } from './x12-interchange.reader';
 
 const order: SupplierOrder = {
@@ -123,6 +123,18 @@ describe('purchase orders to suppliers', () => {
     assert.ok(readX12Interchange(edi).ok);
   });
 
+  it('860 cancellation: BCH 01, the revision, no line', () => {
+    const edi = buildX12PurchaseOrderCancellation({ ...order, revision: 3, purpose: 'cancel' }, envelope);
+    assert.match(
+      edi,
+      /ST\*860\*0001~\nBCH\*01\*SA\*P00042\*\*\*20261201~\nCUR\*BY\*USD~\nREF\*PD\*3~\nSE\*5\*0001~/,
+    );
+    assert.doesNotMatch(edi, /POC\*/);
+    const read = readX12Interchange(edi);
+    assert.ok(read.ok);
+    assert.deepEqual(read.interchange.problems, []);
+  });
+
   it('JSON and CSV: the whole order, replace from revision 2; CSV cells quoted and never formulas', () => {
     const json = JSON.parse(buildJsonPurchaseOrder({ ...order, revision: 2 })) as Record<string, unknown>;
     assert.equal(json.purpose, 'replace');
@@ -133,7 +145,26 @@ describe('purchase orders to suppliers', () => {
     });
     const [header, row] = csv.trimEnd().split('\r\n');
     assert.equal(header.split(',')[0], 'po_number');
-    assert.match(row, /^P00042,1,2026-12-01,1,"'=HYPERLINK\(""x""\)",SKU-1001,500,EA,0\.21,USD,2026-12-08$/);
+    assert.match(
+      row,
+      /^P00042,1,2026-12-01,1,"'=HYPERLINK\(""x""\)",SKU-1001,500,EA,0\.21,USD,2026-12-08,original$/,
+    );
+    const cancelled = buildCsvPurchaseOrder({ ...order, revision: 3, purpose: 'cancel' });
+    assert.ok(
+      cancelled
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .every((r) => r.endsWith(',cancel')),
+    );
+    assert.equal(
+      (
+        JSON.parse(buildJsonPurchaseOrder({ ...order, revision: 3, purpose: 'cancel' })) as {
+          purpose: string;
+        }
+      ).purpose,
+      'cancel',
+    );
   });
 });
 

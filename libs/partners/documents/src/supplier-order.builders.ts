@@ -1,16 +1,19 @@
 // A purchase order in a supplier's JSON or CSV format (the X12 ones are x12-850/860.builder.ts).
-import type { SupplierOrder } from './purchase-order-document';
+import { purposeOf, type SupplierOrder } from './purchase-order-document';
 
 export const JSON_PURCHASE_ORDER_TYPE = 'tradewind.purchase-order';
 
-/** JSON: the whole order at every revision (`revision` > 1 replaces the previous one, same poNumber). */
+/**
+ * JSON: the whole order at every revision (`revision` > 1 replaces the previous one, same poNumber);
+ * `purpose: cancel` cancels the order (its lines as last sent).
+ */
 export function buildJsonPurchaseOrder(order: SupplierOrder): string {
   return JSON.stringify({
     type: JSON_PURCHASE_ORDER_TYPE,
     version: 1,
     poNumber: order.poNumber,
     revision: order.revision,
-    purpose: order.revision === 1 ? 'original' : 'replace',
+    purpose: purposeOf(order),
     orderDate: order.orderDate,
     currency: order.currency,
     lines: order.lines.map((line) => ({
@@ -38,6 +41,9 @@ const CSV_HEADER = [
   'unit_price',
   'currency',
   'delivery_date',
+  // original, replace (the whole order again) or cancel (the order is cancelled): the last column, so a
+  // reader of the first eleven is not disturbed.
+  'purpose',
 ];
 
 function csvCell(value: string): string {
@@ -46,8 +52,9 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** CSV: one row per line, the whole order at every revision. */
+/** CSV: one row per line, the whole order at every revision; a cancellation carries `cancel` on each row. */
 export function buildCsvPurchaseOrder(order: SupplierOrder): string {
+  const purpose = purposeOf(order);
   const rows = order.lines.map((line) =>
     [
       order.poNumber,
@@ -61,6 +68,7 @@ export function buildCsvPurchaseOrder(order: SupplierOrder): string {
       String(line.unitPrice),
       order.currency,
       line.expectedDate,
+      purpose,
     ].map(csvCell),
   );
   return [CSV_HEADER, ...rows].map((row) => row.join(',')).join('\r\n') + '\r\n';

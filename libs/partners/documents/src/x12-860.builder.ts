@@ -1,5 +1,6 @@
 // X12 860 purchase order change (004010): BCH (04 change, SA), the revision in REF*PD, and per changed
-// line POC with its change code (CA changed, DI deleted, AI added) carrying the line as it now is.
+// line POC with its change code (CA changed, DI deleted, AI added) carrying the line as it now is. A
+// cancellation of the whole order is an 860 with BCH01 01 and no POC (the order, not its lines, ends).
 import type { SupplierOrder, SupplierOrderLine } from './purchase-order-document';
 import {
   isoToX12Date,
@@ -51,5 +52,18 @@ export function buildX12PurchaseOrderChange(
     segments.push(['DTM', ['002', isoToX12Date(line.expectedDate)]]);
   }
   segments.push(['CTT', [String(changes.length)]]);
+  return writeInterchange(envelope, 'PC', [{ transactionSetId: '860', segments }]);
+}
+
+/** The 860 cancelling the whole order (BCH01 01): the buyer cancelled it after it was sent. */
+export function buildX12PurchaseOrderCancellation(
+  order: SupplierOrder,
+  envelope: X12OutboundEnvelope,
+): string {
+  const segments: X12SegmentSpec[] = [
+    ['BCH', ['01', 'SA', order.poNumber, '', '', isoToX12Date(order.orderDate)]],
+    ['CUR', ['BY', order.currency]],
+    ['REF', ['PD', String(order.revision)]],
+  ];
   return writeInterchange(envelope, 'PC', [{ transactionSetId: '860', segments }]);
 }

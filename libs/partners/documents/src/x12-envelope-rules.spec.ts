@@ -40,6 +40,21 @@ void describe('checkX12Envelope', () => {
     );
   });
 
+  void it('refuses a group addressed to another application, at GS03 (our applicationId, default the ISA id)', () => {
+    const text = sample().replace(/^GS\*PO\*([^*]+)\*TRADEWIND\*/m, 'GS*PO*$1*PAYROLL*');
+    const findings = checkX12Envelope(read(text).interchange, RULES);
+    assert.deepEqual(findings.interchange, []);
+    assert.deepEqual(
+      [...findings.groups.values()]
+        .flat()
+        .map((p) => [p.code, p.at.kind === 'x12' && p.at.tag, p.at.kind === 'x12' && p.at.element]),
+      [[DocumentProblemCode.X12UnknownReceiver, 'GS', 3]],
+    );
+    const ours = { ...RULES, receiver: { ...RULES.receiver, applicationId: 'PAYROLL' } };
+    assert.equal(hasEnvelopeFindings(checkX12Envelope(read(text).interchange, ours)), false);
+    assert.equal(hasEnvelopeFindings(checkX12Envelope(read(sample()).interchange, ours)), true);
+  });
+
   void it('refuses a test interchange (ISA15 T) in production, and a production one in a sandbox', () => {
     const test = sample().replace('*0*P*>~', '*0*T*>~');
     assert.deepEqual(

@@ -1,13 +1,16 @@
 // Envelope governance: an interchange that reads well can still be one we must not process — addressed to
-// someone else (ISA07/ISA08), in a GS08 version the partner's agreement does not cover, or a test
+// someone else (ISA07/ISA08, or a group's GS03), in a GS08 version the partner's agreement does not cover, or a test
 // interchange (ISA15 T) sent where production orders are taken. The rules come from the partner catalog
 // and the deployment; the findings feed the TA1 (interchange) and the 997 (groups).
 import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
 import type { X12InterchangeRead } from './x12-interchange.reader';
 
 export interface X12EnvelopeRules {
-  /** Us: the ISA07/ISA08 every interchange must be addressed to. */
-  readonly receiver: { readonly qualifier: string; readonly id: string };
+  /**
+   * Us: the ISA07/ISA08 every interchange must be addressed to, and the GS03 (application receiver's
+   * code) of every group: `applicationId`, default the ISA id.
+   */
+  readonly receiver: { readonly qualifier: string; readonly id: string; readonly applicationId?: string };
   /** GS08 versions the partner may send. */
   readonly versions: readonly string[];
   /** ISA15 this deployment takes: P (production) or T (a sandbox). */
@@ -53,9 +56,29 @@ export function checkX12Envelope(read: X12InterchangeRead, rules: X12EnvelopeRul
     );
   }
   const groups = new Map<number, DocumentProblem[]>();
+  const application = rules.receiver.applicationId ?? rules.receiver.id;
   read.groups.forEach((group, index) => {
+    const found: DocumentProblem[] = [];
+    if (group.applicationReceiverCode !== application) {
+      found.push(
+        problem(
+          DocumentProblemCode.X12UnknownReceiver,
+          `Functional group ${group.controlNumber} is addressed to application ${group.applicationReceiverCode || '(none)'}; groups for us go to ${application} (GS03).`,
+          {
+            kind: 'x12',
+            segment: group.header.ordinal,
+            tag: 'GS',
+            element: 3,
+            byteOffset: group.header.elementByteOffsets[2] ?? group.header.byteOffset,
+            value: group.applicationReceiverCode,
+          },
+        ),
+      );
+    }
+    if (found.length > 0) groups.set(index, found);
     if (rules.versions.includes(group.version)) return;
     groups.set(index, [
+      ...found,
       problem(
         DocumentProblemCode.X12UnsupportedVersion,
         `Functional group ${group.controlNumber} is version ${group.version || '(none)'}; your agreement covers ${rules.versions.join(', ')}.`,

@@ -288,10 +288,11 @@ export class DocumentIntakeService {
     const receivedAt = new Date();
     const batchId = randomUUID();
     const layout = this.catalog.layoutOf(partner.id);
-    const { split, x12, attachments } = readUpload(decision, call.body, layout, (code) =>
+    const { split, x12, attachments, envelopeOnly } = readUpload(decision, call.body, layout, (code) =>
       this.catalog.milestoneOf(partner.id, code),
     );
-    const interchange = x12?.interchange;
+    // Who sent it and to whom is checked for every X12 upload, answered with a 997 or not.
+    const interchange = x12?.interchange ?? envelopeOnly;
     if (interchange !== undefined) this.checkX12Sender(interchange, partner.id);
 
     const batch = {
@@ -329,7 +330,7 @@ export class DocumentIntakeService {
 
     const envelope =
       interchange === undefined ? NO_FINDINGS : checkX12Envelope(interchange, this.envelopeRules(partner));
-    if (x12 !== undefined && hasEnvelopeFindings(envelope)) {
+    if (interchange !== undefined && hasEnvelopeFindings(envelope)) {
       const errors = [...envelope.interchange, ...[...envelope.groups.values()].flat()].map((p) =>
         toProblemError(p),
       );
@@ -344,8 +345,11 @@ export class DocumentIntakeService {
           },
         ),
         envelope.interchange.length > 0
-          ? () => this.interchangeAckPublication(x12.interchange, envelope.interchange, batchId, submission)
-          : () => this.functionalAckPublication(x12, { accepted: false, envelope }, batchId, [], submission),
+          ? () => this.interchangeAckPublication(interchange, envelope.interchange, batchId, submission)
+          : x12 === undefined
+            ? undefined
+            : () =>
+                this.functionalAckPublication(x12, { accepted: false, envelope }, batchId, [], submission),
       );
     }
 
@@ -600,7 +604,7 @@ export class DocumentIntakeService {
   private envelopeRules(partner: PartnerConfig): X12EnvelopeRules {
     const us = this.us();
     return {
-      receiver: { qualifier: us.qualifier, id: us.id },
+      receiver: { qualifier: us.qualifier, id: us.id, applicationId: us.applicationId },
       versions: this.catalog.x12Versions(partner),
       usage: this.config.gateway.x12Usage,
     };
@@ -717,6 +721,8 @@ type X12Upload = FunctionalAckSource & { readonly interchange: X12InterchangeRea
 interface Upload {
   readonly split: DocumentSplit;
   readonly x12: X12Upload | undefined;
+  /** An X12 upload answered with no 997 (a supplier's 855, 856 or 997): its envelope, checked all the same. */
+  readonly envelopeOnly?: X12InterchangeRead;
   /** Per slice index: a proof-of-delivery document to store before the slice is published. */
   readonly attachments: readonly (ProofAttachment | undefined)[];
 }
@@ -750,11 +756,8 @@ function readUpload(
   // Purchasing documents (Odoo's events, suppliers' 855/997) are applied by purchase-orders, not answered
   // with a 997 here: the supplier's 855 answers our 850, and its 997 is an answer itself.
   if (isPurchasingDocumentType(decision.documentType)) {
-    return {
-      split: splitPurchasingDocument(decision.documentType, decision.format, body),
-      x12: undefined,
-      attachments: [],
-    };
+    const split = splitPurchasingDocument(decision.documentType, decision.format, body);
+    return { split, x12: undefined, envelopeOnly: split.interchange, attachments: [] };
   }
   // Settlements (bank statements, gateway payouts) are matched by invoices: never X12, so never a 997.
   if (isSettlementDocumentType(decision.documentType)) {

@@ -121,6 +121,54 @@ void describe('purchasing documents (real Kafka, registry, PostgreSQL)', () => {
     assert.match(errors[0].location, /^segment 4 \(BAK\), element 02, byte offset \d+$/);
   });
 
+  void it("refuses a supplier's 855 not addressed to us (ISA08: 422 and a TA1 R 009) and a 997 whose group is not (GS03: 422), with the location", async () => {
+    const elsewhere = supplier855({ ...parties(), receiverId: 'SOMEONEELSE' }, 'P00042', 'AD', []);
+    const ack = await gateway.send(BOLTWORKS, 'POST', '/v1/documents/po-acknowledgement', {
+      body: elsewhere,
+      contentType: 'application/edi-x12',
+    });
+    assert.equal(ack.status, 422, JSON.stringify(ack.body));
+    const where = (reply: typeof ack) =>
+      (reply.body.errors as { code: string; segmentTag: string; element: number; location: string }[]).map(
+        (e) => [e.code, e.segmentTag, e.element],
+      );
+    // Both the interchange (ISA08) and its group (GS03) name someone else.
+    assert.deepEqual(where(ack), [
+      ['X12_UNKNOWN_RECEIVER', 'ISA', 8],
+      ['X12_UNKNOWN_RECEIVER', 'GS', 3],
+    ]);
+    const ta1 = await expectEventually(() => {
+      const found = gateway.outbound.find(
+        (r) => r.value.outboundId === `x12-ta1:${String(ack.body.batchId)}`,
+      );
+      assert.ok(found);
+      return found;
+    });
+    assert.equal(ta1.value.partnerId, 'boltworks-supply');
+    assert.match(ta1.value.payload.toString(), /~\nTA1\*\d{9}\*261201\*1200\*R\*009~\n/);
+
+    const otherApplication = supplier997(parties(), '17', 'A').replace(
+      /^GS\*FA\*BOLTWORKS\*TRADEWIND\*/m,
+      'GS*FA*BOLTWORKS*PAYROLL*',
+    );
+    const fa = await gateway.send(BOLTWORKS, 'POST', '/v1/documents/functional-ack', {
+      body: otherApplication,
+      contentType: 'application/edi-x12',
+    });
+    assert.equal(fa.status, 422, JSON.stringify(fa.body));
+    assert.deepEqual(where(fa), [['X12_UNKNOWN_RECEIVER', 'GS', 3]]);
+    assert.match(
+      String(fa.body.detail),
+      /addressed to application PAYROLL; groups for us go to TRADEWIND \(GS03\)/,
+    );
+    // Neither reached purchase-orders, and a supplier's 997 is never answered with a 997.
+    assert.equal(recordsOf(ack.body.batchId).length + recordsOf(fa.body.batchId).length, 0);
+    assert.equal(
+      gateway.outbound.filter((r) => r.value.outboundId === `x12-997:${String(fa.body.batchId)}`).length,
+      0,
+    );
+  });
+
   void it('refuses purchasing documents from parties the catalog does not let send them', async () => {
     const notOdoo = await gateway.send(BOLTWORKS, 'POST', '/v1/documents/purchase-order-event', {
       body: odooPurchaseOrderWebhook(1),

@@ -31,6 +31,7 @@ import {
   buildCsvPurchaseOrder,
   buildJsonPurchaseOrder,
   buildX12PurchaseOrder,
+  buildX12PurchaseOrderCancellation,
   buildX12PurchaseOrderChange,
   CONTENT_TYPES,
   type PoLineChange,
@@ -44,10 +45,25 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 import type { Clock } from './clock';
 import type { OdooPurchaseOrder } from './odoo-purchase-orders.reader';
-import { contentHash, type MappedLine, mapSupplierOrder } from './supplier-order.mapper';
+import {
+  type AgreedLine,
+  asAgreed,
+  contentHash,
+  type MappedLine,
+  mapSupplierOrder,
+} from './supplier-order.mapper';
 
 export type OfferOutcome =
-  'sent' | 'change-sent' | 'unchanged' | 'received' | 'held' | 'not-a-supplier' | 'not-confirmed';
+  | 'sent'
+  | 'change-sent'
+  | 'cancel-sent'
+  | 'cancelled'
+  | 'unchanged'
+  | 'stale'
+  | 'received'
+  | 'held'
+  | 'not-a-supplier'
+  | 'not-confirmed';
 export type SlaKind = 'po-acknowledgement' | 'functional-ack';
 
 export interface PurchasingMetrics {
@@ -56,8 +72,7 @@ export interface PurchasingMetrics {
   response(kind: string, outcome: string): void;
 }
 
-interface StoredLine extends Omit<MappedLine, 'expectedDate'> {
-  expectedDate: string;
+interface StoredLine extends AgreedLine {
   ackStatus: string | null;
   ackQuantity: number | null;
   ackUnitPrice: number | null;
@@ -74,6 +89,8 @@ interface OrderRow {
   status: PurchaseOrderStatus;
   currency: string;
   order_date: string;
+  /** Odoo's write_date of the order as last applied (null before this column existed). */
+  odoo_write_date: string | null;
   lines: StoredLine[];
   trace: {
     status: PurchaseOrderStatus;
@@ -107,6 +124,8 @@ export class PurchasingCore {
     private readonly options: PurchasingCoreOptions,
     /** res.partner id → supplier partner id (the catalog's odooVendorRef, resolved in Odoo). */
     private readonly suppliersByVendor: () => Promise<ReadonlyMap<number, string>>,
+    /** The order as Odoo has it now (the read-only key), when a read cannot be placed in time. */
+    private readonly reread: (odooId: number) => Promise<OdooPurchaseOrder | undefined>,
   ) {}
 
   /** A purchase order as Odoo has it now (from a webhook or the poll): sent, changed, or nothing. */
@@ -116,8 +135,9 @@ export class PurchasingCore {
     return outcome;
   }
 
-  private async decide(order: OdooPurchaseOrder, correlationId?: string): Promise<OfferOutcome> {
-    if (order.state !== 'purchase' && order.state !== 'done') return 'not-confirmed';
+  private async decide(offered: OdooPurchaseOrder, correlationId?: string): Promise<OfferOutcome> {
+    let order = offered;
+    if (!['purchase', 'done', 'cancel'].includes(order.state)) return 'not-confirmed';
     const supplierId =
       order.vendorId === null ? undefined : (await this.suppliersByVendor()).get(order.vendorId);
     if (supplierId === undefined) return 'not-a-supplier';
@@ -127,8 +147,24 @@ export class PurchasingCore {
     const now = this.clock.now();
     return withTransaction(this.dataSource, async (manager) => {
       const headers = this.headers(supplierId, correlationId ?? id);
-      const mapped = mapSupplierOrder(order, settings);
       const existing = await this.lock(manager, id);
+      // Read before the version already applied (a webhook's read that lost the race to a later poll):
+      // what it shows is older than what we hold, not a change.
+      if (
+        existing !== undefined &&
+        existing.odoo_write_date !== null &&
+        order.writeDate < existing.odoo_write_date
+      )
+        return 'stale';
+      if (existing?.odoo_write_date === order.writeDate && this.differs(existing, order, settings)) {
+        // Written in the same second as the version applied (write_date is per second), yet other
+        // content: which of the two is newer cannot be told from them, so Odoo is asked now, under the
+        // lock. That read is newer than every read applied before it.
+        order = (await this.reread(order.id)) ?? order;
+      }
+      if (order.state === 'cancel')
+        return this.cancel(manager, order, existing, settings, partner, headers, now);
+      const mapped = mapSupplierOrder(order, settings);
       if (!mapped.ok) {
         // Held, not sent: a buyer fixes the vendor's price list in Odoo and the next write sends it.
         const detail = mapped.problems.map((p) => `${p.code}: ${p.message}`).join('; ');
@@ -152,10 +188,33 @@ export class PurchasingCore {
         await this.outbox.enqueueAll<unknown>(manager, [exception, this.stateRecord(row, headers, now)]);
         return 'held';
       }
-      if (existing !== undefined && existing.content_hash === mapped.contentHash) {
+      const sentBefore =
+        existing !== undefined &&
+        existing.revision > 0 &&
+        existing.status !== PurchaseOrderStatus.Held &&
+        existing.status !== PurchaseOrderStatus.Cancelled;
+      // Odoo's order as the supplier agreed it: the dates it promised stand while Odoo shows them, or
+      // still shows the one we sent because our write-back of the promise has not landed yet.
+      const lines = (sentBefore ? asAgreed(existing.lines, mapped.lines) : mapped.lines).map(fresh);
+      const hash = contentHash(lines);
+      if (sentBefore && existing.content_hash === hash) {
+        // Our write-back seen in Odoo: from now on that date is the one a buyer's change is measured from.
+        const seen = existing.lines.map((line) => {
+          const read = lines.find((l) => l.odooLineId === line.odooLineId);
+          return read === undefined
+            ? line
+            : { ...line, odooDatePlanned: read.odooDatePlanned, pendingDay: read.pendingDay ?? null };
+        });
+        const moved =
+          existing.odoo_write_date !== order.writeDate ||
+          JSON.stringify(seen) !== JSON.stringify(existing.lines);
+        existing.odoo_write_date = order.writeDate;
+        existing.lines = seen;
         // The goods are in (Odoo's receipt validated): the last step of the trace, once.
-        if (order.receiptStatus !== 'full' || existing.status === PurchaseOrderStatus.Received)
+        if (order.receiptStatus !== 'full' || existing.status === PurchaseOrderStatus.Received) {
+          if (moved) await this.update(manager, existing);
           return 'unchanged';
+        }
         existing.status = PurchaseOrderStatus.Received;
         existing.trace.push({
           status: PurchaseOrderStatus.Received,
@@ -168,17 +227,19 @@ export class PurchasingCore {
         await this.outbox.enqueueAll<unknown>(manager, [this.stateRecord(existing, headers, now)]);
         return 'received';
       }
-      if (existing === undefined || existing.status === PurchaseOrderStatus.Held || existing.revision === 0) {
+      if (!sentBefore) {
+        // First sent (or sent again whole after a cancellation was undone in Odoo).
         const row = existing ?? this.newRow(order, supplierId, partner, [], '');
-        row.revision = 1;
-        row.content_hash = mapped.contentHash;
-        row.lines = mapped.lines.map(fresh);
+        row.revision += 1;
+        row.content_hash = hash;
+        row.lines = lines;
         row.status = PurchaseOrderStatus.Sent;
-        const sent = await this.render(manager, row, settings, partner, undefined);
+        row.odoo_write_date = order.writeDate;
+        const sent = await this.render(manager, row, settings, partner, { kind: 'order' });
         row.trace.push({
           status: PurchaseOrderStatus.Sent,
           at: now,
-          revision: 1,
+          revision: row.revision,
           detail: `${sent.documentType} sent`,
           documentId: sent.value.outboundId,
         });
@@ -194,10 +255,11 @@ export class PurchasingCore {
       // A change after sending: per the supplier's policy, never a second new order.
       const previous = existing.lines;
       existing.revision += 1;
-      existing.content_hash = mapped.contentHash;
-      existing.lines = mapped.lines.map(fresh);
+      existing.content_hash = hash;
+      existing.lines = lines;
       existing.status = PurchaseOrderStatus.Sent;
-      const sent = await this.render(manager, existing, settings, partner, previous);
+      existing.odoo_write_date = order.writeDate;
+      const sent = await this.render(manager, existing, settings, partner, { kind: 'change', previous });
       existing.trace.push({
         status: PurchaseOrderStatus.Sent,
         at: now,
@@ -215,6 +277,62 @@ export class PurchasingCore {
     });
   }
 
+  /** True when an order sent reads, as agreed, other than what the supplier has. */
+  private differs(existing: OrderRow, order: OdooPurchaseOrder, settings: PurchasingSettings): boolean {
+    if (existing.status === PurchaseOrderStatus.Cancelled) return order.state !== 'cancel';
+    if (existing.revision === 0) return false;
+    if (order.state === 'cancel') return true;
+    const mapped = mapSupplierOrder(order, settings);
+    return !mapped.ok || contentHash(asAgreed(existing.lines, mapped.lines)) !== existing.content_hash;
+  }
+
+  /**
+   * Cancelled in Odoo: an order the supplier has is cancelled with it per its format (X12 860 BCH01 01, a
+   * JSON or CSV revision with purpose cancel), once; one never sent just ends its trace.
+   */
+  private async cancel(
+    manager: EntityManager,
+    order: OdooPurchaseOrder,
+    existing: OrderRow | undefined,
+    settings: PurchasingSettings,
+    partner: PartnerConfig,
+    headers: Record<string, string>,
+    now: number,
+  ): Promise<OfferOutcome> {
+    if (existing === undefined) return 'not-confirmed';
+    if (existing.status === PurchaseOrderStatus.Cancelled) return 'unchanged';
+    existing.odoo_write_date = order.writeDate;
+    existing.status = PurchaseOrderStatus.Cancelled;
+    const records: OutboxEnqueueRequest<unknown>[] = [];
+    if (existing.revision === 0) {
+      existing.trace.push({
+        status: PurchaseOrderStatus.Cancelled,
+        at: now,
+        revision: 0,
+        detail: 'cancelled in Odoo before it was sent',
+        documentId: null,
+      });
+    } else {
+      existing.revision += 1;
+      const sent = await this.render(manager, existing, settings, partner, { kind: 'cancel' });
+      existing.trace.push({
+        status: PurchaseOrderStatus.Cancelled,
+        at: now,
+        revision: existing.revision,
+        detail: `${sent.documentType} sent (cancellation, revision ${existing.revision})`,
+        documentId: sent.value.outboundId,
+      });
+      // No acknowledgement is awaited for a cancelled order; an X12 one still gets its 997.
+      await this.closeTimers(manager, existing.purchase_order_id, 'po-acknowledgement', now);
+      await this.startFunctionalAckTimer(manager, existing, partner, settings, sent.controlNumber, now);
+      records.push(sent.request(headers));
+    }
+    await this.update(manager, existing);
+    records.push(this.stateRecord(existing, headers, now));
+    await this.outbox.enqueueAll<unknown>(manager, records);
+    return existing.revision === 0 ? 'cancelled' : 'cancel-sent';
+  }
+
   /** The supplier's 855 or JSON acknowledgement for one of its orders. */
   async acknowledge(
     supplierId: string,
@@ -228,6 +346,8 @@ export class PurchasingCore {
       if (!(await this.firstApplication(manager, `${documentId}/${ack.poNumber}`))) return 'duplicate';
       const row = await this.lockByPoNumber(manager, supplierId, ack.poNumber);
       if (row === undefined) return 'unknown-order';
+      // The buyer cancelled it (and the supplier was told): its dates no longer go to Odoo.
+      if (row.status === PurchaseOrderStatus.Cancelled) return 'cancelled-order';
       const headers = this.headers(supplierId, correlationId ?? row.purchase_order_id);
       const tolerance = partner?.priceTolerancePct ?? 0;
       const problems: { code: string; message: string; location: string }[] = [];
@@ -274,6 +394,8 @@ export class PurchasingCore {
           // sent follows it too, so Odoo's write of it is not a change to send back.
           dates.push({ lineRef: String(line.odooLineId), datePlanned: `${line.ackDate}T00:00:00Z` });
           line.expectedDate = line.ackDate;
+          // Until Odoo shows it, a read of the order still has the date we sent: not a buyer's change.
+          line.pendingDay = line.ackDate;
         }
       }
       row.content_hash = contentHash(row.lines);
@@ -435,7 +557,10 @@ export class PurchasingCore {
     row: OrderRow,
     settings: PurchasingSettings,
     partner: PartnerConfig,
-    previous: readonly StoredLine[] | undefined,
+    mode:
+      | { readonly kind: 'order' }
+      | { readonly kind: 'change'; readonly previous: readonly StoredLine[] }
+      | { readonly kind: 'cancel' },
   ): Promise<{
     documentType: string;
     value: OutboundDocument;
@@ -449,6 +574,7 @@ export class PurchasingCore {
       currency: row.currency,
       supplierId: row.supplier_id,
       lines: row.lines,
+      ...(mode.kind === 'cancel' ? { purpose: 'cancel' as const } : {}),
     };
     let payload: string;
     let documentType: string;
@@ -475,9 +601,13 @@ export class PurchasingCore {
         version: partner.x12?.version ?? '004010',
       } as const;
       format = DocumentFormat.X12;
-      if (previous !== undefined && settings.changePolicy === SupplierChangePolicy.X12ChangeOrder) {
+      if (mode.kind === 'cancel') {
+        // Whatever the change policy, an X12 order is cancelled by an 860 with BCH01 01.
         documentType = 'x12-860';
-        payload = buildX12PurchaseOrderChange(order, lineChanges(previous, row.lines), envelope);
+        payload = buildX12PurchaseOrderCancellation(order, envelope);
+      } else if (mode.kind === 'change' && settings.changePolicy === SupplierChangePolicy.X12ChangeOrder) {
+        documentType = 'x12-860';
+        payload = buildX12PurchaseOrderChange(order, lineChanges(mode.previous, row.lines), envelope);
       } else {
         documentType = 'x12-850';
         payload = buildX12PurchaseOrder(order, envelope);
@@ -650,19 +780,50 @@ export class PurchasingCore {
   ): Promise<void> {
     // A new revision replaces the wait for the previous one's answer.
     await this.closeTimers(manager, row.purchase_order_id, 'po-acknowledgement', now);
-    const timers: [SlaKind, number, string | null][] = [
-      ['po-acknowledgement', partner.sla.acknowledgeWithinMinutes, null],
-    ];
-    if (settings.format === 'x12' && partner.sla.functionalAckWithinMinutes !== undefined) {
-      timers.push(['functional-ack', partner.sla.functionalAckWithinMinutes, controlNumber]);
-    }
-    for (const [kind, minutes, control] of timers) {
-      await manager.query(
-        `INSERT INTO sla_timers (purchase_order_id, kind, revision, control_number, due_at)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [row.purchase_order_id, kind, row.revision, control, new Date(now + minutes * 60_000)],
-      );
-    }
+    await this.startTimer(
+      manager,
+      row,
+      'po-acknowledgement',
+      partner.sla.acknowledgeWithinMinutes,
+      null,
+      now,
+    );
+    await this.startFunctionalAckTimer(manager, row, partner, settings, controlNumber, now);
+  }
+
+  /** X12 only: the 997 for the interchange just sent, within the supplier's SLA when it has one. */
+  private async startFunctionalAckTimer(
+    manager: EntityManager,
+    row: OrderRow,
+    partner: PartnerConfig,
+    settings: PurchasingSettings,
+    controlNumber: string | null,
+    now: number,
+  ): Promise<void> {
+    if (settings.format !== 'x12' || partner.sla.functionalAckWithinMinutes === undefined) return;
+    await this.startTimer(
+      manager,
+      row,
+      'functional-ack',
+      partner.sla.functionalAckWithinMinutes,
+      controlNumber,
+      now,
+    );
+  }
+
+  private async startTimer(
+    manager: EntityManager,
+    row: OrderRow,
+    kind: SlaKind,
+    minutes: number,
+    control: string | null,
+    now: number,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO sla_timers (purchase_order_id, kind, revision, control_number, due_at)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [row.purchase_order_id, kind, row.revision, control, new Date(now + minutes * 60_000)],
+    );
   }
 
   private async closeTimers(manager: EntityManager, id: string, kind: SlaKind, now: number): Promise<void> {
@@ -691,6 +852,7 @@ export class PurchasingCore {
       status: PurchaseOrderStatus.Unknown,
       currency: partner.defaultCurrency,
       order_date: (order.dateApprove ?? order.dateOrder).slice(0, 10),
+      odoo_write_date: order.writeDate,
       lines,
       trace: [],
     };
@@ -731,8 +893,8 @@ export class PurchasingCore {
   private async insert(manager: EntityManager, row: OrderRow): Promise<void> {
     await manager.query(
       `INSERT INTO purchase_orders (purchase_order_id, odoo_order_id, po_number, supplier_id, revision, content_hash,
-         status, currency, order_date, lines, trace)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb)`,
+         status, currency, order_date, lines, trace, odoo_write_date)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12)`,
       [
         row.purchase_order_id,
         row.odoo_order_id,
@@ -745,6 +907,7 @@ export class PurchasingCore {
         row.order_date,
         JSON.stringify(row.lines),
         JSON.stringify(row.trace),
+        row.odoo_write_date,
       ],
     );
   }
@@ -752,7 +915,7 @@ export class PurchasingCore {
   private async update(manager: EntityManager, row: OrderRow): Promise<void> {
     await manager.query(
       `UPDATE purchase_orders SET revision = $2, content_hash = $3, status = $4, lines = $5::jsonb, trace = $6::jsonb,
-         updated_at = now() WHERE purchase_order_id = $1`,
+         odoo_write_date = GREATEST(odoo_write_date, $7), updated_at = now() WHERE purchase_order_id = $1`,
       [
         row.purchase_order_id,
         row.revision,
@@ -760,12 +923,14 @@ export class PurchasingCore {
         row.status,
         JSON.stringify(row.lines),
         JSON.stringify(row.trace),
+        row.odoo_write_date,
       ],
     );
   }
 }
 
-const fresh = (line: MappedLine): StoredLine => ({
+/** A line as agreed, with no answer of the supplier yet. */
+const fresh = (line: MappedLine | AgreedLine): StoredLine => ({
   ...line,
   ackStatus: null,
   ackQuantity: null,

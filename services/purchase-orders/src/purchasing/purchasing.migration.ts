@@ -56,3 +56,19 @@ export class CreatePurchasing1796140000000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE purchase_orders');
   }
 }
+
+/**
+ * The Odoo write_date of the order last applied: an offer read before it (a webhook's read that lost the
+ * race to a later poll) is stale and changes nothing.
+ */
+export class AddPurchaseOrderWriteDate1796150000000 implements MigrationInterface {
+  readonly name = 'AddPurchaseOrderWriteDate1796150000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE purchase_orders ADD COLUMN odoo_write_date text');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('ALTER TABLE purchase_orders DROP COLUMN odoo_write_date');
+  }
+}

@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import { type PurchasingSettings, SupplierChangePolicy } from '@tradewind/partner-catalog';
 
 import type { OdooPurchaseOrder } from './odoo-purchase-orders.reader';
-import { mapSupplierOrder } from './supplier-order.mapper';
+import {
+  type AgreedLine,
+  asAgreed,
+  contentHash,
+  type MappedLine,
+  mapSupplierOrder,
+} from './supplier-order.mapper';
 
 const settings: PurchasingSettings = {
   format: 'x12',
@@ -93,5 +99,64 @@ describe('an Odoo purchase order as the supplier sees it', () => {
       ['NOT_WHOLE_PACKS', 'purchase.order P00007 line 1'],
       ['NO_SUPPLIER_PART_NUMBER', 'purchase.order P00007 line 2'],
     ]);
+  });
+
+  it('compares as agreed: an accepted date stands before and after Odoo takes it, even before the lead time; a buyer’s move is a change', () => {
+    const read = (dates: [string, string], quantity = 500): readonly MappedLine[] => {
+      const base = order();
+      const mapped = mapSupplierOrder(
+        order({
+          lines: [
+            { ...base.lines[0], quantity, datePlanned: `${dates[0]} 00:00:00` },
+            { ...base.lines[1], datePlanned: `${dates[1]} 00:00:00` },
+          ],
+        }),
+        settings,
+      );
+      assert.ok(mapped.ok);
+      return mapped.lines;
+    };
+    const sent = read(['2026-12-20', '2026-12-03']);
+    // Line 2 was sent at its lead time (approval + 10 days), later than Odoo's planned date.
+    assert.deepEqual(
+      sent.map((l) => l.expectedDate),
+      ['2026-12-20', '2026-12-12'],
+    );
+    // The supplier promises line 1 later and line 2 earlier than the lead time; we accept both.
+    const agreed: AgreedLine[] = sent.map((l, i) => {
+      const promised = i === 0 ? '2026-12-25' : '2026-12-05';
+      return { ...l, expectedDate: promised, pendingDay: promised };
+    });
+    const hashAgreed = contentHash(agreed);
+    // Odoo read before our write-back lands: not a change.
+    assert.equal(contentHash(asAgreed(agreed, sent)), hashAgreed);
+    // After it lands: not a change either, and the promise is now what Odoo's date is measured from.
+    const landed = asAgreed(agreed, read(['2026-12-25', '2026-12-05']));
+    assert.equal(contentHash(landed), hashAgreed);
+    assert.deepEqual(
+      landed.map((l) => [l.odooDatePlanned, l.pendingDay]),
+      [
+        ['2026-12-25 00:00:00', null],
+        ['2026-12-05 00:00:00', null],
+      ],
+    );
+    // A quantity changed while the write-back is in flight: a change, with the promised date kept.
+    const more = asAgreed(agreed, read(['2026-12-20', '2026-12-03'], 600));
+    assert.notEqual(contentHash(more), hashAgreed);
+    assert.deepEqual(
+      more.map((l) => [l.quantity, l.expectedDate, l.pendingDay]),
+      [
+        [600, '2026-12-25', '2026-12-25'],
+        [2, '2026-12-05', '2026-12-05'],
+      ],
+    );
+    // The buyer moves line 1 after the promise landed: that date is sent; line 2's promise stands.
+    const moved = asAgreed(landed, read(['2026-12-30', '2026-12-05']));
+    assert.deepEqual(
+      moved.map((l) => l.expectedDate),
+      ['2026-12-30', '2026-12-05'],
+    );
+    // Back to the date first sent, after the promise landed: a change too.
+    assert.equal(asAgreed(landed, read(['2026-12-20', '2026-12-05']))[0].expectedDate, '2026-12-20');
   });
 });

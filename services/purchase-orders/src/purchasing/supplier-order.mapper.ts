@@ -91,3 +91,45 @@ export function contentHash(lines: readonly SupplierOrderLine[]): string {
   ]);
   return createHash('sha256').update(JSON.stringify(seen)).digest('hex');
 }
+
+/** A line as the supplier agreed it (what purchase-orders keeps of each line sent). */
+export interface AgreedLine extends Omit<MappedLine, 'expectedDate' | 'odooDatePlanned'> {
+  /** The date the supplier has: the one sent, or the one it promised and we accepted. */
+  expectedDate: string;
+  /** Odoo's date_planned when that date was agreed (sent, or our write-back of the promise seen in Odoo). */
+  odooDatePlanned: string | null;
+  /** The promised day we asked Odoo to take (set_purchase_line_dates) and have not seen there yet. */
+  pendingDay?: string | null;
+}
+
+/**
+ * Odoo's lines as the supplier agreed them. A line's date is a buyer's change only when Odoo's date_planned
+ * moved from the one it had when the date was agreed; while it is that one, or the promise we asked Odoo to
+ * take (seen there, or not yet: our write-back races the next read), the agreed date stands, whatever the
+ * lead time would give. Quantity, part number, unit and price are Odoo's as read; a line not agreed before
+ * is as read.
+ */
+export function asAgreed(agreed: readonly AgreedLine[], read: readonly MappedLine[]): AgreedLine[] {
+  return read.map((line): AgreedLine => {
+    const before = agreed.find((a) => a.odooLineId === line.odooLineId);
+    if (before === undefined) return { ...line, pendingDay: null };
+    const day = isoDayOf(line.odooDatePlanned);
+    const pending = before.pendingDay ?? null;
+    if (pending !== null && day === pending) {
+      // Our write-back is in Odoo: from now on, that is the date a buyer's change is measured from.
+      return { ...line, expectedDate: before.expectedDate, pendingDay: null };
+    }
+    if (day === isoDayOf(before.odooDatePlanned)) {
+      return {
+        ...line,
+        expectedDate: before.expectedDate,
+        odooDatePlanned: before.odooDatePlanned,
+        pendingDay: pending,
+      };
+    }
+    // The buyer moved the date in Odoo: that one goes to the supplier (it supersedes the promise).
+    return { ...line, pendingDay: null };
+  });
+}
+
+const isoDayOf = (odoo: string | null | undefined): string | null => (odoo ? isoDay(odoo) : null);
