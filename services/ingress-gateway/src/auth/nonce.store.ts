@@ -29,7 +29,7 @@ export interface NonceUse {
 /**
  * A verified request's nonce, not yet recorded. Either {@link settle} records it on its own (one
  * statement), or a statement that writes the request's first row records it too ({@link take}: the
- * transaction index does, decision 0023), saving the request a round trip. Either way it is recorded
+ * transaction index does, decision 0026), saving the request a round trip. Either way it is recorded
  * before anything of the request is written or published, and a used one refuses the request (401).
  */
 export class PendingNonce {

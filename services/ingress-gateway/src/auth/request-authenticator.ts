@@ -3,7 +3,7 @@
 //   headers → key id + API key (by hash) → key active → partner active → timestamp window → nonce shape
 //   → rate limit → body (size-limited) → signature (signing secret) → nonce unused.
 // The nonce is recorded only after the signature verified, so nobody can burn a partner's nonces; a
-// document submission records it with its first write instead (deferNonce, decision 0023). The
+// document submission records it with its first write instead (deferNonce, decision 0026). The
 // partner is named on the exchange only once its API key matched: before that, a refusal is anonymous
 // (and aggregated in ops.audit rather than recorded one by one).
 import type { IncomingHttpHeaders } from 'node:http';

@@ -130,7 +130,7 @@ export class DocumentIntakeService {
     exchange.format = decision.format;
     const key =
       submission.idempotencyKey === undefined ? undefined : checkIdempotencyKey(submission.idempotencyKey);
-    // The nonce goes with the transaction index's statement (decision 0023) only when that statement is
+    // The nonce goes with the transaction index's statement (decision 0026) only when that statement is
     // the upload's first write: a key is claimed and an ISA13 registered (and answered) before it.
     if (key !== undefined || decision.format === DocumentFormat.X12) await call.nonce.settle();
     // Before any work a full queue or a silent broker is a 503 at once, but not before the key is looked

@@ -138,7 +138,7 @@ export class DocumentsController {
     exchange.route = 'POST /v1/documents/:documentType';
     exchange.action = 'document.submit';
     exchange.documentType = documentType;
-    // The nonce travels with the upload's first write (one round trip less, decision 0023); whatever
+    // The nonce travels with the upload's first write (one round trip less, decision 0026); whatever
     // answer comes first, it is recorded before the answer, and a used one turns any answer into a 401.
     const call = await this.auth.authenticate(req, res, { deferNonce: true });
     const context = currentCorrelation();

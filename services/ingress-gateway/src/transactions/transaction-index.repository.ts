@@ -128,7 +128,7 @@ export class TransactionIndex {
   /**
    * Records an upload and its transactions (status `received`). Concurrent uploads share one statement
    * (group commit), so the index costs a fraction of a round trip per request under load. With `nonce`
-   * the request's nonce is recorded in the same statement (decision 0023), and the upload only when the
+   * the request's nonce is recorded in the same statement (decision 0026), and the upload only when the
    * nonce was unused: false means a replay, and nothing was written.
    */
   recordBatch(batch: NewBatch, transactions: readonly NewTransaction[], nonce?: NonceUse): Promise<boolean> {
