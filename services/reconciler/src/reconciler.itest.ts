@@ -302,8 +302,11 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
     const html = await page.text();
     assert.ok(html.includes(`<td>${clean}</td>`) && html.includes(`<td>${drifted}</td>`));
-    assert.match(html, /Missing in Odoo \(2\)/);
-    assert.match(html, /Duplicated in Odoo \(1\)/);
+    // Counted per class over the whole window: other tests on the shared broker may add their orders to it.
+    assert.match(html, /Missing in Odoo \(\d+\)/);
+    for (const po of ['PO-DELETED', 'PO-DROPPED']) assert.ok(html.includes(`<td>${drifted}/${po}</td>`), po);
+    assert.ok(html.includes(`<td>2 missing in odoo<br>1 duplicated in odoo<br>`));
+    assert.match(html, /Duplicated in Odoo \(\d+\)/);
     assert.ok(html.includes('SKU-1001: quantity 100 on the platform, 140 in Odoo'));
     assert.ok(!html.includes('<script'));
     const index = await (await fetch(`${url}/reconciliation`)).text();
