@@ -626,6 +626,7 @@ export class PurchasingCore {
         postInvoice: null,
         registerPayment: null,
         setPurchaseLineDates: { orderRef: String(row.odoo_order_id), lines },
+        createVendorBill: null,
       },
     };
   }
