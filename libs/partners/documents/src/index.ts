@@ -148,6 +148,24 @@ export {
   toMinorUnits,
 } from './settlement-document';
 export {
+  InvoicingDocumentType,
+  isInvoicingDocumentType,
+  type ParsedSupplierInvoices,
+  SUPPLIER_INVOICE_LIMITS,
+  type SupplierInvoice,
+  type SupplierInvoiceLine,
+} from './supplier-invoice-document';
+export {
+  INVOICING_DOCUMENT_FORMATS,
+  readSupplierInvoices,
+  splitInvoicingDocument,
+} from './supplier-invoice-document-split';
+export {
+  JSON_SUPPLIER_INVOICE_TYPE,
+  readJsonSupplierInvoice,
+  readX12SupplierInvoices,
+} from './supplier-invoice.reader';
+export {
   SETTLEMENT_DOCUMENT_FORMATS,
   type SettlementDocumentSplit,
   splitSettlementDocument,

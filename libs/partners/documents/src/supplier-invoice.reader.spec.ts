@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { DocumentFormat } from './document-format';
+import { InvoicingDocumentType } from './supplier-invoice-document';
+import { splitInvoicingDocument } from './supplier-invoice-document-split';
+import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function interchange(body: string[]): string {
+  return (
+    [
+      'ISA*00*          *00*          *ZZ*BOLTWORKS      *ZZ*TRADEWIND      *261201*1200*U*00401*000000101*0*P*>',
+      'GS*IN*BOLTWORKS*TRADEWIND*20261201*1200*101*X*004010',
+      'ST*810*0001',
+      ...body,
+      `SE*${body.length + 2}*0001`,
+      'GE*1*101',
+      'IEA*1*000000101',
+    ].join('~\n') + '~\n'
+  );
+}
+
+describe('supplier invoices (X12 810 from a supplier, JSON)', () => {
+  it('reads an 810: BIG date, number and PO, CUR, IT1 with our SKU and the part number, TDS', () => {
+    const read = readX12SupplierInvoices(
+      bytes(
+        interchange([
+          'BIG*20261201*BW-1001**P00012',
+          'CUR*SE*USD',
+          'IT1*1*12*EA*0.21**BP*SKU-1001*VP*BW-SB-M8',
+          'IT1*2*2*CA*1.205**VP*BW-SN-M8-C12',
+          'TDS*493',
+          'CTT*2',
+        ]),
+      ),
+    );
+    assert.ok(read.ok, JSON.stringify(!read.ok && read.problems));
+    const [invoice] = read.invoices;
+    assert.deepEqual(
+      [invoice.invoiceNumber, invoice.invoiceDate, invoice.poNumber, invoice.currency, invoice.totalMinor],
+      ['BW-1001', '2026-12-01', 'P00012', 'USD', 493],
+    );
+    assert.deepEqual(
+      invoice.lines.map((l) => [l.lineNumber, l.quantity, l.uom, l.unitPrice, l.sku, l.supplierPartNumber]),
+      [
+        ['1', 12, 'EA', '0.21', 'SKU-1001', 'BW-SB-M8'],
+        ['2', 2, 'CA', '1.205', null, 'BW-SN-M8-C12'],
+      ],
+    );
+  });
+
+  it('refuses an 810 with every problem located: no PO number, a bad price, a line without a product, CTT wrong, a credit memo', () => {
+    const read = readX12SupplierInvoices(
+      bytes(
+        interchange([
+          'BIG*20261201*BW-1002*****CR',
+          'IT1*1*12*EA*0,21**BP*SKU-1001',
+          'IT1*2*1*EA*1.00',
+          'CTT*3',
+        ]),
+      ),
+    );
+    assert.ok(!read.ok);
+    assert.deepEqual(
+      read.problems.map((p) => [p.code, p.location]),
+      [
+        ['X12_MISSING_ELEMENT', 'segment 4 (BIG), element 04, byte offset 196'],
+        ['X12_INVALID_CODE', 'segment 4 (BIG), element 07, byte offset 199'],
+        ['INVALID_NUMBER', 'segment 5 (IT1), element 04, byte offset 215'],
+        ['X12_MISSING_ELEMENT', 'segment 6 (IT1), element 06'],
+        ['X12_LINE_COUNT_MISMATCH', 'segment 7 (CTT), element 01, byte offset 255'],
+      ],
+    );
+  });
+
+  it('reads the JSON invoice; refuses money as a JSON number with its pointer', () => {
+    const good = readJsonSupplierInvoice(
+      bytes(
+        JSON.stringify({
+          type: 'tradewind.supplier-invoice',
+          invoiceNumber: 'CT-77',
+          invoiceDate: '2026-12-01',
+          poNumber: 'P00013',
+          currency: 'USD',
+          total: '122.00',
+          lines: [{ lineNumber: '1', sku: 'SKU-2001', quantity: 2, unitPrice: '61.00' }],
+        }),
+      ),
+    );
+    assert.ok(good.ok);
+    assert.deepEqual([good.invoices[0].totalMinor, good.invoices[0].lines[0].unitPrice], [12200, '61.00']);
+    const bad = readJsonSupplierInvoice(
+      bytes(
+        JSON.stringify({
+          type: 'tradewind.supplier-invoice',
+          invoiceNumber: 'CT-78',
+          invoiceDate: '2026-13-01',
+          poNumber: 'P00013',
+          lines: [{ sku: 'SKU-2001', quantity: 2, unitPrice: 61 }],
+        }),
+      ),
+    );
+    assert.ok(!bad.ok);
+    assert.deepEqual(
+      bad.problems.map((p) => [p.code, p.location]),
+      [
+        ['INVALID_DATE', '/invoiceDate'],
+        ['INVALID_AMOUNT', '/lines/0/unitPrice'],
+      ],
+    );
+  });
+
+  it('splits an upload into one slice named by its invoice numbers, or refuses another format', () => {
+    const split = splitInvoicingDocument(
+      InvoicingDocumentType.SupplierInvoice,
+      DocumentFormat.X12,
+      bytes(interchange(['BIG*20261201*BW-1003**P00012', 'IT1*1*1*EA*0.21**BP*SKU-1001'])),
+    );
+    assert.deepEqual([split.ok, split.slices[0]?.businessRef], [true, 'BW-1003']);
+    const csv = splitInvoicingDocument(
+      InvoicingDocumentType.SupplierInvoice,
+      DocumentFormat.Csv,
+      bytes('a,b'),
+    );
+    assert.deepEqual([csv.ok, csv.documentProblems[0]?.code], [false, 'UNSUPPORTED_FORMAT']);
+  });
+});
