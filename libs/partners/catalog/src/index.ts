@@ -73,6 +73,12 @@ export {
   type ResolvedItem,
   type ResolvedShipTo,
 } from './partner-catalog';
+export {
+  INVOICE_MATCHING_SCHEMA,
+  type InvoiceMatchingTerms,
+  type InvoiceTolerance,
+  invoiceToleranceOf,
+} from './invoice-matching';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export {
   type PurchasingSettings,
