@@ -141,10 +141,14 @@ export function threeWayMatch(input: MatchInput): MatchResult {
     const differ = (field: MatchField, expected: string, got: string, tol: string | null = null): void => {
       differences.push({ line: invoiced.lineNumber, field, expected, got, tolerance: tol, location: at });
     };
-    const units = new Decimal(invoiced.quantity).mul(input.unitsPerInvoicedUnit(invoiced.sku, invoiced.uom));
     const probe = order.lines.find(
-      (l) => l.sku === invoiced.sku || l.supplierPartNumber === invoiced.supplierPartNumber,
+      (l) =>
+        (invoiced.sku !== null && l.sku === invoiced.sku) ||
+        (invoiced.supplierPartNumber !== null && l.supplierPartNumber === invoiced.supplierPartNumber),
     );
+    // The supplier's pack is known by our SKU: the invoice's, else the order line's it names by part number
+    const perInvoicedUnit = input.unitsPerInvoicedUnit(invoiced.sku ?? probe?.sku ?? null, invoiced.uom);
+    const units = new Decimal(invoiced.quantity).mul(perInvoicedUnit);
     const needed = probe === undefined ? units : units.div(probe.unitsPerLineUnit);
     const { line, conflict } = orderLineFor(
       order,
@@ -177,9 +181,7 @@ export function threeWayMatch(input: MatchInput): MatchResult {
     }
     allocated.set(line.id, (allocated.get(line.id) ?? new Decimal(0)).plus(quantity));
     // Per order line unit: the invoiced unit's price over the Units it holds, times the line unit's Units
-    const price = new Decimal(invoiced.unitPrice)
-      .div(input.unitsPerInvoicedUnit(invoiced.sku, invoiced.uom))
-      .mul(line.unitsPerLineUnit);
+    const price = new Decimal(invoiced.unitPrice).div(perInvoicedUnit).mul(line.unitsPerLineUnit);
     const ordered = new Decimal(line.priceUnit);
     const gap = price.minus(ordered).abs();
     const withinPct = gap.lte(ordered.mul(tolerance.pricePct).div(100));
