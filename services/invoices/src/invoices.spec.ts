@@ -20,12 +20,12 @@ import { supplierInvoiceJson } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
 
 import { InvoicesMetrics } from './invoices.metrics';
-import type { SupplierBillsService, SupplierInvoicesInput } from './supplier-bills/supplier-bills.service';
 import type { SettlementInput, SettlementService } from './settlement/settlement.service';
 import {
   type IngressDocumentsValue,
   SettlementDocumentsConsumer,
 } from './settlement/settlement-documents.consumer';
+import type { SupplierBillsService, SupplierInvoicesInput } from './supplier-bills/supplier-bills.service';
 
 const GROUP = 'invoices.ingress.documents';
 const running: ConsumerRunner<IngressDocumentsValue>[] = [];
@@ -87,8 +87,7 @@ async function start() {
         ...record,
         value: {
           ...record.value,
-          payload:
-            record.value.payload === null ? null : Buffer.from(record.value.payload as unknown as Buffer),
+          payload: record.value.payload === null ? null : Buffer.from(record.value.payload),
         },
       }),
   });

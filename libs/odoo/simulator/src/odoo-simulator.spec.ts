@@ -377,13 +377,18 @@ describe('purchasing as Odoo 17/18 has it', () => {
       [(await billed()).qty_received, (await billed()).qty_invoiced, (await billed()).qty_to_invoice],
       [10, 0, 10],
     );
-    assert.equal((await odoo.read('purchase.order', [po], ['invoice_status']))[0].invoice_status, 'to invoice');
+    assert.equal(
+      (await odoo.read('purchase.order', [po], ['invoice_status']))[0].invoice_status,
+      'to invoice',
+    );
     const [bill] = await odoo.create('account.move', [
       {
         move_type: 'in_invoice',
         partner_id: vendor,
         ref: 'BW-INV-1',
-        invoice_line_ids: [[0, 0, { product_id: bolt, quantity: 6, price_unit: 0.21, purchase_line_id: line }]],
+        invoice_line_ids: [
+          [0, 0, { product_id: bolt, quantity: 6, price_unit: 0.21, purchase_line_id: line }],
+        ],
       },
     ]);
     assert.equal((await billed()).qty_invoiced, 6);
@@ -397,7 +402,9 @@ describe('purchasing as Odoo 17/18 has it', () => {
         move_type: 'in_invoice',
         partner_id: vendor,
         invoice_date: '2026-12-02',
-        invoice_line_ids: [[0, 0, { product_id: bolt, quantity: 4, price_unit: 0.21, purchase_line_id: line }]],
+        invoice_line_ids: [
+          [0, 0, { product_id: bolt, quantity: 4, price_unit: 0.21, purchase_line_id: line }],
+        ],
       },
     ]);
     assert.deepEqual([(await billed()).qty_invoiced, (await billed()).qty_to_invoice], [10, 0]);

@@ -56,6 +56,12 @@ export {
   type ReservationTerms,
   reservationTermsOf,
 } from './inventory-terms';
+export {
+  INVOICE_MATCHING_SCHEMA,
+  type InvoiceMatchingTerms,
+  type InvoiceTolerance,
+  invoiceToleranceOf,
+} from './invoice-matching';
 export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export {
   type CanonicalSalesOrder,
@@ -73,12 +79,6 @@ export {
   type ResolvedItem,
   type ResolvedShipTo,
 } from './partner-catalog';
-export {
-  INVOICE_MATCHING_SCHEMA,
-  type InvoiceMatchingTerms,
-  type InvoiceTolerance,
-  invoiceToleranceOf,
-} from './invoice-matching';
 export { PartnerCatalogErrorCode, PartnerCatalogException } from './partner-catalog.exception';
 export {
   type PurchasingSettings,

@@ -148,24 +148,6 @@ export {
   toMinorUnits,
 } from './settlement-document';
 export {
-  InvoicingDocumentType,
-  isInvoicingDocumentType,
-  type ParsedSupplierInvoices,
-  SUPPLIER_INVOICE_LIMITS,
-  type SupplierInvoice,
-  type SupplierInvoiceLine,
-} from './supplier-invoice-document';
-export {
-  INVOICING_DOCUMENT_FORMATS,
-  readSupplierInvoices,
-  splitInvoicingDocument,
-} from './supplier-invoice-document-split';
-export {
-  JSON_SUPPLIER_INVOICE_TYPE,
-  readJsonSupplierInvoice,
-  readX12SupplierInvoices,
-} from './supplier-invoice.reader';
-export {
   SETTLEMENT_DOCUMENT_FORMATS,
   type SettlementDocumentSplit,
   splitSettlementDocument,
@@ -210,6 +192,24 @@ export {
   type StockFeed,
   type StockFeedItem,
 } from './stock-feed.builder';
+export {
+  JSON_SUPPLIER_INVOICE_TYPE,
+  readJsonSupplierInvoice,
+  readX12SupplierInvoices,
+} from './supplier-invoice.reader';
+export {
+  InvoicingDocumentType,
+  isInvoicingDocumentType,
+  type ParsedSupplierInvoices,
+  SUPPLIER_INVOICE_LIMITS,
+  type SupplierInvoice,
+  type SupplierInvoiceLine,
+} from './supplier-invoice-document';
+export {
+  INVOICING_DOCUMENT_FORMATS,
+  readSupplierInvoices,
+  splitInvoicingDocument,
+} from './supplier-invoice-document-split';
 export {
   buildCsvPurchaseOrder,
   buildJsonPurchaseOrder,

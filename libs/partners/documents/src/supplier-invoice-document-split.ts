@@ -4,12 +4,12 @@
 import { CONTENT_TYPES, DocumentFormat } from './document-format';
 import { DocumentProblemCode, problem } from './document-problem';
 import type { DocumentSplit } from './document-split';
+import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
 import {
   InvoicingDocumentType,
   type ParsedSupplierInvoices,
   SUPPLIER_INVOICE_LIMITS,
 } from './supplier-invoice-document';
-import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
 
 /** The formats each invoicing document type is read in. */
 export const INVOICING_DOCUMENT_FORMATS: Readonly<Record<InvoicingDocumentType, readonly DocumentFormat[]>> =

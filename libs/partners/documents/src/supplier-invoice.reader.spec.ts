@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DocumentFormat } from './document-format';
+import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
 import { InvoicingDocumentType } from './supplier-invoice-document';
 import { splitInvoicingDocument } from './supplier-invoice-document-split';
-import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -12,20 +12,20 @@ import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from 
 import { isIsoDate, x12DateToIso } from './field-values';
 import { scanJsonStructure } from './json-structure';
 import { toMinorUnits } from './settlement-document';
-import { at, readSets } from './supplier-responses.reader';
 import {
   type ParsedSupplierInvoices,
   SUPPLIER_INVOICE_LIMITS,
   type SupplierInvoice,
   type SupplierInvoiceLine,
 } from './supplier-invoice-document';
+import { at, readSets } from './supplier-responses.reader';
 import { decodeUtf8 } from './text-decoding';
 
 export const JSON_SUPPLIER_INVOICE_TYPE = 'tradewind.supplier-invoice';
 
 const PRICE = /^\d{1,10}(\.\d{1,6})?$/;
 const QUANTITY = /^\d{1,9}(\.\d{1,4})?$/;
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ._\/-]*$/;
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9 ._/-]*$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 function reference(text: string): boolean {

@@ -141,7 +141,8 @@ export const purchaseOrder: ModelDef = {
         const lines = linesOf(env, row.id).filter((line) => typeof line.product_id === 'number');
         const toBill = lines.map((l) => Number(l.qty_received ?? 0) - billedQuantity(env, l.id));
         if (toBill.some((q) => q > 1e-9)) return 'to invoice';
-        return lines.length > 0 && lines.every((l) => billedQuantity(env, l.id) >= Number(l.product_qty ?? 0) - 1e-9)
+        return lines.length > 0 &&
+          lines.every((l) => billedQuantity(env, l.id) >= Number(l.product_qty ?? 0) - 1e-9)
           ? 'invoiced'
           : 'no';
       },
