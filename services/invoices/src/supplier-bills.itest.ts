@@ -15,7 +15,14 @@ import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@tradewind/config';
-import { DocumentFormat, type OpsException, TOPICS, type TopicValueMap } from '@tradewind/contracts';
+import {
+  CommandType,
+  DocumentFormat,
+  type OpsException,
+  ResultOutcome,
+  TOPICS,
+  type TopicValueMap,
+} from '@tradewind/contracts';
 import { AvroSerde, createKafka, HEADER, TypedProducer } from '@tradewind/messaging';
 import { createOdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
@@ -323,5 +330,50 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
       [commandsTopic],
     );
     assert.equal(commands.rows[0].n, 1);
+
+    // Odoo refuses a bill asked for (an order cancelled meanwhile): its quantities are billable again
+    const refusedXid = `tradewind.bill_refused_${run.slice(-6)}`;
+    await pool.query(
+      `INSERT INTO "${invoicesSchema}".supplier_invoices (partner_id, invoice_number, message_id, document_id, po_number, decision, bill_xid)
+       VALUES ('boltworks-supply', $1, 'm-refused', 'd-refused', $2, 'billed', $3)`,
+      [number(4), poNumber, refusedXid],
+    );
+    await pool.query(
+      `INSERT INTO "${invoicesSchema}".bill_lines (bill_xid, purchase_line_id, quantity) VALUES ($1, $2, 5)`,
+      [refusedXid, boltLine],
+    );
+    await producer.send(TOPICS.odooResults, [
+      {
+        key: refusedXid,
+        headers: { [HEADER.messageId]: randomUUID() },
+        value: {
+          commandId: randomUUID(),
+          externalId: refusedXid,
+          type: CommandType.CreateVendorBill,
+          outcome: ResultOutcome.BusinessError,
+          odooModel: null,
+          odooId: null,
+          errorClass: 'ODOO_REJECTED',
+          errorMessage: 'purchase order cancelled',
+          attempts: 1,
+          completedAt: Date.now(),
+        },
+      },
+    ]);
+    const refusal = await expectEventually(
+      () => {
+        const found = ours().filter((e) => e.code === 'SUPPLIER_BILL_REFUSED');
+        assert.equal(found.length, 1);
+        return found[0];
+      },
+      { timeoutMs: 20_000, description: 'the refused bill an exception' },
+    );
+    assert.match(refusal.message, /Odoo refused its vendor bill .*: purchase order cancelled/);
+    const released = await pool.query<{ refused: boolean; decision: string }>(
+      `SELECT l.refused, i.decision FROM "${invoicesSchema}".bill_lines l
+         JOIN "${invoicesSchema}".supplier_invoices i ON i.bill_xid = l.bill_xid WHERE l.bill_xid = $1`,
+      [refusedXid],
+    );
+    assert.deepEqual(released.rows, [{ refused: true, decision: 'refused' }]);
   });
 });

@@ -36,6 +36,8 @@ export const SupplierInvoiceExceptionCode = {
   Duplicate: 'SUPPLIER_INVOICE_DUPLICATE',
   InvalidDocument: 'SUPPLIER_INVOICE_INVALID',
   NotSystemOfRecord: 'NOT_SYSTEM_OF_RECORD',
+  /** Odoo refused the vendor bill of a matched invoice (the order cancelled or locked meanwhile). */
+  BillRefused: 'SUPPLIER_BILL_REFUSED',
 } as const;
 
 export interface SupplierInvoicesInput {
@@ -114,6 +116,66 @@ export class SupplierBillsService {
       );
     }
     return outcomes;
+  }
+
+  /**
+   * Odoo refused a bill this service asked for: its quantities no longer count as billed, the invoice is
+   * marked refused, and an exception says why. A bill of another service, or one released before, is ignored.
+   */
+  async billRefused(
+    result: { externalId: string; outcome: string; errorClass: string | null; errorMessage: string | null },
+    source: SupplierInvoicesInput['source'],
+  ): Promise<boolean> {
+    return withTransaction(this.dataSource, async (manager) => {
+      // an UPDATE answers [rows, affected count] through typeorm's postgres driver
+      const [released] = await manager.query<[unknown[], number]>(
+        'UPDATE bill_lines SET refused = true WHERE bill_xid = $1 AND NOT refused RETURNING 1',
+        [result.externalId],
+      );
+      if (released.length === 0) return false;
+      const [[invoice]] = await manager.query<
+        [{ partner_id: string; invoice_number: string; po_number: string; document_id: string }[], number]
+      >(
+        `UPDATE supplier_invoices SET decision = 'refused' WHERE bill_xid = $1
+          RETURNING partner_id, invoice_number, po_number, document_id`,
+        [result.externalId],
+      );
+      if (!invoice) return false;
+      const key = `supplier-invoice/${invoice.partner_id}/${invoice.invoice_number}`;
+      const reason = result.errorMessage ?? result.outcome;
+      const exception: OpsException = {
+        exceptionId: uuidFrom(`refused:${result.externalId}`),
+        kind: ExceptionKind.Business,
+        code: SupplierInvoiceExceptionCode.BillRefused,
+        message: `${invoice.partner_id} invoice ${invoice.invoice_number} for ${invoice.po_number}: Odoo refused its vendor bill ${result.externalId}: ${reason}`,
+        service: this.options.serviceName,
+        sourceTopic: source.topic,
+        sourcePartition: source.partition,
+        sourceOffset: source.offset,
+        sourceKey: source.key,
+        partnerId: invoice.partner_id,
+        correlationId: currentCorrelation()?.correlationId ?? null,
+        details: [{ code: result.errorClass ?? result.outcome, message: reason, location: null }],
+        occurredAt: this.now(),
+        workflow: 'invoice',
+        documentType: 'supplier-invoice',
+        businessKey: key,
+        documentId: invoice.document_id,
+        documentVersion: null,
+        record: null,
+      };
+      await this.outbox.enqueueAll(manager, [
+        {
+          topic: TOPICS.opsExceptions,
+          key,
+          value: exception,
+          headers: headers(invoice.partner_id),
+          messageId: uuidFrom(`refused:${result.externalId}`),
+        },
+      ]);
+      this.metrics.supplierInvoices.inc({ outcome: 'refused_by_odoo' });
+      return true;
+    });
   }
 
   private async seen(
