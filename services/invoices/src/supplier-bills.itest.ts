@@ -127,13 +127,15 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
   });
 
   after(async () => {
-    await exceptions.stop();
-    await app?.close();
-    if (writer && writer.exitCode === null) {
-      const gone = new Promise((resolve) => writer.once('exit', resolve));
-      writer.kill('SIGTERM');
-      await gone;
-    }
+    // The writer, the service and the collector stop side by side: each takes a consumer group leave
+    const writerGone =
+      writer && writer.exitCode === null
+        ? new Promise((resolve) => {
+            writer.once('exit', resolve);
+            writer.kill('SIGTERM');
+          })
+        : Promise.resolve();
+    await Promise.all([exceptions.stop(), app?.close(), writerGone]);
     await sim?.stop();
     const admin = kafka.admin();
     await admin.connect();
