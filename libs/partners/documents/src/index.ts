@@ -194,8 +194,10 @@ export {
 } from './stock-feed.builder';
 export {
   JSON_SUPPLIER_INVOICE_TYPE,
+  readCsvSupplierInvoices,
   readJsonSupplierInvoice,
   readX12SupplierInvoices,
+  SUPPLIER_INVOICE_CSV_COLUMNS,
 } from './supplier-invoice.reader';
 export {
   InvoicingDocumentType,

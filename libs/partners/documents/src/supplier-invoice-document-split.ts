@@ -4,7 +4,11 @@
 import { CONTENT_TYPES, DocumentFormat } from './document-format';
 import { DocumentProblemCode, problem } from './document-problem';
 import type { DocumentSplit } from './document-split';
-import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
+import {
+  readCsvSupplierInvoices,
+  readJsonSupplierInvoice,
+  readX12SupplierInvoices,
+} from './supplier-invoice.reader';
 import {
   InvoicingDocumentType,
   type ParsedSupplierInvoices,
@@ -14,10 +18,10 @@ import {
 /** The formats each invoicing document type is read in. */
 export const INVOICING_DOCUMENT_FORMATS: Readonly<Record<InvoicingDocumentType, readonly DocumentFormat[]>> =
   Object.freeze({
-    [InvoicingDocumentType.SupplierInvoice]: [DocumentFormat.X12, DocumentFormat.Json],
+    [InvoicingDocumentType.SupplierInvoice]: [DocumentFormat.X12, DocumentFormat.Json, DocumentFormat.Csv],
   });
 
-/** Reads a supplier invoice upload in its format (X12 810 or JSON). */
+/** Reads a supplier invoice upload in its format (X12 810, JSON or CSV). */
 export function readSupplierInvoices(format: DocumentFormat, bytes: Uint8Array): ParsedSupplierInvoices {
   if (bytes.length > SUPPLIER_INVOICE_LIMITS.maxBytes) {
     return {
@@ -29,7 +33,23 @@ export function readSupplierInvoices(format: DocumentFormat, bytes: Uint8Array):
       ],
     };
   }
-  return format === DocumentFormat.X12 ? readX12SupplierInvoices(bytes) : readJsonSupplierInvoice(bytes);
+  switch (format) {
+    case DocumentFormat.X12:
+      return readX12SupplierInvoices(bytes);
+    case DocumentFormat.Csv:
+      return readCsvSupplierInvoices(bytes);
+    case DocumentFormat.Json:
+      return readJsonSupplierInvoice(bytes);
+    case DocumentFormat.Xml:
+      return {
+        ok: false,
+        problems: [
+          problem(DocumentProblemCode.UnsupportedFormat, 'A supplier invoice is X12 810, JSON or CSV.', {
+            kind: 'document',
+          }),
+        ],
+      };
+  }
 }
 
 /** Validates an invoicing upload into one slice; never throws for bad partner input. */

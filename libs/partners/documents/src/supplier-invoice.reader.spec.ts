@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { DocumentFormat } from './document-format';
-import { readJsonSupplierInvoice, readX12SupplierInvoices } from './supplier-invoice.reader';
+import {
+  readCsvSupplierInvoices,
+  readJsonSupplierInvoice,
+  readX12SupplierInvoices,
+} from './supplier-invoice.reader';
 import { InvoicingDocumentType } from './supplier-invoice-document';
 import { splitInvoicingDocument } from './supplier-invoice-document-split';
 
@@ -119,11 +123,59 @@ describe('supplier invoices (X12 810 from a supplier, JSON)', () => {
       bytes(interchange(['BIG*20261201*BW-1003**P00012', 'IT1*1*1*EA*0.21**BP*SKU-1001'])),
     );
     assert.deepEqual([split.ok, split.slices[0]?.businessRef], [true, 'BW-1003']);
-    const csv = splitInvoicingDocument(
+    const xml = splitInvoicingDocument(
       InvoicingDocumentType.SupplierInvoice,
-      DocumentFormat.Csv,
-      bytes('a,b'),
+      DocumentFormat.Xml,
+      bytes('<a/>'),
     );
-    assert.deepEqual([csv.ok, csv.documentProblems[0]?.code], [false, 'UNSUPPORTED_FORMAT']);
+    assert.deepEqual([xml.ok, xml.documentProblems[0]?.code], [false, 'UNSUPPORTED_FORMAT']);
+  });
+
+  it('reads a CSV of several invoices (one row per line); refuses a bad row at its cell and a formula', () => {
+    const csv = [
+      'invoice_number,invoice_date,po_number,currency,line_number,sku,supplier_part_number,quantity,uom,unit_price',
+      'CT-1,2026-12-01,P00013,USD,1,SKU-2001,,2,EA,61.00',
+      'CT-1,2026-12-01,P00013,USD,2,,CT-BIT-SET,3,EA,9.50',
+      'CT-2,2026-12-02,P00014,USD,1,SKU-2002,,1,EA,9.50',
+    ].join('\n');
+    const read = readCsvSupplierInvoices(bytes(csv));
+    assert.ok(read.ok, JSON.stringify(!read.ok && read.problems));
+    assert.deepEqual(
+      read.invoices.map((i) => [
+        i.invoiceNumber,
+        i.poNumber,
+        i.lines.map((l) => [l.sku, l.supplierPartNumber, l.quantity, l.unitPrice]),
+      ]),
+      [
+        [
+          'CT-1',
+          'P00013',
+          [
+            ['SKU-2001', null, 2, '61.00'],
+            [null, 'CT-BIT-SET', 3, '9.50'],
+          ],
+        ],
+        ['CT-2', 'P00014', [['SKU-2002', null, 1, '9.50']]],
+      ],
+    );
+    const bad = readCsvSupplierInvoices(
+      bytes(
+        [
+          csv.split('\n')[0],
+          'CT-3,2026-12-01,P00013,USD,1,=HYPERLINK(1),,2,EA,61',
+          'CT-3,2026-12-01,P00099,USD,2,SKU-2001,,0,EA,1.0000001',
+        ].join('\n'),
+      ),
+    );
+    assert.ok(!bad.ok);
+    assert.deepEqual(
+      bad.problems.map((p) => [p.code, p.location]),
+      [
+        ['SCHEMA_VIOLATION', 'line 2, column 6 (sku)'],
+        ['CSV_INCONSISTENT_ORDER', 'line 3, column 1 (invoice_number)'],
+        ['INVALID_NUMBER', 'line 3, column 8 (quantity)'],
+        ['INVALID_AMOUNT', 'line 3, column 10 (unit_price)'],
+      ],
+    );
   });
 });

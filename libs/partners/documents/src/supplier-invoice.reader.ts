@@ -5,9 +5,12 @@
 //     "poNumber": "P00012", "currency": "USD", "total": "2.52",
 //     "lines": [ { "lineNumber": "1", "sku": "SKU-1001", "supplierPartNumber": "BW-SB-M8",
 //                  "quantity": 12, "uom": "EA", "unitPrice": "0.21" } ] }
+// and the CSV `invoice_number,invoice_date,po_number,currency,line_number,sku,supplier_part_number,
+// quantity,uom,unit_price` (any column order, one row per line, several invoices per file).
 // Money is decimal text (a JSON number is refused for it). Every problem carries its location; no
 // function throws for bad partner input. A credit memo (BIG07 CR) is refused: supplier credit notes
 // are not taken yet.
+import { type CsvRecord, readCsvTable } from './csv-sales-order.parser';
 import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from './document-problem';
 import { isIsoDate, x12DateToIso } from './field-values';
 import { scanJsonStructure } from './json-structure';
@@ -391,6 +394,202 @@ export function readJsonSupplierInvoice(bytes: Uint8Array): ParsedSupplierInvoic
   }
   return finish(
     [{ invoiceNumber, invoiceDate, poNumber, currency, lines, totalMinor, at: pointer() }],
+    problems,
+  );
+}
+
+export const SUPPLIER_INVOICE_CSV_COLUMNS = Object.freeze([
+  'invoice_number',
+  'invoice_date',
+  'po_number',
+  'currency',
+  'line_number',
+  'sku',
+  'supplier_part_number',
+  'quantity',
+  'uom',
+  'unit_price',
+] as const);
+const CSV_REQUIRED = ['invoice_number', 'invoice_date', 'po_number', 'quantity', 'unit_price'];
+
+/** Reads a CSV of supplier invoices: one row per line, the invoice's fields repeated on each. */
+export function readCsvSupplierInvoices(bytes: Uint8Array): ParsedSupplierInvoices {
+  const table = readCsvTable(bytes);
+  if (!table.ok) return { ok: false, problems: table.problems };
+  const { header, columns, records } = table;
+  const problems: DocumentProblem[] = [...table.problems];
+  for (const column of CSV_REQUIRED) {
+    if (!columns.has(column))
+      problems.push(
+        problem(DocumentProblemCode.CsvMissingColumn, `The header has no "${column}" column.`, {
+          kind: 'csv',
+          line: header.line,
+        }),
+      );
+  }
+  if (!columns.has('sku') && !columns.has('supplier_part_number'))
+    problems.push(
+      problem(
+        DocumentProblemCode.CsvMissingColumn,
+        'The header has neither "sku" nor "supplier_part_number".',
+        {
+          kind: 'csv',
+          line: header.line,
+        },
+      ),
+    );
+  if (problems.length > 0) return { ok: false, problems };
+  const cell = (record: CsvRecord, name: string): string => {
+    const index = columns.get(name);
+    return index === undefined ? '' : (record.cells[index] ?? '').trim();
+  };
+  const at = (record: CsvRecord, name: string) => ({
+    kind: 'csv' as const,
+    line: record.line,
+    column: (columns.get(name) ?? 0) + 1,
+    header: name,
+  });
+  const invoices = new Map<
+    string,
+    { invoice: SupplierInvoice; lines: SupplierInvoiceLine[]; seen: Set<string> }
+  >();
+  for (const record of records) {
+    const number = cell(record, 'invoice_number');
+    if (!reference(number)) {
+      problems.push(
+        problem(
+          DocumentProblemCode.MissingValue,
+          `invoice_number "${number}" is empty or not a reference.`,
+          at(record, 'invoice_number'),
+        ),
+      );
+      continue;
+    }
+    const date = cell(record, 'invoice_date');
+    const poNumber = cell(record, 'po_number');
+    const currency = cell(record, 'currency') || null;
+    let entry = invoices.get(number);
+    if (entry === undefined) {
+      if (!isIsoDate(date))
+        problems.push(
+          problem(
+            DocumentProblemCode.InvalidDate,
+            `invoice_date "${date}" is not a date (YYYY-MM-DD).`,
+            at(record, 'invoice_date'),
+          ),
+        );
+      if (!reference(poNumber))
+        problems.push(
+          problem(
+            DocumentProblemCode.MissingValue,
+            `po_number "${poNumber}" is empty or not a reference.`,
+            at(record, 'po_number'),
+          ),
+        );
+      if (currency !== null && !CURRENCY.test(currency))
+        problems.push(
+          problem(
+            DocumentProblemCode.InvalidCode,
+            `currency "${currency}" is not an ISO 4217 code.`,
+            at(record, 'currency'),
+          ),
+        );
+      const lines: SupplierInvoiceLine[] = [];
+      entry = {
+        invoice: {
+          invoiceNumber: number,
+          invoiceDate: date,
+          poNumber,
+          currency,
+          lines,
+          totalMinor: null,
+          at: { kind: 'csv', line: record.line },
+        },
+        lines,
+        seen: new Set(),
+      };
+      invoices.set(number, entry);
+    } else if (
+      date !== entry.invoice.invoiceDate ||
+      poNumber !== entry.invoice.poNumber ||
+      currency !== entry.invoice.currency
+    ) {
+      problems.push(
+        problem(
+          DocumentProblemCode.CsvInconsistentOrder,
+          `invoice ${number}: its date, PO number and currency must be the same on every row.`,
+          at(record, 'invoice_number'),
+        ),
+      );
+    }
+    const lineNumber = cell(record, 'line_number') || String(entry.lines.length + 1);
+    if (entry.seen.has(lineNumber))
+      problems.push(
+        problem(
+          DocumentProblemCode.DuplicateLine,
+          `Line ${lineNumber} twice in invoice ${number}.`,
+          at(record, 'line_number'),
+        ),
+      );
+    entry.seen.add(lineNumber);
+    const quantity = cell(record, 'quantity');
+    if (!QUANTITY.test(quantity) || Number(quantity) <= 0)
+      problems.push(
+        problem(
+          DocumentProblemCode.InvalidNumber,
+          `quantity "${quantity}" is not a quantity above 0.`,
+          at(record, 'quantity'),
+        ),
+      );
+    const price = cell(record, 'unit_price');
+    if (!PRICE.test(price))
+      problems.push(
+        problem(
+          DocumentProblemCode.InvalidAmount,
+          `unit_price "${price}" is not a unit price (at most 6 decimals).`,
+          at(record, 'unit_price'),
+        ),
+      );
+    const sku = cell(record, 'sku') || null;
+    const part = cell(record, 'supplier_part_number') || null;
+    if (sku === null && part === null)
+      problems.push(
+        problem(
+          DocumentProblemCode.MissingValue,
+          'a line names its product by sku or supplier_part_number.',
+          at(record, 'sku'),
+        ),
+      );
+    for (const [name, value] of [
+      ['sku', sku],
+      ['supplier_part_number', part],
+    ] as const) {
+      if (value !== null && !reference(value))
+        problems.push(
+          problem(
+            DocumentProblemCode.SchemaViolation,
+            `${name} "${value}" is not a reference.`,
+            at(record, name),
+          ),
+        );
+    }
+    const uom = cell(record, 'uom');
+    entry.lines.push({
+      lineNumber,
+      quantity: Number(quantity),
+      uom: /^[A-Z0-9]{2}$/.test(uom) ? uom : null,
+      unitPrice: price,
+      sku,
+      supplierPartNumber: part,
+      at: { kind: 'csv', line: record.line },
+    });
+  }
+  if (invoices.size === 0 && problems.length === 0)
+    problems.push(
+      problem(DocumentProblemCode.EmptyDocument, 'The file has no invoice line.', { kind: 'document' }),
+    );
+  return finish(
+    [...invoices.values()].map((e) => e.invoice),
     problems,
   );
 }

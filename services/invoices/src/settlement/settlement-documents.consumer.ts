@@ -10,7 +10,8 @@ import { BusinessRuleError, type ConsumedRecord, HEADER } from '@tradewind/messa
 import { KafkaHandler } from '@tradewind/messaging-nest';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
 import {
-  DocumentFormat,
+  INVOICING_DOCUMENT_FORMATS,
+  InvoicingDocumentType,
   isInvoicingDocumentType,
   isSettlementDocumentType,
   readSupplierInvoices,
@@ -21,6 +22,8 @@ import { PARTNER_CATALOG } from '../invoices.tokens';
 import { SupplierBillsService, SupplierInvoiceExceptionCode } from '../supplier-bills/supplier-bills.service';
 import { SettlementExceptionCode, SettlementService } from './settlement.service';
 import { readSettlementDocument } from './settlement-document.reader';
+
+const SUPPLIER_INVOICE_FORMATS = INVOICING_DOCUMENT_FORMATS[InvoicingDocumentType.SupplierInvoice];
 
 export type IngressDocumentsValue = TopicValueMap[typeof TOPICS.ingressDocuments];
 
@@ -83,13 +86,11 @@ export class SettlementDocumentsConsumer {
         `${value.partnerId} sent ${value.documentType} ${value.documentId}, but ${violation.owner} owns ${violation.domain}: nothing billed`,
       );
     }
-    const format = value.format === DocumentFormat.X12 ? DocumentFormat.X12 : DocumentFormat.Json;
+    const format = SUPPLIER_INVOICE_FORMATS.find((f) => f === value.format);
     const parsed =
-      value.payload === null
+      value.payload === null || format === undefined
         ? undefined
-        : value.format === DocumentFormat.X12 || value.format === DocumentFormat.Json
-          ? readSupplierInvoices(format, value.payload)
-          : undefined;
+        : readSupplierInvoices(format, value.payload);
     if (parsed === undefined || !parsed.ok) {
       this.metrics.supplierInvoices.inc({ outcome: 'refused' });
       throw new BusinessRuleError(
