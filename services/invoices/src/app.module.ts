@@ -19,11 +19,15 @@ import { INVOICE_BOOK, INVOICES_CONFIG, ODOO_INVOICES, PARTNER_CATALOG } from '.
 import { PaymentResultsConsumer } from './settlement/payment-results.consumer';
 import { SettlementService } from './settlement/settlement.service';
 import { SettlementDocumentsConsumer } from './settlement/settlement-documents.consumer';
+import { OdooPurchaseOrdersReader } from './supplier-bills/odoo-purchase-orders.reader';
+import { CreateSupplierBillTables1796150000000 } from './supplier-bills/supplier-bills.migration';
+import { SupplierBillsService } from './supplier-bills/supplier-bills.service';
 
 /**
  * invoices: Odoo's customer invoices read (read-only key) into its invoice book; bank statements and
  * gateway payouts from ingress.documents matched against them (payments through odoo.commands, the
- * rest to ops.exceptions); finance.state.
+ * rest to ops.exceptions); suppliers' invoices matched to the purchase order and the receipt (vendor
+ * bills through odoo.commands, the held ones to ops.exceptions); finance.state.
  */
 @Module({})
 export class AppModule {
@@ -33,7 +37,7 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateInvoicesTables1796140000000],
+          migrations: [CreateInvoicesTables1796140000000, CreateSupplierBillTables1796150000000],
           outbox: true,
           topicAliases:
             config.invoices.commandsTopic === TOPICS.odooCommands
@@ -92,6 +96,26 @@ export class AppModule {
                 serviceName: config.service.name,
                 batchSize: config.invoices.exportBatchSize,
               },
+            ),
+        },
+        {
+          provide: SupplierBillsService,
+          inject: [DataSource, OutboxWriter, PARTNER_CATALOG, InvoicesMetrics],
+          useFactory: (
+            dataSource: DataSource,
+            outbox: OutboxWriter,
+            catalog: PartnerCatalog,
+            metrics: InvoicesMetrics,
+          ) =>
+            new SupplierBillsService(
+              dataSource,
+              outbox,
+              new OdooPurchaseOrdersReader(
+                odooClientFrom(config.odoo, { userAgent: 'tradewind-invoices', maxConcurrentRequests: 4 }),
+              ),
+              catalog,
+              metrics,
+              { serviceName: config.service.name, commandsTopic: config.invoices.commandsTopic },
             ),
         },
         InvoiceExportSchedule,

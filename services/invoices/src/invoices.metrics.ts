@@ -15,6 +15,12 @@ export class InvoicesMetrics {
     labelNames: ['type', 'outcome'],
   });
 
+  readonly supplierInvoices: Counter<'outcome'> = counter({
+    name: 'tradewind_invoices_supplier_invoices_total',
+    help: 'Supplier invoices by outcome: billed (a vendor bill asked of Odoo), held (the three-way match found differences), duplicate (its number seen before), redelivered, refused (invalid or not a supplier).',
+    labelNames: ['outcome'],
+  });
+
   readonly unmatchedCashOldest: Gauge<'currency'> = gauge({
     name: 'tradewind_invoices_unmatched_cash_oldest_seconds',
     help: 'Age (since its booking date) of the oldest unmatched or ambiguous settlement entry nobody resolved.',

@@ -16,6 +16,7 @@ import {
 } from '@tradewind/messaging';
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { buildCamt053 } from '@tradewind/partner-documents';
+import { supplierInvoiceJson } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
 
 import { InvoicesMetrics } from './invoices.metrics';
@@ -24,6 +25,7 @@ import {
   type IngressDocumentsValue,
   SettlementDocumentsConsumer,
 } from './settlement/settlement-documents.consumer';
+import type { SupplierBillsService, SupplierInvoicesInput } from './supplier-bills/supplier-bills.service';
 
 const GROUP = 'invoices.ingress.documents';
 const running: ConsumerRunner<IngressDocumentsValue>[] = [];
@@ -65,14 +67,29 @@ async function start() {
       });
     },
   } as unknown as SettlementService;
-  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics(), CATALOG);
+  const received: SupplierInvoicesInput[] = [];
+  const bills = {
+    receive: (input: SupplierInvoicesInput) => {
+      received.push(input);
+      return Promise.resolve(input.invoices.map(() => 'billed'));
+    },
+  } as unknown as SupplierBillsService;
+  const consumer = new SettlementDocumentsConsumer(service, new InvoicesMetrics(), CATALOG, bills);
   const runner = new ConsumerRunner<IngressDocumentsValue>({
     transport,
     decoder: jsonDecoder<IngressDocumentsValue>(),
     parked: new InMemoryParkedRecordStore(),
     groupId: GROUP,
     topic: TOPICS.ingressDocuments,
-    handler: (record) => consumer.handle(record),
+    // The in-memory transport carries JSON: the payload comes back as Buffer.toJSON(), Avro gives bytes
+    handler: (record) =>
+      consumer.handle({
+        ...record,
+        value: {
+          ...record.value,
+          payload: record.value.payload === null ? null : Buffer.from(record.value.payload),
+        },
+      }),
   });
   await runner.start();
   running.push(runner);
@@ -80,7 +97,7 @@ async function start() {
   const send = (value: IngressDocumentsValue) =>
     transport.produce(TOPICS.ingressDocuments, jsonRecord('k', value, { [HEADER.messageId]: `m-${++n}` }));
   const committed = () => transport.committedOffset(GROUP, TOPICS.ingressDocuments, 0);
-  return { transport, settled, send, committed };
+  return { transport, settled, received, send, committed };
 }
 
 describe('invoices: the settlement documents handler', () => {
@@ -117,5 +134,39 @@ describe('invoices: the settlement documents handler', () => {
     assert.equal(h.settled.length, 0);
     assert.equal(h.transport.exceptions[0]?.exception.code, 'NOT_SYSTEM_OF_RECORD');
     assert.match(h.transport.exceptions[0].exception.message, /owns settlements/);
+  });
+
+  it("hands a supplier's invoice to the bills; refuses one from a party that is not a supplier, and a broken one with where", async () => {
+    const h = await start();
+    const invoice = {
+      invoiceNumber: 'CT-1',
+      invoiceDate: '2026-12-01',
+      poNumber: 'P00001',
+      lines: [{ lineNumber: '1', quantity: 2, unitPrice: '61.00', sku: 'SKU-2001' }],
+    };
+    const json = (partnerId: string, body = supplierInvoiceJson(invoice)) => ({
+      ...document('supplier-invoice', body, 'application/json', partnerId),
+      format: 'json',
+    });
+    h.send(json('cascade-tools') as IngressDocumentsValue);
+    h.send(json('acme-portal') as IngressDocumentsValue);
+    h.send(
+      json(
+        'cascade-tools',
+        supplierInvoiceJson({ ...invoice, invoiceDate: 'today' }),
+      ) as IngressDocumentsValue,
+    );
+    await expectEventually(() => assert.equal(h.committed(), 3), { timeoutMs: 5_000 });
+    assert.deepEqual(
+      h.received.map((r) => [r.partnerId, r.invoices[0].invoiceNumber, r.invoices[0].lines[0].unitPrice]),
+      [['cascade-tools', 'CT-1', '61.00']],
+    );
+    assert.deepEqual(
+      h.transport.exceptions.map((e) => [e.exception.code, e.exception.details[0]?.location ?? null]),
+      [
+        ['NOT_SYSTEM_OF_RECORD', null],
+        ['SUPPLIER_INVOICE_INVALID', '/invoiceDate'],
+      ],
+    );
   });
 });

@@ -14,6 +14,7 @@ import { isOutageFailure, type OdooGateway } from './odoo/odoo-gateway';
 import { OdooWriterErrorCode, OdooWriterException } from './odoo-writer.exception';
 import type { OdooWriterMetrics } from './odoo-writer.metrics';
 import { ConfirmSaleOrderOperation } from './operations/confirm-sale-order.operation';
+import { CreateVendorBillOperation } from './operations/create-vendor-bill.operation';
 import { PostInvoiceOperation } from './operations/post-invoice.operation';
 import { RegisterPaymentOperation } from './operations/register-payment.operation';
 import { SetPurchaseLineDatesOperation } from './operations/set-purchase-line-dates.operation';
@@ -46,6 +47,7 @@ const OPERATIONS = {
   [CommandType.PostInvoice]: new PostInvoiceOperation(),
   [CommandType.RegisterPayment]: new RegisterPaymentOperation(),
   [CommandType.SetPurchaseLineDates]: new SetPurchaseLineDatesOperation(),
+  [CommandType.CreateVendorBill]: new CreateVendorBillOperation(),
 } satisfies { [T in WritableCommandType]: WriteOperation<Extract<WriterCommand, { type: T }>> };
 
 export class OdooWriterService {
@@ -163,6 +165,8 @@ function batchKeyOf(command: WriterCommand): string {
       return OPERATIONS[command.type].batchKey();
     case CommandType.SetPurchaseLineDates:
       return OPERATIONS[command.type].batchKey();
+    case CommandType.CreateVendorBill:
+      return OPERATIONS[command.type].batchKey();
   }
 }
 
@@ -185,6 +189,8 @@ function runOperation(commands: WriterCommand[], odoo: OdooGateway): Promise<Set
     case CommandType.RegisterPayment:
       return OPERATIONS[first.type].run(same(first.type), odoo);
     case CommandType.SetPurchaseLineDates:
+      return OPERATIONS[first.type].run(same(first.type), odoo);
+    case CommandType.CreateVendorBill:
       return OPERATIONS[first.type].run(same(first.type), odoo);
   }
 }

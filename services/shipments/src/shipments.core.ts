@@ -84,6 +84,7 @@ const NO_BODY = {
   postInvoice: null,
   registerPayment: null,
   setPurchaseLineDates: null,
+  createVendorBill: null,
 } satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 interface EventRow {

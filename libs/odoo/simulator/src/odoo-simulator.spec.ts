@@ -470,6 +470,58 @@ describe('purchasing as Odoo 17/18 has it', () => {
     await odoo.callAction('purchase.order', 'button_unlock', [po]);
     assert.equal((await odoo.read('purchase.order', [po], ['state']))[0].state, 'purchase');
   });
+
+  it('a bill line linked to the order line counts in qty_invoiced (a draft too, a cancelled one not); a bill needs its date to post', async () => {
+    const vendor = xmlidOf('tradewind.vendor_boltworks');
+    const bolt = xmlidOf('tradewind.product_sku_1001');
+    const [po] = await odoo.create('purchase.order', [
+      { partner_id: vendor, order_line: [[0, 0, { product_id: bolt, product_qty: 10, price_unit: 0.21 }]] },
+    ]);
+    await odoo.callAction('purchase.order', 'button_confirm', [po]);
+    const [receipt] = await odoo.search('stock.picking', [['purchase_id', '=', po]]);
+    await odoo.callAction('stock.picking', 'button_validate', [receipt]);
+    const [line] = await odoo.search('purchase.order.line', [['order_id', '=', po]]);
+    const billed = async () =>
+      (await odoo.read('purchase.order.line', [line], ['qty_received', 'qty_invoiced', 'qty_to_invoice']))[0];
+    assert.deepEqual(
+      [(await billed()).qty_received, (await billed()).qty_invoiced, (await billed()).qty_to_invoice],
+      [10, 0, 10],
+    );
+    assert.equal(
+      (await odoo.read('purchase.order', [po], ['invoice_status']))[0].invoice_status,
+      'to invoice',
+    );
+    const [bill] = await odoo.create('account.move', [
+      {
+        move_type: 'in_invoice',
+        partner_id: vendor,
+        ref: 'BW-INV-1',
+        invoice_line_ids: [
+          [0, 0, { product_id: bolt, quantity: 6, price_unit: 0.21, purchase_line_id: line }],
+        ],
+      },
+    ]);
+    assert.equal((await billed()).qty_invoiced, 6);
+    const undated = await failure(odoo.callAction('account.move', 'action_post', [bill]));
+    assert.match(String(undated.message), /Bill\/Refund date is required/);
+    await rpc('account.move', 'write', { ids: [bill], vals: { invoice_date: '2026-12-01' } });
+    await odoo.callAction('account.move', 'action_post', [bill]);
+    assert.match(String((await odoo.read('account.move', [bill], ['name']))[0].name), /^BILL\/2026\/\d{5}$/);
+    const [second] = await odoo.create('account.move', [
+      {
+        move_type: 'in_invoice',
+        partner_id: vendor,
+        invoice_date: '2026-12-02',
+        invoice_line_ids: [
+          [0, 0, { product_id: bolt, quantity: 4, price_unit: 0.21, purchase_line_id: line }],
+        ],
+      },
+    ]);
+    assert.deepEqual([(await billed()).qty_invoiced, (await billed()).qty_to_invoice], [10, 0]);
+    assert.equal((await odoo.read('purchase.order', [po], ['invoice_status']))[0].invoice_status, 'invoiced');
+    await odoo.callAction('account.move', 'button_cancel', [second]);
+    assert.equal((await billed()).qty_invoiced, 6);
+  });
 });
 
 describe('transactions and load', () => {

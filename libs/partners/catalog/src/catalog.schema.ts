@@ -1,6 +1,7 @@
 // JSON Schemas of config/partners/catalog.yaml and config/partners/xref/<set>.yaml.
 import { DataDomain } from './catalog.types';
 import { INVENTORY_TERMS_SCHEMA } from './inventory-terms';
+import { INVOICE_MATCHING_SCHEMA } from './invoice-matching';
 import { PURCHASING_SETTINGS_SCHEMA } from './purchasing-settings';
 import { MILESTONE_MAPPING_SCHEMA, SHIPMENT_NOTICES_SCHEMA } from './shipment-config';
 
@@ -223,6 +224,7 @@ export const CATALOG_SCHEMA = {
           milestones: MILESTONE_MAPPING_SCHEMA,
           shipmentNotices: SHIPMENT_NOTICES_SCHEMA,
           purchasing: PURCHASING_SETTINGS_SCHEMA,
+          invoiceMatching: INVOICE_MATCHING_SCHEMA,
           invoicing: {
             type: 'object',
             additionalProperties: false,

@@ -10,6 +10,7 @@ import type {
 } from '@tradewind/partner-documents';
 
 import type { InventoryTerms } from './inventory-terms';
+import type { InvoiceMatchingTerms } from './invoice-matching';
 import type { PurchasingSettings } from './purchasing-settings';
 import type { MilestoneMapping, ShipmentNoticeSubscription } from './shipment-config';
 
@@ -57,6 +58,8 @@ export enum DataDomain {
   ShipmentTracking = 'shipment-tracking',
   /** Money received and paid out on our accounts (bank statements, gateway payouts): the bank or gateway. */
   Settlements = 'settlements',
+  /** What a supplier bills us for goods we bought (its invoices): the suppliers themselves. */
+  SupplierInvoices = 'supplier-invoices',
 }
 
 /** The owner naming Tradewind itself (its ledger), for domains no partner owns. */
@@ -203,6 +206,8 @@ export interface PartnerConfig {
   readonly purchasing?: PurchasingSettings;
   /** Customers that receive their invoices from us: the format and the batch window of the export. */
   readonly invoicing?: InvoicingRule;
+  /** Suppliers that bill us: the price tolerance of the three-way match (invoice-matching.ts). */
+  readonly invoiceMatching?: InvoiceMatchingTerms;
   readonly credentials: readonly CredentialRef[];
   readonly api: ApiVersionInfo;
 }

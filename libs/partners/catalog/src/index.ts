@@ -56,6 +56,12 @@ export {
   type ReservationTerms,
   reservationTermsOf,
 } from './inventory-terms';
+export {
+  INVOICE_MATCHING_SCHEMA,
+  type InvoiceMatchingTerms,
+  type InvoiceTolerance,
+  invoiceToleranceOf,
+} from './invoice-matching';
 export { EXTERNAL_ID_MODULE, SALE_ORDER_XID_PREFIX, saleOrderExternalId } from './order-external-id';
 export {
   type CanonicalSalesOrder,

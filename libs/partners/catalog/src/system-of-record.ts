@@ -1,6 +1,7 @@
 // Which data domain an inbound document type writes (so the platform can refuse it from a non-owner), and
 // the allocation of available stock to a channel under its catalog rule. Pure: no I/O, no clock.
 import {
+  InvoicingDocumentType,
   SettlementDocumentType,
   ShipmentDocumentType,
   StockDocumentType,
@@ -20,6 +21,7 @@ export const DOCUMENT_DATA_DOMAINS: Readonly<Record<string, DataDomain>> = Objec
   [ShipmentDocumentType.ShipmentStatus]: DataDomain.ShipmentTracking,
   [SettlementDocumentType.BankStatement]: DataDomain.Settlements,
   [SettlementDocumentType.GatewayPayout]: DataDomain.Settlements,
+  [InvoicingDocumentType.SupplierInvoice]: DataDomain.SupplierInvoices,
 });
 
 /** The owners of a domain as the catalog lists them (one, or several). */

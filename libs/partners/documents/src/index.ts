@@ -196,6 +196,26 @@ export {
   type StockFeedItem,
 } from './stock-feed.builder';
 export {
+  JSON_SUPPLIER_INVOICE_TYPE,
+  readCsvSupplierInvoices,
+  readJsonSupplierInvoice,
+  readX12SupplierInvoices,
+  SUPPLIER_INVOICE_CSV_COLUMNS,
+} from './supplier-invoice.reader';
+export {
+  InvoicingDocumentType,
+  isInvoicingDocumentType,
+  type ParsedSupplierInvoices,
+  SUPPLIER_INVOICE_LIMITS,
+  type SupplierInvoice,
+  type SupplierInvoiceLine,
+} from './supplier-invoice-document';
+export {
+  INVOICING_DOCUMENT_FORMATS,
+  readSupplierInvoices,
+  splitInvoicingDocument,
+} from './supplier-invoice-document-split';
+export {
   buildCsvPurchaseOrder,
   buildJsonPurchaseOrder,
   JSON_PURCHASE_ORDER_TYPE,

@@ -43,7 +43,7 @@ const ACK_STATUS: Readonly<Record<string, SupplierLineStatus>> = {
 /** ACK04 date qualifiers that give the date the goods arrive or ship. */
 const ACK_DATE_QUALIFIERS = new Set(['067', '068', '069', '002', '017']);
 
-function at(segment: X12SegmentRef, element?: number, set?: X12SetRead): DocumentProblem['at'] {
+export function at(segment: X12SegmentRef, element?: number, set?: X12SetRead): DocumentProblem['at'] {
   return {
     kind: 'x12',
     segment: segment.ordinal,
@@ -53,7 +53,7 @@ function at(segment: X12SegmentRef, element?: number, set?: X12SetRead): Documen
   };
 }
 
-function readSets(bytes: Uint8Array, transactionSetId: string): SupplierRead<X12SetRead> {
+export function readSets(bytes: Uint8Array, transactionSetId: string): SupplierRead<X12SetRead> {
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) return { ok: false, problems: decoded.problems };
   const read = readX12Interchange(decoded.text, decoded.byteOffset);

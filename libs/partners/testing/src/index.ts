@@ -2,6 +2,7 @@
 // and a partner's webhook endpoint that receives what we deliver.
 export * from './partner-traffic';
 export * from './shipment-traffic';
+export * from './supplier-invoice-traffic';
 export * from './supplier-traffic';
 export * from './topic-collector';
 export * from './webhook-receiver';

@@ -9,7 +9,13 @@ export interface X12Parties {
   readonly controlNumber: number;
 }
 
-function envelope(parties: X12Parties, functionalId: string, set: string, body: readonly string[]): string {
+/** An interchange of one transaction set from the supplier (ISA, GS, ST ... SE, GE, IEA). */
+export function envelope(
+  parties: X12Parties,
+  functionalId: string,
+  set: string,
+  body: readonly string[],
+): string {
   const isa13 = String(parties.controlNumber).padStart(9, '0');
   const segments = [
     `ISA*00*          *00*          *ZZ*${parties.senderId.padEnd(15)}*ZZ*${parties.receiverId.padEnd(15)}*261201*1200*U*00401*${isa13}*0*P*>`,

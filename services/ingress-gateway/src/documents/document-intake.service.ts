@@ -31,6 +31,7 @@ import {
   duplicateInterchangeProblem,
   type FunctionalAckSource,
   hasEnvelopeFindings,
+  isInvoicingDocumentType,
   isPurchasingDocumentType,
   isSettlementDocumentType,
   isShipmentDocumentType,
@@ -42,6 +43,7 @@ import {
   selectSlices,
   type ShipmentDocumentSplit,
   splitDocument,
+  splitInvoicingDocument,
   splitPurchasingDocument,
   splitSettlementDocument,
   splitShipmentDocument,
@@ -727,7 +729,7 @@ interface Upload {
   readonly attachments: readonly (ProofAttachment | undefined)[];
 }
 
-/** Validates and splits the upload with the reader of its document type (orders, stock, shipments, purchasing, settlements). */
+/** Validates and splits the upload with the reader of its document type (orders, stock, shipments, purchasing, supplier invoices, settlements). */
 function readUpload(
   decision: SubmissionDecision,
   body: Uint8Array,
@@ -758,6 +760,15 @@ function readUpload(
   if (isPurchasingDocumentType(decision.documentType)) {
     const split = splitPurchasingDocument(decision.documentType, decision.format, body);
     return { split, x12: undefined, envelopeOnly: split.interchange, attachments: [] };
+  }
+  // Supplier invoices are matched to the purchase order and the receipt by invoices; like the supplier's
+  // other answers (its 855, 856) no 997 is sent for them here.
+  if (isInvoicingDocumentType(decision.documentType)) {
+    return {
+      split: splitInvoicingDocument(decision.documentType, decision.format, body),
+      x12: undefined,
+      attachments: [],
+    };
   }
   // Settlements (bank statements, gateway payouts) are matched by invoices: never X12, so never a 997.
   if (isSettlementDocumentType(decision.documentType)) {

@@ -1,13 +1,15 @@
-// Settlement documents through the gateway's HTTP API against the real Kafka, registry and PostgreSQL: the
-// bank posts a camt.053 statement (XML) or its CSV, the payment gateway a payout (JSON); each is one
-// ingress.documents record for invoices. A statement that does not balance and hostile XML are refused with
-// their location and nothing is written; only the systems of record of settlements may send them, and no
-// 997 ever answers them.
+// Finance documents through the gateway's HTTP API against the real Kafka, registry and PostgreSQL: the
+// bank posts a camt.053 statement (XML) or its CSV, the payment gateway a payout (JSON), a supplier its
+// invoice (X12 810 or JSON); each is one ingress.documents record for invoices. A statement that does not
+// balance, hostile XML and an 810 with a bad line are refused with their location and nothing is written;
+// only the systems of record (settlements: the bank and the gateway; supplier invoices: the suppliers)
+// may send them, and no 997 ever answers them.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { buildCamt053 } from '@tradewind/partner-documents';
+import { supplier810, supplierInvoiceJson } from '@tradewind/partner-testing';
 import { expectEventually } from '@tradewind/testing';
 
 import { GatewayHarness, type Reply } from '../test/gateway-harness';
@@ -15,6 +17,7 @@ import { GatewayHarness, type Reply } from '../test/gateway-harness';
 const BANK = 'harbor-bank-2026-12';
 const GATEWAY = 'swiftpay-2026-12';
 const STATEMENT = '/v1/documents/bank-statement';
+const INVOICE = '/v1/documents/supplier-invoice';
 
 const statement = (statementId: string, closing?: string): string =>
   buildCamt053({
@@ -140,5 +143,57 @@ void describe('settlement documents from the bank and the payment gateway (real 
       contentType: 'application/xml',
     });
     refused(notBank, 403, 'scope-not-granted');
+  });
+
+  void it("accepts a supplier's 810 and JSON invoice as one record each; refuses a bad 810 with where, and anyone but a supplier", async () => {
+    const number = `BW-${randomUUID().slice(0, 8)}`;
+    const invoice = {
+      invoiceNumber: number,
+      invoiceDate: '2026-12-01',
+      poNumber: 'P00042',
+      lines: [{ lineNumber: '1', quantity: 12, unitPrice: '0.21', sku: 'SKU-1001', partNumber: 'BW-SB-M8' }],
+    };
+    const parties = { senderId: 'BOLTWORKS', receiverId: 'TRADEWIND', controlNumber: 4201 };
+    const x12 = await gateway.send('boltworks-supply-2026-11', 'POST', INVOICE, {
+      body: supplier810(parties, invoice),
+      contentType: 'application/edi-x12',
+    });
+    assert.equal(x12.status, 202, JSON.stringify(x12.body));
+    const json = await gateway.send('cascade-tools-2026-11', 'POST', INVOICE, {
+      body: supplierInvoiceJson({ ...invoice, invoiceNumber: `CT-${number}` }),
+      contentType: 'application/json',
+    });
+    assert.equal(json.status, 202, JSON.stringify(json.body));
+    const [record] = await expectEventually(() => {
+      const found = recordsOf(x12.body.batchId);
+      assert.equal(found.length, 1);
+      assert.equal(recordsOf(json.body.batchId).length, 1);
+      return found;
+    });
+    assert.deepEqual(
+      [record.value.partnerId, record.value.documentType, record.value.format, record.value.businessRef],
+      ['boltworks-supply', 'supplier-invoice', 'x12', number],
+    );
+    assert.equal(recordsOf(json.body.batchId)[0].value.format, 'json');
+
+    const bad = await gateway.send('boltworks-supply-2026-11', 'POST', INVOICE, {
+      body: supplier810(
+        { ...parties, controlNumber: 4202 },
+        { ...invoice, lines: [{ ...invoice.lines[0], unitPrice: '0,21' }] },
+      ),
+      contentType: 'application/edi-x12',
+    });
+    refused(bad, 422, 'invalid-document');
+    const [error] = bad.body.errors as { code: string; location: string }[];
+    assert.equal(error.code, 'INVALID_NUMBER');
+    assert.match(error.location, /segment 6 \(IT1\), element 04/);
+    assert.equal(recordsOf(bad.body.batchId).length, 0);
+
+    const notSupplier = await gateway.send('acme-portal-2026-12', 'POST', INVOICE, {
+      body: supplierInvoiceJson(invoice),
+      contentType: 'application/json',
+    });
+    refused(notSupplier, 403, 'not-system-of-record');
+    assert.equal(notSupplier.body.domain, 'supplier-invoices');
   });
 });

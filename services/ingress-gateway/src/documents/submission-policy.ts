@@ -3,6 +3,7 @@
 import type { PartnerCatalog, PartnerConfig } from '@tradewind/partner-catalog';
 import {
   DocumentFormat,
+  InvoicingDocumentType,
   PurchasingDocumentType,
   SettlementDocumentType,
   ShipmentDocumentType,
@@ -25,6 +26,7 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   PurchasingDocumentType.SupplierShipNotice,
   SettlementDocumentType.BankStatement,
   SettlementDocumentType.GatewayPayout,
+  InvoicingDocumentType.SupplierInvoice,
 ] as const;
 export type SupportedDocumentType = (typeof SUPPORTED_DOCUMENT_TYPES)[number];
 
@@ -79,7 +81,7 @@ export interface SubmissionDecision {
 /**
  * Decides whether `partner` may submit `documentType` with this Content-Type:
  * 404 for a type the gateway does not know, 403 `not-system-of-record` for a type that writes a data domain
- * another party owns (stock on hand: the WMS; settlements: the bank or payment gateway), 403 without the `documents:submit:<type>` scope, 415 for a
+ * another party owns (stock on hand: the WMS; settlements: the bank or payment gateway; supplier invoices: the suppliers), 403 without the `documents:submit:<type>` scope, 415 for a
  * media type or charset the gateway cannot read, 403 for a format the catalog does not grant the partner.
  */
 export function authorizeSubmission(

@@ -186,6 +186,7 @@ export class OdooStockReconciliation {
       postInvoice: null,
       registerPayment: null,
       setPurchaseLineDates: null,
+      createVendorBill: null,
     };
   }
 

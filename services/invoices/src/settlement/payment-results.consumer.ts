@@ -1,4 +1,5 @@
-// Consumes odoo.results for the payments this service asked for (external ids `tradewind.pay_…`): a
+// Consumes odoo.results for the payments and vendor bills this service asked for: a bill Odoo refused
+// (`tradewind.bill_…`) is handed to the bills (supplier-bills.service.ts). For payments (`tradewind.pay_…`): a
 // payment Odoo refused (the invoice was cancelled, paid by hand meanwhile) releases its allocations, so
 // the invoice's open amount is Odoo's again, and the entry becomes unmatched: an exception names it and
 // the unmatched-cash alert counts it. A payment written or already done changes nothing here.
@@ -19,6 +20,7 @@ import { DataSource } from 'typeorm';
 
 import type { InvoicesConfig } from '../invoices.config';
 import { INVOICES_CONFIG } from '../invoices.tokens';
+import { SupplierBillsService } from '../supplier-bills/supplier-bills.service';
 import { headers, SettlementExceptionCode, uuidFrom } from './settlement.service';
 
 type OdooResultValue = TopicValueMap[typeof TOPICS.odooResults];
@@ -37,14 +39,24 @@ export class PaymentResultsConsumer {
     @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(OutboxWriter) private readonly outbox: OutboxWriter,
     @Inject(INVOICES_CONFIG) private readonly config: InvoicesConfig,
+    @Inject(SupplierBillsService) private readonly bills: SupplierBillsService,
   ) {}
 
   @KafkaHandler(TOPICS.odooResults, { settings: 'odooResults' })
   async handle(record: ConsumedRecord<OdooResultValue>): Promise<void> {
     const result = record.value;
-    if (result.type !== CommandType.RegisterPayment || !result.externalId.startsWith('tradewind.pay_'))
-      return;
     if (result.outcome !== ResultOutcome.BusinessError && result.outcome !== ResultOutcome.TechnicalError)
+      return;
+    if (result.type === CommandType.CreateVendorBill && result.externalId.startsWith('tradewind.bill_')) {
+      await this.bills.billRefused(result, {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        key: record.key,
+      });
+      return;
+    }
+    if (result.type !== CommandType.RegisterPayment || !result.externalId.startsWith('tradewind.pay_'))
       return;
     await withTransaction(this.dataSource, async (manager) => {
       // an UPDATE answers [rows, affected count] through typeorm's postgres driver

@@ -179,6 +179,7 @@ export class SettlementService {
         externalId: xid,
         type: CommandType.RegisterPayment,
         setPurchaseLineDates: null,
+        createVendorBill: null,
         issuedBy: this.options.serviceName,
         issuedAt: at,
         upsertSaleOrder: null,

@@ -31,6 +31,8 @@ export function bodyFieldOf(type: WritableCommandType): CommandBodyField {
       return 'registerPayment';
     case CommandType.SetPurchaseLineDates:
       return 'setPurchaseLineDates';
+    case CommandType.CreateVendorBill:
+      return 'createVendorBill';
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { CommandType, type OdooCommand } from '@tradewind/contracts';
+import { CommandType, type CreateVendorBill, type OdooCommand } from '@tradewind/contracts';
 
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
 import { confirmSaleOrder, emptyBodies, setStockLevel, upsertSaleOrder } from '../test/command-fixtures';
@@ -89,6 +89,12 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
           lines: [{ lineRef: '12', datePlanned: '2026-12-24T00:00:00Z' }],
         },
       },
+      {
+        ...confirmSaleOrder('tradewind.bill_1'),
+        type: 'create_vendor_bill',
+        confirmSaleOrder: null,
+        createVendorBill: vendorBill(),
+      },
     ];
     assert.deepEqual(
       values.map((value) => createWriterCommand(value).type),
@@ -107,6 +113,23 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
     invalid(
       dates([{ lineRef: 'tradewind.line_1', datePlanned: 'soon' }]),
       /lines\[0\]\.datePlanned: "soon" is not an ISO date-time[\s\S]*lines\[0\]\.lineRef: an Odoo id/,
+    );
+  });
+
+  it('refuses a vendor bill without lines, with a purchase line by external id, a bad date or a zero quantity', () => {
+    const bill = (body: Partial<CreateVendorBill>): OdooCommand => ({
+      ...confirmSaleOrder('tradewind.bill_1'),
+      type: 'create_vendor_bill',
+      confirmSaleOrder: null,
+      createVendorBill: { ...vendorBill(), ...body },
+    });
+    invalid(bill({ lines: [] }), /createVendorBill.lines: at least one line/);
+    invalid(
+      bill({
+        invoiceDate: '1 Dec',
+        lines: [{ ...vendorBill().lines[0], purchaseLineRef: 'tradewind.pol_1', quantity: 0 }],
+      }),
+      /invoiceDate: "1 Dec" is not an ISO date[\s\S]*purchaseLineRef: an Odoo id[\s\S]*quantity: 0 must be greater than 0/,
     );
   });
 
@@ -200,3 +223,16 @@ describe('createWriterCommand (commands validate themselves on creation)', () =>
     assert.ok(Object.values(emptyBodies()).every((body) => body === null));
   });
 });
+
+function vendorBill(): CreateVendorBill {
+  return {
+    partnerRef: 'tradewind.vendor_boltworks',
+    vendorInvoiceNumber: 'BW-1',
+    invoiceDate: '2026-12-01',
+    dueDate: null,
+    currency: 'USD',
+    purchaseOrderName: 'P00001',
+    lines: [{ purchaseLineRef: '12', productRef: '7', quantity: 2, priceUnit: 0.21, description: null }],
+    post: true,
+  };
+}

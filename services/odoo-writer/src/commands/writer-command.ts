@@ -3,6 +3,7 @@ import { assertUnreachable, CommandType, type OdooCommand } from '@tradewind/con
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
 import { WRITABLE_COMMAND_TYPES } from './command-type';
 import { ConfirmSaleOrderCommand } from './confirm-sale-order.command';
+import { CreateVendorBillCommand } from './create-vendor-bill.command';
 import { PostInvoiceCommand } from './post-invoice.command';
 import { RegisterPaymentCommand } from './register-payment.command';
 import { SetPurchaseLineDatesCommand } from './set-purchase-line-dates.command';
@@ -20,7 +21,8 @@ export type WriterCommand =
   | ValidatePickingCommand
   | PostInvoiceCommand
   | RegisterPaymentCommand
-  | SetPurchaseLineDatesCommand;
+  | SetPurchaseLineDatesCommand
+  | CreateVendorBillCommand;
 
 /** The consumer edge: an odoo.commands value becomes a validated command, or an InvalidCommand error. */
 export function createWriterCommand(value: OdooCommand): WriterCommand {
@@ -47,6 +49,8 @@ export function createWriterCommand(value: OdooCommand): WriterCommand {
       return RegisterPaymentCommand.create(value);
     case CommandType.SetPurchaseLineDates:
       return SetPurchaseLineDatesCommand.create(value);
+    case CommandType.CreateVendorBill:
+      return CreateVendorBillCommand.create(value);
     default:
       return assertUnreachable(value.type);
   }

@@ -335,4 +335,77 @@ describe('write operations against the Odoo simulator', () => {
       return true;
     });
   });
+
+  it('create-vendor-bill: one posted bill per external id however often it is sent, its lines billing the order lines', async () => {
+    const admin = createOdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      apiKey: odoo.apiKeys.write,
+      apiFlavor: 'json2',
+    });
+    const vendor = odoo.store.findByExternalId('tradewind.vendor_boltworks')!.id;
+    const product = odoo.store.findByExternalId(SEED.products[0])!.id;
+    const [orderId] = await admin.create('purchase.order', [
+      {
+        partner_id: vendor,
+        order_line: [[0, 0, { product_id: product, product_qty: 10, price_unit: 0.21 }]],
+      },
+    ]);
+    await admin.callAction('purchase.order', 'button_confirm', [orderId]);
+    const [lineId] = odoo.store.search('purchase.order.line', [['order_id', '=', orderId]]);
+    const xid = 'tradewind.bill_it_1';
+    const value: OdooCommand = {
+      ...confirmSaleOrder(xid),
+      type: CommandType.CreateVendorBill,
+      ...emptyBodies(),
+      createVendorBill: {
+        partnerRef: 'tradewind.vendor_boltworks',
+        vendorInvoiceNumber: 'BW-INV-77',
+        invoiceDate: '2026-12-01',
+        dueDate: null,
+        currency: 'USD',
+        purchaseOrderName: null,
+        lines: [
+          {
+            purchaseLineRef: String(lineId),
+            productRef: SEED.products[0],
+            quantity: 6,
+            priceUnit: 0.21,
+            description: null,
+          },
+        ],
+        post: true,
+      },
+    };
+    assert.deepEqual(await twice(value), ['written', 'already_done']);
+    const bills = odoo.store.search('account.move', [
+      ['move_type', '=', 'in_invoice'],
+      ['ref', '=', 'BW-INV-77'],
+    ]);
+    assert.equal(bills.length, 1);
+    const [bill] = odoo.store.read('account.move', bills, ['state', 'partner_id', 'name', 'amount_total']);
+    assert.deepEqual(
+      [bill.state, (bill.partner_id as [number, string])[0], bill.amount_total],
+      ['posted', vendor, 1.26],
+    );
+    assert.equal(odoo.store.read('purchase.order.line', [lineId], ['qty_invoiced'])[0].qty_invoiced, 6);
+    // A crash after the load, before the post: the replay finds the draft by its external id and posts it
+    const draftXid = 'tradewind.bill_it_2';
+    const draft = {
+      ...value,
+      externalId: draftXid,
+      createVendorBill: { ...value.createVendorBill!, vendorInvoiceNumber: 'BW-INV-78', post: false },
+    };
+    assert.equal((await write(draft)).outcome, 'written');
+    assert.deepEqual(
+      await twice({
+        ...value,
+        externalId: draftXid,
+        createVendorBill: { ...draft.createVendorBill, post: true },
+      }),
+      ['written', 'already_done'],
+    );
+    assert.equal(odoo.store.search('account.move', [['ref', '=', 'BW-INV-78']]).length, 1);
+    assert.equal(odoo.store.read('purchase.order.line', [lineId], ['qty_invoiced'])[0].qty_invoiced, 12);
+  });
 });

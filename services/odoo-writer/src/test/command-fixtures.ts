@@ -12,6 +12,7 @@ const EMPTY_BODIES = {
   postInvoice: null,
   registerPayment: null,
   setPurchaseLineDates: null,
+  createVendorBill: null,
 } satisfies Partial<OdooCommand>;
 
 /** Seeded master data (config/masterdata/seed.yaml). */

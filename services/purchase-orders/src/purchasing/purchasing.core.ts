@@ -756,6 +756,7 @@ export class PurchasingCore {
         postInvoice: null,
         registerPayment: null,
         setPurchaseLineDates: { orderRef: String(row.odoo_order_id), lines },
+        createVendorBill: null,
       },
     };
   }

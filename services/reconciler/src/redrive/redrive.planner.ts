@@ -28,6 +28,7 @@ const NO_BODY = {
   postInvoice: null,
   registerPayment: null,
   setPurchaseLineDates: null,
+  createVendorBill: null,
 } satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 /** A UUID-shaped id from a hash of the seed (version 8): the same re-drive gives the same command ids. */

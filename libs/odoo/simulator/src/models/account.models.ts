@@ -239,6 +239,10 @@ function postMove(env: Env, id: number): void {
         'instead. Use the action menu to transform it into a credit note or refund.',
     );
   }
+  // _post: a vendor bill's date is the vendor's, never guessed (a customer invoice takes today's).
+  if (PURCHASE_TYPES.has(type) && !move.invoice_date) {
+    throw userError('The Bill/Refund date is required to validate this document.');
+  }
   const isInvoice = type !== 'entry';
   const invoiceDate = isInvoice ? asText(move.invoice_date || env.today()) : null;
   const year = (invoiceDate ?? asText(move.date)).slice(0, 4);
@@ -388,6 +392,8 @@ export const accountMoveLine: ModelDef = {
       compute: (row, env) => env.store.get('account.move', row.move_id as number)?.date ?? false,
     },
     product_id: many2one('product.product', 'Product'),
+    // purchase's account.move.line: the order line a bill line bills (its qty_invoiced counts it).
+    purchase_line_id: many2one('purchase.order.line', 'Purchase Order Line', { ondelete: 'set null' }),
     name: char('Label', {
       default: ({ env, vals }) =>
         typeof vals.product_id === 'number' ? env.displayName('product.product', vals.product_id) : null,

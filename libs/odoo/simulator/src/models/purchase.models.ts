@@ -49,6 +49,19 @@ function linesOf(env: Env, orderId: number): Row[] {
     .map((id) => env.store.get('purchase.order.line', id)!);
 }
 
+/** Odoo's _compute_qty_invoiced: bills (not cancelled) add their quantity, vendor credit notes take it back. */
+export function billedQuantity(env: Env, lineId: number): number {
+  let quantity = 0;
+  for (const billLineId of env.store.referencing('account.move.line', 'purchase_line_id', lineId)) {
+    const billLine = env.store.get('account.move.line', billLineId);
+    const bill = billLine ? env.store.get('account.move', billLine.move_id as number) : undefined;
+    if (!billLine || !bill || bill.state === 'cancel') continue;
+    if (bill.move_type === 'in_invoice') quantity += Number(billLine.quantity ?? 0);
+    else if (bill.move_type === 'in_refund') quantity -= Number(billLine.quantity ?? 0);
+  }
+  return quantity;
+}
+
 const subtotal = (line: Row): number =>
   Math.round(Number(line.product_qty ?? 0) * Number(line.price_unit ?? 0) * 100) / 100;
 
@@ -112,6 +125,26 @@ export const purchaseOrder: ModelDef = {
         const received = lines.filter((l) => Number(l.qty_received ?? 0) >= Number(l.product_qty ?? 0));
         if (received.length === lines.length) return 'full';
         return lines.some((l) => Number(l.qty_received ?? 0) > 0) ? 'partial' : 'pending';
+      },
+    },
+    // _get_invoiced: 'to invoice' while a line has received goods not billed, 'invoiced' once all are.
+    invoice_status: {
+      type: 'selection',
+      string: 'Billing Status',
+      selection: [
+        ['no', 'Nothing to Bill'],
+        ['to invoice', 'Waiting Bills'],
+        ['invoiced', 'Fully Billed'],
+      ],
+      compute: (row, env) => {
+        if (!['purchase', 'done'].includes(asText(row.state))) return 'no';
+        const lines = linesOf(env, row.id).filter((line) => typeof line.product_id === 'number');
+        const toBill = lines.map((l) => Number(l.qty_received ?? 0) - billedQuantity(env, l.id));
+        if (toBill.some((q) => q > 1e-9)) return 'to invoice';
+        return lines.length > 0 &&
+          lines.every((l) => billedQuantity(env, l.id) >= Number(l.product_qty ?? 0) - 1e-9)
+          ? 'invoiced'
+          : 'no';
       },
     },
     amount_total: {
@@ -271,7 +304,30 @@ export const purchaseOrderLine: ModelDef = {
       },
     }),
     qty_received: float('Received Qty', { default: always(0) }),
-    qty_invoiced: float('Billed Qty', { default: always(0) }),
+    // The bill lines of this order line (account.move.line.purchase_line_id): Odoo's invoice_lines.
+    invoice_lines: {
+      type: 'one2many',
+      string: 'Bill Lines',
+      relation: 'account.move.line',
+      compute: (row, env) => env.store.referencing('account.move.line', 'purchase_line_id', row.id),
+    },
+    // _compute_qty_invoiced: every bill line of a bill that is not cancelled (a draft counts), credit
+    // notes (in_refund) subtracted; bill lines are in the order line's unit.
+    qty_invoiced: {
+      type: 'float',
+      string: 'Billed Qty',
+      compute: (row, env) => billedQuantity(env, row.id),
+    },
+    // purchase_method 'receive' (the default with purchase_stock): what was received and not billed yet.
+    qty_to_invoice: {
+      type: 'float',
+      string: 'To Invoice Quantity',
+      compute: (row, env) => {
+        const order = env.store.get('purchase.order', row.order_id as number);
+        if (!order || !['purchase', 'done'].includes(asText(order.state))) return 0;
+        return Number(row.qty_received ?? 0) - billedQuantity(env, row.id);
+      },
+    },
     price_subtotal: { type: 'monetary', string: 'Subtotal', compute: (row) => subtotal(row) },
     state: {
       type: 'selection',

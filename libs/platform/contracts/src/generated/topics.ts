@@ -416,6 +416,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'post_invoice',
               'register_payment',
               'set_purchase_line_dates',
+              'create_vendor_bill',
             ],
             default: 'unknown',
           },
@@ -724,6 +725,97 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           ],
           default: null,
         },
+        {
+          name: 'createVendorBill',
+          type: [
+            'null',
+            {
+              type: 'record',
+              name: 'CreateVendorBill',
+              doc: "Creates a vendor bill (account.move, move_type in_invoice) whose lines bill purchase order lines (purchase_line_id), and posts it; the command's externalId names the bill, so a replay never creates a second one.",
+              fields: [
+                {
+                  name: 'partnerRef',
+                  type: 'string',
+                  doc: 'Vendor (res.partner): Odoo id as a decimal string, or an external id.',
+                },
+                {
+                  name: 'vendorInvoiceNumber',
+                  type: 'string',
+                  doc: "The supplier's invoice number (Odoo ref).",
+                },
+                {
+                  name: 'invoiceDate',
+                  type: 'string',
+                  doc: "ISO date of the supplier's invoice (Odoo invoice_date).",
+                },
+                {
+                  name: 'dueDate',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: "ISO date; Odoo's payment terms when null.",
+                },
+                {
+                  name: 'currency',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'ISO 4217 code; the company currency when null.',
+                },
+                {
+                  name: 'purchaseOrderName',
+                  type: ['null', 'string'],
+                  default: null,
+                  doc: 'The purchase order billed (Odoo invoice_origin).',
+                },
+                {
+                  name: 'lines',
+                  type: {
+                    type: 'array',
+                    items: {
+                      type: 'record',
+                      name: 'VendorBillLine',
+                      fields: [
+                        {
+                          name: 'purchaseLineRef',
+                          type: 'string',
+                          doc: 'purchase.order.line the bill line bills: Odoo id as a decimal string.',
+                        },
+                        {
+                          name: 'productRef',
+                          type: 'string',
+                          doc: 'product.product: Odoo id as a decimal string, or an external id.',
+                        },
+                        {
+                          name: 'quantity',
+                          type: 'double',
+                          doc: "In the purchase order line's unit; positive.",
+                        },
+                        {
+                          name: 'priceUnit',
+                          type: 'double',
+                          doc: "As the supplier invoiced it, in the bill's currency.",
+                        },
+                        {
+                          name: 'description',
+                          type: ['null', 'string'],
+                          default: null,
+                          doc: "Label of the bill line; the product's name when null.",
+                        },
+                      ],
+                    },
+                  },
+                },
+                {
+                  name: 'post',
+                  type: 'boolean',
+                  default: true,
+                  doc: 'Post the bill once created (action_post): only a matched supplier invoice is sent.',
+                },
+              ],
+            },
+          ],
+          default: null,
+        },
       ],
     },
   },
@@ -764,6 +856,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'post_invoice',
               'register_payment',
               'set_purchase_line_dates',
+              'create_vendor_bill',
             ],
             default: 'unknown',
           },

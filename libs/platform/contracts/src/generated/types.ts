@@ -231,6 +231,8 @@ export interface OdooCommand {
   registerPayment: RegisterPayment | null;
   /** @defaultValue `null` */
   setPurchaseLineDates: SetPurchaseLineDates | null;
+  /** @defaultValue `null` */
+  createVendorBill: CreateVendorBill | null;
 }
 
 /**
@@ -248,6 +250,7 @@ export const CommandType = {
   PostInvoice: 'post_invoice',
   RegisterPayment: 'register_payment',
   SetPurchaseLineDates: 'set_purchase_line_dates',
+  CreateVendorBill: 'create_vendor_bill',
 } as const;
 /**
  * The write a command asks for; names the one typed body that is set.
@@ -455,6 +458,63 @@ export interface PurchaseLineDate {
   lineRef: string;
   /** ISO date-time. */
   datePlanned: string;
+}
+
+/**
+ * Creates a vendor bill (account.move, move_type in_invoice) whose lines bill purchase order lines (purchase_line_id), and posts it; the command's externalId names the bill, so a replay never creates a second one.
+ *
+ * Avro record `io.tradewind.odoo.CreateVendorBill`.
+ */
+export interface CreateVendorBill {
+  /** Vendor (res.partner): Odoo id as a decimal string, or an external id. */
+  partnerRef: string;
+  /** The supplier's invoice number (Odoo ref). */
+  vendorInvoiceNumber: string;
+  /** ISO date of the supplier's invoice (Odoo invoice_date). */
+  invoiceDate: string;
+  /**
+   * ISO date; Odoo's payment terms when null.
+   *
+   * @defaultValue `null`
+   */
+  dueDate: string | null;
+  /**
+   * ISO 4217 code; the company currency when null.
+   *
+   * @defaultValue `null`
+   */
+  currency: string | null;
+  /**
+   * The purchase order billed (Odoo invoice_origin).
+   *
+   * @defaultValue `null`
+   */
+  purchaseOrderName: string | null;
+  lines: VendorBillLine[];
+  /**
+   * Post the bill once created (action_post): only a matched supplier invoice is sent.
+   *
+   * @defaultValue `true`
+   */
+  post: boolean;
+}
+
+/** Avro record `io.tradewind.odoo.VendorBillLine`. */
+export interface VendorBillLine {
+  /** purchase.order.line the bill line bills: Odoo id as a decimal string. */
+  purchaseLineRef: string;
+  /** product.product: Odoo id as a decimal string, or an external id. */
+  productRef: string;
+  /** In the purchase order line's unit; positive. */
+  quantity: number;
+  /** As the supplier invoiced it, in the bill's currency. */
+  priceUnit: number;
+  /**
+   * Label of the bill line; the product's name when null.
+   *
+   * @defaultValue `null`
+   */
+  description: string | null;
 }
 
 /**
