@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 
 import { DeliveryOutcome, DocumentFormat, type IngressDocument } from '@tradewind/contracts';
 import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
-import { BusinessRuleError } from '@tradewind/messaging';
+import { BusinessRuleError, DependencyUnavailableError } from '@tradewind/messaging';
+import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
@@ -51,6 +52,10 @@ describe('inventory-sync at its consumer edges', () => {
     }
     const technical = new Error('boom');
     assert.equal(toRunnerError(technical), technical);
+    // Odoo down while a webhook's quant is read: the record waits, it is never dead-lettered.
+    const down = toRunnerError(new OdooError({ code: OdooErrorCode.UNAVAILABLE, message: '503' }));
+    assert.ok(down instanceof DependencyUnavailableError);
+    assert.equal(down.dependency, 'odoo');
   });
 
   it('skips documents that are not stock documents and refuses stock from a non-owner', async () => {
@@ -64,6 +69,8 @@ describe('inventory-sync at its consumer edges', () => {
       'g',
     );
     assert.equal(await intake.handle(document('acme-portal', 'sales-order'), {}), 'skipped');
+    // Odoo's stock-quant-event is the comparison's (odoo-stock-events.intake.ts), not a WMS count.
+    assert.equal(await intake.handle(document('odoo', 'stock-quant-event'), {}), 'skipped');
     await assert.rejects(
       intake.handle(document('acme-portal', 'stock-event'), {}),
       (e: unknown) =>

@@ -57,6 +57,8 @@ export enum DataDomain {
   ShipmentTracking = 'shipment-tracking',
   /** Money received and paid out on our accounts (bank statements, gateway payouts): the bank or gateway. */
   Settlements = 'settlements',
+  /** Odoo's own stock records (stock.quant), which reconciliation compares with the ledger: Odoo. */
+  OdooStock = 'odoo-stock',
 }
 
 /** The owner naming Tradewind itself (its ledger), for domains no partner owns. */
