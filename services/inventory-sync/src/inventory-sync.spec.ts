@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DeliveryOutcome, DocumentFormat, type IngressDocument } from '@tradewind/contracts';
+import { DeliveryOutcome, DocumentFormat, type IngressDocument, TOPICS } from '@tradewind/contracts';
 import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
 import { BusinessRuleError, DependencyUnavailableError } from '@tradewind/messaging';
 import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
@@ -15,6 +15,9 @@ import { DataSource } from 'typeorm';
 
 import { feedSettlement } from './feeds/channel-feed.publisher';
 import { InventorySyncErrorCode, InventorySyncException, toRunnerError } from './inventory-sync.exception';
+import { InventorySyncMetrics } from './inventory-sync.metrics';
+import { IngressDocumentsConsumer } from './stock/ingress-documents.consumer';
+import type { OdooStockEventIntake } from './stock/odoo-stock-events.intake';
 import { WmsDocumentIntake } from './stock/wms-documents.intake';
 
 const document = (partnerId: string, documentType: string): IngressDocument => ({
@@ -76,6 +79,36 @@ describe('inventory-sync at its consumer edges', () => {
       (e: unknown) =>
         e instanceof InventorySyncException && e.code === InventorySyncErrorCode.NotSystemOfRecord,
     );
+  });
+
+  it("routes Odoo's stock-quant-event to the comparison with Odoo and the WMS's documents to the ledger", async () => {
+    const calls: string[] = [];
+    const wms = {
+      handle: (d: IngressDocument) => (calls.push(`wms:${d.documentType}`), Promise.resolve('published')),
+    };
+    const odoo = {
+      handle: (d: IngressDocument) => (calls.push(`odoo:${d.documentType}`), Promise.resolve('compared')),
+    };
+    const consumer = new IngressDocumentsConsumer(
+      wms as unknown as WmsDocumentIntake,
+      odoo as unknown as OdooStockEventIntake,
+      new InventorySyncMetrics(),
+    );
+    for (const [partnerId, type] of [
+      ['odoo', 'stock-quant-event'],
+      ['northwind-wms', 'stock-event'],
+    ])
+      await consumer.onDocument({
+        topic: TOPICS.ingressDocuments,
+        partition: 0,
+        offset: '0',
+        key: null,
+        value: document(partnerId, type),
+        headers: {},
+        timestamp: '0',
+        attempt: 1,
+      });
+    assert.deepEqual(calls, ['odoo:stock-quant-event', 'wms:stock-event']);
   });
 
   it("settles a stock feed on partner-delivery's final outcomes only", () => {
