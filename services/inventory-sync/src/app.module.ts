@@ -35,6 +35,7 @@ import { OdooCancellationsService } from './reservations/odoo-cancellations.serv
 import { ReservationReleasesConsumer } from './reservations/reservation-releases.consumer';
 import { ReservationRequestsConsumer } from './reservations/reservation-requests.consumer';
 import { IngressDocumentsConsumer } from './stock/ingress-documents.consumer';
+import { OdooStockEventIntake } from './stock/odoo-stock-events.intake';
 import { StockEventsConsumer } from './stock/stock-events.consumer';
 import { WmsDocumentIntake } from './stock/wms-documents.intake';
 
@@ -53,7 +54,7 @@ function channelFeeds(catalog: PartnerCatalog): ReadonlyMap<string, ChannelFeed>
 
 /**
  * inventory-sync: the stock ledger and the reservations. ingress.documents (the WMS's stock documents)
- * → inventory.stock-events → ledger; inventory.reservation-requests/-releases → reservations; replies and
+ * → inventory.stock-events → ledger (Odoo's stock-quant-event → a comparison with Odoo); inventory.reservation-requests/-releases → reservations; replies and
  * inventory.availability out through the outbox.
  */
 @Module({})
@@ -125,6 +126,12 @@ export class AppModule {
             }),
         },
         StockReconciliationService,
+        {
+          provide: OdooStockEventIntake,
+          inject: [PARTNER_CATALOG, ODOO_CLIENT, StockReconciliationService],
+          useFactory: (catalog: PartnerCatalog, odoo: OdooClient, service: StockReconciliationService) =>
+            new OdooStockEventIntake(catalog, odoo, (skus) => service.reconcile(skus)),
+        },
         {
           provide: OdooCancellations,
           inject: [DataSource, InventorySyncCore, ODOO_CLIENT],

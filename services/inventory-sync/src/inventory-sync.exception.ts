@@ -1,7 +1,7 @@
 // What inventory-sync's consumers tell the runner: a record the store can never apply (a malformed
 // request, a release reason this build does not know, a negative count) is a business failure for
-// ops.exceptions at once; PostgreSQL being down holds the records; anything else is technical (retried,
-// then dead-lettered).
+// ops.exceptions at once; PostgreSQL or Odoo (read-only key) being down holds the records; anything else is
+// technical (retried, then dead-lettered).
 import { InventoryDomainException } from '@tradewind/inventory-domain';
 import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
 import {
@@ -10,9 +10,10 @@ import {
   errorMessage,
   unavailableDependency,
 } from '@tradewind/messaging';
+import { odooIsDown } from '@tradewind/odoo-client';
 
 export enum InventorySyncErrorCode {
-  /** A stock document from a party that does not own stock on hand (the catalog's system of record). */
+  /** A stock document from a party that does not own its domain (the catalog's system of record). */
   NotSystemOfRecord = 'NOT_SYSTEM_OF_RECORD',
   /** A stock document without inline bytes (claim checks are not read yet). */
   PayloadMissing = 'PAYLOAD_MISSING',
@@ -53,6 +54,7 @@ export function toRunnerError(error: unknown): unknown {
   if (error instanceof InventoryDomainException) {
     return new BusinessRuleError(error.code, error.message, [], { cause: error });
   }
+  if (odooIsDown(error)) return new DependencyUnavailableError('odoo', errorMessage(error), { cause: error });
   if (unavailableDependency(error) !== undefined) {
     return new DependencyUnavailableError('database', errorMessage(error), { cause: error });
   }

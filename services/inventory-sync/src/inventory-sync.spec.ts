@@ -5,15 +5,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { DeliveryOutcome, DocumentFormat, type IngressDocument } from '@tradewind/contracts';
+import { DeliveryOutcome, DocumentFormat, type IngressDocument, TOPICS } from '@tradewind/contracts';
 import { InventoryStoreErrorCode, InventoryStoreException } from '@tradewind/inventory-store';
-import { BusinessRuleError } from '@tradewind/messaging';
+import { BusinessRuleError, DependencyUnavailableError } from '@tradewind/messaging';
+import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { Inbox, OutboxWriter } from '@tradewind/persistence';
 import { DataSource } from 'typeorm';
 
 import { feedSettlement } from './feeds/channel-feed.publisher';
 import { InventorySyncErrorCode, InventorySyncException, toRunnerError } from './inventory-sync.exception';
+import { InventorySyncMetrics } from './inventory-sync.metrics';
+import { IngressDocumentsConsumer } from './stock/ingress-documents.consumer';
+import type { OdooStockEventIntake } from './stock/odoo-stock-events.intake';
 import { WmsDocumentIntake } from './stock/wms-documents.intake';
 
 const document = (partnerId: string, documentType: string): IngressDocument => ({
@@ -51,6 +55,10 @@ describe('inventory-sync at its consumer edges', () => {
     }
     const technical = new Error('boom');
     assert.equal(toRunnerError(technical), technical);
+    // Odoo down while a webhook's quant is read: the record waits, it is never dead-lettered.
+    const down = toRunnerError(new OdooError({ code: OdooErrorCode.UNAVAILABLE, message: '503' }));
+    assert.ok(down instanceof DependencyUnavailableError);
+    assert.equal(down.dependency, 'odoo');
   });
 
   it('skips documents that are not stock documents and refuses stock from a non-owner', async () => {
@@ -64,11 +72,43 @@ describe('inventory-sync at its consumer edges', () => {
       'g',
     );
     assert.equal(await intake.handle(document('acme-portal', 'sales-order'), {}), 'skipped');
+    // Odoo's stock-quant-event is the comparison's (odoo-stock-events.intake.ts), not a WMS count.
+    assert.equal(await intake.handle(document('odoo', 'stock-quant-event'), {}), 'skipped');
     await assert.rejects(
       intake.handle(document('acme-portal', 'stock-event'), {}),
       (e: unknown) =>
         e instanceof InventorySyncException && e.code === InventorySyncErrorCode.NotSystemOfRecord,
     );
+  });
+
+  it("routes Odoo's stock-quant-event to the comparison with Odoo and the WMS's documents to the ledger", async () => {
+    const calls: string[] = [];
+    const wms = {
+      handle: (d: IngressDocument) => (calls.push(`wms:${d.documentType}`), Promise.resolve('published')),
+    };
+    const odoo = {
+      handle: (d: IngressDocument) => (calls.push(`odoo:${d.documentType}`), Promise.resolve('compared')),
+    };
+    const consumer = new IngressDocumentsConsumer(
+      wms as unknown as WmsDocumentIntake,
+      odoo as unknown as OdooStockEventIntake,
+      new InventorySyncMetrics(),
+    );
+    for (const [partnerId, type] of [
+      ['odoo', 'stock-quant-event'],
+      ['northwind-wms', 'stock-event'],
+    ])
+      await consumer.onDocument({
+        topic: TOPICS.ingressDocuments,
+        partition: 0,
+        offset: '0',
+        key: null,
+        value: document(partnerId, type),
+        headers: {},
+        timestamp: '0',
+        attempt: 1,
+      });
+    assert.deepEqual(calls, ['odoo:stock-quant-event', 'wms:stock-event']);
   });
 
   it("settles a stock feed on partner-delivery's final outcomes only", () => {

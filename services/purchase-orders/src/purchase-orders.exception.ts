@@ -6,7 +6,7 @@ import {
   errorMessage,
   unavailableDependency,
 } from '@tradewind/messaging';
-import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
+import { odooIsDown } from '@tradewind/odoo-client';
 
 export enum PurchaseOrdersErrorCode {
   /** A supplier document the gateway accepted but this service cannot read (a replay of another version). */
@@ -25,33 +25,6 @@ export class PurchaseOrdersException extends BusinessRuleError {
   ) {
     super(code, message);
   }
-}
-
-/** Whether an Odoo read failed because Odoo is down or refuses the key (every order alike): records wait. */
-export function odooIsDown(error: unknown): boolean {
-  let current = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof OdooError) {
-      switch (current.code) {
-        case OdooErrorCode.UNAVAILABLE:
-        case OdooErrorCode.TIMEOUT:
-        case OdooErrorCode.TRANSPORT:
-        case OdooErrorCode.RATE_LIMITED:
-        case OdooErrorCode.CONCURRENCY:
-        case OdooErrorCode.PROTOCOL:
-        case OdooErrorCode.AUTHENTICATION:
-        case OdooErrorCode.ACCESS_DENIED:
-          return true;
-        case OdooErrorCode.SERVER_ERROR:
-        case OdooErrorCode.VALIDATION:
-        case OdooErrorCode.MISSING_RECORD:
-        case OdooErrorCode.INVALID_REQUEST:
-          return false;
-      }
-    }
-    current = current.cause;
-  }
-  return false;
 }
 
 /** What the consumer edge tells the runner: Odoo or PostgreSQL down holds the record; the rest as is. */

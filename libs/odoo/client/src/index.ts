@@ -15,6 +15,7 @@ export {
   isRetryableCode,
   OdooError,
   OdooErrorCode,
+  odooIsDown,
 } from './odoo.exception';
 export type {
   Domain,

@@ -27,6 +27,8 @@ export interface StockQuantQuery {
    */
   readonly since?: string;
   readonly skus?: readonly string[];
+  /** Only these quants (the ones an Odoo webhook names). */
+  readonly quantIds?: readonly number[];
   readonly warehouseCodes?: readonly string[];
   /** Page size; the reader pages through everything. Default 500. */
   readonly pageSize?: number;
@@ -55,6 +57,7 @@ export async function readStockQuants(
     ['location_id.usage', '=', 'internal'],
     ...(query.since === undefined ? [] : [['write_date', '>=', query.since] as const]),
     ...(query.skus === undefined ? [] : [['product_id.default_code', 'in', [...query.skus]] as const]),
+    ...(query.quantIds === undefined ? [] : [['id', 'in', [...query.quantIds]] as const]),
     ...(query.warehouseCodes === undefined
       ? []
       : [['warehouse_id.code', 'in', [...query.warehouseCodes]] as const]),

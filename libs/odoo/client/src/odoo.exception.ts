@@ -150,3 +150,30 @@ export class OdooError extends Error {
     this.method = details.method;
   }
 }
+
+/** Whether an Odoo read failed because Odoo is down or refuses the key (every record alike): consumers hold their records (a DependencyUnavailableError), never dead-letter them. */
+export function odooIsDown(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (current instanceof OdooError) {
+      switch (current.code) {
+        case OdooErrorCode.UNAVAILABLE:
+        case OdooErrorCode.TIMEOUT:
+        case OdooErrorCode.TRANSPORT:
+        case OdooErrorCode.RATE_LIMITED:
+        case OdooErrorCode.CONCURRENCY:
+        case OdooErrorCode.PROTOCOL:
+        case OdooErrorCode.AUTHENTICATION:
+        case OdooErrorCode.ACCESS_DENIED:
+          return true;
+        case OdooErrorCode.SERVER_ERROR:
+        case OdooErrorCode.VALIDATION:
+        case OdooErrorCode.MISSING_RECORD:
+        case OdooErrorCode.INVALID_REQUEST:
+          return false;
+      }
+    }
+    current = current.cause;
+  }
+  return false;
+}

@@ -60,6 +60,8 @@ export enum DataDomain {
   Settlements = 'settlements',
   /** What a supplier bills us for goods we bought (its invoices): the suppliers themselves. */
   SupplierInvoices = 'supplier-invoices',
+  /** Odoo's own stock records (stock.quant), which reconciliation compares with the ledger: Odoo. */
+  OdooStock = 'odoo-stock',
 }
 
 /** The owner naming Tradewind itself (its ledger), for domains no partner owns. */

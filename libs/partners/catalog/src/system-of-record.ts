@@ -16,6 +16,7 @@ export const STOCK_FEED_DOCUMENT_TYPE = 'stock-feed';
 export const DOCUMENT_DATA_DOMAINS: Readonly<Record<string, DataDomain>> = Object.freeze({
   [StockDocumentType.StockEvent]: DataDomain.StockOnHand,
   [StockDocumentType.StockSnapshot]: DataDomain.StockOnHand,
+  [StockDocumentType.StockQuantEvent]: DataDomain.OdooStock,
   [ShipmentDocumentType.ShipNotice]: DataDomain.ShippedGoods,
   [ShipmentDocumentType.TrackingEvent]: DataDomain.ShipmentTracking,
   [ShipmentDocumentType.ShipmentStatus]: DataDomain.ShipmentTracking,

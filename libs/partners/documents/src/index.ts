@@ -80,6 +80,12 @@ export {
   type ShipmentEventsRead,
 } from './json-tracking-event.parser';
 export {
+  type OdooStockQuantEvent,
+  type OdooWebhookEvent,
+  readOdooWebhook,
+  readStockQuantEvent,
+} from './odoo-webhook.reader';
+export {
   type AcknowledgementOptions,
   acknowledgeOrder,
   type AckReason,
@@ -185,7 +191,12 @@ export {
   type StockSnapshot,
   type StockSnapshotLine,
 } from './stock-document';
-export { splitStockDocument, STOCK_DOCUMENT_FORMATS, type StockDocumentSplit } from './stock-document-split';
+export {
+  type ParsedStockQuantEvent,
+  splitStockDocument,
+  STOCK_DOCUMENT_FORMATS,
+  type StockDocumentSplit,
+} from './stock-document-split';
 export {
   buildCsvStockFeed,
   buildJsonStockFeed,

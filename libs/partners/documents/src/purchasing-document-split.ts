@@ -5,6 +5,7 @@
 import { CONTENT_TYPES, DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
 import type { DocumentSplit } from './document-split';
+import { readOdooWebhook } from './odoo-webhook.reader';
 import {
   readJsonPurchaseOrderAck,
   readX12FunctionalAcks,
@@ -52,42 +53,8 @@ export const PURCHASING_DOCUMENT_FORMATS: Readonly<
 
 /** Reads an Odoo purchase-order event: `{"_model": "purchase.order", "_id": 12, ...}`. */
 export function readPurchaseOrderEvent(bytes: Uint8Array): SupplierRead<{ id: number }> {
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return { ok: false, problems: decoded.problems };
-  let body: unknown;
-  try {
-    body = JSON.parse(decoded.text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [
-        problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, {
-          kind: 'document',
-        }),
-      ],
-    };
-  }
-  const doc = (body ?? {}) as { _model?: unknown; _id?: unknown };
-  const problems: DocumentProblem[] = [];
-  if (doc._model !== 'purchase.order')
-    problems.push(
-      problem(DocumentProblemCode.SchemaViolation, '_model must be "purchase.order".', {
-        kind: 'json',
-        pointer: '/_model',
-      }),
-    );
-  if (typeof doc._id !== 'number' || !Number.isSafeInteger(doc._id) || doc._id <= 0)
-    problems.push(
-      problem(
-        DocumentProblemCode.SchemaViolation,
-        '_id must be the purchase.order id (a positive integer).',
-        {
-          kind: 'json',
-          pointer: '/_id',
-        },
-      ),
-    );
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, documents: [{ id: doc._id as number }] };
+  const read = readOdooWebhook(bytes, 'purchase.order');
+  return read.ok ? { ok: true, documents: [{ id: read.documents[0].id }] } : read;
 }
 
 /** Validates a purchasing upload into one slice; never throws for bad partner input. */

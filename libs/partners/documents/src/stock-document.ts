@@ -1,6 +1,7 @@
 // The canonical stock shapes a WMS partner's documents are read into, whatever their format: a stock event
 // (JSON webhook: the on-hand quantity of one SKU in one warehouse after something happened) and a stock
-// snapshot (CSV file: the on-hand quantity of every SKU and warehouse the WMS counted at one time).
+// snapshot (CSV file: the on-hand quantity of every SKU and warehouse the WMS counted at one time). Odoo's
+// stock-quant-event (its webhook on stock.quant) is a hint only, read by odoo-webhook.reader.ts.
 import type { DocumentFormat } from './document-format';
 import type { DocumentProblem, ProblemLocation } from './document-problem';
 
@@ -8,6 +9,8 @@ import type { DocumentProblem, ProblemLocation } from './document-problem';
 export enum StockDocumentType {
   StockEvent = 'stock-event',
   StockSnapshot = 'stock-snapshot',
+  /** Odoo (the internal partner): a stock.quant changed; inventory-sync reads it with the read-only key. */
+  StockQuantEvent = 'stock-quant-event',
 }
 
 const STOCK_DOCUMENT_TYPES: ReadonlySet<string> = new Set(Object.values(StockDocumentType));

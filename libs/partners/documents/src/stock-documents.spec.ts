@@ -10,6 +10,7 @@ import { DocumentFormat } from './document-format';
 import { DocumentProblemCode, printable } from './document-problem';
 import { DocumentPolicy, selectSlices } from './document-split';
 import { parseJsonStockEvents } from './json-stock-event.parser';
+import { readStockQuantEvent } from './odoo-webhook.reader';
 import { parseEventTime, StockDocumentType } from './stock-document';
 import { splitStockDocument } from './stock-document-split';
 
@@ -218,6 +219,50 @@ void describe('splitStockDocument', () => {
     assert.equal(parseCsvStockSnapshot(split.slices[0].bytes).ok, true);
     const wrong = splitStockDocument(StockDocumentType.StockSnapshot, DocumentFormat.Json, eventExample);
     assert.equal(wrong.documentProblems[0].code, DocumentProblemCode.UnsupportedFormat);
+  });
+});
+
+void describe("Odoo's stock.quant webhook (stock-quant-event)", () => {
+  // What base_automation posts: _model, _id, _action and the selected fields read with load=None.
+  const quant = { _action: 'Send Webhook Notification(#9)', _model: 'stock.quant', _id: 7, id: 7 };
+
+  void it('is one slice named by the quant, with its product when the rule selects it', () => {
+    const split = splitStockDocument(
+      StockDocumentType.StockQuantEvent,
+      DocumentFormat.Json,
+      json({ ...quant, product_id: 12, location_id: 8, quantity: 40 }),
+    );
+    assert.equal(split.ok, true);
+    assert.deepEqual(
+      split.slices.map((s) => s.businessRef),
+      ['stock.quant/7'],
+    );
+    assert.deepEqual(readStockQuantEvent(split.slices[0].bytes), {
+      ok: true,
+      documents: [{ quantId: 7, productId: 12 }],
+    });
+    const empty = readStockQuantEvent(json({ ...quant, product_id: false }));
+    assert.deepEqual(empty.ok && empty.documents[0].productId, undefined);
+  });
+
+  void it('refuses another model, a missing id or a product that is not an id, where each is', () => {
+    const split = splitStockDocument(
+      StockDocumentType.StockQuantEvent,
+      DocumentFormat.Json,
+      json({ _model: 'stock.move', _id: '7' }),
+    );
+    assert.deepEqual(
+      [split.ok, split.slices.length, split.documentProblems.map((p) => p.location)],
+      [false, 0, ['/_model', '/_id']],
+    );
+    const product = readStockQuantEvent(json({ ...quant, product_id: [12, 'Drill'] }));
+    assert.deepEqual(!product.ok && product.problems.map((p) => p.location), ['/product_id']);
+    const notJson = splitStockDocument(
+      StockDocumentType.StockQuantEvent,
+      DocumentFormat.Json,
+      json('x').subarray(1),
+    );
+    assert.equal(notJson.documentProblems[0].code, DocumentProblemCode.JsonSyntax);
   });
 });
 

@@ -79,3 +79,17 @@ export function odooPurchaseOrderWebhook(orderId: number, extra: Record<string, 
     ...extra,
   });
 }
+
+/**
+ * Odoo's webhook body for a stock.quant (what base_automation posts for a rule whose selected fields are
+ * product_id, location_id and quantity: read with load=None, so many2one fields are bare ids).
+ */
+export function odooStockQuantWebhook(quantId: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    _action: 'Send Webhook Notification(#9)',
+    _model: 'stock.quant',
+    _id: quantId,
+    id: quantId,
+    ...extra,
+  });
+}

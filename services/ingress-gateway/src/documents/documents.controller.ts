@@ -42,7 +42,9 @@ export class DocumentsController {
       'transaction set, AK9 A/P/R) or, for an interchange refused as a whole, a TA1 (GET the batch to read it). ' +
       'Stock documents come only from the system of record of stock on hand (403 `not-system-of-record`, ' +
       'naming it, for anyone else): `stock-event` (JSON, one event or `{"events": [...]}`, accepted per event ' +
-      'like orders) and `stock-snapshot` (CSV, one snapshot per file, accepted or refused whole).',
+      "like orders) and `stock-snapshot` (CSV, one snapshot per file, accepted or refused whole). Odoo's " +
+      'webhook on stock.quant, `stock-quant-event` (JSON `{"_model": "stock.quant", "_id": ...}`), comes only ' +
+      'from Odoo, the internal partner (403 `not-system-of-record` for anyone else).',
   })
   @ApiParam({ name: 'documentType', enum: SUPPORTED_DOCUMENT_TYPES })
   @ApiConsumes(...Object.keys(MEDIA_TYPES))

@@ -1,13 +1,15 @@
 // WMS stock events (JSON webhook) and stock snapshots (CSV files) through the gateway's HTTP API against the
 // real Kafka, registry and PostgreSQL: the same promises as sales orders (signed, idempotent, hostile input
-// refused with its location, 202 with tracking ids), and only the system of record of stock may send them.
+// refused with its location, 202 with tracking ids), and only the system of record of stock may send them;
+// Odoo's webhook on stock.quant likewise, from Odoo only.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { parseCsvStockSnapshot, parseJsonStockEvents } from '@tradewind/partner-documents';
+import { odooStockQuantWebhook } from '@tradewind/partner-testing';
 import { expectEventually, waitForQuiescence } from '@tradewind/testing';
 
 import { EXAMPLES_DIR } from '../test/gateway-fixtures';
@@ -15,7 +17,9 @@ import { GatewayHarness, type Reply } from '../test/gateway-harness';
 
 const EVENTS = '/v1/documents/stock-event';
 const SNAPSHOT = '/v1/documents/stock-snapshot';
+const QUANT_EVENT = '/v1/documents/stock-quant-event';
 const WMS = 'northwind-wms-2026-11';
+const ODOO = 'odoo-webhook-2026-01';
 const example = (name: string): string => readFileSync(join(EXAMPLES_DIR, name), 'utf8');
 
 /** The example webhook with event ids of its own (ids are the business references). */
@@ -209,6 +213,51 @@ void describe('stock documents from the WMS (real Kafka, registry, PostgreSQL)',
       contentType: 'text/csv',
     });
     problem(odoo, 403, 'not-system-of-record');
+  });
+
+  void it("accepts Odoo's stock.quant webhook from Odoo only, named by the quant, and refuses a broken one where it is wrong", async () => {
+    const quantId = randomInt(1, 1_000_000);
+    const reply = await gateway.send(ODOO, 'POST', QUANT_EVENT, {
+      body: odooStockQuantWebhook(quantId, { product_id: 12, location_id: 8, quantity: 40 }),
+      contentType: 'application/json',
+    });
+    assert.equal(reply.status, 202, JSON.stringify(reply.body));
+    assert.equal((reply.body.trackingIds as string[]).length, 1);
+    const [record] = await expectEventually(() => {
+      const found = recordsOf(reply.body.batchId);
+      assert.equal(found.length, 1);
+      return found;
+    });
+    assert.deepEqual(
+      [record.value.partnerId, record.value.documentType, record.value.format, record.value.businessRef],
+      ['odoo', 'stock-quant-event', 'json', `stock.quant/${quantId}`],
+    );
+    assert.equal(record.value.documentId, (reply.body.trackingIds as string[])[0]);
+
+    // Odoo's stock records are Odoo's: the WMS (stock on hand's owner) may not announce them.
+    const wms = await gateway.send(WMS, 'POST', QUANT_EVENT, {
+      body: odooStockQuantWebhook(quantId),
+      contentType: 'application/json',
+    });
+    problem(wms, 403, 'not-system-of-record');
+    assert.deepEqual([wms.body.domain, wms.body.systemOfRecord], ['odoo-stock', 'odoo']);
+
+    const broken = await gateway.send(ODOO, 'POST', QUANT_EVENT, {
+      body: JSON.stringify({ _model: 'stock.move', _id: '7' }),
+      contentType: 'application/json',
+    });
+    problem(broken, 422, 'invalid-document');
+    assert.deepEqual(
+      (broken.body.errors as { pointer: string }[]).map((e) => e.pointer),
+      ['/_model', '/_id'],
+    );
+    const badProduct = await gateway.send(ODOO, 'POST', QUANT_EVENT, {
+      body: odooStockQuantWebhook(quantId, { product_id: [12, 'Widget'] }),
+      contentType: 'application/json',
+    });
+    problem(badProduct, 422, 'invalid-document');
+    assert.equal((badProduct.body.errors as { pointer: string }[])[0].pointer, '/product_id');
+    for (const refused of [wms, broken, badProduct]) assert.equal(recordsOf(refused.body.batchId).length, 0);
   });
 
   void it('refuses an unsigned or wrongly signed stock event (401), like every document', async () => {

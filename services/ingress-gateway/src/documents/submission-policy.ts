@@ -17,6 +17,7 @@ export const SUPPORTED_DOCUMENT_TYPES = [
   'sales-order',
   StockDocumentType.StockEvent,
   StockDocumentType.StockSnapshot,
+  StockDocumentType.StockQuantEvent,
   ShipmentDocumentType.TrackingEvent,
   ShipmentDocumentType.ShipmentStatus,
   ShipmentDocumentType.ShipNotice,

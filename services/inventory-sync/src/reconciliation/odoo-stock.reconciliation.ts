@@ -3,7 +3,8 @@
 // since the last run and those with a drift still open; everything on the first run), summed per SKU and
 // warehouse and compared with the ledger. Each new drift is an ops.exceptions record (SKU, both values,
 // likely cause); where the ledger carries the stock owner's count, Odoo is set to it through the
-// odoo-writer (set_stock_level on the warehouse's stock location). All of it through the outbox.
+// odoo-writer (set_stock_level on the warehouse's stock location). All of it through the outbox. Odoo's
+// webhook on stock.quant (stock-quant-event) runs the same comparison for the SKUs it names, at once.
 import {
   CommandType,
   ExceptionKind,
@@ -15,7 +16,7 @@ import { describeDrift, findStockDrifts, type OdooStock, type StockDrift } from 
 import type { StockReconciliationStore } from '@tradewind/inventory-store';
 import { type OdooClient, type OdooStockQuant, readStockQuants } from '@tradewind/odoo-client';
 import { type OutboxEnqueueRequest, type OutboxWriter, withTransaction } from '@tradewind/persistence';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 import { seededUuid } from '../seeded-uuid';
 
@@ -71,7 +72,6 @@ export class OdooStockReconciliation {
   async run(now = new Date()): Promise<ReconciliationRun> {
     const manager = this.dataSource.manager;
     const cursor = await this.store.cursor(manager);
-    const batch = this.options.batchSize ?? 200;
     // Which SKUs to compare: Odoo's writes since the cursor, the ledger's counts since the last run and the
     // drifts still open; on the first run every SKU either side knows.
     const changedInOdoo = await readStockQuants(
@@ -84,7 +84,34 @@ export class OdooStockReconciliation {
         ? (await this.store.ledgerStock(manager)).map((l) => l.sku)
         : await this.store.skusCountedSince(manager, cursor.runAt);
     for (const sku of [...ledgerSkus, ...(await this.store.skusWithOpenDrift(manager))]) skus.add(sku);
-    const compared = [...skus].sort();
+    const latestWrite = [...changedInOdoo.map((q) => q.writeDate), cursor?.writeDate ?? ''].sort().at(-1)!;
+    return this.compare([...skus], now, async (tx) => {
+      if (latestWrite !== '' || cursor === undefined)
+        await this.store.saveCursor(tx, {
+          writeDate: latestWrite === '' ? odooDatetime(0) : latestWrite,
+          runAt: now,
+        });
+    });
+  }
+
+  /**
+   * The comparison of some SKUs only, for an Odoo webhook that named them (stock-quant-event): the same
+   * comparison as a run's, so a webhook and the poll cannot disagree, and a drift either finds is raised
+   * once. The poll's cursor stays where it is: the next run compares these SKUs again, to the same outcome.
+   */
+  async reconcile(skus: readonly string[], now = new Date()): Promise<ReconciliationRun> {
+    return this.compare(skus, now);
+  }
+
+  /** Reads the SKUs' quants, compares them with the ledger, raises each new drift (and its correction). */
+  private async compare(
+    skus: readonly string[],
+    now: Date,
+    alsoInTransaction?: (tx: EntityManager) => Promise<void>,
+  ): Promise<ReconciliationRun> {
+    const manager = this.dataSource.manager;
+    const batch = this.options.batchSize ?? 200;
+    const compared = [...new Set(skus)].sort();
 
     const quants: OdooStockQuant[] = [];
     for (const part of chunks(compared, batch))
@@ -99,7 +126,6 @@ export class OdooStockReconciliation {
       drifts.filter((d) => d.correct).map((d) => d.sku),
       quants,
     );
-    const latestWrite = [...changedInOdoo.map((q) => q.writeDate), cursor?.writeDate ?? ''].sort().at(-1)!;
 
     const result: ReconciliationRun = { compared: compared.length, drifts, reported: [], corrections: [] };
     await withTransaction(
@@ -126,11 +152,7 @@ export class OdooStockReconciliation {
           }
         }
         if (messages.length > 0) await this.outbox.enqueueAll(tx, messages);
-        if (latestWrite !== '' || cursor === undefined)
-          await this.store.saveCursor(tx, {
-            writeDate: latestWrite === '' ? odooDatetime(0) : latestWrite,
-            runAt: now,
-          });
+        await alsoInTransaction?.(tx);
       },
       { maxAttempts: 5 },
     );

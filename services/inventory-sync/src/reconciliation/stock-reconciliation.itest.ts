@@ -3,13 +3,16 @@
 // into Odoo (an inventory adjustment made there) are each reported once (both values, the likely cause) for
 // ops.exceptions and corrected with set_stock_level for odoo.commands, through the outbox. No service
 // process: a running inventory-sync would take the other tests' stock events and reservations on the
-// shared broker (the Kafka path of a business exception is in inventory-sync.itest.ts).
+// shared broker (the Kafka path of a business exception is in inventory-sync.itest.ts). Odoo's webhook on
+// stock.quant (stock-quant-event) leads to the same outcome as the poll, once.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  DocumentFormat,
   HEADER,
+  type IngressDocument,
   type OdooCommand,
   type OpsException,
   type StockEvent,
@@ -26,6 +29,8 @@ import {
 } from '@tradewind/inventory-store';
 import { createOdooClient, type OdooClient, readStockQuants } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { loadPartnerCatalog } from '@tradewind/partner-catalog';
+import { odooStockQuantWebhook } from '@tradewind/partner-testing';
 import {
   createDataSource,
   decodeJsonValue,
@@ -37,7 +42,13 @@ import {
 import { testStack, uniqueName } from '@tradewind/testing';
 import type { DataSource } from 'typeorm';
 
-import { OdooStockReconciliation, STOCK_DRIFT_CODE } from './odoo-stock.reconciliation';
+import { InventorySyncErrorCode, InventorySyncException } from '../inventory-sync.exception';
+import { OdooStockEventIntake } from '../stock/odoo-stock-events.intake';
+import {
+  OdooStockReconciliation,
+  type ReconciliationRun,
+  STOCK_DRIFT_CODE,
+} from './odoo-stock.reconciliation';
 
 const schema = uniqueName('inventory_rec_it');
 const WMS = 'northwind-wms';
@@ -48,6 +59,9 @@ void describe('reconciliation of the ledger with Odoo (simulator, real PostgreSQ
   let admin: OdooClient;
   let core: InventorySyncCore;
   let reconciliation: OdooStockReconciliation;
+  let webhooks: OdooStockEventIntake;
+  /** What each webhook's comparison raised. */
+  const webhookRuns: ReconciliationRun[] = [];
 
   const count = (sku: string, warehouse: string, onHand: number): Promise<unknown> => {
     const event: StockEvent = {
@@ -109,14 +123,29 @@ void describe('reconciliation of the ledger with Odoo (simulator, real PostgreSQ
         channels: () => new Map(),
       },
     );
+    // The read-only key: the simulator refuses any write with it.
+    const readOnly = createOdooClient({
+      url: odoo.url,
+      db: odoo.db,
+      apiKey: odoo.apiKeys.readOnly,
+      apiFlavor: 'json2',
+    });
     reconciliation = new OdooStockReconciliation(
       ds,
       new OutboxWriter(),
       new StockReconciliationStore(),
-      // The read-only key: the simulator refuses any write with it.
-      createOdooClient({ url: odoo.url, db: odoo.db, apiKey: odoo.apiKeys.readOnly, apiFlavor: 'json2' }),
-      { serviceName: 'inventory-sync-rec-it', stockOwner: WMS, correct: true },
+      readOnly,
+      {
+        serviceName: 'inventory-sync-rec-it',
+        stockOwner: WMS,
+        correct: true,
+      },
     );
+    webhooks = new OdooStockEventIntake(loadPartnerCatalog('config/partners'), readOnly, async (skus) => {
+      const run = await reconciliation.reconcile(skus);
+      webhookRuns.push(run);
+      return run;
+    });
   });
 
   after(async () => {
@@ -179,5 +208,95 @@ void describe('reconciliation of the ledger with Odoo (simulator, real PostgreSQ
       commands.map((c) => c.key),
       ['tradewind.quant_sku_1001_main', 'tradewind.quant_sku_1002_main'],
     );
+  });
+
+  void it("compares what Odoo's stock.quant webhook names as the poll does: the same drift, raised once", async () => {
+    // The seed holds SKU-2002 1500 in MAIN only; the WMS counts the same, and a poll agrees.
+    await count('SKU-2002', 'MAIN', 1_500);
+    const agreed = await reconciliation.run();
+    assert.deepEqual(
+      agreed.drifts.filter((d) => d.sku === 'SKU-2002'),
+      [],
+    );
+
+    // Someone adjusts it in Odoo, whose automation rule then posts the quant.
+    await adjustInOdoo('SKU-2002', 'MAIN', 1_490);
+    const [quant] = await readStockQuants(admin, { skus: ['SKU-2002'], warehouseCodes: ['MAIN'] });
+    const webhook = (partnerId: string, body: string): IngressDocument => ({
+      documentId: randomUUID(),
+      batchId: null,
+      batchIndex: 0,
+      batchSize: 1,
+      partnerId,
+      principal: 'odoo-webhook-2026-01',
+      documentType: 'stock-quant-event',
+      format: DocumentFormat.Json,
+      contentType: 'application/json',
+      businessRef: `stock.quant/${quant.quantId}`,
+      interchangeRef: null,
+      idempotencyKey: null,
+      apiVersion: 'v1',
+      receivedAt: Date.now(),
+      sha256: '',
+      sizeBytes: body.length,
+      payload: Buffer.from(body),
+      claimCheckUri: null,
+      correction: null,
+    });
+    // The webhook carries a stale quantity on purpose: it is a hint, and Odoo is read for the truth.
+    const body = odooStockQuantWebhook(quant.quantId, { location_id: quant.locationId, quantity: 1 });
+    assert.equal(await webhooks.handle(webhook('odoo', body)), 'compared');
+    const drift = ['SKU-2002', 'MAIN', 1_500, 1_490, DriftCause.ChangedInOdoo, true];
+    assert.deepEqual(
+      webhookRuns[0].reported.map((d) => [
+        d.sku,
+        d.warehouseId,
+        d.ledgerOnHand,
+        d.odooQuantity,
+        d.cause,
+        d.correct,
+      ]),
+      [drift],
+    );
+    assert.equal(webhookRuns[0].corrections[0].setStockLevel?.quantity, 1_500);
+
+    // The same webhook again, then the poll: the same drift found, raised no more.
+    assert.equal(await webhooks.handle(webhook('odoo', body)), 'compared');
+    assert.deepEqual(webhookRuns[1].reported, []);
+    const poll = await reconciliation.run();
+    assert.deepEqual(
+      poll.drifts
+        .filter((d) => d.sku === 'SKU-2002')
+        .map((d) => [d.sku, d.warehouseId, d.ledgerOnHand, d.odooQuantity, d.cause, d.correct]),
+      [drift],
+    );
+    assert.deepEqual(
+      poll.reported.filter((d) => d.sku === 'SKU-2002'),
+      [],
+    );
+    // A quant Odoo no longer has (unlinked at zero) is compared through its product, to the same outcome.
+    const gone = odooStockQuantWebhook(999_999, { product_id: quant.productId });
+    assert.equal(await webhooks.handle(webhook('odoo', gone)), 'compared');
+    assert.deepEqual(webhookRuns[2].reported, []);
+
+    const raised = (await outboxOf<OpsException>(TOPICS.opsExceptions)).filter(
+      (r) => r.key === 'SKU-2002' && r.value.details[0].code === String(DriftCause.ChangedInOdoo),
+    );
+    assert.equal(raised.length, 1, 'one drift on ops.exceptions');
+    const corrections = (await outboxOf<OdooCommand>(TOPICS.odooCommands)).filter(
+      (c) => c.key === 'tradewind.quant_sku_2002_main',
+    );
+    assert.deepEqual(
+      corrections.map((c) => c.value.setStockLevel?.quantity),
+      [1_500],
+    );
+
+    // Only Odoo announces its stock records: the WMS's "webhook" is refused before Odoo is read.
+    await assert.rejects(
+      webhooks.handle(webhook(WMS, body)),
+      (e: unknown) =>
+        e instanceof InventorySyncException && e.code === InventorySyncErrorCode.NotSystemOfRecord,
+    );
+    assert.equal(webhookRuns.length, 3);
   });
 });

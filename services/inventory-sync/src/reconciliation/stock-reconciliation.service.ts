@@ -30,7 +30,15 @@ export class StockReconciliationService implements OnModuleInit {
 
   /** One pass now (the schedule's, and tests'). */
   async runOnce(now = new Date()): Promise<ReconciliationRun> {
-    const run = await this.reconciliation.run(now);
+    return this.counted(await this.reconciliation.run(now));
+  }
+
+  /** The same comparison for the SKUs an Odoo webhook named (stock-quant-event), at once. */
+  async reconcile(skus: readonly string[], now = new Date()): Promise<ReconciliationRun> {
+    return this.counted(await this.reconciliation.reconcile(skus, now));
+  }
+
+  private counted(run: ReconciliationRun): ReconciliationRun {
     for (const drift of run.reported)
       this.metrics.drifts.inc({ cause: drift.cause, corrected: String(drift.correct) });
     return run;

@@ -28,7 +28,12 @@ export class WmsDocumentIntake {
   ) {}
 
   async handle(document: IngressDocument, headers: Record<string, string>): Promise<WmsDocumentOutcome> {
-    if (!isStockDocumentType(document.documentType)) return 'skipped';
+    // Odoo's stock-quant-event is a hint for the comparison with Odoo (odoo-stock-events.intake.ts).
+    if (
+      !isStockDocumentType(document.documentType) ||
+      document.documentType === StockDocumentType.StockQuantEvent
+    )
+      return 'skipped';
     // The gateway refuses non-owners already; the platform enforces it again where stock is written.
     const violation = this.catalog.ownershipViolation(document.partnerId, document.documentType);
     if (violation !== undefined) {
@@ -94,8 +99,9 @@ export class WmsDocumentIntake {
           );
         return parsed.records.flatMap((snapshot) => stockEventsFromWmsSnapshot(origin, snapshot));
       }
+      case StockDocumentType.StockQuantEvent:
       default:
-        throw this.unreadable(document, [`unknown stock document type ${String(type)}`]);
+        throw this.unreadable(document, [`not a WMS stock document type: ${String(type)}`]);
     }
   }
 
