@@ -12,6 +12,7 @@ import {
   HEADER,
   type IngressDocument,
   type MilestoneEffect,
+  NO_COMMAND_BODY,
   type OdooCommand,
   type OpsException,
   type OutboundDocument,
@@ -73,19 +74,6 @@ export interface SourceCoordinates {
 
 /** applied: something new was recorded; duplicate: every event was known; skipped: not a shipment document. */
 export type DocumentOutcome = 'applied' | 'duplicate' | 'skipped' | 'redelivered';
-
-/** Every typed body empty: a command sets exactly the one its type names. */
-const NO_BODY = {
-  upsertSaleOrder: null,
-  confirmSaleOrder: null,
-  setStockLevel: null,
-  upsertPurchaseOrder: null,
-  validatePicking: null,
-  postInvoice: null,
-  registerPayment: null,
-  setPurchaseLineDates: null,
-  createVendorBill: null,
-} satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 interface EventRow {
   event_key: string;
@@ -334,7 +322,7 @@ export class ShipmentsCore {
   ): OutboxEnqueueRequest {
     const externalId = saleOrderExternalId(order.partnerId, order.poNumber);
     const command: OdooCommand = {
-      ...NO_BODY,
+      ...NO_COMMAND_BODY,
       commandId: order.commandId,
       externalId,
       type: CommandType.ValidatePicking,

@@ -8,6 +8,7 @@
 import {
   CommandType,
   ExceptionKind,
+  NO_COMMAND_BODY,
   type OdooCommand,
   type OpsException,
   TOPICS,
@@ -196,19 +197,12 @@ export class OdooStockReconciliation {
       type: CommandType.SetStockLevel,
       issuedBy: this.options.serviceName,
       issuedAt: now.getTime(),
-      upsertSaleOrder: null,
-      confirmSaleOrder: null,
+      ...NO_COMMAND_BODY,
       setStockLevel: {
         productRef: String(product),
         locationRef: String(warehouse.stockLocationId),
         quantity,
       },
-      upsertPurchaseOrder: null,
-      validatePicking: null,
-      postInvoice: null,
-      registerPayment: null,
-      setPurchaseLineDates: null,
-      createVendorBill: null,
     };
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { loadConfig } from '@tradewind/config';
-import { CommandType, type OdooCommand } from '@tradewind/contracts';
+import { CommandType, NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 import { configureLogging } from '@tradewind/observability';
 import { createOdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
@@ -13,7 +13,6 @@ import { createOdooWriterCore, type OdooWriterCore } from '../odoo-writer.core';
 import { OdooWriterErrorCode, OdooWriterException } from '../odoo-writer.exception';
 import {
   confirmSaleOrder,
-  emptyBodies,
   SEED,
   setStockLevel,
   shipPicking,
@@ -100,7 +99,7 @@ describe('write operations against the Odoo simulator', () => {
     const validate: OdooCommand = {
       ...confirmSaleOrder('tradewind.so_ops'),
       type: CommandType.ValidatePicking,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       validatePicking: {
         pickingRef: null,
         orderExternalId: 'tradewind.so_ops',
@@ -119,7 +118,7 @@ describe('write operations against the Odoo simulator', () => {
     const value: OdooCommand = {
       ...confirmSaleOrder('tradewind.po_ops'),
       type: CommandType.UpsertPurchaseOrder,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       upsertPurchaseOrder: {
         partnerRef: SEED.customers[0],
         vendorReference: 'V-1',
@@ -184,14 +183,14 @@ describe('write operations against the Odoo simulator', () => {
     const post: OdooCommand = {
       ...confirmSaleOrder('tradewind.inv_ops'),
       type: CommandType.PostInvoice,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       postInvoice: { invoiceRef: String(invoiceId) },
     };
     assert.deepEqual(await twice(post), ['written', 'already_done']);
     const pay: OdooCommand = {
       ...confirmSaleOrder('tradewind.pay_ops'),
       type: CommandType.RegisterPayment,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       registerPayment: {
         invoiceRef: String(invoiceId),
         amount: 20,
@@ -228,7 +227,7 @@ describe('write operations against the Odoo simulator', () => {
     const pay: OdooCommand = {
       ...confirmSaleOrder('tradewind.pay_grouped'),
       type: CommandType.RegisterPayment,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       registerPayment: {
         invoiceRef: String(invoices[0]),
         amount: 97.1,
@@ -318,7 +317,7 @@ describe('write operations against the Odoo simulator', () => {
     const value = (lineRef: string): OdooCommand => ({
       ...confirmSaleOrder(`tradewind.purchase_order_${orderId}`),
       type: CommandType.SetPurchaseLineDates,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       setPurchaseLineDates: {
         orderRef: String(orderId),
         lines: [{ lineRef, datePlanned: '2026-12-24T00:00:00Z' }],
@@ -357,7 +356,7 @@ describe('write operations against the Odoo simulator', () => {
     const value: OdooCommand = {
       ...confirmSaleOrder(xid),
       type: CommandType.CreateVendorBill,
-      ...emptyBodies(),
+      ...NO_COMMAND_BODY,
       createVendorBill: {
         partnerRef: 'tradewind.vendor_boltworks',
         vendorInvoiceNumber: 'BW-INV-77',

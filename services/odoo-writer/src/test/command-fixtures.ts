@@ -1,19 +1,7 @@
 // odoo.commands values for tests and the benchmark.
 import { createHash } from 'node:crypto';
 
-import type { OdooCommand } from '@tradewind/contracts';
-
-const EMPTY_BODIES = {
-  upsertSaleOrder: null,
-  confirmSaleOrder: null,
-  setStockLevel: null,
-  upsertPurchaseOrder: null,
-  validatePicking: null,
-  postInvoice: null,
-  registerPayment: null,
-  setPurchaseLineDates: null,
-  createVendorBill: null,
-} satisfies Partial<OdooCommand>;
+import { NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 
 /** Seeded master data (config/masterdata/seed.yaml). */
 export const SEED = {
@@ -49,7 +37,7 @@ export function upsertSaleOrder(
     type: 'upsert_sale_order',
     issuedBy: 'test',
     issuedAt: Date.now(),
-    ...EMPTY_BODIES,
+    ...NO_COMMAND_BODY,
     upsertSaleOrder: {
       partnerRef: options.customer ?? SEED.customers[externalId.length % SEED.customers.length],
       clientOrderRef: `PO-${externalId.split('.')[1]}`,
@@ -74,7 +62,7 @@ export function confirmSaleOrder(externalId: string): OdooCommand {
     type: 'confirm_sale_order',
     issuedBy: 'test',
     issuedAt: Date.now(),
-    ...EMPTY_BODIES,
+    ...NO_COMMAND_BODY,
     confirmSaleOrder: { orderExternalId: externalId },
   };
 }
@@ -86,13 +74,9 @@ export function setStockLevel(externalId: string, productRef: string, quantity: 
     type: 'set_stock_level',
     issuedBy: 'test',
     issuedAt: Date.now(),
-    ...EMPTY_BODIES,
+    ...NO_COMMAND_BODY,
     setStockLevel: { productRef, locationRef: SEED.stockLocation, quantity },
   };
-}
-
-export function emptyBodies(): typeof EMPTY_BODIES {
-  return { ...EMPTY_BODIES };
 }
 
 /** validate_picking with the quantities one shipment (tracking reference) carries per SKU. */
@@ -107,7 +91,7 @@ export function shipPicking(
     type: 'validate_picking',
     issuedBy: 'test',
     issuedAt: Date.now(),
-    ...EMPTY_BODIES,
+    ...NO_COMMAND_BODY,
     validatePicking: {
       pickingRef: null,
       orderExternalId,

@@ -1,23 +1,10 @@
 // The two odoo.commands an accepted order becomes: upsert_sale_order, then confirm_sale_order, both keyed
 // by the order's external id so the odoo-writer sees them in that order.
-import { CommandType, type OdooCommand } from '@tradewind/contracts';
+import { CommandType, NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 import type { CanonicalSalesOrder } from '@tradewind/partner-catalog';
 
 import type { PricedLine } from '../intake/sales-order.evaluator';
 import { commandIdOf } from '../orders/order-identity';
-
-/** Every typed body empty: a command sets exactly the one its type names. */
-const NO_BODY = {
-  upsertSaleOrder: null,
-  confirmSaleOrder: null,
-  setStockLevel: null,
-  upsertPurchaseOrder: null,
-  validatePicking: null,
-  postInvoice: null,
-  registerPayment: null,
-  setPurchaseLineDates: null,
-  createVendorBill: null,
-} satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 export interface SaleOrderCommandInput {
   readonly orderId: string;
@@ -40,7 +27,7 @@ export function saleOrderCommands(input: SaleOrderCommandInput): [upsert: OdooCo
   const byExternalId = input.lines.every((line) => line.productExternalId !== undefined);
   const envelope = { externalId: input.externalId, issuedBy: input.issuedBy, issuedAt: input.issuedAt };
   const upsert: OdooCommand = {
-    ...NO_BODY,
+    ...NO_COMMAND_BODY,
     ...envelope,
     commandId: commandIdOf(input.orderId, CommandType.UpsertSaleOrder, input.version),
     type: CommandType.UpsertSaleOrder,
@@ -60,7 +47,7 @@ export function saleOrderCommands(input: SaleOrderCommandInput): [upsert: OdooCo
     },
   };
   const confirm: OdooCommand = {
-    ...NO_BODY,
+    ...NO_COMMAND_BODY,
     ...envelope,
     commandId: commandIdOf(input.orderId, CommandType.ConfirmSaleOrder, input.version),
     type: CommandType.ConfirmSaleOrder,

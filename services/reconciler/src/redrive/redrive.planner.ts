@@ -3,7 +3,7 @@
 // external id); a duplicate or an Odoo order with no origin is a person's decision (ops.exceptions).
 import { createHash } from 'node:crypto';
 
-import { assertUnreachable, CommandType, type OdooCommand } from '@tradewind/contracts';
+import { assertUnreachable, CommandType, NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 
 import { type Discrepancy, DiscrepancyClass, type PlatformOrder } from '../reconciliation/reconciliation';
 
@@ -18,18 +18,6 @@ export interface RedrivePlan {
   /** Repairs left for a later call by the rate limit. */
   readonly deferred: readonly Discrepancy[];
 }
-
-const NO_BODY = {
-  upsertSaleOrder: null,
-  confirmSaleOrder: null,
-  setStockLevel: null,
-  upsertPurchaseOrder: null,
-  validatePicking: null,
-  postInvoice: null,
-  registerPayment: null,
-  setPurchaseLineDates: null,
-  createVendorBill: null,
-} satisfies Omit<OdooCommand, 'commandId' | 'externalId' | 'type' | 'issuedBy' | 'issuedAt'>;
 
 /** A UUID-shaped id from a hash of the seed (version 8): the same re-drive gives the same command ids. */
 function commandId(seed: string): string {
@@ -109,7 +97,7 @@ function commandsOf(
   const seed = `${order.orderId}\u0000redrive\u0000${input.attempt}`;
   return [
     {
-      ...NO_BODY,
+      ...NO_COMMAND_BODY,
       ...envelope,
       commandId: commandId(`${seed}\u0000${CommandType.UpsertSaleOrder}`),
       type: CommandType.UpsertSaleOrder,
@@ -124,7 +112,7 @@ function commandsOf(
       },
     },
     {
-      ...NO_BODY,
+      ...NO_COMMAND_BODY,
       ...envelope,
       commandId: commandId(`${seed}\u0000${CommandType.ConfirmSaleOrder}`),
       type: CommandType.ConfirmSaleOrder,
