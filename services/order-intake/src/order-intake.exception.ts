@@ -8,7 +8,7 @@ import {
   errorMessage,
   unavailableDependency,
 } from '@tradewind/messaging';
-import { OdooError, OdooErrorCode } from '@tradewind/odoo-client';
+import { odooIsDown } from '@tradewind/odoo-client';
 
 export enum OrderIntakeErrorCode {
   /** An ingress document of a type order-intake does not handle. */
@@ -86,33 +86,4 @@ export function toRunnerError(error: unknown): unknown {
     return new DependencyUnavailableError('database', errorMessage(error), { cause: error });
   }
   return error;
-}
-
-/** Whether an Odoo failure says Odoo is down (for every order), rather than something one order caused. */
-function odooIsDown(cause: unknown): boolean {
-  let current = cause;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    if (current instanceof OdooError) {
-      // A rejected read key (authentication, access) stops every order alike: wait for the operator.
-      switch (current.code) {
-        case OdooErrorCode.UNAVAILABLE:
-        case OdooErrorCode.TIMEOUT:
-        case OdooErrorCode.TRANSPORT:
-        case OdooErrorCode.RATE_LIMITED:
-        case OdooErrorCode.CONCURRENCY:
-        case OdooErrorCode.PROTOCOL:
-        case OdooErrorCode.AUTHENTICATION:
-        case OdooErrorCode.ACCESS_DENIED:
-          return true;
-        // A 500 or a refused query may come from this order's own SKUs: counted, then dead-lettered.
-        case OdooErrorCode.SERVER_ERROR:
-        case OdooErrorCode.VALIDATION:
-        case OdooErrorCode.MISSING_RECORD:
-        case OdooErrorCode.INVALID_REQUEST:
-          return false;
-      }
-    }
-    current = current.cause;
-  }
-  return false;
 }

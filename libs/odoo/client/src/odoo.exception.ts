@@ -166,6 +166,7 @@ export function odooIsDown(error: unknown): boolean {
         case OdooErrorCode.AUTHENTICATION:
         case OdooErrorCode.ACCESS_DENIED:
           return true;
+        // A 500 or a refused query may come from this record's own data: counted, then dead-lettered.
         case OdooErrorCode.SERVER_ERROR:
         case OdooErrorCode.VALIDATION:
         case OdooErrorCode.MISSING_RECORD:
