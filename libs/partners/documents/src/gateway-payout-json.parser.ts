@@ -10,7 +10,7 @@
 import { DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from './document-problem';
 import { isIsoDate } from './field-values';
-import { scanJsonStructure } from './json-structure';
+import { readJsonDocument } from './json-structure';
 import {
   fromMinorUnits,
   type ParsedSettlement,
@@ -37,19 +37,10 @@ export function parseGatewayPayoutJson(bytes: Uint8Array): ParsedSettlement {
       }),
     );
   }
-  const text = Buffer.from(bytes).toString('utf8');
-  const structure = scanJsonStructure(text, 0);
-  if (structure.length > 0) return fail(...structure);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return fail(
-      problem(DocumentProblemCode.JsonSyntax, error instanceof Error ? error.message : 'not JSON', {
-        kind: 'document',
-      }),
-    );
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return fail(...read.problems);
+  if (read.duplicateKeys.length > 0) return fail(...read.duplicateKeys);
+  const { value } = read;
   const problems: DocumentProblem[] = [];
   const at = (...path: (string | number)[]) => ({ kind: 'json' as const, pointer: jsonPointer(...path) });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

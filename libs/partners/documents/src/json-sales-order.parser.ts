@@ -16,7 +16,7 @@ import {
   JSON_SALES_ORDER_SCHEMA,
   type JsonSalesOrder,
 } from './json-sales-order.schema';
-import { scanJsonStructure } from './json-structure';
+import { readJsonDocument } from './json-structure';
 import {
   CustomerCodeRole,
   ItemIdQualifier,
@@ -27,7 +27,6 @@ import {
   type SalesOrderEntry,
 } from './partner-sales-order';
 import { type JsonLayout, STANDARD_JSON_LAYOUT } from './sales-order-layout';
-import { decodeUtf8, utf8ByteLength } from './text-decoding';
 
 /** The parse result plus, per entry, the order's own bytes (normalized JSON of that one order). */
 export interface JsonReadResult {
@@ -64,32 +63,14 @@ export function readJsonSalesOrders(
   bytes: Uint8Array,
   layout: JsonLayout = STANDARD_JSON_LAYOUT,
 ): JsonReadResult {
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok)
-    return { parsed: parsedSalesOrders(DocumentFormat.Json, decoded.problems, []), slices: [] };
-  const { text, byteOffset } = decoded;
-  if (text.trim() === '') {
-    const empty = problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' });
-    return { parsed: parsedSalesOrders(DocumentFormat.Json, [empty], []), slices: [] };
-  }
-
-  // Depth before parsing: JSON.parse and the validator recurse, and a deep enough document overflows the stack.
-  const structure = scanJsonStructure(text, byteOffset);
-  const tooDeep = structure.filter((p) => p.code === DocumentProblemCode.JsonTooDeep);
-  if (tooDeep.length > 0) return { parsed: parsedSalesOrders(DocumentFormat.Json, tooDeep, []), slices: [] };
-
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    return {
-      parsed: parsedSalesOrders(DocumentFormat.Json, [syntaxProblem(error, text, byteOffset)], []),
-      slices: [],
-    };
-  }
+  // Depth is checked before parsing: JSON.parse and the validator recurse, and a deep enough document
+  // overflows the stack.
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return { parsed: parsedSalesOrders(DocumentFormat.Json, read.problems, []), slices: [] };
+  const { value: data, duplicateKeys: structure } = read;
 
   const isBatch = data !== null && typeof data === 'object' && !Array.isArray(data) && 'orders' in data;
-  const batchOrders = isBatch ? (data as { orders: unknown }).orders : undefined;
+  const batchOrders = isBatch ? data.orders : undefined;
   const rawOrders: unknown[] = !isBatch ? [data] : Array.isArray(batchOrders) ? batchOrders : [];
   const base = (i: number): string => (isBatch ? jsonPointer('orders', i) : '');
   // The schema sees every order in the canonical shape; its pointers are mapped back to the partner's.
@@ -221,17 +202,6 @@ function resolvePointer(data: unknown, pointer: string): unknown {
     current = (current as Record<string, unknown>)[token];
   }
   return current;
-}
-
-function syntaxProblem(error: unknown, text: string, byteOffset: number): DocumentProblem {
-  const message = error instanceof Error ? error.message : String(error);
-  const position = /position (\d+)/.exec(message);
-  const charIndex = position === null ? text.length : Number(position[1]);
-  const offset = byteOffset + utf8ByteLength(text.slice(0, charIndex));
-  return problem(DocumentProblemCode.JsonSyntax, `The document is not valid JSON: ${message}`, {
-    kind: 'bytes',
-    byteOffset: offset,
-  });
 }
 
 /** `pointerOf` maps a pointer into the canonical order onto the partner's document. */

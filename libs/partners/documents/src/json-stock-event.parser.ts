@@ -4,7 +4,7 @@
 import { forbiddenCharacterAt, TextRule } from './canonical-fields';
 import { DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from './document-problem';
-import { scanJsonStructure } from './json-structure';
+import { readJsonDocument } from './json-structure';
 import {
   parsedStockDocument,
   type ParsedStockEvents,
@@ -13,7 +13,6 @@ import {
   type StockEntry,
   type StockEvent,
 } from './stock-document';
-import { decodeUtf8, utf8ByteLength } from './text-decoding';
 
 /** The parse plus, per entry, that event alone as normalized JSON (what one ingress.documents record carries). */
 export interface JsonStockEventsRead {
@@ -32,27 +31,9 @@ export function readJsonStockEvents(bytes: Uint8Array): JsonStockEventsRead {
     parsed: parsedStockDocument<StockEvent>(DocumentFormat.Json, problems, []),
     slices: [],
   });
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return fail([...decoded.problems]);
-  const { text, byteOffset } = decoded;
-  if (text.trim() === '')
-    return fail([problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' })]);
-  const structure = scanJsonStructure(text, byteOffset);
-  if (structure.some((p) => p.code === DocumentProblemCode.JsonTooDeep)) return fail(structure);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const charIndex = position === null ? text.length : Number(position[1]);
-    return fail([
-      problem(DocumentProblemCode.JsonSyntax, `The document is not valid JSON: ${message}`, {
-        kind: 'bytes',
-        byteOffset: byteOffset + utf8ByteLength(text.slice(0, charIndex)),
-      }),
-    ]);
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return fail([...read.problems]);
+  const { value: data, duplicateKeys: structure } = read;
   const batch = isObject(data) && 'events' in data ? data : undefined;
   const isBatch = batch !== undefined;
   const documentProblems: DocumentProblem[] = [];

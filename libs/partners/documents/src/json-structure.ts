@@ -3,7 +3,7 @@
 // keys appear twice (JSON.parse keeps the last one silently; `"poNumber":"A", …, "poNumber":"B"` must be
 // refused, not read as B).
 import { type DocumentProblem, DocumentProblemCode, pointerToken, problem } from './document-problem';
-import { utf8ByteLength } from './text-decoding';
+import { decodeUtf8, utf8ByteLength } from './text-decoding';
 
 /** Deepest nesting accepted; a sales-order batch needs 4 (batch, orders, order, lines, line). */
 export const MAX_JSON_DEPTH = 32;
@@ -77,4 +77,51 @@ export function scanJsonStructure(text: string, byteOffset: number): DocumentPro
     }
   }
   return problems;
+}
+
+/** A JSON document read from bytes, or the problems that stop it, each located. */
+export type JsonDocumentRead =
+  | {
+      readonly ok: true;
+      readonly value: unknown;
+      readonly text: string;
+      /** Bytes before `text` (a UTF-8 byte order mark). */
+      readonly byteOffset: number;
+      /** Keys that appear twice in one object: JSON.parse kept the last, the reader decides. */
+      readonly duplicateKeys: readonly DocumentProblem[];
+    }
+  | { readonly ok: false; readonly problems: readonly DocumentProblem[] };
+
+/**
+ * Every JSON reader's first steps, in one place: UTF-8 (a byte order mark allowed), not empty, nested no
+ * deeper than MAX_JSON_DEPTH (checked before JSON.parse), then parsed, a syntax error located by its byte.
+ */
+export function readJsonDocument(bytes: Uint8Array): JsonDocumentRead {
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return { ok: false, problems: decoded.problems };
+  const { text, byteOffset } = decoded;
+  if (text.trim() === '')
+    return {
+      ok: false,
+      problems: [problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' })],
+    };
+  const structure = scanJsonStructure(text, byteOffset);
+  const tooDeep = structure.filter((p) => p.code === DocumentProblemCode.JsonTooDeep);
+  if (tooDeep.length > 0) return { ok: false, problems: tooDeep };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown, text, byteOffset, duplicateKeys: structure };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const charIndex = position === null ? text.length : Number(position[1]);
+    return {
+      ok: false,
+      problems: [
+        problem(DocumentProblemCode.JsonSyntax, `The document is not valid JSON: ${message}`, {
+          kind: 'bytes',
+          byteOffset: byteOffset + utf8ByteLength(text.slice(0, charIndex)),
+        }),
+      ],
+    };
+  }
 }

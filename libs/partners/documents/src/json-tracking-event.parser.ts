@@ -7,7 +7,7 @@ import { forbiddenCharacterAt, TextRule } from './canonical-fields';
 import { DocumentFormat } from './document-format';
 import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from './document-problem';
 import { isIsoDate } from './field-values';
-import { scanJsonStructure } from './json-structure';
+import { readJsonDocument } from './json-structure';
 import {
   type CarrierEvent,
   type ProofAttachment,
@@ -17,7 +17,6 @@ import {
   TRACKING_STATUSES,
 } from './shipment-document';
 import { parseEventTime } from './stock-document';
-import { decodeUtf8, utf8ByteLength } from './text-decoding';
 
 export interface ShipmentEntry<T> {
   readonly index: number;
@@ -85,27 +84,9 @@ export function readJsonTrackingEvents(
       attachments,
     });
   };
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return done([...decoded.problems]);
-  const { text, byteOffset } = decoded;
-  if (text.trim() === '')
-    return done([problem(DocumentProblemCode.EmptyDocument, 'The document is empty.', { kind: 'document' })]);
-  const structure = scanJsonStructure(text, byteOffset);
-  if (structure.some((p) => p.code === DocumentProblemCode.JsonTooDeep)) return done(structure);
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /position (\d+)/.exec(message);
-    const charIndex = position === null ? text.length : Number(position[1]);
-    return done([
-      problem(DocumentProblemCode.JsonSyntax, `The document is not valid JSON: ${message}`, {
-        kind: 'bytes',
-        byteOffset: byteOffset + utf8ByteLength(text.slice(0, charIndex)),
-      }),
-    ]);
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return done([...read.problems]);
+  const { value: data, duplicateKeys: structure } = read;
   const batch = isObject(data) && 'events' in data ? data : undefined;
   const isBatch = batch !== undefined;
   const documentProblems: DocumentProblem[] = [];

@@ -3,8 +3,8 @@
 // load=None)` gives them (a many2one as its bare id, or false when empty). A webhook is a hint: it names
 // the record that changed, and the service reads the record itself from Odoo with the read-only key.
 import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
+import { readJsonDocument } from './json-structure';
 import type { SupplierRead } from './supplier-responses.reader';
-import { decodeUtf8 } from './text-decoding';
 
 /** The record an Odoo webhook names, and the fields it carries besides. */
 export interface OdooWebhookEvent {
@@ -17,21 +17,10 @@ const isId = (value: unknown): value is number =>
 
 /** Reads an Odoo webhook body that must name a record of `model`: `{"_model": model, "_id": 12, ...}`. */
 export function readOdooWebhook(bytes: Uint8Array, model: string): SupplierRead<OdooWebhookEvent> {
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return { ok: false, problems: decoded.problems };
-  let body: unknown;
-  try {
-    body = JSON.parse(decoded.text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [
-        problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, {
-          kind: 'document',
-        }),
-      ],
-    };
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return { ok: false, problems: read.problems };
+  if (read.duplicateKeys.length > 0) return { ok: false, problems: read.duplicateKeys };
+  const body = read.value;
   const doc = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
     string,
     unknown

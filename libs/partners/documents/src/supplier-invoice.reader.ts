@@ -13,7 +13,7 @@
 import { type CsvRecord, readCsvTable } from './csv-sales-order.parser';
 import { type DocumentProblem, DocumentProblemCode, jsonPointer, problem } from './document-problem';
 import { isIsoDate, x12DateToIso } from './field-values';
-import { scanJsonStructure } from './json-structure';
+import { readJsonDocument } from './json-structure';
 import { toMinorUnits } from './settlement-document';
 import {
   type ParsedSupplierInvoices,
@@ -22,7 +22,6 @@ import {
   type SupplierInvoiceLine,
 } from './supplier-invoice-document';
 import { at, readSets } from './supplier-responses.reader';
-import { decodeUtf8 } from './text-decoding';
 
 export const JSON_SUPPLIER_INVOICE_TYPE = 'tradewind.supplier-invoice';
 
@@ -233,22 +232,11 @@ export function readX12SupplierInvoices(bytes: Uint8Array): ParsedSupplierInvoic
 /** Reads the JSON supplier invoice (one invoice per document). */
 export function readJsonSupplierInvoice(bytes: Uint8Array): ParsedSupplierInvoices {
   const fail = (...problems: DocumentProblem[]): ParsedSupplierInvoices => ({ ok: false, problems });
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return { ok: false, problems: decoded.problems };
-  const structure = scanJsonStructure(decoded.text, decoded.byteOffset);
-  if (structure.length > 0) return fail(...structure);
-  let value: unknown;
-  try {
-    value = JSON.parse(decoded.text);
-  } catch (error) {
-    return fail(
-      problem(
-        DocumentProblemCode.JsonSyntax,
-        `Not JSON: ${error instanceof Error ? error.message : 'unreadable'}`,
-        { kind: 'document' },
-      ),
-    );
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return { ok: false, problems: read.problems };
+  // A key given twice is refused: which of the two would the supplier mean?
+  if (read.duplicateKeys.length > 0) return fail(...read.duplicateKeys);
+  const { value } = read;
   const pointer = (...path: (string | number)[]) => ({
     kind: 'json' as const,
     pointer: jsonPointer(...path),

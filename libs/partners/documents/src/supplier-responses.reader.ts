@@ -4,6 +4,7 @@
 // function throws for bad partner input.
 import { type DocumentProblem, DocumentProblemCode, problem } from './document-problem';
 import { isIsoDate, x12DateToIso } from './field-values';
+import { readJsonDocument } from './json-structure';
 import {
   type ReceivedFunctionalAck,
   type SupplierAckLine,
@@ -276,21 +277,10 @@ const ORDER_STATUSES = new Set(['accepted', 'changed', 'rejected']);
 
 /** Reads a JSON acknowledgement: `{type, poNumber, status, lines: [{lineNumber, status, quantity?, unitPrice?, deliveryDate?}]}`. */
 export function readJsonPurchaseOrderAck(bytes: Uint8Array): SupplierRead<SupplierAcknowledgement> {
-  const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return { ok: false, problems: decoded.problems };
-  let body: unknown;
-  try {
-    body = JSON.parse(decoded.text);
-  } catch (error) {
-    return {
-      ok: false,
-      problems: [
-        problem(DocumentProblemCode.JsonSyntax, `Not JSON: ${(error as Error).message}`, {
-          kind: 'document',
-        }),
-      ],
-    };
-  }
+  const read = readJsonDocument(bytes);
+  if (!read.ok) return { ok: false, problems: read.problems };
+  if (read.duplicateKeys.length > 0) return { ok: false, problems: read.duplicateKeys };
+  const body = read.value;
   const problems: DocumentProblem[] = [];
   const bad = (pointer: string, message: string, code = DocumentProblemCode.SchemaViolation) =>
     problems.push(problem(code, message, { kind: 'json', pointer }));
