@@ -173,11 +173,13 @@ partners:
     await h.publish([doc]);
     await expectEventually(
       async () => {
-        const found = (await h.results(since, edi)).filter((r) => r.outboundId === doc.outboundId);
-        assert.equal(found.filter((r) => r.outcome === DeliveryOutcome.Delivered).length, 1);
-        assert.equal(found[0].receipt?.sha256, createHash('sha256').update(doc.payload).digest('hex'));
+        const delivered = (await h.results(since, edi)).filter(
+          (r) => r.outboundId === doc.outboundId && r.outcome === DeliveryOutcome.Delivered,
+        );
+        assert.equal(delivered.length, 1);
+        assert.equal(delivered[0].receipt?.sha256, createHash('sha256').update(doc.payload).digest('hex'));
       },
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000, description: 'the file in place counted as delivered' },
     );
     assert.equal(statSync(local).mtimeMs, before);
   });
@@ -202,7 +204,7 @@ partners:
         assert.ok(failed.length >= 2);
         assert.match(failed[0].error ?? '', /ECONNREFUSED|connect/);
       },
-      { timeoutMs: 20_000, description: 'failed attempts while the server is down' },
+      { timeoutMs: 60_000, description: 'failed attempts while the server is down' },
     );
     await server.start();
     await expectEventually(
