@@ -480,7 +480,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     const confirmed = async () => {
       const [id] = await admin.create('purchase.order', [
         {
-          partner_id: vendor.res_id as number,
+          partner_id: vendor.res_id,
           order_line: [Command.create({ product_id: products.get('SKU-1001')!, product_qty: 120 })],
         },
       ]);

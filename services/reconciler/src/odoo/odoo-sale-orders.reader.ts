@@ -32,7 +32,8 @@ const LATER_PAGE = 10_000;
 /** A many2one value: a bare id (read with `load: false`) or `[id, name]`. */
 export const idOf = (value: unknown): number | null =>
   typeof value === 'number' ? value : Array.isArray(value) && typeof value[0] === 'number' ? value[0] : null;
-export const textOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+export const textOf = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null;
 
 /** Odoo's datetime format, UTC, whole seconds. */
 export function odooDatetime(epochMs: number): string {

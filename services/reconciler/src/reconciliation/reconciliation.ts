@@ -177,7 +177,9 @@ export function purchaseOrderDifferences(
     const a = sent.get(sku) ?? { units: 0, amount: 0, quantity: 0 };
     const b = held.get(sku) ?? { units: 0, amount: 0, quantity: 0 };
     if (Math.abs(a.units - b.units) > 1e-6) {
-      problems.push(`${sku}: ${round6(a.units)} Units sent (revision ${order.revision}), ${round6(b.units)} in Odoo`);
+      problems.push(
+        `${sku}: ${round6(a.units)} Units sent (revision ${order.revision}), ${round6(b.units)} in Odoo`,
+      );
     } else if (Math.abs(a.amount - b.amount) > AMOUNT_TOLERANCE + 0.00005 * a.quantity) {
       problems.push(
         `${sku}: price ${round2(a.amount).toFixed(2)} sent for ${round6(a.units)} Units (revision ${order.revision}), ${round2(b.amount).toFixed(2)} in Odoo`,
@@ -527,7 +529,10 @@ function reconcilePurchasing(
     readonly now: number;
     readonly policy: ReconciliationPolicy;
     readonly summaryOf: (partnerId: string, workflow: string) => MutableSummary;
-    readonly raise: (summary: MutableSummary, discrepancy: Omit<Discrepancy, 'partnerId' | 'workflow'>) => void;
+    readonly raise: (
+      summary: MutableSummary,
+      discrepancy: Omit<Discrepancy, 'partnerId' | 'workflow'>,
+    ) => void;
     readonly prove: (summary: MutableSummary, line: string) => void;
   },
 ): void {
@@ -562,7 +567,11 @@ function reconcilePurchasing(
         }
       }
       const ackWithin = leg.acknowledgeWithinMs(order.supplierId);
-      if (order.status === PurchaseOrderStatus.Sent && order.sentAt !== null && now - order.sentAt > ackWithin) {
+      if (
+        order.status === PurchaseOrderStatus.Sent &&
+        order.sentAt !== null &&
+        now - order.sentAt > ackWithin
+      ) {
         raise(summary, {
           ...base,
           class: DiscrepancyClass.Stuck,
