@@ -575,6 +575,27 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     );
     const html = await (await fetch(`${url}/reconciliation/windows/${window}`)).text();
     assert.ok(html.includes('<td>purchase-order</td>'));
+
+    // No re-drive of a purchase order: what needs a buyer is raised for a person, nothing is sent.
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-po-reader` });
+    const since = await topicEnd(kafka, TOPICS.opsExceptions);
+    const response = await fetch(
+      `${url}/v1/reconciliation/windows/${window}/redrives?partner=boltworks-supply`,
+      { method: 'POST' },
+    );
+    assert.equal(response.status, 202, await response.clone().text());
+    const outcome = (await response.json()) as RedriveOutcome;
+    assert.deepEqual(outcome.redriven, []);
+    const mine = [`odoo/${changed.id}`, `odoo/${unsent.id}`];
+    await expectEventually(async () => {
+      const raised = (
+        await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since)
+      ).filter((r) => mine.includes(r.value.businessKey ?? ''));
+      assert.deepEqual(
+        raised.map((r) => `${r.value.code} ${r.value.businessKey} ${r.value.sourceTopic}`).sort(),
+        mine.map((key) => `RECONCILIATION_PURCHASE_ORDER ${key} ${TOPICS.purchasingState}`),
+      );
+    });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(
       metrics,
