@@ -1,16 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { odooClientFrom } from '@tradewind/odoo-client';
+import { type OdooClient, odooClientFrom } from '@tradewind/odoo-client';
 import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { OdooPurchaseOrdersReader } from './odoo/odoo-purchase-orders.reader';
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import {
   GATEWAY_LEG,
+  ODOO_CLIENT,
+  ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
+  PURCHASE_ORDER_VIEWS,
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
   REDRIVE_STORE,
@@ -33,9 +37,12 @@ import { GatewayLeg } from './views/gateway-leg.repository';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
+import { CreatePurchaseOrderViews1796300000003 } from './views/purchase-order-views.migration';
+import { PurchaseOrderViews } from './views/purchase-order-views.repository';
+import { PurchasingStateConsumer } from './views/purchasing-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
-/** reconciler: orders.state into its view; windows reconciled against Odoo (read-only) on a schedule and on request. */
+/** reconciler: orders.state and purchasing.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -49,6 +56,7 @@ export class AppModule {
             CreateRedrives1796300000000,
             AddOrderViewsCustomer1796300000001,
             CreateGatewayLeg1796300000002,
+            CreatePurchaseOrderViews1796300000003,
           ],
         }),
       ],
@@ -68,14 +76,27 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => new ReconciliationRuns(dataSource),
         },
         {
-          provide: ODOO_SALE_ORDERS,
+          provide: ODOO_CLIENT,
           useFactory: () =>
-            new OdooSaleOrdersReader(
-              odooClientFrom(config.odoo, {
-                userAgent: 'tradewind-reconciler',
-                maxConcurrentRequests: config.reconciliation.odooConcurrency,
-              }),
-            ),
+            odooClientFrom(config.odoo, {
+              userAgent: 'tradewind-reconciler',
+              maxConcurrentRequests: config.reconciliation.odooConcurrency,
+            }),
+        },
+        {
+          provide: ODOO_SALE_ORDERS,
+          inject: [ODOO_CLIENT],
+          useFactory: (client: OdooClient) => new OdooSaleOrdersReader(client),
+        },
+        {
+          provide: ODOO_PURCHASE_ORDERS,
+          inject: [ODOO_CLIENT],
+          useFactory: (client: OdooClient) => new OdooPurchaseOrdersReader(client),
+        },
+        {
+          provide: PURCHASE_ORDER_VIEWS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new PurchaseOrderViews(dataSource),
         },
         {
           provide: GATEWAY_LEG,
@@ -100,6 +121,7 @@ export class AppModule {
         GatewayLegConsumer,
         ReconciliationSchedule,
         OrdersStateConsumer,
+        PurchasingStateConsumer,
       ],
     };
   }

@@ -1,5 +1,5 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its orders.state handler (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
+// settings of its orders.state and purchasing.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
 // read-only key, and the reconciliation's windows and SLAs.
 import {
   type ConfigValues,
@@ -20,6 +20,8 @@ export const reconcilerConfig = defineConfig({
   ...platformConfig({ name: 'reconciler', port: 3050, schema: 'reconciler' }),
   consumers: {
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
+    // The purchase-order workflow: what was sent to suppliers (compacted).
+    purchasingState: consumerConfig('PURCHASING_STATE', TOPICS.purchasingState),
     // Odoo's answers to the re-drive's own commands (the canary's success opens the rest).
     odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
     // The gateway's leg: what it accepted, and the acknowledgements partners were sent.

@@ -18,6 +18,7 @@ import {
   type OdooCommand,
   type OpsException,
   OrderStatus,
+  PurchaseOrderStatus,
   ResultOutcome,
   TOPICS,
   type TopicValueMap,
@@ -46,6 +47,7 @@ import type { RedriveSummary } from './redrive/redrive.store';
 import { orderState } from './test/order-state.fixtures';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
+import type { PurchasingStateValue } from './views/purchasing-state.consumer';
 
 const stack = testStack();
 const serviceName = uniqueName('reconciler-it');
@@ -130,6 +132,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     await kafkaAdmin.connect();
     const topic = TOPICS.ordersState;
     const resultsGroup = defaultConsumerGroup(serviceName, TOPICS.odooResults);
+    const purchasingGroup = defaultConsumerGroup(serviceName, TOPICS.purchasingState);
     await kafkaAdmin
       .deleteTopics({
         topics: [
@@ -137,11 +140,20 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
           deadLetterTopicOf(topic, group),
           retryTopicOf(TOPICS.odooResults, resultsGroup),
           deadLetterTopicOf(TOPICS.odooResults, resultsGroup),
+          retryTopicOf(TOPICS.purchasingState, purchasingGroup),
+          deadLetterTopicOf(TOPICS.purchasingState, purchasingGroup),
         ],
       })
       .catch(() => undefined);
     await kafkaAdmin
-      .deleteGroups([group, `${group}.retry`, resultsGroup, `${resultsGroup}.retry`])
+      .deleteGroups([
+        group,
+        `${group}.retry`,
+        resultsGroup,
+        `${resultsGroup}.retry`,
+        purchasingGroup,
+        `${purchasingGroup}.retry`,
+      ])
       .catch(() => undefined);
     await kafkaAdmin.disconnect();
     const pool = new Pool({ connectionString: stack.databaseUrl });
@@ -453,5 +465,141 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     assert.equal(stopAudit.length, 1);
     assert.match(stopAudit[0].value.reason ?? '', /2 orders not sent/);
     assert.equal((await ourCommands()).length, 8);
+  });
+  it('proves purchase orders per supplier: a clean one, one never sent, a quantity changed after the revision sent', async () => {
+    // Confirmed in Odoo for boltworks-supply (the catalog's vendor), as a buyer does.
+    const [vendor] = await admin.searchRead(
+      'ir.model.data',
+      [
+        ['model', '=', 'res.partner'],
+        ['module', '=', 'tradewind'],
+        ['name', '=', 'vendor_boltworks'],
+      ],
+      { fields: ['res_id'] },
+    );
+    const confirmed = async () => {
+      const [id] = await admin.create('purchase.order', [
+        {
+          partner_id: vendor.res_id,
+          order_line: [Command.create({ product_id: products.get('SKU-1001')!, product_qty: 120 })],
+        },
+      ]);
+      await admin.callAction('purchase.order', 'button_confirm', [id]);
+      const [order] = await admin.read('purchase.order', [id], ['name']);
+      const [line] = await admin.searchRead('purchase.order.line', [['order_id', '=', id]], {
+        fields: ['id', 'price_unit'],
+      });
+      return { id, name: String(order.name), lineId: line.id, priceUnit: Number(line.price_unit) };
+    };
+    const clean = await confirmed();
+    const changed = await confirmed();
+    const unsent = await confirmed();
+    // What purchase-orders sent (revision 1, acknowledged): 10 cases of 12 at the case price.
+    const sentAt = Date.now();
+    const sent = (po: typeof clean): PurchasingStateValue => ({
+      purchaseOrderId: `odoo/${po.id}`,
+      odooOrderId: po.id,
+      poNumber: po.name,
+      supplierId: 'boltworks-supply',
+      revision: 1,
+      status: PurchaseOrderStatus.Acknowledged,
+      currency: 'USD',
+      lines: [
+        {
+          lineNumber: '1',
+          sku: 'SKU-1001',
+          supplierPartNumber: 'BW-SB-M8',
+          quantity: 10,
+          uom: 'CA',
+          unitsPerUom: 12,
+          unitPrice: Math.round(po.priceUnit * 12 * 10_000) / 10_000,
+          expectedDate: '2026-12-08',
+          ackStatus: 'accepted',
+          ackQuantity: null,
+          ackUnitPrice: null,
+          ackDate: null,
+        },
+      ],
+      trace: [
+        { status: PurchaseOrderStatus.Sent, at: sentAt, revision: 1, detail: '850 sent', documentId: null },
+        {
+          status: PurchaseOrderStatus.Acknowledged,
+          at: sentAt,
+          revision: 1,
+          detail: '855 AC',
+          documentId: null,
+        },
+      ],
+      updatedAt: sentAt,
+    });
+    // Drift: a buyer changes the quantity in Odoo after the revision went out (and nothing sends it).
+    await admin.write('purchase.order.line', [changed.lineId], { product_qty: 144 });
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    await producer.send(
+      TOPICS.purchasingState,
+      [clean, changed].map((po) => ({
+        key: `odoo/${po.id}`,
+        value: sent(po),
+        headers: { [HEADER.messageId]: randomUUID() },
+      })),
+    );
+    const window = new Date(Math.floor(sentAt / 86_400_000) * 86_400_000).toISOString();
+    let report: ReconciliationRun['report'] | undefined;
+    // Other tests on the shared broker may send boltworks' orders too: asserted per purchase order.
+    await expectEventually(
+      async () => {
+        report = (await post(window)).report;
+        const ours = report.discrepancies
+          .filter(
+            (d) =>
+              d.workflow === 'purchase-order' &&
+              [clean, changed, unsent].some((po) => d.odooIds.includes(po.id)),
+          )
+          .map((d) => `${d.class} ${d.orderId}`)
+          .sort();
+        assert.deepEqual(ours, [
+          `${DiscrepancyClass.FieldsDiffer} odoo/${changed.id}`,
+          `${DiscrepancyClass.NotOnPlatform} odoo/${unsent.id}`,
+        ]);
+      },
+      { timeoutMs: 30_000 },
+    );
+    const supplier = report!.partners.find(
+      (p) => p.partnerId === 'boltworks-supply' && p.workflow === 'purchase-order',
+    )!;
+    assert.ok(supplier.matchedInOdoo >= 1, 'the clean purchase order is matched');
+    assert.equal(supplier.verdict, 'discrepancies');
+    assert.match(
+      report!.discrepancies.find((d) => d.orderId === `odoo/${changed.id}`)!.detail,
+      /SKU-1001: 120 Units sent \(revision 1\), 144 in Odoo/,
+    );
+    const html = await (await fetch(`${url}/reconciliation/windows/${window}`)).text();
+    assert.ok(html.includes('<td>purchase-order</td>'));
+
+    // No re-drive of a purchase order: what needs a buyer is raised for a person, nothing is sent.
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-po-reader` });
+    const since = await topicEnd(kafka, TOPICS.opsExceptions);
+    const response = await fetch(
+      `${url}/v1/reconciliation/windows/${window}/redrives?partner=boltworks-supply`,
+      { method: 'POST' },
+    );
+    assert.equal(response.status, 202, await response.clone().text());
+    const outcome = (await response.json()) as RedriveOutcome;
+    assert.deepEqual(outcome.redriven, []);
+    const mine = [`odoo/${changed.id}`, `odoo/${unsent.id}`];
+    await expectEventually(async () => {
+      const raised = (
+        await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since)
+      ).filter((r) => mine.includes(r.value.businessKey ?? ''));
+      assert.deepEqual(
+        raised.map((r) => `${r.value.code} ${r.value.businessKey} ${r.value.sourceTopic}`).sort(),
+        mine.map((key) => `RECONCILIATION_PURCHASE_ORDER ${key} ${TOPICS.purchasingState}`),
+      );
+    });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /tradewind_reconciliation_discrepancies\{[^}]*workflow="purchase-order"[^}]*partner="boltworks-supply"[^}]*class="not_on_platform"[^}]*\} [1-9]/,
+    );
   });
 });

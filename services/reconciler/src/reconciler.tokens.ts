@@ -6,3 +6,6 @@ export const REDRIVE_STORE = Symbol('reconciler:redrive-store');
 export const WRITER_BREAKER = Symbol('reconciler:writer-breaker');
 export const PARTNER_CATALOG = Symbol('reconciler:partner-catalog');
 export const GATEWAY_LEG = Symbol('reconciler:gateway-leg');
+export const ODOO_PURCHASE_ORDERS = Symbol('reconciler:odoo-purchase-orders');
+export const PURCHASE_ORDER_VIEWS = Symbol('reconciler:purchase-order-views');
+export const ODOO_CLIENT = Symbol('reconciler:odoo-client');

@@ -30,23 +30,24 @@ const LINE_PAGE = 20_000;
 const LATER_PAGE = 10_000;
 
 /** A many2one value: a bare id (read with `load: false`) or `[id, name]`. */
-const idOf = (value: unknown): number | null =>
+export const idOf = (value: unknown): number | null =>
   typeof value === 'number' ? value : Array.isArray(value) && typeof value[0] === 'number' ? value[0] : null;
-const textOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+export const textOf = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null;
 
 /** Odoo's datetime format, UTC, whole seconds. */
 export function odooDatetime(epochMs: number): string {
   return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-function chunks<T>(values: readonly T[], size: number): T[][] {
+export function chunks<T>(values: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
   return out;
 }
 
 /** Runs `run` over `items` with at most `concurrency` running at once; rejects on the first failure. */
-async function eachBounded<T>(
+export async function eachBounded<T>(
   items: readonly T[],
   concurrency: number,
   run: (item: T) => Promise<void>,

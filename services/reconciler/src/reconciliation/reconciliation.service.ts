@@ -3,20 +3,29 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PartnerCatalog } from '@tradewind/partner-catalog';
 
+import type { OdooPurchaseOrdersReader } from '../odoo/odoo-purchase-orders.reader';
 import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import {
   GATEWAY_LEG,
+  ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
+  PURCHASE_ORDER_VIEWS,
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
 } from '../reconciler.tokens';
 import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
-import { type PlatformOrder, reconcileWindow, type WindowReconciliation } from './reconciliation';
+import type { PurchaseOrderViews } from '../views/purchase-order-views.repository';
+import {
+  type PlatformOrder,
+  type PurchasingLeg,
+  reconcileWindow,
+  type WindowReconciliation,
+} from './reconciliation';
 import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
 
 export interface Verification {
@@ -48,6 +57,8 @@ export class ReconciliationService {
     @Inject(ReconcilerMetrics) private readonly metrics: ReconcilerMetrics,
     @Inject(PARTNER_CATALOG) private readonly catalog: PartnerCatalog,
     @Inject(GATEWAY_LEG) private readonly leg: GatewayLeg,
+    @Inject(PURCHASE_ORDER_VIEWS) private readonly purchaseOrders: PurchaseOrderViews,
+    @Inject(ODOO_PURCHASE_ORDERS) private readonly odooPurchases: OdooPurchaseOrdersReader,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -125,10 +136,12 @@ export class ReconciliationService {
     const acknowledgements = await this.leg.acknowledgementsOf([
       ...new Set(orders.flatMap((o) => o.documentIds ?? [])),
     ]);
+    const purchasing = await this.purchasingIn(window);
     return reconcileWindow({
       orders,
       odoo,
       now,
+      purchasing,
       gateway: {
         documents,
         onPlatform,
@@ -146,6 +159,59 @@ export class ReconciliationService {
           record.clientOrderRef !== null &&
           origins.refs.has(refKey(record.partnerId, record.clientOrderRef))),
     });
+  }
+
+  /**
+   * The purchase-order workflow of the window: purchasing.state's orders, and Odoo's purchase orders of
+   * them and those written in the window for the catalog's suppliers (their vendors by external id).
+   */
+  async purchasingIn(window: { start: number; end: number }): Promise<PurchasingLeg> {
+    const orders = await this.purchaseOrders.receivedIn(window.start, window.end);
+    const suppliers = this.catalog.partners().flatMap((partner) =>
+      partner.purchasing === undefined
+        ? []
+        : [
+            {
+              supplierId: partner.id,
+              vendorRef: partner.purchasing.odooVendorRef,
+              acknowledgeWithinMs: partner.sla.acknowledgeWithinMinutes * 60_000,
+            },
+          ],
+    );
+    const batchSize = this.config.reconciliation.odooBatchSize;
+    const vendorIds =
+      suppliers.length === 0
+        ? new Map<string, number>()
+        : await this.odoo.idsOf(
+            'res.partner',
+            suppliers.map((s) => s.vendorRef),
+            batchSize,
+          );
+    const bySupplier = new Map(suppliers.map((s) => [s.supplierId, s]));
+    const vendors = new Map<number, string>();
+    for (const supplier of suppliers) {
+      const id = vendorIds.get(supplier.vendorRef);
+      if (id !== undefined) vendors.set(id, supplier.supplierId);
+    }
+    const odoo = await this.odooPurchases.read({
+      ids: orders.map((o) => o.odooOrderId),
+      writtenFrom: window.start,
+      writtenTo: window.end,
+      vendorIds: [...vendors.keys()],
+      batchSize,
+      concurrency: this.config.reconciliation.odooConcurrency,
+    });
+    const inWindow = new Set(orders.map((o) => o.odooOrderId));
+    const known = await this.purchaseOrders.known(odoo.flatMap((r) => (inWindow.has(r.id) ? [] : [r.id])));
+    return {
+      orders,
+      odoo,
+      suppliers: vendors,
+      // A supplier the catalog no longer names: the sales path's SLA.
+      acknowledgeWithinMs: (supplierId) =>
+        bySupplier.get(supplierId)?.acknowledgeWithinMs ?? this.config.reconciliation.acknowledgeWithinMs,
+      knownOrigins: (id) => known.has(id),
+    };
   }
 
   /** Reconciles the window, stores its proof and publishes its figures. */

@@ -2,10 +2,11 @@
 // per partner and workflow, into classified discrepancies, counts and amounts, a verdict and a checksum.
 import { createHash } from 'node:crypto';
 
-import { OrderStatus } from '@tradewind/contracts';
+import { OrderStatus, PurchaseOrderStatus } from '@tradewind/contracts';
 
-/** orders.state carries partner sales orders only; other workflows join as their state topics land. */
+/** orders.state carries partner sales orders; purchasing.state the purchase orders sent to suppliers. */
 export const SALES_ORDER_WORKFLOW = 'sales-order';
+export const PURCHASE_ORDER_WORKFLOW = 'purchase-order';
 
 export enum DiscrepancyClass {
   /** Accepted and written (or its command is overdue) but no sale order in Odoo. */
@@ -74,6 +75,121 @@ export interface OdooSaleOrder {
     readonly priceUnit: number;
   }[];
 }
+
+/** What the reconciler keeps of one purchasing.state record: the latest revision sent to the supplier. */
+export interface PlatformPurchaseOrder {
+  /** `odoo/<purchase.order id>`. */
+  readonly purchaseOrderId: string;
+  readonly odooOrderId: number;
+  readonly poNumber: string;
+  readonly supplierId: string;
+  readonly revision: number;
+  readonly status: PurchaseOrderStatus;
+  /** As sent: the quantity and price per supplier unit, and our Units in one. */
+  readonly lines: readonly {
+    readonly sku: string;
+    readonly quantity: number;
+    readonly unitsPerUom: number;
+    readonly unitPrice: number;
+  }[];
+  /** When the reconciler first saw it (its window), epoch ms. */
+  readonly receivedAt: number;
+  /** When the latest revision was sent (its trace's last `sent`), epoch ms; null if never sent. */
+  readonly sentAt: number | null;
+}
+
+export interface OdooPurchaseOrder {
+  readonly id: number;
+  readonly name: string;
+  /** The vendor (res.partner id). */
+  readonly partnerId: number | null;
+  /** draft, sent, to approve, purchase, done, cancel. */
+  readonly state: string;
+  readonly amountUntaxed: number;
+  /** Odoo's write_date, epoch ms. */
+  readonly writtenAt: number;
+  readonly lines: readonly {
+    readonly sku: string | null;
+    /** product_qty, in the line's unit. */
+    readonly quantity: number;
+    /** product_uom_qty: the same in the product's unit (Units). */
+    readonly units: number;
+    /** price_unit, per the line's unit. */
+    readonly priceUnit: number;
+  }[];
+}
+
+/** The purchase-order workflow of a window: what purchasing.state says was sent, what Odoo holds. */
+export interface PurchasingLeg {
+  /** The window's purchase orders on purchasing.state. */
+  readonly orders: readonly PlatformPurchaseOrder[];
+  /** Odoo's purchase orders of those, and those written in the window for the suppliers' vendors. */
+  readonly odoo: readonly OdooPurchaseOrder[];
+  /** Odoo vendor id → the catalog's supplier (`purchasing.odooVendorRef`). */
+  readonly suppliers: ReadonlyMap<number, string>;
+  /** The supplier's acknowledgement SLA (catalog `sla.acknowledgeWithinMinutes`), ms. */
+  readonly acknowledgeWithinMs: (supplierId: string) => number;
+  /** Odoo purchase orders that purchasing.state has in another window. */
+  readonly knownOrigins?: (odooOrderId: number) => boolean;
+}
+
+/** Odoo's states of a confirmed purchase order: purchase-orders sends these. */
+const PO_CONFIRMED = new Set(['purchase', 'done']);
+/** purchasing.state statuses of an order the supplier has (its latest revision sent). */
+const PO_WITH_SUPPLIER = new Set<PurchaseOrderStatus>([
+  PurchaseOrderStatus.Sent,
+  PurchaseOrderStatus.Acknowledged,
+  PurchaseOrderStatus.Changed,
+  PurchaseOrderStatus.Rejected,
+  PurchaseOrderStatus.Shipped,
+  PurchaseOrderStatus.Received,
+]);
+
+export function purchaseOrderAmount(order: PlatformPurchaseOrder): number {
+  return round2(order.lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0));
+}
+
+/**
+ * Why Odoo's purchase order differs from the revision sent, or undefined when equal: per SKU, the Units
+ * (sent: quantity × units per supplier unit; Odoo: product_uom_qty) and the amount (quantity × price on
+ * each side, whatever the unit; the price sent is per supplier unit rounded to 4 decimals).
+ */
+export function purchaseOrderDifferences(
+  order: PlatformPurchaseOrder,
+  odoo: OdooPurchaseOrder,
+): string | undefined {
+  const sent = new Map<string, { units: number; amount: number; quantity: number }>();
+  const held = new Map<string, { units: number; amount: number; quantity: number }>();
+  const add = (totals: typeof sent, sku: string, units: number, amount: number, quantity: number) => {
+    const total = totals.get(sku) ?? { units: 0, amount: 0, quantity: 0 };
+    totals.set(sku, {
+      units: total.units + units,
+      amount: total.amount + amount,
+      quantity: total.quantity + quantity,
+    });
+  };
+  for (const line of order.lines)
+    add(sent, line.sku, line.quantity * line.unitsPerUom, line.quantity * line.unitPrice, line.quantity);
+  for (const line of odoo.lines)
+    add(held, line.sku ?? '?', line.units, line.quantity * line.priceUnit, line.quantity);
+  const problems: string[] = [];
+  for (const sku of [...new Set([...sent.keys(), ...held.keys()])].sort(compare)) {
+    const a = sent.get(sku) ?? { units: 0, amount: 0, quantity: 0 };
+    const b = held.get(sku) ?? { units: 0, amount: 0, quantity: 0 };
+    if (Math.abs(a.units - b.units) > 1e-6) {
+      problems.push(
+        `${sku}: ${round6(a.units)} Units sent (revision ${order.revision}), ${round6(b.units)} in Odoo`,
+      );
+    } else if (Math.abs(a.amount - b.amount) > AMOUNT_TOLERANCE + 0.00005 * a.quantity) {
+      problems.push(
+        `${sku}: price ${round2(a.amount).toFixed(2)} sent for ${round6(a.units)} Units (revision ${order.revision}), ${round2(b.amount).toFixed(2)} in Odoo`,
+      );
+    }
+  }
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
+const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
 
 export interface ReconciliationPolicy {
   /** An order not final this long after it was received is stuck (and its command overdue). */
@@ -202,6 +318,8 @@ export function reconcileWindow(input: {
     /** Partners that are sent an acknowledgement of each order (the catalog's `acknowledgements.order`). */
     readonly acknowledges: (partnerId: string) => boolean;
   };
+  /** The purchase-order workflow (purchasing.state against Odoo's purchase.order), per supplier. */
+  readonly purchasing?: PurchasingLeg;
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
@@ -361,6 +479,10 @@ export function reconcileWindow(input: {
     }
   }
 
+  if (input.purchasing !== undefined) {
+    reconcilePurchasing(input.purchasing, { now, policy, summaryOf, raise, prove });
+  }
+
   const partners = [...summaries.values()]
     .sort((a, b) => compare(partnerKey(a.partnerId, a.workflow), partnerKey(b.partnerId, b.workflow)))
     .map((summary) => {
@@ -393,6 +515,105 @@ export function reconcileWindow(input: {
     verdict: partners.some((p) => p.verdict === 'discrepancies') ? 'discrepancies' : 'complete',
     checksum,
   };
+}
+
+/**
+ * The purchase-order workflow into the window's summaries (workflow `purchase-order`, per supplier), with
+ * the sales path's classes: sent but its Odoo order cancelled or gone (missing_in_odoo), the latest
+ * revision sent and Odoo's order differ (fields_differ), confirmed in Odoo and never on purchasing.state
+ * (not_on_platform), held past the SLA or not acknowledged within the supplier's (stuck).
+ */
+function reconcilePurchasing(
+  leg: PurchasingLeg,
+  context: {
+    readonly now: number;
+    readonly policy: ReconciliationPolicy;
+    readonly summaryOf: (partnerId: string, workflow: string) => MutableSummary;
+    readonly raise: (
+      summary: MutableSummary,
+      discrepancy: Omit<Discrepancy, 'partnerId' | 'workflow'>,
+    ) => void;
+    readonly prove: (summary: MutableSummary, line: string) => void;
+  },
+): void {
+  const { now, policy, summaryOf, raise, prove } = context;
+  const odooById = new Map(leg.odoo.map((record) => [record.id, record]));
+  const claimed = new Set<number>();
+  const orders = [...leg.orders].sort((a, b) => compare(a.purchaseOrderId, b.purchaseOrderId));
+  for (const order of orders) {
+    const summary = summaryOf(order.supplierId, PURCHASE_ORDER_WORKFLOW);
+    const amount = purchaseOrderAmount(order);
+    summary.orders += 1;
+    summary.amount = round2(summary.amount + amount);
+    const record = odooById.get(order.odooOrderId);
+    claimed.add(order.odooOrderId);
+    const odooIds = record === undefined ? [] : [record.id];
+    const base = { orderId: order.purchaseOrderId, odooIds };
+    if (PO_WITH_SUPPLIER.has(order.status)) {
+      summary.expectedInOdoo += 1;
+      if (record === undefined || record.state === 'cancel') {
+        raise(summary, {
+          ...base,
+          class: DiscrepancyClass.MissingInOdoo,
+          detail: `${order.poNumber} ${order.status} with the supplier (revision ${order.revision}), ${record === undefined ? 'no purchase order in Odoo' : `${record.name} cancelled in Odoo`}`,
+        });
+      } else {
+        summary.odooAmount = round2(summary.odooAmount + record.amountUntaxed);
+        const differences = purchaseOrderDifferences(order, record);
+        if (differences !== undefined) {
+          raise(summary, { ...base, class: DiscrepancyClass.FieldsDiffer, detail: differences });
+        } else {
+          summary.matchedInOdoo += 1;
+        }
+      }
+      const ackWithin = leg.acknowledgeWithinMs(order.supplierId);
+      if (
+        order.status === PurchaseOrderStatus.Sent &&
+        order.sentAt !== null &&
+        now - order.sentAt > ackWithin
+      ) {
+        raise(summary, {
+          ...base,
+          class: DiscrepancyClass.Stuck,
+          detail: `${order.poNumber} revision ${order.revision} sent ${Math.round((now - order.sentAt) / 60_000)} min ago, not acknowledged within the supplier's ${Math.round(ackWithin / 60_000)} min`,
+        });
+      }
+    } else if (order.status === PurchaseOrderStatus.Cancelled) {
+      if (record !== undefined && PO_CONFIRMED.has(record.state)) {
+        raise(summary, {
+          ...base,
+          class: DiscrepancyClass.NotOnPlatform,
+          detail: `${record.name} confirmed in Odoo, cancelled on the platform (revision ${order.revision})`,
+        });
+      }
+    } else if (now - order.receivedAt > policy.stuckAfterMs) {
+      // held (not sendable) or unknown: never reached the supplier.
+      raise(summary, {
+        ...base,
+        class: DiscrepancyClass.Stuck,
+        detail: `${order.poNumber} ${order.status} for ${Math.round((now - order.receivedAt) / 1000)} s, never sent`,
+      });
+    }
+    prove(
+      summary,
+      `${order.purchaseOrderId}\t${order.status}\tr${order.revision}\t${amount.toFixed(2)}\t${record === undefined ? '-' : record.state}`,
+    );
+  }
+  for (const record of [...leg.odoo].sort((a, b) => a.id - b.id)) {
+    if (claimed.has(record.id) || record.partnerId === null || !PO_CONFIRMED.has(record.state)) continue;
+    const supplierId = leg.suppliers.get(record.partnerId);
+    // Vendors the catalog does not name are bought from by hand: not the platform's to send.
+    if (supplierId === undefined || leg.knownOrigins?.(record.id) === true) continue;
+    if (now - record.writtenAt <= policy.stuckAfterMs) continue;
+    const summary = summaryOf(supplierId, PURCHASE_ORDER_WORKFLOW);
+    raise(summary, {
+      class: DiscrepancyClass.NotOnPlatform,
+      orderId: `odoo/${record.id}`,
+      odooIds: [record.id],
+      detail: `${record.name} ${record.state} in Odoo, never sent to the supplier (not on purchasing.state)`,
+    });
+    prove(summary, `odoo-po:${record.id}\tnot-on-platform\t${round2(record.amountUntaxed).toFixed(2)}`);
+  }
 }
 
 function isFinal(order: PlatformOrder): boolean {

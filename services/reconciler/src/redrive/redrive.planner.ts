@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 
 import { assertUnreachable, CommandType, NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 
-import { type Discrepancy, DiscrepancyClass, type PlatformOrder } from '../reconciliation/reconciliation';
+import {
+  type Discrepancy,
+  DiscrepancyClass,
+  type PlatformOrder,
+  PURCHASE_ORDER_WORKFLOW,
+} from '../reconciliation/reconciliation';
 
 export interface RedrivePlan {
   /** Orders to send again, each as [upsert, confirm], at most `maxOrders`. */
@@ -41,6 +46,12 @@ export function planRedrive(input: {
   const forPerson: { discrepancy: Discrepancy; reason: string }[] = [];
   const deferred: Discrepancy[] = [];
   for (const discrepancy of input.discrepancies) {
+    // A supplier holds what it was sent: a machine must not send a purchase order again on its own.
+    if (discrepancy.workflow === PURCHASE_ORDER_WORKFLOW) {
+      if (discrepancy.class !== DiscrepancyClass.Stuck)
+        forPerson.push({ discrepancy, reason: 'RECONCILIATION_PURCHASE_ORDER' });
+      continue;
+    }
     switch (discrepancy.class) {
       case DiscrepancyClass.DuplicatedInOdoo:
         forPerson.push({ discrepancy, reason: 'RECONCILIATION_DUPLICATE_IN_ODOO' });

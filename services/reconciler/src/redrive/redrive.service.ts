@@ -22,7 +22,7 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, REDRIVE_STORE, WRITER_BREAKER } from '../reconciler.tokens';
-import type { Discrepancy } from '../reconciliation/reconciliation';
+import { type Discrepancy, PURCHASE_ORDER_WORKFLOW } from '../reconciliation/reconciliation';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { planRedrive } from './redrive.planner';
 import { RedriveStatus, type RedriveStore, type RedriveSummary, SUCCESS_OUTCOMES } from './redrive.store';
@@ -317,38 +317,41 @@ export class RedriveService implements OnModuleDestroy {
   ): Promise<void> {
     await this.producer.send(
       TOPICS.opsExceptions,
-      forPerson.map(({ discrepancy, reason }) => ({
-        key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
-        value: {
-          exceptionId: randomUUID(),
-          kind: ExceptionKind.Business,
-          code: reason,
-          message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
-          service: this.config.service.name,
-          sourceTopic: TOPICS.ordersState,
-          // Raised from a window's reconciliation, not from one consumed record.
-          sourcePartition: -1,
-          sourceOffset: '',
-          sourceKey: discrepancy.orderId,
-          partnerId: discrepancy.partnerId,
-          correlationId: null,
-          details: [
-            {
-              code: discrepancy.class,
-              message: `Odoo sale orders ${discrepancy.odooIds.join(', ')}`,
-              location: null,
-            },
-          ],
-          occurredAt: now,
-          workflow: discrepancy.workflow,
-          documentType: null,
-          // The order's later success (orders.state) resolves it in the ops console.
-          businessKey: discrepancy.orderId,
-          documentId: null,
-          documentVersion: null,
-          record: null,
-        },
-      })),
+      forPerson.map(({ discrepancy, reason }) => {
+        const purchase = discrepancy.workflow === PURCHASE_ORDER_WORKFLOW;
+        return {
+          key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
+          value: {
+            exceptionId: randomUUID(),
+            kind: ExceptionKind.Business,
+            code: reason,
+            message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
+            service: this.config.service.name,
+            sourceTopic: purchase ? TOPICS.purchasingState : TOPICS.ordersState,
+            // Raised from a window's reconciliation, not from one consumed record.
+            sourcePartition: -1,
+            sourceOffset: '',
+            sourceKey: discrepancy.orderId,
+            partnerId: discrepancy.partnerId,
+            correlationId: null,
+            details: [
+              {
+                code: discrepancy.class,
+                message: `Odoo ${purchase ? 'purchase' : 'sale'} orders ${discrepancy.odooIds.join(', ') || '(none)'}`,
+                location: null,
+              },
+            ],
+            occurredAt: now,
+            workflow: discrepancy.workflow,
+            documentType: null,
+            // The order's later success (orders.state) resolves it in the ops console.
+            businessKey: discrepancy.orderId,
+            documentId: null,
+            documentVersion: null,
+            record: null,
+          },
+        };
+      }),
     );
     for (const { discrepancy } of forPerson)
       this.metrics.redrives.inc({ class: discrepancy.class, outcome: 'for_person' });

@@ -1689,7 +1689,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'purchasing.state',
     owner: 'purchase-orders',
     producers: [],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: null,
