@@ -431,7 +431,7 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
       () => {
         const found = states().get(key(4));
         assert.equal(found?.status, 'refused');
-        return found!;
+        return found;
       },
       { timeoutMs: 20_000, description: 'the refused bill on finance.state' },
     );
