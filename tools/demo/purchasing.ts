@@ -6,7 +6,8 @@
 // goods arrive: the receipt is validated in Odoo and the WMS reports it (the WMS owns stock on hand,
 // decision 0015), and Boltworks sends its 810: every second order billed at the order's prices (one posted
 // vendor bill in Odoo), the others with line 2 at the +25% its 855 asked for (held: a
-// SUPPLIER_INVOICE_MISMATCH with the difference on ops.exceptions). What happens is printed from
+// SUPPLIER_INVOICE_MISMATCH with the difference on ops.exceptions); the gateway answers each 810 with a
+// 997, delivered to Boltworks like the 997 of a customer's 850. What happens is printed from
 // purchasing.state and finance.state.
 // Environment: ODOO_URL, ODOO_DB, ODOO_API_KEY (write), KAFKA_BROKERS, SCHEMA_REGISTRY_URL, and the
 // `boltworks-supply` entry of TW_DEMO_KEYS.
