@@ -29,7 +29,7 @@ import {
 } from '@tradewind/partner-testing';
 
 import { type FinanceDemo, startFinanceDemo } from './finance';
-import { startPurchasingDemo } from './purchasing';
+import { type PurchasingDemo, startPurchasingDemo } from './purchasing';
 import { ShipmentsDemo } from './shipments';
 
 const env = process.env;
@@ -408,6 +408,7 @@ async function deliveriesLine(): Promise<string> {
 }
 
 let finance: FinanceDemo | void;
+let purchasing: PurchasingDemo | void;
 
 async function summary(): Promise<void> {
   await refreshStatuses();
@@ -426,6 +427,10 @@ async function summary(): Promise<void> {
   console.log(await deliveriesLine());
   console.log(await shipments.summaryLine());
   if (finance) console.log(await finance.summaryLine());
+  if (purchasing)
+    console.log(
+      await purchasing.summaryLine().catch((error: Error) => `   supplier bills: ? (${error.message})`),
+    );
   console.log();
 }
 
@@ -437,12 +442,23 @@ async function main(): Promise<void> {
   const stopFollowing = await followAvailability(Date.now());
   const stopFeeds = await followFeeds(Date.now());
   // Purchase orders to a supplier and its answers, every fifth turn (tools/demo/purchasing.ts).
-  const purchasing = await startPurchasingDemo({
+  purchasing = await startPurchasingDemo({
     client,
     odoo: { url: odooUrl, db: odooDb, apiKey: env.ODOO_API_KEY ?? '' },
     kafkaBrokers,
     registryUrl,
     run,
+    // The WMS counts what it received: on hand as it last reported it plus the receipt.
+    receivedAtWms: (received, what) =>
+      sendStockEvents(
+        received.map((r) => ({
+          sku: r.sku,
+          warehouse: r.warehouse,
+          onHand: (wmsOnHand.get(slot(r.sku, r.warehouse)) ?? 0) + r.quantity,
+        })),
+        'receipt',
+        what,
+      ),
   }).catch((error: Error) => console.log(`→ purchasing demo not started: ${error.message}`));
   // Invoices for confirmed orders and the bank's statement paying them, every sixth turn (tools/demo/finance.ts).
   finance = await startFinanceDemo({

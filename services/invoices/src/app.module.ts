@@ -20,7 +20,10 @@ import { PaymentResultsConsumer } from './settlement/payment-results.consumer';
 import { SettlementService } from './settlement/settlement.service';
 import { SettlementDocumentsConsumer } from './settlement/settlement-documents.consumer';
 import { OdooPurchaseOrdersReader } from './supplier-bills/odoo-purchase-orders.reader';
-import { CreateSupplierBillTables1796150000000 } from './supplier-bills/supplier-bills.migration';
+import {
+  AddSupplierInvoiceStates1796160000000,
+  CreateSupplierBillTables1796150000000,
+} from './supplier-bills/supplier-bills.migration';
 import { SupplierBillsService } from './supplier-bills/supplier-bills.service';
 
 /**
@@ -37,7 +40,11 @@ export class AppModule {
       imports: [
         ServiceKitModule.forRoot({
           config,
-          migrations: [CreateInvoicesTables1796140000000, CreateSupplierBillTables1796150000000],
+          migrations: [
+            CreateInvoicesTables1796140000000,
+            CreateSupplierBillTables1796150000000,
+            AddSupplierInvoiceStates1796160000000,
+          ],
           outbox: true,
           topicAliases:
             config.invoices.commandsTopic === TOPICS.odooCommands

@@ -4,7 +4,8 @@
 // the order lines, ref its number) although it is delivered twice by Kafka and sent again by the
 // supplier (a SUPPLIER_INVOICE_DUPLICATE); an invoice priced above the tolerance and one billing more
 // than was received and not yet billed are held, each a SUPPLIER_INVOICE_MISMATCH with its differences
-// on ops.exceptions, and nothing of them reaches Odoo.
+// on ops.exceptions, and nothing of them reaches Odoo. finance.state tells each invoice's latest state
+// (posted once the writer's result says so, held with its differences, refused), and the duplicate apart.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import { loadConfig } from '@tradewind/config';
 import {
   CommandType,
   DocumentFormat,
+  type FinanceState,
   type OpsException,
   ResultOutcome,
   TOPICS,
@@ -115,7 +117,7 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
     });
     app = await NestFactory.create(AppModule.forRoot(config.values), { logger: ['error', 'warn'] });
     await app.listen(0, '127.0.0.1');
-    await exceptions.start([TOPICS.opsExceptions], { fromBeginning: false });
+    await exceptions.start([TOPICS.opsExceptions, TOPICS.financeState], { fromBeginning: false });
     await expectEventually(
       async () => {
         if (writer.exitCode !== null)
@@ -246,6 +248,7 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
 
     const ours = () =>
       exceptions.records
+        .filter((r) => r.topic === TOPICS.opsExceptions)
         .map((r) => r.value as OpsException)
         .filter((e) => e.partnerId === 'boltworks-supply' && e.message.includes(`BW-${run.slice(-6)}-`));
     const held = await expectEventually(
@@ -333,6 +336,53 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
     );
     assert.equal(commands.rows[0].n, 1);
 
+    // finance.state, compacted: the latest state per supplier invoice, the duplicate under a key of its own
+    const states = () => {
+      const latest = new Map<string, FinanceState>();
+      for (const r of exceptions.records) {
+        const state = r.value as FinanceState;
+        if (r.topic !== TOPICS.financeState || !state.reference.startsWith(`BW-${run.slice(-6)}-`)) continue;
+        assert.equal(r.key, state.key);
+        const before = latest.get(state.key);
+        if (before === undefined || before.version <= state.version) latest.set(state.key, state);
+      }
+      return latest;
+    };
+    const key = (n: number) => `supplier-invoice/boltworks-supply/${number(n)}`;
+    const latest = await expectEventually(
+      () => {
+        const found = states();
+        assert.equal(found.get(key(1))?.status, 'posted');
+        assert.equal(found.size, 4, JSON.stringify([...found.keys()]));
+        return found;
+      },
+      { timeoutMs: 20_000, description: 'the supplier invoices on finance.state' },
+    );
+    const posted = latest.get(key(1))!;
+    assert.deepEqual(
+      [posted.subject, posted.amountMinor, posted.currency, posted.purchaseOrder, posted.version],
+      ['supplier_invoice', 1462, 'USD', poNumber, 2],
+    );
+    assert.match(posted.billExternalId ?? '', /^tradewind\.bill_/);
+    const priceHeld = latest.get(key(2))!;
+    assert.deepEqual(
+      [priceHeld.status, priceHeld.amountMinor, priceHeld.differences],
+      ['held', 750, [price.details[0].message]],
+    );
+    assert.deepEqual(latest.get(key(3))!.differences, [quantity.details[0].message]);
+    const duplicate = [...latest.values()].find((s) => s.status === 'duplicate')!;
+    assert.match(duplicate.key, new RegExp(`^${key(1)}/duplicate/`));
+    assert.match(duplicate.reason ?? '', /first received .* and billed/);
+    const stateMessages = exceptions.records.filter(
+      (r) => r.topic === TOPICS.financeState && (r.key ?? '').startsWith(key(1)),
+    );
+    // billed, posted and the duplicate: once each although Kafka delivered the invoice twice
+    assert.deepEqual(stateMessages.map((r) => (r.value as FinanceState).status).sort(), [
+      'billed',
+      'duplicate',
+      'posted',
+    ]);
+
     // Odoo refuses a bill asked for (an order cancelled meanwhile): its quantities are billable again
     const refusedXid = `tradewind.bill_refused_${run.slice(-6)}`;
     await pool.query(
@@ -377,5 +427,14 @@ describe('supplier invoices matched three ways and billed once (real Kafka, regi
       [refusedXid],
     );
     assert.deepEqual(released.rows, [{ refused: true, decision: 'refused' }]);
+    const refusedState = await expectEventually(
+      () => {
+        const found = states().get(key(4));
+        assert.equal(found?.status, 'refused');
+        return found;
+      },
+      { timeoutMs: 20_000, description: 'the refused bill on finance.state' },
+    );
+    assert.equal(refusedState.reason, 'Odoo refused the vendor bill: purchase order cancelled');
   });
 });

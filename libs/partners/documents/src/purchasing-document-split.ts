@@ -108,7 +108,7 @@ export function splitPurchasingDocument(
   }
   return Object.freeze({
     format,
-    interchange: format === DocumentFormat.X12 ? envelopeOf(bytes) : undefined,
+    interchange: format === DocumentFormat.X12 ? x12EnvelopeOf(bytes) : undefined,
     ok: problems.length === 0,
     documentProblems: problems,
     slices:
@@ -128,7 +128,7 @@ export function splitPurchasingDocument(
 }
 
 /** The interchange as read (its envelope), or undefined when it does not read or is not UTF-8. */
-function envelopeOf(bytes: Uint8Array): X12InterchangeRead | undefined {
+export function x12EnvelopeOf(bytes: Uint8Array): X12InterchangeRead | undefined {
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) return undefined;
   const read = readX12Interchange(decoded.text, decoded.byteOffset);

@@ -761,12 +761,18 @@ function readUpload(
     const split = splitPurchasingDocument(decision.documentType, decision.format, body);
     return { split, x12: undefined, envelopeOnly: split.interchange, attachments: [] };
   }
-  // Supplier invoices are matched to the purchase order and the receipt by invoices; like the supplier's
-  // other answers (its 855, 856) no 997 is sent for them here.
+  // Supplier invoices are matched to the purchase order and the receipt by invoices. An 810 is a document
+  // of the supplier's own, not an answer to ours (as its 855 and 856 are): it gets a 997 like a customer's
+  // 850, every set accepted or, the upload being accepted or refused whole, every set rejected.
   if (isInvoicingDocumentType(decision.documentType)) {
+    const split = splitInvoicingDocument(decision.documentType, decision.format, body);
+    const interchange = split.interchange;
     return {
-      split: splitInvoicingDocument(decision.documentType, decision.format, body),
-      x12: undefined,
+      split,
+      x12:
+        interchange === undefined
+          ? undefined
+          : { parsed: { documentProblems: split.documentProblems, entries: [] }, interchange },
       attachments: [],
     };
   }

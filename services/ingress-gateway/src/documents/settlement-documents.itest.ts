@@ -145,7 +145,7 @@ void describe('settlement documents from the bank and the payment gateway (real 
     refused(notBank, 403, 'scope-not-granted');
   });
 
-  void it("accepts a supplier's 810 and JSON invoice as one record each; refuses a bad 810 with where, and anyone but a supplier", async () => {
+  void it("accepts a supplier's 810 (answered with a 997) and JSON invoice as one record each; refuses a bad 810 with where (a 997 rejecting it), and anyone but a supplier", async () => {
     const number = `BW-${randomUUID().slice(0, 8)}`;
     const invoice = {
       invoiceNumber: number,
@@ -175,6 +175,21 @@ void describe('settlement documents from the bank and the payment gateway (real 
       ['boltworks-supply', 'supplier-invoice', 'x12', number],
     );
     assert.equal(recordsOf(json.body.batchId)[0].value.format, 'json');
+    // The 810 is answered with a 997 to the supplier, as a customer's 850 is; the JSON invoice with none
+    const ackOf = (batchId: unknown) =>
+      gateway.outbound.filter(
+        (o) => o.value.documentType === 'x12-997' && o.value.outboundId === `x12-997:${String(batchId)}`,
+      );
+    const [ack] = await expectEventually(() => {
+      const found = ackOf(x12.body.batchId);
+      assert.equal(found.length, 1);
+      return found;
+    });
+    assert.equal(ack.value.partnerId, 'boltworks-supply');
+    const ackText = Buffer.from(ack.value.payload).toString('utf8');
+    assert.match(ackText, /AK1\*IN\*4201/);
+    assert.match(ackText, /AK2\*810\*0001~\s*AK5\*A/);
+    assert.match(ackText, /AK9\*A\*1\*1\*1/);
 
     const bad = await gateway.send('boltworks-supply-2026-11', 'POST', INVOICE, {
       body: supplier810(
@@ -188,6 +203,13 @@ void describe('settlement documents from the bank and the payment gateway (real 
     assert.equal(error.code, 'INVALID_NUMBER');
     assert.match(error.location, /segment 6 \(IT1\), element 04/);
     assert.equal(recordsOf(bad.body.batchId).length, 0);
+    const [rejection] = await expectEventually(() => {
+      const found = ackOf(bad.body.batchId);
+      assert.equal(found.length, 1);
+      return found;
+    });
+    assert.match(Buffer.from(rejection.value.payload).toString('utf8'), /AK5\*R.*AK9\*R\*1\*1\*0/s);
+    assert.equal(ackOf(json.body.batchId).length, 0);
 
     const notSupplier = await gateway.send('acme-portal-2026-12', 'POST', INVOICE, {
       body: supplierInvoiceJson(invoice),

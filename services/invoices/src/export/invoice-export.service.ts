@@ -308,6 +308,9 @@ export class InvoiceExportService {
         // versions of one invoice's state follow Odoo's writes
         version: Date.parse(`${invoice.writeDate.replace(' ', 'T')}Z`) || Date.now(),
         updatedAt: Date.now(),
+        purchaseOrder: null,
+        differences: [],
+        billExternalId: null,
       },
     };
   }

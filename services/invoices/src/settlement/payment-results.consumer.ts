@@ -1,5 +1,5 @@
-// Consumes odoo.results for the payments and vendor bills this service asked for: a bill Odoo refused
-// (`tradewind.bill_…`) is handed to the bills (supplier-bills.service.ts). For payments (`tradewind.pay_…`): a
+// Consumes odoo.results for the payments and vendor bills this service asked for: a bill Odoo wrote or
+// refused (`tradewind.bill_…`) is handed to the bills (supplier-bills.service.ts: posted or refused). For payments (`tradewind.pay_…`): a
 // payment Odoo refused (the invoice was cancelled, paid by hand meanwhile) releases its allocations, so
 // the invoice's open amount is Odoo's again, and the entry becomes unmatched: an exception names it and
 // the unmatched-cash alert counts it. A payment written or already done changes nothing here.
@@ -45,6 +45,14 @@ export class PaymentResultsConsumer {
   @KafkaHandler(TOPICS.odooResults, { settings: 'odooResults' })
   async handle(record: ConsumedRecord<OdooResultValue>): Promise<void> {
     const result = record.value;
+    if (
+      result.type === CommandType.CreateVendorBill &&
+      result.externalId.startsWith('tradewind.bill_') &&
+      (result.outcome === ResultOutcome.Written || result.outcome === ResultOutcome.AlreadyDone)
+    ) {
+      await this.bills.billPosted(result);
+      return;
+    }
     if (result.outcome !== ResultOutcome.BusinessError && result.outcome !== ResultOutcome.TechnicalError)
       return;
     if (result.type === CommandType.CreateVendorBill && result.externalId.startsWith('tradewind.bill_')) {
@@ -121,6 +129,9 @@ export class PaymentResultsConsumer {
             reason: `Odoo refused the payment: ${result.errorMessage ?? result.outcome}`,
             version: 2,
             updatedAt: at,
+            purchaseOrder: null,
+            differences: [],
+            billExternalId: null,
           },
         },
       ]);

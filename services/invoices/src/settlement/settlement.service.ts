@@ -345,6 +345,9 @@ export class SettlementService {
         reason: extra.reason ?? null,
         version: 1,
         updatedAt: at,
+        purchaseOrder: null,
+        differences: [],
+        billExternalId: null,
       },
     };
   }

@@ -40,3 +40,35 @@ export class CreateSupplierBillTables1796150000000 implements MigrationInterface
     await queryRunner.query('DROP TABLE supplier_invoices');
   }
 }
+
+/**
+ * What finance.state tells of each supplier invoice: its amount and currency (a refused or posted state
+ * repeats them), when the odoo-writer posted its bill, and the documents that sent a number again (each
+ * one duplicate state, however often Kafka delivers it).
+ */
+export class AddSupplierInvoiceStates1796160000000 implements MigrationInterface {
+  readonly name = 'AddSupplierInvoiceStates1796160000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      ALTER TABLE supplier_invoices
+        ADD COLUMN amount_minor bigint,
+        ADD COLUMN currency     text,
+        ADD COLUMN posted_at    timestamptz`);
+    await queryRunner.query(`
+      CREATE TABLE supplier_invoice_duplicates (
+        partner_id      text        NOT NULL,
+        invoice_number  text        NOT NULL,
+        document_id     text        NOT NULL,
+        received_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (partner_id, invoice_number, document_id)
+      )`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE supplier_invoice_duplicates');
+    await queryRunner.query(
+      'ALTER TABLE supplier_invoices DROP COLUMN amount_minor, DROP COLUMN currency, DROP COLUMN posted_at',
+    );
+  }
+}

@@ -5,11 +5,18 @@
 // number: a replay is the same command, and the odoo-writer creates the bill once) or one ops.exceptions
 // record listing every difference, with nothing for Odoo. An invoice number seen before in another
 // message is a SUPPLIER_INVOICE_DUPLICATE exception; the same message delivered again changes nothing.
+// Each decision puts the invoice's state on finance.state in the same transaction (billed, or held
+// with its differences; refused or posted when the odoo-writer's result says so), keyed
+// `supplier-invoice/<partner>/<number>` so compaction keeps its latest; a number sent again in another
+// document is a duplicate state of its own key, which never hides the first invoice's.
 import { createHash } from 'node:crypto';
 
 import {
   CommandType,
   ExceptionKind,
+  type FinanceState,
+  FinanceStatus,
+  FinanceSubject,
   type OdooCommand,
   type OpsException,
   TOPICS,
@@ -22,8 +29,9 @@ import {
   type PartnerConfig,
   supplierUnitOf,
 } from '@tradewind/partner-catalog';
-import { formatLocation, type SupplierInvoice } from '@tradewind/partner-documents';
+import { currencyExponent, formatLocation, type SupplierInvoice } from '@tradewind/partner-documents';
 import { type OutboxEnqueueRequest, type OutboxWriter, withTransaction } from '@tradewind/persistence';
+import Decimal from 'decimal.js';
 import type { DataSource, EntityManager } from 'typeorm';
 
 import type { InvoicesMetrics } from '../invoices.metrics';
@@ -55,6 +63,33 @@ export type SupplierInvoiceOutcome = 'billed' | 'held' | 'duplicate' | 'redelive
 export function billExternalId(partnerId: string, invoiceNumber: string): string {
   const digest = createHash('sha256').update(`${partnerId}\u0000${invoiceNumber}`).digest('hex');
   return `tradewind.bill_${digest.slice(0, 24)}`;
+}
+
+/** The compacted key of a supplier invoice's state on finance.state (and of its exceptions). */
+export function supplierInvoiceKey(partnerId: string, invoiceNumber: string): string {
+  return `supplier-invoice/${partnerId}/${invoiceNumber}`;
+}
+
+/** Σ quantity × unit price in minor units of the currency (half-up at the currency's exponent). */
+export function amountMinorOf(
+  lines: readonly { quantity: number; price: string | number }[],
+  currency: string,
+): number {
+  const exponent = currencyExponent(currency);
+  const total = lines.reduce(
+    (sum, line) => sum.plus(new Decimal(line.quantity).times(new Decimal(line.price))),
+    new Decimal(0),
+  );
+  return total.times(new Decimal(10).pow(exponent)).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+}
+
+interface SupplierInvoiceRow {
+  partner_id: string;
+  invoice_number: string;
+  po_number: string;
+  document_id: string;
+  amount_minor: string | null;
+  currency: string | null;
 }
 
 interface SeenInvoice {
@@ -105,6 +140,7 @@ export class SupplierBillsService {
       outcomes.push(outcome);
     }
     if (duplicates.length > 0) {
+      await this.duplicateStates(input, duplicates);
       throw new BusinessRuleError(
         SupplierInvoiceExceptionCode.Duplicate,
         `${input.partnerId} sent ${duplicates.map((d) => d.invoice.invoiceNumber).join(', ')} again: nothing billed twice`,
@@ -133,15 +169,13 @@ export class SupplierBillsService {
         [result.externalId],
       );
       if (released.length === 0) return false;
-      const [[invoice]] = await manager.query<
-        [{ partner_id: string; invoice_number: string; po_number: string; document_id: string }[], number]
-      >(
+      const [[invoice]] = await manager.query<[SupplierInvoiceRow[], number]>(
         `UPDATE supplier_invoices SET decision = 'refused' WHERE bill_xid = $1
-          RETURNING partner_id, invoice_number, po_number, document_id`,
+          RETURNING partner_id, invoice_number, po_number, document_id, amount_minor, currency`,
         [result.externalId],
       );
       if (!invoice) return false;
-      const key = `supplier-invoice/${invoice.partner_id}/${invoice.invoice_number}`;
+      const key = supplierInvoiceKey(invoice.partner_id, invoice.invoice_number);
       const reason = result.errorMessage ?? result.outcome;
       const exception: OpsException = {
         exceptionId: uuidFrom(`refused:${result.externalId}`),
@@ -164,7 +198,7 @@ export class SupplierBillsService {
         documentVersion: null,
         record: null,
       };
-      await this.outbox.enqueueAll(manager, [
+      await this.outbox.enqueueAll<unknown>(manager, [
         {
           topic: TOPICS.opsExceptions,
           key,
@@ -172,10 +206,108 @@ export class SupplierBillsService {
           headers: headers(invoice.partner_id),
           messageId: uuidFrom(`refused:${result.externalId}`),
         },
+        this.stateMessage(invoice, FinanceStatus.Refused, 2, {
+          billExternalId: result.externalId,
+          reason: `Odoo refused the vendor bill: ${reason}`,
+        }),
       ]);
       this.metrics.supplierInvoices.inc({ outcome: 'refused_by_odoo' });
       return true;
     });
+  }
+
+  /**
+   * The odoo-writer wrote (or had written) a bill this service asked for, posted as the command asked:
+   * the invoice's state becomes posted, once. A bill of another service, or a refused one, is ignored.
+   */
+  async billPosted(result: { externalId: string }): Promise<boolean> {
+    return withTransaction(this.dataSource, async (manager) => {
+      const [[invoice]] = await manager.query<[SupplierInvoiceRow[], number]>(
+        `UPDATE supplier_invoices SET posted_at = now()
+          WHERE bill_xid = $1 AND decision = 'billed' AND posted_at IS NULL
+          RETURNING partner_id, invoice_number, po_number, document_id, amount_minor, currency`,
+        [result.externalId],
+      );
+      if (!invoice) return false;
+      await this.outbox.enqueueAll(manager, [
+        this.stateMessage(invoice, FinanceStatus.Posted, 2, { billExternalId: result.externalId }),
+      ]);
+      this.metrics.supplierInvoices.inc({ outcome: 'posted' });
+      return true;
+    });
+  }
+
+  /** One duplicate state per document that sent a known number again, however often it is delivered. */
+  private async duplicateStates(
+    input: SupplierInvoicesInput,
+    duplicates: readonly { invoice: SupplierInvoice; seen: SeenInvoice }[],
+  ): Promise<void> {
+    const partner = this.catalog.partner(input.partnerId);
+    await withTransaction(this.dataSource, async (manager) => {
+      const messages: OutboxEnqueueRequest[] = [];
+      for (const { invoice, seen } of duplicates) {
+        const fresh = await manager.query<unknown[]>(
+          `INSERT INTO supplier_invoice_duplicates (partner_id, invoice_number, document_id)
+           VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+          [input.partnerId, invoice.invoiceNumber, input.documentId],
+        );
+        if (fresh.length === 0) continue;
+        const currency = invoice.currency ?? partner?.defaultCurrency ?? 'USD';
+        messages.push(
+          this.stateMessage(
+            {
+              partner_id: input.partnerId,
+              invoice_number: invoice.invoiceNumber,
+              po_number: invoice.poNumber,
+              document_id: input.documentId,
+              amount_minor: String(invoiceAmountMinor(invoice, currency)),
+              currency,
+            },
+            FinanceStatus.Duplicate,
+            1,
+            {
+              key: `${supplierInvoiceKey(input.partnerId, invoice.invoiceNumber)}/duplicate/${input.documentId}`,
+              reason: `first received ${seen.received_at.toISOString()} and ${seen.decision}: nothing billed twice`,
+            },
+          ),
+        );
+      }
+      if (messages.length > 0) await this.outbox.enqueueAll(manager, messages);
+    });
+  }
+
+  private stateMessage(
+    invoice: SupplierInvoiceRow,
+    status: FinanceStatus,
+    version: number,
+    extra: { key?: string; billExternalId?: string; reason?: string; differences?: string[] },
+  ): OutboxEnqueueRequest<FinanceState> {
+    const key = extra.key ?? supplierInvoiceKey(invoice.partner_id, invoice.invoice_number);
+    return {
+      topic: TOPICS.financeState,
+      key,
+      headers: headers(invoice.partner_id),
+      messageId: uuidFrom(`state:${key}:${status}`),
+      value: {
+        key,
+        subject: FinanceSubject.SupplierInvoice,
+        status,
+        partnerId: invoice.partner_id,
+        reference: invoice.invoice_number,
+        currency: invoice.currency ?? 'USD',
+        amountMinor: Number(invoice.amount_minor ?? 0),
+        residualMinor: null,
+        rule: null,
+        confidence: null,
+        invoices: [],
+        reason: extra.reason ?? null,
+        version,
+        updatedAt: this.now(),
+        purchaseOrder: invoice.po_number,
+        differences: extra.differences ?? [],
+        billExternalId: extra.billExternalId ?? null,
+      },
+    };
   }
 
   private async seen(
@@ -230,12 +362,22 @@ export class SupplierBillsService {
         return unit.uom === uom ? unit.unitsPer : 1;
       },
     });
-    const key = `supplier-invoice/${input.partnerId}/${invoice.invoiceNumber}`;
+    const key = supplierInvoiceKey(input.partnerId, invoice.invoiceNumber);
     const at = this.now();
+    const row = (amountMinor: number): SupplierInvoiceRow => ({
+      partner_id: input.partnerId,
+      invoice_number: invoice.invoiceNumber,
+      po_number: invoice.poNumber,
+      document_id: input.documentId,
+      amount_minor: String(amountMinor),
+      currency,
+    });
     if (!result.matched) {
+      const amountMinor = invoiceAmountMinor(invoice, currency);
       await manager.query(
-        `UPDATE supplier_invoices SET decision = 'held', differences = $3 WHERE partner_id = $1 AND invoice_number = $2`,
-        [input.partnerId, invoice.invoiceNumber, JSON.stringify(result.differences)],
+        `UPDATE supplier_invoices SET decision = 'held', differences = $3, amount_minor = $4, currency = $5
+          WHERE partner_id = $1 AND invoice_number = $2`,
+        [input.partnerId, invoice.invoiceNumber, JSON.stringify(result.differences), amountMinor, currency],
       );
       const exception: OpsException = {
         exceptionId: uuidFrom(`exc:${key}`),
@@ -262,7 +404,7 @@ export class SupplierBillsService {
         documentVersion: null,
         record: JSON.stringify({ ...invoice, differences: result.differences }),
       };
-      await this.outbox.enqueueAll(manager, [
+      await this.outbox.enqueueAll<unknown>(manager, [
         {
           topic: TOPICS.opsExceptions,
           key,
@@ -270,13 +412,22 @@ export class SupplierBillsService {
           headers: headers(input.partnerId),
           messageId: uuidFrom(`exc:${key}`),
         },
+        this.stateMessage(row(amountMinor), FinanceStatus.Held, 1, {
+          reason: exception.message,
+          differences: result.differences.map((difference) => describeDifference(difference)),
+        }),
       ]);
       return 'held';
     }
     const xid = billExternalId(input.partnerId, invoice.invoiceNumber);
+    const billedMinor = amountMinorOf(
+      result.lines.map((line) => ({ quantity: line.quantity, price: line.priceUnit })),
+      currency,
+    );
     await manager.query(
-      `UPDATE supplier_invoices SET decision = 'billed', bill_xid = $3 WHERE partner_id = $1 AND invoice_number = $2`,
-      [input.partnerId, invoice.invoiceNumber, xid],
+      `UPDATE supplier_invoices SET decision = 'billed', bill_xid = $3, amount_minor = $4, currency = $5
+        WHERE partner_id = $1 AND invoice_number = $2`,
+      [input.partnerId, invoice.invoiceNumber, xid, billedMinor, currency],
     );
     const perLine = new Map<number, number>();
     for (const line of result.lines)
@@ -326,8 +477,20 @@ export class SupplierBillsService {
         headers: headers(input.partnerId),
         messageId: uuidFrom(`cmd:${xid}`),
       },
+      this.stateMessage(row(billedMinor), FinanceStatus.Billed, 1, { billExternalId: xid }),
     ];
     await this.outbox.enqueueAll(manager, messages);
     return 'billed';
   }
+}
+
+/** The invoice as the supplier bills it: its stated total, else Σ quantity × unit price. */
+function invoiceAmountMinor(invoice: SupplierInvoice, currency: string): number {
+  return (
+    invoice.totalMinor ??
+    amountMinorOf(
+      invoice.lines.map((line) => ({ quantity: line.quantity, price: line.unitPrice })),
+      currency,
+    )
+  );
 }

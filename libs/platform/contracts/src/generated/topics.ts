@@ -52,7 +52,7 @@ export const TOPICS = {
   shipmentsState: 'shipments.state',
   /** Owner: purchase-orders. Key: purchaseOrderId (odoo/<purchase.order id>). */
   purchasingState: 'purchasing.state',
-  /** Owner: invoices. Key: invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>. */
+  /** Owner: invoices. Key: invoice/<odooId>, settlement/<partnerId>/<documentId>/<entryId> or supplier-invoice/<partnerId>/<invoiceNumber>[/duplicate/<documentId>]. */
   financeState: 'finance.state',
 } as const;
 
@@ -1816,7 +1816,11 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     cleanupPolicy: 'compact',
     retentionMs: null,
     compatibility: 'BACKWARD_TRANSITIVE',
-    key: { kind: 'string', description: 'invoice/<odooId> or settlement/<partnerId>/<documentId>/<entryId>' },
+    key: {
+      kind: 'string',
+      description:
+        'invoice/<odooId>, settlement/<partnerId>/<documentId>/<entryId> or supplier-invoice/<partnerId>/<invoiceNumber>[/duplicate/<documentId>]',
+    },
     subject: 'finance.state-value',
     valueType: 'io.tradewind.finance.FinanceState',
     valueSchemaFile: 'avro/finance.state.avsc',
@@ -1824,7 +1828,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
       type: 'record',
       name: 'FinanceState',
       namespace: 'io.tradewind.finance',
-      doc: 'The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked) or a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous). Written by the invoices service.',
+      doc: 'The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked), a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous) or a supplier invoice (`supplier-invoice/<partnerId>/<invoiceNumber>`: billed, held, refused, posted; a number sent again in another document is `supplier-invoice/<partnerId>/<invoiceNumber>/duplicate/<documentId>`, so it never hides the first one). Written by the invoices service.',
       fields: [
         { name: 'key', type: 'string', doc: 'The record key, repeated: a compacted topic is read by key.' },
         {
@@ -1832,7 +1836,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: {
             type: 'enum',
             name: 'FinanceSubject',
-            symbols: ['unknown', 'invoice', 'settlement_entry'],
+            symbols: ['unknown', 'invoice', 'settlement_entry', 'supplier_invoice'],
             default: 'unknown',
           },
         },
@@ -1841,7 +1845,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
           type: {
             type: 'enum',
             name: 'FinanceStatus',
-            doc: 'invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).',
+            doc: 'invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment); supplier_invoice: billed (matched, its vendor bill asked of Odoo), held (the differences say why), duplicate (its number was received before), refused (Odoo refused the vendor bill), posted (the odoo-writer posted the vendor bill).',
             symbols: [
               'unknown',
               'open',
@@ -1854,6 +1858,11 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
               'unmatched',
               'ambiguous',
               'ignored',
+              'billed',
+              'held',
+              'duplicate',
+              'refused',
+              'posted',
             ],
             default: 'unknown',
           },
@@ -1898,6 +1907,24 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
         },
         { name: 'version', type: 'long', doc: 'Grows with every state of the key.' },
         { name: 'updatedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        {
+          name: 'purchaseOrder',
+          type: ['null', 'string'],
+          default: null,
+          doc: 'Supplier invoice: the purchase order it bills (P00012).',
+        },
+        {
+          name: 'differences',
+          type: { type: 'array', items: 'string' },
+          default: [],
+          doc: 'Supplier invoice held: each difference with the purchase order and the receipt, as the exception lists it.',
+        },
+        {
+          name: 'billExternalId',
+          type: ['null', 'string'],
+          default: null,
+          doc: "Supplier invoice billed, refused or posted: the vendor bill's Odoo external id.",
+        },
       ],
     },
   },

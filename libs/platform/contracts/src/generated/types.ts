@@ -1367,7 +1367,7 @@ export interface PurchaseOrderEvent {
 }
 
 /**
- * The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked) or a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous). Written by the invoices service.
+ * The latest finance state of one subject, compacted by key: a customer invoice (`invoice/<odooId>`: open, paid, exported, blocked), a settlement entry (`settlement/<partnerId>/<documentId>/<entryId>`: matched, unmatched, ambiguous) or a supplier invoice (`supplier-invoice/<partnerId>/<invoiceNumber>`: billed, held, refused, posted; a number sent again in another document is `supplier-invoice/<partnerId>/<invoiceNumber>/duplicate/<documentId>`, so it never hides the first one). Written by the invoices service.
  *
  * Avro record `io.tradewind.finance.FinanceState`.
  */
@@ -1417,6 +1417,24 @@ export interface FinanceState {
   version: number;
   /** Epoch milliseconds (Avro `timestamp-millis`). */
   updatedAt: number;
+  /**
+   * Supplier invoice: the purchase order it bills (P00012).
+   *
+   * @defaultValue `null`
+   */
+  purchaseOrder: string | null;
+  /**
+   * Supplier invoice held: each difference with the purchase order and the receipt, as the exception lists it.
+   *
+   * @defaultValue `[]`
+   */
+  differences: string[];
+  /**
+   * Supplier invoice billed, refused or posted: the vendor bill's Odoo external id.
+   *
+   * @defaultValue `null`
+   */
+  billExternalId: string | null;
 }
 
 /** Avro enum `io.tradewind.finance.FinanceSubject`. A reader that does not know a symbol decodes it as `unknown`. */
@@ -1424,12 +1442,13 @@ export const FinanceSubject = {
   Unknown: 'unknown',
   Invoice: 'invoice',
   SettlementEntry: 'settlement_entry',
+  SupplierInvoice: 'supplier_invoice',
 } as const;
 /** Avro enum `io.tradewind.finance.FinanceSubject`. A reader that does not know a symbol decodes it as `unknown`. */
 export type FinanceSubject = (typeof FinanceSubject)[keyof typeof FinanceSubject];
 
 /**
- * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).
+ * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment); supplier_invoice: billed (matched, its vendor bill asked of Odoo), held (the differences say why), duplicate (its number was received before), refused (Odoo refused the vendor bill), posted (the odoo-writer posted the vendor bill).
  *
  * Avro enum `io.tradewind.finance.FinanceStatus`. A reader that does not know a symbol decodes it as `unknown`.
  */
@@ -1445,9 +1464,14 @@ export const FinanceStatus = {
   Unmatched: 'unmatched',
   Ambiguous: 'ambiguous',
   Ignored: 'ignored',
+  Billed: 'billed',
+  Held: 'held',
+  Duplicate: 'duplicate',
+  Refused: 'refused',
+  Posted: 'posted',
 } as const;
 /**
- * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment).
+ * invoice: open, partially_paid, paid, exported (sent to the customer), export_blocked (a tax integrity check refused it); settlement_entry: matched, partially_matched, unmatched, ambiguous, ignored (not a customer payment); supplier_invoice: billed (matched, its vendor bill asked of Odoo), held (the differences say why), duplicate (its number was received before), refused (Odoo refused the vendor bill), posted (the odoo-writer posted the vendor bill).
  *
  * Avro enum `io.tradewind.finance.FinanceStatus`. A reader that does not know a symbol decodes it as `unknown`.
  */
