@@ -163,7 +163,7 @@ export async function startNewGroupAt(
         const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
         if (committed.partitions.some((p) => p.offset !== '-1')) return;
         const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
-        await admin.setOffsets({ groupId, topic, partitions });
+        await commitGroupOffsets(kafka, groupId, topic, partitions);
         return;
       } catch (error) {
         // A new broker's group coordinator is still loading: retriable, worth waiting for.
@@ -173,5 +173,37 @@ export async function startNewGroupAt(
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * What kafkajs' `admin.setOffsets` does (a member joins the empty group, seeks, and the seek is committed on
+ * its first fetch), with a fetch wait of 50 ms: setOffsets' own member waits the default 5 s for that fetch,
+ * and every consumer a service starts on a new group paid it twice (its main and retry stages).
+ */
+async function commitGroupOffsets(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  partitions: readonly { partition: number; offset: string }[],
+): Promise<void> {
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50, allowAutoTopicCreation: false });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const { state } = await consumer.describeGroup();
+    if (state !== 'Empty' && state !== 'Dead')
+      throw new Error(
+        `consumer group ${groupId} has running members (${state}): its offsets are left as they are`,
+      );
+    await new Promise<void>((resolve, reject) => {
+      consumer.on(consumer.events.FETCH, () => void consumer.stop().then(resolve, reject));
+      consumer.run({ eachBatchAutoResolve: false, eachBatch: () => Promise.resolve() }).catch(reject);
+      // Nothing is consumed: the member only joins, seeks and commits.
+      consumer.pause([{ topic }]);
+      for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
+    });
+  } finally {
+    await consumer.disconnect();
   }
 }
