@@ -309,6 +309,14 @@ describe('purchase-orders with the real Kafka, registry, PostgreSQL and the Odoo
     );
     assert.equal(state.lines[0].ackDate, plus(12));
     assert.equal(state.lines[1].ackUnitPrice, 1.5);
+    // 2 CA of 12: our Units per supplier unit travel with the line (the reconciler compares Units).
+    assert.deepEqual(
+      state.lines.map((l) => [l.quantity, l.uom, l.unitsPerUom]),
+      [
+        [500, 'EA', 1],
+        [2, 'CA', 12],
+      ],
+    );
 
     // The odoo-writer's write of the promised date (as set_purchase_line_dates does it) is Odoo changing
     // the order; the poll sees it and sends nothing: the supplier proposed that date.

@@ -27,6 +27,7 @@ import {
   type PartnerConfig,
   type PurchasingSettings,
   SupplierChangePolicy,
+  supplierUnitOf,
 } from '@tradewind/partner-catalog';
 import {
   buildCsvPurchaseOrder,
@@ -655,6 +656,9 @@ export class PurchasingCore {
     headers: Record<string, string>,
     now: number,
   ): OutboxEnqueueRequest<PurchaseOrderState> {
+    // Our Units in one supplier unit, from the supplier's packs (10 DZ of nuts are 120 Units): the
+    // reconciler compares them with Odoo's product_uom_qty.
+    const settings = this.catalog.partner(row.supplier_id)?.purchasing;
     const value: PurchaseOrderState = {
       purchaseOrderId: row.purchase_order_id,
       odooOrderId: Number(row.odoo_order_id),
@@ -669,7 +673,7 @@ export class PurchasingCore {
         supplierPartNumber: l.supplierPartNumber,
         quantity: l.quantity,
         uom: l.uom,
-        unitsPerUom: 1,
+        unitsPerUom: settings === undefined ? 1 : supplierUnitOf(settings, l.sku).unitsPer,
         unitPrice: l.unitPrice,
         expectedDate: l.expectedDate,
         ackStatus: l.ackStatus,
