@@ -154,25 +154,23 @@ export async function startNewGroupAt(
   topic: string,
   at: number,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
   const deadline = Date.now() + 30_000;
-  try {
-    for (;;) {
-      try {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        if (committed.partitions.some((p) => p.offset !== '-1')) return;
-        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
-        await commitGroupOffsets(kafka, groupId, topic, partitions);
-        return;
-      } catch (error) {
-        // A new broker's group coordinator is still loading: retriable, worth waiting for.
-        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-        await sleep(250);
-      }
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      if (committed.partitions.some((p) => p.offset !== '-1')) return;
+      const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
+      await commitGroupOffsets(kafka, groupId, topic, partitions);
+      return;
+    } catch (error) {
+      // A new broker's group coordinator still loading, a connection lost: retriable, worth waiting for.
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await sleep(250);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
     }
-  } finally {
-    await admin.disconnect();
   }
 }
 
@@ -197,13 +195,21 @@ async function commitGroupOffsets(
         `consumer group ${groupId} has running members (${state}): its offsets are left as they are`,
       );
     await new Promise<void>((resolve, reject) => {
-      consumer.on(consumer.events.FETCH, () => void consumer.stop().then(resolve, reject));
+      // Fetches come every 50 ms: stop on the first one only (a second stop would race the first).
+      let stopping = false;
+      const removeListener = consumer.on(consumer.events.FETCH, () => {
+        if (stopping) return;
+        stopping = true;
+        removeListener();
+        consumer.stop().then(resolve, reject);
+      });
       consumer.run({ eachBatchAutoResolve: false, eachBatch: () => Promise.resolve() }).catch(reject);
       // Nothing is consumed: the member only joins, seeks and commits.
       consumer.pause([{ topic }]);
       for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
     });
   } finally {
-    await consumer.disconnect();
+    // The offsets are committed once stop() has resolved; a failing disconnect changes nothing.
+    await consumer.disconnect().catch(() => undefined);
   }
 }
