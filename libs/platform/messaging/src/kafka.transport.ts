@@ -154,67 +154,24 @@ export async function startNewGroupAt(
   topic: string,
   at: number,
 ): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      if (committed.partitions.some((p) => p.offset !== '-1')) return;
-      const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
-      await commitGroupOffsets(kafka, groupId, topic, partitions);
-      // The quick member may stop before its seek was committed: then kafkajs' own (slow) way, so the
-      // group leaves here with offsets, as a restart after a crash expects.
-      const [after] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      if (after.partitions.every((p) => p.offset === '-1'))
-        await admin.setOffsets({ groupId, topic, partitions });
-      return;
-    } catch (error) {
-      // A new broker's group coordinator still loading, a connection lost: retriable, worth waiting for.
-      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-      await sleep(250);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
-}
-
-/**
- * What kafkajs' `admin.setOffsets` does (a member joins the empty group, seeks, and the seek is committed on
- * its first fetch), with a fetch wait of 50 ms: setOffsets' own member waits the default 5 s for that fetch,
- * and every consumer a service starts on a new group paid it twice (its main and retry stages).
- */
-async function commitGroupOffsets(
-  kafka: Kafka,
-  groupId: string,
-  topic: string,
-  partitions: readonly { partition: number; offset: string }[],
-): Promise<void> {
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50, allowAutoTopicCreation: false });
-  await consumer.connect();
   try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const { state } = await consumer.describeGroup();
-    if (state !== 'Empty' && state !== 'Dead')
-      throw new Error(
-        `consumer group ${groupId} has running members (${state}): its offsets are left as they are`,
-      );
-    await new Promise<void>((resolve, reject) => {
-      // Fetches come every 50 ms: stop on the first one only (a second stop would race the first).
-      let stopping = false;
-      const removeListener = consumer.on(consumer.events.FETCH, () => {
-        if (stopping) return;
-        stopping = true;
-        removeListener();
-        consumer.stop().then(resolve, reject);
-      });
-      consumer.run({ eachBatchAutoResolve: false, eachBatch: () => Promise.resolve() }).catch(reject);
-      // Nothing is consumed: the member only joins, seeks and commits.
-      consumer.pause([{ topic }]);
-      for (const { partition, offset } of partitions) consumer.seek({ topic, partition, offset });
-    });
+    for (;;) {
+      try {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        if (committed.partitions.some((p) => p.offset !== '-1')) return;
+        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
+        await admin.setOffsets({ groupId, topic, partitions });
+        return;
+      } catch (error) {
+        // A new broker's group coordinator is still loading: retriable, worth waiting for.
+        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+        await sleep(250);
+      }
+    }
   } finally {
-    // The offsets are committed once stop() has resolved; a failing disconnect changes nothing.
-    await consumer.disconnect().catch(() => undefined);
+    await admin.disconnect();
   }
 }
