@@ -162,7 +162,7 @@ export class RedriveStore {
               (SELECT count(*) FROM (SELECT order_id FROM redrive_commands c WHERE c.redrive_id = r.redrive_id
                  GROUP BY order_id HAVING bool_and(sent_at IS NOT NULL)) s) AS sent,
               (SELECT count(*) FROM (SELECT order_id FROM redrive_commands c WHERE c.redrive_id = r.redrive_id
-                 GROUP BY order_id HAVING bool_and(outcome = ANY($2::text[]))) s) AS succeeded,
+                 GROUP BY order_id HAVING bool_and(coalesce(outcome = ANY($2::text[]), false))) s) AS succeeded,
               (SELECT count(*) FROM (SELECT order_id FROM redrive_commands c WHERE c.redrive_id = r.redrive_id
                  GROUP BY order_id HAVING bool_or(outcome IS NOT NULL AND NOT outcome = ANY($2::text[]))) s) AS failed
          FROM redrives r WHERE r.redrive_id = $1`,
