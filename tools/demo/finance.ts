@@ -51,10 +51,10 @@ export async function startFinanceDemo(options: FinanceDemoOptions): Promise<Fin
   });
   const serde = new AvroSerde({ registryUrl: options.registryUrl });
   const groupId = `tradewind-demo-finance-${options.run}`;
-  await startNewGroupAt(kafka, groupId, TOPICS.financeState, Date.now());
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.financeState });
+  await startNewGroupAt(kafka, consumer, groupId, TOPICS.financeState, Date.now());
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.value === null) return;

@@ -67,10 +67,10 @@ export async function startPurchasingDemo(options: PurchasingDemoOptions): Promi
   });
   const serde = new AvroSerde({ registryUrl: options.registryUrl });
   const groupId = `tradewind-demo-purchasing-${options.run}`;
-  await startNewGroupAt(kafka, groupId, TOPICS.purchasingState, Date.now());
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.purchasingState });
+  await startNewGroupAt(kafka, consumer, groupId, TOPICS.purchasingState, Date.now());
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.value === null) return;
@@ -91,10 +91,10 @@ export async function startPurchasingDemo(options: PurchasingDemoOptions): Promi
   const bills = new Map<string, FinanceState>();
   const invoiceNumbers: string[] = [];
   const billsGroup = `tradewind-demo-supplier-bills-${options.run}`;
-  await startNewGroupAt(kafka, billsGroup, TOPICS.financeState, Date.now());
   const billsConsumer = kafka.consumer({ groupId: billsGroup });
   await billsConsumer.connect();
   await billsConsumer.subscribe({ topic: TOPICS.financeState });
+  await startNewGroupAt(kafka, billsConsumer, billsGroup, TOPICS.financeState, Date.now());
   await billsConsumer.run({
     eachMessage: async ({ message }) => {
       const key = message.key?.toString() ?? '';

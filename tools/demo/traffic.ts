@@ -115,10 +115,10 @@ async function followAvailability(from: number): Promise<() => Promise<void>> {
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: `tradewind-demo-${run}` });
   const serde = new AvroSerde({ registryUrl });
   const groupId = `tradewind-demo-availability-${run}`;
-  await startNewGroupAt(kafka, groupId, TOPICS.inventoryAvailability, from);
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.inventoryAvailability });
+  await startNewGroupAt(kafka, consumer, groupId, TOPICS.inventoryAvailability, from);
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.key === null || message.value === null) return;
@@ -140,10 +140,10 @@ async function followFeeds(from: number): Promise<() => Promise<void>> {
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: `tradewind-demo-feeds-${run}` });
   const serde = new AvroSerde({ registryUrl });
   const groupId = `tradewind-demo-feeds-${run}`;
-  await startNewGroupAt(kafka, groupId, TOPICS.partnersOutbound, from);
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.partnersOutbound });
+  await startNewGroupAt(kafka, consumer, groupId, TOPICS.partnersOutbound, from);
   await consumer.run({
     eachMessage: async ({ message }) => {
       if (message.value === null) return;

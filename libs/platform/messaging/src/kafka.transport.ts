@@ -42,22 +42,17 @@ export class KafkaConsumerTransport implements ConsumerTransport {
   }
 
   async subscribe(subscription: TransportSubscription, onBatch: BatchHandler): Promise<TransportConsumer> {
-    if (subscription.newGroupStartAt !== undefined) {
-      await startNewGroupAt(
-        this.kafka,
-        subscription.groupId,
-        subscription.topic,
-        subscription.newGroupStartAt,
-      );
-    }
+    const { groupId, topic } = subscription;
     const consumer: Consumer = this.kafka.consumer({
-      groupId: subscription.groupId,
+      groupId,
       sessionTimeout: subscription.sessionTimeoutMs,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
     });
     await consumer.connect();
-    await consumer.subscribe({ topic: subscription.topic, fromBeginning: subscription.fromBeginning });
+    await consumer.subscribe({ topic, fromBeginning: subscription.fromBeginning });
+    if (subscription.newGroupStartAt !== undefined)
+      await startNewGroupAt(this.kafka, consumer, groupId, topic, subscription.newGroupStartAt);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -144,34 +139,56 @@ export function avroDecoder<V>(serde: AvroSerde, schemas: TopicSchemas, topic: s
 }
 
 /**
- * Commits, for a group that has none yet on `topic`, the offsets of the first records at or after `at`
- * (the partition's end where none is that recent); a group with committed offsets is left as it is. Runs
- * before the group's first member joins, so nothing can have been consumed from elsewhere.
+ * Starts `consumer`'s group, when it has no committed offsets on `topic`, at the first records at or after
+ * `at` (a partition's end where none is that recent); a group with committed offsets goes on where it is.
+ * Call between `subscribe` and `run`. The start is sought on each join for the partitions the member is
+ * given and has not committed yet (a rebalance forgets a seek), not committed beforehand: kafkajs commits
+ * only through a member, and `admin.setOffsets`' member costs a join and a 5 s fetch wait per group.
  */
 export async function startNewGroupAt(
   kafka: Kafka,
+  consumer: Consumer,
   groupId: string,
   topic: string,
   at: number,
 ): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const deadline = Date.now() + 30_000;
-  try {
-    for (;;) {
-      try {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        if (committed.partitions.some((p) => p.offset !== '-1')) return;
-        const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
-        await admin.setOffsets({ groupId, topic, partitions });
-        return;
-      } catch (error) {
-        // A new broker's group coordinator is still loading: retriable, worth waiting for.
-        if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-        await sleep(250);
-      }
+  const start = await newGroupStartOffsets(kafka, groupId, topic, at);
+  if (start === undefined) return;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    for (const partition of payload.memberAssignment[topic] ?? []) {
+      const offset = start.get(partition);
+      if (offset !== undefined) consumer.seek({ topic, partition, offset });
     }
-  } finally {
-    await admin.disconnect();
+  });
+  consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+    for (const committed of payload.topics)
+      if (committed.topic === topic)
+        for (const { partition } of committed.partitions) start.delete(Number(partition));
+  });
+}
+
+/** Per partition, where a group with no committed offsets on `topic` starts; undefined for a started group. */
+async function newGroupStartOffsets(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  at: number,
+): Promise<Map<number, string> | undefined> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      if (committed.partitions.some((p) => p.offset !== '-1')) return undefined;
+      const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
+      return new Map(partitions.map((p) => [p.partition, p.offset]));
+    } catch (error) {
+      // A new broker's group coordinator still loading, a connection lost: retriable, worth waiting for.
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await sleep(250);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 }
