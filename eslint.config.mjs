@@ -11,7 +11,7 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 // libs/<group>/<lib>: the group is the library's scope tag. Every group but platform is a domain, so a
-// new domain folder is constrained as soon as it exists (tools/checks/scopes.spec.ts keeps tags and
+// new domain folder is constrained as soon as it exists (tools/checks/scopes.probes.ts keeps tags and
 // folders in step).
 const DOMAINS = readdirSync(join(import.meta.dirname, 'libs'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && entry.name !== 'platform')

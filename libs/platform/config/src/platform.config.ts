@@ -74,7 +74,7 @@ export function kafkaConfig(defaults: { clientId: string }) {
       newGroupStartAt: variable(
         'KAFKA_NEW_GROUP_START_AT',
         parsedBy(parseInstant)({
-          desc: 'Where a consumer group with no committed offsets starts: an ISO 8601 instant (its records from then on); unset: each topic from the beginning',
+          desc: 'Where a consumer group starts on a partition it has never committed: an ISO 8601 instant (its records from then on); unset: each topic from the beginning',
           default: undefined,
         }),
       ),

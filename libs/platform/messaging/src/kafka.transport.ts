@@ -1,10 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import { type OpsException, TOPICS } from '@tradewind/contracts';
 import type { Consumer, Kafka } from 'kafkajs';
 
 import type { AvroSerde } from './avro-serde';
 import { decodeHeaders, type RecordHeaders } from './headers';
+import { whileKafkaIsTransient } from './kafka';
 import {
   DependencyUnavailableError,
   errorMessage,
@@ -38,21 +37,27 @@ export class KafkaConsumerTransport implements ConsumerTransport {
   ) {}
 
   ensureTopics(source: string, derived: readonly string[]): Promise<void> {
-    return ensureDerivedTopics(this.kafka, source, derived);
+    return whileKafkaIsTransient(() => ensureDerivedTopics(this.kafka, source, derived));
   }
 
   async subscribe(subscription: TransportSubscription, onBatch: BatchHandler): Promise<TransportConsumer> {
     const { groupId, topic } = subscription;
-    const consumer: Consumer = this.kafka.consumer({
-      groupId,
-      sessionTimeout: subscription.sessionTimeoutMs,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: subscription.fromBeginning });
-    if (subscription.newGroupStartAt !== undefined)
-      await startNewGroupAt(this.kafka, consumer, groupId, topic, subscription.newGroupStartAt);
+    let consumer!: Consumer;
+    await whileKafkaIsTransient(
+      async () => {
+        consumer = this.kafka.consumer({
+          groupId,
+          sessionTimeout: subscription.sessionTimeoutMs,
+          heartbeatInterval: 3_000,
+          allowAutoTopicCreation: false,
+        });
+        await consumer.connect();
+        await consumer.subscribe({ topic, fromBeginning: subscription.fromBeginning });
+        if (subscription.newGroupStartAt !== undefined)
+          await startNewGroupAt(this.kafka, consumer, groupId, topic, subscription.newGroupStartAt);
+      },
+      { undo: () => consumer.disconnect() },
+    );
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -139,11 +144,13 @@ export function avroDecoder<V>(serde: AvroSerde, schemas: TopicSchemas, topic: s
 }
 
 /**
- * Starts `consumer`'s group, when it has no committed offsets on `topic`, at the first records at or after
- * `at` (a partition's end where none is that recent); a group with committed offsets goes on where it is.
+ * Starts each partition of `topic` that `consumer`'s group has never committed at the first record at or
+ * after `at` (the partition's end where none is that recent); committed partitions go on where they are.
  * Call between `subscribe` and `run`. The start is sought on each join for the partitions the member is
  * given and has not committed yet (a rebalance forgets a seek), not committed beforehand: kafkajs commits
- * only through a member, and `admin.setOffsets`' member costs a join and a 5 s fetch wait per group.
+ * only through a member, and `admin.setOffsets`' member costs a join and a 5 s fetch wait per group. A
+ * member restarted before its group committed every partition so starts the rest at `at` again, not at
+ * the topic's beginning.
  */
 export async function startNewGroupAt(
   kafka: Kafka,
@@ -167,28 +174,25 @@ export async function startNewGroupAt(
   });
 }
 
-/** Per partition, where a group with no committed offsets on `topic` starts; undefined for a started group. */
+/** Where each partition the group has never committed on `topic` starts; undefined when it committed all. */
 async function newGroupStartOffsets(
   kafka: Kafka,
   groupId: string,
   topic: string,
   at: number,
 ): Promise<Map<number, string> | undefined> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const admin = kafka.admin();
-    try {
+  const admin = kafka.admin();
+  return whileKafkaIsTransient(
+    async () => {
       await admin.connect();
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      if (committed.partitions.some((p) => p.offset !== '-1')) return undefined;
-      const partitions = await admin.fetchTopicOffsetsByTimestamp(topic, at);
-      return new Map(partitions.map((p) => [p.partition, p.offset]));
-    } catch (error) {
-      // A new broker's group coordinator still loading, a connection lost: retriable, worth waiting for.
-      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
-      await sleep(250);
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  }
+      const never = new Set(committed.partitions.filter((p) => p.offset === '-1').map((p) => p.partition));
+      const starts = never.size === 0 ? [] : await admin.fetchTopicOffsetsByTimestamp(topic, at);
+      await admin.disconnect();
+      return never.size === 0
+        ? undefined
+        : new Map(starts.filter((p) => never.has(p.partition)).map((p) => [p.partition, p.offset]));
+    },
+    { undo: () => admin.disconnect() },
+  );
 }

@@ -54,3 +54,37 @@ export function createKafka(connection: KafkaConnection): Kafka {
   };
   return new Kafka(config);
 }
+
+/** Whether a kafkajs error is the broker being away or busy (a lost connection, a leader election). */
+export function isTransientKafkaError(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if ((e as { retriable?: boolean }).retriable === true) return true;
+    if (/KafkaJS(Connection|ConnectionClosed|NumberOfRetriesExceeded|RequestTimeout)Error/.test(e.name))
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Runs a start-up step (a connect, a subscription, a topic check) again while the broker is away or
+ * busy, up to `deadlineMs`: a service starting during a broker hiccup waits for it rather than exits
+ * (kafkajs reports a socket the broker closed as "write after end", retriable). `undo` cleans a failed
+ * attempt up before the next one.
+ */
+export async function whileKafkaIsTransient<T>(
+  step: () => Promise<T>,
+  options: { deadlineMs?: number; undo?: () => Promise<void> } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.deadlineMs ?? 60_000);
+  const log = createLogger('kafkajs');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      await options.undo?.().catch(() => undefined);
+      if (!isTransientKafkaError(error) || Date.now() > deadline) throw error;
+      log.warn({ err: error, attempt }, 'Kafka not ready; trying again');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 250 * attempt)));
+    }
+  }
+}

@@ -6,6 +6,7 @@ import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 
 import type { AvroSerde } from './avro-serde';
 import { HEADER, type RecordHeaders } from './headers';
+import { whileKafkaIsTransient } from './kafka';
 import { MessagingErrorCode, MessagingException, OutcomeUnknownException } from './messaging.exception';
 import { type MessagingMetrics, messagingMetrics } from './metrics';
 import type { TopicSchemas } from './topic-schemas';
@@ -126,7 +127,7 @@ export class TypedProducer<M extends object> {
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    await whileKafkaIsTransient(() => this.producer.connect());
   }
 
   /** Largest encoded record this producer hands to the broker (callers size their payloads by it). */
