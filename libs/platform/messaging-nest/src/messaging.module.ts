@@ -43,7 +43,7 @@ export interface MessagingModuleOptions {
   consumers?: Readonly<Record<string, ConsumerSettings>>;
   /** PostgreSQL for the consumer's parked-record bookkeeping (the service's own database and schema). */
   database: { url: string; schema: string };
-  /** Where a consumer group with no committed offsets starts (epoch ms); unset: the topic's beginning. */
+  /** Where a consumer group starts on a partition it has never committed (epoch ms); unset: the topic's beginning. */
   newGroupStartAt?: number;
   /** Start consumers on bootstrap (false in tests that only produce). */
   consume?: boolean;

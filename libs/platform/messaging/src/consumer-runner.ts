@@ -65,7 +65,7 @@ interface RunnerSettings<V> {
   keyConcurrency?: number;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
-  /** A new group (no committed offsets) starts at this instant, epoch ms (KAFKA_NEW_GROUP_START_AT). */
+  /** Partitions the group has never committed start at this instant, epoch ms (KAFKA_NEW_GROUP_START_AT). */
   newGroupStartAt?: number;
   sessionTimeoutMs?: number;
   metrics?: MessagingMetrics;
