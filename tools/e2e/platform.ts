@@ -154,6 +154,15 @@ export const SERVICES = [
   'reconciler',
 ] as const;
 
+/** The services started beside SERVICES by `startPlatform({ everyService: true })`: the workflows' own. */
+export const WORKFLOW_SERVICES = [
+  'ops-console',
+  'shipments',
+  'purchase-orders',
+  'invoices',
+  'partner-delivery',
+] as const;
+
 /** Starts the simulator and every service and waits until each is ready. */
 export async function startPlatform(
   options: {
@@ -170,6 +179,8 @@ export async function startPlatform(
     writerThroughProxy?: boolean;
     /** Starts the ops console too. */
     opsConsole?: boolean;
+    /** Starts every service of the platform (WORKFLOW_SERVICES too, the ops console among them). */
+    everyService?: boolean;
   } = {},
 ): Promise<RunningPlatform> {
   const stack = testStack();
@@ -180,6 +191,12 @@ export async function startPlatform(
 
   const [odooPort, writerPort, intakePort, gatewayPort, inventoryPort, reconcilerPort, consolePort] =
     await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const opsConsole = options.opsConsole === true || options.everyService === true;
+  // The workflows' services other than the console, when every service runs: name → port.
+  const workflowPorts = new Map<string, number>();
+  if (options.everyService === true)
+    for (const name of WORKFLOW_SERVICES)
+      if (name !== 'ops-console') workflowPorts.set(name, await freePort());
   const odooUrl = `http://127.0.0.1:${odooPort}`;
   const common = {
     ...process.env,
@@ -300,14 +317,15 @@ export async function startPlatform(
         ...options.reconcilerEnv,
       });
     }
-    if (options.opsConsole === true) {
+    if (opsConsole) {
       // Dead-letter topics are looked for every 2 s instead of 15 s: a test's new one shows up quickly.
       service('ops-console', consolePort, { OPS_DEAD_LETTERS_DISCOVER_EVERY: '2s' });
     }
+    // With the catalog's own endpoints and no delivery secrets: partner-delivery holds what it cannot send.
+    for (const [name, port] of workflowPorts) service(name, port, { ODOO_READ_API_KEY: ODOO_READ_KEY });
     await Promise.all([
-      ...(options.opsConsole === true
-        ? [ready('ops-console', `http://127.0.0.1:${consolePort}/health/ready`)]
-        : []),
+      ...(opsConsole ? [ready('ops-console', `http://127.0.0.1:${consolePort}/health/ready`)] : []),
+      ...[...workflowPorts].map(([name, port]) => ready(name, `http://127.0.0.1:${port}/health/ready`)),
       ready('odoo-writer', `http://127.0.0.1:${writerPort}/health/ready`),
       ready('order-intake', `http://127.0.0.1:${intakePort}/health/ready`),
       ...(wanted('ingress-gateway')
@@ -328,7 +346,7 @@ export async function startPlatform(
 
   return {
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-    ...(options.opsConsole === true ? { consoleUrl: `http://127.0.0.1:${consolePort}` } : {}),
+    ...(opsConsole ? { consoleUrl: `http://127.0.0.1:${consolePort}` } : {}),
     odooUrl,
     odooDb: 'tradewind',
     odooReadKey: ODOO_READ_KEY,
@@ -342,6 +360,8 @@ export async function startPlatform(
         'odoo-writer': writerPort,
         'inventory-sync': inventoryPort,
         reconciler: reconcilerPort,
+        'ops-console': consolePort,
+        ...Object.fromEntries(workflowPorts),
       })
         .filter(([name]) => children.some((c) => c.name === name))
         .map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]),
@@ -390,7 +410,7 @@ export async function startPlatform(
       await stopChildren();
       proxy?.close();
       const pool = new Pool({ connectionString: stack.databaseUrl });
-      for (const name of [...SERVICES, 'ops-console']) {
+      for (const name of [...SERVICES, ...WORKFLOW_SERVICES]) {
         await pool.query(`drop schema if exists "${name.replaceAll('-', '_')}_${run}" cascade`);
       }
       await pool.end();

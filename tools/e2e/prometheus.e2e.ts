@@ -23,7 +23,14 @@ import {
 import { expectEventually } from '@tradewind/testing';
 import YAML from 'yaml';
 
-import { E2E_PARTNER_KEYS, freePort, type RunningPlatform, SERVICES, startPlatform } from './platform';
+import {
+  E2E_PARTNER_KEYS,
+  freePort,
+  type RunningPlatform,
+  SERVICES,
+  startPlatform,
+  WORKFLOW_SERVICES,
+} from './platform';
 
 const root = join(__dirname, '../..');
 
@@ -114,7 +121,7 @@ describe('Prometheus scrapes the platform and counts what partners did', () => {
   const reasons = new Map<string, number>();
 
   before(async () => {
-    platform = await startPlatform({ odooLatencyMs: 5 });
+    platform = await startPlatform({ odooLatencyMs: 5, everyService: true });
     prometheus = await startPrometheus(platform.metricsUrls);
     client = new PartnerClient(platform.gatewayUrl, E2E_PARTNER_KEYS);
   });
@@ -152,7 +159,7 @@ describe('Prometheus scrapes the platform and counts what partners did', () => {
         const up = await query('up');
         assert.deepEqual(
           up.map((s) => [s.metric.tradewind_service, s.value[1]]).sort(),
-          SERVICES.map((s) => [s, '1']).sort(),
+          [...SERVICES, ...WORKFLOW_SERVICES].map((s) => [s, '1']).sort(),
         );
       },
       { timeoutMs: 30_000, intervalMs: 500, description: 'every service up' },

@@ -71,7 +71,9 @@ describe('odoo-writer: a crash at each point of a write, then a replay', () => {
             assert.equal(ledgerAfterUpsertCrash, 0);
             break;
           case 'after-call':
-            assert.equal(orders().length, ORDERS);
+            // Odoo answered the first call, and the writer died before recording it. That call held the
+            // orders that met in the batcher by then (timing: 1 to 3).
+            assert.ok(orders().length >= 1, 'the answered load is in Odoo');
             assert.equal(ledgerAfterUpsertCrash, 0, 'nothing recorded');
             break;
           case 'after-commit':
@@ -96,7 +98,11 @@ describe('odoo-writer: a crash at each point of a write, then a replay', () => {
             });
             break;
           case 'after-call':
-            assert.ok(states().every((s) => s === 'sale'));
+            // As for the load: the answered confirmation (1 to 3 orders) is done in Odoo, unrecorded.
+            assert.ok(
+              states().some((s) => s === 'sale'),
+              `states ${states().join(',')}`,
+            );
             break;
           case 'after-commit':
             // At least the batch recorded before the crash is confirmed; the replay finishes the rest.
