@@ -181,18 +181,17 @@ async function newGroupStartOffsets(
   topic: string,
   at: number,
 ): Promise<Map<number, string> | undefined> {
-  const admin = kafka.admin();
-  return whileKafkaIsTransient(
-    async () => {
+  return whileKafkaIsTransient(async () => {
+    const admin = kafka.admin();
+    try {
       await admin.connect();
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const never = new Set(committed.partitions.filter((p) => p.offset === '-1').map((p) => p.partition));
-      const starts = never.size === 0 ? [] : await admin.fetchTopicOffsetsByTimestamp(topic, at);
-      await admin.disconnect();
-      return never.size === 0
-        ? undefined
-        : new Map(starts.filter((p) => never.has(p.partition)).map((p) => [p.partition, p.offset]));
-    },
-    { undo: () => admin.disconnect() },
-  );
+      if (never.size === 0) return undefined;
+      const starts = await admin.fetchTopicOffsetsByTimestamp(topic, at);
+      return new Map(starts.filter((p) => never.has(p.partition)).map((p) => [p.partition, p.offset]));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  });
 }
