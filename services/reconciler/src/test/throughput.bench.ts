@@ -66,6 +66,9 @@ async function startSimulatorProcess() {
       ...process.env,
       ODOO_SIM_PORT: '0',
       ODOO_SIM_DATA_FILE: '',
+      // Seeding writes what the odoo-writer would have written over months: untimed, so at no import cost.
+      // The timed run only reads, which the per-record cost does not charge.
+      ODOO_SIM_RECORD_COST_MS: '0',
       NODE_OPTIONS: process.env.TW_BENCH_SIM_NODE_OPTIONS ?? '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
