@@ -52,7 +52,7 @@ export function errorClassOf(error: unknown): string {
   return typeof error;
 }
 
-/** Headers of a result: the command's correlation, with the command record as its cause. */
+/** Headers of a result: the command's correlation and re-drive, with the command record as its cause. */
 export function resultHeaders(commandHeaders: RecordHeaders): Record<string, string> {
   const context = currentCorrelation();
   const headers: Record<string, string> = {};
@@ -63,5 +63,7 @@ export function resultHeaders(commandHeaders: RecordHeaders): Record<string, str
   if (partnerId) headers[HEADER.partnerId] = partnerId;
   const traceparent = context?.traceparent ?? commandHeaders[HEADER.traceparent];
   if (traceparent) headers[HEADER.traceparent] = traceparent;
+  // A re-drive's commands are not those their order's service issued: the header says whose they are.
+  if (commandHeaders[HEADER.redriveId]) headers[HEADER.redriveId] = commandHeaders[HEADER.redriveId];
   return headers;
 }

@@ -147,6 +147,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     type: CommandType,
     outcome: ResultOutcome,
     extra: Partial<OdooResult> = {},
+    headers: Record<string, string> = {},
   ) {
     const command = commandsFor(name).find((c) => c.type === type)!;
     const result: OdooResult = {
@@ -162,7 +163,7 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
       completedAt: Date.now(),
       ...extra,
     };
-    await producer.send(TOPICS.odooResults, [{ key: command.externalId, value: result }]);
+    await producer.send(TOPICS.odooResults, [{ key: command.externalId, value: result, headers }]);
   }
 
   before(async () => {
@@ -456,6 +457,32 @@ describe('order-intake with the real Kafka, registry, PostgreSQL and the Odoo si
     const mineSince = collector.records.slice(before).filter(mine);
     assert.deepEqual(mineSince, [], 'no new state, command or acknowledgement');
     for (const name of ['A1', 'M1', 'G1']) assert.equal(commandsFor(name).length, 2);
+  });
+
+  it("adopts the success of the reconciler's re-drive of an order, and nothing else of commands it did not issue", async () => {
+    await publishDocument('RD1', 'acme-portal', po('RD1'), 'json', acmeOrderJson(po('RD1')));
+    await expectEventually(() => assert.equal(commandsFor('RD1').length, 2), { timeoutMs: 60_000 });
+    // Its own commands are never answered (lost before the odoo-writer). A result of a command it did not
+    // issue, and the failure of a re-drive's, leave it where it is.
+    const redrive = { [HEADER.redriveId]: randomUUID() };
+    await publishResult('RD1', 'upsert_sale_order', 'written', { commandId: randomUUID() });
+    await publishResult('RD1', 'upsert_sale_order', 'technical_error', { commandId: randomUUID() }, redrive);
+    await waitForQuiescence(() => collector.records.length, { quietMs: 4_000, timeoutMs: 60_000 });
+    assert.equal(stateOf('RD1')!.status, 'accepted');
+    // The re-drive's upsert and confirm succeed in Odoo: the order moves on and its partner hears of it.
+    await publishResult('RD1', 'upsert_sale_order', 'written', { commandId: randomUUID() }, redrive);
+    await publishResult('RD1', 'confirm_sale_order', 'written', { commandId: randomUUID() }, redrive);
+    await expectEventually(() => assert.equal(stateOf('RD1')?.status, 'acknowledged'), { timeoutMs: 60_000 });
+    assert.deepEqual(
+      collector
+        .of<SalesOrderState>(TOPICS.ordersState, (r) => mine(r) && r.key === orderId('RD1'))
+        .map((r) => r.value.status),
+      ['received', 'validated', 'accepted', 'written', 'confirmed', 'acknowledged'],
+    );
+    assert.equal(stateOf('RD1')!.odooOrderId, 4242);
+    await expectEventually(() => assert.equal(acksFor('RD1').length, 1));
+    assert.equal((JSON.parse(acksFor('RD1')[0].payload) as { status: string }).status, 'accepted');
+    assert.equal(commandsFor('RD1').length, 2, 'order-intake issues no command of its own for it');
   });
 
   it('keeps one order when two submissions of a PO race: the business key is the guard', async () => {

@@ -1,4 +1,4 @@
-// Consumes odoo.results: Odoo's answers to the commands this service issued.
+// Consumes odoo.results: Odoo's answers to the commands this service issued (and to re-drives of its orders).
 import { Inject, Injectable } from '@nestjs/common';
 import { type OdooResult, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';

@@ -1,6 +1,6 @@
 // Closes the loop with Odoo: odoo.results of the commands order-intake issued move their orders on
-// (written, confirmed, rejected by Odoo, failed), and a confirmation or a rejection is acknowledged to
-// the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
+// (written, confirmed, rejected by Odoo, failed), and so does the success of the reconciler's re-drive of
+// an order (tw-redrive-id); a confirmation or a rejection is acknowledged to the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
 // drops results that would move an order backwards.
 import { randomUUID } from 'node:crypto';
 
@@ -105,7 +105,7 @@ export class OdooResultsService {
     const applied = await withTransaction(this.dataSource, async (manager): Promise<Applied> => {
       let done: Applied = { outcome: 'redelivered' };
       await this.inbox.runOnce(manager, { consumerGroup: this.consumerGroup, messageId }, async () => {
-        done = await this.apply(manager, result, event);
+        done = await this.apply(manager, result, event, headers[HEADER.redriveId] !== undefined);
       });
       return done;
     });
@@ -128,7 +128,12 @@ export class OdooResultsService {
     return applied.outcome;
   }
 
-  private async apply(manager: EntityManager, result: OdooResult, event: OrderEvent): Promise<Applied> {
+  private async apply(
+    manager: EntityManager,
+    result: OdooResult,
+    event: OrderEvent,
+    redriven: boolean,
+  ): Promise<Applied> {
     const order = await this.orders.lockByExternalId(manager, result.externalId);
     if (order === undefined) {
       this.log.debug(
@@ -137,7 +142,19 @@ export class OdooResultsService {
       );
       return { outcome: 'not-ours' };
     }
-    if (result.commandId !== order.upsertCommandId && result.commandId !== order.confirmCommandId) {
+    const issuedHere =
+      result.commandId === order.upsertCommandId || result.commandId === order.confirmCommandId;
+    // The reconciler's re-drive repairs Odoo with commands of its own: Odoo writing or confirming the
+    // order is the truth about it and moves it on (the partner is then acknowledged); a re-drive's failure
+    // is the re-drive's to report, and leaves the order where its own commands left it.
+    const adopted =
+      !issuedHere && redriven && (event === OrderEvent.Written || event === OrderEvent.Confirmed);
+    if (adopted) {
+      this.log.info(
+        { orderId: order.orderId, commandId: result.commandId, type: result.type },
+        "a re-drive's result moves the order on",
+      );
+    } else if (!issuedHere) {
       this.log.warn(
         { orderId: order.orderId, commandId: result.commandId, type: result.type },
         'result of a command this order did not issue; ignored',

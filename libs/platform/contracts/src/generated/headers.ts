@@ -35,7 +35,7 @@ export const HEADER = {
   failedAt: 'tw-failed-at',
   /** The consumer group that retried or gave up on the record. */
   consumerGroup: 'tw-consumer-group',
-  /** The reconciler's re-drive a command belongs to: Odoo drifted from what was written, so the odoo-writer asks Odoo again instead of trusting its ledger's last payload. */
+  /** The reconciler's re-drive a command belongs to: Odoo drifted from what was written, so the odoo-writer asks Odoo again instead of trusting its ledger's last payload; the command's results carry it too, so the order's own service adopts what the re-drive achieved. */
   redriveId: 'tw-redrive-id',
 } as const;
 
