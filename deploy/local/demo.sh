@@ -15,20 +15,38 @@ source "$ROOT/deploy/local/demo.env"
 export KAFKA_NEW_GROUP_START_AT="${KAFKA_NEW_GROUP_START_AT:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
 
 pids=()
+service_pids=()
 stack_was_up=true
 bash deploy/local/stack.sh status >/dev/null 2>&1 || stack_was_up=false
+
+# TERM to each at once; whatever is still running 15 s later is killed.
+stop_pids() { # pid...
+  local pid _ alive
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 60); do
+    alive=false
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=true; done
+    [ "$alive" = true ] || break
+    sleep 0.25
+  done
+  for pid in "$@"; do kill -KILL "$pid" 2>/dev/null || true; done
+}
 
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "demo: stopping"
-  # Newest first: traffic, then the services (they finish in-flight work), Odoo last.
-  local i pid
+  # Newest first: traffic, then the services all at once (each finishes its in-flight work; none waits
+  # on another's shutdown), Odoo last, after the odoo-writer.
+  local i pid services_stopped=false
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     pid="${pids[$i]}"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$pid" 2>/dev/null || true
+    if [[ " ${service_pids[*]} " == *" $pid "* ]]; then
+      [ "$services_stopped" = true ] || stop_pids "${service_pids[@]}"
+      services_stopped=true
+    else
+      stop_pids "$pid"
+    fi
   done
   if [ "$stack_was_up" = false ]; then bash deploy/local/stack.sh down; fi
   echo "demo: stopped"
@@ -89,7 +107,10 @@ services=(
 ) # end of services
 
 svc() { exec node -r @swc-node/register "services/$1/src/main.ts"; }
-for entry in "${services[@]}"; do start "${entry%%:*}" svc "${entry%%:*}"; done
+for entry in "${services[@]}"; do
+  start "${entry%%:*}" svc "${entry%%:*}"
+  service_pids+=("$!")
+done
 metrics_urls=()
 for entry in "${services[@]}"; do
   wait_ready "${entry%%:*}" "http://127.0.0.1:${entry##*:}/health/ready"
