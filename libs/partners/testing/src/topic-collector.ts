@@ -1,6 +1,11 @@
 // Reads shared topics from the beginning into memory (decoded with the writer's schema from the real
 // registry), so a test can look for its own records among everyone else's (partners.outbound, ops.exceptions).
-import { type AvroSerde, decodeHeaders, type RecordHeaders } from '@tradewind/messaging';
+import {
+  type AvroSerde,
+  CONSUMER_MAX_WAIT_MS,
+  decodeHeaders,
+  type RecordHeaders,
+} from '@tradewind/messaging';
 import type { Consumer, Kafka } from 'kafkajs';
 
 export interface CollectedRecord<V = unknown> {
@@ -27,7 +32,11 @@ export class TopicCollector {
    * everything it looks for itself, on a broker whose older records may not decode (a registry started anew).
    */
   async start(topics: readonly string[], options: { fromBeginning?: boolean } = {}): Promise<void> {
-    this.consumer = this.kafka.consumer({ groupId: this.groupId, allowAutoTopicCreation: false });
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
     const joined = new Promise<void>((resolve) =>

@@ -3,7 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 
 import type { AvroSerde } from './avro-serde';
 import { decodeHeaders, type RecordHeaders } from './headers';
-import { whileKafkaIsTransient } from './kafka';
+import { CONSUMER_MAX_WAIT_MS, whileKafkaIsTransient } from './kafka';
 import {
   DependencyUnavailableError,
   errorMessage,
@@ -49,6 +49,7 @@ export class KafkaConsumerTransport implements ConsumerTransport {
           groupId,
           sessionTimeout: subscription.sessionTimeoutMs,
           heartbeatInterval: 3_000,
+          maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
           allowAutoTopicCreation: false,
         });
         await consumer.connect();

@@ -34,6 +34,14 @@ export function silenceKafkajsTimeoutWarning(): void {
   };
 }
 
+/**
+ * How long the broker holds a fetch that finds no records (kafkajs' `maxWaitTimeInMs`, 5 s by default).
+ * Stopping a consumer waits for its fetch in flight: with the default an idle consumer took 2-5 s to
+ * stop. Records still come back at once (a fetch returns as soon as there is one); an idle consumer asks
+ * once a second.
+ */
+export const CONSUMER_MAX_WAIT_MS = 1_000;
+
 /** A kafkajs client whose own logs go to the structured logger (warnings and errors only). */
 export function createKafka(connection: KafkaConnection): Kafka {
   silenceKafkajsTimeoutWarning();

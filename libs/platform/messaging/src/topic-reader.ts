@@ -4,6 +4,7 @@
 import type { Kafka } from 'kafkajs';
 
 import { AvroSerde } from './avro-serde';
+import { CONSUMER_MAX_WAIT_MS } from './kafka';
 
 /** Each partition's end offset (high watermark) now. */
 export async function topicEnd(kafka: Kafka, topic: string): Promise<Map<number, string>> {
@@ -34,6 +35,7 @@ export async function recordsSince<V>(
   // A group of its own that never commits: the reader leaves no trace on the broker.
   const consumer = kafka.consumer({
     groupId: `topic-reader-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    maxWaitTimeInMs: CONSUMER_MAX_WAIT_MS,
   });
   await consumer.connect();
   try {
