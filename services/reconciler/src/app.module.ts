@@ -4,6 +4,7 @@ import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { OdooDeliveriesReader } from './odoo/odoo-deliveries.reader';
 import { OdooPurchaseOrdersReader } from './odoo/odoo-purchase-orders.reader';
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
@@ -11,6 +12,7 @@ import { ReconcilerMetrics } from './reconciler.metrics';
 import {
   GATEWAY_LEG,
   ODOO_CLIENT,
+  ODOO_DELIVERIES,
   ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
@@ -18,6 +20,7 @@ import {
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
   REDRIVE_STORE,
+  SHIPMENT_VIEWS,
   WRITER_BREAKER,
 } from './reconciler.tokens';
 import { CompletenessPageController } from './reconciliation/completeness-page.controller';
@@ -41,8 +44,11 @@ import { CreatePurchaseOrderViews1796300000003 } from './views/purchase-order-vi
 import { PurchaseOrderViews } from './views/purchase-order-views.repository';
 import { PurchasingStateConsumer } from './views/purchasing-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
+import { CreateShipmentViews1796300000004 } from './views/shipment-views.migration';
+import { ShipmentViews } from './views/shipment-views.repository';
+import { ShipmentsStateConsumer } from './views/shipments-state.consumer';
 
-/** reconciler: orders.state and purchasing.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
+/** reconciler: orders.state, purchasing.state and shipments.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -57,6 +63,7 @@ export class AppModule {
             AddOrderViewsCustomer1796300000001,
             CreateGatewayLeg1796300000002,
             CreatePurchaseOrderViews1796300000003,
+            CreateShipmentViews1796300000004,
           ],
         }),
       ],
@@ -99,6 +106,16 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => new PurchaseOrderViews(dataSource),
         },
         {
+          provide: ODOO_DELIVERIES,
+          inject: [ODOO_CLIENT],
+          useFactory: (client: OdooClient) => new OdooDeliveriesReader(client),
+        },
+        {
+          provide: SHIPMENT_VIEWS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new ShipmentViews(dataSource),
+        },
+        {
           provide: GATEWAY_LEG,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new GatewayLeg(dataSource),
@@ -122,6 +139,7 @@ export class AppModule {
         ReconciliationSchedule,
         OrdersStateConsumer,
         PurchasingStateConsumer,
+        ShipmentsStateConsumer,
       ],
     };
   }

@@ -2,7 +2,8 @@
 // published on orders.state become its view; Odoo is seeded as the odoo-writer would have left it, then
 // drifted (a confirmed sale order deleted, a line quantity changed, a command that never reached the
 // writer, a duplicate and an order made by hand); each drift is classified, and a clean partner's window
-// proves complete with the same checksum run after run.
+// proves complete with the same checksum run after run. Purchase orders (purchasing.state) and shipments
+// (shipments.state against the deliveries validated in the simulator) are proved the same way.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import {
   OrderStatus,
   PurchaseOrderStatus,
   ResultOutcome,
+  ShipmentMilestone,
   TOPICS,
   type TopicValueMap,
 } from '@tradewind/contracts';
@@ -35,6 +37,7 @@ import {
 import { defaultConsumerGroup } from '@tradewind/messaging-nest';
 import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
 import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { saleOrderExternalId } from '@tradewind/partner-catalog';
 import { expectEventually, newGroupsStartNow, testStack, uniqueName } from '@tradewind/testing';
 import { Pool } from 'pg';
 
@@ -48,6 +51,7 @@ import { orderState } from './test/order-state.fixtures';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
 import type { PurchasingStateValue } from './views/purchasing-state.consumer';
+import type { ShipmentsStateValue } from './views/shipments-state.consumer';
 
 const stack = testStack();
 const serviceName = uniqueName('reconciler-it');
@@ -56,6 +60,7 @@ const group = defaultConsumerGroup(serviceName, TOPICS.ordersState);
 // orders.state is the shared topic: partners of this test's own, and every assertion is per partner.
 const clean = uniqueName('clean').toLowerCase();
 const drifted = uniqueName('drift').toLowerCase();
+const shipper = uniqueName('ship').toLowerCase();
 const xid = (partner: string, po: string) => `tradewind.so_${partner}_${po}`.replace(/[^A-Za-z0-9_.]/g, '_');
 
 describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simulator', () => {
@@ -91,7 +96,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       products.set(String(row.default_code), row.id);
     }
     // Customers of their own, so no other test's orders name them.
-    for (const partner of [clean, drifted]) {
+    for (const partner of [clean, drifted, shipper]) {
       const [id] = await admin.create('res.partner', [{ name: `Customer of ${partner}` }]);
       customers.set(partner, id);
     }
@@ -133,6 +138,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     const topic = TOPICS.ordersState;
     const resultsGroup = defaultConsumerGroup(serviceName, TOPICS.odooResults);
     const purchasingGroup = defaultConsumerGroup(serviceName, TOPICS.purchasingState);
+    const shipmentsGroup = defaultConsumerGroup(serviceName, TOPICS.shipmentsState);
     await kafkaAdmin
       .deleteTopics({
         topics: [
@@ -142,6 +148,8 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
           deadLetterTopicOf(TOPICS.odooResults, resultsGroup),
           retryTopicOf(TOPICS.purchasingState, purchasingGroup),
           deadLetterTopicOf(TOPICS.purchasingState, purchasingGroup),
+          retryTopicOf(TOPICS.shipmentsState, shipmentsGroup),
+          deadLetterTopicOf(TOPICS.shipmentsState, shipmentsGroup),
         ],
       })
       .catch(() => undefined);
@@ -153,6 +161,8 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
         `${resultsGroup}.retry`,
         purchasingGroup,
         `${purchasingGroup}.retry`,
+        shipmentsGroup,
+        `${shipmentsGroup}.retry`,
       ])
       .catch(() => undefined);
     await kafkaAdmin.disconnect();
@@ -606,6 +616,144 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     assert.match(
       metrics,
       /tradewind_reconciliation_discrepancies\{[^}]*workflow="purchase-order"[^}]*partner="boltworks-supply"[^}]*class="not_on_platform"[^}]*\} [1-9]/,
+    );
+  });
+
+  it("proves shipments per customer against Odoo's deliveries: validated, not validated, validated by hand, never validated", async () => {
+    // The customer's orders as order-intake left them (orders.state, and the writer's sale orders).
+    const orders = ['PO-SHIPPED', 'PO-UNVALIDATED', 'PO-BY-HAND', 'PO-NO-VALIDATION'].map((po) =>
+      platformOrder(shipper, po, { odooExternalId: saleOrderExternalId(shipper, po) }),
+    );
+    const saleOrders = new Map<string, number>();
+    for (const value of orders) saleOrders.set(value.poNumber, await saleOrder(value));
+    const deliveryOf = async (po: string) =>
+      (await admin.search('stock.picking', [['sale_id', '=', saleOrders.get(po)!]]))[0];
+    /** The delivery validated in full, as ship-picking does (tracking reference, then button_validate). */
+    const validate = async (po: string, tracking: string | false) => {
+      const picking = await deliveryOf(po);
+      await admin.write('stock.picking', [picking], { carrier_tracking_ref: tracking });
+      await admin.callAction('stock.picking', 'button_validate', [picking]);
+      return picking;
+    };
+    const stamp = Date.now().toString(36).toUpperCase();
+    const shipment = (
+      n: number,
+      po: string,
+      overrides: Partial<ShipmentsStateValue> = {},
+    ): ShipmentsStateValue => ({
+      shipmentId: `HRBR/1Z${stamp}${n}/2026-12-01`,
+      carrier: 'HRBR',
+      trackingNumber: `1Z${stamp}${n}`,
+      shipDate: '2026-12-01',
+      shipmentRef: null,
+      milestone: ShipmentMilestone.InTransit,
+      milestoneAt: Date.now(),
+      statusDetail: null,
+      terminal: false,
+      version: 3,
+      orders: [{ partnerId: shipper, poNumber: po, pickingValidation: randomUUID() }],
+      history: [],
+      proofOfDelivery: null,
+      updatedAt: Date.now(),
+      ...overrides,
+    });
+    const shipped = shipment(1, 'PO-SHIPPED', {
+      milestone: ShipmentMilestone.Delivered,
+      terminal: true,
+      proofOfDelivery: {
+        signedBy: 'R. Receiver',
+        signedAt: Date.now(),
+        place: null,
+        documentUri: null,
+        sha256: null,
+        contentType: null,
+        sourcePartnerId: 'harbor-3pl',
+      },
+    });
+    const unvalidated = shipment(2, 'PO-UNVALIDATED');
+    const neverValidated = shipment(4, 'PO-NO-VALIDATION', {
+      orders: [{ partnerId: shipper, poNumber: 'PO-NO-VALIDATION', pickingValidation: null }],
+    });
+    const shippedPicking = await validate('PO-SHIPPED', shipped.trackingNumber);
+    const unvalidatedPicking = await deliveryOf('PO-UNVALIDATED');
+    // Drift: a person validates a delivery in Odoo that no ship notice reported.
+    const byHandPicking = await validate('PO-BY-HAND', false);
+
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    await producer.send(
+      TOPICS.ordersState,
+      orders.map((value) => ({ key: value.orderId, value, headers: { [HEADER.messageId]: randomUUID() } })),
+    );
+    await producer.send(
+      TOPICS.shipmentsState,
+      [shipped, unvalidated, neverValidated].map((value) => ({
+        key: value.shipmentId,
+        value,
+        headers: { [HEADER.messageId]: randomUUID() },
+      })),
+    );
+    const window = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000).toISOString();
+    let report: ReconciliationRun['report'] | undefined;
+    await expectEventually(
+      async () => {
+        report = (await post(window)).report;
+        const ours = report.discrepancies
+          .filter((d) => d.workflow === 'shipment' && d.partnerId === shipper)
+          .map((d) => `${d.class} ${d.orderId ?? '-'} ${d.odooIds.join(',')}`)
+          .sort();
+        assert.deepEqual(ours, [
+          `${DiscrepancyClass.MissingInOdoo} ${unvalidated.shipmentId} ${unvalidatedPicking}`,
+          `${DiscrepancyClass.NoPlatformOrigin} - ${byHandPicking}`,
+          `${DiscrepancyClass.Stuck} ${neverValidated.shipmentId} `,
+        ]);
+      },
+      { timeoutMs: 60_000 },
+    );
+    const summary = report!.partners.find((p) => p.partnerId === shipper && p.workflow === 'shipment')!;
+    assert.deepEqual(
+      [summary.orders, summary.expectedInOdoo, summary.matchedInOdoo, summary.amount, summary.verdict],
+      [3, 2, 1, 0, 'discrepancies'],
+    );
+    // The sales path of the same orders is clean: the shipments are their own workflow.
+    assert.equal(
+      report!.partners.find((p) => p.partnerId === shipper && p.workflow === 'sales-order')?.verdict,
+      'complete',
+    );
+    assert.ok(shippedPicking > 0);
+    const html = await (await fetch(`${url}/reconciliation/windows/${window}`)).text();
+    assert.ok(html.includes('<td>shipment</td>'));
+    // The stored proof covers the shipments and still holds when recomputed.
+    const verification = (await (
+      await fetch(`${url}/v1/reconciliation/windows/${window}/verification`)
+    ).json()) as { matches: boolean };
+    assert.equal(verification.matches, true);
+
+    // Nothing is re-driven: what Odoo holds wrong goes to a person, the stuck shipment to its alert.
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-shipment-reader` });
+    const since = await topicEnd(kafka, TOPICS.opsExceptions);
+    const response = await fetch(`${url}/v1/reconciliation/windows/${window}/redrives?partner=${shipper}`, {
+      method: 'POST',
+    });
+    assert.equal(response.status, 202, await response.clone().text());
+    assert.deepEqual(((await response.json()) as RedriveOutcome).redriven, []);
+    await expectEventually(async () => {
+      const raised = (
+        await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since)
+      ).filter((r) => r.value.partnerId === shipper);
+      assert.deepEqual(
+        raised.map((r) => `${r.value.code} ${r.value.details[0].code} ${r.value.sourceTopic}`).sort(),
+        [
+          `RECONCILIATION_SHIPMENT ${DiscrepancyClass.MissingInOdoo} ${TOPICS.shipmentsState}`,
+          `RECONCILIATION_SHIPMENT ${DiscrepancyClass.NoPlatformOrigin} ${TOPICS.shipmentsState}`,
+        ],
+      );
+    });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(
+      metrics,
+      new RegExp(
+        `tradewind_reconciliation_discrepancies\\{[^}]*workflow="shipment"[^}]*partner="${shipper}"[^}]*class="no_platform_origin"[^}]*\\} 1`,
+      ),
     );
   });
 });

@@ -8,4 +8,6 @@ export const PARTNER_CATALOG = Symbol('reconciler:partner-catalog');
 export const GATEWAY_LEG = Symbol('reconciler:gateway-leg');
 export const ODOO_PURCHASE_ORDERS = Symbol('reconciler:odoo-purchase-orders');
 export const PURCHASE_ORDER_VIEWS = Symbol('reconciler:purchase-order-views');
+export const ODOO_DELIVERIES = Symbol('reconciler:odoo-deliveries');
+export const SHIPMENT_VIEWS = Symbol('reconciler:shipment-views');
 export const ODOO_CLIENT = Symbol('reconciler:odoo-client');

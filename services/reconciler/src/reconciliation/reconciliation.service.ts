@@ -1,8 +1,9 @@
-// One window's reconciliation: the view's orders, Odoo's sale orders (read-only, batched), the pure
-// comparison, then the stored proof and the metrics.
+// One window's reconciliation: the views' orders, purchase orders and shipments, what Odoo holds of them
+// (read-only, batched), the pure comparison, then the stored proof and the metrics.
 import { Inject, Injectable } from '@nestjs/common';
-import type { PartnerCatalog } from '@tradewind/partner-catalog';
+import { type PartnerCatalog, saleOrderExternalId } from '@tradewind/partner-catalog';
 
+import type { OdooDeliveriesReader } from '../odoo/odoo-deliveries.reader';
 import type { OdooPurchaseOrdersReader } from '../odoo/odoo-purchase-orders.reader';
 import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
@@ -10,20 +11,25 @@ import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import {
   GATEWAY_LEG,
+  ODOO_DELIVERIES,
   ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
   PARTNER_CATALOG,
   PURCHASE_ORDER_VIEWS,
   RECONCILER_CONFIG,
   RECONCILIATION_RUNS,
+  SHIPMENT_VIEWS,
 } from '../reconciler.tokens';
 import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
 import type { PurchaseOrderViews } from '../views/purchase-order-views.repository';
+import type { ShipmentViews } from '../views/shipment-views.repository';
 import {
   type PlatformOrder,
   type PurchasingLeg,
   reconcileWindow,
+  type ShipmentLeg,
+  shipmentOrderKey,
   type WindowReconciliation,
 } from './reconciliation';
 import type { ReconciliationRun, ReconciliationRuns } from './reconciliation-runs.repository';
@@ -59,6 +65,8 @@ export class ReconciliationService {
     @Inject(GATEWAY_LEG) private readonly leg: GatewayLeg,
     @Inject(PURCHASE_ORDER_VIEWS) private readonly purchaseOrders: PurchaseOrderViews,
     @Inject(ODOO_PURCHASE_ORDERS) private readonly odooPurchases: OdooPurchaseOrdersReader,
+    @Inject(SHIPMENT_VIEWS) private readonly shipments: ShipmentViews,
+    @Inject(ODOO_DELIVERIES) private readonly odooDeliveries: OdooDeliveriesReader,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -137,11 +145,13 @@ export class ReconciliationService {
       ...new Set(orders.flatMap((o) => o.documentIds ?? [])),
     ]);
     const purchasing = await this.purchasingIn(window);
+    const shipments = await this.shipmentsIn(window, customers);
     return reconcileWindow({
       orders,
       odoo,
       now,
       purchasing,
+      shipments,
       gateway: {
         documents,
         onPlatform,
@@ -211,6 +221,60 @@ export class ReconciliationService {
       acknowledgeWithinMs: (supplierId) =>
         bySupplier.get(supplierId)?.acknowledgeWithinMs ?? this.config.reconciliation.acknowledgeWithinMs,
       knownOrigins: (id) => known.has(id),
+    };
+  }
+
+  /**
+   * The shipment workflow of the window: shipments.state's shipments, their orders' sale orders in Odoo by
+   * the external id shipments' validate_picking names, those orders' deliveries, and the deliveries
+   * validated in the window for the platform's customers.
+   */
+  async shipmentsIn(
+    window: { start: number; end: number },
+    customers: ReadonlyMap<number, string>,
+  ): Promise<ShipmentLeg> {
+    const shipments = await this.shipments.receivedIn(window.start, window.end);
+    const xidOf = new Map<string, string>();
+    for (const shipment of shipments)
+      for (const order of shipment.orders)
+        xidOf.set(
+          shipmentOrderKey(order.partnerId, order.poNumber),
+          saleOrderExternalId(order.partnerId, order.poNumber),
+        );
+    const read = await this.odooDeliveries.read({
+      saleOrderExternalIds: [...xidOf.values()],
+      validatedFrom: window.start,
+      validatedTo: window.end,
+      customerIds: [...customers.keys()],
+      batchSize: this.config.reconciliation.odooBatchSize,
+      concurrency: this.config.reconciliation.odooConcurrency,
+    });
+    const saleOrders = new Map<string, number>();
+    for (const [key, xid] of xidOf) {
+      const id = read.saleOrders.get(xid);
+      if (id !== undefined) saleOrders.set(key, id);
+    }
+    // Deliveries of orders that other windows' shipments name are theirs (by order and tracking number).
+    const named = await this.shipments.named(
+      read.deliveries.flatMap((d) => (d.state === 'done' && d.trackingRef !== null ? [d.trackingRef] : [])),
+    );
+    return {
+      shipments,
+      saleOrders,
+      deliveries: read.deliveries,
+      customers,
+      validatedFrom: window.start,
+      validatedTo: window.end,
+      deliverWithinMs: this.config.reconciliation.deliverWithinMs,
+      knownOrigins: (delivery) => {
+        const partnerId = delivery.customerId === null ? undefined : customers.get(delivery.customerId);
+        return (
+          partnerId !== undefined &&
+          delivery.clientOrderRef !== null &&
+          delivery.trackingRef !== null &&
+          named.has(`${shipmentOrderKey(partnerId, delivery.clientOrderRef)}\u0000${delivery.trackingRef}`)
+        );
+      },
     };
   }
 

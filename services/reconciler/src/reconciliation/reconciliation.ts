@@ -2,11 +2,15 @@
 // per partner and workflow, into classified discrepancies, counts and amounts, a verdict and a checksum.
 import { createHash } from 'node:crypto';
 
-import { OrderStatus, PurchaseOrderStatus } from '@tradewind/contracts';
+import { OrderStatus, PurchaseOrderStatus, ShipmentMilestone } from '@tradewind/contracts';
 
-/** orders.state carries partner sales orders; purchasing.state the purchase orders sent to suppliers. */
+/**
+ * orders.state carries partner sales orders; purchasing.state the purchase orders sent to suppliers;
+ * shipments.state the shipments of customer orders (their deliveries validated in Odoo).
+ */
 export const SALES_ORDER_WORKFLOW = 'sales-order';
 export const PURCHASE_ORDER_WORKFLOW = 'purchase-order';
+export const SHIPMENT_WORKFLOW = 'shipment';
 
 export enum DiscrepancyClass {
   /** Accepted and written (or its command is overdue) but no sale order in Odoo. */
@@ -133,6 +137,73 @@ export interface PurchasingLeg {
   readonly knownOrigins?: (odooOrderId: number) => boolean;
 }
 
+/** What the reconciler keeps of one shipments.state record. */
+export interface PlatformShipment {
+  /** `<carrier>/<trackingNumber>/<shipDate>`. */
+  readonly shipmentId: string;
+  /** What shipments sends as the delivery's `carrier_tracking_ref`. */
+  readonly trackingNumber: string;
+  readonly milestone: ShipmentMilestone;
+  readonly terminal: boolean;
+  /** The customer orders a ship notice put in it; `pickingValidation` is its validate_picking's commandId. */
+  readonly orders: readonly {
+    readonly partnerId: string;
+    readonly poNumber: string;
+    readonly pickingValidation: string | null;
+  }[];
+  readonly proofOfDelivery: boolean;
+  /** When the reconciler first saw it (its window), epoch ms. */
+  readonly receivedAt: number;
+}
+
+/** One outgoing stock.picking (a delivery) of a sale order, with what its sale order says. */
+export interface OdooDelivery {
+  readonly id: number;
+  readonly name: string;
+  readonly saleOrderId: number;
+  /** draft, waiting, confirmed, assigned, done, cancel. */
+  readonly state: string;
+  /** date_done, epoch ms; null until validated. */
+  readonly doneAt: number | null;
+  /** carrier_tracking_ref: shipments' tracking number when the odoo-writer validated it. */
+  readonly trackingRef: string | null;
+  /** The sale order's customer (res.partner id) and client_order_ref (our PO). */
+  readonly customerId: number | null;
+  readonly clientOrderRef: string | null;
+}
+
+/** The shipment workflow of a window: what shipments.state says shipped, what Odoo validated. */
+export interface ShipmentLeg {
+  /** The window's shipments on shipments.state. */
+  readonly shipments: readonly PlatformShipment[];
+  /** Sale order id per shipment order (`shipmentOrderKey`), found by the writer's external id. */
+  readonly saleOrders: ReadonlyMap<string, number>;
+  /** Odoo's deliveries of those sale orders, and those validated in the window for the platform's customers. */
+  readonly deliveries: readonly OdooDelivery[];
+  /** Odoo customer id → our partner: whose validated deliveries are the platform's to explain. */
+  readonly customers: ReadonlyMap<number, string>;
+  /** The window, epoch ms: a delivery validated in it that no shipment explains is the window's. */
+  readonly validatedFrom: number;
+  readonly validatedTo: number;
+  /** A shipment not terminal this long after it was first seen is stuck (carriers take days). */
+  readonly deliverWithinMs: number;
+  /** Done deliveries that a shipment of another window names (its order and tracking number). */
+  readonly knownOrigins?: (delivery: OdooDelivery) => boolean;
+}
+
+export const shipmentOrderKey = (partnerId: string, poNumber: string) => `${partnerId}\u0000${poNumber}`;
+
+/** Milestones after the goods left: a ship notice's orders must have had their picking validation. */
+const SHIPPED = new Set<ShipmentMilestone>([
+  ShipmentMilestone.Shipped,
+  ShipmentMilestone.InTransit,
+  ShipmentMilestone.OutForDelivery,
+  ShipmentMilestone.AvailableForPickup,
+  ShipmentMilestone.DeliveryFailed,
+  ShipmentMilestone.Delivered,
+  ShipmentMilestone.ReturnedToSender,
+]);
+
 /** Odoo's states of a confirmed purchase order: purchase-orders sends these. */
 const PO_CONFIRMED = new Set(['purchase', 'done']);
 /** purchasing.state statuses of an order the supplier has (its latest revision sent). */
@@ -202,7 +273,7 @@ export interface Discrepancy {
   readonly class: DiscrepancyClass;
   readonly partnerId: string;
   readonly workflow: string;
-  /** The platform order; null for an Odoo record with no origin. */
+  /** The platform order (a purchase order's id, a shipment's id); null for an Odoo record with no origin. */
   readonly orderId: string | null;
   readonly odooIds: readonly number[];
   readonly detail: string;
@@ -320,6 +391,8 @@ export function reconcileWindow(input: {
   };
   /** The purchase-order workflow (purchasing.state against Odoo's purchase.order), per supplier. */
   readonly purchasing?: PurchasingLeg;
+  /** The shipment workflow (shipments.state against Odoo's deliveries), per customer partner. */
+  readonly shipments?: ShipmentLeg;
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
@@ -482,6 +555,9 @@ export function reconcileWindow(input: {
   if (input.purchasing !== undefined) {
     reconcilePurchasing(input.purchasing, { now, policy, summaryOf, raise, prove });
   }
+  if (input.shipments !== undefined) {
+    reconcileShipments(input.shipments, { now, policy, summaryOf, raise, prove });
+  }
 
   const partners = [...summaries.values()]
     .sort((a, b) => compare(partnerKey(a.partnerId, a.workflow), partnerKey(b.partnerId, b.workflow)))
@@ -523,19 +599,7 @@ export function reconcileWindow(input: {
  * revision sent and Odoo's order differ (fields_differ), confirmed in Odoo and never on purchasing.state
  * (not_on_platform), held past the SLA or not acknowledged within the supplier's (stuck).
  */
-function reconcilePurchasing(
-  leg: PurchasingLeg,
-  context: {
-    readonly now: number;
-    readonly policy: ReconciliationPolicy;
-    readonly summaryOf: (partnerId: string, workflow: string) => MutableSummary;
-    readonly raise: (
-      summary: MutableSummary,
-      discrepancy: Omit<Discrepancy, 'partnerId' | 'workflow'>,
-    ) => void;
-    readonly prove: (summary: MutableSummary, line: string) => void;
-  },
-): void {
+function reconcilePurchasing(leg: PurchasingLeg, context: LegContext): void {
   const { now, policy, summaryOf, raise, prove } = context;
   const odooById = new Map(leg.odoo.map((record) => [record.id, record]));
   const claimed = new Set<number>();
@@ -614,6 +678,110 @@ function reconcilePurchasing(
     });
     prove(summary, `odoo-po:${record.id}\tnot-on-platform\t${round2(record.amountUntaxed).toFixed(2)}`);
   }
+}
+
+/**
+ * The shipment workflow into the window's summaries (workflow `shipment`, per customer partner), with the
+ * sales path's classes. A shipment's order is validated in Odoo when a done outgoing delivery of its sale
+ * order carries the shipment's tracking number (what the odoo-writer's ship-picking writes, and how it
+ * knows a shipment was validated already): none past the SLA after the validation was sent is
+ * missing_in_odoo, more than one duplicated_in_odoo; a delivery validated in the window for a platform
+ * customer that no shipment names is no_platform_origin; a shipped order without its validation, or a
+ * shipment not terminal within `deliverWithinMs`, is stuck. Shipments carry no amounts: 0 on both sides.
+ */
+function reconcileShipments(leg: ShipmentLeg, context: LegContext): void {
+  const { now, policy, summaryOf, raise, prove } = context;
+  const bySaleOrder = new Map<number, OdooDelivery[]>();
+  const unique = new Map(leg.deliveries.map((delivery) => [delivery.id, delivery]));
+  for (const delivery of [...unique.values()].sort((a, b) => a.id - b.id))
+    push(bySaleOrder, delivery.saleOrderId, delivery);
+  const claimed = new Set<number>();
+  const shipments = [...leg.shipments].sort((a, b) => compare(a.shipmentId, b.shipmentId));
+  for (const shipment of shipments) {
+    const age = now - shipment.receivedAt;
+    for (const order of shipment.orders) {
+      const summary = summaryOf(order.partnerId, SHIPMENT_WORKFLOW);
+      summary.orders += 1;
+      const saleOrderId = leg.saleOrders.get(shipmentOrderKey(order.partnerId, order.poNumber));
+      const deliveries = saleOrderId === undefined ? [] : (bySaleOrder.get(saleOrderId) ?? []);
+      const validated = deliveries.filter(
+        (d) => d.state === 'done' && d.trackingRef === shipment.trackingNumber,
+      );
+      for (const delivery of validated) claimed.add(delivery.id);
+      const odooIds = validated.map((d) => d.id);
+      const base = { orderId: shipment.shipmentId, odooIds };
+      const what = `${order.poNumber} of ${shipment.shipmentId}`;
+      if (order.pickingValidation !== null) {
+        const expected = validated.length > 0 || age > policy.stuckAfterMs;
+        if (expected) summary.expectedInOdoo += 1;
+        if (validated.length > 1) {
+          raise(summary, {
+            ...base,
+            class: DiscrepancyClass.DuplicatedInOdoo,
+            detail: `${what}: ${validated.length} deliveries validated with tracking ${shipment.trackingNumber}: ${validated.map((d) => d.name).join(', ')}`,
+          });
+        } else if (validated.length === 1) {
+          if (expected) summary.matchedInOdoo += 1;
+        } else if (expected) {
+          const held =
+            saleOrderId === undefined
+              ? 'no sale order in Odoo'
+              : deliveries.length === 0
+                ? 'no delivery in Odoo'
+                : `Odoo's deliveries ${deliveries.map((d) => `${d.name} ${d.state}${d.trackingRef === null ? '' : ` (${d.trackingRef})`}`).join(', ')}`;
+          raise(summary, {
+            ...base,
+            odooIds: deliveries.map((d) => d.id),
+            class: DiscrepancyClass.MissingInOdoo,
+            detail: `${what}: picking validation sent, no delivery validated with tracking ${shipment.trackingNumber}; ${held}`,
+          });
+        }
+      } else if (SHIPPED.has(shipment.milestone) && age > policy.stuckAfterMs) {
+        raise(summary, {
+          ...base,
+          class: DiscrepancyClass.Stuck,
+          detail: `${what}: ${shipment.milestone}, its picking validation never sent`,
+        });
+      }
+      if (!shipment.terminal && age > leg.deliverWithinMs) {
+        raise(summary, {
+          ...base,
+          class: DiscrepancyClass.Stuck,
+          detail: `${what}: ${shipment.milestone} for ${Math.round(age / 3_600_000)} h, not delivered within ${Math.round(leg.deliverWithinMs / 3_600_000)} h`,
+        });
+      }
+      prove(
+        summary,
+        `${shipment.shipmentId}\t${order.poNumber}\t${shipment.milestone}\t${shipment.terminal ? 'terminal' : '-'}\t${shipment.proofOfDelivery ? 'pod' : '-'}\t${order.pickingValidation ?? '-'}\t${validated.map((d) => d.id).join(',') || '-'}`,
+      );
+    }
+  }
+  for (const delivery of [...unique.values()].sort((a, b) => a.id - b.id)) {
+    if (claimed.has(delivery.id) || delivery.state !== 'done' || delivery.doneAt === null) continue;
+    if (delivery.doneAt < leg.validatedFrom || delivery.doneAt >= leg.validatedTo) continue;
+    const partnerId = delivery.customerId === null ? undefined : leg.customers.get(delivery.customerId);
+    // Deliveries of customers no platform order names are the warehouse's, not ours to judge.
+    if (partnerId === undefined || leg.knownOrigins?.(delivery) === true) continue;
+    // Shipments and the validation it sends travel apart: the view may not have the shipment yet.
+    if (now - delivery.doneAt <= policy.stuckAfterMs) continue;
+    const summary = summaryOf(partnerId, SHIPMENT_WORKFLOW);
+    raise(summary, {
+      class: DiscrepancyClass.NoPlatformOrigin,
+      orderId: null,
+      odooIds: [delivery.id],
+      detail: `${delivery.name} of ${delivery.clientOrderRef ?? 'no reference'} validated in Odoo (tracking ${delivery.trackingRef ?? 'none'}), no shipment names it`,
+    });
+    prove(summary, `odoo-picking:${delivery.id}\tno-origin\t${delivery.trackingRef ?? '-'}`);
+  }
+}
+
+/** What a workflow's leg adds to the window: its summaries, discrepancies and proof lines. */
+interface LegContext {
+  readonly now: number;
+  readonly policy: ReconciliationPolicy;
+  readonly summaryOf: (partnerId: string, workflow: string) => MutableSummary;
+  readonly raise: (summary: MutableSummary, discrepancy: Omit<Discrepancy, 'partnerId' | 'workflow'>) => void;
+  readonly prove: (summary: MutableSummary, line: string) => void;
 }
 
 function isFinal(order: PlatformOrder): boolean {

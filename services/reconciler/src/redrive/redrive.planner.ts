@@ -10,6 +10,7 @@ import {
   DiscrepancyClass,
   type PlatformOrder,
   PURCHASE_ORDER_WORKFLOW,
+  SHIPMENT_WORKFLOW,
 } from '../reconciliation/reconciliation';
 
 export interface RedrivePlan {
@@ -50,6 +51,13 @@ export function planRedrive(input: {
     if (discrepancy.workflow === PURCHASE_ORDER_WORKFLOW) {
       if (discrepancy.class !== DiscrepancyClass.Stuck)
         forPerson.push({ discrepancy, reason: 'RECONCILIATION_PURCHASE_ORDER' });
+      continue;
+    }
+    // shipments.state has no quantities to send again, and validating the order's open delivery after one
+    // was validated by hand ships its backorder: a person looks at the delivery first.
+    if (discrepancy.workflow === SHIPMENT_WORKFLOW) {
+      if (discrepancy.class !== DiscrepancyClass.Stuck)
+        forPerson.push({ discrepancy, reason: 'RECONCILIATION_SHIPMENT' });
       continue;
     }
     switch (discrepancy.class) {

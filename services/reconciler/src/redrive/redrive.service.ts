@@ -22,7 +22,11 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, REDRIVE_STORE, WRITER_BREAKER } from '../reconciler.tokens';
-import { type Discrepancy, PURCHASE_ORDER_WORKFLOW } from '../reconciliation/reconciliation';
+import {
+  type Discrepancy,
+  PURCHASE_ORDER_WORKFLOW,
+  SHIPMENT_WORKFLOW,
+} from '../reconciliation/reconciliation';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { planRedrive } from './redrive.planner';
 import { RedriveStatus, type RedriveStore, type RedriveSummary, SUCCESS_OUTCOMES } from './redrive.store';
@@ -319,6 +323,7 @@ export class RedriveService implements OnModuleDestroy {
       TOPICS.opsExceptions,
       forPerson.map(({ discrepancy, reason }) => {
         const purchase = discrepancy.workflow === PURCHASE_ORDER_WORKFLOW;
+        const shipment = discrepancy.workflow === SHIPMENT_WORKFLOW;
         return {
           key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
           value: {
@@ -327,7 +332,11 @@ export class RedriveService implements OnModuleDestroy {
             code: reason,
             message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
             service: this.config.service.name,
-            sourceTopic: purchase ? TOPICS.purchasingState : TOPICS.ordersState,
+            sourceTopic: purchase
+              ? TOPICS.purchasingState
+              : shipment
+                ? TOPICS.shipmentsState
+                : TOPICS.ordersState,
             // Raised from a window's reconciliation, not from one consumed record.
             sourcePartition: -1,
             sourceOffset: '',
@@ -337,7 +346,7 @@ export class RedriveService implements OnModuleDestroy {
             details: [
               {
                 code: discrepancy.class,
-                message: `Odoo ${purchase ? 'purchase' : 'sale'} orders ${discrepancy.odooIds.join(', ') || '(none)'}`,
+                message: `Odoo ${purchase ? 'purchase orders' : shipment ? 'deliveries' : 'sale orders'} ${discrepancy.odooIds.join(', ') || '(none)'}`,
                 location: null,
               },
             ],

@@ -1546,7 +1546,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'shipments.state',
     owner: 'shipments',
     producers: [],
-    consumers: ['ingress-gateway'],
+    consumers: ['ingress-gateway', 'reconciler'],
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: null,
