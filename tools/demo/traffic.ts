@@ -367,6 +367,7 @@ interface ReconciliationRunView {
     checksum: string;
     partners: {
       partnerId: string;
+      workflow: string;
       expectedInOdoo: number;
       matchedInOdoo: number;
       discrepancies: Record<string, number>;
@@ -383,13 +384,17 @@ async function reconciliationLine(): Promise<string> {
     });
     if (!response.ok) return `   reconciliation: HTTP ${response.status}`;
     const { report } = (await response.json()) as ReconciliationRunView;
-    const partners = report.partners.map((p) => {
+    // Per workflow (sales orders, purchase orders, shipments), each partner's matched of expected in Odoo.
+    const workflows = new Map<string, string[]>();
+    for (const p of report.partners) {
       const found = Object.entries(p.discrepancies)
         .filter(([, n]) => n > 0)
         .map(([kind, n]) => `${kind} ${n}`);
-      return `${p.partnerId} ${p.matchedInOdoo}/${p.expectedInOdoo} in Odoo${found.length ? ` (${found.join(', ')})` : ''}`;
-    });
-    return `   reconciliation of the window from ${start}: ${report.verdict} (checksum ${report.checksum.slice(0, 12)}): ${partners.join(' · ')}`;
+      const line = `${p.partnerId} ${p.matchedInOdoo}/${p.expectedInOdoo}${found.length ? ` (${found.join(', ')})` : ''}`;
+      workflows.set(p.workflow, [...(workflows.get(p.workflow) ?? []), line]);
+    }
+    const legs = [...workflows].map(([workflow, lines]) => `\n     ${workflow}: ${lines.join(' · ')}`);
+    return `   reconciliation of the window from ${start}: ${report.verdict} (checksum ${report.checksum.slice(0, 12)}), matched/expected in Odoo:${legs.join('')}`;
   } catch (error) {
     return `   reconciliation: unreachable (${(error as Error).message})`;
   }
