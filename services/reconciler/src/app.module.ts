@@ -4,12 +4,15 @@ import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { OdooAccountMovesReader } from './odoo/odoo-account-moves.reader';
 import { OdooPurchaseOrdersReader } from './odoo/odoo-purchase-orders.reader';
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import {
+  FINANCE_VIEWS,
   GATEWAY_LEG,
+  ODOO_ACCOUNT_MOVES,
   ODOO_CLIENT,
   ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
@@ -31,6 +34,9 @@ import { CreateRedrives1796300000000 } from './redrive/redrive.migration';
 import { RedriveService } from './redrive/redrive.service';
 import { RedriveStore } from './redrive/redrive.store';
 import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
+import { FinanceStateConsumer } from './views/finance-state.consumer';
+import { CreateFinanceViews1796300000005 } from './views/finance-views.migration';
+import { FinanceViews } from './views/finance-views.repository';
 import { GatewayLegConsumer } from './views/gateway-leg.consumer';
 import { CreateGatewayLeg1796300000002 } from './views/gateway-leg.migration';
 import { GatewayLeg } from './views/gateway-leg.repository';
@@ -42,7 +48,7 @@ import { PurchaseOrderViews } from './views/purchase-order-views.repository';
 import { PurchasingStateConsumer } from './views/purchasing-state.consumer';
 import { CreateReconcilerViews1796125653527 } from './views/reconciler-views.migration';
 
-/** reconciler: orders.state and purchasing.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
+/** reconciler: orders.state, purchasing.state and finance.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -57,6 +63,7 @@ export class AppModule {
             AddOrderViewsCustomer1796300000001,
             CreateGatewayLeg1796300000002,
             CreatePurchaseOrderViews1796300000003,
+            CreateFinanceViews1796300000005,
           ],
         }),
       ],
@@ -99,6 +106,16 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => new PurchaseOrderViews(dataSource),
         },
         {
+          provide: ODOO_ACCOUNT_MOVES,
+          inject: [ODOO_CLIENT],
+          useFactory: (client: OdooClient) => new OdooAccountMovesReader(client),
+        },
+        {
+          provide: FINANCE_VIEWS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new FinanceViews(dataSource),
+        },
+        {
           provide: GATEWAY_LEG,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new GatewayLeg(dataSource),
@@ -122,6 +139,7 @@ export class AppModule {
         ReconciliationSchedule,
         OrdersStateConsumer,
         PurchasingStateConsumer,
+        FinanceStateConsumer,
       ],
     };
   }

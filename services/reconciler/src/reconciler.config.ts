@@ -1,5 +1,5 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its orders.state and purchasing.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
+// settings of its orders.state, purchasing.state and finance.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
 // read-only key, and the reconciliation's windows and SLAs.
 import {
   type ConfigValues,
@@ -22,6 +22,8 @@ export const reconcilerConfig = defineConfig({
     ordersState: consumerConfig('ORDERS_STATE', TOPICS.ordersState),
     // The purchase-order workflow: what was sent to suppliers (compacted).
     purchasingState: consumerConfig('PURCHASING_STATE', TOPICS.purchasingState),
+    // The finance workflows: customer invoices, settlement entries and supplier invoices (compacted).
+    financeState: consumerConfig('FINANCE_STATE', TOPICS.financeState),
     // Odoo's answers to the re-drive's own commands (the canary's success opens the rest).
     odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
     // The gateway's leg: what it accepted, and the acknowledgements partners were sent.

@@ -9,3 +9,5 @@ export const GATEWAY_LEG = Symbol('reconciler:gateway-leg');
 export const ODOO_PURCHASE_ORDERS = Symbol('reconciler:odoo-purchase-orders');
 export const PURCHASE_ORDER_VIEWS = Symbol('reconciler:purchase-order-views');
 export const ODOO_CLIENT = Symbol('reconciler:odoo-client');
+export const FINANCE_VIEWS = Symbol('reconciler:finance-views');
+export const ODOO_ACCOUNT_MOVES = Symbol('reconciler:odoo-account-moves');

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 
 import { OrderStatus, PurchaseOrderStatus } from '@tradewind/contracts';
 
+import { type FinanceLeg, reconcileFinance } from './finance.reconciliation';
+
 /** orders.state carries partner sales orders; purchasing.state the purchase orders sent to suppliers. */
 export const SALES_ORDER_WORKFLOW = 'sales-order';
 export const PURCHASE_ORDER_WORKFLOW = 'purchase-order';
@@ -320,6 +322,8 @@ export function reconcileWindow(input: {
   };
   /** The purchase-order workflow (purchasing.state against Odoo's purchase.order), per supplier. */
   readonly purchasing?: PurchasingLeg;
+  /** The finance workflows (finance.state against Odoo's account.move), per customer, supplier and bank. */
+  readonly finance?: FinanceLeg;
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
@@ -481,6 +485,10 @@ export function reconcileWindow(input: {
 
   if (input.purchasing !== undefined) {
     reconcilePurchasing(input.purchasing, { now, policy, summaryOf, raise, prove });
+  }
+
+  if (input.finance !== undefined) {
+    reconcileFinance(input.finance, { now, policy, summaryOf, raise, prove });
   }
 
   const partners = [...summaries.values()]

@@ -22,6 +22,7 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, REDRIVE_STORE, WRITER_BREAKER } from '../reconciler.tokens';
+import { FINANCE_WORKFLOWS } from '../reconciliation/finance.reconciliation';
 import { type Discrepancy, PURCHASE_ORDER_WORKFLOW } from '../reconciliation/reconciliation';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { planRedrive } from './redrive.planner';
@@ -319,6 +320,7 @@ export class RedriveService implements OnModuleDestroy {
       TOPICS.opsExceptions,
       forPerson.map(({ discrepancy, reason }) => {
         const purchase = discrepancy.workflow === PURCHASE_ORDER_WORKFLOW;
+        const finance = FINANCE_WORKFLOWS.has(discrepancy.workflow);
         return {
           key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
           value: {
@@ -327,7 +329,11 @@ export class RedriveService implements OnModuleDestroy {
             code: reason,
             message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
             service: this.config.service.name,
-            sourceTopic: purchase ? TOPICS.purchasingState : TOPICS.ordersState,
+            sourceTopic: finance
+              ? TOPICS.financeState
+              : purchase
+                ? TOPICS.purchasingState
+                : TOPICS.ordersState,
             // Raised from a window's reconciliation, not from one consumed record.
             sourcePartition: -1,
             sourceOffset: '',
@@ -337,7 +343,7 @@ export class RedriveService implements OnModuleDestroy {
             details: [
               {
                 code: discrepancy.class,
-                message: `Odoo ${purchase ? 'purchase' : 'sale'} orders ${discrepancy.odooIds.join(', ') || '(none)'}`,
+                message: `Odoo ${finance ? 'journal entries' : purchase ? 'purchase orders' : 'sale orders'} ${discrepancy.odooIds.join(', ') || '(none)'}`,
                 location: null,
               },
             ],
