@@ -4,13 +4,16 @@ import { loadPartnerCatalog } from '@tradewind/partner-catalog';
 import { ServiceKitModule } from '@tradewind/service-kit';
 import { DataSource } from 'typeorm';
 
+import { OdooAccountMovesReader } from './odoo/odoo-account-moves.reader';
 import { OdooDeliveriesReader } from './odoo/odoo-deliveries.reader';
 import { OdooPurchaseOrdersReader } from './odoo/odoo-purchase-orders.reader';
 import { OdooSaleOrdersReader } from './odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from './reconciler.config';
 import { ReconcilerMetrics } from './reconciler.metrics';
 import {
+  FINANCE_VIEWS,
   GATEWAY_LEG,
+  ODOO_ACCOUNT_MOVES,
   ODOO_CLIENT,
   ODOO_DELIVERIES,
   ODOO_PURCHASE_ORDERS,
@@ -34,6 +37,9 @@ import { CreateRedrives1796300000000 } from './redrive/redrive.migration';
 import { RedriveService } from './redrive/redrive.service';
 import { RedriveStore } from './redrive/redrive.store';
 import { HttpWriterBreaker, UngatedWriterBreaker } from './redrive/writer-breaker';
+import { FinanceStateConsumer } from './views/finance-state.consumer';
+import { CreateFinanceViews1796300000005 } from './views/finance-views.migration';
+import { FinanceViews } from './views/finance-views.repository';
 import { GatewayLegConsumer } from './views/gateway-leg.consumer';
 import { CreateGatewayLeg1796300000002 } from './views/gateway-leg.migration';
 import { GatewayLeg } from './views/gateway-leg.repository';
@@ -48,7 +54,7 @@ import { CreateShipmentViews1796300000004 } from './views/shipment-views.migrati
 import { ShipmentViews } from './views/shipment-views.repository';
 import { ShipmentsStateConsumer } from './views/shipments-state.consumer';
 
-/** reconciler: orders.state, purchasing.state and shipments.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
+/** reconciler: orders.state, purchasing.state, shipments.state and finance.state into its views; windows reconciled against Odoo (read-only) on a schedule and on request. */
 @Module({})
 export class AppModule {
   static forRoot(config: ReconcilerConfig): DynamicModule {
@@ -64,6 +70,7 @@ export class AppModule {
             CreateGatewayLeg1796300000002,
             CreatePurchaseOrderViews1796300000003,
             CreateShipmentViews1796300000004,
+            CreateFinanceViews1796300000005,
           ],
         }),
       ],
@@ -116,6 +123,16 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => new ShipmentViews(dataSource),
         },
         {
+          provide: ODOO_ACCOUNT_MOVES,
+          inject: [ODOO_CLIENT],
+          useFactory: (client: OdooClient) => new OdooAccountMovesReader(client),
+        },
+        {
+          provide: FINANCE_VIEWS,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new FinanceViews(dataSource),
+        },
+        {
           provide: GATEWAY_LEG,
           inject: [DataSource],
           useFactory: (dataSource: DataSource) => new GatewayLeg(dataSource),
@@ -140,6 +157,7 @@ export class AppModule {
         OrdersStateConsumer,
         PurchasingStateConsumer,
         ShipmentsStateConsumer,
+        FinanceStateConsumer,
       ],
     };
   }

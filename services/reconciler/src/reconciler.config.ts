@@ -1,5 +1,5 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its orders.state, purchasing.state and shipments.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
+// settings of its orders.state, purchasing.state, shipments.state and finance.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
 // read-only key, and the reconciliation's windows and SLAs.
 import {
   type ConfigValues,
@@ -24,6 +24,8 @@ export const reconcilerConfig = defineConfig({
     purchasingState: consumerConfig('PURCHASING_STATE', TOPICS.purchasingState),
     // The shipment workflow: what shipped, and whether its picking validation was sent (compacted).
     shipmentsState: consumerConfig('SHIPMENTS_STATE', TOPICS.shipmentsState),
+    // The finance workflows: customer invoices, settlement entries and supplier invoices (compacted).
+    financeState: consumerConfig('FINANCE_STATE', TOPICS.financeState),
     // Odoo's answers to the re-drive's own commands (the canary's success opens the rest).
     odooResults: consumerConfig('ODOO_RESULTS', TOPICS.odooResults),
     // The gateway's leg: what it accepted, and the acknowledgements partners were sent.

@@ -16,6 +16,8 @@ import { loadConfig } from '@tradewind/config';
 import {
   type AuditEvent,
   AuditOutcome,
+  FinanceStatus,
+  FinanceSubject,
   type OdooCommand,
   type OpsException,
   OrderStatus,
@@ -48,6 +50,7 @@ import type { ReconciliationRun } from './reconciliation/reconciliation-runs.rep
 import type { RedriveOutcome } from './redrive/redrive.service';
 import type { RedriveSummary } from './redrive/redrive.store';
 import { orderState } from './test/order-state.fixtures';
+import type { FinanceStateValue } from './views/finance-state.consumer';
 import { ORDER_VIEWS, type OrderViews } from './views/order-views.repository';
 import type { OrdersStateValue } from './views/orders-state.consumer';
 import type { PurchasingStateValue } from './views/purchasing-state.consumer';
@@ -139,6 +142,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     const resultsGroup = defaultConsumerGroup(serviceName, TOPICS.odooResults);
     const purchasingGroup = defaultConsumerGroup(serviceName, TOPICS.purchasingState);
     const shipmentsGroup = defaultConsumerGroup(serviceName, TOPICS.shipmentsState);
+    const financeGroup = defaultConsumerGroup(serviceName, TOPICS.financeState);
     await kafkaAdmin
       .deleteTopics({
         topics: [
@@ -150,6 +154,8 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
           deadLetterTopicOf(TOPICS.purchasingState, purchasingGroup),
           retryTopicOf(TOPICS.shipmentsState, shipmentsGroup),
           deadLetterTopicOf(TOPICS.shipmentsState, shipmentsGroup),
+          retryTopicOf(TOPICS.financeState, financeGroup),
+          deadLetterTopicOf(TOPICS.financeState, financeGroup),
         ],
       })
       .catch(() => undefined);
@@ -163,6 +169,8 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
         `${purchasingGroup}.retry`,
         shipmentsGroup,
         `${shipmentsGroup}.retry`,
+        financeGroup,
+        `${financeGroup}.retry`,
       ])
       .catch(() => undefined);
     await kafkaAdmin.disconnect();
@@ -754,6 +762,165 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       new RegExp(
         `tradewind_reconciliation_discrepancies\\{[^}]*workflow="shipment"[^}]*partner="${shipper}"[^}]*class="no_platform_origin"[^}]*\\} 1`,
       ),
+    );
+  });
+
+  it('proves invoices and supplier bills per partner: clean ones matched, a payment that is not in Odoo, a held invoice billed by hand', async () => {
+    const idOf = async (name: string) =>
+      (
+        await admin.searchRead(
+          'ir.model.data',
+          [
+            ['module', '=', 'tradewind'],
+            ['name', '=', name],
+          ],
+          { fields: ['res_id'] },
+        )
+      )[0].res_id as number;
+    const [customer, vendor, product, tax] = await Promise.all(
+      ['customer_acme', 'vendor_boltworks', 'product_sku_1001', 'tax_sale_10'].map(idOf),
+    );
+    // Posted in Odoo as accounting and the odoo-writer leave them: 2 × 10.00 + 10% tax, and 12 × 0.21 bills.
+    const posted = async (values: Record<string, unknown>, line: Record<string, unknown>) => {
+      const [id] = await admin.create('account.move', [
+        {
+          ...values,
+          invoice_date: '2026-12-01',
+          invoice_line_ids: [Command.create({ product_id: product, ...line })],
+        },
+      ]);
+      await admin.callAction('account.move', 'action_post', [id]);
+      return id;
+    };
+    const invoice = () =>
+      posted(
+        { move_type: 'out_invoice', partner_id: customer },
+        { quantity: 2, price_unit: 10, tax_ids: [Command.set([tax])] },
+      );
+    const [cleanInvoice, unpaidInvoice] = [await invoice(), await invoice()];
+    const number = uniqueName('BW');
+    const billXid = `tradewind.bill_${number.replace(/[^A-Za-z0-9]/g, '_')}`;
+    const cleanBill = await posted(
+      { move_type: 'in_invoice', partner_id: vendor, ref: `${number}-1` },
+      { quantity: 12, price_unit: 0.21 },
+    );
+    await admin.create('ir.model.data', [
+      {
+        module: 'tradewind',
+        name: billXid.slice('tradewind.'.length),
+        model: 'account.move',
+        res_id: cleanBill,
+      },
+    ]);
+    // Drift: the invoice held for its differences was entered and posted by hand in Odoo.
+    const handBill = await posted(
+      { move_type: 'in_invoice', partner_id: vendor, ref: `${number}-2` },
+      { quantity: 12, price_unit: 0.25 },
+    );
+    const at = Date.now();
+    const state = (key: string, value: Partial<FinanceStateValue>): FinanceStateValue => ({
+      key,
+      subject: FinanceSubject.Invoice,
+      status: FinanceStatus.Exported,
+      partnerId: 'bazaarly',
+      reference: key,
+      currency: 'USD',
+      amountMinor: 2_200,
+      residualMinor: 2_200,
+      rule: null,
+      confidence: null,
+      invoices: [],
+      reason: null,
+      version: at,
+      updatedAt: at,
+      purchaseOrder: null,
+      differences: [],
+      billExternalId: null,
+      ...value,
+    });
+    const heldKey = `supplier-invoice/boltworks-supply/${number}-2`;
+    const records = [
+      state(`invoice/${cleanInvoice}`, {}),
+      // Drift: paid on the platform, nothing paid in Odoo.
+      state(`invoice/${unpaidInvoice}`, { status: FinanceStatus.Paid, residualMinor: 0 }),
+      state(`supplier-invoice/boltworks-supply/${number}-1`, {
+        subject: FinanceSubject.SupplierInvoice,
+        status: FinanceStatus.Posted,
+        partnerId: 'boltworks-supply',
+        reference: `${number}-1`,
+        amountMinor: 252,
+        residualMinor: null,
+        billExternalId: billXid,
+        version: 2,
+      }),
+      state(heldKey, {
+        subject: FinanceSubject.SupplierInvoice,
+        status: FinanceStatus.Held,
+        partnerId: 'boltworks-supply',
+        reference: `${number}-2`,
+        amountMinor: 300,
+        residualMinor: null,
+        differences: ['line 1 unit_price: expected 0.21, got 0.25'],
+      }),
+    ];
+    const producer: TypedProducer<TopicValueMap> = app.get(TypedProducer);
+    await producer.send(
+      TOPICS.financeState,
+      records.map((value) => ({ key: value.key, value, headers: { [HEADER.messageId]: randomUUID() } })),
+    );
+    const keys = records.map((r) => r.key);
+    const window = new Date(Math.floor(at / 86_400_000) * 86_400_000).toISOString();
+    let report: ReconciliationRun['report'] | undefined;
+    await expectEventually(
+      async () => {
+        report = (await post(window)).report;
+        const ours = report.discrepancies
+          .filter((d) => d.workflow === 'invoice' && keys.includes(d.orderId ?? ''))
+          .map((d) => `${d.class} ${d.orderId} ${d.odooIds.join(',')}`)
+          .sort();
+        assert.deepEqual(ours, [
+          `${DiscrepancyClass.FieldsDiffer} invoice/${unpaidInvoice} ${unpaidInvoice}`,
+          `${DiscrepancyClass.NotOnPlatform} ${heldKey} ${handBill}`,
+          `${DiscrepancyClass.Stuck} ${heldKey} `,
+        ]);
+      },
+      { timeoutMs: 30_000 },
+    );
+    assert.match(
+      report!.discrepancies.find((d) => d.orderId === `invoice/${unpaidInvoice}`)!.detail,
+      /paid on the platform, not_paid in Odoo; residual 0\.00 on the platform, 22\.00 in Odoo/,
+    );
+    // Other tests on the shared broker may publish these partners' records too: at least ours are matched.
+    const summary = (partnerId: string) =>
+      report!.partners.find((p) => p.partnerId === partnerId && p.workflow === 'invoice')!;
+    assert.ok(summary('bazaarly').matchedInOdoo >= 1, 'the clean invoice is matched');
+    assert.ok(summary('boltworks-supply').matchedInOdoo >= 1, 'the clean vendor bill is matched');
+
+    // Money is never re-driven: each finance discrepancy is raised for a person, nothing is sent.
+    const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `${serviceName}-finance-reader` });
+    const since = await topicEnd(kafka, TOPICS.opsExceptions);
+    const response = await fetch(
+      `${url}/v1/reconciliation/windows/${window}/redrives?partner=boltworks-supply`,
+      { method: 'POST' },
+    );
+    assert.equal(response.status, 202, await response.clone().text());
+    assert.deepEqual(((await response.json()) as RedriveOutcome).redriven, []);
+    await expectEventually(async () => {
+      const raised = (
+        await recordsSince<OpsException>(kafka, stack.registryUrl, TOPICS.opsExceptions, since)
+      ).filter((r) => r.value.businessKey === heldKey);
+      assert.deepEqual(
+        raised.map((r) => `${r.value.code} ${r.value.details[0].code} ${r.value.sourceTopic}`).sort(),
+        [
+          `RECONCILIATION_FINANCE ${DiscrepancyClass.NotOnPlatform} ${TOPICS.financeState}`,
+          `RECONCILIATION_FINANCE ${DiscrepancyClass.Stuck} ${TOPICS.financeState}`,
+        ],
+      );
+    });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    assert.match(
+      metrics,
+      /tradewind_reconciliation_discrepancies\{[^}]*workflow="invoice"[^}]*partner="bazaarly"[^}]*class="fields_differ"[^}]*\} [1-9]/,
     );
   });
 });

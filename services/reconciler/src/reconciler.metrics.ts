@@ -7,7 +7,7 @@ import { DISCREPANCY_CLASSES, type WindowReconciliation } from './reconciliation
 export class ReconcilerMetrics {
   readonly records: Counter<'outcome'> = counter({
     name: 'tradewind_reconciler_records_total',
-    help: 'Records the views took, by outcome: applied (orders.state to the view), purchase_order (purchasing.state to its view), shipment (shipments.state to its view), stale (that version or a newer one was there), gateway_document (ingress.documents), acknowledgement (partners.outbound).',
+    help: 'Records the views took, by outcome: applied (orders.state to the view), purchase_order (purchasing.state to its view), shipment (shipments.state to its view), finance (finance.state to its view), stale (that version or a newer one was there), gateway_document (ingress.documents), acknowledgement (partners.outbound).',
     labelNames: ['outcome'],
   });
 

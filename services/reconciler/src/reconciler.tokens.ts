@@ -11,3 +11,5 @@ export const PURCHASE_ORDER_VIEWS = Symbol('reconciler:purchase-order-views');
 export const ODOO_DELIVERIES = Symbol('reconciler:odoo-deliveries');
 export const SHIPMENT_VIEWS = Symbol('reconciler:shipment-views');
 export const ODOO_CLIENT = Symbol('reconciler:odoo-client');
+export const FINANCE_VIEWS = Symbol('reconciler:finance-views');
+export const ODOO_ACCOUNT_MOVES = Symbol('reconciler:odoo-account-moves');

@@ -3,6 +3,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type PartnerCatalog, saleOrderExternalId } from '@tradewind/partner-catalog';
 
+import type { OdooAccountMovesReader } from '../odoo/odoo-account-moves.reader';
 import type { OdooDeliveriesReader } from '../odoo/odoo-deliveries.reader';
 import type { OdooPurchaseOrdersReader } from '../odoo/odoo-purchase-orders.reader';
 import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
@@ -10,7 +11,9 @@ import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerError, ReconcilerErrorCode } from '../reconciler.exception';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import {
+  FINANCE_VIEWS,
   GATEWAY_LEG,
+  ODOO_ACCOUNT_MOVES,
   ODOO_DELIVERIES,
   ODOO_PURCHASE_ORDERS,
   ODOO_SALE_ORDERS,
@@ -20,10 +23,12 @@ import {
   RECONCILIATION_RUNS,
   SHIPMENT_VIEWS,
 } from '../reconciler.tokens';
+import type { FinanceViews } from '../views/finance-views.repository';
 import type { GatewayLeg } from '../views/gateway-leg.repository';
 import { ORDER_VIEWS, type OrderViews, refKey } from '../views/order-views.repository';
 import type { PurchaseOrderViews } from '../views/purchase-order-views.repository';
 import type { ShipmentViews } from '../views/shipment-views.repository';
+import { type FinanceLeg, invoiceIdOf, invoiceKey, supplierInvoiceKey } from './finance.reconciliation';
 import {
   type PlatformOrder,
   type PurchasingLeg,
@@ -67,6 +72,8 @@ export class ReconciliationService {
     @Inject(ODOO_PURCHASE_ORDERS) private readonly odooPurchases: OdooPurchaseOrdersReader,
     @Inject(SHIPMENT_VIEWS) private readonly shipments: ShipmentViews,
     @Inject(ODOO_DELIVERIES) private readonly odooDeliveries: OdooDeliveriesReader,
+    @Inject(FINANCE_VIEWS) private readonly finance: FinanceViews,
+    @Inject(ODOO_ACCOUNT_MOVES) private readonly odooMoves: OdooAccountMovesReader,
   ) {}
 
   /** The window that holds `at` (windows are aligned on the epoch). */
@@ -146,12 +153,14 @@ export class ReconciliationService {
     ]);
     const purchasing = await this.purchasingIn(window);
     const shipments = await this.shipmentsIn(window, customers);
+    const finance = await this.financeIn(window, purchasing.suppliers);
     return reconcileWindow({
       orders,
       odoo,
       now,
       purchasing,
       shipments,
+      finance,
       gateway: {
         documents,
         onPlatform,
@@ -275,6 +284,83 @@ export class ReconciliationService {
           named.has(`${shipmentOrderKey(partnerId, delivery.clientOrderRef)}\u0000${delivery.trackingRef}`)
         );
       },
+    };
+  }
+
+  /**
+   * The finance workflows of the window: finance.state's records first seen in it, and Odoo's moves of
+   * them and the posted invoices and bills written in the window for the invoiced partners' customers
+   * (their mapping sets, by external id) and the suppliers' vendors (the purchase-order leg's).
+   */
+  async financeIn(
+    window: { start: number; end: number },
+    vendors: ReadonlyMap<number, string>,
+  ): Promise<FinanceLeg> {
+    const records = await this.finance.receivedIn(window.start, window.end);
+    const batchSize = this.config.reconciliation.odooBatchSize;
+    const invoiced = this.catalog.invoicedPartners().flatMap((partner) =>
+      partner.mappingSet === undefined
+        ? []
+        : this.catalog.customersOf(partner.mappingSet).map((customer) => ({
+            partnerId: partner.id,
+            xid: customer.odooExternalId,
+          })),
+    );
+    const customerIds =
+      invoiced.length === 0
+        ? new Map<string, number>()
+        : await this.odoo.idsOf(
+            'res.partner',
+            invoiced.map((c) => c.xid),
+            batchSize,
+          );
+    const customers = new Map<number, string>();
+    for (const customer of invoiced) {
+      const id = customerIds.get(customer.xid);
+      if (id !== undefined && !customers.has(id)) customers.set(id, customer.partnerId);
+    }
+    const vendorOf = new Map([...vendors].map(([id, supplierId]) => [supplierId, id]));
+    const refsByVendor = new Map<number, string[]>();
+    for (const record of records) {
+      const vendorId = record.partnerId === null ? undefined : vendorOf.get(record.partnerId);
+      if (record.key.startsWith('supplier-invoice/') && vendorId !== undefined)
+        refsByVendor.set(vendorId, [...(refsByVendor.get(vendorId) ?? []), record.reference]);
+    }
+    const odoo = await this.odooMoves.read({
+      ids: records.flatMap((r) => invoiceIdOf(r.key) ?? []),
+      billExternalIds: records.flatMap((r) => (r.billExternalId === null ? [] : [r.billExternalId])),
+      refsByVendor,
+      writtenFrom: window.start,
+      writtenTo: window.end,
+      customerIds: [...customers.keys()],
+      vendorIds: [...vendors.keys()],
+      batchSize,
+      concurrency: this.config.reconciliation.odooConcurrency,
+    });
+    // Moves written now of records first seen in an earlier window are theirs, not "not on platform".
+    const inWindow = new Set(records.map((r) => r.key));
+    const known = await this.finance.known(
+      odoo.flatMap((move) => {
+        const supplierId = move.partnerId === null ? undefined : vendors.get(move.partnerId);
+        const key =
+          move.moveType === 'in_invoice'
+            ? supplierId === undefined || move.ref === null
+              ? undefined
+              : supplierInvoiceKey(supplierId, move.ref)
+            : invoiceKey(move.id);
+        return key === undefined || inWindow.has(key) ? [] : [key];
+      }),
+    );
+    const stuckAfterMs = this.config.reconciliation.stuckAfterMs;
+    return {
+      records,
+      odoo,
+      customers,
+      vendors,
+      // A posted invoice is exported by the customer's next batch window: not on finance.state before it.
+      exportWithinMs: (partnerId) =>
+        (this.catalog.partner(partnerId)?.invoicing?.batchWindowMinutes ?? 0) * 60_000 + stuckAfterMs,
+      knownKeys: (key) => known.has(key),
     };
   }
 

@@ -4,9 +4,12 @@ import { createHash } from 'node:crypto';
 
 import { OrderStatus, PurchaseOrderStatus, ShipmentMilestone } from '@tradewind/contracts';
 
+import { type FinanceLeg, reconcileFinance } from './finance.reconciliation';
+
 /**
  * orders.state carries partner sales orders; purchasing.state the purchase orders sent to suppliers;
- * shipments.state the shipments of customer orders (their deliveries validated in Odoo).
+ * shipments.state the shipments of customer orders (their deliveries validated in Odoo); finance.state
+ * the invoices, bills and settlement entries (finance.reconciliation.ts).
  */
 export const SALES_ORDER_WORKFLOW = 'sales-order';
 export const PURCHASE_ORDER_WORKFLOW = 'purchase-order';
@@ -393,6 +396,8 @@ export function reconcileWindow(input: {
   readonly purchasing?: PurchasingLeg;
   /** The shipment workflow (shipments.state against Odoo's deliveries), per customer partner. */
   readonly shipments?: ShipmentLeg;
+  /** The finance workflows (finance.state against Odoo's account.move), per customer, supplier and bank. */
+  readonly finance?: FinanceLeg;
 }): WindowReconciliation {
   const { orders, now, policy } = input;
   // A cancelled sale order is not there: the order it stood for is missing.
@@ -557,6 +562,10 @@ export function reconcileWindow(input: {
   }
   if (input.shipments !== undefined) {
     reconcileShipments(input.shipments, { now, policy, summaryOf, raise, prove });
+  }
+
+  if (input.finance !== undefined) {
+    reconcileFinance(input.finance, { now, policy, summaryOf, raise, prove });
   }
 
   const partners = [...summaries.values()]

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 
 import { assertUnreachable, CommandType, NO_COMMAND_BODY, type OdooCommand } from '@tradewind/contracts';
 
+import { FINANCE_WORKFLOWS } from '../reconciliation/finance.reconciliation';
 import {
   type Discrepancy,
   DiscrepancyClass,
@@ -58,6 +59,11 @@ export function planRedrive(input: {
     if (discrepancy.workflow === SHIPMENT_WORKFLOW) {
       if (discrepancy.class !== DiscrepancyClass.Stuck)
         forPerson.push({ discrepancy, reason: 'RECONCILIATION_SHIPMENT' });
+      continue;
+    }
+    // Money: no machine pays, bills or cancels on its own; every finance class is a person's, stuck too.
+    if (FINANCE_WORKFLOWS.has(discrepancy.workflow)) {
+      forPerson.push({ discrepancy, reason: 'RECONCILIATION_FINANCE' });
       continue;
     }
     switch (discrepancy.class) {

@@ -22,6 +22,7 @@ import type { OdooSaleOrdersReader } from '../odoo/odoo-sale-orders.reader';
 import type { ReconcilerConfig } from '../reconciler.config';
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import { ODOO_SALE_ORDERS, RECONCILER_CONFIG, REDRIVE_STORE, WRITER_BREAKER } from '../reconciler.tokens';
+import { FINANCE_WORKFLOWS } from '../reconciliation/finance.reconciliation';
 import {
   type Discrepancy,
   PURCHASE_ORDER_WORKFLOW,
@@ -322,8 +323,7 @@ export class RedriveService implements OnModuleDestroy {
     await this.producer.send(
       TOPICS.opsExceptions,
       forPerson.map(({ discrepancy, reason }) => {
-        const purchase = discrepancy.workflow === PURCHASE_ORDER_WORKFLOW;
-        const shipment = discrepancy.workflow === SHIPMENT_WORKFLOW;
+        const source = sourceOf(discrepancy.workflow);
         return {
           key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
           value: {
@@ -332,11 +332,7 @@ export class RedriveService implements OnModuleDestroy {
             code: reason,
             message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
             service: this.config.service.name,
-            sourceTopic: purchase
-              ? TOPICS.purchasingState
-              : shipment
-                ? TOPICS.shipmentsState
-                : TOPICS.ordersState,
+            sourceTopic: source.topic,
             // Raised from a window's reconciliation, not from one consumed record.
             sourcePartition: -1,
             sourceOffset: '',
@@ -346,7 +342,7 @@ export class RedriveService implements OnModuleDestroy {
             details: [
               {
                 code: discrepancy.class,
-                message: `Odoo ${purchase ? 'purchase orders' : shipment ? 'deliveries' : 'sale orders'} ${discrepancy.odooIds.join(', ') || '(none)'}`,
+                message: `Odoo ${source.records} ${discrepancy.odooIds.join(', ') || '(none)'}`,
                 location: null,
               },
             ],
@@ -365,4 +361,13 @@ export class RedriveService implements OnModuleDestroy {
     for (const { discrepancy } of forPerson)
       this.metrics.redrives.inc({ class: discrepancy.class, outcome: 'for_person' });
   }
+}
+
+/** The state topic a workflow's discrepancies come from, and what its Odoo records are. */
+function sourceOf(workflow: string): { topic: string; records: string } {
+  if (FINANCE_WORKFLOWS.has(workflow)) return { topic: TOPICS.financeState, records: 'journal entries' };
+  if (workflow === PURCHASE_ORDER_WORKFLOW)
+    return { topic: TOPICS.purchasingState, records: 'purchase orders' };
+  if (workflow === SHIPMENT_WORKFLOW) return { topic: TOPICS.shipmentsState, records: 'deliveries' };
+  return { topic: TOPICS.ordersState, records: 'sale orders' };
 }

@@ -1811,7 +1811,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'finance.state',
     owner: 'invoices',
     producers: [],
-    consumers: [],
+    consumers: ['reconciler'],
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: null,
