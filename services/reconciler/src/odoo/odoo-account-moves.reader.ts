@@ -6,7 +6,7 @@
 import type { CallOptions, Domain, OdooClient, OdooRecord } from '@tradewind/odoo-client';
 
 import type { OdooMove } from '../reconciliation/finance.reconciliation';
-import { chunks, eachBounded, idOf, odooDatetime, textOf } from './odoo-sale-orders.reader';
+import { chunks, eachBounded, idOf, odooDatetime, recordIdsOf, textOf } from './odoo-reads';
 
 export interface AccountMoveQuery {
   /** account.move ids of the window's customer invoices. */
@@ -53,27 +53,15 @@ export class OdooAccountMovesReader {
     const concurrency = query.concurrency ?? 1;
     const wanted = new Set<number>(query.ids);
     const xidOf = new Map<number, string>();
-    await eachBounded(
-      chunks([...new Set(query.billExternalIds)], query.batchSize),
+    const bills = await recordIdsOf(this.client, 'account.move', query.billExternalIds, {
+      size: query.batchSize,
       concurrency,
-      async (batch) => {
-        const rows = await this.client.searchRead(
-          'ir.model.data',
-          [
-            ['model', '=', 'account.move'],
-            ['name', 'in', batch.map((xid) => xid.slice(xid.indexOf('.') + 1))],
-          ],
-          { ...this.options, fields: ['module', 'name', 'res_id'] },
-        );
-        const asked = new Set(batch);
-        for (const row of rows) {
-          const xid = `${String(row.module)}.${String(row.name)}`;
-          if (!asked.has(xid) || typeof row.res_id !== 'number') continue;
-          xidOf.set(row.res_id, xid);
-          wanted.add(row.res_id);
-        }
-      },
-    );
+      options: this.options,
+    });
+    for (const [xid, id] of bills) {
+      xidOf.set(id, xid);
+      wanted.add(id);
+    }
     const searches: Domain[] = [];
     for (const [vendorId, refs] of query.refsByVendor) {
       for (const batch of chunks([...new Set(refs)], query.batchSize))

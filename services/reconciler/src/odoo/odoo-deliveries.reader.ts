@@ -6,7 +6,7 @@
 import type { CallOptions, Domain, OdooClient, OdooRecord } from '@tradewind/odoo-client';
 
 import type { OdooDelivery } from '../reconciliation/reconciliation';
-import { chunks, eachBounded, idOf, odooDatetime, textOf } from './odoo-sale-orders.reader';
+import { chunks, eachBounded, idOf, odooDatetime, recordIdsOf, textOf } from './odoo-reads';
 
 export interface DeliveryQuery {
   /** The sale orders of the window's shipment orders, by external id. */
@@ -41,30 +41,12 @@ export class OdooDeliveriesReader {
 
   async read(query: DeliveryQuery): Promise<DeliveriesRead> {
     const concurrency = query.concurrency ?? 1;
-    const saleOrders = new Map<string, number>();
     const pickings = new Map<number, OdooRecord>();
-    // 1. The shipments' sale orders by external id, per module (ir.model.data's (module, name) is indexed).
-    const byModule = new Map<string, string[]>();
-    for (const xid of new Set(query.saleOrderExternalIds)) {
-      const dot = xid.indexOf('.');
-      const names = byModule.get(xid.slice(0, dot)) ?? [];
-      names.push(xid.slice(dot + 1));
-      byModule.set(xid.slice(0, dot), names);
-    }
-    const batches = [...byModule].flatMap(([module, names]) =>
-      chunks(names, query.batchSize).map((batch) => ({ module, batch })),
-    );
-    await eachBounded(batches, concurrency, async ({ module, batch }) => {
-      const rows = await this.client.searchRead(
-        'ir.model.data',
-        [
-          ['model', '=', 'sale.order'],
-          ['module', '=', module],
-          ['name', 'in', batch],
-        ],
-        { ...this.options, fields: ['name', 'res_id'], order: 'id' },
-      );
-      for (const row of rows) saleOrders.set(`${module}.${String(row.name)}`, row.res_id as number);
+    // 1. The shipments' sale orders by external id.
+    const saleOrders = await recordIdsOf(this.client, 'sale.order', query.saleOrderExternalIds, {
+      size: query.batchSize,
+      concurrency,
+      options: this.options,
     });
     // 2. Their outgoing deliveries, whatever the state (a backorder still open, one cancelled).
     await eachBounded(

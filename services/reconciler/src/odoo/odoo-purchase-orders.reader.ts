@@ -4,7 +4,7 @@
 import type { CallOptions, OdooClient, OdooRecord } from '@tradewind/odoo-client';
 
 import type { OdooPurchaseOrder } from '../reconciliation/reconciliation';
-import { chunks, eachBounded, idOf, odooDatetime, textOf } from './odoo-sale-orders.reader';
+import { chunks, eachBounded, idOf, odooDatetime, textOf } from './odoo-reads';
 
 export interface PurchaseOrderQuery {
   /** purchase.order ids purchasing.state names in the window. */

@@ -7,6 +7,7 @@
 import type { CallOptions, Domain, OdooClient, OdooRecord } from '@tradewind/odoo-client';
 
 import type { OdooSaleOrder } from '../reconciliation/reconciliation';
+import { chunks, eachBounded, idOf, odooDatetime, recordIdsOf, textOf } from './odoo-reads';
 
 export interface SaleOrderQuery {
   readonly externalIds: readonly string[];
@@ -29,45 +30,6 @@ const LINE_PAGE = 20_000;
 /** Rows per page of the sale orders written after the window (two small fields each). */
 const LATER_PAGE = 10_000;
 
-/** A many2one value: a bare id (read with `load: false`) or `[id, name]`. */
-export const idOf = (value: unknown): number | null =>
-  typeof value === 'number' ? value : Array.isArray(value) && typeof value[0] === 'number' ? value[0] : null;
-export const textOf = (value: unknown): string | null =>
-  typeof value === 'string' && value !== '' ? value : null;
-
-/** Odoo's datetime format, UTC, whole seconds. */
-export function odooDatetime(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-export function chunks<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
-
-/** Runs `run` over `items` with at most `concurrency` running at once; rejects on the first failure. */
-export async function eachBounded<T>(
-  items: readonly T[],
-  concurrency: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await run(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-}
-
 export class OdooSaleOrdersReader {
   constructor(
     private readonly client: OdooClient,
@@ -80,40 +42,14 @@ export class OdooSaleOrdersReader {
     const externalIds = new Map<number, string>();
     const wanted = new Set<number>();
 
-    // 1. The writer's records, by external id: ir.model.data's (module, name) is unique and indexed.
-    const byModule = new Map<string, string[]>();
-    for (const xid of new Set(query.externalIds)) {
-      const dot = xid.indexOf('.');
-      const names = byModule.get(xid.slice(0, dot)) ?? [];
-      names.push(xid.slice(dot + 1));
-      byModule.set(xid.slice(0, dot), names);
-    }
-    const xidBatches = [...byModule].flatMap(([module, names]) =>
-      chunks(names, size).map((batch) => ({ module, batch })),
-    );
-    // 2. What Odoo wrote in the window for the platform's customers (ids only), and what it wrote for the
+    // 1. What Odoo wrote in the window for the platform's customers (ids only), and what it wrote for the
     // window's customers since the window ended whose reference is one of the window's POs: every sale
     // order of a window's order was made after the order was received, so one made by hand with its PO
     // (no external id) is in one or the other. One search each instead of one per batch of references:
     // client_order_ref has no index in Odoo.
     const customers = [...new Set([...query.customerIds, ...query.refsByCustomer.keys()])];
     const refs = new Map([...query.refsByCustomer].map(([customer, pos]) => [customer, new Set(pos)]));
-    const searches: (() => Promise<void>)[] = xidBatches.map(({ module, batch }) => async () => {
-      const rows = await this.client.searchRead(
-        'ir.model.data',
-        [
-          ['model', '=', 'sale.order'],
-          ['module', '=', module],
-          ['name', 'in', batch],
-        ],
-        { ...this.options, fields: ['name', 'res_id'], order: 'id' },
-      );
-      for (const row of rows) {
-        const id = row.res_id as number;
-        externalIds.set(id, `${module}.${String(row.name)}`);
-        wanted.add(id);
-      }
-    });
+    const searches: (() => Promise<void>)[] = [];
     if (customers.length > 0) {
       searches.push(async () => {
         const ids = await this.client.search(
@@ -157,7 +93,15 @@ export class OdooSaleOrdersReader {
         }
       });
     }
-    await eachBounded(searches, concurrency, (search) => search());
+    // 2. The writer's records by external id, while those searches run.
+    const [byExternalId] = await Promise.all([
+      recordIdsOf(this.client, 'sale.order', query.externalIds, { size, concurrency, options: this.options }),
+      eachBounded(searches, concurrency, (search) => search()),
+    ]);
+    for (const [xid, id] of byExternalId) {
+      externalIds.set(id, xid);
+      wanted.add(id);
+    }
     if (wanted.size === 0) return [];
 
     // 3. Each sale order once (an external id left behind by a deleted order names nothing: read by id,
@@ -253,28 +197,8 @@ export class OdooSaleOrdersReader {
   }
 
   /** Odoo record ids by external id (`module.name`) of one model: the customers orders.state names by ours. */
-  async idsOf(
-    model: string,
-    externalIds: readonly string[],
-    batchSize: number,
-  ): Promise<Map<string, number>> {
-    const wanted = new Set(externalIds);
-    const ids = new Map<string, number>();
-    for (const batch of chunks([...wanted], batchSize)) {
-      const rows = await this.client.searchRead(
-        'ir.model.data',
-        [
-          ['model', '=', model],
-          ['name', 'in', batch.map((xid) => xid.slice(xid.indexOf('.') + 1))],
-        ],
-        { ...this.options, fields: ['module', 'name', 'res_id'] },
-      );
-      for (const row of rows) {
-        const xid = `${String(row.module)}.${String(row.name)}`;
-        if (wanted.has(xid)) ids.set(xid, row.res_id as number);
-      }
-    }
-    return ids;
+  idsOf(model: string, externalIds: readonly string[], batchSize: number): Promise<Map<string, number>> {
+    return recordIdsOf(this.client, model, externalIds, { size: batchSize, options: this.options });
   }
 
   /** Odoo product ids by SKU (`default_code`), for the commands of a re-drive. */
