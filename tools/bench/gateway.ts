@@ -57,6 +57,37 @@ interface Run {
   latenciesMs: number[];
   /** CPU of the gateway processes during the run, summed; NaN for the raw producer. */
   cpuMs: number;
+  /** The whole machine's CPU during the run (every process, every core), in clock ticks. */
+  machine: MachineTicks;
+}
+
+interface MachineTicks {
+  busy: number;
+  total: number;
+}
+
+/** The machine's CPU so far, all cores (the first line of /proc/stat), in clock ticks; NaN without /proc. */
+function machineTicks(): MachineTicks {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
+    const total = ticks.reduce((sum, t) => sum + t, 0);
+    return { busy: total - ticks[3] - ticks[4], total }; // less idle and iowait
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/** What `run` cost the whole machine. */
+async function onMachine<T>(run: () => Promise<T>): Promise<T & { machine: MachineTicks }> {
+  const before = machineTicks();
+  const result = await run();
+  const after = machineTicks();
+  return { ...result, machine: { busy: after.busy - before.busy, total: after.total - before.total } };
 }
 
 /** `count` operations, `concurrency` in flight, stopping early at `maxMs`. */
@@ -65,7 +96,7 @@ async function drive(
   concurrency: number,
   maxMs: number,
   op: (i: number) => Promise<boolean>,
-): Promise<Omit<Run, 'label' | 'processes' | 'cpuMs'>> {
+): Promise<Omit<Run, 'label' | 'processes' | 'cpuMs' | 'machine'>> {
   const latenciesMs: number[] = [];
   let next = 0;
   let ok = 0;
@@ -95,7 +126,7 @@ async function driveAtRate(
   count: number,
   perSecond: number,
   op: (i: number) => Promise<boolean>,
-): Promise<Omit<Run, 'label' | 'processes' | 'cpuMs'>> {
+): Promise<Omit<Run, 'label' | 'processes' | 'cpuMs' | 'machine'>> {
   const latenciesMs: number[] = [];
   const pending: Promise<void>[] = [];
   let ok = 0;
@@ -278,6 +309,10 @@ function combine(runs: readonly Run[]): Run {
     elapsedMs: runs.reduce((n, r) => n + r.elapsedMs, 0),
     latenciesMs: runs.flatMap((r) => r.latenciesMs),
     cpuMs: runs.reduce((n, r) => n + r.cpuMs, 0),
+    machine: {
+      busy: runs.reduce((n, r) => n + r.machine.busy, 0),
+      total: runs.reduce((n, r) => n + r.machine.total, 0),
+    },
   };
 }
 
@@ -354,7 +389,9 @@ async function main(): Promise<void> {
       setup: Setup,
       label: string,
       count: number,
-      go: (submit: (i: number) => Promise<boolean>) => Promise<Omit<Run, 'label' | 'processes' | 'cpuMs'>>,
+      go: (
+        submit: (i: number) => Promise<boolean>,
+      ) => Promise<Omit<Run, 'label' | 'processes' | 'cpuMs' | 'machine'>>,
     ): Promise<Run> => {
       const bodies = Array.from({ length: count }, document);
       const { gateways: gs, agents } = setup;
@@ -367,7 +404,7 @@ async function main(): Promise<void> {
         );
       const cpu = (): number => gs.reduce((sum, g) => sum + processCpuMs(g.child.pid), 0);
       const cpuBefore = cpu();
-      const result = await go(submit);
+      const result = await onMachine(() => go(submit));
       return { label, processes: gs.length, ...result, cpuMs: cpu() - cpuBefore };
     };
     for (const setup of setups) {
@@ -462,7 +499,7 @@ async function main(): Promise<void> {
       const raw: Run = {
         label: `raw kafkajs: same Avro record, acks=all, ${CONCURRENCY} in flight`,
         processes: 0,
-        ...(await drive(perRound, CONCURRENCY, MAX_SECONDS * 1000, produce)),
+        ...(await onMachine(() => drive(perRound, CONCURRENCY, MAX_SECONDS * 1000, produce))),
         cpuMs: NaN,
       };
       peaks.set('raw', [...(peaks.get('raw') ?? []), raw]);
@@ -499,6 +536,11 @@ async function main(): Promise<void> {
       percentile(r.latenciesMs, 50).toFixed(1),
       percentile(r.latenciesMs, 99).toFixed(1),
       Number.isFinite(r.cpuMs) ? (r.cpuMs / Math.max(1, r.ok + r.failed)).toFixed(2) : '-',
+      // Cores the gateway processes used, and how busy the machine was (all its cores, every process).
+      Number.isFinite(r.cpuMs) ? (r.cpuMs / Math.max(1, r.elapsedMs)).toFixed(2) : '-',
+      Number.isFinite(r.machine.busy)
+        ? `${((100 * r.machine.busy) / Math.max(1, r.machine.total)).toFixed(0)}%`
+        : '-',
     ]);
     const header = [
       'path',
@@ -509,6 +551,8 @@ async function main(): Promise<void> {
       'p50 ms',
       'p99 ms',
       'CPU ms/req',
+      'gateway cores',
+      'machine busy',
     ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]): string =>
