@@ -1474,7 +1474,7 @@ export const TOPIC_CATALOG: { readonly [T in TopicName]: TopicCatalogEntry<T> } 
     name: 'inventory.availability',
     owner: 'inventory-sync',
     producers: [],
-    consumers: ['partner-delivery', 'reconciler'],
+    consumers: ['partner-delivery'],
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: null,
