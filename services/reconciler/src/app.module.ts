@@ -46,6 +46,7 @@ import { GatewayLeg } from './views/gateway-leg.repository';
 import { ORDER_VIEWS, PostgresOrderViews } from './views/order-views.repository';
 import { AddOrderViewsCustomer1796300000001 } from './views/order-views-customer.migration';
 import { OrdersStateConsumer } from './views/orders-state.consumer';
+import { CreatePurchaseOrderDocuments1796300000006 } from './views/purchase-order-documents.migration';
 import { CreatePurchaseOrderViews1796300000003 } from './views/purchase-order-views.migration';
 import { PurchaseOrderViews } from './views/purchase-order-views.repository';
 import { PurchasingStateConsumer } from './views/purchasing-state.consumer';
@@ -71,6 +72,7 @@ export class AppModule {
             CreatePurchaseOrderViews1796300000003,
             CreateShipmentViews1796300000004,
             CreateFinanceViews1796300000005,
+            CreatePurchaseOrderDocuments1796300000006,
           ],
         }),
       ],

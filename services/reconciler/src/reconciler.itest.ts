@@ -3,7 +3,8 @@
 // drifted (a confirmed sale order deleted, a line quantity changed, a command that never reached the
 // writer, a duplicate and an order made by hand); each drift is classified, and a clean partner's window
 // proves complete with the same checksum run after run. Purchase orders (purchasing.state) and shipments
-// (shipments.state against the deliveries validated in the simulator) are proved the same way.
+// (shipments.state against the deliveries validated in the simulator) are proved the same way; a
+// supplier's acknowledgement the gateway accepted is on purchasing.state's trace or not_on_platform.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -16,6 +17,7 @@ import { loadConfig } from '@tradewind/config';
 import {
   type AuditEvent,
   AuditOutcome,
+  DocumentFormat,
   FinanceStatus,
   FinanceSubject,
   type OdooCommand,
@@ -518,6 +520,9 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
     const clean = await confirmed();
     const changed = await confirmed();
     const unsent = await confirmed();
+    // The gateway's leg: two 855s the gateway accepted; the clean order's trace names the first only.
+    const namedAck = `doc-${randomUUID()}`;
+    const lostAck = `doc-${randomUUID()}`;
     // What purchase-orders sent (revision 1, acknowledged): 10 cases of 12 at the case price.
     const sentAt = Date.now();
     const sent = (po: typeof clean): PurchasingStateValue => ({
@@ -551,7 +556,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
           at: sentAt,
           revision: 1,
           detail: '855 AC',
-          documentId: null,
+          documentId: po === clean ? namedAck : null,
         },
       ],
       updatedAt: sentAt,
@@ -564,6 +569,34 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       [clean, changed].map((po) => ({
         key: `odoo/${po.id}`,
         value: sent(po),
+        headers: { [HEADER.messageId]: randomUUID() },
+      })),
+    );
+    await producer.send(
+      TOPICS.ingressDocuments,
+      [namedAck, lostAck].map((documentId) => ({
+        key: `boltworks-supply/po-acknowledgement/${documentId}`,
+        value: {
+          documentId,
+          batchId: null,
+          batchIndex: 0,
+          batchSize: 1,
+          partnerId: 'boltworks-supply',
+          principal: 'itest',
+          documentType: 'po-acknowledgement',
+          format: DocumentFormat.Json,
+          contentType: 'application/json',
+          businessRef: documentId === namedAck ? clean.name : 'P-NEVER-APPLIED',
+          interchangeRef: null,
+          idempotencyKey: null,
+          apiVersion: 'v1',
+          receivedAt: sentAt,
+          sha256: '0'.repeat(64),
+          sizeBytes: 0,
+          payload: null,
+          claimCheckUri: null,
+          correction: null,
+        },
         headers: { [HEADER.messageId]: randomUUID() },
       })),
     );
@@ -585,6 +618,15 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
           `${DiscrepancyClass.FieldsDiffer} odoo/${changed.id}`,
           `${DiscrepancyClass.NotOnPlatform} odoo/${unsent.id}`,
         ]);
+        // The acknowledgement no trace names is lost (past the SLA of 1 ms); the one named is not.
+        const documents = report.discrepancies
+          .filter(
+            (d) => d.workflow === 'purchase-order' && [namedAck, lostAck].some((id) => d.detail.includes(id)),
+          )
+          .map((d) => `${d.class} ${d.partnerId} ${d.detail}`);
+        assert.deepEqual(documents, [
+          `${DiscrepancyClass.NotOnPlatform} boltworks-supply document ${lostAck} (P-NEVER-APPLIED) accepted by the gateway, no purchase order on purchasing.state names it (refused? see ops.exceptions)`,
+        ]);
       },
       { timeoutMs: 30_000 },
     );
@@ -592,6 +634,7 @@ describe('reconciler with the real Kafka, registry, PostgreSQL and the Odoo simu
       (p) => p.partnerId === 'boltworks-supply' && p.workflow === 'purchase-order',
     )!;
     assert.ok(supplier.matchedInOdoo >= 1, 'the clean purchase order is matched');
+    assert.ok(supplier.received >= 2, 'both acknowledgements count as received');
     assert.equal(supplier.verdict, 'discrepancies');
     assert.match(
       report!.discrepancies.find((d) => d.orderId === `odoo/${changed.id}`)!.detail,

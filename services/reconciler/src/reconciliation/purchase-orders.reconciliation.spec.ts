@@ -6,6 +6,7 @@ import { PurchaseOrderStatus } from '@tradewind/contracts';
 import { planRedrive } from '../redrive/redrive.planner';
 import {
   DiscrepancyClass,
+  type GatewayDocument,
   type OdooPurchaseOrder,
   type PlatformPurchaseOrder,
   PURCHASE_ORDER_WORKFLOW,
@@ -165,6 +166,76 @@ describe('purchase orders: what was sent against Odoo', () => {
         ['RECONCILIATION_PURCHASE_ORDER', DiscrepancyClass.MissingInOdoo, 'odoo/3'],
         ['RECONCILIATION_PURCHASE_ORDER', DiscrepancyClass.NotOnPlatform, 'odoo/8'],
       ],
+    );
+  });
+});
+
+describe("purchase orders: the gateway's leg (the suppliers' documents purchasing.state names)", () => {
+  const document = (id: string, receivedAt = HOURS_AGO): GatewayDocument => ({
+    documentId: id,
+    partnerId: 'boltworks',
+    documentType: 'po-acknowledgement',
+    businessRef: 'P1',
+    receivedAt,
+    acknowledged: false,
+  });
+  const withGateway = (documents: GatewayDocument[], onPlatform: string[]): PurchasingLeg => ({
+    ...leg([sent(1)], [inOdoo(1)]),
+    gateway: { documents, onPlatform: new Set(onPlatform) },
+  });
+
+  it('a named document is received and complete; a lost one past the SLA is not_on_platform; a young one is not due', () => {
+    const result = run(
+      withGateway(
+        [document('doc-named'), document('doc-lost'), document('doc-young', NOW - 60_000)],
+        ['doc-named'],
+      ),
+    );
+    const [summary] = result.partners;
+    assert.deepEqual(
+      [summary.partnerId, summary.workflow, summary.orders, summary.received],
+      ['boltworks', PURCHASE_ORDER_WORKFLOW, 1, 3],
+    );
+    assert.equal(summary.discrepancies[DiscrepancyClass.NotOnPlatform], 1);
+    const [lost] = result.discrepancies;
+    assert.equal(result.discrepancies.length, 1);
+    assert.equal(lost.class, DiscrepancyClass.NotOnPlatform);
+    assert.equal(lost.workflow, PURCHASE_ORDER_WORKFLOW);
+    assert.match(lost.detail, /^document doc-lost \(P1\) accepted by the gateway, no purchase order/);
+
+    const named = run(
+      withGateway([document('doc-named'), document('doc-young', NOW - 60_000)], ['doc-named']),
+    );
+    assert.equal(named.verdict, 'complete');
+    assert.equal(named.partners[0].received, 2);
+  });
+
+  it("each document is a proof line of the supplier's checksum; without documents the checksum is the leg's own", () => {
+    const named = run(withGateway([document('doc-1')], ['doc-1']));
+    const absent = run(withGateway([document('doc-1', NOW - 60_000)], []));
+    const none = run(leg([sent(1)], [inOdoo(1)]));
+    assert.notEqual(named.partners[0].checksum, absent.partners[0].checksum);
+    assert.notEqual(named.partners[0].checksum, none.partners[0].checksum);
+    assert.equal(run(withGateway([], [])).checksum, none.checksum);
+    const again = run(withGateway([document('doc-1')], ['doc-1']));
+    assert.equal(again.checksum, named.checksum);
+  });
+
+  it('a lost supplier document is raised for a buyer, never re-driven', () => {
+    const result = run(withGateway([document('doc-lost')], []));
+    const plan = planRedrive({
+      discrepancies: result.discrepancies,
+      orders: new Map(),
+      products: new Map(),
+      maxOrders: 10,
+      issuedBy: 'reconciler',
+      issuedAt: NOW,
+      attempt: 'a',
+    });
+    assert.deepEqual(plan.redriven, []);
+    assert.deepEqual(
+      plan.forPerson.map((p) => [p.reason, p.discrepancy.class]),
+      [['RECONCILIATION_PURCHASE_ORDER', DiscrepancyClass.NotOnPlatform]],
     );
   });
 });

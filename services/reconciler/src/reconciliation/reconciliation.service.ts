@@ -31,8 +31,10 @@ import type { ShipmentViews } from '../views/shipment-views.repository';
 import { type FinanceLeg, invoiceIdOf, invoiceKey, supplierInvoiceKey } from './finance.reconciliation';
 import {
   type PlatformOrder,
+  PURCHASE_ORDER_WORKFLOW,
   type PurchasingLeg,
   reconcileWindow,
+  SALES_ORDER_WORKFLOW,
   type ShipmentLeg,
   shipmentOrderKey,
   type WindowReconciliation,
@@ -145,8 +147,11 @@ export class ReconciliationService {
           : [{ odooPartnerId: r.partnerId, poNumber: r.clientOrderRef }],
       ),
     });
-    const documents = await this.leg.documentsIn(window.start, window.end);
-    const onPlatform = await this.leg.whichOnPlatform(documents.map((d) => d.documentId));
+    const documents = await this.leg.documentsIn(SALES_ORDER_WORKFLOW, window.start, window.end);
+    const onPlatform = await this.leg.whichOnPlatform(
+      SALES_ORDER_WORKFLOW,
+      documents.map((d) => d.documentId),
+    );
     // The orders' documents may have been received in the window before: acknowledged or not, wherever.
     const acknowledgements = await this.leg.acknowledgementsOf([
       ...new Set(orders.flatMap((o) => o.documentIds ?? [])),
@@ -222,6 +227,12 @@ export class ReconciliationService {
     });
     const inWindow = new Set(orders.map((o) => o.odooOrderId));
     const known = await this.purchaseOrders.known(odoo.flatMap((r) => (inWindow.has(r.id) ? [] : [r.id])));
+    // The suppliers' documents the gateway accepted in the window, and which some trace (any window) names.
+    const documents = await this.leg.documentsIn(PURCHASE_ORDER_WORKFLOW, window.start, window.end);
+    const onPlatform = await this.leg.whichOnPlatform(
+      PURCHASE_ORDER_WORKFLOW,
+      documents.map((d) => d.documentId),
+    );
     return {
       orders,
       odoo,
@@ -230,6 +241,7 @@ export class ReconciliationService {
       acknowledgeWithinMs: (supplierId) =>
         bySupplier.get(supplierId)?.acknowledgeWithinMs ?? this.config.reconciliation.acknowledgeWithinMs,
       knownOrigins: (id) => known.has(id),
+      gateway: { documents, onPlatform },
     };
   }
 

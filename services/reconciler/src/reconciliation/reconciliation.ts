@@ -60,6 +60,8 @@ export interface PlatformOrder {
 export interface GatewayDocument {
   readonly documentId: string;
   readonly partnerId: string;
+  /** ingress.documents' `documentType` (`sales-order`, `po-acknowledgement`, `supplier-ship-notice`). */
+  readonly documentType?: string;
   readonly businessRef: string | null;
   /** The gateway's receipt, epoch ms. */
   readonly receivedAt: number;
@@ -138,6 +140,14 @@ export interface PurchasingLeg {
   readonly acknowledgeWithinMs: (supplierId: string) => number;
   /** Odoo purchase orders that purchasing.state has in another window. */
   readonly knownOrigins?: (odooOrderId: number) => boolean;
+  /**
+   * The gateway's leg: the suppliers' acknowledgements and ship notices the gateway accepted in the window,
+   * and which of them a purchase order's trace (`trace[].documentId`, of any window) names.
+   */
+  readonly gateway?: {
+    readonly documents: readonly GatewayDocument[];
+    readonly onPlatform: ReadonlySet<string>;
+  };
 }
 
 /** What the reconciler keeps of one shipments.state record. */
@@ -538,23 +548,16 @@ export function reconcileWindow(input: {
   }
 
   if (input.gateway !== undefined) {
-    for (const document of [...input.gateway.documents].sort((a, b) => compare(a.documentId, b.documentId))) {
-      const summary = summaryOf(document.partnerId, SALES_ORDER_WORKFLOW);
-      summary.received += 1;
-      const onPlatform = input.gateway.onPlatform.has(document.documentId);
-      if (!onPlatform && now - document.receivedAt > policy.stuckAfterMs) {
-        raise(summary, {
-          class: DiscrepancyClass.NotOnPlatform,
-          orderId: null,
-          odooIds: [],
-          detail: `document ${document.documentId} (${document.businessRef ?? 'no reference'}) accepted by the gateway, no order on the platform`,
-        });
-      }
-      prove(
-        summary,
-        `gateway:${document.documentId}\t${onPlatform ? 'on-platform' : 'absent'}\t${document.acknowledged ? 'acknowledged' : '-'}`,
-      );
-    }
+    reconcileGatewayDocuments(
+      SALES_ORDER_WORKFLOW,
+      input.gateway,
+      { now, policy, summaryOf, raise, prove },
+      {
+        absent: 'no order on the platform',
+        proof: (document, onPlatform) =>
+          `gateway:${document.documentId}\t${onPlatform ? 'on-platform' : 'absent'}\t${document.acknowledged ? 'acknowledged' : '-'}`,
+      },
+    );
   }
 
   if (input.purchasing !== undefined) {
@@ -686,6 +689,46 @@ function reconcilePurchasing(leg: PurchasingLeg, context: LegContext): void {
       detail: `${record.name} ${record.state} in Odoo, never sent to the supplier (not on purchasing.state)`,
     });
     prove(summary, `odoo-po:${record.id}\tnot-on-platform\t${round2(record.amountUntaxed).toFixed(2)}`);
+  }
+  if (leg.gateway !== undefined) {
+    reconcileGatewayDocuments(PURCHASE_ORDER_WORKFLOW, leg.gateway, context, {
+      // A supplier document purchase-orders refused (an order it never sent, a cancelled one, unreadable)
+      // is on no trace: its refusal, if any, is an ops.exceptions record the reconciler does not read.
+      absent: 'no purchase order on purchasing.state names it (refused? see ops.exceptions)',
+      proof: (document, onPlatform) =>
+        `gateway:${document.documentId}\t${document.documentType ?? '-'}\t${onPlatform ? 'on-platform' : 'absent'}`,
+    });
+  }
+}
+
+/**
+ * The gateway's leg of one workflow: each document the gateway accepted in the window counts as received
+ * for its partner, one that the workflow's state never names past the SLA is not_on_platform (the source
+ * has what the platform lacks), and each has a proof line in its partner's checksum.
+ */
+function reconcileGatewayDocuments(
+  workflow: string,
+  gateway: { readonly documents: readonly GatewayDocument[]; readonly onPlatform: ReadonlySet<string> },
+  context: LegContext,
+  words: {
+    readonly absent: string;
+    readonly proof: (document: GatewayDocument, onPlatform: boolean) => string;
+  },
+): void {
+  const { now, policy, summaryOf, raise, prove } = context;
+  for (const document of [...gateway.documents].sort((a, b) => compare(a.documentId, b.documentId))) {
+    const summary = summaryOf(document.partnerId, workflow);
+    summary.received += 1;
+    const onPlatform = gateway.onPlatform.has(document.documentId);
+    if (!onPlatform && now - document.receivedAt > policy.stuckAfterMs) {
+      raise(summary, {
+        class: DiscrepancyClass.NotOnPlatform,
+        orderId: null,
+        odooIds: [],
+        detail: `document ${document.documentId} (${document.businessRef ?? 'no reference'}) accepted by the gateway, ${words.absent}`,
+      });
+    }
+    prove(summary, words.proof(document, onPlatform));
   }
 }
 

@@ -1,6 +1,6 @@
-// Consumes what the gateway accepted (ingress.documents: sales orders only, the payload ignored) and what
-// partners were told (partners.outbound: order acknowledgements, by the documents they answer) into the
-// gateway's leg. Idempotent inserts: redeliveries and replays change nothing.
+// Consumes what the gateway accepted (ingress.documents: the types whose id a workflow's state names,
+// GATEWAY_WORKFLOWS; the payload ignored) and what partners were told (partners.outbound: order
+// acknowledgements, by the documents they answer) into the gateway's leg. Idempotent inserts: redeliveries and replays change nothing.
 import { Inject, Injectable } from '@nestjs/common';
 import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
@@ -8,7 +8,11 @@ import { KafkaHandler } from '@tradewind/messaging-nest';
 
 import { ReconcilerMetrics } from '../reconciler.metrics';
 import { GATEWAY_LEG } from '../reconciler.tokens';
-import { type GatewayLeg, ORDER_ACKNOWLEDGEMENT_TYPES } from './gateway-leg.repository';
+import {
+  GATEWAY_DOCUMENT_TYPES,
+  type GatewayLeg,
+  ORDER_ACKNOWLEDGEMENT_TYPES,
+} from './gateway-leg.repository';
 
 @Injectable()
 export class GatewayLegConsumer {
@@ -20,7 +24,7 @@ export class GatewayLegConsumer {
   @KafkaHandler(TOPICS.ingressDocuments, { settings: 'ingressDocuments' })
   async onDocument(record: ConsumedRecord<IngressDocument>): Promise<void> {
     const { documentId, partnerId, documentType, businessRef, receivedAt } = record.value;
-    if (documentType !== 'sales-order') return;
+    if (!GATEWAY_DOCUMENT_TYPES.has(documentType)) return;
     await this.leg.recordDocument({ documentId, partnerId, documentType, businessRef, receivedAt });
     this.metrics.records.inc({ outcome: 'gateway_document' });
   }

@@ -8,6 +8,8 @@ export interface PurchaseOrderView extends PlatformPurchaseOrder {
   /** The trace's length: a later record of the same order has a longer (or as long and newer) trace. */
   readonly traceLength: number;
   readonly stateUpdatedAt: number;
+  /** The documents its trace names (`trace[].documentId`): the gateway's leg of the workflow. */
+  readonly documentIds: readonly string[];
 }
 
 interface PurchaseOrderViewRow {
@@ -28,6 +30,14 @@ export class PurchaseOrderViews {
 
   /** Applies the record unless the stored one is as new (same or longer trace, not older); true when it changed. */
   async apply(view: PurchaseOrderView): Promise<boolean> {
+    // Which gateway documents the order's trace names (the third leg), whatever the record's age.
+    if (view.documentIds.length > 0) {
+      await this.dataSource.query(
+        `INSERT INTO purchase_order_documents (document_id, purchase_order_id)
+         SELECT d, $2 FROM unnest($1::text[]) AS d ON CONFLICT (document_id) DO NOTHING`,
+        [view.documentIds, view.purchaseOrderId],
+      );
+    }
     const rows = await this.dataSource.query<unknown[]>(
       `INSERT INTO purchase_order_views (purchase_order_id, odoo_order_id, po_number, supplier_id, revision,
          status, lines, trace_length, sent_at, state_updated_at, received_at)

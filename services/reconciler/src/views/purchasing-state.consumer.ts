@@ -31,6 +31,11 @@ export function purchaseOrderViewOf(value: PurchasingStateValue): PurchaseOrderV
     })),
     sentAt: sent.length === 0 ? null : Math.max(...sent.map((event) => event.at)),
     traceLength: value.trace.length,
+    // The documents its trace names: the suppliers' (acknowledgements, ship notices: the gateway's ids)
+    // and ours sent (outbound ids, which match no gateway document).
+    documentIds: [
+      ...new Set(value.trace.flatMap((event) => (event.documentId === null ? [] : [event.documentId]))),
+    ],
     stateUpdatedAt: value.updatedAt,
     // Compaction keeps only the latest record: the earliest one this service saw stands for receipt.
     receivedAt: value.updatedAt,
