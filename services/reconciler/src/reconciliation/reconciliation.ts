@@ -289,6 +289,8 @@ export interface Discrepancy {
   /** The platform order (a purchase order's id, a shipment's id); null for an Odoo record with no origin. */
   readonly orderId: string | null;
   readonly odooIds: readonly number[];
+  /** The gateway's document (tracking id) a `not_on_platform` of the gateway's leg is about. */
+  readonly documentId?: string;
   readonly detail: string;
 }
 
@@ -725,6 +727,7 @@ function reconcileGatewayDocuments(
         class: DiscrepancyClass.NotOnPlatform,
         orderId: null,
         odooIds: [],
+        documentId: document.documentId,
         detail: `document ${document.documentId} (${document.businessRef ?? 'no reference'}) accepted by the gateway, ${words.absent}`,
       });
     }

@@ -325,20 +325,26 @@ export class RedriveService implements OnModuleDestroy {
       forPerson.map(({ discrepancy, reason }) => {
         const source = sourceOf(discrepancy.workflow);
         return {
-          key: discrepancy.orderId ?? `odoo:${discrepancy.odooIds.join(',')}`,
+          // One key per thing a person decides on: the order, the Odoo records, or the gateway's document.
+          key:
+            discrepancy.orderId ??
+            (discrepancy.documentId === undefined
+              ? `odoo:${discrepancy.odooIds.join(',')}`
+              : `document:${discrepancy.documentId}`),
           value: {
             exceptionId: randomUUID(),
             kind: ExceptionKind.Business,
             code: reason,
             message: `${discrepancy.partnerId}: ${discrepancy.detail}`,
             service: this.config.service.name,
-            sourceTopic: source.topic,
+            // A document the gateway accepted and no platform state names: its record is the gateway's.
+            sourceTopic: discrepancy.documentId === undefined ? source.topic : TOPICS.ingressDocuments,
             // Raised from a window's reconciliation, not from one consumed record.
             sourcePartition: -1,
             sourceOffset: '',
             sourceKey: discrepancy.orderId,
             partnerId: discrepancy.partnerId,
-            correlationId: null,
+            correlationId: discrepancy.documentId ?? null,
             details: [
               {
                 code: discrepancy.class,
@@ -351,7 +357,7 @@ export class RedriveService implements OnModuleDestroy {
             documentType: null,
             // The order's later success (orders.state) resolves it in the ops console.
             businessKey: discrepancy.orderId,
-            documentId: null,
+            documentId: discrepancy.documentId ?? null,
             documentVersion: null,
             record: null,
           },
