@@ -3,52 +3,29 @@
 // entered by hand by its supplier's number, the posted moves written in the window for the customers and
 // vendors asked for (not others', not drafts), each once, amounts in minor units.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
-import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { Command } from '@tradewind/odoo-client';
 
+import { readerAgainstSimulator } from '../test/reader.fixtures';
 import { OdooAccountMovesReader } from './odoo-account-moves.reader';
 
 describe('OdooAccountMovesReader against the Odoo simulator', () => {
-  let sim: OdooSimulator;
-  let admin: OdooClient;
-  let reader: OdooAccountMovesReader;
-
-  before(async () => {
-    sim = await startOdooSimulator();
-    const client = (apiKey: string) =>
-      createOdooClient({ url: sim.url, db: sim.db, apiKey, apiFlavor: 'json2', maxConcurrentRequests: 2 });
-    admin = client(sim.apiKeys.write);
-    reader = new OdooAccountMovesReader(client(sim.apiKeys.readOnly));
-  });
-  after(() => sim.stop());
-
-  const xmlid = async (module: string, name: string) =>
-    (
-      await admin.searchRead(
-        'ir.model.data',
-        [
-          ['module', '=', module],
-          ['name', '=', name],
-        ],
-        { fields: ['res_id'] },
-      )
-    )[0].res_id as number;
+  const odoo = readerAgainstSimulator((readOnly) => new OdooAccountMovesReader(readOnly));
 
   it('reads invoices by id, bills by external id and by number, and the window’s posted moves of the partners', async () => {
-    const customer = await xmlid('tradewind', 'customer_acme');
-    const vendor = await xmlid('tradewind', 'vendor_boltworks');
-    const product = await xmlid('tradewind', 'product_sku_1001');
-    const tax = await xmlid('tradewind', 'tax_sale_10');
-    const [stranger] = await admin.create('res.partner', [{ name: 'Not a catalog partner' }]);
+    const customer = await odoo.xmlid('tradewind', 'customer_acme');
+    const vendor = await odoo.xmlid('tradewind', 'vendor_boltworks');
+    const product = await odoo.xmlid('tradewind', 'product_sku_1001');
+    const tax = await odoo.xmlid('tradewind', 'tax_sale_10');
+    const [stranger] = await odoo.admin.create('res.partner', [{ name: 'Not a catalog partner' }]);
     const from = Date.now() - 1_000;
     const move = async (
       values: { move_type: string; partner_id: number; ref?: string },
       line: { quantity: number; price_unit: number; tax?: boolean },
       post = true,
     ) => {
-      const [id] = await admin.create('account.move', [
+      const [id] = await odoo.admin.create('account.move', [
         {
           ...values,
           invoice_date: '2026-12-01',
@@ -62,7 +39,7 @@ describe('OdooAccountMovesReader against the Odoo simulator', () => {
           ],
         },
       ]);
-      if (post) await admin.callAction('account.move', 'action_post', [id]);
+      if (post) await odoo.admin.callAction('account.move', 'action_post', [id]);
       return id;
     };
     const invoice = await move(
@@ -74,7 +51,7 @@ describe('OdooAccountMovesReader against the Odoo simulator', () => {
       { quantity: 1, price_unit: 1 },
       false,
     );
-    await admin.unlink('account.move', [deleted]);
+    await odoo.admin.unlink('account.move', [deleted]);
     const draft = await move(
       { move_type: 'out_invoice', partner_id: customer },
       { quantity: 1, price_unit: 1 },
@@ -88,7 +65,7 @@ describe('OdooAccountMovesReader against the Odoo simulator', () => {
       { move_type: 'in_invoice', partner_id: vendor, ref: 'B-100' },
       { quantity: 12, price_unit: 0.21 },
     );
-    await admin.create('ir.model.data', [
+    await odoo.admin.create('ir.model.data', [
       { module: 'tradewind', name: 'bill_b100', model: 'account.move', res_id: billed },
     ]);
     const byHand = await move(
@@ -108,7 +85,7 @@ describe('OdooAccountMovesReader against the Odoo simulator', () => {
       batchSize: 1,
       concurrency: 2,
     };
-    const read = await reader.read(query);
+    const read = await odoo.reader.read(query);
     assert.deepEqual(
       read.map((m) => m.id),
       [invoice, billed, byHand],
@@ -134,7 +111,7 @@ describe('OdooAccountMovesReader against the Odoo simulator', () => {
     );
 
     // By write_date: posted only, and only the customers' and vendors' asked for.
-    const written = await reader.read({
+    const written = await odoo.reader.read({
       ...query,
       ids: [],
       billExternalIds: [],

@@ -3,54 +3,43 @@
 // the window for the platform's customers (one by hand, found by its sale order's customer), each once
 // with its sale order's customer and reference; another customer's validated delivery is not read.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
-import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { Command } from '@tradewind/odoo-client';
 
+import { readerAgainstSimulator } from '../test/reader.fixtures';
 import { OdooDeliveriesReader } from './odoo-deliveries.reader';
 
 describe('OdooDeliveriesReader against the Odoo simulator', () => {
-  let sim: OdooSimulator;
-  let admin: OdooClient;
-  let reader: OdooDeliveriesReader;
-
-  before(async () => {
-    sim = await startOdooSimulator();
-    const client = (apiKey: string) =>
-      createOdooClient({ url: sim.url, db: sim.db, apiKey, apiFlavor: 'json2', maxConcurrentRequests: 2 });
-    admin = client(sim.apiKeys.write);
-    reader = new OdooDeliveriesReader(client(sim.apiKeys.readOnly));
-  });
-  after(() => sim.stop());
+  const odoo = readerAgainstSimulator((readOnly) => new OdooDeliveriesReader(readOnly));
 
   it("reads the shipments' deliveries and those validated in the window for the customers, each once", async () => {
-    const [product] = await admin.search('product.product', [['default_code', '=', 'SKU-1001']]);
-    const [customer, other] = await admin.create('res.partner', [
+    const [product] = await odoo.admin.search('product.product', [['default_code', '=', 'SKU-1001']]);
+    const [customer, other] = await odoo.admin.create('res.partner', [
       { name: 'Platform customer' },
       { name: 'Walk-in' },
     ]);
     const from = Date.now() - 1_000;
     /** A confirmed sale order (its delivery made by Odoo), under the writer's external id if given. */
     const order = async (partner: number, ref: string, xid?: string) => {
-      const [id] = await admin.create('sale.order', [
+      const [id] = await odoo.admin.create('sale.order', [
         {
           partner_id: partner,
           client_order_ref: ref,
           order_line: [Command.create({ product_id: product, product_uom_qty: 3 })],
         },
       ]);
-      await admin.callAction('sale.order', 'action_confirm', [id]);
+      await odoo.admin.callAction('sale.order', 'action_confirm', [id]);
       if (xid !== undefined)
-        await admin.create('ir.model.data', [
+        await odoo.admin.create('ir.model.data', [
           { module: 'tradewind', name: xid, model: 'sale.order', res_id: id },
         ]);
-      const [picking] = await admin.search('stock.picking', [['sale_id', '=', id]]);
+      const [picking] = await odoo.admin.search('stock.picking', [['sale_id', '=', id]]);
       return { id, picking };
     };
     const validate = async (picking: number, tracking: string | false) => {
-      await admin.write('stock.picking', [picking], { carrier_tracking_ref: tracking });
-      await admin.callAction('stock.picking', 'button_validate', [picking]);
+      await odoo.admin.write('stock.picking', [picking], { carrier_tracking_ref: tracking });
+      await odoo.admin.callAction('stock.picking', 'button_validate', [picking]);
     };
     const shipped = await order(customer, 'PO-A', 'so_acme_PO-A');
     const open = await order(customer, 'PO-B', 'so_acme_PO-B');
@@ -60,7 +49,7 @@ describe('OdooDeliveriesReader against the Odoo simulator', () => {
     await validate(byHand.picking, false);
     await validate(walkIn.picking, 'TRK-W');
 
-    const read = await reader.read({
+    const read = await odoo.reader.read({
       saleOrderExternalIds: ['tradewind.so_acme_PO-A', 'tradewind.so_acme_PO-B', 'tradewind.so_acme_PO-GONE'],
       validatedFrom: from,
       validatedTo: Date.now() + 60_000,
@@ -92,7 +81,7 @@ describe('OdooDeliveriesReader against the Odoo simulator', () => {
     assert.equal(read.deliveries.find((d) => d.id === open.picking)!.doneAt, null);
 
     // Validated after the window: not the window's (its shipments' orders are still read).
-    const later = await reader.read({
+    const later = await odoo.reader.read({
       saleOrderExternalIds: [],
       validatedFrom: from - 3_600_000,
       validatedTo: from,

@@ -2,61 +2,38 @@
 // by write_date for the suppliers' vendors, each once; a line in Dozens read in Units too; a deleted
 // order silently absent; another vendor's order not found by write_date.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
-import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { Command } from '@tradewind/odoo-client';
 
+import { readerAgainstSimulator } from '../test/reader.fixtures';
 import { OdooPurchaseOrdersReader } from './odoo-purchase-orders.reader';
 
 describe('OdooPurchaseOrdersReader against the Odoo simulator', () => {
-  let sim: OdooSimulator;
-  let admin: OdooClient;
-  let reader: OdooPurchaseOrdersReader;
-
-  before(async () => {
-    sim = await startOdooSimulator();
-    const client = (apiKey: string) =>
-      createOdooClient({ url: sim.url, db: sim.db, apiKey, apiFlavor: 'json2', maxConcurrentRequests: 2 });
-    admin = client(sim.apiKeys.write);
-    reader = new OdooPurchaseOrdersReader(client(sim.apiKeys.readOnly));
-  });
-  after(() => sim.stop());
-
-  const xmlid = async (module: string, name: string) =>
-    (
-      await admin.searchRead(
-        'ir.model.data',
-        [
-          ['module', '=', module],
-          ['name', '=', name],
-        ],
-        { fields: ['res_id'] },
-      )
-    )[0].res_id as number;
+  const odoo = readerAgainstSimulator((readOnly) => new OdooPurchaseOrdersReader(readOnly));
 
   it('reads by id and by write_date for the vendors, each once, in the line unit and in Units', async () => {
-    const vendor = await xmlid('tradewind', 'vendor_boltworks');
-    const product = await xmlid('tradewind', 'product_sku_1002');
-    const dozen = await xmlid('uom', 'product_uom_dozen');
-    const [other] = await admin.create('res.partner', [{ name: 'Bought by hand' }]);
+    const vendor = await odoo.xmlid('tradewind', 'vendor_boltworks');
+    const product = await odoo.xmlid('tradewind', 'product_sku_1002');
+    const dozen = await odoo.xmlid('uom', 'product_uom_dozen');
+    const [other] = await odoo.admin.create('res.partner', [{ name: 'Bought by hand' }]);
     const from = Date.now() - 1_000;
     const order = async (partner: number) => {
-      const [id] = await admin.create('purchase.order', [
+      const [id] = await odoo.admin.create('purchase.order', [
         {
           partner_id: partner,
           order_line: [Command.create({ product_id: product, product_qty: 2, product_uom: dozen })],
         },
       ]);
-      await admin.callAction('purchase.order', 'button_confirm', [id]);
+      await odoo.admin.callAction('purchase.order', 'button_confirm', [id]);
       return id;
     };
     const [ours, byHand, deleted] = [await order(vendor), await order(other), await order(vendor)];
-    await admin.callAction('purchase.order', 'button_cancel', [deleted]);
-    await admin.unlink('purchase.order', [deleted]);
+    await odoo.admin.callAction('purchase.order', 'button_cancel', [deleted]);
+    await odoo.admin.unlink('purchase.order', [deleted]);
     const to = Date.now() + 2_000;
 
-    const read = await reader.read({
+    const read = await odoo.reader.read({
       ids: [ours, deleted],
       writtenFrom: from,
       writtenTo: to,
@@ -76,7 +53,7 @@ describe('OdooPurchaseOrdersReader against the Odoo simulator', () => {
     assert.equal(po.amountUntaxed, 1.8);
 
     // By id whatever the vendor; never by write_date for a vendor not asked for.
-    const byId = await reader.read({
+    const byId = await odoo.reader.read({
       ids: [byHand],
       writtenFrom: from,
       writtenTo: to,

@@ -2,33 +2,26 @@
 // needs, each once, whichever way it was found; a duplicate made by hand after the window ended is found
 // by its customer and PO, another customer's record with the same PO is not.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 
-import { Command, createOdooClient, type OdooClient } from '@tradewind/odoo-client';
-import { type OdooSimulator, startOdooSimulator } from '@tradewind/odoo-simulator';
+import { Command } from '@tradewind/odoo-client';
 
+import { readerAgainstSimulator } from '../test/reader.fixtures';
 import { OdooSaleOrdersReader } from './odoo-sale-orders.reader';
 
 describe('OdooSaleOrdersReader against the Odoo simulator', () => {
-  let sim: OdooSimulator;
-  let admin: OdooClient;
-  let reader: OdooSaleOrdersReader;
+  const odoo = readerAgainstSimulator((readOnly) => new OdooSaleOrdersReader(readOnly), { seed: false });
   let customers: number[];
   let product: number;
-
   before(async () => {
-    sim = await startOdooSimulator({ seed: false });
-    const client = (apiKey: string) =>
-      createOdooClient({ url: sim.url, db: sim.db, apiKey, apiFlavor: 'json2', maxConcurrentRequests: 2 });
-    admin = client(sim.apiKeys.write);
-    reader = new OdooSaleOrdersReader(client(sim.apiKeys.readOnly));
-    customers = await admin.create('res.partner', [{ name: 'Reader A' }, { name: 'Reader B' }]);
-    [product] = await admin.create('product.product', [{ name: 'Reader product', default_code: 'SKU-R1' }]);
+    customers = await odoo.admin.create('res.partner', [{ name: 'Reader A' }, { name: 'Reader B' }]);
+    [product] = await odoo.admin.create('product.product', [
+      { name: 'Reader product', default_code: 'SKU-R1' },
+    ]);
   });
-  after(() => sim.stop());
 
   async function saleOrder(customer: number, po: string, externalName?: string): Promise<number> {
-    const [id] = await admin.create('sale.order', [
+    const [id] = await odoo.admin.create('sale.order', [
       {
         partner_id: customer,
         client_order_ref: po,
@@ -39,7 +32,7 @@ describe('OdooSaleOrdersReader against the Odoo simulator', () => {
       },
     ]);
     if (externalName !== undefined)
-      await admin.create('ir.model.data', [
+      await odoo.admin.create('ir.model.data', [
         { module: 'tradewind', name: externalName, model: 'sale.order', res_id: id },
       ]);
     return id;
@@ -61,7 +54,7 @@ describe('OdooSaleOrdersReader against the Odoo simulator', () => {
     };
 
     // A window that ended an hour ago: everything above was written after it.
-    const past = await reader.read({
+    const past = await odoo.reader.read({
       ...query,
       writtenFrom: Date.now() - 7_200_000,
       writtenTo: Date.now() - 3_600_000,
@@ -82,7 +75,7 @@ describe('OdooSaleOrdersReader against the Odoo simulator', () => {
     assert.equal(past[0].amountUntaxed, 11.5);
 
     // The window holding now: also what Odoo wrote in it for the customer (made by hand), once each.
-    const current = await reader.read({
+    const current = await odoo.reader.read({
       ...query,
       writtenFrom: Date.now() - 3_600_000,
       writtenTo: Date.now() + 3_600_000,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 
 import { PurchaseOrderStatus } from '@tradewind/contracts';
 
-import { planRedrive } from '../redrive/redrive.planner';
+import { planWithoutOrders } from '../test/redrive.fixtures';
 import {
   DiscrepancyClass,
   type GatewayDocument,
@@ -150,15 +150,7 @@ describe('purchase orders: what was sent against Odoo', () => {
         [inOdoo(5), inOdoo(8)],
       ),
     );
-    const plan = planRedrive({
-      discrepancies: drifted.discrepancies,
-      orders: new Map(),
-      products: new Map(),
-      maxOrders: 10,
-      issuedBy: 'reconciler',
-      issuedAt: NOW,
-      attempt: 'a',
-    });
+    const plan = planWithoutOrders(drifted.discrepancies);
     assert.deepEqual(plan.redriven, []);
     assert.deepEqual(
       plan.forPerson.map((p) => [p.reason, p.discrepancy.class, p.discrepancy.orderId]).sort(),
@@ -223,15 +215,7 @@ describe("purchase orders: the gateway's leg (the suppliers' documents purchasin
 
   it('a lost supplier document is raised for a buyer, never re-driven', () => {
     const result = run(withGateway([document('doc-lost')], []));
-    const plan = planRedrive({
-      discrepancies: result.discrepancies,
-      orders: new Map(),
-      products: new Map(),
-      maxOrders: 10,
-      issuedBy: 'reconciler',
-      issuedAt: NOW,
-      attempt: 'a',
-    });
+    const plan = planWithoutOrders(result.discrepancies);
     assert.deepEqual(plan.redriven, []);
     assert.deepEqual(
       plan.forPerson.map((p) => [p.reason, p.discrepancy.class]),
