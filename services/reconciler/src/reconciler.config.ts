@@ -1,6 +1,7 @@
 // reconciler's configuration: the platform's variables (Kafka, registry, PostgreSQL, HTTP, logs), the
-// settings of its orders.state, purchasing.state, shipments.state and finance.state handlers (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the
-// read-only key, and the reconciliation's windows and SLAs.
+// settings of its orders.state, purchasing.state, shipments.state and finance.state handlers
+// (ORDERS_STATE_MAX_ATTEMPTS, _RETRY_DELAYS…), Odoo with the read-only key, and the reconciliation's
+// windows and SLAs.
 import {
   type ConfigValues,
   defineConfig,

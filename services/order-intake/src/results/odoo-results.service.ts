@@ -1,7 +1,8 @@
 // Closes the loop with Odoo: odoo.results of the commands order-intake issued move their orders on
 // (written, confirmed, rejected by Odoo, failed), and so does the success of the reconciler's re-drive of
-// an order (tw-redrive-id); a confirmation or a rejection is acknowledged to the partner. Results are at least once and may be late: the inbox drops redeliveries, the lifecycle
-// drops results that would move an order backwards.
+// an order (tw-redrive-id); a confirmation or a rejection is acknowledged to the partner. Results are at
+// least once and may be late: the inbox drops redeliveries, the lifecycle drops results that would move
+// an order backwards.
 import { randomUUID } from 'node:crypto';
 
 import {

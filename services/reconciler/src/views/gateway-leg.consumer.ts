@@ -1,6 +1,7 @@
 // Consumes what the gateway accepted (ingress.documents: the types whose id a workflow's state names,
 // GATEWAY_WORKFLOWS; the payload ignored) and what partners were told (partners.outbound: order
-// acknowledgements, by the documents they answer) into the gateway's leg. Idempotent inserts: redeliveries and replays change nothing.
+// acknowledgements, by the documents they answer) into the gateway's leg. Idempotent inserts:
+// redeliveries and replays change nothing.
 import { Inject, Injectable } from '@nestjs/common';
 import { type IngressDocument, type OutboundDocument, TOPICS } from '@tradewind/contracts';
 import type { ConsumedRecord } from '@tradewind/messaging';
