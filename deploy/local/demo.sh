@@ -78,6 +78,15 @@ node -r @swc-node/register tools/schemas/register.ts
 
 if [ -z "${ODOO_URL:-}" ]; then
   export ODOO_URL="http://127.0.0.1:${ODOO_SIM_PORT:-8069}"
+  # A new simulator (no data file: a fresh clone, or one deleted to start over) is an Odoo with no records,
+  # and the services' tables name Odoo's ids: the platform's state starts over with it. PostgreSQL outlives
+  # a checkout, so an earlier demo's tables would otherwise hold ids the new Odoo gives to other records.
+  if [ ! -f "$ODOO_SIM_DATA_FILE" ]; then
+    demo_db="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tradewind}"
+    psql "${demo_db%/*}/postgres" -qc "drop database if exists \"${demo_db##*/}\" with (force)" \
+      -c "create database \"${demo_db##*/}\"" >/dev/null
+    echo "demo: a new Odoo simulator, so a new platform database (${demo_db##*/})"
+  fi
   start odoo-simulator node -r @swc-node/register libs/odoo/simulator/src/main.ts
   wait_ready odoo-simulator "$ODOO_URL/web/version"
 fi
