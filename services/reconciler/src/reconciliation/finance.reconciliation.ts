@@ -3,10 +3,12 @@
 import { FinanceStatus, FinanceSubject } from '@tradewind/contracts';
 
 import {
+  compare,
   type Discrepancy,
   DiscrepancyClass,
   type PartnerSummary,
   type ReconciliationPolicy,
+  round2,
 } from './reconciliation';
 
 /**
@@ -80,7 +82,6 @@ type Tally = {
 
 /** Minor units as the summaries' amounts (the invoices service's book counts cents). */
 const major = (minor: number) => Math.round(minor) / 100;
-const round2 = (value: number) => Math.round(value * 100) / 100;
 const money = (minor: number) => major(minor).toFixed(2);
 
 const INVOICE_MOVES = new Set(['out_invoice', 'out_refund']);
@@ -321,6 +322,3 @@ export function reconcileFinance<S extends Tally>(
     }
   }
 }
-
-// Code-unit order, not the locale's: the checksum must not depend on the machine.
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

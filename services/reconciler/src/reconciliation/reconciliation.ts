@@ -330,7 +330,7 @@ function wasAccepted(order: PlatformOrder): boolean {
   return order.odooExternalId !== null && !order.rejected && !PRE_DECISION.has(order.status);
 }
 
-const round2 = (value: number) => Math.round(value * 100) / 100;
+export const round2 = (value: number) => Math.round(value * 100) / 100;
 
 export function platformAmount(order: PlatformOrder): number {
   return round2(order.lines.reduce((sum, line) => sum + line.quantity * (line.unitPrice ?? 0), 0));
@@ -873,4 +873,4 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 // Code-unit order, not the locale's: the checksum must not depend on the machine.
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
